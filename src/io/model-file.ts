@@ -1,0 +1,129 @@
+/**
+ * Model files on disk (Node only; the browser gets bytes from a file input or fetch instead).
+ *
+ * Writes go to a temporary file in the target's directory, are fsynced and then renamed over the
+ * target, so a kill mid-write leaves either the old file or the new one, never half of one
+ * (DESIGN.md, "Bad input"). Nothing that exists is replaced without `force`.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { ModelFileError } from '../errors.js';
+
+export interface WriteOptions {
+  /** Replace `path` if it already exists. Default false: refuse, as the CLI does without --force. */
+  force?: boolean;
+}
+
+/**
+ * Writes `bytes` to `path` atomically: temp file, fsync, rename. Throws ModelFileError if `path`
+ * exists and `force` is not set, or if the file cannot be written; the temp file never stays behind.
+ */
+export async function writeFileAtomic(path: string, bytes: Uint8Array, { force = false }: WriteOptions = {}): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let placed = false;
+  try {
+    const fh = await open(tmp, 'wx'); // exclusive: never reuse someone else's file
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if (force) {
+      await rename(tmp, path);
+      placed = true;
+    } else {
+      // link() fails with EEXIST if the target appeared meanwhile: a no-clobber rename without a race.
+      // Filesystems without hard links get a check-then-rename instead.
+      try {
+        await link(tmp, path);
+      } catch (err) {
+        if (!['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP'].includes(code(err))) throw err;
+        if (await exists(path)) throw existsError(path);
+        await rename(tmp, path);
+        placed = true;
+      }
+    }
+    await syncDir(dir);
+  } catch (err) {
+    throw writeError(err, path, dir);
+  } finally {
+    if (!placed) await unlink(tmp).catch(() => undefined);
+  }
+}
+
+/**
+ * Reads a whole model file. Throws ModelFileError, one sentence, if `path` is missing, is a directory,
+ * is empty or cannot be read.
+ */
+export async function readModelBytes(path: string): Promise<Uint8Array> {
+  try {
+    const info = await stat(path);
+    if (info.isDirectory()) throw new ModelFileError(`${path} is a directory; expected a .safetensors model file`);
+    const buf = await readFile(path);
+    if (buf.length === 0) throw new ModelFileError(`${path} is empty; expected a .safetensors model file`);
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  } catch (err) {
+    if (err instanceof ModelFileError) throw err;
+    const reason: Record<string, string> = {
+      ENOENT: 'there is no such file',
+      ENOTDIR: 'a part of the path is not a directory',
+      EACCES: 'permission denied',
+      EPERM: 'permission denied',
+      EISDIR: 'it is a directory',
+    };
+    throw new ModelFileError(`cannot read model file ${path}: ${reason[code(err)] ?? (err as Error).message}`);
+  }
+}
+
+function existsError(path: string): ModelFileError {
+  return new ModelFileError(`${path} already exists; pass --force (force: true) to overwrite it`);
+}
+
+function writeError(err: unknown, path: string, dir: string): Error {
+  if (err instanceof ModelFileError) return err;
+  switch (code(err)) {
+    case 'EEXIST':
+      return existsError(path);
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return new ModelFileError(`cannot write ${path}: directory ${dir} does not exist`);
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return new ModelFileError(`cannot write ${path}: no permission to write in ${dir}`);
+    case 'EISDIR':
+      return new ModelFileError(`cannot write ${path}: it is a directory; give a file name such as model.safetensors`);
+    case 'ENOSPC':
+      return new ModelFileError(`cannot write ${path}: the disk is full`);
+    case '':
+      return err as Error; // not a system error: a bug, keep its stack
+    default:
+      return new ModelFileError(`cannot write ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Makes the rename itself durable; best effort, as some platforms cannot open a directory. */
+async function syncDir(dir: string): Promise<void> {
+  try {
+    const fh = await open(dir, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    // The file's own fsync already happened; only the directory entry's durability is at stake.
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+function code(err: unknown): string {
+  const c = (err as { code?: unknown } | null)?.code;
+  return typeof c === 'string' ? c : '';
+}

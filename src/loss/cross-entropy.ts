@@ -1,0 +1,131 @@
+/**
+ * Cross-entropy over rows of logits, as PyTorch's F.cross_entropy(reduction='mean').
+ *
+ * Dims: N rows (e.g. T*B time steps), C classes. logits (N, C) row-major from `logitsOff`.
+ * Formula (torch.nn.CrossEntropyLoss docs, "mean" with class weights):
+ *   l_i  = -w[y_i] * log( exp(x_i[y_i]) / sum_c exp(x_i[c]) )
+ *   loss = sum_i l_i / sum_i w[y_i]            over rows with y_i != ignoreIndex
+ * Gradient: dloss/dx_i[c] = w[y_i] / sum_j w[y_j] * (softmax(x_i)[c] - [c == y_i]).
+ */
+import type { Buf } from '../tensor/buf.js';
+import { ConfigError, ShapeError } from '../errors.js';
+
+export interface CrossEntropyOptions {
+  /** Rows whose target equals this contribute neither loss nor gradient. Default -100 (PyTorch's). */
+  ignoreIndex?: number;
+  /** Per-class weights, length C. Default null (every class weighs 1). */
+  weight?: Buf | null;
+}
+
+/**
+ * Mean cross-entropy of `n` rows of `c` logits against class `targets` (length n).
+ * If `dlogits` is given, d loss / d logits is WRITTEN (not accumulated) into it at the same
+ * offset and layout as the logits; ignored rows get 0. When every row is ignored the loss is
+ * NaN (0/0, as PyTorch) and the gradient is all zeros. Sums are accumulated in doubles.
+ */
+export function crossEntropy(
+  logits: Buf, logitsOff: number, n: number, c: number,
+  targets: Int32Array, dlogits: Buf | null, opts: CrossEntropyOptions = {},
+): number {
+  const ignoreIndex = opts.ignoreIndex ?? -100;
+  const weight = opts.weight ?? null;
+  checkShapes(logits, logitsOff, n, c, targets, dlogits, weight, ignoreIndex);
+
+  // Forward: per-row log-sum-exp with the row max subtracted, so exp never overflows.
+  let lossSum = 0;
+  let weightSum = 0;
+  for (let i = 0; i < n; i++) {
+    const y = targets[i]!;
+    if (y === ignoreIndex) continue;
+    const row = logitsOff + i * c;
+    const w = weight === null ? 1 : weight[y]!;
+    lossSum += w * (logSumExp(logits, row, c) - logits[row + y]!);
+    weightSum += w;
+  }
+  const loss = lossSum / weightSum;
+
+  // Backward: (softmax - onehot) scaled by this row's share of the total weight.
+  if (dlogits !== null) {
+    for (let i = 0; i < n; i++) {
+      const y = targets[i]!;
+      const row = logitsOff + i * c;
+      if (y === ignoreIndex) {
+        dlogits.fill(0, row, row + c);
+        continue;
+      }
+      // 0/0 = NaN when all weights of the kept rows are 0: PyTorch's gradient is NaN there too.
+      const scale = (weight === null ? 1 : weight[y]!) / weightSum;
+      const lse = logSumExp(logits, row, c);
+      for (let j = 0; j < c; j++) {
+        const p = Math.exp(logits[row + j]! - lse);
+        dlogits[row + j] = scale * (j === y ? p - 1 : p);
+      }
+    }
+  }
+  return loss;
+}
+
+/** log(sum_j exp(x[off + j])) for j < c, computed stably by subtracting the max. */
+function logSumExp(x: Buf, off: number, c: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < c; j++) if (x[off + j]! > max) max = x[off + j]!;
+  // A row of all -Infinity (or containing +Infinity) must not become Infinity - Infinity = NaN here.
+  if (max === -Infinity || max === Infinity) return max;
+  let sum = 0;
+  for (let j = 0; j < c; j++) sum += Math.exp(x[off + j]! - max);
+  return max + Math.log(sum);
+}
+
+function checkShapes(
+  logits: Buf, off: number, n: number, c: number, targets: Int32Array,
+  dlogits: Buf | null, weight: Buf | null, ignoreIndex: number,
+): void {
+  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(c) || c < 1) {
+    throw new ShapeError(`crossEntropy needs n >= 0 rows and c >= 1 classes as integers, got n = ${n}, c = ${c}.`);
+  }
+  if (!Number.isInteger(off) || off < 0 || off + n * c > logits.length) {
+    throw new ShapeError(`crossEntropy logits hold ${logits.length} elements, but offset ${off} plus ${n} x ${c} needs ${off + n * c}.`);
+  }
+  if (dlogits !== null && off + n * c > dlogits.length) {
+    throw new ShapeError(`crossEntropy dlogits hold ${dlogits.length} elements, but offset ${off} plus ${n} x ${c} needs ${off + n * c}.`);
+  }
+  if (targets.length !== n) {
+    throw new ShapeError(`crossEntropy targets have ${targets.length} elements, expected one per row (${n}).`);
+  }
+  if (weight !== null && weight.length !== c) {
+    throw new ShapeError(`crossEntropy weight has ${weight.length} elements, expected one per class (${c}).`);
+  }
+  if (!Number.isInteger(ignoreIndex)) {
+    throw new ConfigError(`crossEntropy ignoreIndex must be an integer, got ${ignoreIndex}.`);
+  }
+  for (let i = 0; i < n; i++) {
+    const y = targets[i]!;
+    if (y !== ignoreIndex && (y < 0 || y >= c)) {
+      throw new ShapeError(`crossEntropy target ${y} at row ${i} is out of bounds; it must be in [0, ${c}) or equal ignoreIndex (${ignoreIndex}).`);
+    }
+  }
+}
+
+/** Writes softmax of each of `n` rows of `c` logits into `out` (n, c) at `outOff`. Works in place when `out` is `logits` at the same offset. */
+export function softmaxRows(out: Buf, outOff: number, logits: Buf, logitsOff: number, n: number, c: number): void {
+  for (let i = 0; i < n; i++) {
+    const src = logitsOff + i * c;
+    const dst = outOff + i * c;
+    const lse = logSumExp(logits, src, c);
+    for (let j = 0; j < c; j++) out[dst + j] = Math.exp(logits[src + j]! - lse);
+  }
+}
+
+/**
+ * Index of the largest of `c` values starting at `off`; the first one on ties and the first NaN
+ * if there is one, as torch.argmax.
+ */
+export function argmaxRow(x: Buf, off: number, c: number): number {
+  let best = 0;
+  for (let j = 0; j < c; j++) {
+    const v = x[off + j]!;
+    if (Number.isNaN(v)) return j;
+    if (v > x[off + best]!) best = j;
+  }
+  return best;
+}

@@ -1,0 +1,83 @@
+/**
+ * GRU cell (PyTorch nn.GRU), gate order r, z, n in the rows of W_ih and W_hh:
+ *   r = σ(W_ir x + b_ir + W_hr h + b_hr)    z = σ(W_iz x + b_iz + W_hz h + b_hz)
+ *   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))    h_t = (1 - z) ⊙ n + z ⊙ h_(t-1)
+ * https://pytorch.org/docs/1.13/generated/torch.nn.GRU.html  (ONNX calls this linear_before_reset=1)
+ *
+ * `dir.gates` arrives holding W_ih x_t + b_ih only (b_hh sits inside r ⊙ (...) for n); the W_hh side
+ * of each step is kept in `dir.gh`, and the activated r, z, n replace the pre-activations.
+ */
+import { gemm } from '../../tensor/gemm.js';
+import type { Buf } from '../../tensor/buf.js';
+import type { Dir, Workspace } from '../workspace.js';
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+export function gruForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): void {
+  const { T, B, len } = ws;
+  const { H, G, gates, hprev, hcur, col } = dir;
+  const gh = dir.gh!;
+  for (let s = 0; s < T; s++) {
+    const t = dir.rev ? T - 1 - s : s;
+    hprev.set(hcur, t * B * H);
+    const ghOff = t * B * G;
+    if (dir.bhh >= 0) for (let b = 0; b < B; b++) for (let k = 0; k < G; k++) gh[ghOff + b * G + k] = p[dir.bhh + k]!;
+    gemm(false, true, B, G, H, 1, hcur, 0, H, p, dir.whh, H, dir.bhh >= 0 ? 1 : 0, gh, ghOff, G);
+    for (let b = 0; b < B; b++) {
+      const o = (t * B + b) * ldo + col;
+      if (t >= len[b]!) {
+        out.fill(0, o, o + H);
+        continue;
+      }
+      const g = ghOff + b * G;
+      for (let j = 0; j < H; j++) {
+        const r = sigmoid(gates[g + j]! + gh[g + j]!);
+        const z = sigmoid(gates[g + H + j]! + gh[g + H + j]!);
+        const n = Math.tanh(gates[g + 2 * H + j]! + r * gh[g + 2 * H + j]!);
+        gates[g + j] = r;
+        gates[g + H + j] = z;
+        gates[g + 2 * H + j] = n;
+        const h = (1 - z) * n + z * hcur[b * H + j]!;
+        hcur[b * H + j] = h;
+        out[o + j] = h;
+      }
+    }
+  }
+}
+
+/** dh arrives holding dL/dh_n; leaves holding dL/dh0. Writes dgates (input side) and dgh (W_hh side). */
+export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): void {
+  const { T, B, len } = ws;
+  const { H, G, gates, hprev, dgates, dh, tmp, col } = dir;
+  const gh = dir.gh!, dgh = dir.dgh!;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = dir.rev ? T - 1 - s : s;
+    for (let b = 0; b < B; b++) {
+      const g = (t * B + b) * G;
+      if (t >= len[b]!) {
+        dgates.fill(0, g, g + G);
+        dgh.fill(0, g, g + G);
+        continue;
+      }
+      const o = (t * B + b) * ldo + col;
+      const hp = (t * B + b) * H;
+      for (let j = 0; j < H; j++) {
+        const r = gates[g + j]!, z = gates[g + H + j]!, n = gates[g + 2 * H + j]!;
+        const dhv = dh[b * H + j]! + dOut[o + j]!;
+        const dan = dhv * (1 - z) * (1 - n * n);
+        const daz = dhv * (hprev[hp + j]! - n) * z * (1 - z);
+        const dar = dan * gh[g + 2 * H + j]! * r * (1 - r);
+        dgates[g + j] = dar;
+        dgates[g + H + j] = daz;
+        dgates[g + 2 * H + j] = dan;
+        dgh[g + j] = dar;
+        dgh[g + H + j] = daz;
+        dgh[g + 2 * H + j] = dan * r;
+        dh[b * H + j] = dhv * z;
+      }
+    }
+    // dL/dh_(t-1) = z ⊙ dL/dh_t + dgh_t W_hh for the items that took this step.
+    gemm(false, false, B, H, G, 1, dgh, t * B * G, G, p, dir.whh, H, 0, tmp, 0, H);
+    for (let b = 0; b < B; b++) if (t < len[b]!) for (let j = b * H; j < b * H + H; j++) dh[j] += tmp[j]!;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * LSTM cell (PyTorch nn.LSTM), gate order i, f, g, o in the rows of W_ih and W_hh:
+ *   i = σ(W_ii x + b_ii + W_hi h + b_hi)   f = σ(...)   g = tanh(...)   o = σ(...)
+ *   c_t = f ⊙ c_(t-1) + i ⊙ g     h_t = o ⊙ tanh(c_t)     (with projSize: h_t = W_hr (o ⊙ tanh(c_t)))
+ * https://pytorch.org/docs/1.13/generated/torch.nn.LSTM.html
+ *
+ * `dir.gates` arrives holding W_ih x_t + b_ih + b_hh; the forward pass adds W_hh h_(t-1) and keeps
+ * the activated gates in place, which is all the backward pass needs besides c.
+ */
+import { gemm } from '../../tensor/gemm.js';
+import type { Buf } from '../../tensor/buf.js';
+import type { Dir, Workspace } from '../workspace.js';
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+export function lstmForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): void {
+  const { T, B, len } = ws;
+  const { H, P, G, gates, hprev, hcur, col, tmp } = dir;
+  const c = dir.c!, cprev = dir.cprev!, ccur = dir.ccur!, m = dir.m;
+  for (let s = 0; s < T; s++) {
+    const t = dir.rev ? T - 1 - s : s;
+    hprev.set(hcur, t * B * P);
+    cprev.set(ccur, t * B * H);
+    gemm(false, true, B, G, P, 1, hcur, 0, P, p, dir.whh, P, 1, gates, t * B * G, G);
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      if (t >= len[b]!) continue;
+      const g = r * G;
+      for (let j = 0; j < H; j++) {
+        const i = sigmoid(gates[g + j]!);
+        const f = sigmoid(gates[g + H + j]!);
+        const gg = Math.tanh(gates[g + 2 * H + j]!);
+        const o = sigmoid(gates[g + 3 * H + j]!);
+        gates[g + j] = i;
+        gates[g + H + j] = f;
+        gates[g + 2 * H + j] = gg;
+        gates[g + 3 * H + j] = o;
+        const cv = f * ccur[b * H + j]! + i * gg;
+        ccur[b * H + j] = cv;
+        c[r * H + j] = cv;
+        const hv = o * Math.tanh(cv);
+        if (m) m[r * H + j] = hv;
+        else hcur[b * P + j] = hv;
+      }
+    }
+    // Projection h_t = W_hr m_t, for the whole step at once; padded items keep their state.
+    if (m) gemm(false, true, B, P, H, 1, m, t * B * H, H, p, dir.whr, H, 0, tmp, 0, P);
+    for (let b = 0; b < B; b++) {
+      const o = (t * B + b) * ldo + col;
+      if (t >= len[b]!) {
+        out.fill(0, o, o + P);
+        continue;
+      }
+      if (m) for (let j = 0; j < P; j++) hcur[b * P + j] = tmp[b * P + j]!;
+      for (let j = 0; j < P; j++) out[o + j] = hcur[b * P + j]!;
+    }
+  }
+}
+
+/** dh, dc arrive holding dL/dh_n, dL/dc_n; leave holding dL/dh0, dL/dc0. */
+export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): void {
+  const { T, B, len } = ws;
+  const { H, P, G, gates, dgates, dh, tmp, col } = dir;
+  const c = dir.c!, cprev = dir.cprev!, dc = dir.dc!, m = dir.m, dhs = dir.dhs;
+  for (let s = T - 1; s >= 0; s--) {
+    const t = dir.rev ? T - 1 - s : s;
+    for (let b = 0; b < B; b++) {
+      if (t >= len[b]!) continue;
+      const o = (t * B + b) * ldo + col;
+      for (let j = 0; j < P; j++) dh[b * P + j] += dOut[o + j]!;
+    }
+    // With projection, dL/dm_t = dL/dh_t W_hr; dL/dh_t is kept (zero where padded) for dW_hr.
+    if (m && dhs) {
+      for (let b = 0; b < B; b++) {
+        const r = (t * B + b) * P;
+        const active = t < len[b]!;
+        for (let j = 0; j < P; j++) dhs[r + j] = active ? dh[b * P + j]! : 0;
+      }
+      gemm(false, false, B, H, P, 1, dhs, t * B * P, P, p, dir.whr, H, 0, tmp, 0, H);
+    }
+    const dm = m ? tmp : dh;
+    for (let b = 0; b < B; b++) {
+      const r = t * B + b;
+      const g = r * G;
+      if (t >= len[b]!) {
+        dgates.fill(0, g, g + G);
+        continue;
+      }
+      for (let j = 0; j < H; j++) {
+        const i = gates[g + j]!, f = gates[g + H + j]!, gg = gates[g + 2 * H + j]!, o = gates[g + 3 * H + j]!;
+        const tc = Math.tanh(c[r * H + j]!);
+        const dmv = dm[b * (m ? H : P) + j]!;
+        const dct = dmv * o * (1 - tc * tc) + dc[b * H + j]!;
+        dc[b * H + j] = dct * f;
+        dgates[g + j] = dct * gg * i * (1 - i);
+        dgates[g + H + j] = dct * cprev[r * H + j]! * f * (1 - f);
+        dgates[g + 2 * H + j] = dct * i * (1 - gg * gg);
+        dgates[g + 3 * H + j] = dmv * tc * o * (1 - o);
+      }
+    }
+    // dL/dh_(t-1) = dgates_t W_hh for the items that took this step; the others carry dh through.
+    gemm(false, false, B, P, G, 1, dgates, t * B * G, G, p, dir.whh, P, 0, tmp, 0, P);
+    for (let b = 0; b < B; b++) if (t < len[b]!) for (let j = b * P; j < b * P + P; j++) dh[j] = tmp[j]!;
+  }
+}

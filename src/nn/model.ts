@@ -1,0 +1,156 @@
+/**
+ * SequenceModel: a recurrent stack and a Linear head, as a PyTorch module with attributes `rnn` and
+ * `head`, so its state_dict names are `rnn.weight_ih_l0`, ..., `head.weight`, `head.bias`.
+ *
+ * The head reads either every step of the top layer's output (many-to-many: [T, B, C] logits, the
+ * seed's 10 x 3) or the top layer's h_n, both directions concatenated (many-to-one: [B, C]).
+ */
+import { alloc, type Buf, type Tensor } from '../tensor/buf.js';
+import { Rng } from '../tensor/rng.js';
+import { ConfigError, ShapeError } from '../errors.js';
+import { resolveOptions, type RecurrentOptions, type ResolvedOptions } from './options.js';
+import { ParamTable } from './params.js';
+import { Linear, linearSpecs } from './linear.js';
+import { Recurrent, recurrentSpecs, type ForwardOptions, type ModuleInit, type RecurrentGrads, type RecurrentResult } from './recurrent.js';
+
+export type HeadOn = 'steps' | 'last';
+
+export interface SequenceModelOptions extends RecurrentOptions {
+  /** Classes (or regression outputs) C of the head. */
+  numClasses: number;
+  /** The head learns a bias. Default true. */
+  headBias?: boolean;
+  /** "steps": the head on every step (many-to-many, default); "last": on h_n (many-to-one). */
+  headOn?: HeadOn;
+}
+
+export interface ResolvedModelOptions extends ResolvedOptions {
+  numClasses: number;
+  headBias: boolean;
+  headOn: HeadOn;
+}
+
+export interface ModelResult extends RecurrentResult {
+  /** [T, B, C] laid out like the output (steps), or [B, C] (last); unbatched drops B. */
+  logits: Tensor;
+}
+
+interface HeadSpace {
+  /** (B, D*P) the head's input for "last"; its gradient; dL/dh_n for the whole stack. */
+  feat: Buf; dFeat: Buf; dhN: Buf;
+  /** (rows, C) logits. */
+  logits: Buf;
+}
+
+export function resolveModelOptions(o: SequenceModelOptions): ResolvedModelOptions {
+  const r = resolveOptions(o);
+  if (!Number.isInteger(o.numClasses) || o.numClasses < 1) {
+    throw new ConfigError(`numClasses must be a positive integer, got ${String(o.numClasses)}`);
+  }
+  const headOn = o.headOn ?? 'steps';
+  if (headOn !== 'steps' && headOn !== 'last') throw new ConfigError(`headOn must be "steps" or "last", got ${String(headOn)}`);
+  return { ...r, numClasses: o.numClasses, headBias: o.headBias ?? true, headOn };
+}
+
+export class SequenceModel {
+  readonly options: ResolvedModelOptions;
+  readonly table: ParamTable;
+  readonly rnn: Recurrent;
+  readonly head: Linear;
+  private readonly spaces = new Map<string, HeadSpace>();
+  private last: { res: RecurrentResult; hs: HeadSpace; rows: number } | null = null;
+
+  constructor(options: SequenceModelOptions, init: ModuleInit = {}) {
+    this.options = resolveModelOptions(options);
+    const o = this.options;
+    const D = o.bidirectional ? 2 : 1;
+    const headIn = D * (o.projSize || o.hiddenSize);
+    const headOpts = { inFeatures: headIn, outFeatures: o.numClasses, bias: o.headBias };
+    this.table = new ParamTable([...recurrentSpecs(o, 'rnn.'), ...linearSpecs(headOpts, 'head.')], init.dtype ?? 'float32');
+    this.table.init(new Rng(init.seed ?? 0));
+    this.rnn = new Recurrent(o, init, this.table, 'rnn.');
+    this.head = new Linear(headOpts, this.table, 'head.');
+  }
+
+  /** Parameters in all: the arena's size. */
+  get parameterCount(): number {
+    return this.table.size;
+  }
+
+  forward(x: Tensor, f: ForwardOptions = {}): ModelResult {
+    const res = this.rnn.forward(x, f);
+    const o = this.options;
+    const C = o.numClasses;
+    const F = this.head.inFeatures;
+    const batched = x.shape.length === 3;
+    const [L, D] = [o.numLayers, this.rnn.directions];
+    const B = res.hN.shape.length === 3 ? res.hN.shape[1]! : 1;
+    const T = res.output.data.length / (B * F);
+    const hs = this.space(B, T);
+    if (o.headOn === 'steps') {
+      this.head.forward(hs.logits, 0, res.output.data, 0, F, T * B);
+      this.last = { res, hs, rows: T * B };
+      const lead = res.output.shape.slice(0, -1);
+      return { ...res, logits: { data: hs.logits.subarray(0, T * B * C), shape: [...lead, C] } };
+    }
+    // many-to-one: the top layer's final state of each direction, concatenated per item
+    const P = this.rnn.stateSize;
+    const hN = res.hN.data;
+    for (let b = 0; b < B; b++) {
+      for (let d = 0; d < D; d++) {
+        const from = (((L - 1) * D + d) * B + b) * P;
+        for (let j = 0; j < P; j++) hs.feat[b * F + d * P + j] = hN[from + j]!;
+      }
+    }
+    this.head.forward(hs.logits, 0, hs.feat, 0, F, B);
+    this.last = { res, hs, rows: B };
+    return { ...res, logits: { data: hs.logits.subarray(0, B * C), shape: batched ? [B, C] : [C] } };
+  }
+
+  /** Adds dL/dθ for every parameter to `table.grad`, given dL/dlogits laid out like the logits. */
+  backward(dLogits: Buf): RecurrentGrads {
+    if (!this.last) throw new ConfigError('backward() needs a forward() pass first');
+    const { res, hs, rows } = this.last;
+    const F = this.head.inFeatures;
+    if (dLogits.length !== rows * this.options.numClasses) {
+      throw new ShapeError(`dLogits has ${dLogits.length} values, expected ${rows * this.options.numClasses}`);
+    }
+    if (this.options.headOn === 'steps') {
+      this.head.backward(dLogits, 0, res.output.data, 0, F, rows, hs.dFeat, 0, F, 0);
+      return this.rnn.backward({ dOutput: hs.dFeat.subarray(0, rows * F) });
+    }
+    const B = rows;
+    const { numLayers: L } = this.options;
+    const D = this.rnn.directions;
+    const P = this.rnn.stateSize;
+    this.head.backward(dLogits, 0, hs.feat, 0, F, B, hs.dFeat, 0, F, 0);
+    hs.dhN.fill(0);
+    for (let b = 0; b < B; b++) {
+      for (let d = 0; d < D; d++) {
+        const to = (((L - 1) * D + d) * B + b) * P;
+        for (let j = 0; j < P; j++) hs.dhN[to + j] = hs.dFeat[b * F + d * P + j]!;
+      }
+    }
+    return this.rnn.backward({ dhN: hs.dhN });
+  }
+
+  private space(B: number, T: number): HeadSpace {
+    const key = `${B}x${T}`;
+    let hs = this.spaces.get(key);
+    if (!hs) {
+      const o = this.options;
+      const dt = this.table.dtype;
+      const F = this.head.inFeatures;
+      const rows = o.headOn === 'steps' ? T * B : B;
+      const LD = o.numLayers * this.rnn.directions;
+      hs = {
+        feat: alloc(dt, B * F),
+        dFeat: alloc(dt, rows * F),
+        dhN: alloc(dt, LD * B * this.rnn.stateSize),
+        logits: alloc(dt, rows * o.numClasses),
+      };
+      this.spaces.set(key, hs);
+    }
+    return hs;
+  }
+}

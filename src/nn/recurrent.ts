@@ -1,0 +1,384 @@
+/**
+ * The recurrent stack: numLayers layers of one cell, one or two directions each, with PyTorch's
+ * parameter names, shapes, init, options and results (nn.RNN, nn.LSTM, nn.GRU).
+ *
+ * forward() fills a workspace kept for its (B, T); backward() runs backpropagation through time from
+ * it, accumulating (+=) into the parameter arena's gradient and returning dL/dx, dL/dh0, dL/dc0.
+ * Per layer and direction: the input projection of all steps is one GEMM, the recurrence one small
+ * GEMM per step, and the weight gradients one GEMM each over all steps.
+ */
+import { fmtShape, numel, type Buf, type DType, type Tensor } from '../tensor/buf.js';
+import { gemm } from '../tensor/gemm.js';
+import { Rng } from '../tensor/rng.js';
+import { ConfigError, ShapeError } from '../errors.js';
+import { gateCount, resolveOptions, type RecurrentOptions, type ResolvedOptions } from './options.js';
+import { ParamTable, type ParamSpec } from './params.js';
+import { makeWorkspace, type Dir, type Workspace } from './workspace.js';
+import { rnnBackward, rnnForward } from './cells/rnn.js';
+import { lstmBackward, lstmForward } from './cells/lstm.js';
+import { gruBackward, gruForward } from './cells/gru.js';
+
+export interface ForwardOptions {
+  /** Initial hidden state [L*D, B, P] ([L*D, P] for unbatched input); zeros when absent. */
+  h0?: Tensor;
+  /** LSTM initial cell state [L*D, B, H]; zeros when absent. */
+  c0?: Tensor;
+  /** Steps per batch item, each in [1, T], as a packed sequence: later steps are skipped, outputs 0. */
+  lengths?: ArrayLike<number> | null;
+  /** Training mode: dropout between layers is applied. Default false. */
+  training?: boolean;
+}
+
+export interface RecurrentResult {
+  /** [T, B, D*P] ([B, T, D*P] batch-first, [T, D*P] unbatched): the top layer's h_t, zero where padded. */
+  output: Tensor;
+  /** [L*D, B, P]: each layer and direction's last state (for each item, at its own last step). */
+  hN: Tensor;
+  /** LSTM: [L*D, B, H]. */
+  cN: Tensor | null;
+}
+
+export interface RecurrentGrads {
+  dx: Tensor;
+  dh0: Tensor;
+  dc0: Tensor | null;
+}
+
+export interface BackwardInput {
+  /** dL/d output, laid out like `output`. */
+  dOutput?: Buf | null;
+  /** dL/d h_n, laid out like `hN`. */
+  dhN?: Buf | null;
+  /** dL/d c_n (LSTM). */
+  dcN?: Buf | null;
+}
+
+/** The parameters of a recurrent stack in PyTorch's order and names, prefixed (e.g. "rnn."). */
+export function recurrentSpecs(o: ResolvedOptions, prefix = ''): ParamSpec[] {
+  const D = o.bidirectional ? 2 : 1;
+  const H = o.hiddenSize;
+  const P = o.projSize || H;
+  const G = gateCount(o.mode) * H;
+  const bound = 1 / Math.sqrt(H); // every weight and bias, even with projSize (PyTorch reset_parameters)
+  const specs: ParamSpec[] = [];
+  for (let l = 0; l < o.numLayers; l++) {
+    const I = l === 0 ? o.inputSize : D * P;
+    for (let d = 0; d < D; d++) {
+      const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
+      specs.push({ name: `${prefix}weight_ih${sfx}`, shape: [G, I], bound });
+      specs.push({ name: `${prefix}weight_hh${sfx}`, shape: [G, P], bound });
+      if (o.bias) {
+        specs.push({ name: `${prefix}bias_ih${sfx}`, shape: [G], bound });
+        specs.push({ name: `${prefix}bias_hh${sfx}`, shape: [G], bound });
+      }
+      if (o.projSize > 0) specs.push({ name: `${prefix}weight_hr${sfx}`, shape: [o.projSize, H], bound });
+    }
+  }
+  return specs;
+}
+
+export interface ModuleInit {
+  /** Seed for PyTorch-style initialisation and dropout masks. Default 0. */
+  seed?: number;
+  /** "float32" (default) or "float64" (for gradient checks). */
+  dtype?: DType;
+}
+
+export class Recurrent {
+  readonly options: ResolvedOptions;
+  readonly table: ParamTable;
+  /** D: 2 when bidirectional. */
+  readonly directions: number;
+  /** P: the size of h (projSize, or hiddenSize). */
+  readonly stateSize: number;
+  private readonly prefix: string;
+  private readonly rng: Rng;
+  private readonly cache = new Map<string, Workspace>();
+  private last: { ws: Workspace; batched: boolean; hasH0: boolean; hasC0: boolean } | null = null;
+
+  /**
+   * Without `table`, the stack owns its parameters and initialises them from `init.seed`; a model that
+   * holds it passes its own arena, already laid out with `recurrentSpecs(options, prefix)`.
+   */
+  constructor(options: RecurrentOptions, init: ModuleInit = {}, table?: ParamTable, prefix = '') {
+    this.options = resolveOptions(options);
+    this.directions = this.options.bidirectional ? 2 : 1;
+    this.stateSize = this.options.projSize || this.options.hiddenSize;
+    this.prefix = prefix;
+    this.rng = new Rng((init.seed ?? 0) ^ 0x5eed);
+    if (table) {
+      this.table = table;
+    } else {
+      this.table = new ParamTable(recurrentSpecs(this.options, prefix), init.dtype ?? 'float32');
+      this.table.init(new Rng(init.seed ?? 0));
+    }
+  }
+
+  /** The workspace for (B, T), made on first use and kept. */
+  workspace(B: number, T: number): Workspace {
+    const key = `${B}x${T}`;
+    let ws = this.cache.get(key);
+    if (!ws) {
+      ws = makeWorkspace(this.options, this.table, this.prefix, T, B);
+      this.cache.set(key, ws);
+    }
+    return ws;
+  }
+
+  forward(x: Tensor, f: ForwardOptions = {}): RecurrentResult {
+    const o = this.options;
+    const { L, D, P, H } = this.dims();
+    if (x.shape.length !== 2 && x.shape.length !== 3) {
+      throw new ShapeError(`input must be 3-D ${o.batchFirst ? '[batch, seq, features]' : '[seq, batch, features]'} or 2-D [seq, features], got shape ${fmtShape(x.shape)}`);
+    }
+    const batched = x.shape.length === 3;
+    const T = batched && o.batchFirst ? x.shape[1]! : x.shape[0]!;
+    const B = batched ? (o.batchFirst ? x.shape[0]! : x.shape[1]!) : 1;
+    const I = x.shape[x.shape.length - 1]!;
+    if (I !== o.inputSize) throw new ShapeError(`input has ${I} features per step, expected inputSize ${o.inputSize}`);
+    if (T < 1 || B < 1) throw new ShapeError(`input needs at least one step and one item, got shape ${fmtShape(x.shape)}`);
+    if (x.data.length !== numel(x.shape)) throw new ShapeError(`input data has ${x.data.length} values for shape ${fmtShape(x.shape)}`);
+    const ws = this.workspace(B, T);
+
+    // The input, time-major, checked as it is copied.
+    const src = x.data;
+    const bf = batched && o.batchFirst;
+    for (let t = 0; t < T; t++) {
+      for (let b = 0; b < B; b++) {
+        const from = (bf ? b * T + t : t * B + b) * I;
+        const to = (t * B + b) * I;
+        for (let i = 0; i < I; i++) {
+          const v = src[from + i]!;
+          if (!Number.isFinite(v)) {
+            throw new ShapeError(`input has ${v} at step ${t}, item ${b}, feature ${i}; every value must be finite`);
+          }
+          ws.x[to + i] = v;
+        }
+      }
+    }
+    this.loadState('h0', f.h0, ws.h0, L * D, B, P, batched);
+    if (f.c0 && !ws.c0) throw new ShapeError(`c0 is only for lstm; this is ${o.mode}`);
+    if (ws.c0) this.loadState('c0', f.c0, ws.c0, L * D, B, H, batched);
+    this.loadLengths(ws, f.lengths, batched);
+
+    ws.dropped = (f.training ?? false) && o.dropout > 0 && L > 1;
+    for (let l = 0; l < L; l++) {
+      const xin = l === 0 ? ws.x : ws.out[l - 1]!;
+      for (let d = 0; d < D; d++) {
+        const dir = ws.dirs[l]![d]!;
+        const k = l * D + d;
+        for (let j = 0; j < B * P; j++) dir.hcur[j] = ws.h0[k * B * P + j]!;
+        if (dir.ccur) for (let j = 0; j < B * H; j++) dir.ccur[j] = ws.c0![k * B * H + j]!;
+        this.project(dir, ws, xin);
+        this.cellForward(dir, ws, ws.out[l]!, D * P);
+        ws.hN.set(dir.hcur, k * B * P);
+        if (dir.ccur) ws.cN!.set(dir.ccur, k * B * H);
+      }
+      if (ws.dropped && l < L - 1) this.dropout(ws.out[l]!, ws.mask[l]!);
+    }
+
+    const top = ws.out[L - 1]!;
+    let output: Buf = top;
+    if (bf) {
+      transpose(ws.edgeOut, top, T, B, D * P);
+      output = ws.edgeOut;
+    }
+    this.last = { ws, batched, hasH0: !!f.h0, hasC0: !!f.c0 };
+    const hShape = batched ? [L * D, B, P] : [L * D, P];
+    return {
+      output: { data: output, shape: batched ? (bf ? [B, T, D * P] : [T, B, D * P]) : [T, D * P] },
+      hN: { data: ws.hN, shape: hShape },
+      cN: ws.cN ? { data: ws.cN, shape: batched ? [L * D, B, H] : [L * D, H] } : null,
+    };
+  }
+
+  /**
+   * Backpropagation through time for the last forward pass. Gradients of the parameters are added to
+   * `table.grad` (zero it first, as with PyTorch's zero_grad); dL/dx, dL/dh0, dL/dc0 are returned.
+   */
+  backward(g: BackwardInput): RecurrentGrads {
+    if (!this.last) throw new ConfigError('backward() needs a forward() pass first');
+    const { ws, batched } = this.last;
+    const o = this.options;
+    const { L, D, P, H } = this.dims();
+    const { T, B } = ws;
+    const bf = batched && o.batchFirst;
+    let dTop: Buf = ws.edgeDOut;
+    if (!g.dOutput) ws.edgeDOut.fill(0);
+    else if (bf) transpose(ws.edgeDOut, g.dOutput, B, T, D * P);
+    else dTop = g.dOutput;
+
+    const p = this.table.data;
+    const grad = this.table.grad;
+    for (let l = L - 1; l >= 0; l--) {
+      const dOut = l === L - 1 ? dTop : ws.dIn[l + 1]!;
+      if (l < L - 1 && ws.dropped) mulInPlace(dOut, ws.mask[l]!);
+      const xin = l === 0 ? ws.x : ws.out[l - 1]!;
+      const dX = ws.dIn[l]!;
+      for (let d = 0; d < D; d++) {
+        const dir = ws.dirs[l]![d]!;
+        const k = l * D + d;
+        for (let j = 0; j < B * P; j++) dir.dh[j] = g.dhN ? g.dhN[k * B * P + j]! : 0;
+        if (dir.dc) for (let j = 0; j < B * H; j++) dir.dc[j] = g.dcN ? g.dcN[k * B * H + j]! : 0;
+        this.cellBackward(dir, ws, dOut, D * P);
+        this.weightGrads(dir, ws, xin, p, grad, dX, d === 0 ? 0 : 1);
+        ws.dh0.set(dir.dh, k * B * P);
+        if (dir.dc) ws.dc0!.set(dir.dc, k * B * H);
+      }
+    }
+    let dx: Buf = ws.dIn[0]!;
+    if (bf) {
+      transpose(ws.edgeDx, dx, T, B, o.inputSize);
+      dx = ws.edgeDx;
+    }
+    const hShape = batched ? [L * D, B, P] : [L * D, P];
+    return {
+      dx: { data: dx, shape: batched ? (bf ? [B, T, o.inputSize] : [T, B, o.inputSize]) : [T, o.inputSize] },
+      dh0: { data: ws.dh0, shape: hShape },
+      dc0: ws.dc0 ? { data: ws.dc0, shape: batched ? [L * D, B, H] : [L * D, H] } : null,
+    };
+  }
+
+  private dims(): { L: number; D: number; P: number; H: number } {
+    return { L: this.options.numLayers, D: this.directions, P: this.stateSize, H: this.options.hiddenSize };
+  }
+
+  private loadState(name: string, t: Tensor | undefined, into: Buf, LD: number, B: number, S: number, batched: boolean): void {
+    if (!t) {
+      into.fill(0);
+      return;
+    }
+    const want = batched ? [LD, B, S] : [LD, S];
+    if (t.shape.length !== want.length || t.shape.some((v, i) => v !== want[i]) || t.data.length !== into.length) {
+      throw new ShapeError(`${name} must have shape ${fmtShape(want)} (num_layers * num_directions, ${batched ? 'batch, ' : ''}${name === 'c0' ? 'hidden_size' : 'state size'}), got ${fmtShape(t.shape)}`);
+    }
+    for (let i = 0; i < into.length; i++) {
+      const v = t.data[i]!;
+      if (!Number.isFinite(v)) throw new ShapeError(`${name} has ${v} at index ${i}; every value must be finite`);
+      into[i] = v;
+    }
+  }
+
+  private loadLengths(ws: Workspace, lengths: ArrayLike<number> | null | undefined, batched: boolean): void {
+    const { T, B } = ws;
+    ws.ragged = false;
+    if (!lengths) {
+      ws.len.fill(T);
+      return;
+    }
+    if (!batched) throw new ShapeError('lengths are for batched input; unbatched input is one sequence of its own length');
+    if (lengths.length !== B) throw new ShapeError(`lengths has ${lengths.length} entries, expected one per batch item (${B})`);
+    for (let b = 0; b < B; b++) {
+      const n = lengths[b]!;
+      if (!Number.isInteger(n) || n < 1 || n > T) {
+        throw new ShapeError(`lengths[${b}] is ${n}; each length must be an integer from 1 to the sequence length ${T}`);
+      }
+      ws.len[b] = n;
+      if (n < T) ws.ragged = true;
+    }
+  }
+
+  /** gates = x W_ih^T + b_ih (+ b_hh, except for GRU whose b_hn sits inside r ⊙ (...)), all steps at once. */
+  private project(dir: Dir, ws: Workspace, xin: Buf): void {
+    const p = this.table.data;
+    const { G, I, gates } = dir;
+    const TB = ws.T * ws.B;
+    const addHH = this.options.mode !== 'gru' && dir.bhh >= 0;
+    if (dir.bih >= 0) {
+      for (let r = 0; r < TB; r++) {
+        for (let k = 0; k < G; k++) gates[r * G + k] = p[dir.bih + k]! + (addHH ? p[dir.bhh + k]! : 0);
+      }
+    }
+    gemm(false, true, TB, G, I, 1, xin, 0, I, p, dir.wih, I, dir.bih >= 0 ? 1 : 0, gates, 0, G);
+  }
+
+  private cellForward(dir: Dir, ws: Workspace, out: Buf, ldo: number): void {
+    const p = this.table.data;
+    switch (this.options.mode) {
+      case 'rnn_tanh': return rnnForward(dir, ws, p, out, ldo, false);
+      case 'rnn_relu': return rnnForward(dir, ws, p, out, ldo, true);
+      case 'lstm': return lstmForward(dir, ws, p, out, ldo);
+      case 'gru': return gruForward(dir, ws, p, out, ldo);
+    }
+  }
+
+  private cellBackward(dir: Dir, ws: Workspace, dOut: Buf, ldo: number): void {
+    const p = this.table.data;
+    switch (this.options.mode) {
+      case 'rnn_tanh': return rnnBackward(dir, ws, p, dOut, ldo, false);
+      case 'rnn_relu': return rnnBackward(dir, ws, p, dOut, ldo, true);
+      case 'lstm': return lstmBackward(dir, ws, p, dOut, ldo);
+      case 'gru': return gruBackward(dir, ws, p, dOut, ldo);
+    }
+  }
+
+  /** Weight and bias gradients over all steps, one GEMM each, and dL/dx of this layer's input. */
+  private weightGrads(dir: Dir, ws: Workspace, xin: Buf, p: Buf, grad: Buf, dX: Buf, beta: 0 | 1): void {
+    const TB = ws.T * ws.B;
+    const { G, I, P, H } = dir;
+    const dhh = dir.dgh ?? dir.dgates; // the W_hh side differs from the input side only for GRU
+    gemm(true, false, G, I, TB, 1, dir.dgates, 0, G, xin, 0, I, 1, grad, dir.wih, I);
+    gemm(true, false, G, P, TB, 1, dhh, 0, G, dir.hprev, 0, P, 1, grad, dir.whh, P);
+    if (dir.bih >= 0) {
+      colSumInto(grad, dir.bih, dir.dgates, TB, G);
+      colSumInto(grad, dir.bhh, dhh, TB, G);
+    }
+    if (dir.whr >= 0) gemm(true, false, P, H, TB, 1, dir.dhs!, 0, P, dir.m!, 0, H, 1, grad, dir.whr, H);
+    gemm(false, false, TB, I, G, 1, dir.dgates, 0, G, p, dir.wih, I, beta, dX, 0, I);
+  }
+
+  private dropout(out: Buf, mask: Buf): void {
+    const q = this.options.dropout;
+    const keep = q < 1 ? 1 / (1 - q) : 0;
+    for (let i = 0; i < out.length; i++) {
+      const m = this.rng.random() < q ? 0 : keep;
+      mask[i] = m;
+      out[i] = out[i]! * m;
+    }
+  }
+}
+
+function colSumInto(into: Buf, off: number, src: Buf, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) into[off + c] += src[r * cols + c]!;
+}
+
+function mulInPlace(a: Buf, m: Buf): void {
+  for (let i = 0; i < a.length; i++) a[i] = a[i]! * m[i]!;
+}
+
+/** out[j, i, :] = src[i, j, :] for src laid out [n0, n1, f]. */
+export function transpose(out: Buf, src: Buf, n0: number, n1: number, f: number): void {
+  for (let i = 0; i < n0; i++) {
+    for (let j = 0; j < n1; j++) {
+      const from = (i * n1 + j) * f;
+      const to = (j * n0 + i) * f;
+      for (let k = 0; k < f; k++) out[to + k] = src[from + k]!;
+    }
+  }
+}
+
+type CellOptions = Omit<RecurrentOptions, 'mode'>;
+
+/** nn.RNN: nonlinearity "tanh" (default) or "relu". */
+export class RNN extends Recurrent {
+  constructor(o: CellOptions & { nonlinearity?: 'tanh' | 'relu' }, init?: ModuleInit) {
+    const nl = o.nonlinearity ?? 'tanh';
+    if (nl !== 'tanh' && nl !== 'relu') throw new ConfigError(`nonlinearity must be "tanh" or "relu", got ${String(nl)}`);
+    super({ ...o, mode: nl === 'relu' ? 'rnn_relu' : 'rnn_tanh' }, init);
+  }
+}
+
+/** nn.LSTM, with projSize. */
+export class LSTM extends Recurrent {
+  constructor(o: CellOptions, init?: ModuleInit) {
+    super({ ...o, mode: 'lstm' }, init);
+  }
+}
+
+/** nn.GRU. */
+export class GRU extends Recurrent {
+  constructor(o: CellOptions, init?: ModuleInit) {
+    super({ ...o, mode: 'gru' }, init);
+  }
+}
+

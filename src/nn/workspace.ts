@@ -1,0 +1,126 @@
+/**
+ * The workspace of one (model, batch size B, length T): every buffer a forward and backward pass
+ * needs, allocated once. All activations are time-major, (T, B, ·), so one step is contiguous.
+ */
+import { alloc, type Buf, type DType } from '../tensor/buf.js';
+import { gateCount, type ResolvedOptions } from './options.js';
+import type { ParamTable } from './params.js';
+
+/** One layer and direction: where its weights sit in the arena, and its activations. */
+export interface Dir {
+  rev: boolean;
+  /** Input features of this layer, hidden units, state size, gate rows. */
+  I: number; H: number; P: number; G: number;
+  /** Offsets into the parameter arena (and its gradient); -1 when absent. */
+  wih: number; whh: number; bih: number; bhh: number; whr: number;
+  /** This direction's columns in the layer output (T, B, D*P). */
+  col: number;
+  /** (T, B, G) pre-activations of the gates; activated in place by the forward step. */
+  gates: Buf;
+  /** GRU: (T, B, G) W_hh h + b_hh, kept because r multiplies its n part. */
+  gh: Buf | null;
+  /** (T, B, P) the state each step started from. */
+  hprev: Buf;
+  /** LSTM: (T, B, H) cell state before and after each step. */
+  cprev: Buf | null;
+  c: Buf | null;
+  /** LSTM with projection: (T, B, H) o * tanh(c) before weight_hr. */
+  m: Buf | null;
+  /** (B, P), (B, H) the running state. */
+  hcur: Buf;
+  ccur: Buf | null;
+  /** Gradients: (T, B, G) of the gate pre-activations; GRU's W_hh side separately. */
+  dgates: Buf;
+  dgh: Buf | null;
+  /** (B, P), (B, H) running gradients of the state; (B, max(P, H)) scratch. */
+  dh: Buf;
+  dc: Buf | null;
+  tmp: Buf;
+  /** LSTM with projection: (T, B, P) gradient of h_t, for dW_hr as one GEMM. */
+  dhs: Buf | null;
+}
+
+export interface Workspace {
+  T: number;
+  B: number;
+  /** Steps computed per batch item (T when no lengths are given). */
+  len: Int32Array;
+  /** Whether any length is below T (masking needed). */
+  ragged: boolean;
+  /** (T, B, I) the input, time-major. */
+  x: Buf;
+  /** Per layer: output (T, B, D*P) and the gradient of its input (T, B, I_layer). */
+  out: Buf[];
+  dIn: Buf[];
+  /** Per layer below the top: the dropout mask (T, B, D*P), 0 or 1/(1-p). */
+  mask: (Buf | null)[];
+  /** Whether the last forward pass applied dropout. */
+  dropped: boolean;
+  /** [L][D] */
+  dirs: Dir[][];
+  /** (L*D, B, P), (L*D, B, H): initial and final states; their gradients. */
+  h0: Buf; c0: Buf | null; hN: Buf; cN: Buf | null;
+  dh0: Buf; dc0: Buf | null;
+  /** Layout conversions at the edge (batch-first output, gradients in and out). */
+  edgeOut: Buf; edgeDOut: Buf; edgeDx: Buf;
+}
+
+export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: string, T: number, B: number): Workspace {
+  const dt: DType = table.dtype;
+  const D = o.bidirectional ? 2 : 1;
+  const H = o.hiddenSize;
+  const P = o.projSize || H;
+  const G = gateCount(o.mode) * H;
+  const lstm = o.mode === 'lstm';
+  const gru = o.mode === 'gru';
+  const TB = T * B;
+  const dirs: Dir[][] = [];
+  const out: Buf[] = [];
+  const dIn: Buf[] = [];
+  const mask: (Buf | null)[] = [];
+  for (let l = 0; l < o.numLayers; l++) {
+    const I = l === 0 ? o.inputSize : D * P;
+    const row: Dir[] = [];
+    for (let d = 0; d < D; d++) {
+      const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
+      row.push({
+        rev: d === 1, I, H, P, G,
+        wih: table.offsetOf(`${prefix}weight_ih${sfx}`),
+        whh: table.offsetOf(`${prefix}weight_hh${sfx}`),
+        bih: table.offsetOf(`${prefix}bias_ih${sfx}`),
+        bhh: table.offsetOf(`${prefix}bias_hh${sfx}`),
+        whr: table.offsetOf(`${prefix}weight_hr${sfx}`),
+        col: d * P,
+        gates: alloc(dt, TB * G),
+        gh: gru ? alloc(dt, TB * G) : null,
+        hprev: alloc(dt, TB * P),
+        cprev: lstm ? alloc(dt, TB * H) : null,
+        c: lstm ? alloc(dt, TB * H) : null,
+        m: lstm && o.projSize > 0 ? alloc(dt, TB * H) : null,
+        hcur: alloc(dt, B * P),
+        ccur: lstm ? alloc(dt, B * H) : null,
+        dgates: alloc(dt, TB * G),
+        dgh: gru ? alloc(dt, TB * G) : null,
+        dh: alloc(dt, B * P),
+        dc: lstm ? alloc(dt, B * H) : null,
+        tmp: alloc(dt, B * Math.max(P, H)),
+        dhs: lstm && o.projSize > 0 ? alloc(dt, TB * P) : null,
+      });
+    }
+    dirs.push(row);
+    out.push(alloc(dt, TB * D * P));
+    dIn.push(alloc(dt, TB * I));
+    mask.push(l < o.numLayers - 1 && o.dropout > 0 ? alloc(dt, TB * D * P) : null);
+  }
+  const LD = o.numLayers * D;
+  const len = new Int32Array(B);
+  return {
+    T, B, len, ragged: false,
+    x: alloc(dt, TB * o.inputSize),
+    out, dIn, mask, dropped: false, dirs,
+    h0: alloc(dt, LD * B * P), c0: lstm ? alloc(dt, LD * B * H) : null,
+    hN: alloc(dt, LD * B * P), cN: lstm ? alloc(dt, LD * B * H) : null,
+    dh0: alloc(dt, LD * B * P), dc0: lstm ? alloc(dt, LD * B * H) : null,
+    edgeOut: alloc(dt, TB * D * P), edgeDOut: alloc(dt, TB * D * P), edgeDx: alloc(dt, TB * o.inputSize),
+  };
+}
