@@ -12,7 +12,7 @@ const GRAD_RTOL = 1e-6;
 const N = 5;
 const C = 4;
 const OFF = 3;
-const logits = Float64Array.from([9, 9, 9, 0.3, -1.2, 2.5, 0.1, 1.7, 0.4, -0.8, 2.2, -3.1, 0.9, 0.0, 1.1, 0.6, -0.2, 0.5, 0.5, 0.5, -1.5, 3.0, 0.2, -0.7]);
+const logits = Float64Array.from([9, 9, 9, 0.3, -1.2, 2.5, 0.1, 1.7, 0.4, -0.8, 2.2, -3.1, 0.9, 0.0, 1.1, 0.6, -0.2, 0.5, 0.5, 0.5, -1.5, 3.0, 0.2]);
 const targets = Int32Array.from([2, 0, -100, 3, 1]);
 const weight = Float64Array.from([0.5, 2.0, 1.0, 0.25]);
 

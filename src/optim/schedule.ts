@@ -5,7 +5,7 @@
  * current lr recursively rather than from the closed form, so the floating-point values match
  * PyTorch's, and an lr changed by hand between epochs carries into the next one as it does there.
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, ModelFileError } from '../errors.js';
 import type { Optimizer } from './optimizer.js';
 
 /** What a schedule needs from an optimizer. */
@@ -48,7 +48,7 @@ export abstract class LRSchedule {
   /** Restores epoch and base lr. Load the optimizer first: its lr (saved in its state) is taken as the last lr. */
   loadState(state: ScheduleState): void {
     if (!Number.isInteger(state.lastEpoch) || state.lastEpoch < 0 || !(state.baseLr >= 0)) {
-      throw new ConfigError(`Schedule state needs an integer lastEpoch >= 0 and a baseLr >= 0, got ${state.lastEpoch} and ${state.baseLr}.`);
+      throw new ModelFileError(`Schedule state needs an integer lastEpoch >= 0 and a baseLr >= 0, got ${state.lastEpoch} and ${state.baseLr}.`);
     }
     this.lastEpoch = state.lastEpoch;
     this.baseLr = state.baseLr;

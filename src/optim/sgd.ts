@@ -36,8 +36,8 @@ export class SGD implements Optimizer {
   readonly nesterov: boolean;
   readonly maximize: boolean;
   private steps = 0;
-  /** PyTorch's momentum_buffer; meaningful only after the first step. */
-  private readonly buf: Buf;
+  /** PyTorch's momentum_buffer: only with momentum, and meaningful only after the first step. */
+  private readonly buf: Buf | null;
   private readonly round: (x: number) => number;
 
   constructor(readonly params: Buf, readonly grads: Buf, opts: SGDOptions) {
@@ -57,7 +57,7 @@ export class SGD implements Optimizer {
         `Nesterov momentum requires a momentum and zero dampening; got momentum ${this.momentum} and dampening ${this.dampening}.`,
       );
     }
-    this.buf = stateBuf(params);
+    this.buf = this.momentum !== 0 ? stateBuf(params) : null;
     this.round = scalarRounder(params);
   }
 
@@ -75,7 +75,7 @@ export class SGD implements Optimizer {
     for (let i = 0; i < p.length; i++) {
       let g = sign * grads[i]!;
       if (wd !== 0) g += wd * p[i]!;
-      if (mu !== 0) {
+      if (buf !== null) {
         // PyTorch clones the gradient into the buffer on the first step: no dampening there.
         buf[i] = first ? g : buf[i]! * mu + keep * g;
         g = nesterov ? g + mu * buf[i]! : buf[i]!;
@@ -86,11 +86,16 @@ export class SGD implements Optimizer {
   }
 
   stateDict(): OptimizerState {
-    return saveState('SGD', this.steps, this.lr, { momentum_buffer: this.buf });
+    return saveState('SGD', this.steps, this.lr, this.buffers());
   }
 
   loadState(state: OptimizerState): void {
-    this.steps = restoreState('SGD', state, { momentum_buffer: this.buf });
+    this.steps = restoreState('SGD', state, this.buffers());
     this.lr = state.lr;
+  }
+
+  /** State buffers by PyTorch's state keys. */
+  private buffers(): Record<string, Buf> {
+    return this.buf === null ? {} : { momentum_buffer: this.buf };
   }
 }

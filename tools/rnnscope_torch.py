@@ -1,0 +1,78 @@
+"""The PyTorch module equivalent to an rnnscope model file, and its loader and saver.
+
+An rnnscope .safetensors file holds the state_dict of `SequenceModel` below (attributes `rnn` and
+`head`) and its config as JSON under `__metadata__["rnnscope"]`. So, in PyTorch:
+
+    model, meta = load("model.safetensors")      # load_state_dict(strict=True) inside
+    logits = model(x)                            # x: [T, B, I] (or [B, T, I] if batch_first)
+
+and `save(model, "model.safetensors", meta)` writes a file that rnnscope loads.
+The README shows this file; tools/make_model_fixture.py uses it, so what the README says is tested.
+"""
+
+import json
+
+import torch
+from torch import nn
+
+try:  # the real library where it is installed; our minimal one (same format) otherwise
+    from safetensors.torch import load_file, save_file
+except ImportError:
+    from safetensors_min import load_file, save_file
+
+CELLS = {"rnn_tanh": nn.RNN, "rnn_relu": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+class SequenceModel(nn.Module):
+    """A recurrent stack and a Linear head on every step ("steps") or on the top layer's h_n ("last")."""
+
+    def __init__(self, mode, inputSize, hiddenSize, numClasses, numLayers=1, bias=True,
+                 batchFirst=False, dropout=0.0, bidirectional=False, projSize=0,
+                 headBias=True, headOn="steps", **_):
+        super().__init__()
+        kw = dict(num_layers=numLayers, bias=bias, batch_first=batchFirst, dropout=dropout,
+                  bidirectional=bidirectional)
+        if mode.startswith("rnn_"):
+            kw["nonlinearity"] = mode[4:]
+        if projSize:
+            kw["proj_size"] = projSize
+        self.rnn = CELLS[mode](inputSize, hiddenSize, **kw)
+        directions = 2 if bidirectional else 1
+        self.head = nn.Linear(directions * (projSize or hiddenSize), numClasses, bias=headBias)
+        self.head_on = headOn
+
+    def forward(self, x, hx=None):
+        output, state = self.rnn(x, hx)
+        if self.head_on == "steps":
+            return self.head(output)
+        h_n = state[0] if isinstance(state, tuple) else state
+        top = h_n.view(self.rnn.num_layers, 2 if self.rnn.bidirectional else 1, *h_n.shape[1:])[-1]
+        return self.head(torch.cat(list(top), dim=-1))  # forward then reverse, as rnnscope
+
+
+def load(path):
+    """(model, meta) from an rnnscope model file."""
+    tensors = load_file(path)
+    if isinstance(tensors, tuple):  # safetensors_min also returns the metadata
+        tensors = tensors[0]
+    with open(path, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        metadata = json.loads(f.read(n)).get("__metadata__", {})
+    meta = json.loads(metadata["rnnscope"])
+    model = SequenceModel(**meta["config"])
+    model.load_state_dict(tensors, strict=True)
+    return model, meta
+
+
+def save(model, path, meta=None):
+    """Writes `model` (a SequenceModel above) as an rnnscope model file."""
+    rnn = model.rnn
+    mode = {nn.LSTM: "lstm", nn.GRU: "gru"}.get(type(rnn)) or "rnn_" + rnn.nonlinearity
+    config = dict(mode=mode, inputSize=rnn.input_size, hiddenSize=rnn.hidden_size,
+                  numLayers=rnn.num_layers, bias=rnn.bias, batchFirst=rnn.batch_first,
+                  dropout=rnn.dropout, bidirectional=rnn.bidirectional,
+                  projSize=getattr(rnn, "proj_size", 0), numClasses=model.head.out_features,
+                  headBias=model.head.bias is not None, headOn=model.head_on)
+    payload = dict(version=1, config=config, **(meta or {}))
+    state = {k: v.detach().float().contiguous() for k, v in model.state_dict().items()}
+    save_file(state, path, metadata={"format": "pt", "rnnscope": json.dumps(payload)})
