@@ -92,7 +92,7 @@ export class Recurrent {
   /** P: the size of h (projSize, or hiddenSize). */
   readonly stateSize: number;
   private readonly prefix: string;
-  private readonly rng: Rng;
+  private rng: Rng;
   private readonly cache = new Map<string, Workspace>();
   private last: { ws: Workspace; batched: boolean; hasH0: boolean; hasC0: boolean } | null = null;
 
@@ -112,6 +112,11 @@ export class Recurrent {
       this.table = new ParamTable(recurrentSpecs(this.options, prefix), init.dtype ?? 'float32');
       this.table.init(new Rng(init.seed ?? 0));
     }
+  }
+
+  /** Restarts the dropout masks' random stream, so a run can be replayed mask for mask. */
+  reseedDropout(seed: number): void {
+    this.rng = new Rng(seed ^ 0x5eed);
   }
 
   /** The workspace for (B, T), made on first use and kept. */

@@ -1,0 +1,26 @@
+/**
+ * rnnscope: train, run and understand recurrent networks, with PyTorch's exact semantics.
+ * The public API; every name here is documented in the README.
+ */
+export { RNN, LSTM, GRU, Recurrent, recurrentSpecs, type ForwardOptions, type RecurrentResult, type RecurrentGrads, type BackwardInput, type ModuleInit } from './nn/recurrent.js';
+export { SequenceModel, type SequenceModelOptions, type ResolvedModelOptions, type ModelResult, type HeadOn } from './nn/model.js';
+export { Linear, type LinearOptions } from './nn/linear.js';
+export { ParamTable, type ParamSpec, type ParamEntry } from './nn/params.js';
+export { MODES, type Mode, type RecurrentOptions } from './nn/options.js';
+export { crossEntropy, mse, softmaxRows, argmaxRow, type CrossEntropyOptions } from './loss/index.js';
+export * from './optim/index.js';
+export { TrainStep, countCorrect, type StepOptions, type StepResult } from './train/step.js';
+export { Trainer, trainDefaults, type TrainConfig } from './train/trainer.js';
+export { evaluate, type Evaluation } from './train/evaluate.js';
+export { makeOptimizer, makeSchedule, OPTIMIZERS, type OptimizerSpec, type OptimizerName, type ScheduleSpec } from './train/optimizer-spec.js';
+export type { TrainEvent, TrainStartEvent, BatchEvent, EpochEvent, EpochRecord, TrainEndEvent } from './train/events.js';
+export { observe, type Observation, type ObservationKind } from './trace/observe.js';
+export { TASKS, getTask, trend, count, delay, type Task, type TaskOptions } from './data/tasks.js';
+export { split, fitNormalization, applyNormalization, maxLength, type Dataset, type Sequence, type Split, type Normalization, type Target } from './data/dataset.js';
+export { Batcher, type Batch } from './data/batcher.js';
+export { encodeModel, decodeModel, type ModelMeta } from './io/model.js';
+export { encodeSafetensors, decodeSafetensors, checkStateDict } from './io/safetensors.js';
+export { Rng } from './tensor/rng.js';
+export { gemm, gemmRef } from './tensor/gemm.js';
+export { alloc, allocations, type Buf, type DType, type Tensor } from './tensor/buf.js';
+export { RnnscopeError, ConfigError, ShapeError, ModelFileError, DataError } from './errors.js';

@@ -1,0 +1,145 @@
+/**
+ * The training loop. It prints nothing: `run()` is a generator of typed events (events.ts), so the
+ * terminal, --json lines and the web worker all drive and render the same run.
+ */
+import { Rng } from '../tensor/rng.js';
+import type { SequenceModel } from '../nn/model.js';
+import { Batcher } from '../data/batcher.js';
+import { maxLength, type Sequence } from '../data/dataset.js';
+import { ConfigError } from '../errors.js';
+import { observe } from '../trace/observe.js';
+import type { EpochRecord, TrainEvent } from './events.js';
+import { evaluate } from './evaluate.js';
+import { makeOptimizer, makeSchedule, type OptimizerSpec, type ScheduleSpec } from './optimizer-spec.js';
+import { TrainStep } from './step.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import type { LRSchedule } from '../optim/schedule.js';
+
+export interface TrainConfig {
+  /** Passes over the training split. Default 5. */
+  epochs?: number;
+  /** Sequences per batch. Default 32. */
+  batchSize?: number;
+  /** Default Adam with lr 0.005. */
+  optimizer?: OptimizerSpec;
+  /** Learning-rate schedule, stepped once per epoch. Default none. */
+  schedule?: ScheduleSpec | null;
+  /** Clip the gradient's total L2 norm to this. Default none. */
+  clipNorm?: number | null;
+  /** Stop when held-out loss has not improved for `patience` epochs, and restore the best weights. */
+  earlyStopping?: { patience: number; minDelta?: number } | null;
+  /** Seed of the batch order (and dropout). Default 0. */
+  seed?: number;
+  /** Per-class loss weights. */
+  classWeights?: number[] | null;
+}
+
+export const trainDefaults = { epochs: 5, batchSize: 32, optimizer: { type: 'adam', lr: 0.005 } as OptimizerSpec };
+
+export class Trainer {
+  readonly optimizer: Optimizer;
+  readonly schedule: LRSchedule | null;
+  readonly history: EpochRecord[] = [];
+  private readonly step: TrainStep;
+  private readonly batcher: Batcher;
+  private readonly rng: Rng;
+  private readonly epochs: number;
+  private readonly T: number;
+
+  constructor(readonly model: SequenceModel, readonly train: readonly Sequence[], readonly val: readonly Sequence[], readonly config: TrainConfig = {}) {
+    const epochs = config.epochs ?? trainDefaults.epochs;
+    const batchSize = config.batchSize ?? trainDefaults.batchSize;
+    if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError(`epochs must be a positive integer, got ${epochs}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`batch size must be a positive integer, got ${batchSize}`);
+    if (train.length === 0) throw new ConfigError('the training split is empty; give more sequences');
+    const es = config.earlyStopping;
+    if (es && (!Number.isInteger(es.patience) || es.patience < 1)) throw new ConfigError(`early-stopping patience must be a positive integer, got ${es.patience}`);
+    this.epochs = epochs;
+    this.T = Math.max(maxLength(train), maxLength(val));
+    this.optimizer = makeOptimizer(config.optimizer ?? trainDefaults.optimizer, model.table.data, model.table.grad);
+    this.schedule = makeSchedule(config.schedule, this.optimizer);
+    this.step = new TrainStep(model, this.optimizer, { clipNorm: config.clipNorm, classWeights: config.classWeights });
+    this.batcher = new Batcher(train, model.options.inputSize, model.options.headOn, batchSize, this.T);
+    this.rng = new Rng(config.seed ?? 0);
+    model.rnn.reseedDropout(config.seed ?? 0);
+  }
+
+  /** Accuracy of always answering the commonest class of the training split. */
+  chance(): number {
+    const counts = new Map<number, number>();
+    let n = 0;
+    for (const s of this.train) {
+      for (const y of s.y) {
+        if (y < 0) continue;
+        counts.set(y, (counts.get(y) ?? 0) + 1);
+        n++;
+      }
+    }
+    return n ? Math.max(...counts.values()) / n : 0;
+  }
+
+  *run(): Generator<TrainEvent, EpochRecord[]> {
+    const started = performance.now();
+    const batches = this.batcher.count;
+    yield {
+      type: 'train_start', epochs: this.epochs, batchesPerEpoch: batches, batchSize: this.batcher.batchSize,
+      trainSize: this.train.length, valSize: this.val.length, parameters: this.model.parameterCount,
+    };
+    const chance = this.chance();
+    const es = this.config.earlyStopping;
+    let best = { loss: Infinity, epoch: 0, weights: null as Float32Array | Float64Array | null };
+    let reason: 'done' | 'early_stop' | 'nonfinite' = 'done';
+    let message = '';
+    let epoch = 0;
+    for (epoch = 1; epoch <= this.epochs; epoch++) {
+      const t0 = performance.now();
+      const lr = this.optimizer.lr;
+      this.batcher.shuffle(this.rng);
+      let lossSum = 0, correct = 0, counted = 0, gSum = 0, gMax = 0, clipped = 0;
+      for (let k = 0; k < batches; k++) {
+        const b = this.batcher.batch(k);
+        const r = this.step.run(b.x, b.targets, b.lengths);
+        if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
+          reason = 'nonfinite';
+          message = `training stopped at epoch ${epoch}, step ${k + 1} of ${batches}: the ${Number.isFinite(r.loss) ? 'gradient norm' : 'loss'} is ${Number.isFinite(r.loss) ? r.gradNorm : r.loss}; lower the learning rate or clip gradients`;
+          break;
+        }
+        lossSum += r.loss * r.counted;
+        correct += r.correct;
+        counted += r.counted;
+        gSum += r.gradNorm;
+        gMax = Math.max(gMax, r.gradNorm);
+        if (this.config.clipNorm && r.gradNorm > this.config.clipNorm) clipped++;
+        yield { type: 'batch', epoch, batch: k + 1, batches, loss: r.loss, gradNorm: r.gradNorm };
+      }
+      if (reason === 'nonfinite') break;
+      const v = this.val.length ? evaluate(this.model, this.val, 256, this.T) : { loss: NaN, accuracy: NaN };
+      const rec: EpochRecord = {
+        epoch, loss: lossSum / counted, trainAccuracy: correct / counted, valLoss: v.loss, valAccuracy: v.accuracy,
+        lr, gradNormMean: gSum / batches, gradNormMax: gMax, clippedFraction: clipped / batches, seconds: (performance.now() - t0) / 1000,
+      };
+      this.history.push(rec);
+      this.schedule?.step();
+      yield { type: 'epoch', epochs: this.epochs, ...rec, observation: observe(this.history, chance) };
+      if (es) {
+        if (v.loss < best.loss - (es.minDelta ?? 0)) {
+          best = { loss: v.loss, epoch, weights: this.model.table.data.slice() };
+        } else if (epoch - best.epoch >= es.patience) {
+          reason = 'early_stop';
+          message = `held-out loss has not improved for ${es.patience} epochs since epoch ${best.epoch}; its weights are restored`;
+          break;
+        }
+      }
+    }
+    let bestEpoch = this.history.length;
+    if (es && best.weights && reason !== 'nonfinite') {
+      this.model.table.data.set(best.weights);
+      bestEpoch = best.epoch;
+    }
+    yield {
+      type: 'train_end', reason, epochs: this.history.length, bestEpoch,
+      seconds: (performance.now() - started) / 1000, message: message || `trained ${this.history.length} epochs`,
+    };
+    return this.history;
+  }
+}
