@@ -1,27 +1,50 @@
 #!/usr/bin/env node
 /**
- * rnnscope's main job (for now): train the seed's pipeline (10 steps x 5 features -> RNN tanh,
- * 8 hidden -> Linear -> 10 x 3) on the built-in "trend" task and print the loss per epoch.
+ * The rnnscope command line. With no command it runs the main job: train the seed's pipeline and
+ * show its data flow, training trace, prediction trace and key insight.
  */
-import { SequenceModel } from '../nn/model.js';
-import { trend } from '../data/tasks.js';
-import { applyNormalization, fitNormalization, split } from '../data/dataset.js';
-import { Trainer } from '../train/trainer.js';
-import { evaluate } from '../train/evaluate.js';
-import { Rng } from '../tensor/rng.js';
+import { Command, CommanderError } from 'commander';
+import { RnnscopeError } from '../errors.js';
+import { registerTour } from './commands/tour.js';
+import { registerTrain } from './commands/train.js';
+import { VERSION } from './version.js';
 
-const seed = 0;
-const ds = trend.generate(seed);
-const parts = split(ds.sequences, new Rng(seed));
-const norm = fitNormalization(parts.train, ds.features.length);
-const [train, val, test] = [parts.train, parts.val, parts.test].map((s) => applyNormalization(s, norm));
-const model = new SequenceModel({ mode: 'rnn_tanh', inputSize: 5, hiddenSize: 8, numClasses: 3 }, { seed });
-console.log(`task ${ds.name}: ${ds.description}`);
-console.log(`model: 10 steps x 5 features -> RNN tanh, 8 hidden -> Linear 8 -> 3 on every step (${model.parameterCount} parameters)`);
-for (const e of new Trainer(model, train, val, { seed }).run()) {
-  if (e.type === 'epoch') {
-    console.log(`epoch ${e.epoch}  loss ${e.loss.toFixed(4)}  train acc ${e.trainAccuracy.toFixed(3)}  held-out acc ${e.valAccuracy.toFixed(3)}  ${e.observation.text}`);
-  } else if (e.type === 'train_end') {
-    console.log(`${e.message} in ${e.seconds.toFixed(2)} s; test accuracy ${evaluate(model, test).accuracy.toFixed(3)}`);
+export function buildProgram(): Command {
+  const program = new Command('rnnscope')
+    .description('Train, run and understand recurrent networks (RNN, LSTM, GRU) with PyTorch\'s semantics.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureHelp({ sortOptions: false, showGlobalOptions: false });
+  registerTour(program);
+  registerTrain(program);
+  program.addHelpText('after', `
+Examples:
+  rnnscope                                  train the seed's pipeline and show every view
+  rnnscope --cell lstm --hidden 16 --seed 3 the same with an LSTM, another seed
+  rnnscope train --task delay --delay 8 --cell gru --out gru.safetensors
+  rnnscope <command> --help                 options of one command`);
+  return program;
+}
+
+/** Exit codes: 0 ok, 1 the run failed (e.g. training diverged), 2 bad input from the user. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return (process.exitCode as number | undefined) ?? 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // commander has printed its message (or the help / version) already
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof RnnscopeError) {
+      process.stderr.write(`rnnscope: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
   }
 }
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

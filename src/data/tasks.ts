@@ -42,8 +42,9 @@ function check(o: TaskOptions, minFeatures: number): { n: number; I: number } {
 }
 
 /**
- * trend: a level drifts down, stays flat or drifts up, read through noisy sensors; every step's label
- * is the direction. One reading says where the level is, not where it goes: that takes two or more.
+ * trend: a level moves down, stays flat or moves up inside a box (bouncing off its walls), read
+ * through noisy sensors; every step's label is the direction it just moved. The level is spread evenly
+ * over the box whatever the direction, so one reading alone tells nothing: it takes two or more.
  */
 export const trend: Task = {
   name: 'trend',
@@ -53,16 +54,24 @@ export const trend: Task = {
     const T = o.length ?? 10;
     const rng = new Rng(seed);
     const seqs: Sequence[] = [];
+    const wall = 4;
     for (let k = 0; k < n; k++) {
-      const cls = rng.int(3);
-      const slope = (cls - 1) * 0.5;
-      let level = rng.uniform(-4, 4);
+      let dir = rng.int(3) - 1;
+      let level = rng.uniform(-wall, wall);
       const x = new Float32Array(T * I);
+      const y = new Int32Array(T);
       for (let t = 0; t < T; t++) {
-        if (t > 0) level += slope + 0.05 * rng.normal();
+        const prev = level;
+        if (t > 0) {
+          level += dir * 0.5 + 0.05 * rng.normal();
+          // Reflect at the walls; a moving level turns round, so the spread stays even.
+          if (level > wall) [level, dir] = [2 * wall - level, -dir];
+          if (level < -wall) [level, dir] = [-2 * wall - level, -dir];
+        }
+        y[t] = t === 0 || dir === 0 ? dir + 1 : level > prev ? 2 : 0;
         for (let i = 0; i < I; i++) x[t * I + i] = level + 0.2 * rng.normal();
       }
-      seqs.push({ id: `seq-${k}`, length: T, x, y: new Int32Array(T).fill(cls) });
+      seqs.push({ id: `seq-${k}`, length: T, x, y });
     }
     return { name: 'trend', description: this.description, features: featureNames(I), classes: ['down', 'flat', 'up'], target: 'steps', sequences: seqs };
   },

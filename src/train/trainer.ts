@@ -32,6 +32,8 @@ export interface TrainConfig {
   seed?: number;
   /** Per-class loss weights. */
   classWeights?: number[] | null;
+  /** Resume: the records of the epochs already trained; training goes on from the next epoch. */
+  history?: EpochRecord[];
 }
 
 export const trainDefaults = { epochs: 5, batchSize: 32, optimizer: { type: 'adam', lr: 0.005 } as OptimizerSpec };
@@ -42,7 +44,7 @@ export class Trainer {
   readonly history: EpochRecord[] = [];
   private readonly step: TrainStep;
   private readonly batcher: Batcher;
-  private readonly rng: Rng;
+  private readonly seed: number;
   private readonly epochs: number;
   private readonly T: number;
 
@@ -60,8 +62,9 @@ export class Trainer {
     this.schedule = makeSchedule(config.schedule, this.optimizer);
     this.step = new TrainStep(model, this.optimizer, { clipNorm: config.clipNorm, classWeights: config.classWeights });
     this.batcher = new Batcher(train, model.options.inputSize, model.options.headOn, batchSize, this.T);
-    this.rng = new Rng(config.seed ?? 0);
-    model.rnn.reseedDropout(config.seed ?? 0);
+    this.seed = config.seed ?? 0;
+    this.history.push(...(config.history ?? []));
+    if (this.history.length >= epochs) throw new ConfigError(`the checkpoint has already trained ${this.history.length} epochs; ask for more than that with --epochs`);
   }
 
   /** Accuracy of always answering the commonest class of the training split. */
@@ -91,10 +94,12 @@ export class Trainer {
     let reason: 'done' | 'early_stop' | 'nonfinite' = 'done';
     let message = '';
     let epoch = 0;
-    for (epoch = 1; epoch <= this.epochs; epoch++) {
+    for (epoch = this.history.length + 1; epoch <= this.epochs; epoch++) {
       const t0 = performance.now();
       const lr = this.optimizer.lr;
-      this.batcher.shuffle(this.rng);
+      // Batch order and dropout depend on (seed, epoch) alone, so a resumed run is the same run.
+      this.batcher.shuffle(new Rng(this.seed * 100003 + epoch));
+      this.model.rnn.reseedDropout(this.seed * 100003 + epoch);
       let lossSum = 0, correct = 0, counted = 0, gSum = 0, gMax = 0, clipped = 0;
       for (let k = 0; k < batches; k++) {
         const b = this.batcher.batch(k);

@@ -1,0 +1,25 @@
+/** The main job (no command): the seed's page, made real with this run's numbers. */
+import type { Command } from 'commander';
+import { runPipeline } from '../../pipeline.js';
+import { makeOutput } from '../output.js';
+import { PipelineRenderer } from '../render.js';
+import { addJson, addModelOptions, addTaskOptions, addTrainOptions, int, modelChoice, trainConfig, type CommonOpts } from '../options.js';
+import { loadData } from '../data.js';
+
+export function registerTour(program: Command): void {
+  const cmd = program.command('tour', { isDefault: true })
+    .description('train the seed\'s pipeline and show its data flow, training trace, prediction trace and key insight (the default)');
+  addTaskOptions(cmd);
+  addModelOptions(cmd);
+  addTrainOptions(cmd);
+  cmd.option('--trace-index <i>', 'which test sequence to trace (default 0)', int(0));
+  addJson(cmd);
+  cmd.action(async (o: CommonOpts & { traceIndex?: number }) => {
+    const out = makeOutput(!!o.json);
+    const { data, task, taskOptions } = await loadData(o);
+    const r = new PipelineRenderer(out);
+    const gen = runPipeline({ data, task, taskOptions, model: modelChoice(o), train: trainConfig(o), seed: o.seed ?? 0, traceIndex: o.traceIndex });
+    for (let it = gen.next(); !it.done; it = gen.next()) r.handle(it.value);
+    r.finish();
+  });
+}

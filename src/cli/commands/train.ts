@@ -1,0 +1,121 @@
+/**
+ * `rnnscope train`: trains a model on a task or a data file and writes it as safetensors, as a
+ * checkpoint after every epoch (atomically: a kill leaves the last good one), never over an existing
+ * file without --force. `--resume FILE` goes on from a checkpoint: same data, same batch order.
+ */
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { prepare, dataEvent, type Prepared } from '../../pipeline.js';
+import { Trainer, type TrainConfig } from '../../train/trainer.js';
+import { evaluate } from '../../train/evaluate.js';
+import { decodeModel, encodeModel, type ModelMeta } from '../../io/model.js';
+import { readModelBytes, writeFileAtomic } from '../../io/model-file.js';
+import type { EpochRecord } from '../../train/events.js';
+import type { OptimizerState } from '../../optim/optimizer.js';
+import type { ScheduleState } from '../../optim/schedule.js';
+import { ConfigError } from '../../errors.js';
+import { makeOutput } from '../output.js';
+import { PipelineRenderer } from '../render.js';
+import { addJson, addModelOptions, addTaskOptions, addTrainOptions, modelChoice, trainConfig, type CommonOpts } from '../options.js';
+import { loadData } from '../data.js';
+
+interface TrainOpts extends CommonOpts {
+  out?: string;
+  force?: boolean;
+  resume?: string;
+}
+
+/** What a model file keeps about its run, beside the weights, so that it can be resumed and inspected. */
+export interface RunMeta extends ModelMeta {
+  target?: 'steps' | 'last';
+  taskSpec?: { name: string; options: Record<string, unknown>; seed: number } | null;
+  dataFile?: string | null;
+  train?: TrainConfig;
+  checkpoint?: { epoch: number; optimizer: OptimizerState; schedule: ScheduleState | null };
+}
+
+export function registerTrain(program: Command): void {
+  const cmd = program.command('train').description('train a model and write it as a .safetensors file');
+  addTaskOptions(cmd);
+  addModelOptions(cmd);
+  addTrainOptions(cmd);
+  cmd.option('--out <file>', 'where to write the model (default model.safetensors; a checkpoint after every epoch)')
+    .option('--force', 'overwrite --out if it exists')
+    .option('--resume <file>', 'go on training from this checkpoint up to --epochs (same data and batch order)');
+  addJson(cmd);
+  cmd.addHelpText('after', `
+Examples:
+  rnnscope train                                         the seed pipeline on the trend task -> model.safetensors
+  rnnscope train --task delay --delay 8 --cell lstm --hidden 16 --epochs 20 --out lstm.safetensors
+  rnnscope train --data my.csv --label-col class --target last --out my.safetensors
+  rnnscope train --resume model.safetensors --epochs 10 --force   five more epochs`);
+  cmd.action(async (o: TrainOpts) => {
+    const out = makeOutput(!!o.json);
+    const path = o.out ?? 'model.safetensors';
+    let resumed: { meta: RunMeta; model: ReturnType<typeof decodeModel>['model'] } | null = null;
+    if (o.resume) {
+      for (const k of ['cell', 'hidden', 'layers', 'bidirectional', 'dropout', 'proj'] as const) {
+        if (o[k] !== undefined) throw new ConfigError(`--${k} cannot change a model being resumed; its config comes from ${o.resume}`);
+      }
+      const d = decodeModel(await readModelBytes(o.resume), o.resume);
+      resumed = { meta: d.meta as RunMeta, model: d.model };
+      if (!resumed.meta.checkpoint) throw new ConfigError(`${o.resume} has no training checkpoint to resume (it was not written by rnnscope train)`);
+    }
+    const mayOverwrite = !!o.force || (resumed !== null && o.resume === path);
+    if (existsSync(path) && !mayOverwrite) {
+      throw new ConfigError(`${path} already exists; pass --force to overwrite it, or --out to write elsewhere`);
+    }
+
+    const spec = resumed?.meta.taskSpec;
+    const seed = o.seed ?? spec?.seed ?? resumed?.meta.train?.seed ?? 0;
+    const fromTask = !o.data && !o.task && spec ? { ...o, task: spec.name, ...(spec.options as object) } : o;
+    if (resumed && !o.data && !o.task && !spec) throw new ConfigError(`${o.resume} was trained on a data file (${resumed.meta.dataFile}); give it again with --data`);
+    const { data, task, taskOptions } = await loadData(fromTask as CommonOpts, resumed ? { classes: resumed.meta.classes, features: resumed.model.options.inputSize } : undefined);
+    const p: Prepared = prepare({ data, task, taskOptions, model: modelChoice(o), seed });
+    let model = p.model;
+    const cfg: TrainConfig = { ...(resumed?.meta.train ?? {}), ...trainConfig({ ...o, seed }) };
+    if (resumed) {
+      model = resumed.model;
+      cfg.history = (resumed.meta.history ?? []) as EpochRecord[];
+      if (o.epochs === undefined) throw new ConfigError(`give --epochs above the ${cfg.history.length} already trained in ${o.resume}`);
+    }
+    const trainer = new Trainer(model, p.split.train, p.split.val, cfg);
+    if (resumed?.meta.checkpoint) {
+      trainer.optimizer.loadState(resumed.meta.checkpoint.optimizer);
+      if (trainer.schedule && resumed.meta.checkpoint.schedule) trainer.schedule.loadState(resumed.meta.checkpoint.schedule);
+    }
+    const meta = (): RunMeta => ({
+      classes: p.dataset.classes, features: p.dataset.features, target: p.dataset.target,
+      normalization: resumed?.meta.normalization ?? p.normalization,
+      task: p.dataset.name, taskSpec: data ? null : { name: task!, options: { ...taskOptions }, seed }, dataFile: o.data ? basename(o.data) : null,
+      train: { ...cfg, history: undefined }, history: trainer.history,
+      checkpoint: { epoch: trainer.history.length, optimizer: trainer.optimizer.stateDict(), schedule: trainer.schedule?.stateDict() ?? null },
+    });
+
+    const r = new PipelineRenderer(out);
+    r.handle(dataEvent(p));
+    r.handle({ type: 'model', options: model.options, parameters: model.parameterCount });
+    let force = mayOverwrite;
+    let failed = false;
+    for (const e of trainer.run()) {
+      r.handle(e);
+      if (e.type === 'epoch') {
+        await writeFileAtomic(path, encodeModel(model, meta()), { force });
+        force = true; // the file is ours now
+      }
+      if (e.type === 'train_end') {
+        failed = e.reason === 'nonfinite';
+        if (!failed) await writeFileAtomic(path, encodeModel(model, meta()), { force });
+      }
+    }
+    const ev = evaluate(model, p.split.test);
+    r.handle({ type: 'test', evaluation: ev });
+    const saved = { type: 'saved', path, epochs: trainer.history.length, parameters: model.parameterCount, testAccuracy: ev.accuracy };
+    out.event(saved);
+    out.print(failed
+      ? `The last good checkpoint (epoch ${trainer.history.length}) is in ${path}.`
+      : `Saved ${path}: ${model.parameterCount} parameters, ${trainer.history.length} epochs. Next: rnnscope trace --model ${path}`);
+    if (failed) process.exitCode = 1;
+  });
+}

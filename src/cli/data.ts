@@ -1,0 +1,32 @@
+/** The data a command works on: a built-in task (generated from the seed) or the user's file. */
+import type { Dataset } from '../data/dataset.js';
+import type { TaskOptions } from '../data/tasks.js';
+import { ConfigError } from '../errors.js';
+import type { CommonOpts } from './options.js';
+
+export interface DataChoice {
+  data?: Dataset;
+  task?: string;
+  taskOptions: TaskOptions;
+}
+
+export async function loadData(o: CommonOpts, expect?: { classes?: string[]; features?: number }): Promise<DataChoice> {
+  const taskOptions: TaskOptions = { count: o.count, length: o.length, delay: o.delay };
+  if (o.data && o.task) throw new ConfigError('give either --task or --data, not both');
+  if (o.delay !== undefined && (o.task ?? 'trend') !== 'delay') throw new ConfigError('--delay is for --task delay');
+  if (!o.data) {
+    for (const k of ['idCol', 'stepCol', 'labelCol', 'features', 'target'] as const) {
+      if (o[k] !== undefined) throw new ConfigError(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --data files, not built-in tasks`);
+    }
+    return { task: o.task ?? 'trend', taskOptions };
+  }
+  for (const k of ['count', 'length'] as const) {
+    if (o[k] !== undefined) throw new ConfigError(`--${k} is for built-in tasks, not --data files`);
+  }
+  const { readDataFile } = await import('../data/read.js');
+  const data = await readDataFile(o.data, {
+    id: o.idCol, step: o.stepCol, label: o.labelCol, features: o.features?.split(',').map((s) => s.trim()),
+    target: o.target, classes: expect?.classes, featureCount: expect?.features,
+  });
+  return { data, taskOptions };
+}

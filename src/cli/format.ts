@@ -1,0 +1,39 @@
+/** Number, vector and matrix formatting for the terminal, in the seed page's style. */
+
+/** A number with `d` decimals, with a leading space for non-negatives so columns line up. */
+export function num(v: number, d = 2): string {
+  if (!Number.isFinite(v)) return String(v);
+  const s = v.toFixed(d);
+  return s === (-0).toFixed(d) ? (0).toFixed(d) : s;
+}
+
+/** [0.12, -0.30, 0.05], eliding the middle past `max` entries: [0.12, -0.30, ..., 0.05]. */
+export function vec(v: ArrayLike<number>, d = 2, max = 8): string {
+  const a = Array.from(v, (x) => num(x, d));
+  if (a.length > max) return `[${[...a.slice(0, max - 2), '...', ...a.slice(-1)].join(', ')}]`;
+  return `[${a.join(', ')}]`;
+}
+
+/** The seed's sample of a matrix: first row, ..., last row. */
+export function rowsSample(rows: number[][], d = 2, maxCols = 8): string {
+  if (rows.length === 0) return '[]';
+  if (rows.length <= 2) return `[${rows.map((r) => vec(r, d, maxCols)).join(', ')}]`;
+  return `[${vec(rows[0]!, d, maxCols)}, ..., ${vec(rows[rows.length - 1]!, d, maxCols)}]`;
+}
+
+export function shape(s: readonly number[]): string {
+  return `[${s.join(', ')}]`;
+}
+
+/** "10 time steps x 5 features". */
+export function dims(s: readonly number[], names: readonly string[]): string {
+  return s.map((n, i) => `${n} ${names[i] ?? ''}`.trim()).join(' x ');
+}
+
+export function pct(v: number): string {
+  return `${(v * 100).toFixed(1)}%`;
+}
+
+export function seconds(s: number): string {
+  return s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(2)} s`;
+}

@@ -1,0 +1,141 @@
+/**
+ * Options shared by the commands, with their parsers: a bad value fails at parse time with one
+ * sentence naming the option, the value and what is valid (exit code 2).
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { MODES, type Mode } from '../nn/options.js';
+import { OPTIMIZERS, type OptimizerName, type ScheduleSpec } from '../train/optimizer-spec.js';
+import type { TrainConfig } from '../train/trainer.js';
+import type { ModelChoice } from '../pipeline.js';
+import { TASKS } from '../data/tasks.js';
+import { ConfigError } from '../errors.js';
+
+export function int(min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^-?\d+$/.test(v.trim()) || n < min || n > max) {
+      throw new InvalidArgumentError(`it must be an integer${max === Number.MAX_SAFE_INTEGER ? ` of at least ${min}` : ` from ${min} to ${max}`}.`);
+    }
+    return n;
+  };
+}
+
+export function float(min: number, max: number, { minOpen = false } = {}) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || (minOpen ? n <= min : n < min) || n > max) {
+      throw new InvalidArgumentError(`it must be a number ${minOpen ? 'above' : 'from'} ${min}${max === Infinity ? '' : ` ${minOpen ? 'and at most' : 'to'} ${max}`}.`);
+    }
+    return n;
+  };
+}
+
+const cellAliases: Record<string, Mode> = { rnn: 'rnn_tanh', tanh: 'rnn_tanh', relu: 'rnn_relu', rnn_tanh: 'rnn_tanh', rnn_relu: 'rnn_relu', lstm: 'lstm', gru: 'gru' };
+
+function cell(v: string): Mode {
+  const m = cellAliases[v.toLowerCase()];
+  if (!m) throw new InvalidArgumentError(`it must be one of rnn (= rnn_tanh), rnn_relu, lstm, gru.`);
+  return m;
+}
+
+export function addJson(cmd: Command): Command {
+  return cmd.option('--json', 'print events as JSON lines instead of text');
+}
+
+export function addTaskOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--task <name>', `built-in task: ${Object.values(TASKS).map((t) => t.name).join(', ')}`).choices(Object.keys(TASKS)))
+    .option('--data <file>', 'your own sequences: a .csv (long form, one row per step) or .json file')
+    .option('--id-col <name>', 'CSV column holding the sequence id (default: id)')
+    .option('--step-col <name>', 'CSV column holding the step number (default: step; optional)')
+    .option('--label-col <name>', 'CSV column holding the label (default: label)')
+    .option('--features <names>', 'CSV feature columns, comma-separated (default: every other column)')
+    .addOption(new Option('--target <kind>', 'labels per step (steps) or one per sequence (last)').choices(['steps', 'last']))
+    .option('--count <n>', 'built-in task: sequences to generate (default 10000)', int(10, 1_000_000))
+    .option('--length <t>', 'built-in task: steps per sequence (default 10)', int(2, 10_000))
+    .option('--delay <k>', 'delay task: how many steps back the answer lies (default 3)', int(1, 1000));
+}
+
+export function addModelOptions(cmd: Command): Command {
+  return cmd
+    .option('--cell <cell>', `recurrent cell: rnn (tanh), rnn_relu, lstm, gru (default rnn)`, cell)
+    .option('--hidden <n>', 'hidden units per layer (default 8)', int(1, 4096))
+    .option('--layers <n>', 'stacked recurrent layers (default 1)', int(1, 16))
+    .option('--bidirectional', 'add a second direction that reads the sequence backwards')
+    .option('--dropout <p>', 'dropout between layers while training (default 0)', float(0, 0.99))
+    .option('--proj <n>', 'LSTM: project the hidden state to n < hidden units (default none)', int(1, 4096));
+}
+
+export function addTrainOptions(cmd: Command): Command {
+  return cmd
+    .option('--epochs <n>', 'passes over the training split (default 5)', int(1, 100_000))
+    .option('--batch-size <n>', 'sequences per batch (default 32)', int(1, 65_536))
+    .addOption(new Option('--optimizer <name>', 'optimizer (default adam)').choices([...OPTIMIZERS]))
+    .option('--lr <rate>', 'learning rate (default 0.005; sgd 0.1)', float(0, 10, { minOpen: true }))
+    .option('--momentum <m>', 'sgd, rmsprop: momentum (default 0)', float(0, 0.9999))
+    .option('--nesterov', 'sgd: Nesterov momentum')
+    .option('--weight-decay <w>', 'L2 penalty (adamw: decoupled; default 0, adamw 0.01)', float(0, 10))
+    .addOption(new Option('--schedule <kind>', 'learning-rate schedule per epoch (default none)').choices(['none', 'step', 'cosine']))
+    .option('--step-size <n>', 'step schedule: epochs between decays (default 1)', int(1))
+    .option('--gamma <g>', 'step schedule: decay factor (default 0.5)', float(0, 1, { minOpen: true }))
+    .option('--clip <norm>', 'clip the gradient norm to this (default: no clipping)', float(0, Infinity, { minOpen: true }))
+    .option('--patience <n>', 'early stopping: epochs without a better held-out loss (default: off)', int(1))
+    .option('--seed <n>', 'seed of the data, the split, the initial weights and the batch order (default 0)', int(0, 2 ** 31 - 1));
+}
+
+export interface CommonOpts {
+  json?: boolean;
+  task?: string;
+  data?: string;
+  idCol?: string;
+  stepCol?: string;
+  labelCol?: string;
+  features?: string;
+  target?: 'steps' | 'last';
+  count?: number;
+  length?: number;
+  delay?: number;
+  cell?: Mode;
+  hidden?: number;
+  layers?: number;
+  bidirectional?: boolean;
+  dropout?: number;
+  proj?: number;
+  epochs?: number;
+  batchSize?: number;
+  optimizer?: OptimizerName;
+  lr?: number;
+  momentum?: number;
+  nesterov?: boolean;
+  weightDecay?: number;
+  schedule?: 'none' | 'step' | 'cosine';
+  stepSize?: number;
+  gamma?: number;
+  clip?: number;
+  patience?: number;
+  seed?: number;
+}
+
+export function modelChoice(o: CommonOpts): ModelChoice {
+  if (o.proj !== undefined && o.cell !== 'lstm') throw new ConfigError(`--proj is only for --cell lstm, not ${o.cell ?? 'rnn'}`);
+  if (o.proj !== undefined && o.proj >= (o.hidden ?? 8)) throw new ConfigError(`--proj must be smaller than --hidden (${o.hidden ?? 8}), got ${o.proj}`);
+  if (o.dropout && (o.layers ?? 1) < 2) throw new ConfigError('--dropout acts between layers, so it needs --layers 2 or more');
+  return { mode: o.cell ?? 'rnn_tanh', hiddenSize: o.hidden ?? 8, numLayers: o.layers ?? 1, bidirectional: o.bidirectional ?? false, dropout: o.dropout ?? 0, projSize: o.proj ?? 0 };
+}
+
+export function trainConfig(o: CommonOpts): TrainConfig {
+  const type = o.optimizer ?? 'adam';
+  if (o.nesterov && type !== 'sgd') throw new ConfigError('--nesterov is only for --optimizer sgd');
+  if (o.nesterov && !o.momentum) throw new ConfigError('--nesterov needs --momentum above 0');
+  if (o.momentum !== undefined && type !== 'sgd' && type !== 'rmsprop') throw new ConfigError(`--momentum is for sgd and rmsprop, not ${type}`);
+  const epochs = o.epochs ?? 5;
+  let schedule: ScheduleSpec | null = null;
+  if (o.schedule === 'step') schedule = { type: 'step', stepSize: o.stepSize ?? 1, gamma: o.gamma ?? 0.5 };
+  else if (o.schedule === 'cosine') schedule = { type: 'cosine', tMax: epochs };
+  else if (o.stepSize !== undefined || o.gamma !== undefined) throw new ConfigError('--step-size and --gamma need --schedule step');
+  return {
+    epochs, batchSize: o.batchSize ?? 32, seed: o.seed ?? 0,
+    optimizer: { type, lr: o.lr, momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay },
+    schedule, clipNorm: o.clip ?? null, earlyStopping: o.patience ? { patience: o.patience } : null,
+  };
+}

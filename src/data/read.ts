@@ -1,0 +1,40 @@
+/**
+ * Data files by name: the format follows the extension (.csv or .json). `readDataText` works
+ * anywhere (the web page passes a dropped file's name and text); `readDataFile` reads a path on
+ * Node, and imports node:fs only when called, so a browser bundle can include this module.
+ */
+import { DataError } from '../errors.js';
+import type { Dataset } from './dataset.js';
+import { readCsv, type CsvOptions } from './csv.js';
+import { readJson } from './json.js';
+
+export type DataFormat = 'csv' | 'json';
+
+/** The format of a data file by its name's extension (any case); anything else is a DataError. */
+export function dataFormat(source: string): DataFormat {
+  const ext = /\.[^./\\]*$/.exec(source)?.[0].toLowerCase() ?? '';
+  if (ext === '.csv' || ext === '.json') return ext === '.csv' ? 'csv' : 'json';
+  throw new DataError(`${source} has ${ext === '' ? 'no extension' : `the extension ${ext}`}, so its format is unknown; data files are .csv or .json`);
+}
+
+/** Reads `text` as CSV or JSON by the extension of `source`. The CSV-only options do not apply to JSON. */
+export function readDataText(text: string, source: string, o: CsvOptions = {}): Dataset {
+  return dataFormat(source) === 'csv' ? readCsv(text, source, o) : readJson(text, source, o);
+}
+
+/** Reads the data file at `path` (Node only): CSV or JSON by its extension. */
+export async function readDataFile(path: string, o: CsvOptions = {}): Promise<Dataset> {
+  dataFormat(path);
+  const { readFile } = await import('node:fs/promises');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new DataError(`${path} does not exist; give the path of a .csv or .json data file`);
+    if (code === 'EISDIR') throw new DataError(`${path} is a directory; give the path of a .csv or .json data file`);
+    if (code === 'EACCES' || code === 'EPERM') throw new DataError(`${path} cannot be read (permission denied); give a data file you may read`);
+    throw e;
+  }
+  return readDataText(text, path, o);
+}

@@ -1,0 +1,78 @@
+/**
+ * The data flow of a model over one sequence: each stage with its input and output shapes, its
+ * parameters, and the values that actually flow out of it (the seed's "Data Flow - 3 Stages").
+ */
+import type { SequenceModel } from '../nn/model.js';
+import type { Sequence } from '../data/dataset.js';
+import { softmaxRows } from '../loss/cross-entropy.js';
+
+export interface FlowStage {
+  /** 1-based position in the pipeline. */
+  index: number;
+  name: string;
+  /** What the stage does, in one line. */
+  description: string;
+  /** Shapes for one sequence, time first: e.g. [10, 5] -> [10, 8]. */
+  inShape: number[];
+  outShape: number[];
+  /** What the dimensions are called, e.g. ["time steps", "hidden units"]. */
+  outDims: string[];
+  parameters: { name: string; shape: number[] }[];
+  parameterCount: number;
+  /** The stage's output for this sequence, one row per step (or one row for a many-to-one head). */
+  values: number[][];
+}
+
+export interface DataFlow {
+  sequenceId: string;
+  stages: FlowStage[];
+  parameterCount: number;
+}
+
+const cellName = { rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (relu)', lstm: 'LSTM', gru: 'GRU' } as const;
+
+export function dataFlow(model: SequenceModel, seq: Sequence): DataFlow {
+  const o = model.options;
+  const T = seq.length;
+  const I = o.inputSize;
+  const D = model.rnn.directions;
+  const P = model.rnn.stateSize;
+  const res = model.forward({ data: seq.x, shape: [T, I] });
+  const ws = model.rnn.workspace(1, T);
+  const rows = (buf: ArrayLike<number>, n: number, w: number): number[][] =>
+    Array.from({ length: n }, (_, t) => Array.from({ length: w }, (_, j) => buf[t * w + j]!));
+  const params = (prefix: string) => model.table.entries.filter((e) => e.name.startsWith(prefix)).map((e) => ({ name: e.name, shape: e.shape }));
+  const count = (ps: { shape: number[] }[]) => ps.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0);
+
+  const stages: FlowStage[] = [{
+    index: 1, name: 'Input sequence', description: `${T} time steps of ${I} features each, one step at a time`,
+    inShape: [T, I], outShape: [T, I], outDims: ['time steps', 'features'], parameters: [], parameterCount: 0, values: rows(seq.x, T, I),
+  }];
+  for (let l = 0; l < o.numLayers; l++) {
+    const ps = params(`rnn.`).filter((p) => new RegExp(`_l${l}(_reverse)?$`).test(p.name));
+    const inW = l === 0 ? I : D * P;
+    const what = o.mode === 'lstm' ? 'gates i, f, g, o update the cell state c_t and hidden state h_t'
+      : o.mode === 'gru' ? 'gates r, z and candidate n update the hidden state h_t'
+        : `h_t = ${o.mode === 'rnn_relu' ? 'relu' : 'tanh'}(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh)`;
+    stages.push({
+      index: stages.length + 1,
+      name: `${cellName[o.mode]} layer${o.numLayers > 1 ? ` ${l + 1}` : ''}`,
+      description: `Each step, ${what}${D === 2 ? '; a second direction runs from the last step back' : ''}`,
+      inShape: [T, inW], outShape: [T, D * P], outDims: ['time steps', D === 2 ? 'hidden units (both directions)' : 'hidden units'],
+      parameters: ps, parameterCount: count(ps), values: rows(ws.out[l]!, T, D * P),
+    });
+  }
+  const C = o.numClasses;
+  const hs = params('head.');
+  const n = o.headOn === 'steps' ? T : 1;
+  const probs = new Float64Array(n * C);
+  softmaxRows(probs, 0, res.logits.data, 0, n, C);
+  stages.push({
+    index: stages.length + 1, name: 'Output layer',
+    description: o.headOn === 'steps' ? `Linear ${D * P} -> ${C} on every step, then softmax: class probabilities per step` : `Linear ${D * P} -> ${C} on the last hidden state, then softmax`,
+    inShape: o.headOn === 'steps' ? [T, D * P] : [D * P], outShape: o.headOn === 'steps' ? [T, C] : [C],
+    outDims: o.headOn === 'steps' ? ['time steps', 'classes'] : ['classes'],
+    parameters: hs, parameterCount: count(hs), values: rows(probs, n, C),
+  });
+  return { sequenceId: seq.id, stages, parameterCount: model.parameterCount };
+}
