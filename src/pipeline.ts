@@ -11,7 +11,7 @@ import { Trainer, type TrainConfig } from './train/trainer.js';
 import type { EpochRecord, TrainEvent } from './train/events.js';
 import { evaluate, type Evaluation } from './train/evaluate.js';
 import { dataFlow, type DataFlow } from './trace/flow.js';
-import { predictionTrace, type PredictionTrace } from './trace/predict.js';
+import { interestingIndex, predictionTrace, type PredictionTrace } from './trace/predict.js';
 import { compareMemory, type MemoryComparison } from './trace/insight.js';
 import { ConfigError } from './errors.js';
 
@@ -35,7 +35,7 @@ export interface PipelineOptions {
   train?: TrainConfig;
   /** Seeds the data, the split, the initial weights and the batch order. Default 0. */
   seed?: number;
-  /** Held-out (test) sequence to trace, by index. Default 0. */
+  /** Held-out (test) sequence to trace, by index. Default: the first whose label changes. */
   traceIndex?: number;
   /** Also train the memoryless model and compare. Default true. */
   insight?: boolean;
@@ -121,7 +121,7 @@ export function* runPipeline(o: PipelineOptions = {}): Generator<PipelineEvent, 
   const { train, val, test } = p.split;
   yield dataEvent(p);
   yield { type: 'model', options: model.options, parameters: model.parameterCount };
-  const traceIndex = o.traceIndex ?? 0;
+  const traceIndex = o.traceIndex ?? interestingIndex(test);
   if (!Number.isInteger(traceIndex) || traceIndex < 0 || traceIndex >= test.length) {
     throw new ConfigError(`trace index must be an integer from 0 to ${test.length - 1} (the test split), got ${traceIndex}`);
   }

@@ -7,6 +7,12 @@ import { Command, CommanderError } from 'commander';
 import { RnnscopeError } from '../errors.js';
 import { registerTour } from './commands/tour.js';
 import { registerTrain } from './commands/train.js';
+import { registerPredict } from './commands/predict.js';
+import { registerTrace } from './commands/trace.js';
+import { registerFlow } from './commands/flow.js';
+import { registerCompare } from './commands/compare.js';
+import { registerInspect } from './commands/inspect.js';
+import { registerQuiz } from './commands/quiz.js';
 import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -18,6 +24,12 @@ export function buildProgram(): Command {
     .configureHelp({ sortOptions: false, showGlobalOptions: false });
   registerTour(program);
   registerTrain(program);
+  registerPredict(program);
+  registerTrace(program);
+  registerFlow(program);
+  registerCompare(program);
+  registerInspect(program);
+  registerQuiz(program);
   program.addHelpText('after', `
 Examples:
   rnnscope                                  train the seed's pipeline and show every view
@@ -44,6 +56,14 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+// `rnnscope ... | head` closes the pipe early: stop quietly, as other command-line tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
 }
 
 const code = await main(process.argv.slice(2));

@@ -88,7 +88,7 @@ export class PipelineRenderer {
       + `split ${e.sizes.train} train / ${e.sizes.val} validation / ${e.sizes.test} test.`);
   }
 
-  private renderFlow(f: DataFlow, weights: 'initial' | 'trained'): void {
+  renderFlow(f: DataFlow, weights: 'initial' | 'trained'): void {
     const c = this.out.color;
     this.heading(`Data flow — ${f.stages.length} stages (test sequence ${f.sequenceId}, ${weights === 'initial' ? 'initial weights, before training' : 'trained weights'})`);
     f.stages.forEach((s, i) => {
@@ -121,7 +121,7 @@ export class PipelineRenderer {
     this.print(end.reason === 'nonfinite' ? c.red(line) : line);
   }
 
-  private renderTrace(tr: PredictionTrace, classes: string[]): void {
+  renderTrace(tr: PredictionTrace, classes: string[]): void {
     const c = this.out.color;
     const kind = cellLabel[tr.mode];
     this.heading(`Prediction trace — test sequence ${tr.sequenceId}, ${tr.steps.length} steps`);
@@ -157,6 +157,39 @@ export class PipelineRenderer {
     }
     const act = mode === 'rnn_relu' ? 'relu(sum)' : mode === 'rnn_tanh' ? 'tanh(sum)' : mode === 'lstm' ? 'o * tanh(c)' : '(1 - z) * n + z * h_prev';
     this.print(`    ${' '.repeat(where.length)}  ${now} = ${act} = ${c.cyan(vec(cell.h))}`);
+  }
+
+  /** One step in full: every unit's two halves of the pre-activation, gates, state, and the output. */
+  renderStep(tr: PredictionTrace, t: number, classes: string[]): void {
+    const c = this.out.color;
+    const s = tr.steps[t]!;
+    this.heading(`Step ${t + 1} of test sequence ${tr.sequenceId} in detail`);
+    this.print(`  x_${t + 1} = ${vec(s.x, 4, 1000)}`);
+    for (const cell of s.cells) {
+      const H = cell.h.length;
+      const G = cell.inputPart.length;
+      const gates = cell.gates ? Object.keys(cell.gates) : [];
+      const head = ['Unit', ...(gates.length ? gates.flatMap((g) => [`${g}: in`, `${g}: hid`, g]) : ['W_ih x + b_ih', 'W_hh h + b_hh', 'sum']), ...(cell.c ? ['c_prev', 'c'] : []), 'h_prev', 'h'];
+      const tbl = new Table({ head, style: { head: c.isColorSupported ? ['cyan'] : [], border: [] } });
+      const Hg = G / Math.max(gates.length, 1);
+      for (let u = 0; u < Hg; u++) {
+        const row: (string | number)[] = [u + 1];
+        if (gates.length) {
+          gates.forEach((g, k) => row.push(num(cell.inputPart[k * Hg + u]!, 3), num(cell.hiddenPart[k * Hg + u]!, 3), num(cell.gates![g]![u]!, 3)));
+        } else {
+          row.push(num(cell.inputPart[u]!, 3), num(cell.hiddenPart[u]!, 3), num(cell.inputPart[u]! + cell.hiddenPart[u]!, 3));
+        }
+        if (cell.c) row.push(num(cell.cPrev![u]!, 3), num(cell.c[u]!, 3));
+        row.push(u < cell.hPrev.length ? num(cell.hPrev[u]!, 3) : '', u < H ? num(cell.h[u]!, 3) : '');
+        tbl.push(row);
+      }
+      this.print(`  ${tr.mode === 'lstm' ? 'LSTM' : tr.mode === 'gru' ? 'GRU' : 'RNN'} layer ${cell.layer + 1}${cell.direction ? ' (reverse)' : ''}: ${equation(tr.mode)}`);
+      this.print(tbl.toString());
+    }
+    if (s.probs) {
+      this.print(`  Output layer: logits ${vec(s.logits!, 4, 100)} -> softmax ${s.probs.map((p, k) => `${classes[k]} ${num(p, 4)}`).join('  ')}`);
+      this.print(`  Predicted ${c.bold(classes[s.predicted!]!)}${s.target! >= 0 ? `, true ${classes[s.target!]}` : ''}.`);
+    }
   }
 
   /** Hidden state over time: one row per unit of the first layer, one column per step. */
@@ -195,6 +228,15 @@ export class PipelineRenderer {
     const gain = m.withMemory - Math.max(m.memoryless, m.reset);
     this.print(`  RNNs handle sequences by remembering past inputs through a hidden state that updates at each step.`);
     this.print(`  Here that memory is worth ${c.bold(`${gain >= 0 ? '+' : ''}${(gain * 100).toFixed(1)} points`)} of accuracy: with it ${pct(m.withMemory)}, without it ${pct(Math.max(m.memoryless, m.reset))}, chance ${pct(m.chance)}.`);
+  }
+}
+
+function equation(mode: PredictionTrace['mode']): string {
+  switch (mode) {
+    case 'rnn_tanh': return 'h = tanh(W_ih x + b_ih + W_hh h_prev + b_hh)';
+    case 'rnn_relu': return 'h = relu(W_ih x + b_ih + W_hh h_prev + b_hh)';
+    case 'lstm': return 'i, f, o = sigmoid(in + hid), g = tanh(in + hid), c = f * c_prev + i * g, h = o * tanh(c)';
+    case 'gru': return 'r, z = sigmoid(in + hid), n = tanh(in_n + r * hid_n), h = (1 - z) * n + z * h_prev';
   }
 }
 

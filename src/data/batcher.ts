@@ -37,8 +37,9 @@ export class Batcher {
     return Math.ceil(this.seqs.length / this.batchSize);
   }
 
-  /** Shuffles the order of sequences for the next pass. */
+  /** A fresh random order for the next pass; it depends on `rng` alone, not on earlier passes. */
   shuffle(rng: Rng): void {
+    for (let i = 0; i < this.order.length; i++) this.order[i] = i;
     rng.shuffle(this.order);
   }
 

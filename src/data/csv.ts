@@ -9,7 +9,7 @@
  * Also the part both readers (CSV and JSON) share: ReadOptions, and `assemble`, which turns label
  * text into classes and targets. Works in the browser too: it takes the file's text, never a path.
  */
-import { parse } from 'csv-parse/browser/esm/sync';
+import Papa from 'papaparse';
 import { ConfigError, DataError } from '../errors.js';
 import type { Dataset, Sequence, Target } from './dataset.js';
 
@@ -56,11 +56,13 @@ export interface CsvOptions extends ReadOptions {
   delimiter?: string;
 }
 
+/** Most steps one sequence may have, unless ReadOptions.maxSteps says otherwise. */
+export const MAX_STEPS = 100_000;
+
 const defaults = {
   id: ['id', 'sequence', 'seq', 'sequence_id', 'seq_id'],
   step: ['step', 't', 'time', 'timestep'],
   label: ['label', 'class', 'y', 'target'],
-  maxSteps: 100_000,
 };
 
 /** Reads long-form CSV `text` (from `source`, a file name used in messages) as a Dataset. */
@@ -74,7 +76,7 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
   const header = rows[first]!.fields.map((h) => h.trim());
   const headerLine = rows[first]!.line;
   const cols = resolveColumns(header, headerLine, source, o);
-  const maxSteps = o.maxSteps ?? defaults.maxSteps;
+  const maxSteps = o.maxSteps ?? MAX_STEPS;
   const M = header.length;
 
   const seqs: { id: string; x: number[]; labels: (string | null)[]; lines: number[]; step: number }[] = [];
@@ -146,27 +148,23 @@ interface Row {
   line: number;
 }
 
-/** Parses with csv-parse (quotes, CRLF, BOM) and numbers each row by the line it starts on. */
+/** Parses with papaparse (quotes, BOM) and numbers each row by the line it starts on. */
 function parseRows(text: string, source: string, delimiter: string): Row[] {
-  let records: { record: string[]; raw: string }[];
-  try {
-    // `raw` rather than `info.lines`: the latter counts a CRLF inside quotes as two lines.
-    records = parse(text, { bom: true, raw: true, relax_column_count: true, delimiter }) as unknown as typeof records;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    const line = (e as { lines?: number }).lines;
-    if (code === undefined || line === undefined) throw e;
-    const what = code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted field is never closed'
-      : code === 'INVALID_OPENING_QUOTE' ? 'a quote appears inside an unquoted field'
-      : code === 'CSV_INVALID_CLOSING_QUOTE' ? 'a quoted field has text after its closing quote'
-      : (e as Error).message;
+  // One kind of line ending throughout: papaparse expects one per file, and lines are counted by "\n".
+  const body = text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n');
+  const { data, errors } = Papa.parse<string[]>(body, { delimiter, newline: '\n', skipEmptyLines: false });
+  const bad = errors.filter((e) => e.type === 'Quotes').sort((a, b) => (a.index ?? 0) - (b.index ?? 0))[0];
+  if (bad !== undefined) {
+    const line = body.slice(0, bad.index ?? 0).split('\n').length;
+    const what = bad.code === 'MissingQuotes' ? 'a quoted field is never closed' : 'a quoted field has text after its closing quote';
     throw new DataError(`${source} line ${line}: ${what}; quote a whole field ("like, this") and write a quote inside one as two ("")`);
   }
   const rows: Row[] = [];
   let line = 1;
-  for (const r of records) {
-    rows.push({ fields: r.record, line });
-    line += r.raw.match(/\r\n|\r|\n/g)?.length ?? 0;
+  for (const fields of data) {
+    rows.push({ fields, line });
+    line += 1;
+    for (const f of fields) for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) line++;
   }
   return rows;
 }
@@ -190,22 +188,28 @@ function resolveColumns(header: string[], headerLine: number, source: string, o:
   if (empty >= 0) throw new DataError(`${source} line ${headerLine}: header column ${empty + 1} has no name; every column needs a name (remove a trailing separator if there is one)`);
   header.forEach((h, c) => {
     const d = header.indexOf(h);
-    if (d !== c) throw new DataError(`${source}: column ${JSON.stringify(h)} appears twice in the header (columns ${d + 1} and ${c + 1}); column names must be unique`);
+    if (d !== c) throw new DataError(`${source} line ${headerLine}: column ${JSON.stringify(h)} appears twice in the header (columns ${d + 1} and ${c + 1}); column names must be unique`);
   });
+  const other = header.length === 1 ? /[;\t|]/.exec(header[0]!)?.[0] : undefined;
+  if (other !== undefined) {
+    const sep = other === '\t' ? 'tabs' : `"${other}"`;
+    throw new DataError(`${source} line ${headerLine}: the header is one column, ${quote(header[0]!)}, so the fields seem separated by ${sep} rather than by "${o.delimiter ?? ','}"; save the file with commas, or set the delimiter option`);
+  }
+  const lower = header.map((h) => h.toLowerCase());
+  // The first name of the list that is a column (so "label" wins over a feature named "y").
   const find = (given: string | undefined, names: string[]) =>
-    given !== undefined ? header.indexOf(given) : header.findIndex((h) => names.includes(h.toLowerCase()));
+    given !== undefined ? header.indexOf(given) : names.map((n) => lower.indexOf(n)).find((c) => c >= 0) ?? -1;
   const missing = (role: string, given: string | undefined, names: string[]) => {
-    const hint = header.length === 1 && /[;\t|]/.test(header[0]!) ? ` (the header is one column: is the file separated by something other than ","? set the delimiter option)` : '';
     return given !== undefined
-      ? new DataError(`${source} has no column ${JSON.stringify(given)} (the ${role} option); its columns are ${list(header)}${hint}`)
-      : new DataError(`${source} has no ${role} column: none of ${names.join(', ')} among its columns ${list(header)}${hint}; name that column ${names[0]}, or say which it is with the ${role} option`);
+      ? new DataError(`${source} has no column ${JSON.stringify(given)} (the ${role} option); its columns are ${list(header)}`)
+      : new DataError(`${source} has no ${role} column: its columns are ${list(header)}, and none is named ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}; name the column "${names[0]}", or give its name with the ${role} option`);
   };
   const id = find(o.id, defaults.id);
   if (id < 0) throw missing('id', o.id, defaults.id);
   const label = find(o.label, defaults.label);
   if (label < 0 && (o.label !== undefined || (o.requireLabels ?? true))) throw missing('label', o.label, defaults.label);
   const step = o.step === null ? -1 : find(o.step, defaults.step);
-  if (step < 0 && o.step != null) throw missing('step', o.step, defaults.step);
+  if (step < 0 && typeof o.step === 'string') throw missing('step', o.step, defaults.step);
   const roles = new Map<number, string>();
   for (const [role, c] of [['id', id], ['step', step], ['label', label]] as const) {
     if (c < 0) continue;
@@ -228,7 +232,7 @@ function resolveColumns(header: string[], headerLine: number, source: string, o:
   if (features.length === 0) {
     throw new DataError(`${source} has no feature columns: its columns are ${list(header)}; add at least one column holding a number per step`);
   }
-  checkInputSize(features.length, features.map((c) => header[c]!), source, o, 'feature columns');
+  checkFeatureCount(features.length, features.map((c) => header[c]!), source, o, 'feature column');
   return { id, step, label, features };
 }
 
@@ -341,7 +345,7 @@ export function assemble(raw: RawSequence[], features: string[], source: string,
   const steps = lo === hi ? `${lo}` : `${lo} to ${hi}`;
   return {
     name,
-    description: description ?? `${raw.length} sequence${raw.length === 1 ? '' : 's'} of ${steps} steps from ${baseName(source)}.`,
+    description: description ?? `${raw.length} sequence${raw.length === 1 ? '' : 's'} of ${steps} step${hi === 1 ? '' : 's'} from ${baseName(source)}.`,
     features, classes, target, sequences,
   };
 }
@@ -357,9 +361,10 @@ function inferClasses(seen: string[]): string[] {
 }
 
 /** Checks a file's feature count against ReadOptions.featureCount. */
-export function checkInputSize(I: number, names: readonly string[], source: string, o: ReadOptions, what = 'features per step'): void {
+export function checkFeatureCount(I: number, names: readonly string[], source: string, o: ReadOptions, unit: 'feature column' | 'feature' = 'feature'): void {
   if (o.featureCount !== undefined && I !== o.featureCount) {
-    throw new DataError(`${source} has ${I} ${what} (${list(names)}) but ${o.featureCount} are expected (the model's input size); give each step exactly ${o.featureCount} features`);
+    const what = `${I} ${unit}${I === 1 ? '' : 's'}${unit === 'feature' ? ' per step' : ''}`;
+    throw new DataError(`${source} has ${what} (${list(names)}) but ${o.featureCount} are expected (the model's input size); give each step exactly ${o.featureCount} features`);
   }
 }
 

@@ -14,7 +14,7 @@
  */
 import { DataError } from '../errors.js';
 import type { Dataset } from './dataset.js';
-import { assemble, checkInputSize, checkOptions, float32Problem, labelText, list, quote, type RawSequence, type ReadOptions } from './csv.js';
+import { assemble, checkFeatureCount, checkOptions, float32Problem, labelText, list, MAX_STEPS, quote, type RawSequence, type ReadOptions } from './csv.js';
 
 const TOP_KEYS = ['sequences', 'features', 'classes', 'name', 'description'];
 const SEQ_KEYS = ['id', 'x', 'y'];
@@ -65,7 +65,7 @@ export function readJson(text: string, source: string, o: ReadOptions = {}): Dat
   const raw: RawSequence[] = [];
   const yPaths: string[] = [];
   const scalarY: boolean[] = [];
-  const maxSteps = o.maxSteps ?? 100_000;
+  const maxSteps = o.maxSteps ?? MAX_STEPS;
   items.forEach((item, k) => {
     const p = `${prefix}[${k}]`;
     if (!isObject(item)) throw fail(p, `expected a sequence object {"x": [...], "y": ...}, got ${typeName(item)}`);
@@ -147,7 +147,7 @@ export function readJson(text: string, source: string, o: ReadOptions = {}): Dat
   });
 
   const features = names ?? Array.from({ length: I }, (_, i) => `f${i}`);
-  checkInputSize(I, features, source, o);
+  checkFeatureCount(I, features, source, o);
   const at = (k: number, t: number) => (scalarY[k] ? yPaths[k]! : `${yPaths[k]}[${t}]`);
   return assemble(raw, features, source, { ...o, name: o.name ?? name }, {
     label: at,
@@ -191,7 +191,7 @@ function syntaxError(text: string, source: string, e: Error): DataError {
   const what = pos >= text.length ? 'the text ends before the JSON does; check for a missing closing bracket, brace or quote'
     : nan ? `${nan[0]} is not a JSON value (Python's json.dumps writes it for a non-finite float); replace missing or infinite values with numbers before saving`
     : rest[0] === "'" ? "unexpected \"'\"; JSON strings and keys use double quotes"
-    : `unexpected ${quote(String.fromCodePoint(rest.codePointAt(0)!))}; check for a missing or extra comma, quote or bracket just before it`;
+    : `unexpected '${String.fromCodePoint(rest.codePointAt(0)!)}'; check for a missing or extra comma, quote or bracket just before it`;
   return new DataError(`${source} is not valid JSON at line ${line}, column ${column}: ${what}`);
 }
 

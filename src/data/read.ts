@@ -24,7 +24,6 @@ export function readDataText(text: string, source: string, o: CsvOptions = {}): 
 
 /** Reads the data file at `path` (Node only): CSV or JSON by its extension. */
 export async function readDataFile(path: string, o: CsvOptions = {}): Promise<Dataset> {
-  dataFormat(path);
   const { readFile } = await import('node:fs/promises');
   let text: string;
   try {

@@ -122,3 +122,9 @@ export function predictionTrace(model: SequenceModel, seq: Sequence): Prediction
   const final = { logits, probs: slice(probs, 0, C), predicted: argmax(logits), target: seq.y[0]! };
   return { sequenceId: seq.id, mode: o.mode, steps, final, correct: final.predicted === final.target ? 1 : 0, counted: 1 };
 }
+
+/** The first sequence whose label changes along the way (it shows the memory at work), else 0. */
+export function interestingIndex(seqs: readonly Sequence[]): number {
+  const i = seqs.findIndex((s) => s.y.length > 1 && s.y.some((y) => y >= 0 && y !== s.y[s.y.length - 1]));
+  return i < 0 ? 0 : i;
+}

@@ -47,7 +47,10 @@ export class TrainStep {
     if (this.clipNorm !== null && !(this.clipNorm > 0)) throw new ConfigError(`clipNorm must be a positive number, got ${this.clipNorm}`);
   }
 
-  /** Trains on one batch: x in the model's layout, targets laid out like its logits without classes. */
+  /**
+   * Trains on one batch: x in the model's layout, targets laid out like its logits without classes.
+   * When the loss or the gradient is not finite, the weights are left unchanged (the caller stops).
+   */
   run(x: Tensor, targets: Int32Array, lengths?: ArrayLike<number> | null): StepResult {
     const m = this.model;
     const res = m.forward(x, { lengths, training: true });
@@ -73,7 +76,8 @@ export class TrainStep {
       for (let i = 0; i < g.length; i++) s += g[i]! * g[i]!;
       gradNorm = Math.sqrt(s);
     }
-    this.optimizer.step();
+    // A non-finite loss or gradient would poison every weight: leave them as they were.
+    if (Number.isFinite(loss) && Number.isFinite(gradNorm)) this.optimizer.step();
     return { loss, gradNorm, correct, counted };
   }
 }

@@ -12,7 +12,7 @@ export function registerTour(program: Command): void {
   addTaskOptions(cmd);
   addModelOptions(cmd);
   addTrainOptions(cmd);
-  cmd.option('--trace-index <i>', 'which test sequence to trace (default 0)', int(0));
+  cmd.option('--trace-index <i>', 'which test sequence to trace (default: the first whose label changes)', int(0));
   addJson(cmd);
   cmd.action(async (o: CommonOpts & { traceIndex?: number }) => {
     const out = makeOutput(!!o.json);

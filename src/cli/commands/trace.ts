@@ -1,0 +1,60 @@
+/** `rnnscope trace`: the prediction trace of one sequence, step by step, optionally one step in detail. */
+import type { Command } from 'commander';
+import { predictionTrace } from '../../trace/predict.js';
+import { runPipeline } from '../../pipeline.js';
+import { ConfigError } from '../../errors.js';
+import { makeOutput } from '../output.js';
+import { PipelineRenderer } from '../render.js';
+import { addJson, addTaskOptions, int, type CommonOpts } from '../options.js';
+import { loadModelRun, pickSequence } from '../model-run.js';
+
+interface TraceOpts extends CommonOpts {
+  model?: string;
+  index?: number;
+  id?: string;
+  step?: number;
+}
+
+export function registerTrace(program: Command): void {
+  const cmd = program.command('trace').description('show how a model handles one sequence: every step\'s cell update, hidden state and prediction')
+    .option('--model <file>', 'a model file from rnnscope train (default: train the seed pipeline first)');
+  addTaskOptions(cmd);
+  cmd.option('--index <i>', 'the sequence by position (default: the first whose label changes)', int(0))
+    .option('--id <id>', 'the sequence by id')
+    .option('--step <t>', 'also show step t (1-based) in full detail, unit by unit', int(1))
+    .option('--seed <n>', 'without --model: the seed of the pipeline trained first (default 0)', int(0, 2 ** 31 - 1));
+  addJson(cmd);
+  cmd.addHelpText('after', `
+Examples:
+  rnnscope trace --model model.safetensors                 a sequence of the task's test split
+  rnnscope trace --model model.safetensors --index 4 --step 2
+  rnnscope trace --model my.safetensors --data my.csv --id walk-17`);
+  cmd.action(async (o: TraceOpts) => {
+    const out = makeOutput(!!o.json);
+    if (o.index !== undefined && o.id !== undefined) throw new ConfigError('give --index or --id, not both');
+    let model, seqs, classes, source;
+    if (o.model) {
+      if (o.task) throw new ConfigError('--task is for training; a model file already says which task it learnt (use --data for other sequences)');
+      ({ model, sequences: seqs, classes, source } = await loadModelRun(o.model, o));
+    } else {
+      if (o.data) throw new ConfigError('--data needs --model: a trained model to run on it');
+      out.print(out.color.dim('No --model given: training the seed pipeline first (rnnscope train saves one).'));
+      const gen = runPipeline({ task: o.task, insight: false, seed: o.seed ?? 0 });
+      let r = gen.next();
+      while (!r.done) r = gen.next();
+      ({ model } = r.value);
+      seqs = r.value.split.test;
+      classes = r.value.dataset.classes;
+      source = `the test split of ${r.value.dataset.name}`;
+    }
+    const seq = pickSequence(seqs, source, o);
+    const tr = predictionTrace(model, seq);
+    if (o.step !== undefined && o.step > seq.length) throw new ConfigError(`--step ${o.step} is past the end of sequence ${seq.id}, which has ${seq.length} steps`);
+    out.event({ type: 'trace', trace: tr, classes });
+    const r = new PipelineRenderer(out);
+    if (!out.json) {
+      r.renderTrace(tr, classes);
+      if (o.step !== undefined) r.renderStep(tr, o.step - 1, classes);
+    }
+  });
+}

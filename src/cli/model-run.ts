@@ -1,0 +1,59 @@
+/**
+ * A saved model and the sequences to show it on: the user's --data file (read against the model's
+ * classes and feature count, normalised with the model's statistics), or else the test split of the
+ * built-in task it was trained on, regenerated from the seed kept in the file.
+ */
+import { decodeModel } from '../io/model.js';
+import { readModelBytes } from '../io/model-file.js';
+import { applyNormalization, type Sequence } from '../data/dataset.js';
+import { prepare } from '../pipeline.js';
+import type { SequenceModel } from '../nn/model.js';
+import { ConfigError } from '../errors.js';
+import type { RunMeta } from './commands/train.js';
+import { loadData } from './data.js';
+import type { CommonOpts } from './options.js';
+import { interestingIndex } from '../trace/predict.js';
+
+export interface ModelRun {
+  model: SequenceModel;
+  meta: RunMeta;
+  classes: string[];
+  /** Normalised sequences to run the model on. */
+  sequences: Sequence[];
+  /** Where they come from, for messages: "the test split of trend" or the file name. */
+  source: string;
+}
+
+export async function loadModelRun(path: string, o: CommonOpts, requireLabels = true): Promise<ModelRun> {
+  const { model, meta: m } = decodeModel(await readModelBytes(path), path);
+  const meta = m as RunMeta;
+  const classes = meta.classes ?? Array.from({ length: model.options.numClasses }, (_, i) => String(i));
+  if (o.data) {
+    const { readDataFile } = await import('../data/read.js');
+    const ds = await readDataFile(o.data, {
+      id: o.idCol, step: o.stepCol, label: o.labelCol, features: o.features?.split(',').map((s) => s.trim()),
+      target: meta.target ?? model.options.headOn, classes, featureCount: model.options.inputSize, requireLabels,
+    });
+    const seqs = meta.normalization ? applyNormalization(ds.sequences, meta.normalization) : ds.sequences;
+    return { model, meta, classes, sequences: seqs, source: o.data };
+  }
+  const spec = meta.taskSpec;
+  if (!spec) throw new ConfigError(`${path} was trained on a data file${meta.dataFile ? ` (${meta.dataFile})` : ''}; give the sequences with --data`);
+  const { task, taskOptions } = await loadData({ task: spec.name, ...(spec.options as object) } as CommonOpts);
+  const p = prepare({ task, taskOptions, seed: spec.seed, model: { mode: model.options.mode, hiddenSize: model.options.hiddenSize } });
+  return { model, meta, classes, sequences: p.split.test, source: `the test split of ${spec.name} (seed ${spec.seed})` };
+}
+
+/** The sequence picked by --id or --index (default: the first whose labels change, else the first). */
+export function pickSequence(seqs: Sequence[], source: string, o: { id?: string; index?: number }): Sequence {
+  if (o.id !== undefined) {
+    const s = seqs.find((q) => q.id === o.id);
+    if (!s) throw new ConfigError(`no sequence with id "${o.id}" in ${source}; ids look like "${seqs[0]?.id}"`);
+    return s;
+  }
+  if (o.index !== undefined) {
+    if (o.index >= seqs.length) throw new ConfigError(`--index ${o.index} is out of range: ${source} has ${seqs.length} sequences (0 to ${seqs.length - 1})`);
+    return seqs[o.index]!;
+  }
+  return seqs[interestingIndex(seqs)]!;
+}

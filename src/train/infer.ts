@@ -1,0 +1,39 @@
+/** Predictions for many sequences: class probabilities per step (or per sequence), in eval mode. */
+import type { SequenceModel } from '../nn/model.js';
+import { Batcher } from '../data/batcher.js';
+import type { Sequence } from '../data/dataset.js';
+import { softmaxRows } from '../loss/cross-entropy.js';
+
+export interface Prediction {
+  id: string;
+  /** 0-based step, or -1 for a whole-sequence prediction. */
+  t: number;
+  probs: number[];
+  predicted: number;
+  /** The label, or -1 when there is none. */
+  target: number;
+}
+
+export function predictSequences(model: SequenceModel, seqs: readonly Sequence[], batchSize = 256): Prediction[] {
+  const o = model.options;
+  const C = o.numClasses;
+  const batcher = new Batcher(seqs, o.inputSize, o.headOn, batchSize);
+  const out: Prediction[] = [];
+  for (let k = 0; k < batcher.count; k++) {
+    const b = batcher.batch(k);
+    const r = model.forward(b.x, { lengths: b.lengths });
+    const rows = r.logits.data.length / C;
+    const probs = new Float64Array(rows * C);
+    softmaxRows(probs, 0, r.logits.data, 0, rows, C);
+    const B = b.items.length;
+    b.items.forEach((s, j) => {
+      const emit = (row: number, t: number, y: number) => {
+        const p = Array.from(probs.subarray(row * C, row * C + C));
+        out.push({ id: s.id, t, probs: p, predicted: p.indexOf(Math.max(...p)), target: y >= 0 ? y : -1 });
+      };
+      if (o.headOn === 'steps') for (let t = 0; t < s.length; t++) emit(t * B + j, t, s.y[t]!);
+      else emit(j, -1, s.y[0]!);
+    });
+  }
+  return out;
+}
