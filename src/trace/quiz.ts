@@ -206,6 +206,7 @@ function context(input: QuizInput, seed: number): Ctx {
   };
 }
 
+/** "an RNN", "an LSTM", "a GRU": acronyms are read letter by letter. */
 const an = (w: string): string => `${/^[AEFHILMNORSX]/.test(w) ? 'an' : 'a'} ${w}`;
 const shp = (s: readonly number[]): string => `[${s.join(', ')}]`;
 const f2 = (v: number): string => {
@@ -307,7 +308,7 @@ function heldOut(c: Ctx): Draft {
 }
 
 function vanishing(c: Ctx): Draft {
-  const k = 20;
+  const k = 10;
   const lstmCount = (c.o.bias ? 8 * c.H : 0) + 4 * c.H * (c.I + c.H);
   const rnnCount = (c.o.bias ? 2 * c.H : 0) + c.H * (c.I + c.H);
   return {
@@ -322,8 +323,8 @@ function vanishing(c: Ctx): Draft {
     explanation: `Backpropagation through time multiplies the gradient by W_hh and by tanh's slope (at most 1) once per step; over ${k} `
       + `steps that product usually vanishes, so the token that holds the answer barely moves the weights: vanishing gradients. `
       + `The LSTM's cell state is updated by addition, scaled by the forget gate f, so the gradient can pass many steps nearly intact. `
-      + `The size is not the reason: with ${c.I} inputs and ${c.H} hidden units an LSTM layer has ${lstmCount} parameters and an RNN layer `
-      + `${rnnCount}, but a wider RNN still forgets. See it: rnnscope compare --task delay --delay ${k}.`,
+      + `(With ${c.I} inputs and ${c.H} hidden units an LSTM layer has ${lstmCount} parameters and an RNN layer ${rnnCount}.) `
+      + `See it measured: rnnscope compare --task delay --delay 10 --hidden 16 --epochs 10.`,
   };
 }
 
@@ -354,16 +355,18 @@ function outputShape(c: Ctx): Draft {
   const { T, I, D, P, C, G } = c;
   const ans = [T, D * P];
   const both = D === 2 ? `, ${P} per direction, concatenated` : '';
+  const steps = c.o.headOn === 'steps';
   return {
     id: 'rnn-output-shape', kind: 'model', rank: 10,
     prompt: `One sequence of ${T} steps x ${I} features goes into the ${c.cell} layer${c.o.numLayers > 1 ? ' (the first of ' + c.o.numLayers + ')' : ''} `
-      + `with ${c.H} hidden units${D === 2 ? ', bidirectional' : ''}${c.o.projSize ? `, projected to ${P}` : ''}. What shape comes out (time first)?`,
+      + `with ${c.H} hidden units${D === 2 ? ', bidirectional' : ''}${c.o.projSize ? `, projected to ${P}` : ''}. What shape is the output sequence it gives (time first)?`,
     answer: shp(ans),
-    distractors: [shp([D * P, T]), shp([T, C]), ...(c.gates > 1 ? [shp([T, G])] : []), shp([T, I]), shp([D * P]), shp([T + 1, D * P])],
+    distractors: [shp([D * P, T]), shp([T, C]), ...(c.gates > 1 ? [shp([T, G])] : []), shp([T, I]), shp([T + 1, D * P]), shp([D * P])],
     explanation: `The layer emits its hidden state h_t, ${D * P} numbers${both}, at every one of the ${T} steps: ${shp(ans)}. `
       + `The ${I} input features are mixed into the units by W_ih, so they do not survive as a dimension`
       + (c.gates > 1 ? `; the ${G} gate rows (${c.gates} gates x ${c.H}) are internal to each step` : '')
-      + `. ${shp([T, C])} is what the output layer makes of it${c.o.headOn === 'steps' ? ` (Linear ${D * P} -> ${C} on every step)` : ''}.`,
+      + (steps ? `. ${shp([T, C])} is what the output layer makes of it (Linear ${D * P} -> ${C} on every step).`
+        : `. ${shp([D * P])} is h_n, the last state alone, which this model's output layer reads to give ${shp([C])}.`),
   };
 }
 
@@ -474,7 +477,7 @@ function cellUpdate(c: Ctx): Draft | null {
     const cell = p.s.cells[0]!;
     const [a, b, h] = [cell.inputPart[p.u]!, cell.hiddenPart[p.u]!, cell.h[p.u]!];
     // Both parts matter, the sum is not saturated, and forgetting either part gives a visibly different answer.
-    return Math.abs(a) > 0.1 && Math.abs(b) > 0.1 && Math.abs(h) < 0.9 && (!relu || h > 0) && apart([h, a + b, act(a), act(b)], 0.05);
+    return Math.abs(a) > 0.1 && Math.abs(b) > 0.1 && Math.abs(h) < 0.9 && (!relu || h > 0) && apart([h, a + b, act(a), act(b)], 0.05) && Math.abs(h - a) >= 0.05 && Math.abs(h - b) >= 0.05;
   };
   const cands = stepsAndUnits(c, 'cell-update', c.H);
   const pick = cands.find(ok) ?? cands[0];

@@ -44,8 +44,9 @@ export function registerQuiz(program: Command): void {
     .option('--answers <list>', 'grade these answers without asking: one of a-d (or 1-4) per question, comma-separated', answerList);
   addJson(cmd);
   cmd.addHelpText('after', `
-On a terminal the quiz asks each question and shows the explanation; piped without --answers it prints
-a study sheet (every question with its answer and explanation). The score does not change the exit code.
+On a terminal the quiz asks each question and shows the explanation; piped or redirected (without
+--answers) it prints a study sheet: every question with its answer and explanation. The score does not
+change the exit code.
 
 Examples:
   rnnscope quiz                                  train the seed's pipeline, then 8 questions about it
@@ -82,7 +83,7 @@ Examples:
     status('');
     const run = it.value;
     if (failure) {
-      process.stderr.write(`rnnscope: ${failure}; the quiz needs a model that trained.\n`);
+      process.stderr.write(`rnnscope: ${failure.replace(/\.$/, '')}. The quiz needs a trained model.\n`);
       process.exitCode = 1;
       return;
     }
@@ -95,7 +96,8 @@ Examples:
     out.print(out.color.bold(`Model Quiz — ${questions.length} question${questions.length === 1 ? '' : 's'}`));
     out.print(out.color.dim(`About this run: ${about}.`));
     if (o.answers) return grade(out, questions, o.answers);
-    if (process.stdin.isTTY) return ask(out, questions);
+    // Interactive only with a person at both ends; `quiz > file` or `quiz | less` gets the study sheet.
+    if (process.stdin.isTTY && out.tty) return ask(out, questions);
     studySheet(out, questions);
   });
 }
@@ -156,7 +158,10 @@ function studySheet(out: Output, qs: Question[]): void {
 async function ask(out: Output, qs: Question[]): Promise<void> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   const stop = new AbortController();
-  rl.on('SIGINT', () => stop.abort());
+  rl.on('SIGINT', () => {
+    process.exitCode = 130; // as a shell reports Ctrl-C
+    stop.abort();
+  });
   rl.on('close', () => stop.abort());
   out.print(out.color.dim('Answer with a, b, c or d (or 1-4); q to stop.'));
   let right = 0;
