@@ -31,15 +31,41 @@ export function crossEntropy(
   const weight = opts.weight ?? null;
   checkShapes(logits, logitsOff, n, c, targets, dlogits, weight, ignoreIndex);
 
-  // Forward: per-row log-sum-exp with the row max subtracted, so exp never overflows.
+  // Forward, one pass: per row, the max, exp(x - max) (kept in dlogits as the unnormalised softmax),
+  // and log-sum-exp; the loss sums w[y] * (lse - x[y]).
   let lossSum = 0;
   let weightSum = 0;
   for (let i = 0; i < n; i++) {
     const y = targets[i]!;
-    if (y === ignoreIndex) continue;
     const row = logitsOff + i * c;
+    if (y === ignoreIndex) {
+      if (dlogits !== null) dlogits.fill(0, row, row + c);
+      continue;
+    }
     const w = weight === null ? 1 : weight[y]!;
-    lossSum += w * (logSumExp(logits, row, c) - logits[row + y]!);
+    let lse: number;
+    if (dlogits === null) {
+      lse = logSumExp(logits, row, c);
+    } else {
+      let max = -Infinity;
+      for (let j = 0; j < c; j++) if (logits[row + j]! > max) max = logits[row + j]!;
+      let sum = 0;
+      if (max === -Infinity || max === Infinity) {
+        lse = max;
+        for (let j = 0; j < c; j++) dlogits[row + j] = NaN;
+      } else {
+        for (let j = 0; j < c; j++) {
+          const e = Math.exp(logits[row + j]! - max);
+          dlogits[row + j] = e;
+          sum += e;
+        }
+        lse = max + Math.log(sum);
+        // Backward needs softmax = e / sum; the row's share of the weight is applied below.
+        const inv = 1 / sum;
+        for (let j = 0; j < c; j++) dlogits[row + j] = dlogits[row + j]! * inv;
+      }
+    }
+    lossSum += w * (lse - logits[row + y]!);
     weightSum += w;
   }
   const loss = lossSum / weightSum;
@@ -48,18 +74,11 @@ export function crossEntropy(
   if (dlogits !== null) {
     for (let i = 0; i < n; i++) {
       const y = targets[i]!;
+      if (y === ignoreIndex) continue;
       const row = logitsOff + i * c;
-      if (y === ignoreIndex) {
-        dlogits.fill(0, row, row + c);
-        continue;
-      }
       // 0/0 = NaN when all weights of the kept rows are 0: PyTorch's gradient is NaN there too.
       const scale = (weight === null ? 1 : weight[y]!) / weightSum;
-      const lse = logSumExp(logits, row, c);
-      for (let j = 0; j < c; j++) {
-        const p = Math.exp(logits[row + j]! - lse);
-        dlogits[row + j] = scale * (j === y ? p - 1 : p);
-      }
+      for (let j = 0; j < c; j++) dlogits[row + j] = scale * (dlogits[row + j]! - (j === y ? 1 : 0));
     }
   }
   return loss;

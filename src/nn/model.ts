@@ -107,8 +107,11 @@ export class SequenceModel {
     return { ...res, logits: { data: hs.logits.subarray(0, B * C), shape: batched ? [B, C] : [C] } };
   }
 
-  /** Adds dL/dθ for every parameter to `table.grad`, given dL/dlogits laid out like the logits. */
-  backward(dLogits: Buf): RecurrentGrads {
+  /**
+   * Adds dL/dθ for every parameter to `table.grad`, given dL/dlogits laid out like the logits, and
+   * returns dL/dx, dL/dh0, dL/dc0 (pass needInputGrad: false when dL/dx is not wanted).
+   */
+  backward(dLogits: Buf, o: { needInputGrad?: boolean } = {}): RecurrentGrads {
     if (!this.last) throw new ConfigError('backward() needs a forward() pass first');
     const { res, hs, rows } = this.last;
     const F = this.head.inFeatures;
@@ -117,7 +120,7 @@ export class SequenceModel {
     }
     if (this.options.headOn === 'steps') {
       this.head.backward(dLogits, 0, res.output.data, 0, F, rows, hs.dFeat, 0, F, 0);
-      return this.rnn.backward({ dOutput: hs.dFeat.subarray(0, rows * F) });
+      return this.rnn.backward({ dOutput: hs.dFeat.subarray(0, rows * F), needInputGrad: o.needInputGrad });
     }
     const B = rows;
     const { numLayers: L } = this.options;
@@ -131,7 +134,7 @@ export class SequenceModel {
         for (let j = 0; j < P; j++) hs.dhN[to + j] = hs.dFeat[b * F + d * P + j]!;
       }
     }
-    return this.rnn.backward({ dhN: hs.dhN });
+    return this.rnn.backward({ dhN: hs.dhN, needInputGrad: o.needInputGrad });
   }
 
   private space(B: number, T: number): HeadSpace {

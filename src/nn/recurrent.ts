@@ -51,6 +51,8 @@ export interface BackwardInput {
   dhN?: Buf | null;
   /** dL/d c_n (LSTM). */
   dcN?: Buf | null;
+  /** Compute dL/dx (default true); training alone does not need it, and skips one GEMM per direction. */
+  needInputGrad?: boolean;
 }
 
 /** The parameters of a recurrent stack in PyTorch's order and names, prefixed (e.g. "rnn."). */
@@ -199,7 +201,8 @@ export class Recurrent {
 
   /**
    * Backpropagation through time for the last forward pass. Gradients of the parameters are added to
-   * `table.grad` (zero it first, as with PyTorch's zero_grad); dL/dx, dL/dh0, dL/dc0 are returned.
+   * `table.grad` (zero it first, as with PyTorch's zero_grad); dL/dx, dL/dh0, dL/dc0 are returned
+   * (dL/dx holds stale values when `needInputGrad` is false).
    */
   backward(g: BackwardInput): RecurrentGrads {
     if (!this.last) throw new ConfigError('backward() needs a forward() pass first');
@@ -226,7 +229,7 @@ export class Recurrent {
         for (let j = 0; j < B * P; j++) dir.dh[j] = g.dhN ? g.dhN[k * B * P + j]! : 0;
         if (dir.dc) for (let j = 0; j < B * H; j++) dir.dc[j] = g.dcN ? g.dcN[k * B * H + j]! : 0;
         this.cellBackward(dir, ws, dOut, D * P);
-        this.weightGrads(dir, ws, xin, p, grad, dX, d === 0 ? 0 : 1);
+        this.weightGrads(dir, ws, xin, p, grad, l > 0 || g.needInputGrad !== false ? dX : null, d === 0 ? 0 : 1);
         ws.dh0.set(dir.dh, k * B * P);
         if (dir.dc) ws.dc0!.set(dir.dc, k * B * H);
       }
@@ -318,7 +321,7 @@ export class Recurrent {
   }
 
   /** Weight and bias gradients over all steps, one GEMM each, and dL/dx of this layer's input. */
-  private weightGrads(dir: Dir, ws: Workspace, xin: Buf, p: Buf, grad: Buf, dX: Buf, beta: 0 | 1): void {
+  private weightGrads(dir: Dir, ws: Workspace, xin: Buf, p: Buf, grad: Buf, dX: Buf | null, beta: 0 | 1): void {
     const TB = ws.T * ws.B;
     const { G, I, P, H } = dir;
     const dhh = dir.dgh ?? dir.dgates; // the W_hh side differs from the input side only for GRU
@@ -329,7 +332,7 @@ export class Recurrent {
       colSumInto(grad, dir.bhh, dhh, TB, G);
     }
     if (dir.whr >= 0) gemm(true, false, P, H, TB, 1, dir.dhs!, 0, P, dir.m!, 0, H, 1, grad, dir.whr, H);
-    gemm(false, false, TB, I, G, 1, dir.dgates, 0, G, p, dir.wih, I, beta, dX, 0, I);
+    if (dX) gemm(false, false, TB, I, G, 1, dir.dgates, 0, G, p, dir.wih, I, beta, dX, 0, I);
   }
 
   private dropout(out: Buf, mask: Buf): void {

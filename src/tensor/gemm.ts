@@ -3,8 +3,7 @@
  * (BLAS sgemm semantics, row-major): C = alpha * op(A) * op(B) + beta * C, where op(A) is [M, K]
  * and op(B) is [K, N]. Sums run in JS doubles and round once when stored.
  *
- * `gemmRef` is the readable reference; `gemm` picks a loop order per transpose case so the
- * innermost loop walks contiguous memory, and is tested against the reference.
+ * `gemmRef` is the readable reference; `gemm` is the register-blocked fast path, tested against it.
  */
 import type { Buf } from './buf.js';
 
@@ -35,86 +34,72 @@ export function gemm(
   beta: number, C: Buf, cOff: number, ldc: number,
 ): void {
   if (M === 0 || N === 0) return;
-  if (beta !== 1) scaleRows(C, cOff, ldc, M, N, beta);
-  if (K === 0 || alpha === 0) return;
-  if (!transA && transB) gemmNT(M, N, K, alpha, A, aOff, lda, B, bOff, ldb, C, cOff, ldc);
-  else if (!transA && !transB) gemmNN(M, N, K, alpha, A, aOff, lda, B, bOff, ldb, C, cOff, ldc);
-  else if (transA && !transB) gemmTN(M, N, K, alpha, A, aOff, lda, B, bOff, ldb, C, cOff, ldc);
-  else gemmRef(true, true, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, 1, C, cOff, ldc);
+  // op(A)[m, k] = A[aOff + m * sam + k * sak]; op(B)[k, n] = B[bOff + k * sbk + n * sbn]
+  const sam = transA ? 1 : lda;
+  const sak = transA ? lda : 1;
+  const sbk = transB ? 1 : ldb;
+  const sbn = transB ? ldb : 1;
+  gemmBlocked(M, N, K, alpha, A, aOff, sam, sak, B, bOff, sbk, sbn, beta, C, cOff, ldc);
 }
 
-function scaleRows(C: Buf, cOff: number, ldc: number, M: number, N: number, beta: number): void {
-  for (let m = 0; m < M; m++) {
-    const r = cOff + m * ldc;
-    if (beta === 0) C.fill(0, r, r + N);
-    else for (let n = 0; n < N; n++) C[r + n] *= beta;
-  }
-}
-
-/** C += alpha * A B^T: rows of A against rows of B, both contiguous (x W^T for a Linear). */
-function gemmNT(
+/**
+ * The fast path: 2 x 4 blocks of C, whose eight sums stay in registers (JS doubles) over the whole
+ * K loop and are stored once, so each element of C is read and rounded once. Every transpose case
+ * is the same loop with other strides.
+ */
+function gemmBlocked(
   M: number, N: number, K: number, alpha: number,
-  A: Buf, aOff: number, lda: number, B: Buf, bOff: number, ldb: number, C: Buf, cOff: number, ldc: number,
+  A: Buf, aOff: number, sam: number, sak: number, B: Buf, bOff: number, sbk: number, sbn: number,
+  beta: number, C: Buf, cOff: number, ldc: number,
 ): void {
-  for (let m = 0; m < M; m++) {
-    const a = aOff + m * lda;
-    const c = cOff + m * ldc;
-    let n = 0;
-    // Four output columns at a time: each A element is loaded once for four dot products.
-    for (; n + 3 < N; n += 4) {
-      const b0 = bOff + n * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      for (let k = 0; k < K; k++) {
-        const av = A[a + k]!;
-        s0 += av * B[b0 + k]!;
-        s1 += av * B[b1 + k]!;
-        s2 += av * B[b2 + k]!;
-        s3 += av * B[b3 + k]!;
+  const N4 = N - (N % 4);
+  let m = 0;
+  for (; m + 1 < M; m += 2) {
+    const a0 = aOff + m * sam;
+    const a1 = a0 + sam;
+    const c0 = cOff + m * ldc;
+    const c1 = c0 + ldc;
+    for (let n = 0; n < N4; n += 4) {
+      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let b = bOff + n * sbn;
+      let i0 = a0;
+      let i1 = a1;
+      for (let k = 0; k < K; k++, b += sbk, i0 += sak, i1 += sak) {
+        const x0 = A[i0]!;
+        const x1 = A[i1]!;
+        const y0 = B[b]!, y1 = B[b + sbn]!, y2 = B[b + 2 * sbn]!, y3 = B[b + 3 * sbn]!;
+        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
+        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
       }
-      C[c + n] += alpha * s0;
-      C[c + n + 1] += alpha * s1;
-      C[c + n + 2] += alpha * s2;
-      C[c + n + 3] += alpha * s3;
+      store(C, c0 + n, alpha, beta, s00); store(C, c0 + n + 1, alpha, beta, s01);
+      store(C, c0 + n + 2, alpha, beta, s02); store(C, c0 + n + 3, alpha, beta, s03);
+      store(C, c1 + n, alpha, beta, s10); store(C, c1 + n + 1, alpha, beta, s11);
+      store(C, c1 + n + 2, alpha, beta, s12); store(C, c1 + n + 3, alpha, beta, s13);
     }
-    for (; n < N; n++) {
-      const b0 = bOff + n * ldb;
+    for (let n = N4; n < N; n++) {
+      let s0 = 0, s1 = 0;
+      let b = bOff + n * sbn;
+      for (let k = 0; k < K; k++, b += sbk) {
+        const y = B[b]!;
+        s0 += A[a0 + k * sak]! * y;
+        s1 += A[a1 + k * sak]! * y;
+      }
+      store(C, c0 + n, alpha, beta, s0);
+      store(C, c1 + n, alpha, beta, s1);
+    }
+  }
+  if (m < M) {
+    const a0 = aOff + m * sam;
+    const c0 = cOff + m * ldc;
+    for (let n = 0; n < N; n++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += A[a + k]! * B[b0 + k]!;
-      C[c + n] += alpha * s;
+      let b = bOff + n * sbn;
+      for (let k = 0; k < K; k++, b += sbk) s += A[a0 + k * sak]! * B[b]!;
+      store(C, c0 + n, alpha, beta, s);
     }
   }
 }
 
-/** C += alpha * A B: each A element scales a contiguous row of B into a contiguous row of C. */
-function gemmNN(
-  M: number, N: number, K: number, alpha: number,
-  A: Buf, aOff: number, lda: number, B: Buf, bOff: number, ldb: number, C: Buf, cOff: number, ldc: number,
-): void {
-  for (let m = 0; m < M; m++) {
-    const a = aOff + m * lda;
-    const c = cOff + m * ldc;
-    for (let k = 0; k < K; k++) {
-      const av = alpha * A[a + k]!;
-      if (av === 0) continue;
-      const b = bOff + k * ldb;
-      for (let n = 0; n < N; n++) C[c + n] += av * B[b + n]!;
-    }
-  }
-}
-
-/** C += alpha * A^T B: a sum of outer products of rows (weight gradients dW += dY^T X). */
-function gemmTN(
-  M: number, N: number, K: number, alpha: number,
-  A: Buf, aOff: number, lda: number, B: Buf, bOff: number, ldb: number, C: Buf, cOff: number, ldc: number,
-): void {
-  for (let k = 0; k < K; k++) {
-    const a = aOff + k * lda;
-    const b = bOff + k * ldb;
-    for (let m = 0; m < M; m++) {
-      const av = alpha * A[a + m]!;
-      if (av === 0) continue;
-      const c = cOff + m * ldc;
-      for (let n = 0; n < N; n++) C[c + n] += av * B[b + n]!;
-    }
-  }
+function store(C: Buf, i: number, alpha: number, beta: number, s: number): void {
+  C[i] = beta === 0 ? alpha * s : beta === 1 ? C[i]! + alpha * s : beta * C[i]! + alpha * s;
 }

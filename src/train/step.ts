@@ -66,7 +66,7 @@ export class TrainStep {
     const loss = crossEntropy(logits, 0, rows, C, targets, d, { weight: this.weight, ignoreIndex: this.ignoreIndex });
     const { correct, counted } = countCorrect(logits, rows, C, targets, this.ignoreIndex);
     m.table.zeroGrad();
-    m.backward(d);
+    m.backward(d, { needInputGrad: false });
     const g = m.table.grad;
     let gradNorm: number;
     if (this.clipNorm !== null) {
