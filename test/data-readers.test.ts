@@ -207,7 +207,7 @@ test('readCsv(text, source, {maxSteps}) rejects a sequence longer than the limit
 });
 
 test('readCsv(text, source, {featureCount}) rejects another feature count, saying both', () => {
-  fails(() => csv('steps.csv', { featureCount: 5 }), "steps.csv has 2 feature columns (temp, pressure) but 5 are expected (the model's input size); give each step exactly 5 features");
+  fails(() => csv('steps.csv', { featureCount: 5 }), "steps.csv has 2 feature columns (temp, pressure) but the model's input size is 5; give each step exactly 5 features");
 });
 
 test('readCsv(text, source, {target: "last"}) rejects a sequence whose label changes, naming both lines', () => {
@@ -235,7 +235,7 @@ test('readCsv(text) rejects text after a closing quote', () => {
 });
 
 test('readCsv(text) says when a file seems separated by semicolons', () => {
-  fails(() => csv('semicolons.csv'), 'semicolons.csv line 1: the header is one column, "id;step;a;label", so the fields seem separated by ";" rather than by ","; save the file with commas, or set the delimiter option');
+  fails(() => csv('semicolons.csv'), 'semicolons.csv line 1: the header is one column, "id;step;a;label", so the fields seem separated by ";" rather than by ","; save the file with commas, or give the separator with the delimiter option');
   assert.deepEqual(shape(csv('semicolons.csv', { delimiter: ';' })), [{ id: 's1', length: 1, x: [1.5], y: [0] }]);
 });
 
@@ -346,7 +346,7 @@ test('readJson(text) rejects sequences that mix one label per step with one per 
 
 test('readJson(text) rejects a sequence without a label, and another feature count', () => {
   fails(() => readJson('[{"id": "s", "x": [1, 2]}]', 'nolabel.json'), 'nolabel.json [0] (id "s"): the sequence has no label; label its steps (a step left empty is skipped by the loss)');
-  fails(() => json('last.json', { featureCount: 3 }), "last.json has 1 feature per step (f0) but 3 are expected (the model's input size); give each step exactly 3 features");
+  fails(() => json('last.json', { featureCount: 3 }), "last.json has 1 feature per step (f0) but the model's input size is 3; give each step exactly 3 features");
 });
 
 // ---- Files by path

@@ -153,7 +153,7 @@ test('rnnscope quiz with bad --answers says why in one sentence and exits 2', ()
   assert.match(few.stderr, /--answers has 2 answers but the quiz has 8 questions/);
   const bad = quiz('--questions', '3', '--answers', 'a,e,b');
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /answer 2 is "e"/);
+  assert.match(bad.stderr, /Answer 2 is "e"/);
 });
 
 test('rnnscope quiz without a terminal prints a study sheet instead of waiting for input', () => {

@@ -1,6 +1,7 @@
 /** The data a command works on: a built-in task (generated from the seed) or the user's file. */
 import type { Dataset } from '../data/dataset.js';
 import type { TaskOptions } from '../data/tasks.js';
+import type { CsvOptions } from '../data/csv.js';
 import { ConfigError } from '../errors.js';
 import type { CommonOpts } from './options.js';
 
@@ -15,7 +16,7 @@ export async function loadData(o: CommonOpts, expect?: { classes?: string[]; fea
   if (o.data && o.task) throw new ConfigError('give either --task or --data, not both');
   if (o.delay !== undefined && (o.task ?? 'trend') !== 'delay') throw new ConfigError('--delay is for --task delay');
   if (!o.data) {
-    for (const k of ['idCol', 'stepCol', 'labelCol', 'features', 'target'] as const) {
+    for (const k of ['idCol', 'stepCol', 'labelCol', 'features', 'target', 'delimiter'] as const) {
       if (o[k] !== undefined) throw new ConfigError(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --data files, not built-in tasks`);
     }
     return { task: o.task ?? 'trend', taskOptions };
@@ -24,9 +25,21 @@ export async function loadData(o: CommonOpts, expect?: { classes?: string[]; fea
     if (o[k] !== undefined) throw new ConfigError(`--${k} is for built-in tasks, not --data files`);
   }
   const { readDataFile } = await import('../data/read.js');
-  const data = await readDataFile(o.data, {
-    id: o.idCol, step: o.stepCol, label: o.labelCol, features: o.features?.split(',').map((s) => s.trim()),
-    target: o.target, classes: expect?.classes, featureCount: expect?.features,
-  });
+  const data = await readDataFile(o.data, { ...csvOptions(o), target: o.target, classes: expect?.classes, featureCount: expect?.features });
   return { data, taskOptions };
+}
+
+/** The reader options the CLI's column flags give, with messages that name those flags. */
+export function csvOptions(o: CommonOpts): CsvOptions {
+  return {
+    id: o.idCol, step: o.stepCol, label: o.labelCol, features: o.features?.split(',').map((s) => s.trim()), delimiter: o.delimiter,
+    optionNames: { id: '--id-col', step: '--step-col', label: '--label-col', features: '--features', delimiter: '--delimiter' },
+  };
+}
+
+/** Refuses options that make no difference here, rather than ignoring them silently. */
+export function refuse(o: CommonOpts, keys: (keyof CommonOpts)[], why: string): void {
+  for (const k of keys) {
+    if (o[k] !== undefined) throw new ConfigError(`--${String(k).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${why}`);
+  }
 }

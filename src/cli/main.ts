@@ -42,6 +42,13 @@ Examples:
 /** Exit codes: 0 ok, 1 the run failed (e.g. training diverged), 2 bad input from the user. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // The default command would take an unknown word for a stray argument of its own: name it instead.
+  const known = new Set(['help', ...program.commands.flatMap((c) => [c.name(), ...c.aliases()])]);
+  const word = argv[0] === 'help' ? argv[1] : argv[0];
+  if (word !== undefined && !word.startsWith('-') && !known.has(word)) {
+    process.stderr.write(`rnnscope: unknown command '${word}'; the commands are ${[...known].filter((k) => k !== 'help').join(', ')} (rnnscope --help)\n`);
+    return 2;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return (process.exitCode as number | undefined) ?? 0;

@@ -10,7 +10,7 @@ import { prepare } from '../pipeline.js';
 import type { SequenceModel } from '../nn/model.js';
 import { ConfigError } from '../errors.js';
 import type { RunMeta } from './commands/train.js';
-import { loadData } from './data.js';
+import { csvOptions, loadData, refuse } from './data.js';
 import type { CommonOpts } from './options.js';
 import { interestingIndex } from '../trace/predict.js';
 
@@ -28,16 +28,17 @@ export async function loadModelRun(path: string, o: CommonOpts, requireLabels = 
   const { model, meta: m } = decodeModel(await readModelBytes(path), path);
   const meta = m as RunMeta;
   const classes = meta.classes ?? Array.from({ length: model.options.numClasses }, (_, i) => String(i));
+  refuse(o, ['count', 'length', 'delay', 'target'], `does not apply to a trained model: ${path} says what it was trained on (give other sequences with --data)`);
   if (o.data) {
     const { readDataFile } = await import('../data/read.js');
     const ds = await readDataFile(o.data, {
-      id: o.idCol, step: o.stepCol, label: o.labelCol, features: o.features?.split(',').map((s) => s.trim()),
-      target: meta.target ?? model.options.headOn, classes, featureCount: model.options.inputSize, requireLabels,
+      ...csvOptions(o), target: meta.target ?? model.options.headOn, classes, featureCount: model.options.inputSize, requireLabels,
     });
     const seqs = meta.normalization ? applyNormalization(ds.sequences, meta.normalization) : ds.sequences;
     return { model, meta, classes, sequences: seqs, source: o.data };
   }
   const spec = meta.taskSpec;
+  refuse(o, ['idCol', 'stepCol', 'labelCol', 'features', 'delimiter'], 'is for --data files');
   if (!spec) throw new ConfigError(`${path} was trained on a data file${meta.dataFile ? ` (${meta.dataFile})` : ''}; give the sequences with --data`);
   const { task, taskOptions } = await loadData({ task: spec.name, ...(spec.options as object) } as CommonOpts);
   const p = prepare({ task, taskOptions, seed: spec.seed, model: { mode: model.options.mode, hiddenSize: model.options.hiddenSize } });

@@ -14,7 +14,7 @@ export function int(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
     const n = Number(v);
     if (!/^-?\d+$/.test(v.trim()) || n < min || n > max) {
-      throw new InvalidArgumentError(`it must be an integer${max === Number.MAX_SAFE_INTEGER ? ` of at least ${min}` : ` from ${min} to ${max}`}.`);
+      throw new InvalidArgumentError(`It must be an integer${max === Number.MAX_SAFE_INTEGER ? ` of at least ${min}` : ` from ${min} to ${max}`}.`);
     }
     return n;
   };
@@ -24,7 +24,7 @@ export function float(min: number, max: number, { minOpen = false } = {}) {
   return (v: string): number => {
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n) || (minOpen ? n <= min : n < min) || n > max) {
-      throw new InvalidArgumentError(`it must be a number ${minOpen ? 'above' : 'from'} ${min}${max === Infinity ? '' : ` ${minOpen ? 'and at most' : 'to'} ${max}`}.`);
+      throw new InvalidArgumentError(`It must be a number ${minOpen ? 'above' : 'from'} ${min}${max === Infinity ? '' : ` ${minOpen ? 'and at most' : 'to'} ${max}`}.`);
     }
     return n;
   };
@@ -34,7 +34,7 @@ const cellAliases: Record<string, Mode> = { rnn: 'rnn_tanh', tanh: 'rnn_tanh', r
 
 function cell(v: string): Mode {
   const m = cellAliases[v.toLowerCase()];
-  if (!m) throw new InvalidArgumentError(`it must be one of rnn (= rnn_tanh), rnn_relu, lstm, gru.`);
+  if (!m) throw new InvalidArgumentError(`It must be one of rnn (= rnn_tanh), rnn_relu, lstm, gru.`);
   return m;
 }
 
@@ -50,6 +50,7 @@ export function addTaskOptions(cmd: Command): Command {
     .option('--step-col <name>', 'CSV column holding the step number (default: step; optional)')
     .option('--label-col <name>', 'CSV column holding the label (default: label)')
     .option('--features <names>', 'CSV feature columns, comma-separated (default: every other column)')
+    .option('--delimiter <char>', 'CSV field separator (default ,)')
     .addOption(new Option('--target <kind>', 'labels per step (steps) or one per sequence (last)').choices(['steps', 'last']))
     .option('--count <n>', 'built-in task: sequences to generate (default 10000)', int(10, 1_000_000))
     .option('--length <t>', 'built-in task: steps per sequence (default 10)', int(2, 10_000))
@@ -91,6 +92,7 @@ export interface CommonOpts {
   stepCol?: string;
   labelCol?: string;
   features?: string;
+  delimiter?: string;
   target?: 'steps' | 'last';
   count?: number;
   length?: number;

@@ -115,10 +115,10 @@ export class PipelineRenderer {
       const width = Math.min(this.out.width - 14, 90);
       const series = bucketMeans(this.batchLosses, width);
       this.print(`  Loss per batch (${this.batchLosses.length} batches, averaged into ${series.length} columns)`);
-      this.print(asciichart.plot(series, { height: 8, format: (x: number) => x.toFixed(3).padStart(8) }));
+      this.print(asciichart.plot(series, { height: 8, format: (x: number) => (Math.abs(x) < 1000 ? x.toFixed(3) : x.toExponential(2)).padStart(9) }));
     }
-    const line = `  ${end.message} in ${seconds(end.seconds)}.`;
-    this.print(end.reason === 'nonfinite' ? c.red(line) : line);
+    if (end.reason === 'nonfinite') this.print(c.red(`  Training stopped after ${seconds(end.seconds)}: a step went non-finite (see below).`));
+    else this.print(`  ${end.message} in ${seconds(end.seconds)}.`);
   }
 
   renderTrace(tr: PredictionTrace, classes: string[]): void {

@@ -36,6 +36,8 @@ export interface ReadOptions {
   maxSteps?: number;
   /** The dataset's name. Default: the source's file name without its extension. */
   name?: string;
+  /** How messages name the column options, e.g. { label: "--label-col" } for a CLI. Default: "the label option". */
+  optionNames?: Partial<Record<'id' | 'step' | 'label' | 'features' | 'delimiter', string>>;
 }
 
 /** Options of readCsv: which columns are which. Column names given here must match the header exactly. */
@@ -193,7 +195,7 @@ function resolveColumns(header: string[], headerLine: number, source: string, o:
   const other = header.length === 1 ? /[;\t|]/.exec(header[0]!)?.[0] : undefined;
   if (other !== undefined) {
     const sep = other === '\t' ? 'tabs' : `"${other}"`;
-    throw new DataError(`${source} line ${headerLine}: the header is one column, ${quote(header[0]!)}, so the fields seem separated by ${sep} rather than by "${o.delimiter ?? ','}"; save the file with commas, or set the delimiter option`);
+    throw new DataError(`${source} line ${headerLine}: the header is one column, ${quote(header[0]!)}, so the fields seem separated by ${sep} rather than by "${o.delimiter ?? ','}"; save the file with commas, or give the separator with ${optionName(o, 'delimiter')}`);
   }
   const lower = header.map((h) => h.toLowerCase());
   // The first name of the list that is a column (so "label" wins over a feature named "y").
@@ -201,8 +203,8 @@ function resolveColumns(header: string[], headerLine: number, source: string, o:
     given !== undefined ? header.indexOf(given) : names.map((n) => lower.indexOf(n)).find((c) => c >= 0) ?? -1;
   const missing = (role: string, given: string | undefined, names: string[]) => {
     return given !== undefined
-      ? new DataError(`${source} has no column ${JSON.stringify(given)} (the ${role} option); its columns are ${list(header)}`)
-      : new DataError(`${source} has no ${role} column: its columns are ${list(header)}, and none is named ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}; name the column "${names[0]}", or give its name with the ${role} option`);
+      ? new DataError(`${source} has no column ${JSON.stringify(given)} (${optionName(o, role as 'id')}); its columns are ${list(header)}`)
+      : new DataError(`${source} has no ${role} column: its columns are ${list(header)}, and none is named ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}; name the column "${names[0]}", or give its name with ${optionName(o, role as 'id')}`);
   };
   const id = find(o.id, defaults.id);
   if (id < 0) throw missing('id', o.id, defaults.id);
@@ -360,11 +362,16 @@ function inferClasses(seen: string[]): string[] {
   return [...seen].sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** How a message names one of the column options. */
+function optionName(o: ReadOptions, role: keyof NonNullable<ReadOptions['optionNames']>): string {
+  return o.optionNames?.[role] ?? `the ${role} option`;
+}
+
 /** Checks a file's feature count against ReadOptions.featureCount. */
 export function checkFeatureCount(I: number, names: readonly string[], source: string, o: ReadOptions, unit: 'feature column' | 'feature' = 'feature'): void {
   if (o.featureCount !== undefined && I !== o.featureCount) {
     const what = `${I} ${unit}${I === 1 ? '' : 's'}${unit === 'feature' ? ' per step' : ''}`;
-    throw new DataError(`${source} has ${what} (${list(names)}) but ${o.featureCount} are expected (the model's input size); give each step exactly ${o.featureCount} features`);
+    throw new DataError(`${source} has ${what} (${list(names)}) but the model's input size is ${o.featureCount}; give each step exactly ${o.featureCount} feature${o.featureCount === 1 ? '' : 's'}`);
   }
 }
 

@@ -34,12 +34,16 @@ export interface Split {
   test: Sequence[];
 }
 
-/** Shuffles with `rng` and cuts into train / validation / test by fractions (the rest is train). */
+/**
+ * Shuffles with `rng` and cuts into train / validation / test by fractions (the rest is train).
+ * From 3 sequences on, validation and test get at least one each.
+ */
 export function split(seqs: Sequence[], rng: Rng, valFrac = 0.15, testFrac = 0.15): Split {
   const order = seqs.map((_, i) => i);
   rng.shuffle(order);
-  const nVal = Math.round(seqs.length * valFrac);
-  const nTest = Math.round(seqs.length * testFrac);
+  const least = seqs.length >= 3 ? 1 : 0;
+  const nVal = Math.max(least, Math.round(seqs.length * valFrac));
+  const nTest = Math.max(least, Math.round(seqs.length * testFrac));
   const pick = (a: number, b: number) => order.slice(a, b).map((i) => seqs[i]!);
   return { test: pick(0, nTest), val: pick(nTest, nTest + nVal), train: pick(nTest + nVal, seqs.length) };
 }

@@ -100,6 +100,10 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'model file'): Dec
     throw new ModelFileError(`${source} is ${bytes.length} bytes long, too short for a safetensors file, which starts with an 8-byte header length`);
   }
   const n = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true);
+  if (n > bytes.length - 8 && n > MAX_HEADER_SIZE) {
+    // Random bytes or a text file read as a length: no use quoting a 20-digit number.
+    throw new ModelFileError(`${source} is not a safetensors file: it must start with the length of its JSON header, and its first 8 bytes give no plausible length`);
+  }
   if (n > bytes.length - 8) {
     throw new ModelFileError(`${source} declares a ${n}-byte header at byte 0 but only ${bytes.length - 8} bytes follow; the file is truncated or not a safetensors file`);
   }

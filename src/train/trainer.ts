@@ -64,7 +64,7 @@ export class Trainer {
     this.batcher = new Batcher(train, model.options.inputSize, model.options.headOn, batchSize, this.T);
     this.seed = config.seed ?? 0;
     this.history.push(...(config.history ?? []));
-    if (this.history.length >= epochs) throw new ConfigError(`the checkpoint has already trained ${this.history.length} epochs; ask for more than that with --epochs`);
+    if (this.history.length >= epochs) throw new ConfigError(`the checkpoint has already trained ${this.history.length} epochs; ask for more than ${this.history.length} epochs`);
   }
 
   /** Accuracy of always answering the commonest class of the training split. */
@@ -92,6 +92,8 @@ export class Trainer {
     const es = this.config.earlyStopping;
     let best = { loss: Infinity, epoch: 0, weights: null as Float32Array | Float64Array | null };
     let reason: 'done' | 'early_stop' | 'nonfinite' = 'done';
+    // The weights at the end of the last good epoch, put back if a step goes non-finite.
+    const lastGood = this.model.table.data.slice();
     let message = '';
     let epoch = 0;
     for (epoch = this.history.length + 1; epoch <= this.epochs; epoch++) {
@@ -106,7 +108,9 @@ export class Trainer {
         const r = this.step.run(b.x, b.targets, b.lengths);
         if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
           reason = 'nonfinite';
-          message = `training stopped at epoch ${epoch}, step ${k + 1} of ${batches}: the ${Number.isFinite(r.loss) ? 'gradient norm' : 'loss'} is ${Number.isFinite(r.loss) ? r.gradNorm : r.loss}; lower the learning rate or clip gradients`;
+          message = `training stopped at epoch ${epoch}, step ${k + 1} of ${batches}: the ${Number.isFinite(r.loss) ? 'gradient norm' : 'loss'} is ${Number.isFinite(r.loss) ? r.gradNorm : r.loss}; `
+            + `the model keeps the weights it had ${epoch > 1 ? `after epoch ${epoch - 1}` : 'before training'}; lower the learning rate or clip gradients`;
+          this.model.table.data.set(lastGood);
           break;
         }
         lossSum += r.loss * r.counted;
@@ -124,6 +128,7 @@ export class Trainer {
         lr, gradNormMean: gSum / batches, gradNormMax: gMax, clippedFraction: clipped / batches, seconds: (performance.now() - t0) / 1000,
       };
       this.history.push(rec);
+      lastGood.set(this.model.table.data);
       this.schedule?.step();
       yield { type: 'epoch', epochs: this.epochs, ...rec, observation: observe(this.history, chance) };
       if (es) {

@@ -15,6 +15,10 @@ export function registerInspect(program: Command): void {
   const cmd = program.command('inspect').description('show what a model file holds: config, tensor names and shapes, classes, history')
     .argument('<file>', 'a .safetensors model file');
   addJson(cmd);
+  cmd.addHelpText('after', `
+Examples:
+  rnnscope inspect model.safetensors
+  rnnscope inspect model.safetensors --json`);
   cmd.action(async (file: string, o: { json?: boolean }) => {
     const out = makeOutput(!!o.json);
     const bytes = await readModelBytes(file);

@@ -26,6 +26,7 @@ export function registerPredict(program: Command): void {
     .option('--step-col <name>', 'CSV column holding the step number')
     .option('--label-col <name>', 'CSV column holding the label, if any')
     .option('--features <names>', 'CSV feature columns, comma-separated')
+    .option('--delimiter <char>', 'CSV field separator (default ,)')
     .option('--out <file>', 'write predictions here (default: standard output)')
     .addOption(new Option('--format <fmt>', 'csv or json (default: from --out\'s extension, else csv)').choices(['csv', 'json']))
     .option('--force', 'overwrite --out if it exists');

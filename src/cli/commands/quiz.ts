@@ -29,7 +29,7 @@ function answerList(v: string): number[] {
   const parts = v.split(',').map((s) => s.trim());
   return parts.map((s, i) => {
     const k = parseChoice(s);
-    if (k < 0) throw new InvalidArgumentError(`answer ${i + 1} is "${s}"; give one of a, b, c, d (or 1-4) per question, comma-separated.`);
+    if (k < 0) throw new InvalidArgumentError(`Answer ${i + 1} is "${s}"; give one of a, b, c, d (or 1-4) per question, comma-separated.`);
     return k;
   });
 }

@@ -14,6 +14,14 @@ export function registerTour(program: Command): void {
   addTrainOptions(cmd);
   cmd.option('--trace-index <i>', 'which test sequence to trace (default: the first whose label changes)', int(0));
   addJson(cmd);
+  cmd.addHelpText('after', `
+Examples:
+  rnnscope                                   the seed pipeline on the trend task, every view
+  rnnscope --seed 7                          the same with other data, weights and batch order
+  rnnscope --cell lstm --hidden 16           an LSTM instead
+  rnnscope --task count --epochs 8           another built-in task
+  rnnscope --data examples/sine-direction.csv --epochs 20
+  rnnscope --json | head -3                  the same events as JSON lines`);
   cmd.action(async (o: CommonOpts & { traceIndex?: number }) => {
     const out = makeOutput(!!o.json);
     const { data, task, taskOptions } = await loadData(o);

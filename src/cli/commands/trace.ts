@@ -7,6 +7,7 @@ import { makeOutput } from '../output.js';
 import { PipelineRenderer } from '../render.js';
 import { addJson, addTaskOptions, int, type CommonOpts } from '../options.js';
 import { loadModelRun, pickSequence } from '../model-run.js';
+import { loadData } from '../data.js';
 
 interface TraceOpts extends CommonOpts {
   model?: string;
@@ -37,9 +38,9 @@ Examples:
       if (o.task) throw new ConfigError('--task is for training; a model file already says which task it learnt (use --data for other sequences)');
       ({ model, sequences: seqs, classes, source } = await loadModelRun(o.model, o));
     } else {
-      if (o.data) throw new ConfigError('--data needs --model: a trained model to run on it');
       out.print(out.color.dim('No --model given: training the seed pipeline first (rnnscope train saves one).'));
-      const gen = runPipeline({ task: o.task, insight: false, seed: o.seed ?? 0 });
+      const { data, task, taskOptions } = await loadData(o);
+      const gen = runPipeline({ data, task, taskOptions, insight: false, seed: o.seed ?? 0 });
       let r = gen.next();
       while (!r.done) r = gen.next();
       ({ model } = r.value);

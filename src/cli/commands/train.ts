@@ -3,8 +3,8 @@
  * checkpoint after every epoch (atomically: a kill leaves the last good one), never over an existing
  * file without --force. `--resume FILE` goes on from a checkpoint: same data, same batch order.
  */
-import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { prepare, dataEvent, type Prepared } from '../../pipeline.js';
 import { Trainer, type TrainConfig } from '../../train/trainer.js';
@@ -33,6 +33,24 @@ export interface RunMeta extends ModelMeta {
   dataFile?: string | null;
   train?: TrainConfig;
   checkpoint?: { epoch: number; optimizer: OptimizerState; schedule: ScheduleState | null };
+}
+
+/** Fails before training, not after it, when the model could not be written. */
+function checkWritableDir(path: string): void {
+  const dir = dirname(resolve(path));
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new ConfigError(`cannot write ${path}: the directory ${dirname(path)} does not exist`);
+  }
+  if (!st.isDirectory()) throw new ConfigError(`cannot write ${path}: ${dirname(path)} is not a directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new ConfigError(`cannot write ${path}: the directory ${dirname(path)} is not writable`);
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) throw new ConfigError(`cannot write ${path}: it is a directory; give a file name with --out`);
 }
 
 export function registerTrain(program: Command): void {
@@ -66,6 +84,7 @@ Examples:
     if (existsSync(path) && !mayOverwrite) {
       throw new ConfigError(`${path} already exists; pass --force to overwrite it, or --out to write elsewhere`);
     }
+    checkWritableDir(path);
 
     const spec = resumed?.meta.taskSpec;
     const seed = o.seed ?? spec?.seed ?? resumed?.meta.train?.seed ?? 0;
@@ -78,7 +97,9 @@ Examples:
     if (resumed) {
       model = resumed.model;
       cfg.history = (resumed.meta.history ?? []) as EpochRecord[];
-      if (o.epochs === undefined) throw new ConfigError(`give --epochs above the ${cfg.history.length} already trained in ${o.resume}`);
+      if (o.epochs === undefined || o.epochs <= cfg.history.length) {
+        throw new ConfigError(`${o.resume} has trained ${cfg.history.length} epoch${cfg.history.length === 1 ? '' : 's'} already; give --epochs above ${cfg.history.length} to go on`);
+      }
     }
     const trainer = new Trainer(model, p.split.train, p.split.val, cfg);
     if (resumed?.meta.checkpoint) {
@@ -98,6 +119,7 @@ Examples:
     r.handle({ type: 'model', options: model.options, parameters: model.parameterCount });
     let force = mayOverwrite;
     let failed = false;
+    let endMessage = '';
     for (const e of trainer.run()) {
       r.handle(e);
       if (e.type === 'epoch') {
@@ -106,6 +128,7 @@ Examples:
       }
       if (e.type === 'train_end') {
         failed = e.reason === 'nonfinite';
+        endMessage = e.message;
         if (!failed) await writeFileAtomic(path, encodeModel(model, meta()), { force });
       }
     }
@@ -113,9 +136,12 @@ Examples:
     r.handle({ type: 'test', evaluation: ev });
     const saved = { type: 'saved', path, epochs: trainer.history.length, parameters: model.parameterCount, testAccuracy: ev.accuracy };
     out.event(saved);
-    out.print(failed
-      ? `The last good checkpoint (epoch ${trainer.history.length}) is in ${path}.`
-      : `Saved ${path}: ${model.parameterCount} parameters, ${trainer.history.length} epochs. Next: rnnscope trace --model ${path}`);
-    if (failed) process.exitCode = 1;
+    if (failed) {
+      const kept = trainer.history.length ? `the last good checkpoint (epoch ${trainer.history.length}) is in ${path}` : `no epoch finished, so no checkpoint was written`;
+      process.stderr.write(`rnnscope: ${endMessage}; ${kept}.\n`);
+      process.exitCode = 1;
+    } else {
+      out.print(`Saved ${path}: ${model.parameterCount} parameters, ${trainer.history.length} epochs. Next: rnnscope trace --model ${path}`);
+    }
   });
 }

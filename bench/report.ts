@@ -1,0 +1,138 @@
+/** The printed report (header, aligned table, marks) and the JSON file. */
+import os from 'node:os';
+import type { BenchConfig } from './configs.js';
+import type { PeerResult } from './measure.js';
+import type { Availability, MemoryReport } from './peer.js';
+import { summarize, type Summary } from './stats.js';
+
+export interface Environment {
+  date: string;
+  cpu: string;
+  cores: number;
+  os: string;
+  memoryGB: number;
+  node: string;
+  v8: string;
+  /** 1-minute load average when the run started: other work on the machine skews every peer. */
+  load: number;
+}
+
+export interface Ratio {
+  config: string;
+  peer: string;
+  /** rnnscope median seq/s / peer median seq/s. */
+  ofMedians: number;
+  /** Per repetition pair (rnnscope rep i / peer rep i), summarised. */
+  paired: Summary;
+}
+
+export function environment(): Environment {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    memoryGB: os.totalmem() / 2 ** 30,
+    node: process.version,
+    v8: process.versions.v8,
+    load: os.loadavg()[0]!,
+  };
+}
+
+export function ratios(results: PeerResult[]): Ratio[] {
+  const out: Ratio[] = [];
+  for (const r of results) {
+    if (r.peer === 'rnnscope' || r.error) continue;
+    const us = results.find((u) => u.config === r.config && u.peer === 'rnnscope' && !u.error);
+    if (!us) continue;
+    const n = Math.min(us.seqPerSec.length, r.seqPerSec.length);
+    const pairs = Array.from({ length: n }, (_, i) => us.seqPerSec[i]! / r.seqPerSec[i]!);
+    out.push({ config: r.config, peer: r.peer, ofMedians: us.summary.median / r.summary.median, paired: summarize(pairs) });
+  }
+  return out;
+}
+
+const int = (v: number): string => (Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : '-');
+const fix = (v: number, d: number): string => (Number.isFinite(v) ? v.toFixed(d) : '-');
+
+function memoryText(m: MemoryReport | null): string {
+  if (!m) return '';
+  const parts: string[] = [];
+  if (m.arraysMB !== undefined) parts.push(`arrays +${fix(m.arraysMB, 2)} MB`);
+  if (m.heapMB !== undefined) parts.push(`heap ${m.heapMB >= 0 ? '+' : ''}${fix(m.heapMB, 1)} MB`);
+  if (m.allocsPerStep !== undefined) parts.push(`${fix(m.allocsPerStep, m.allocsPerStep === 0 ? 0 : 2)} allocs/step`);
+  if (m.rssMB !== undefined) parts.push(`rss ${fix(m.rssMB, 0)} MB`);
+  return parts.join(', ');
+}
+
+/** Columns padded to their widest cell; numbers right-aligned. */
+function table(head: string[], rows: string[][], right: boolean[]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]): string =>
+    r.map((c, i) => (right[i] ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ').trimEnd();
+  return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
+}
+
+export function header(env: Environment, peers: { name: string; a: Availability }[], timing: string): string {
+  const lines = [
+    `rnnscope bench  ${env.date}`,
+    `machine   ${env.cpu}, ${env.cores} cores, ${fix(env.memoryGB, 1)} GB, ${env.os}, load ${fix(env.load, 2)} at start`,
+    `node      ${env.node} (V8 ${env.v8})`,
+  ];
+  for (const { name, a } of peers) {
+    if (name === 'rnnscope') continue;
+    lines.push(a.ok ? `${name.padEnd(9)} ${a.version}; ${a.notes.join('; ')}` : `${name.padEnd(9)} not run: ${a.reason}`);
+  }
+  lines.push(`timing    ${timing}`);
+  return lines.join('\n');
+}
+
+export function resultsTable(configs: readonly BenchConfig[], results: PeerResult[], rs: Ratio[]): string {
+  const head = ['config', 'peer', 'steps/rep', 'seq/s median', 'min-max', 'IQR', 'rnnscope/peer', 'loss first -> last', 'memory'];
+  const right = [false, false, true, true, true, true, true, false, false];
+  const rows: string[][] = [];
+  for (const c of configs) {
+    for (const r of results.filter((x) => x.config === c.name)) {
+      if (r.error) {
+        rows.push([c.name, r.peer, '', 'failed', '', '', '', r.error.slice(0, 80), '']);
+        continue;
+      }
+      const s = r.summary;
+      const ratio = rs.find((x) => x.config === c.name && x.peer === r.peer);
+      rows.push([
+        c.name,
+        r.peer,
+        String(r.steps),
+        int(s.median),
+        `${int(s.min)}-${int(s.max)}`,
+        `${fix(((s.q3 - s.q1) / s.median) * 100, 1)}%`,
+        ratio ? `${fix(ratio.ofMedians, 2)} (${fix(ratio.paired.min, 2)}-${fix(ratio.paired.max, 2)})` : '',
+        `${fix(r.lossFirst, 5)} -> ${fix(r.lossLast, 5)} ${r.lossFalls ? 'falls' : 'DOES NOT FALL'}`,
+        memoryText(r.memory),
+      ]);
+    }
+  }
+  return table(head, rows, right);
+}
+
+/** Notes under the table: configurations, first-loss agreement, marks. */
+export function notes(configs: readonly BenchConfig[], results: PeerResult[]): string {
+  const lines: string[] = [];
+  for (const c of configs) {
+    const rs = results.filter((r) => r.config === c.name && !r.error);
+    const us = rs.find((r) => r.peer === 'rnnscope');
+    let line = `${c.name.padEnd(6)} ${c.title}`;
+    const others = rs.filter((r) => r !== us);
+    if (us && others.length) {
+      line += '; same weights and batch, first loss differs by ' +
+        others.map((o) => `${o.peer} ${Math.abs(o.lossFirst - us.lossFirst).toExponential(1)}`).join(', ');
+    }
+    lines.push(line);
+    if (c.mark !== undefined && us) {
+      const got = us.summary.median;
+      lines.push(`       mark: ${int(c.mark)} seq/s for rnnscope; measured ${int(got)} (${fix((got / c.mark) * 100, 0)}% of the mark)${got >= c.mark ? '' : ' - BELOW'}`);
+    }
+  }
+  return lines.join('\n');
+}

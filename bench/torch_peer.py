@@ -1,0 +1,170 @@
+#!/usr/bin/python3
+"""PyTorch peer for rnnscope's bench: one long-lived process speaking JSON lines on stdin/stdout.
+
+Requests (one JSON object per line) and replies ({"ok": true, ...} or {"ok": false, "error": ...}):
+  {"cmd": "hello", "threads": 1}            -> torch version, threads, BLAS actually mapped
+  {"cmd": "setup", "config": {...}, "x": b64 float32 (T,B,I), "targets": b64 int32 (T,B),
+   "params": [{"name", "shape", "data": b64 float32}]}   -> builds the model, loads the weights
+  {"cmd": "run", "steps": K}                 -> seconds (time.perf_counter), loss_first, loss_last, rss_mb
+  {"cmd": "quit"}
+The model is nn.RNN/LSTM/GRU + nn.Linear on every step (rnnscope's SequenceModel, same state_dict
+names); a step is zero_grad, forward, F.cross_entropy over all T*B steps, backward, Adam.step.
+Only replies go to stdout; anything else torch prints goes to stderr.
+"""
+import base64
+import json
+import os
+import re
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def b64(s, dtype):
+    return torch.frombuffer(bytearray(base64.b64decode(s)), dtype=dtype)
+
+
+def mapped_blas():
+    """Shared libraries in this process whose name says BLAS (what torch really calls into)."""
+    libs = set()
+    with open('/proc/self/maps') as f:
+        for line in f:
+            parts = line.split()
+            path = parts[-1] if len(parts) >= 6 else ''
+            base = os.path.basename(path).lower()
+            if any(k in base for k in ('blas', 'mkl_rt', 'libmkl', 'blis')):
+                libs.add(os.path.realpath(path))
+    return sorted(libs)
+
+
+def blas_name(path):
+    p = path.lower()
+    if 'openblas' in p:
+        return 'OpenBLAS'
+    if 'mkl' in p:
+        return 'MKL'
+    if 'blis' in p:
+        return 'BLIS'
+    if '/blas/libblas' in p:
+        return 'reference BLAS (netlib)'
+    return os.path.basename(path)
+
+
+def config_field(show, key):
+    m = re.search(r'\b' + key + r'=([^,\s]*)', show)
+    return m.group(1) if m else None
+
+
+class Seq(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        mode, I, H = c['mode'], c['I'], c['H']
+        if mode in ('rnn_tanh', 'rnn_relu'):
+            self.rnn = nn.RNN(I, H, nonlinearity=mode[4:])
+        elif mode == 'lstm':
+            self.rnn = nn.LSTM(I, H)
+        elif mode == 'gru':
+            self.rnn = nn.GRU(I, H)
+        else:
+            raise ValueError('unknown mode ' + str(mode))
+        self.head = nn.Linear(H, c['C'])
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.head(out)
+
+
+class Session:
+    def __init__(self, req):
+        c = req['config']
+        if c.get('task', 'train') != 'train':
+            raise ValueError('task %r is not implemented in torch_peer.py' % c.get('task'))
+        T, B, I, C = c['T'], c['B'], c['I'], c['C']
+        self.C = C
+        self.model = Seq(c)
+        state = {p['name']: b64(p['data'], torch.float32).reshape(p['shape']) for p in req.get('params') or []}
+        if state:
+            self.model.load_state_dict(state, strict=True)
+        self.x = b64(req['x'], torch.float32).reshape(T, B, I).clone()
+        self.y = b64(req['targets'], torch.int32).long().reshape(T * B)
+        self.opt = torch.optim.Adam(self.model.parameters(), lr=c['lr'])
+
+    def step(self):
+        # set_to_none=True: the faster zeroing (the default from PyTorch 2.0 on).
+        self.opt.zero_grad(set_to_none=True)
+        logits = self.model(self.x)
+        loss = F.cross_entropy(logits.reshape(-1, self.C), self.y)
+        loss.backward()
+        self.opt.step()
+        return loss
+
+    def run(self, steps):
+        first = last = None
+        t0 = time.perf_counter()
+        for i in range(steps):
+            loss = self.step()
+            if i == 0:
+                first = loss.item()
+        last = loss.item()
+        seconds = time.perf_counter() - t0
+        return {'seconds': seconds, 'loss_first': first, 'loss_last': last, 'rss_mb': rss_mb()}
+
+
+def rss_mb():
+    with open('/proc/self/statm') as f:
+        pages = int(f.read().split()[1])
+    return pages * os.sysconf('SC_PAGE_SIZE') / 2**20
+
+
+def hello(req):
+    threads = int(req.get('threads', 1))
+    torch.set_num_threads(threads)
+    torch.ones(8, 8) @ torch.ones(8, 8)  # make sure the BLAS in use is mapped
+    show = torch.__config__.show()
+    libs = mapped_blas()
+    return {
+        'torch': torch.__version__,
+        'python': sys.version.split()[0],
+        'threads': torch.get_num_threads(),
+        'blas_info': config_field(show, 'BLAS_INFO'),
+        'blas_libs': libs,
+        'blas': ', '.join(blas_name(p) for p in libs) or 'none mapped',
+        'config_show': show,
+    }
+
+
+def main():
+    session = None
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            req = json.loads(line)
+            cmd = req.get('cmd')
+            if cmd == 'quit':
+                break
+            if cmd == 'hello':
+                rep = hello(req)
+            elif cmd == 'setup':
+                session = None
+                session = Session(req)
+                rep = {}
+            elif cmd == 'run':
+                if session is None:
+                    raise RuntimeError('run before setup')
+                rep = session.run(int(req['steps']))
+            else:
+                raise ValueError('unknown cmd %r' % cmd)
+            rep['ok'] = True
+        except Exception as e:  # the bench reports it and carries on with other peers
+            rep = {'ok': False, 'error': '%s: %s' % (type(e).__name__, e)}
+        sys.stdout.write(json.dumps(rep) + '\n')
+        sys.stdout.flush()
+
+
+if __name__ == '__main__':
+    main()
