@@ -39,26 +39,32 @@ export function gemm(
   const sak = transA ? lda : 1;
   const sbk = transB ? 1 : ldb;
   const sbn = transB ? ldb : 1;
-  gemmBlocked(M, N, K, alpha, A, aOff, sam, sak, B, bOff, sbk, sbn, beta, C, cOff, ldc);
+  if (N < 4 && M > N) {
+    // Few columns (a head with 3 classes): compute C^T = op(B)^T op(A)^T, so the 4-wide blocks run along M.
+    gemmBlocked(N, M, K, alpha, B, bOff, sbn, sbk, A, aOff, sak, sam, beta, C, cOff, 1, ldc);
+  } else {
+    gemmBlocked(M, N, K, alpha, A, aOff, sam, sak, B, bOff, sbk, sbn, beta, C, cOff, ldc, 1);
+  }
 }
 
 /**
  * The fast path: 2 x 4 blocks of C, whose eight sums stay in registers (JS doubles) over the whole
- * K loop and are stored once, so each element of C is read and rounded once. Every transpose case
- * is the same loop with other strides.
+ * K loop and are stored once, so each element of C is read and rounded once. A last odd row runs in
+ * 1 x 4 blocks. Every transpose case is the same loop with other strides; C has strides too (scm, scn)
+ * so the caller can swap the roles of A and B.
  */
 function gemmBlocked(
   M: number, N: number, K: number, alpha: number,
   A: Buf, aOff: number, sam: number, sak: number, B: Buf, bOff: number, sbk: number, sbn: number,
-  beta: number, C: Buf, cOff: number, ldc: number,
+  beta: number, C: Buf, cOff: number, scm: number, scn: number,
 ): void {
   const N4 = N - (N % 4);
   let m = 0;
   for (; m + 1 < M; m += 2) {
     const a0 = aOff + m * sam;
     const a1 = a0 + sam;
-    const c0 = cOff + m * ldc;
-    const c1 = c0 + ldc;
+    const c0 = cOff + m * scm;
+    const c1 = c0 + scm;
     for (let n = 0; n < N4; n += 4) {
       let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
       let b = bOff + n * sbn;
@@ -71,31 +77,47 @@ function gemmBlocked(
         s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
         s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
       }
-      store(C, c0 + n, alpha, beta, s00); store(C, c0 + n + 1, alpha, beta, s01);
-      store(C, c0 + n + 2, alpha, beta, s02); store(C, c0 + n + 3, alpha, beta, s03);
-      store(C, c1 + n, alpha, beta, s10); store(C, c1 + n + 1, alpha, beta, s11);
-      store(C, c1 + n + 2, alpha, beta, s12); store(C, c1 + n + 3, alpha, beta, s13);
+      const d = n * scn;
+      store(C, c0 + d, alpha, beta, s00); store(C, c0 + d + scn, alpha, beta, s01);
+      store(C, c0 + d + 2 * scn, alpha, beta, s02); store(C, c0 + d + 3 * scn, alpha, beta, s03);
+      store(C, c1 + d, alpha, beta, s10); store(C, c1 + d + scn, alpha, beta, s11);
+      store(C, c1 + d + 2 * scn, alpha, beta, s12); store(C, c1 + d + 3 * scn, alpha, beta, s13);
     }
     for (let n = N4; n < N; n++) {
       let s0 = 0, s1 = 0;
       let b = bOff + n * sbn;
-      for (let k = 0; k < K; k++, b += sbk) {
+      let i0 = a0;
+      let i1 = a1;
+      for (let k = 0; k < K; k++, b += sbk, i0 += sak, i1 += sak) {
         const y = B[b]!;
-        s0 += A[a0 + k * sak]! * y;
-        s1 += A[a1 + k * sak]! * y;
+        s0 += A[i0]! * y;
+        s1 += A[i1]! * y;
       }
-      store(C, c0 + n, alpha, beta, s0);
-      store(C, c1 + n, alpha, beta, s1);
+      store(C, c0 + n * scn, alpha, beta, s0);
+      store(C, c1 + n * scn, alpha, beta, s1);
     }
   }
   if (m < M) {
     const a0 = aOff + m * sam;
-    const c0 = cOff + m * ldc;
-    for (let n = 0; n < N; n++) {
+    const c0 = cOff + m * scm;
+    for (let n = 0; n < N4; n += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let b = bOff + n * sbn;
+      let i0 = a0;
+      for (let k = 0; k < K; k++, b += sbk, i0 += sak) {
+        const x = A[i0]!;
+        s0 += x * B[b]!; s1 += x * B[b + sbn]!; s2 += x * B[b + 2 * sbn]!; s3 += x * B[b + 3 * sbn]!;
+      }
+      const d = c0 + n * scn;
+      store(C, d, alpha, beta, s0); store(C, d + scn, alpha, beta, s1);
+      store(C, d + 2 * scn, alpha, beta, s2); store(C, d + 3 * scn, alpha, beta, s3);
+    }
+    for (let n = N4; n < N; n++) {
       let s = 0;
       let b = bOff + n * sbn;
-      for (let k = 0; k < K; k++, b += sbk) s += A[a0 + k * sak]! * B[b]!;
-      store(C, c0 + n, alpha, beta, s);
+      let i0 = a0;
+      for (let k = 0; k < K; k++, b += sbk, i0 += sak) s += A[i0]! * B[b]!;
+      store(C, c0 + n * scn, alpha, beta, s);
     }
   }
 }

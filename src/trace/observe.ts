@@ -19,10 +19,21 @@ const f3 = (v: number): string => v.toFixed(3);
 export function observe(history: readonly EpochRecord[], chance: number): Observation {
   const cur = history[history.length - 1]!;
   const prev = history.length > 1 ? history[history.length - 2]! : null;
-  if (cur.clippedFraction > 0.5 || (cur.gradNormMax > 10 * cur.gradNormMean && cur.gradNormMax > 5)) {
+  const spike = cur.gradNormMax > 10 * cur.gradNormMean && cur.gradNormMax > 5;
+  const lossFell = prev !== null && cur.loss < prev.loss * 0.98;
+  // Clipping most steps, or a spike while the loss stops falling, is trouble; a spike on the way down is noted.
+  if (cur.clippedFraction > 0.5 || (spike && !lossFell)) {
     const what = cur.clippedFraction > 0 ? `${pct(cur.clippedFraction)} of steps had their gradient clipped` : `the gradient norm peaked at ${f2(cur.gradNormMax)}, ${f2(cur.gradNormMax / cur.gradNormMean)} times its mean`;
     return { kind: 'exploding', text: `Exploding gradients: ${what}; lower the learning rate or clip harder.` };
   }
+  const note = spike ? ` One step's gradient spiked to ${f2(cur.gradNormMax)} (${Math.round(cur.gradNormMax / cur.gradNormMean)}x the mean) without derailing it.` : '';
+  const o = observeTrend(history, chance);
+  return note ? { ...o, text: o.text + note } : o;
+}
+
+function observeTrend(history: readonly EpochRecord[], chance: number): Observation {
+  const cur = history[history.length - 1]!;
+  const prev = history.length > 1 ? history[history.length - 2]! : null;
   if (!prev) {
     if (cur.valAccuracy > chance + 0.05) {
       return { kind: 'starts', text: `Learning starts: held-out accuracy ${f2(cur.valAccuracy)}, above the ${f2(chance)} of always guessing the commonest class.` };

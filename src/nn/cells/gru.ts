@@ -9,11 +9,14 @@
  */
 import { gemm } from '../../tensor/gemm.js';
 import type { Buf } from '../../tensor/buf.js';
+import { sigmoid, sigmoid32, tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
 
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 export function gruForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): void {
+  const exact = p instanceof Float64Array; // float64 runs (gradient checks) use the exact functions
+  const sg = exact ? sigmoid : sigmoid32;
+  const th = exact ? Math.tanh : tanh32;
   const { T, B, len } = ws;
   const { H, G, gates, hprev, hcur, col } = dir;
   const gh = dir.gh!;
@@ -31,9 +34,9 @@ export function gruForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
       }
       const g = ghOff + b * G;
       for (let j = 0; j < H; j++) {
-        const r = sigmoid(gates[g + j]! + gh[g + j]!);
-        const z = sigmoid(gates[g + H + j]! + gh[g + H + j]!);
-        const n = Math.tanh(gates[g + 2 * H + j]! + r * gh[g + 2 * H + j]!);
+        const r = sg(gates[g + j]! + gh[g + j]!);
+        const z = sg(gates[g + H + j]! + gh[g + H + j]!);
+        const n = th(gates[g + 2 * H + j]! + r * gh[g + 2 * H + j]!);
         gates[g + j] = r;
         gates[g + H + j] = z;
         gates[g + 2 * H + j] = n;

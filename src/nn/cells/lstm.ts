@@ -9,11 +9,14 @@
  */
 import { gemm } from '../../tensor/gemm.js';
 import type { Buf } from '../../tensor/buf.js';
+import { sigmoid, sigmoid32, tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
 
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 export function lstmForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): void {
+  const exact = p instanceof Float64Array; // float64 runs (gradient checks) use the exact functions
+  const sg = exact ? sigmoid : sigmoid32;
+  const th = exact ? Math.tanh : tanh32;
   const { T, B, len } = ws;
   const { H, P, G, gates, hprev, hcur, col, tmp } = dir;
   const c = dir.c!, cprev = dir.cprev!, ccur = dir.ccur!, m = dir.m;
@@ -27,10 +30,10 @@ export function lstmForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numb
       if (t >= len[b]!) continue;
       const g = r * G;
       for (let j = 0; j < H; j++) {
-        const i = sigmoid(gates[g + j]!);
-        const f = sigmoid(gates[g + H + j]!);
-        const gg = Math.tanh(gates[g + 2 * H + j]!);
-        const o = sigmoid(gates[g + 3 * H + j]!);
+        const i = sg(gates[g + j]!);
+        const f = sg(gates[g + H + j]!);
+        const gg = th(gates[g + 2 * H + j]!);
+        const o = sg(gates[g + 3 * H + j]!);
         gates[g + j] = i;
         gates[g + H + j] = f;
         gates[g + 2 * H + j] = gg;
@@ -38,7 +41,7 @@ export function lstmForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numb
         const cv = f * ccur[b * H + j]! + i * gg;
         ccur[b * H + j] = cv;
         c[r * H + j] = cv;
-        const hv = o * Math.tanh(cv);
+        const hv = o * th(cv);
         if (m) m[r * H + j] = hv;
         else hcur[b * P + j] = hv;
       }
@@ -59,6 +62,7 @@ export function lstmForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numb
 
 /** dh, dc arrive holding dL/dh_n, dL/dc_n; leave holding dL/dh0, dL/dc0. */
 export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): void {
+  const th = p instanceof Float64Array ? Math.tanh : tanh32; // the forward pass's tanh, so c's gradient matches it
   const { T, B, len } = ws;
   const { H, P, G, gates, dgates, dh, tmp, col } = dir;
   const c = dir.c!, cprev = dir.cprev!, dc = dir.dc!, m = dir.m, dhs = dir.dhs;
@@ -88,7 +92,7 @@ export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: nu
       }
       for (let j = 0; j < H; j++) {
         const i = gates[g + j]!, f = gates[g + H + j]!, gg = gates[g + 2 * H + j]!, o = gates[g + 3 * H + j]!;
-        const tc = Math.tanh(c[r * H + j]!);
+        const tc = th(c[r * H + j]!);
         const dmv = dm[b * (m ? H : P) + j]!;
         const dct = dmv * o * (1 - tc * tc) + dc[b * H + j]!;
         dc[b * H + j] = dct * f;

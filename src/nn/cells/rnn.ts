@@ -3,19 +3,25 @@
  * https://pytorch.org/docs/1.13/generated/torch.nn.RNN.html
  *
  * `dir.gates` arrives holding W_ih x_t + b_ih + b_hh for every step (one GEMM, done by the stack);
- * the forward pass adds W_hh h_(t-1) step by step and keeps h_t in place of the pre-activation.
+ * the forward pass adds W_hh h_(t-1) and applies the activation in one pass per step (the recurrence
+ * fused with its activation: four units at a time, sums kept in registers), keeping h_t in place of
+ * the pre-activation.
  */
 import { gemm } from '../../tensor/gemm.js';
 import type { Buf } from '../../tensor/buf.js';
+import { tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
 
 export function rnnForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number, relu: boolean): void {
   const { T, B, len } = ws;
   const { H, gates, hprev, hcur, col } = dir;
+  const w = dir.whh;
+  const H4 = H - (H % 4);
+  const exact = p instanceof Float64Array;
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
-    hprev.set(hcur, t * B * H);
-    gemm(false, true, B, H, H, 1, hcur, 0, H, p, dir.whh, H, 1, gates, t * B * H, H);
+    const hp = t * B * H;
+    hprev.set(hcur, hp);
     for (let b = 0; b < B; b++) {
       const g = (t * B + b) * H;
       const o = (t * B + b) * ldo + col;
@@ -23,15 +29,36 @@ export function rnnForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
         out.fill(0, o, o + H);
         continue;
       }
-      for (let j = 0; j < H; j++) {
-        const a = gates[g + j]!;
-        const h = relu ? (a > 0 ? a : 0) : Math.tanh(a);
-        gates[g + j] = h;
-        hcur[b * H + j] = h;
-        out[o + j] = h;
+      const x = hp + b * H; // h_(t-1) of item b
+      let j = 0;
+      for (; j < H4; j += 4) {
+        let s0 = gates[g + j]!, s1 = gates[g + j + 1]!, s2 = gates[g + j + 2]!, s3 = gates[g + j + 3]!;
+        const w0 = w + j * H, w1 = w0 + H, w2 = w1 + H, w3 = w2 + H;
+        for (let k = 0; k < H; k++) {
+          const v = hprev[x + k]!;
+          s0 += v * p[w0 + k]!; s1 += v * p[w1 + k]!; s2 += v * p[w2 + k]!; s3 += v * p[w3 + k]!;
+        }
+        emit(gates, hcur, out, g + j, b * H + j, o + j, relu ? relu1(s0) : exact ? Math.tanh(s0) : tanh32(s0));
+        emit(gates, hcur, out, g + j + 1, b * H + j + 1, o + j + 1, relu ? relu1(s1) : exact ? Math.tanh(s1) : tanh32(s1));
+        emit(gates, hcur, out, g + j + 2, b * H + j + 2, o + j + 2, relu ? relu1(s2) : exact ? Math.tanh(s2) : tanh32(s2));
+        emit(gates, hcur, out, g + j + 3, b * H + j + 3, o + j + 3, relu ? relu1(s3) : exact ? Math.tanh(s3) : tanh32(s3));
+      }
+      for (; j < H; j++) {
+        let s0 = gates[g + j]!;
+        const w0 = w + j * H;
+        for (let k = 0; k < H; k++) s0 += hprev[x + k]! * p[w0 + k]!;
+        emit(gates, hcur, out, g + j, b * H + j, o + j, relu ? relu1(s0) : exact ? Math.tanh(s0) : tanh32(s0));
       }
     }
   }
+}
+
+const relu1 = (a: number): number => (a > 0 ? a : 0);
+
+function emit(gates: Buf, hcur: Buf, out: Buf, gi: number, hi: number, oi: number, h: number): void {
+  gates[gi] = h;
+  hcur[hi] = h;
+  out[oi] = h;
 }
 
 /** dh arrives holding dL/dh_n; leaves holding dL/dh0. Writes dgates for every step (0 where padded). */
@@ -54,7 +81,11 @@ export function rnnBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
       }
     }
     // dL/dh_(t-1) = dgates_t W_hh, for the items that took this step; the others carry dh through.
-    gemm(false, false, B, H, H, 1, dgates, t * B * H, H, p, dir.whh, H, 0, tmp, 0, H);
-    for (let b = 0; b < B; b++) if (t < len[b]!) for (let j = b * H; j < b * H + H; j++) dh[j] = tmp[j]!;
+    if (ws.ragged) {
+      gemm(false, false, B, H, H, 1, dgates, t * B * H, H, p, dir.whh, H, 0, tmp, 0, H);
+      for (let b = 0; b < B; b++) if (t < len[b]!) for (let j = b * H; j < b * H + H; j++) dh[j] = tmp[j]!;
+    } else {
+      gemm(false, false, B, H, H, 1, dgates, t * B * H, H, p, dir.whh, H, 0, dh, 0, H);
+    }
   }
 }
