@@ -197,7 +197,7 @@ export class PipelineRenderer {
     const c = this.out.color;
     const cells = tr.steps.map((s) => s.cells[0]!);
     const units = cells[0]!.h.length;
-    const ramp = ' ▁▂▃▄▅▆▇█';
+    const ramp = '▁▂▃▄▅▆▇█';
     this.print(`  Hidden state h_t of layer 1 over time (rows: units, columns: steps; bar height from -1 to +1):`);
     for (let u = 0; u < units; u++) {
       const row = cells.map((cell) => {

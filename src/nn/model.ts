@@ -57,7 +57,7 @@ export class SequenceModel {
   readonly table: ParamTable;
   readonly rnn: Recurrent;
   readonly head: Linear;
-  private readonly spaces = new Map<string, HeadSpace>();
+  private readonly spaces = new Map<number, HeadSpace>();
   private last: { res: RecurrentResult; hs: HeadSpace; rows: number } | null = null;
 
   constructor(options: SequenceModelOptions, init: ModuleInit = {}) {
@@ -90,8 +90,9 @@ export class SequenceModel {
     if (o.headOn === 'steps') {
       this.head.forward(hs.logits, 0, res.output.data, 0, F, T * B);
       this.last = { res, hs, rows: T * B };
-      const lead = res.output.shape.slice(0, -1);
-      return { ...res, logits: { data: hs.logits.subarray(0, T * B * C), shape: [...lead, C] } };
+      const os = res.output.shape;
+      const shape = os.length === 3 ? [os[0]!, os[1]!, C] : [os[0]!, C];
+      return { output: res.output, hN: res.hN, cN: res.cN, logits: { data: hs.logits, shape } };
     }
     // many-to-one: the top layer's final state of each direction, concatenated per item
     const P = this.rnn.stateSize;
@@ -104,7 +105,7 @@ export class SequenceModel {
     }
     this.head.forward(hs.logits, 0, hs.feat, 0, F, B);
     this.last = { res, hs, rows: B };
-    return { ...res, logits: { data: hs.logits.subarray(0, B * C), shape: batched ? [B, C] : [C] } };
+    return { output: res.output, hN: res.hN, cN: res.cN, logits: { data: hs.logits, shape: batched ? [B, C] : [C] } };
   }
 
   /**
@@ -120,7 +121,7 @@ export class SequenceModel {
     }
     if (this.options.headOn === 'steps') {
       this.head.backward(dLogits, 0, res.output.data, 0, F, rows, hs.dFeat, 0, F, 0);
-      return this.rnn.backward({ dOutput: hs.dFeat.subarray(0, rows * F), needInputGrad: o.needInputGrad });
+      return this.rnn.backward({ dOutput: hs.dFeat, needInputGrad: o.needInputGrad });
     }
     const B = rows;
     const { numLayers: L } = this.options;
@@ -138,7 +139,7 @@ export class SequenceModel {
   }
 
   private space(B: number, T: number): HeadSpace {
-    const key = `${B}x${T}`;
+    const key = B * 0x100000 + T;
     let hs = this.spaces.get(key);
     if (!hs) {
       const o = this.options;

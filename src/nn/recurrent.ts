@@ -95,7 +95,7 @@ export class Recurrent {
   readonly stateSize: number;
   private readonly prefix: string;
   private rng: Rng;
-  private readonly cache = new Map<string, Workspace>();
+  private readonly cache = new Map<number, Workspace>();
   private last: { ws: Workspace; batched: boolean; hasH0: boolean; hasC0: boolean } | null = null;
 
   /**
@@ -123,7 +123,7 @@ export class Recurrent {
 
   /** The workspace for (B, T), made on first use and kept. */
   workspace(B: number, T: number): Workspace {
-    const key = `${B}x${T}`;
+    const key = B * 0x100000 + T;
     let ws = this.cache.get(key);
     if (!ws) {
       ws = makeWorkspace(this.options, this.table, this.prefix, T, B);
