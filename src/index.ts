@@ -33,3 +33,4 @@ export { makeQuiz } from './trace/quiz.js';
 export { readCsv, type CsvOptions, type ReadOptions } from './data/csv.js';
 export { readJson } from './data/json.js';
 export { readDataText, dataFormat } from './data/read.js';
+export { Stream } from './nn/stream.js';

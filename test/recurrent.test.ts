@@ -144,3 +144,20 @@ test('with lengths, padded outputs are zero and h_n is each item\'s state at its
   for (let t = 0; t < 2; t++) alone.set(x.subarray((t * 2 + 1) * 2, (t * 2 + 2) * 2), t * 2);
   assert.deepEqual(Array.from(m.forward({ data: alone, shape: [2, 2] }).hN.data), hN.slice(3, 6));
 });
+
+test('a stream, one step at a time, gives the logits of the whole sequence so far through forward', () => {
+  for (const mode of ['rnn_tanh', 'lstm', 'gru'] as const) {
+    const m = new SequenceModel({ mode, inputSize: 3, hiddenSize: 5, numLayers: 2, numClasses: 4, projSize: mode === 'lstm' ? 2 : 0 }, { seed: 6 });
+    const x = randBuf(8, 7 * 3);
+    const whole = Array.from(m.forward({ data: x, shape: [7, 3] }).logits.data);
+    const s = m.stream();
+    for (let t = 0; t < 7; t++) {
+      const got = Array.from(s.step(x.subarray(t * 3, t * 3 + 3)));
+      got.forEach((v, k) => assert.ok(Math.abs(v - whole[t * 4 + k]!) < 1e-6, `${mode} step ${t}: ${v} vs ${whole[t * 4 + k]}`));
+    }
+    s.reset();
+    assert.equal(s.steps, 0);
+    assert.ok(s.h.every((v) => v === 0));
+  }
+  assert.throws(() => new SequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 5, numClasses: 2, bidirectional: true }).stream(), /cannot stream/);
+});

@@ -11,6 +11,7 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { resolveOptions, type RecurrentOptions, type ResolvedOptions } from './options.js';
 import { ParamTable } from './params.js';
 import { Linear, linearSpecs } from './linear.js';
+import { Stream } from './stream.js';
 import { Recurrent, recurrentSpecs, type ForwardOptions, type ModuleInit, type RecurrentGrads, type RecurrentResult } from './recurrent.js';
 
 export type HeadOn = 'steps' | 'last';
@@ -70,6 +71,11 @@ export class SequenceModel {
     this.table.init(new Rng(init.seed ?? 0));
     this.rnn = new Recurrent(o, init, this.table, 'rnn.');
     this.head = new Linear(headOpts, this.table, 'head.');
+  }
+
+  /** A streaming reader over this model: one step at a time, the state kept between calls. */
+  stream(): Stream {
+    return new Stream(this);
   }
 
   /** Parameters in all: the arena's size. */
