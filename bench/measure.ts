@@ -1,14 +1,15 @@
 /**
  * The measurement of one configuration across peers:
  *   1. warm-up in rounds of 1, 2, 4, ... steps on every peer, until the slowest has run
- *      `warmupSeconds` (at least two rounds: JIT and caches settle); the last round gives each
- *      peer's time per step;
+ *      `warmupSeconds` (at least two rounds: JIT and caches settle) and its last round alone a
+ *      quarter of that; the last round gives each peer's time per step;
  *   2. K steps per repetition, the same K for every peer (from --steps, or so that the slowest
- *      peer's repetition lasts about `repSeconds`);
+ *      peer's repetition lasts about `repSeconds`, calibrated with up to three more rounds while
+ *      the estimate keeps falling);
  *   3. R repetitions, peers alternating A B A B ... so drift and noise of the machine hit all alike.
  * Every peer runs the same number of steps from the same weights, so their losses can be compared.
  */
-import { sequencesPerStep, type BenchConfig } from './configs.js';
+import { sequencesPerStep, unitOf, type BenchConfig } from './configs.js';
 import type { MemoryReport, Peer, StepFn, StepsResult } from './peer.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -25,6 +26,10 @@ export interface MeasureOptions {
 export interface PeerResult {
   config: string;
   peer: string;
+  /** The peer's label in the table (its name unless it has one). */
+  label: string;
+  /** What the rate counts: sequences, or time steps for "stream". */
+  unit: 'seq' | 'step';
   /** Steps per repetition and sequences per step. */
   steps: number;
   batch: number;
@@ -38,7 +43,11 @@ export interface PeerResult {
   lossFirst: number;
   lossLast: number;
   lossFalls: boolean;
+  /** "infer" / "stream": the sum of the logits of the very last call (NaN for training). */
+  check: number;
   memory: MemoryReport | null;
+  /** How the peer ran this configuration, when it differs (Peer.notes). */
+  notes: string[];
   error: string | null;
 }
 
@@ -53,29 +62,52 @@ export async function measureConfig(c: BenchConfig, peers: { peer: Peer; step: S
   const live: Live[] = peers.map(({ peer, step }) => ({
     peer, step,
     res: {
-      config: c.name, peer: peer.name, steps: 0, batch, warmupSteps: 0, seconds: [], seqPerSec: [],
-      summary: summarize([]), lossFirst: NaN, lossLast: NaN, lossFalls: false, memory: null, error: null,
+      config: c.name, peer: peer.name, label: peer.label ?? peer.name, unit: unitOf(c), steps: 0, batch, warmupSteps: 0,
+      seconds: [], seqPerSec: [], summary: summarize([]), lossFirst: NaN, lossLast: NaN, lossFalls: false, check: NaN,
+      memory: null, notes: [], error: null,
     },
   }));
   const say = o.progress ?? (() => {});
 
-  // 1. Warm-up.
+  // 1. Warm-up. It ends when the slowest peer has spent warmupSeconds and its last round alone
+  // lasted a quarter of that: the time per step that sets K then comes from a round long enough
+  // not to be one JIT pause or one preemption by another process.
   const perStep = new Map<Live, number>();
   for (let n = 1, round = 0; ; n *= 2, round++) {
+    let longestRound = 0;
     for (const l of live) {
       const r = await runSafely(l, n);
       if (!r) continue;
       l.res.warmupSteps += n;
       perStep.set(l, r.seconds / n);
+      longestRound = Math.max(longestRound, r.seconds);
     }
     const ok = live.filter((l) => !l.res.error);
     if (ok.length === 0) return live.map((l) => l.res);
     const spent = Math.max(...ok.map((l) => l.res.warmupSteps * perStep.get(l)!));
-    if (round >= 1 && spent >= o.warmupSeconds) break;
+    if (round >= 1 && spent >= o.warmupSeconds && longestRound >= o.warmupSeconds / 4) break;
   }
 
-  // 2. Steps per repetition.
-  const slowestStep = Math.max(...live.filter((l) => !l.res.error).map((l) => perStep.get(l)!));
+  // 2. Steps per repetition. A warm-up round can be slow for one-time reasons (a library compiling
+  // its kernels on first use, another process taking the core), which makes K too small and the
+  // fast peers' repetitions too short to time. So, while a step is short, calibrate: every peer
+  // runs m steps, m for about a quarter of a repetition, until the estimate stops falling.
+  let slowestStep = Math.max(...live.filter((l) => !l.res.error).map((l) => perStep.get(l)!));
+  for (let i = 0; i < 3 && o.steps === undefined && slowestStep < o.repSeconds / 4; i++) {
+    const m = Math.max(1, Math.round(o.repSeconds / 4 / slowestStep));
+    for (const l of live) {
+      const r = await runSafely(l, m);
+      if (!r) continue;
+      l.res.warmupSteps += m;
+      perStep.set(l, r.seconds / m);
+    }
+    const ok = live.filter((l) => !l.res.error);
+    if (ok.length === 0) return live.map((l) => l.res);
+    const next = Math.max(...ok.map((l) => perStep.get(l)!));
+    const stable = next >= 0.7 * slowestStep;
+    slowestStep = next;
+    if (stable) break;
+  }
   const K = o.steps ?? Math.max(1, Math.round(o.repSeconds / slowestStep));
   say(`${c.name}: warm-up ${Math.max(...live.map((l) => l.res.warmupSteps))} steps, then ${o.reps} x ${K} steps per peer`);
 
@@ -92,7 +124,13 @@ export async function measureConfig(c: BenchConfig, peers: { peer: Peer; step: S
   for (const l of live) {
     l.res.summary = summarize(l.res.seqPerSec);
     l.res.lossFalls = l.res.lossLast < l.res.lossFirst;
-    l.res.memory = l.peer.memory ? await l.peer.memory() : null;
+    if (l.res.error) continue;
+    try {
+      l.res.memory = l.peer.memory ? await l.peer.memory() : null;
+      l.res.notes = l.peer.notes ? await l.peer.notes() : [];
+    } catch (e) {
+      l.res.notes = [`memory/notes unavailable: ${(e as Error).message}`];
+    }
   }
   return live.map((l) => l.res);
 }
@@ -102,8 +140,9 @@ async function runSafely(l: Live, steps: number): Promise<StepsResult | null> {
   if (l.res.error) return null;
   try {
     const r = await l.step(steps);
-    if (Number.isNaN(l.res.lossFirst)) l.res.lossFirst = r.lossFirst;
+    if (l.res.warmupSteps === 0 && l.res.seconds.length === 0) l.res.lossFirst = r.lossFirst;
     l.res.lossLast = r.lossLast;
+    l.res.check = r.check ?? NaN;
     return r;
   } catch (e) {
     l.res.error = (e as Error).message;

@@ -37,9 +37,14 @@ export interface StepsResult {
   /** Loss of the first and the last of these steps (before each update). */
   lossFirst: number;
   lossLast: number;
+  /**
+   * "infer" and "stream" (no loss there): the sum of the logits of the last call, so peers that
+   * load the same weights can be seen to compute the same thing. Training leaves it out.
+   */
+  check?: number;
 }
 
-/** Runs `steps` training steps on the configured batch and says how long they took. */
+/** Runs `steps` steps of the configured task (a training step, a forward pass, a streaming step) and says how long they took. */
 export type StepFn = (steps: number) => Promise<StepsResult>;
 
 /** Memory as a peer sees its own process, in MB; only what it can measure honestly. */
@@ -52,15 +57,25 @@ export interface MemoryReport {
   heapMB?: number;
   /** Buffers allocated (src/tensor/buf.ts `alloc`) per timed step: 0 when the workspace is reused. */
   allocsPerStep?: number;
+  /** TensorFlow.js: bytes held by the backend's tensors after the runs (tf.memory().numBytes). */
+  tensorsMB?: number;
 }
 
 export interface Peer {
+  /** Used by --peers and as the key in the JSON. */
   readonly name: string;
+  /** Shown in the table instead of the name (e.g. "brain.js (1 seq at a time)"). */
+  readonly label?: string;
   available(): Promise<Availability>;
   /** Builds the model and optimizer for `config` (after any previous configuration). */
   setup(config: BenchConfig, data: BenchData): Promise<StepFn>;
   /** Memory for the configuration set up last, after its runs. */
   memory?(): Promise<MemoryReport>;
+  /**
+   * How the configuration set up last was run, when it differs from PyTorch's step: weights
+   * converted or not, a different cell, one sequence at a time... One short line each.
+   */
+  notes?(): Promise<string[]>;
   /** Frees what the peer holds (ends its process, if any). Safe to call more than once. */
   teardown(): Promise<void>;
 }

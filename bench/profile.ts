@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { setFlagsFromString } from 'node:v8';
 import { parseArgs } from 'node:util';
-import { findConfigs } from './configs.js';
+import { findConfigs, sequencesPerStep, unitOf } from './configs.js';
 import { makeData } from './data.js';
 import { RnnscopePeer } from './peers/rnnscope.js';
 
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
 
   const out = values.out ?? join(tmpdir(), `rnnscope-${c!.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
   writeFileSync(out, JSON.stringify(profile));
-  process.stdout.write(`${c!.name}: ${K} steps in ${r.seconds.toFixed(2)} s = ${Math.round((K * c!.B) / r.seconds).toLocaleString('en-US')} seq/s under the profiler` +
+  process.stdout.write(`${c!.name}: ${K} steps in ${r.seconds.toFixed(2)} s = ${Math.round((K * sequencesPerStep(c!)) / r.seconds).toLocaleString('en-US')} ${unitOf(c!)}/s under the profiler` +
     `${values['no-inline'] ? ' (inlining off)' : ''}; profile in ${out}\n\nself time  function\n`);
   for (const { fn, share } of selfTimes(profile).slice(0, Number(values.top))) {
     process.stdout.write(`${(share * 100).toFixed(1).padStart(8)}%  ${fn}\n`);

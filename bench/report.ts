@@ -15,6 +15,8 @@ export interface Environment {
   v8: string;
   /** 1-minute load average when the run started: other work on the machine skews every peer. */
   load: number;
+  /** The same when the report was written. */
+  loadEnd?: number;
 }
 
 export interface Ratio {
@@ -62,6 +64,7 @@ function memoryText(m: MemoryReport | null): string {
   if (m.arraysMB !== undefined) parts.push(`arrays +${fix(m.arraysMB, 2)} MB`);
   if (m.heapMB !== undefined) parts.push(`heap ${m.heapMB >= 0 ? '+' : ''}${fix(m.heapMB, 1)} MB`);
   if (m.allocsPerStep !== undefined) parts.push(`${fix(m.allocsPerStep, m.allocsPerStep === 0 ? 0 : 2)} allocs/step`);
+  if (m.tensorsMB !== undefined) parts.push(`tensors ${fix(m.tensorsMB, 2)} MB`);
   if (m.rssMB !== undefined) parts.push(`rss ${fix(m.rssMB, 0)} MB`);
   return parts.join(', ');
 }
@@ -77,38 +80,52 @@ function table(head: string[], rows: string[][], right: boolean[]): string {
 export function header(env: Environment, peers: { name: string; a: Availability }[], timing: string): string {
   const lines = [
     `rnnscope bench  ${env.date}`,
-    `machine   ${env.cpu}, ${env.cores} cores, ${fix(env.memoryGB, 1)} GB, ${env.os}, load ${fix(env.load, 2)} at start`,
+    `machine   ${env.cpu}, ${env.cores} cores, ${fix(env.memoryGB, 1)} GB, ${env.os}, ` +
+      `load ${fix(env.load, 2)} at start${env.loadEnd === undefined ? '' : `, ${fix(env.loadEnd, 2)} at end`} (1-minute averages)`,
     `node      ${env.node} (V8 ${env.v8})`,
   ];
   for (const { name, a } of peers) {
     if (name === 'rnnscope') continue;
-    lines.push(a.ok ? `${name.padEnd(9)} ${a.version}; ${a.notes.join('; ')}` : `${name.padEnd(9)} not run: ${a.reason}`);
+    const notes = a.ok && a.notes.length ? `; ${a.notes.join('; ')}` : '';
+    lines.push(a.ok ? `${name.padEnd(9)} ${a.version}${notes}` : `${name.padEnd(9)} not run: ${a.reason}`);
   }
   lines.push(`timing    ${timing}`);
   return lines.join('\n');
 }
 
+/** Time per item in microseconds, or ms from 1 ms on. */
+function perItem(rate: number): string {
+  if (!Number.isFinite(rate) || rate <= 0) return '-';
+  const us = 1e6 / rate;
+  if (us >= 1000) return `${fix(us / 1000, us < 10_000 ? 2 : 1)} ms`;
+  return `${fix(us, us < 10 ? 2 : us < 100 ? 1 : 0)} us`;
+}
+
 export function resultsTable(configs: readonly BenchConfig[], results: PeerResult[], rs: Ratio[]): string {
-  const head = ['config', 'peer', 'steps/rep', 'seq/s median', 'min-max', 'IQR', 'rnnscope/peer', 'loss first -> last', 'memory'];
-  const right = [false, false, true, true, true, true, true, false, false];
+  const head = ['config', 'peer', 'steps/rep', 'per s, median', 'min-max', 'IQR', 'time each', 'rnnscope/peer', 'loss first -> last / check', 'memory'];
+  const right = [false, false, true, true, true, true, true, true, false, false];
   const rows: string[][] = [];
   for (const c of configs) {
     for (const r of results.filter((x) => x.config === c.name)) {
       if (r.error) {
-        rows.push([c.name, r.peer, '', 'failed', '', '', '', r.error.slice(0, 80), '']);
+        rows.push([c.name, r.label, '', 'failed', '', '', '', '', r.error.slice(0, 100), '']);
         continue;
       }
       const s = r.summary;
       const ratio = rs.find((x) => x.config === c.name && x.peer === r.peer);
+      const outcome = c.task === 'train'
+        ? `${fix(r.lossFirst, 5)} -> ${fix(r.lossLast, 5)} ${r.lossFalls ? 'falls' : 'DOES NOT FALL'}`
+        : `sum of logits ${fix(r.check, 6)}`;
       rows.push([
         c.name,
-        r.peer,
+        r.label,
         String(r.steps),
-        int(s.median),
+        `${int(s.median)} ${r.unit}`,
         `${int(s.min)}-${int(s.max)}`,
         `${fix(((s.q3 - s.q1) / s.median) * 100, 1)}%`,
+        perItem(s.median),
         ratio ? `${fix(ratio.ofMedians, 2)} (${fix(ratio.paired.min, 2)}-${fix(ratio.paired.max, 2)})` : '',
-        `${fix(r.lossFirst, 5)} -> ${fix(r.lossLast, 5)} ${r.lossFalls ? 'falls' : 'DOES NOT FALL'}`,
+        outcome,
         memoryText(r.memory),
       ]);
     }
@@ -116,7 +133,7 @@ export function resultsTable(configs: readonly BenchConfig[], results: PeerResul
   return table(head, rows, right);
 }
 
-/** Notes under the table: configurations, first-loss agreement, marks. */
+/** Notes under the table: configurations, agreement of first losses or outputs, how peers ran, marks. */
 export function notes(configs: readonly BenchConfig[], results: PeerResult[]): string {
   const lines: string[] = [];
   for (const c of configs) {
@@ -125,13 +142,15 @@ export function notes(configs: readonly BenchConfig[], results: PeerResult[]): s
     let line = `${c.name.padEnd(6)} ${c.title}`;
     const others = rs.filter((r) => r !== us);
     if (us && others.length) {
-      line += '; same weights and batch, first loss differs by ' +
-        others.map((o) => `${o.peer} ${Math.abs(o.lossFirst - us.lossFirst).toExponential(1)}`).join(', ');
+      const what = c.task === 'train' ? 'first loss' : 'sum of the last logits';
+      const diff = (o: PeerResult): number => (c.task === 'train' ? Math.abs(o.lossFirst - us.lossFirst) : Math.abs(o.check - us.check));
+      line += `; same batch and initial weights; ${what} differs by ` + others.map((o) => `${o.peer} ${diff(o).toExponential(1)}`).join(', ');
     }
     lines.push(line);
+    for (const r of rs) for (const n of r.notes) lines.push(`       ${r.label}: ${n}`);
     if (c.mark !== undefined && us) {
       const got = us.summary.median;
-      lines.push(`       mark: ${int(c.mark)} seq/s for rnnscope; measured ${int(got)} (${fix((got / c.mark) * 100, 0)}% of the mark)${got >= c.mark ? '' : ' - BELOW'}`);
+      lines.push(`       mark: ${int(c.mark)} ${us.unit}/s for rnnscope (${perItem(c.mark)} each); measured ${int(got)} (${fix((got / c.mark) * 100, 0)}% of the mark)${got >= c.mark ? '' : ' - BELOW'}`);
     }
   }
   return lines.join('\n');

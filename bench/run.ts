@@ -3,6 +3,7 @@
  * Progress goes to stderr, the report to stdout.
  */
 import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { CONFIGS, findConfigs, type BenchConfig } from './configs.js';
 import { makeData } from './data.js';
@@ -13,9 +14,11 @@ import { environment, header, notes, ratios, resultsTable } from './report.js';
 
 const HELP = `Usage: npm run bench -- [options]
 
-Trains each configuration on each peer (rnnscope, and PyTorch when /usr/bin/python3 can import
-torch) from the same weights on the same seeded batch, and prints sequences per second (median
-over repetitions, peers alternating), the ratio rnnscope / peer, first and last loss, and memory.
+Runs each configuration on each peer (rnnscope; PyTorch when /usr/bin/python3 can import torch;
+TensorFlow.js with its cpu and wasm backends; brain.js) from the same weights where the peer can
+load them, on the same seeded batch, and prints sequences (or streaming steps) per second: the
+median over repetitions with the peers alternating, the ratio rnnscope / peer, the first and last
+loss (training) or the sum of the logits (inference), and memory.
 
 Options:
   --config a,b        configurations to run (default all: ${CONFIGS.map((c) => c.name).join(', ')})
@@ -25,6 +28,7 @@ Options:
   --rep-seconds S     target length of a repetition of the slowest peer (default 1)
   --warmup-seconds S  warm-up of the slowest peer before timing (default 1)
   --torch-threads N   torch.set_num_threads(N) (default 1, as rnnscope runs on one thread)
+  --in-process        run the JavaScript peers in this process (default: one process each)
   --quick             smoke test: 3 repetitions of about 0.1 s, 0.2 s warm-up
   --seed N            seed of the batch and the initial weights (default 1)
   --json FILE         also write the results as JSON
@@ -50,6 +54,7 @@ async function main(): Promise<void> {
         config: { type: 'string' }, peers: { type: 'string' }, reps: { type: 'string' }, steps: { type: 'string' },
         'rep-seconds': { type: 'string' }, 'warmup-seconds': { type: 'string' }, 'torch-threads': { type: 'string' },
         quick: { type: 'boolean' }, seed: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean' },
+        'in-process': { type: 'boolean' },
       },
     }));
   } catch (e) {
@@ -65,7 +70,10 @@ async function main(): Promise<void> {
   let peers: Peer[];
   try {
     configs = findConfigs(list(values.config, CONFIGS.map((c) => c.name)));
-    peers = makePeers(list(values.peers, PEER_NAMES), { torchThreads: positive('torch-threads', values['torch-threads'], 1, true) });
+    peers = makePeers(list(values.peers, PEER_NAMES), {
+      torchThreads: positive('torch-threads', values['torch-threads'], 1, true),
+      inProcess: values['in-process'] ?? false,
+    });
   } catch (e) {
     fail((e as Error).message);
   }
@@ -79,25 +87,28 @@ async function main(): Promise<void> {
   const seed = positive('seed', values.seed, 1, true);
 
   const env = environment();
-  const avail: { name: string; a: Availability }[] = [];
-  for (const p of peers) {
-    process.stderr.write(`  checking ${p.name}...\n`);
-    avail.push({ name: p.name, a: await p.available() });
-  }
+  // Every peer starts (imports its library, forks its process) at once: that is start-up, not timing.
+  process.stderr.write(`  starting ${peers.map((p) => p.name).join(', ')}...\n`);
+  const avail: { name: string; a: Availability }[] = await Promise.all(peers.map(async (p) => ({ name: p.name, a: await p.available() })));
   const running = peers.filter((_, i) => avail[i]!.a.ok);
 
   const results: PeerResult[] = [];
   try {
-    for (const c of configs) results.push(...(await runConfig(c, running, opts, seed)));
+    for (const c of configs) {
+      opts.progress?.(`${c.name}: load ${os.loadavg()[0]!.toFixed(2)}`);
+      results.push(...(await runConfig(c, running, opts, seed)));
+    }
   } finally {
     for (const p of peers) await p.teardown();
   }
   const order = (r: PeerResult): number => configs.findIndex((c) => c.name === r.config) * 100 + peers.findIndex((p) => p.name === r.peer);
   results.sort((a, b) => order(a) - order(b));
 
+  env.loadEnd = os.loadavg()[0]!;
   const rs = ratios(results);
   const timing = `warm-up >= ${opts.warmupSeconds} s, ${opts.reps} repetitions per peer alternating A B A B, ` +
-    `${opts.steps ? `${opts.steps} steps` : `~${opts.repSeconds} s`} each; seq/s = steps x batch / seconds (timed inside each peer)`;
+    `${opts.steps ? `${opts.steps} steps` : `~${opts.repSeconds} s`} each for the slowest peer; per s = steps x sequences per step / seconds, ` +
+    'timed inside each peer (streaming: time steps)';
   const text = [
     header(env, avail, timing),
     '',
@@ -105,6 +116,8 @@ async function main(): Promise<void> {
     '',
     notes(configs, results),
     'rnnscope/peer: ratio of medians (min-max over paired repetitions); > 1 means rnnscope is faster.',
+    'time each: 1 / median rate (per sequence, per streaming step). memory: rnnscope\'s arrays = ArrayBuffer bytes added by the ' +
+      'model and its first step (steady state: nothing is allocated per step); rss = each peer process\'s resident set.',
   ].join('\n');
   process.stdout.write(text + '\n');
 
@@ -124,7 +137,7 @@ async function runConfig(c: BenchConfig, peers: Peer[], opts: MeasureOptions, se
     try {
       ready.push({ peer, step: await peer.setup(c, data) });
     } catch (e) {
-      out.push(failed(c.name, peer.name, (e as Error).message));
+      out.push({ ...failed(c.name, peer.name, (e as Error).message), label: peer.label ?? peer.name });
     }
   }
   out.push(...(await measureConfig(c, ready, opts)));
@@ -133,9 +146,9 @@ async function runConfig(c: BenchConfig, peers: Peer[], opts: MeasureOptions, se
 
 function failed(config: string, peer: string, error: string): PeerResult {
   return {
-    config, peer, steps: 0, batch: 0, warmupSteps: 0, seconds: [], seqPerSec: [],
+    config, peer, label: peer, unit: 'seq', steps: 0, batch: 0, warmupSteps: 0, seconds: [], seqPerSec: [],
     summary: { median: NaN, min: NaN, max: NaN, q1: NaN, q3: NaN },
-    lossFirst: NaN, lossLast: NaN, lossFalls: false, memory: null, error,
+    lossFirst: NaN, lossLast: NaN, lossFalls: false, check: NaN, memory: null, notes: [], error,
   };
 }
 

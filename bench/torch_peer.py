@@ -8,7 +8,10 @@ Requests (one JSON object per line) and replies ({"ok": true, ...} or {"ok": fal
   {"cmd": "run", "steps": K}                 -> seconds (time.perf_counter), loss_first, loss_last, rss_mb
   {"cmd": "quit"}
 The model is nn.RNN/LSTM/GRU + nn.Linear on every step (rnnscope's SequenceModel, same state_dict
-names); a step is zero_grad, forward, F.cross_entropy over all T*B steps, backward, Adam.step.
+names). Tasks: "train", a step is zero_grad, forward, F.cross_entropy over all T*B steps, backward,
+Adam.step; "infer", model(x) under torch.inference_mode; "stream", one step rnn(x_t, h) + head
+carrying h (LSTM: the (h, c) tuple) from call to call. "run" replies also carry "check" (sum of the
+last logits) for the last two.
 Only replies go to stdout; anything else torch prints goes to stderr.
 """
 import base64
@@ -78,19 +81,30 @@ class Seq(nn.Module):
 
 
 class Session:
+    """One configuration: "train" (zero_grad, forward, cross-entropy, backward, Adam), "infer" (the
+    forward pass of the batch under torch.inference_mode) or "stream" (one step from a kept state)."""
+
     def __init__(self, req):
         c = req['config']
-        if c.get('task', 'train') != 'train':
-            raise ValueError('task %r is not implemented in torch_peer.py' % c.get('task'))
+        self.task = c.get('task', 'train')
+        if self.task not in ('train', 'infer', 'stream'):
+            raise ValueError('task %r is not implemented in torch_peer.py' % self.task)
         T, B, I, C = c['T'], c['B'], c['I'], c['C']
-        self.C = C
+        self.T, self.C = T, C
         self.model = Seq(c)
         state = {p['name']: b64(p['data'], torch.float32).reshape(p['shape']) for p in req.get('params') or []}
         if state:
             self.model.load_state_dict(state, strict=True)
         self.x = b64(req['x'], torch.float32).reshape(T, B, I).clone()
         self.y = b64(req['targets'], torch.int32).long().reshape(T * B)
-        self.opt = torch.optim.Adam(self.model.parameters(), lr=c['lr'])
+        if self.task == 'train':
+            self.opt = torch.optim.Adam(self.model.parameters(), lr=c['lr'])
+        else:
+            self.model.eval()
+            # stream: step i feeds x[i mod T] of sequence 0 as a (1, 1, I) batch; the state is kept here.
+            self.xs = [self.x[t:t + 1, 0:1].clone() for t in range(T)]
+            self.t = 0
+            self.h = None
 
     def step(self):
         # set_to_none=True: the faster zeroing (the default from PyTorch 2.0 on).
@@ -102,6 +116,10 @@ class Session:
         return loss
 
     def run(self, steps):
+        if self.task == 'infer':
+            return self.run_infer(steps)
+        if self.task == 'stream':
+            return self.run_stream(steps)
         first = last = None
         t0 = time.perf_counter()
         for i in range(steps):
@@ -111,6 +129,30 @@ class Session:
         last = loss.item()
         seconds = time.perf_counter() - t0
         return {'seconds': seconds, 'loss_first': first, 'loss_last': last, 'rss_mb': rss_mb()}
+
+    def run_infer(self, steps):
+        model, x = self.model, self.x
+        with torch.inference_mode():
+            t0 = time.perf_counter()
+            for _ in range(steps):
+                logits = model(x)
+            seconds = time.perf_counter() - t0
+        return {'seconds': seconds, 'loss_first': None, 'loss_last': None, 'check': float(logits.sum()), 'rss_mb': rss_mb()}
+
+    def run_stream(self, steps):
+        rnn, head, xs, T = self.model.rnn, self.model.head, self.xs, self.T
+        h, t = self.h, self.t
+        with torch.inference_mode():
+            t0 = time.perf_counter()
+            for _ in range(steps):
+                out, h = rnn(xs[t], h)
+                logits = head(out)
+                t += 1
+                if t == T:
+                    t = 0
+            seconds = time.perf_counter() - t0
+        self.h, self.t = h, t
+        return {'seconds': seconds, 'loss_first': None, 'loss_last': None, 'check': float(logits.sum()), 'rss_mb': rss_mb()}
 
 
 def rss_mb():

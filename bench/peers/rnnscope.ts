@@ -1,34 +1,42 @@
 /**
- * rnnscope itself: SequenceModel + Adam + TrainStep, exactly as a user would write it.
+ * rnnscope itself, exactly as a user would write it:
+ *   - "train": SequenceModel + Adam + TrainStep.run;
+ *   - "infer": SequenceModel.forward on a [T, 1, I] batch;
+ *   - "stream": model.stream().step(x_t), which keeps the state between calls.
  * Timed with Node's monotonic clock around the steps; nothing else runs inside the timed loop.
  */
 import { SequenceModel } from '../../src/nn/model.js';
 import { Adam } from '../../src/optim/index.js';
 import { TrainStep } from '../../src/train/step.js';
-import { allocations } from '../../src/tensor/buf.js';
+import { allocations, type Tensor } from '../../src/tensor/buf.js';
 import type { BenchConfig } from '../configs.js';
 import { collect } from '../gc.js';
-import type { Availability, BenchData, MemoryReport, Peer, StepFn } from '../peer.js';
+import type { Availability, BenchData, MemoryReport, Peer, StepFn, StepsResult } from '../peer.js';
 
 const MB = 1024 * 1024;
+
+function sum(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]!;
+  return s;
+}
 
 export class RnnscopePeer implements Peer {
   readonly name = 'rnnscope';
   private mem: MemoryReport = {};
+  private runNotes: string[] = [];
 
   async available(): Promise<Availability> {
     return { ok: true, version: 'rnnscope (this tree)', notes: [] };
   }
 
   async setup(c: BenchConfig, data: BenchData): Promise<StepFn> {
-    if (c.task !== 'train') throw new Error(`rnnscope peer: task "${String(c.task)}" is not implemented in the bench`);
     await collect();
     const before = process.memoryUsage();
     const model = new SequenceModel({ mode: c.mode, inputSize: c.I, hiddenSize: c.H, numClasses: c.C });
     for (const p of data.params) model.table.set(p.name, p.data);
-    const step = new TrainStep(model, new Adam(model.table.data, model.table.grad, { lr: c.lr }));
-    const x = { data: data.x, shape: [c.T, c.B, c.I] };
-    const targets = data.targets;
+    const run = this.task(c, data, model);
+    this.runNotes = [];
     const mem: MemoryReport = { rssMB: 0 };
     this.mem = mem;
     let firstCall = true;
@@ -37,14 +45,7 @@ export class RnnscopePeer implements Peer {
 
     return async (steps) => {
       const a0 = allocations();
-      let lossFirst = NaN;
-      let lossLast = NaN;
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < steps; i++) {
-        lossLast = step.run(x, targets).loss;
-        if (i === 0) lossFirst = lossLast;
-      }
-      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const r = run(steps);
       let now = process.memoryUsage();
       if (firstCall) {
         // The workspace is made on the first step: count it with the model, not as per-step churn.
@@ -59,12 +60,64 @@ export class RnnscopePeer implements Peer {
         mem.allocsPerStep = timedAllocs / timedSteps;
       }
       mem.rssMB = Math.max(mem.rssMB ?? 0, now.rss / MB);
-      return { seconds, lossFirst, lossLast };
+      return r;
     };
+  }
+
+  /** The timed loop of each task: synchronous, timed around the loop and nothing else. */
+  private task(c: BenchConfig, data: BenchData, model: SequenceModel): (steps: number) => StepsResult {
+    const { T, B, I, H } = c;
+    if (c.task === 'train') {
+      const step = new TrainStep(model, new Adam(model.table.data, model.table.grad, { lr: c.lr }));
+      const x = { data: data.x, shape: [T, B, I] };
+      const targets = data.targets;
+      return (steps) => {
+        let lossFirst = NaN;
+        let lossLast = NaN;
+        const t0 = process.hrtime.bigint();
+        for (let i = 0; i < steps; i++) {
+          lossLast = step.run(x, targets).loss;
+          if (i === 0) lossFirst = lossLast;
+        }
+        const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+        return { seconds, lossFirst, lossLast };
+      };
+    }
+    if (c.task === 'infer') {
+      const x = { data: data.x, shape: [T, B, I] };
+      return (steps) => {
+        let logits: Tensor | null = null;
+        const t0 = process.hrtime.bigint();
+        for (let i = 0; i < steps; i++) logits = model.forward(x).logits;
+        const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+        return { seconds, lossFirst: NaN, lossLast: NaN, check: logits ? sum(logits.data) : NaN };
+      };
+    }
+    if (c.task === 'stream') {
+      // Step i feeds x[i mod T] of sequence 0 (all peers do the same), as views made here.
+      const xs = Array.from({ length: T }, (_, t) => data.x.subarray(t * B * I, t * B * I + I));
+      const stream = model.stream();
+      let t = 0;
+      return (steps) => {
+        let logits: ArrayLike<number> | null = null;
+        const t0 = process.hrtime.bigint();
+        for (let i = 0; i < steps; i++) {
+          logits = stream.step(xs[t]!);
+          if (++t === T) t = 0;
+        }
+        const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+        return { seconds, lossFirst: NaN, lossLast: NaN, check: logits ? sum(logits) : NaN };
+      };
+    }
+    throw new Error(`rnnscope peer: task "${String(c.task)}" is not implemented in the bench`);
   }
 
   async memory(): Promise<MemoryReport> {
     return this.mem;
+  }
+
+  async notes(): Promise<string[]> {
+    return this.runNotes;
   }
 
   async teardown(): Promise<void> {}

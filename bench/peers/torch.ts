@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { BenchConfig } from '../configs.js';
-import type { Availability, BenchData, MemoryReport, Peer, StepFn } from '../peer.js';
+import type { Availability, BenchData, MemoryReport, Peer, StepFn, StepsResult } from '../peer.js';
 
 const PYTHON = '/usr/bin/python3';
 /** From dist/bench/peers/ back to the source tree's bench/. */
@@ -63,7 +63,10 @@ export class TorchPeer implements Peer {
     return async (steps) => {
       const r = await this.call({ cmd: 'run', steps });
       this.rssMB = Math.max(this.rssMB, Number(r['rss_mb']));
-      return { seconds: Number(r['seconds']), lossFirst: Number(r['loss_first']), lossLast: Number(r['loss_last']) };
+      const num = (v: unknown): number => (v === null || v === undefined ? NaN : Number(v));
+      const out: StepsResult = { seconds: num(r['seconds']), lossFirst: num(r['loss_first']), lossLast: num(r['loss_last']) };
+      if (r['check'] !== undefined) out.check = num(r['check']);
+      return out;
     };
   }
 

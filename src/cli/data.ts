@@ -1,7 +1,7 @@
 /** The data a command works on: a built-in task (generated from the seed) or the user's file. */
 import type { Dataset } from '../data/dataset.js';
 import type { TaskOptions } from '../data/tasks.js';
-import type { CsvOptions } from '../data/csv.js';
+import { columnOptions } from '../data/read.js';
 import { ConfigError } from '../errors.js';
 import type { CommonOpts } from './options.js';
 
@@ -25,16 +25,8 @@ export async function loadData(o: CommonOpts, expect?: { classes?: string[]; fea
     if (o[k] !== undefined) throw new ConfigError(`--${k} is for built-in tasks, not --data files`);
   }
   const { readDataFile } = await import('../data/read.js');
-  const data = await readDataFile(o.data, { ...csvOptions(o), target: o.target, classes: expect?.classes, featureCount: expect?.features });
+  const data = await readDataFile(o.data, { ...columnOptions(o), target: o.target, classes: expect?.classes, featureCount: expect?.features });
   return { data, taskOptions };
-}
-
-/** The reader options the CLI's column flags give, with messages that name those flags. */
-export function csvOptions(o: CommonOpts): CsvOptions {
-  return {
-    id: o.idCol, step: o.stepCol, label: o.labelCol, features: o.features?.split(',').map((s) => s.trim()), delimiter: o.delimiter,
-    optionNames: { id: '--id-col', step: '--step-col', label: '--label-col', features: '--features', delimiter: '--delimiter' },
-  };
 }
 
 /** Refuses options that make no difference here, rather than ignoring them silently. */

@@ -13,6 +13,7 @@ import { registerFlow } from './commands/flow.js';
 import { registerCompare } from './commands/compare.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerQuiz } from './commands/quiz.js';
+import { registerServe } from './commands/serve.js';
 import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerCompare(program);
   registerInspect(program);
   registerQuiz(program);
+  registerServe(program);
   program.addHelpText('after', `
 Examples:
   rnnscope                                  train the seed's pipeline and show every view

@@ -10,7 +10,8 @@ import { prepare } from '../pipeline.js';
 import type { SequenceModel } from '../nn/model.js';
 import { ConfigError } from '../errors.js';
 import type { RunMeta } from './commands/train.js';
-import { csvOptions, loadData, refuse } from './data.js';
+import { loadData, refuse } from './data.js';
+import { columnOptions } from '../data/read.js';
 import type { CommonOpts } from './options.js';
 import { interestingIndex } from '../trace/predict.js';
 
@@ -32,7 +33,7 @@ export async function loadModelRun(path: string, o: CommonOpts, requireLabels = 
   if (o.data) {
     const { readDataFile } = await import('../data/read.js');
     const ds = await readDataFile(o.data, {
-      ...csvOptions(o), target: meta.target ?? model.options.headOn, classes, featureCount: model.options.inputSize, requireLabels,
+      ...columnOptions(o), target: meta.target ?? model.options.headOn, classes, featureCount: model.options.inputSize, requireLabels,
     });
     const seqs = meta.normalization ? applyNormalization(ds.sequences, meta.normalization) : ds.sequences;
     return { model, meta, classes, sequences: seqs, source: o.data };

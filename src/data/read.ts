@@ -17,6 +17,27 @@ export function dataFormat(source: string): DataFormat {
   throw new DataError(`${source} has ${ext === '' ? 'no extension' : `the extension ${ext}`}, so its format is unknown; data files are .csv or .json`);
 }
 
+/** The column flags of the command line, as one data file's reader options. */
+export interface ColumnFlags {
+  idCol?: string;
+  stepCol?: string;
+  labelCol?: string;
+  /** Comma-separated feature column names. */
+  features?: string;
+  delimiter?: string;
+}
+
+/**
+ * Reader options from the CLI's column flags, with messages that name those flags: the web page
+ * uses it too, so an upload gets the very sentence the command line prints.
+ */
+export function columnOptions(o: ColumnFlags): CsvOptions {
+  return {
+    id: o.idCol, step: o.stepCol, label: o.labelCol, features: o.features?.split(',').map((s) => s.trim()), delimiter: o.delimiter,
+    optionNames: { id: '--id-col', step: '--step-col', label: '--label-col', features: '--features', delimiter: '--delimiter' },
+  };
+}
+
 /** Reads `text` as CSV or JSON by the extension of `source`. The CSV-only options do not apply to JSON. */
 export function readDataText(text: string, source: string, o: CsvOptions = {}): Dataset {
   return dataFormat(source) === 'csv' ? readCsv(text, source, o) : readJson(text, source, o);

@@ -119,7 +119,7 @@ export function predictionTrace(model: SequenceModel, seq: Sequence): Prediction
     return { sequenceId: seq.id, mode: o.mode, steps, correct, counted };
   }
   const logits = slice(res.logits.data, 0, C);
-  const final = { logits, probs: slice(probs, 0, C), predicted: argmax(logits), target: seq.y[0]! };
+  const final = { logits, probs: slice(probs, 0, C), predicted: argmax(logits), target: seq.y[0]! >= 0 ? seq.y[0]! : -1 };
   return { sequenceId: seq.id, mode: o.mode, steps, final, correct: final.predicted === final.target ? 1 : 0, counted: 1 };
 }
 

@@ -1,0 +1,130 @@
+/**
+ * `rnnscope serve`: the web explorer. Builds web/ into dist/web when the build is missing or older than
+ * its sources, then serves those static files on 127.0.0.1 (all computing happens in the page).
+ *
+ * Static files are served by sirv (the small, maintained handler Vite's own preview uses): MIME types,
+ * ETags and 304s, and no path escaping the build folder, in a few kilobytes and three tiny dependencies.
+ */
+import { createServer, type Server } from 'node:http';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import sirv from 'sirv';
+import { ConfigError } from '../../errors.js';
+import { int } from '../options.js';
+
+export const DEFAULT_PORT = 5178;
+
+/** The package's root: dist/src/cli/commands/serve.js is four folders down. */
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+
+export function webPaths(root = packageRoot): { src: string; out: string; stamp: string } {
+  const out = join(root, 'dist', 'web');
+  return { src: join(root, 'web'), out, stamp: join(out, 'index.html') };
+}
+
+/** Newest modification time under `path` (a file or a folder, recursively). */
+function newest(path: string): number {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let m = st.mtimeMs;
+  for (const e of readdirSync(path)) if (e !== 'node_modules') m = Math.max(m, newest(join(path, e)));
+  return m;
+}
+
+/** Why the build must be made again, or null when it is up to date. */
+export function staleReason(root = packageRoot): string | null {
+  const p = webPaths(root);
+  if (!existsSync(p.stamp)) return 'it has not been built yet';
+  const built = statSync(p.stamp).mtimeMs;
+  const inputs = [p.src, join(root, 'src'), join(root, 'tools', 'rnnscope_torch.py'), join(root, 'package-lock.json')];
+  const changed = inputs.find((i) => newest(i) > built);
+  return changed ? `${relative(root, changed) || changed} changed since the last build` : null;
+}
+
+/** Builds web/ into dist/web with Vite (a dev dependency: present in a checkout after npm ci). */
+export async function buildWeb(root = packageRoot, log: (s: string) => void = () => {}): Promise<void> {
+  const p = webPaths(root);
+  if (!existsSync(join(p.src, 'vite.config.ts'))) {
+    throw new ConfigError(`the explorer is not built and its sources (web/) are not here; run rnnscope serve from a checkout of rnnscope`);
+  }
+  let vite: typeof import('vite');
+  try {
+    vite = await import('vite');
+  } catch {
+    throw new ConfigError('building the explorer needs Vite, a development dependency; run npm ci in the rnnscope checkout first');
+  }
+  const t0 = performance.now();
+  await vite.build({ configFile: join(p.src, 'vite.config.ts'), logLevel: 'warn' });
+  log(`built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** Builds when needed; returns the folder to serve. */
+export async function ensureWebBuild(root = packageRoot, o: { force?: boolean; log?: (s: string) => void } = {}): Promise<string> {
+  const log = o.log ?? (() => {});
+  const why = o.force ? 'a rebuild was asked for' : staleReason(root);
+  if (why) {
+    log(`Building the explorer (${why})…`);
+    await buildWeb(root, log);
+  }
+  return webPaths(root).out;
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'",
+};
+
+/** Serves `dir` on host:port (port 0: any free one). Resolves once listening, with the address. */
+export async function startServer(dir: string, port = DEFAULT_PORT, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
+  const files = sirv(dir, {
+    etag: true,
+    setHeaders(res, path) {
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+      // Vite names assets by content hash, so they never change; the page itself may.
+      res.setHeader('Cache-Control', path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end('Only GET and HEAD: the explorer is static files.\n');
+      return;
+    }
+    files(req, res, () => {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
+    });
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE') fail(new ConfigError(`port ${port} on ${host} is already in use; stop what is using it, or give another with --port N`));
+      else if (e.code === 'EACCES') fail(new ConfigError(`port ${port} on ${host} may not be used by this user; give one from 1024 up with --port N`));
+      else fail(e);
+    });
+    server.listen(port, host, () => ok());
+  });
+  const addr = server.address();
+  const actual = typeof addr === 'object' && addr ? addr.port : port;
+  return { server, url: `http://${host}:${actual}/` };
+}
+
+export function registerServe(program: Command): void {
+  program.command('serve')
+    .description('open the web explorer: the nine learning modes, trained in your browser (static files on 127.0.0.1)')
+    .option('--port <n>', `port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)`, int(0, 65535))
+    .option('--rebuild', 'build the explorer again even if the build looks up to date')
+    .addHelpText('after', `
+The explorer is built from web/ into dist/web the first time (and whenever web/ or src/ changed), then
+served as static files; every model runs and trains in the page itself.
+
+Examples:
+  rnnscope serve                 http://127.0.0.1:${DEFAULT_PORT}/
+  rnnscope serve --port 8080`)
+    .action(async (o: { port?: number; rebuild?: boolean }) => {
+      const dir = await ensureWebBuild(packageRoot, { force: o.rebuild, log: (s) => process.stderr.write(`${s}\n`) });
+      const { url } = await startServer(dir, o.port ?? DEFAULT_PORT);
+      process.stdout.write(`rnnscope explorer: ${url}\n(static files from ${relative(process.cwd(), dir) || dir}; Ctrl+C stops the server)\n`);
+    });
+}

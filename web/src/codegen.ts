@@ -1,0 +1,100 @@
+/**
+ * The current model as code: the PyTorch module rnnscope's files load into (tools/rnnscope_torch.py,
+ * the tested one), the same training in PyTorch, and the rnnscope calls and CLI line that make this
+ * page's run. Text from the settings; it runs nothing.
+ */
+import torchSource from '../../tools/rnnscope_torch.py?raw';
+import type { ResolvedModelOptions } from '../../src/index.js';
+import { type Settings } from './settings.js';
+
+/** The `SequenceModel` class (and the cell table it uses) as tools/rnnscope_torch.py has it. */
+export function torchModule(): string {
+  const start = torchSource.indexOf('CELLS = ');
+  const end = torchSource.indexOf('\ndef load(');
+  return torchSource.slice(start, end).trimEnd();
+}
+
+const py = (v: unknown): string => (typeof v === 'boolean' ? (v ? 'True' : 'False') : typeof v === 'string' ? JSON.stringify(v) : String(v));
+
+export function fileName(s: Settings): string {
+  return `rnnscope-${s.cell}-h${s.hidden}-seed${s.seed}.safetensors`;
+}
+
+export function pytorchCode(s: Settings, o: ResolvedModelOptions, classes: string[], parameters: number): string {
+  const cfg = { mode: o.mode, inputSize: o.inputSize, hiddenSize: o.hiddenSize, numClasses: o.numClasses, numLayers: o.numLayers, bidirectional: o.bidirectional, headOn: o.headOn };
+  const args = Object.entries(cfg).map(([k, v]) => `${k}=${py(v)}`).join(', ');
+  const C = o.numClasses;
+  const steps = o.headOn === 'steps';
+  return `# The model of this page in PyTorch (1.13 or later): pip install torch safetensors
+import json
+import torch
+from torch import nn
+from safetensors import safe_open
+from safetensors.torch import load_file
+
+${torchModule()}
+
+
+model = SequenceModel(${args})
+print(sum(p.numel() for p in model.parameters()))  # ${parameters}, as on the page
+
+# The weights trained in this page (the Download button), loaded by name, strictly:
+path = ${py(fileName(s))}
+model.load_state_dict(load_file(path), strict=True)
+with safe_open(path, "pt") as f:
+    meta = json.loads(f.metadata()["rnnscope"])
+mean, std = torch.tensor(meta["normalization"]["mean"]), torch.tensor(meta["normalization"]["std"])
+classes = meta["classes"]  # ${JSON.stringify(classes)}
+
+# Predict: x is [T, B, ${o.inputSize}] raw features, time first
+def predict(x):
+    with torch.no_grad():
+        logits = model((x - mean) / std)          # ${steps ? `[T, B, ${C}]: a class per step` : `[B, ${C}]: a class per sequence`}
+        return logits.softmax(-1)
+
+# The same training as the page: Adam, lr ${s.lr}, batches of ${s.batchSize}, ${s.epochs} epochs
+opt = torch.optim.Adam(model.parameters(), lr=${s.lr})
+loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
+def train(batches):                               # batches: (x [T, B, ${o.inputSize}] normalised, y ${steps ? '[T, B]' : '[B]'} class ids)
+    for epoch in range(${s.epochs}):
+        for x, y in batches:
+            opt.zero_grad()
+            logits = model(x)
+            loss = loss_fn(logits.reshape(-1, ${C}), y.reshape(-1))
+            loss.backward()
+            opt.step()
+`;
+}
+
+export function rnnscopeCode(s: Settings): string {
+  const model = [`mode: '${s.cell}'`, `hiddenSize: ${s.hidden}`, s.layers > 1 ? `numLayers: ${s.layers}` : '', s.bidirectional ? 'bidirectional: true' : ''].filter(Boolean).join(', ');
+  const data = s.data
+    ? `data: readDataText(readFileSync('${s.data}', 'utf8'), '${s.data}')`
+    : `task: '${s.task}'${s.task === 'delay' ? `, taskOptions: { delay: ${s.delay} }` : ''}`;
+  return `import { readFileSync, writeFileSync } from 'node:fs';
+import { prepare, Trainer, predictionTrace, interestingIndex, encodeModel, readDataText } from 'rnnscope';
+
+// The same data, split, initial weights and batch order as this page: the seed fixes them all.
+const p = prepare({ ${data}, model: { ${model} }, seed: ${s.seed} });
+const trainer = new Trainer(p.model, p.split.train, p.split.val, {
+  epochs: ${s.epochs}, batchSize: ${s.batchSize}, optimizer: { type: 'adam', lr: ${s.lr} }, seed: ${s.seed},
+});
+for (const e of trainer.run()) {
+  if (e.type === 'epoch') console.log(e.epoch, e.loss.toFixed(4), e.valAccuracy.toFixed(3), e.observation.text);
+}
+// The Step-through mode's trace: every step's input, both halves, gates, h_t, c_t and probabilities.
+const trace = predictionTrace(p.model, p.split.test[interestingIndex(p.split.test)]);
+writeFileSync('${fileName(s)}', encodeModel(p.model, { classes: p.dataset.classes, normalization: p.normalization }));
+`;
+}
+
+export function cliLine(s: Settings): string {
+  const cell = { rnn_tanh: 'rnn', rnn_relu: 'rnn_relu', lstm: 'lstm', gru: 'gru' }[s.cell];
+  const parts = ['npx rnnscope train', s.data ? `--data ${s.data}` : `--task ${s.task}`];
+  if (!s.data && s.task === 'delay') parts.push(`--delay ${s.delay}`);
+  parts.push(`--cell ${cell}`, `--hidden ${s.hidden}`);
+  if (s.layers > 1) parts.push(`--layers ${s.layers}`);
+  if (s.bidirectional) parts.push('--bidirectional');
+  parts.push(`--epochs ${s.epochs}`, `--batch-size ${s.batchSize}`, `--lr ${s.lr}`, `--seed ${s.seed}`, `--out ${fileName(s)}`);
+  return parts.join(' ');
+}

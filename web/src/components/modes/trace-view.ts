@@ -1,0 +1,34 @@
+/** Small helpers the trace views share: which gate is which, and a cell's label. */
+import type { CellStep, PredictionTrace } from '../../../../src/index.js';
+import { setStep, view } from '../../store.js';
+import { typing } from '../App.js';
+
+export const GATES: Record<string, { name: string; label: string }[]> = {
+  lstm: [{ name: 'i', label: 'input gate' }, { name: 'f', label: 'forget gate' }, { name: 'g', label: 'cell candidate' }, { name: 'o', label: 'output gate' }],
+  gru: [{ name: 'r', label: 'reset gate' }, { name: 'z', label: 'update gate' }, { name: 'n', label: 'new candidate' }],
+};
+
+export function cellLabel(c: CellStep, layers: number, directions: number): string {
+  return `layer ${c.layer + 1}${directions > 1 ? (c.direction ? ', reverse' : ', forward') : ''}`.replace(/^layer 1$/, layers > 1 ? 'layer 1' : 'the cell');
+}
+
+/** Splits a G-long pre-activation into its gates' H-long parts. */
+export function perGate(v: readonly number[], gates: number): number[][] {
+  const H = v.length / gates;
+  return Array.from({ length: gates }, (_, k) => v.slice(k * H, (k + 1) * H));
+}
+
+export function cellIndex(trace: PredictionTrace): number {
+  const n = trace.steps[0]?.cells.length ?? 1;
+  return Math.min(view.value.cell, n - 1);
+}
+
+/** Arrow keys, Home and End step through time (unless a form control has the key). */
+export function stepKeys(e: KeyboardEvent, T: number): void {
+  if (typing(e) || e.altKey || e.ctrlKey || e.metaKey) return;
+  const t = view.value.step;
+  const to = e.key === 'ArrowRight' ? t + 1 : e.key === 'ArrowLeft' ? t - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? T - 1 : null;
+  if (to === null) return;
+  e.preventDefault();
+  setStep(to);
+}

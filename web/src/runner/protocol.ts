@@ -1,0 +1,125 @@
+/**
+ * What the page and the worker say to each other. The worker owns the models; the page sends
+ * commands and receives snapshots of what the engine computed (plain JSON: numbers as the engine
+ * gave them, never recomputed by a view).
+ */
+import type {
+  DataEvent, DataFlow, EpochEvent, Evaluation, MemoryComparison, PredictionTrace, ResolvedModelOptions,
+} from '../../../src/index.js';
+import type { Question } from '../../../src/trace/quiz.js';
+import type { Settings } from '../settings.js';
+
+export type Status = 'preparing' | 'ready' | 'training' | 'paused' | 'done' | 'failed';
+export type Speed = 'fast' | 'slow';
+
+/** Where training stands. `batchesDone` counts every batch trained since the initial weights. */
+export interface TrainProgress {
+  epochs: number;
+  batchesPerEpoch: number;
+  batchSize: number;
+  trainSize: number;
+  valSize: number;
+  epoch: number;
+  batch: number;
+  batchesDone: number;
+  /** The train_end event's reason and message, once training has ended. */
+  reason: 'done' | 'early_stop' | 'nonfinite' | null;
+  message: string | null;
+  seconds: number;
+}
+
+export interface Insight {
+  status: 'waiting' | 'running' | 'done';
+  /** Epoch of the memoryless model's training, while it runs. */
+  epoch: number;
+  epochs: number;
+  comparison: MemoryComparison | null;
+}
+
+export interface Playground {
+  /** Raw (unnormalised) features, [T, I] row-major, as the user edited them. */
+  values: number[];
+  /** The raw values of the traced test sequence: the "reset" of the playground. */
+  original: number[];
+  /** Per feature, the smallest and largest raw value in the data: the drag range. */
+  ranges: { min: number; max: number }[];
+  /** The engine's trace of the playground sequence (normalised with the training split's statistics). */
+  trace: PredictionTrace;
+}
+
+/** Everything the views show about the current model. One per settings; `id` counts sessions. */
+export interface SessionSnapshot {
+  id: number;
+  key: string;
+  settings: Settings;
+  source: 'precomputed' | 'live';
+  status: Status;
+  data: DataEvent;
+  model: { options: ResolvedModelOptions; parameters: number; tensors: { name: string; shape: number[] }[] };
+  /** Sequences in the test split (what the step-through can pick from). */
+  testCount: number;
+  /** The test sequence traced (selectable), and the one the CLI traces (its label changes). */
+  traceIndex: number;
+  defaultTraceIndex: number;
+  flowInitial: DataFlow;
+  flow: DataFlow;
+  train: TrainProgress;
+  history: EpochEvent[];
+  /** Every batch's training loss, in order. */
+  losses: number[];
+  trace: PredictionTrace;
+  /** The trace the quiz asks about: the default test sequence, as `rnnscope quiz` does. */
+  test: Evaluation | null;
+  insight: Insight;
+  quiz: Question[] | null;
+  /** The state dict's values by name (for the Math mode), or null for models too big to ship each update. */
+  weights: Record<string, number[]> | null;
+  playground: Playground;
+  speed: Speed;
+}
+
+export interface CompareRow {
+  mode: ResolvedModelOptions['mode'];
+  label: string;
+  parameters: number;
+  history: { epoch: number; loss: number; valAccuracy: number }[];
+  losses: number[];
+  batchesDone: number;
+  batchesTotal: number;
+  testAccuracy: number | null;
+  seconds: number;
+}
+
+export interface CompareState {
+  key: string;
+  status: 'running' | 'done' | 'failed';
+  rows: CompareRow[];
+  /** The memoryless model (an RNN trained on single steps) and chance, measured after the three. */
+  memoryless: { status: 'waiting' | 'running' | 'done'; accuracy: number | null; parameters: number; chance: number | null };
+  task: string;
+  delay: number | null;
+  message: string | null;
+}
+
+export type Command =
+  | { type: 'configure'; settings: Settings; upload?: { name: string; text: string }; autoplay: boolean; traceIndex: number | null; playground: number[] | null; speed: Speed }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'reset' }
+  | { type: 'speed'; speed: Speed }
+  | { type: 'select'; traceIndex: number | null }
+  | { type: 'playground'; values: number[] | null }
+  | { type: 'compare' }
+  | { type: 'download' };
+
+/** A patch replaces the named fields of the current snapshot; `losses` are appended. */
+export type Patch = Partial<Omit<SessionSnapshot, 'losses'>> & { addLosses?: number[] };
+
+export type WorkerEvent =
+  | { type: 'session'; snapshot: SessionSnapshot }
+  | { type: 'patch'; id: number; patch: Patch }
+  | { type: 'compare'; state: CompareState }
+  | { type: 'upload-error'; message: string }
+  | { type: 'error'; message: string }
+  | { type: 'model-file'; bytes: Uint8Array; name: string };

@@ -1,0 +1,165 @@
+/**
+ * The runner (Transformer Explainer's): the page's one link to the worker that owns the models. It
+ * watches the store (settings, the traced sequence, the playground, the mode) and sends the worker
+ * what changed; it applies what the worker sends back to the store. Components call its commands
+ * (play, pause, step, reset, upload, download) and never touch a model.
+ */
+import { batch, effect } from '@preact/signals';
+import { settingsKey, type Settings } from '../settings.js';
+import { answers, compare, notice, pending, session, settings, speed, uploadError, view } from '../store.js';
+import { toQuery } from '../url.js';
+import type { Command, SessionSnapshot, WorkerEvent } from './protocol.js';
+
+let worker: Worker | null = null;
+/** Settings the worker was last asked to configure (so the store echoing them back sends nothing). */
+let configured = '';
+let sentSeq: number | null | undefined;
+let sentPlayground: number[] | null | undefined;
+let askedCompare = '';
+
+function send(c: Command): void {
+  worker?.postMessage(c);
+}
+
+export function start(): void {
+  worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'rnnscope-trainer' });
+  worker.onmessage = (ev: MessageEvent<WorkerEvent>) => receive(ev.data);
+  worker.onerror = (ev) => {
+    notice.value = `The training worker stopped: ${ev.message}`;
+  };
+
+  effect(() => {
+    const s = settings.value;
+    const key = settingsKey(s);
+    if (key === configured) return;
+    configure(s);
+  });
+  effect(() => {
+    const v = view.value;
+    if (!session.value || session.value.source !== 'live') return;
+    if (v.seq !== sentSeq) {
+      sentSeq = v.seq;
+      send({ type: 'select', traceIndex: v.seq });
+    }
+    if (v.playground !== sentPlayground) {
+      sentPlayground = v.playground;
+      send({ type: 'playground', values: v.playground });
+    }
+  });
+  effect(() => {
+    if (view.value.mode === 'compare' && session.value?.source === 'live') {
+      const c = compare.peek();
+      const key = session.value.key;
+      if ((!c || c.key !== key) && askedCompare !== key) {
+        askedCompare = key;
+        send({ type: 'compare' });
+      }
+    }
+  });
+  effect(() => {
+    send({ type: 'speed', speed: speed.value });
+  });
+  // The URL follows the state, so a link (or a reload) reproduces the view.
+  effect(() => {
+    const q = toQuery(settings.value, view.value);
+    if (q !== location.search) history.replaceState(null, '', `${location.pathname}${q}${location.hash}`);
+  });
+}
+
+function configure(s: Settings, upload?: { name: string; text: string }): void {
+  configured = settingsKey(s);
+  pending.value = true;
+  const v = view.peek();
+  sentSeq = v.seq;
+  sentPlayground = v.playground;
+  send({ type: 'configure', settings: s, upload, autoplay: true, traceIndex: v.seq, playground: v.playground, speed: speed.peek() });
+}
+
+function receive(e: WorkerEvent): void {
+  switch (e.type) {
+    case 'session':
+      adopt(e.snapshot);
+      break;
+    case 'patch': {
+      const s = session.peek();
+      if (!s || s.id !== e.id) return;
+      const { addLosses, ...rest } = e.patch;
+      const next: SessionSnapshot = { ...s, ...rest, losses: addLosses ? [...s.losses, ...addLosses] : s.losses };
+      if (rest.quiz !== undefined && JSON.stringify(rest.quiz) !== JSON.stringify(s.quiz)) answers.value = {};
+      session.value = next;
+      break;
+    }
+    case 'compare':
+      compare.value = e.state;
+      break;
+    case 'upload-error':
+      uploadError.value = e.message;
+      pending.value = false;
+      // The settings go back to what the worker still runs.
+      if (session.peek()) {
+        configured = session.peek()!.key;
+        settings.value = session.peek()!.settings;
+      }
+      break;
+    case 'error':
+      notice.value = e.message;
+      pending.value = false;
+      break;
+    case 'model-file':
+      saveFile(e.bytes, e.name);
+      break;
+  }
+}
+
+/** A new session from the worker: it becomes the page's, and the settings follow it (an upload names its file). */
+function adopt(snap: SessionSnapshot): void {
+  // A session for settings the learner has since changed again: the next one is on its way.
+  if (snap.key !== configured) return;
+  batch(() => {
+    pending.value = false;
+    const prev = session.peek();
+    if (prev && JSON.stringify(prev.quiz) !== JSON.stringify(snap.quiz) && snap.quiz) answers.value = {};
+    if (settingsKey(settings.peek()) !== snap.key) settings.value = snap.settings;
+    session.value = snap;
+    const v = view.peek();
+    if (v.seq !== null && v.seq !== snap.traceIndex) view.value = { ...v, seq: null };
+  });
+}
+
+function saveFile(bytes: Uint8Array, name: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export const play = (): void => send({ type: 'play' });
+export const pause = (): void => send({ type: 'pause' });
+export const stepBatch = (): void => send({ type: 'step' });
+export const reset = (): void => send({ type: 'reset' });
+export const download = (): void => send({ type: 'download' });
+export function runCompare(): void {
+  askedCompare = session.peek()?.key ?? '';
+  send({ type: 'compare' });
+}
+
+/** Reads a file the learner chose and asks the worker to train on it (the CLI's readers say what is wrong). */
+export async function upload(file: File): Promise<void> {
+  uploadError.value = null;
+  const text = await file.text();
+  const s = { ...settings.peek(), data: file.name };
+  batch(() => {
+    view.value = { ...view.peek(), seq: null, step: 0, cell: 0, unit: 0, feature: 0, playground: null };
+  });
+  configure(s, { name: file.name, text });
+}
+
+/** Back to the built-in task. */
+export function useTask(): void {
+  uploadError.value = null;
+  settings.value = { ...settings.peek(), data: null };
+}

@@ -1,0 +1,317 @@
+/**
+ * The session: the one model the page is about, its data and its training run, driven one engine
+ * event at a time so the worker can play, pause, step one batch and reset between any two batches.
+ * Every number it reports comes from the engine (prepare, Trainer, dataFlow, predictionTrace,
+ * evaluate, compareMemory, makeQuiz). It runs in the worker, and at build time in Node for the
+ * precomputed first paint.
+ */
+import {
+  Trainer, applyNormalization, compareMemory, dataEvent, dataFlow, encodeModel, evaluate, interestingIndex, predictionTrace, prepare, readDataText,
+  type Dataset, type MemoryComparison, type Prepared, type Sequence, type TrainEvent,
+} from '../../../src/index.js';
+import { makeQuiz, modelFacts } from '../../../src/trace/quiz.js';
+import { columnOptions } from '../../../src/data/read.js';
+import { pipelineOptions, settingsKey, trainConfig, type Settings } from '../settings.js';
+import type { Insight, Patch, SessionSnapshot, Speed, TrainProgress } from './protocol.js';
+
+/** Models up to this many parameters ship their weights with each update (the Math mode shows them). */
+const WEIGHTS_LIMIT = 20_000;
+
+export interface SessionInit {
+  settings: Settings;
+  id: number;
+  /** An uploaded dataset, already read. */
+  data?: Dataset;
+  traceIndex?: number | null;
+  playground?: number[] | null;
+  speed?: Speed;
+}
+
+export class Session {
+  readonly p: Prepared;
+  private readonly initial: Float32Array | Float64Array;
+  private trainer!: Trainer;
+  private gen!: Generator<TrainEvent, unknown>;
+  private insightGen: Generator<TrainEvent, MemoryComparison> | null = null;
+  private snap: SessionSnapshot;
+  private patch: Patch = {};
+  private weightsChanged = false;
+  playing = false;
+
+  constructor(readonly init: SessionInit) {
+    const s = init.settings;
+    this.p = prepare({ ...pipelineOptions(s), data: init.data });
+    this.initial = this.p.model.table.data.slice();
+    const test = this.p.split.test;
+    const def = interestingIndex(test);
+    const idx = init.traceIndex != null && init.traceIndex >= 0 && init.traceIndex < test.length ? init.traceIndex : def;
+    const m = this.p.model;
+    const original = this.rawOf(test[idx]!);
+    const values = init.playground && init.playground.length === original.length ? init.playground : original;
+    this.snap = {
+      id: init.id, key: settingsKey(s), settings: s, source: 'live', status: 'ready', data: dataEvent(this.p),
+      model: { options: m.options, parameters: m.parameterCount, tensors: m.table.entries.map((e) => ({ name: e.name, shape: [...e.shape] })) },
+      testCount: test.length, traceIndex: idx, defaultTraceIndex: def,
+      flowInitial: dataFlow(m, test[idx]!), flow: dataFlow(m, test[idx]!),
+      train: this.emptyProgress(), history: [], losses: [], trace: predictionTrace(m, test[idx]!), test: null,
+      insight: { status: 'waiting', epoch: 0, epochs: s.epochs, comparison: null }, quiz: null, weights: this.weights(),
+      playground: { values, original, ranges: this.ranges(), trace: this.playTrace(values) }, speed: init.speed ?? 'fast',
+    };
+    this.newTrainer();
+  }
+
+  /** Reads an uploaded file as `rnnscope train --data FILE` does: the same readers, options and messages. */
+  static read(name: string, text: string): Dataset {
+    return readDataText(text, name, columnOptions({}));
+  }
+
+  get snapshot(): SessionSnapshot {
+    return this.snap;
+  }
+
+  get id(): number {
+    return this.init.id;
+  }
+
+  /** True while there is engine work left that the user asked for (training, or measuring the insight). */
+  get busy(): boolean {
+    return this.playing || this.insightGen !== null;
+  }
+
+  play(): void {
+    if (this.ended()) return;
+    this.playing = true;
+    this.set({ status: 'training' });
+  }
+
+  pause(): void {
+    if (!this.playing) return;
+    this.playing = false;
+    this.set({ status: 'paused' });
+    this.refreshViews();
+  }
+
+  /** Trains one batch (handling the epoch and end events on the way), then pauses. */
+  step(): void {
+    this.playing = false;
+    if (this.ended()) return;
+    for (;;) {
+      const e = this.advance();
+      if (!e || e.type === 'batch') break;
+    }
+    if (!this.ended()) this.set({ status: 'paused' });
+    this.refreshViews();
+  }
+
+  private ended(): boolean {
+    return this.snap.status === 'done' || this.snap.status === 'failed';
+  }
+
+  /** The initial weights again, a fresh optimizer and the same batch order: the same run from its start. */
+  reset(): void {
+    this.playing = false;
+    this.insightGen = null;
+    this.p.model.table.data.set(this.initial);
+    this.newTrainer();
+    this.snap = { ...this.snap, losses: [] };
+    this.set({ status: 'ready', history: [], train: this.emptyProgress(), test: null, quiz: null, insight: { status: 'waiting', epoch: 0, epochs: this.snap.settings.epochs, comparison: null } });
+    this.weightsChanged = true;
+    this.refreshViews();
+  }
+
+  setSpeed(speed: Speed): void {
+    this.set({ speed });
+  }
+
+  select(traceIndex: number | null): void {
+    const test = this.p.split.test;
+    const idx = traceIndex != null && traceIndex >= 0 && traceIndex < test.length ? traceIndex : this.snap.defaultTraceIndex;
+    const original = this.rawOf(test[idx]!);
+    this.set({
+      traceIndex: idx, flowInitial: this.initialFlow(test[idx]!), flow: dataFlow(this.p.model, test[idx]!), trace: predictionTrace(this.p.model, test[idx]!),
+      playground: { ...this.snap.playground, original },
+    });
+  }
+
+  setPlayground(values: number[] | null): void {
+    const v = values && values.length === this.snap.playground.original.length ? values : this.snap.playground.original;
+    this.set({ playground: { ...this.snap.playground, values: v, trace: this.playTrace(v) } });
+  }
+
+  /** One unit of work: one engine event of training, or of measuring the insight. False when idle. */
+  work(): boolean {
+    if (this.playing) {
+      this.advance();
+      return true;
+    }
+    if (this.insightGen) {
+      this.advanceInsight();
+      return true;
+    }
+    return false;
+  }
+
+  /** The patch since the last call (views recomputed if the weights changed), or null if nothing changed. */
+  flush(): Patch | null {
+    if (this.weightsChanged) this.refreshViews();
+    const p = this.patch;
+    this.patch = {};
+    return Object.keys(p).length ? p : null;
+  }
+
+  /** The model as a .safetensors file, with what the CLI's `train` keeps beside it. */
+  modelFile(): { bytes: Uint8Array; name: string } {
+    const { p, snap } = this;
+    const bytes = encodeModel(p.model, {
+      classes: p.dataset.classes, features: p.dataset.features, target: p.dataset.target, normalization: p.normalization,
+      task: p.dataset.name, taskSpec: snap.settings.data ? null : { name: snap.settings.task, options: p.dataset.name === 'delay' ? { delay: snap.settings.delay } : {}, seed: p.seed },
+      train: trainConfig(snap.settings), history: this.trainer.history,
+    });
+    const s = snap.settings;
+    return { bytes, name: `rnnscope-${s.cell}-h${s.hidden}-seed${s.seed}.safetensors` };
+  }
+
+  /** Plays to the end, insight and quiz included (the precomputed first paint). */
+  runToEnd(): SessionSnapshot {
+    this.play();
+    while (this.work());
+    this.flush();
+    return this.snap;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private set(p: Patch): void {
+    Object.assign(this.patch, p);
+    this.snap = { ...this.snap, ...p };
+  }
+
+  private newTrainer(): void {
+    const s = this.snap?.settings ?? this.init.settings;
+    this.trainer = new Trainer(this.p.model, this.p.split.train, this.p.split.val, trainConfig(s));
+    this.gen = this.trainer.run();
+  }
+
+  private emptyProgress(): TrainProgress {
+    const s = this.init.settings;
+    const batches = Math.ceil(this.p.split.train.length / s.batchSize);
+    return {
+      epochs: s.epochs, batchesPerEpoch: batches, batchSize: s.batchSize, trainSize: this.p.split.train.length, valSize: this.p.split.val.length,
+      epoch: 0, batch: 0, batchesDone: 0, reason: null, message: null, seconds: 0,
+    };
+  }
+
+  /** One training event; returns it, or null when training had ended already. */
+  private advance(): TrainEvent | null {
+    const r = this.gen.next();
+    if (r.done) {
+      this.playing = false;
+      return null;
+    }
+    const e = r.value;
+    const tr = this.snap.train;
+    switch (e.type) {
+      case 'train_start':
+        this.set({ train: { ...tr, epochs: e.epochs, batchesPerEpoch: e.batchesPerEpoch, batchSize: e.batchSize, trainSize: e.trainSize, valSize: e.valSize } });
+        break;
+      case 'batch':
+        this.snap.losses.push(e.loss);
+        (this.patch.addLosses ??= []).push(e.loss);
+        this.set({ train: { ...tr, epoch: e.epoch, batch: e.batch, batchesDone: tr.batchesDone + 1 } });
+        this.weightsChanged = true;
+        break;
+      case 'epoch':
+        this.set({ history: [...this.snap.history, e], train: { ...tr, seconds: tr.seconds + e.seconds } });
+        break;
+      case 'train_end':
+        this.playing = false;
+        this.weightsChanged = true;
+        this.set({
+          status: e.reason === 'nonfinite' ? 'failed' : 'done', train: { ...tr, reason: e.reason, message: e.message, seconds: e.seconds },
+          test: evaluate(this.p.model, this.p.split.test),
+          insight: { ...this.snap.insight, status: 'running' },
+        });
+        if (e.reason !== 'nonfinite') this.startInsight();
+        break;
+    }
+    return e;
+  }
+
+  private startInsight(): void {
+    const { model, split } = this.p;
+    this.insightGen = compareMemory(model, split.train, split.val, split.test, trainConfig(this.snap.settings), this.p.seed);
+  }
+
+  private advanceInsight(): void {
+    const r = this.insightGen!.next();
+    const ins = this.snap.insight;
+    if (!r.done) {
+      if (r.value.type === 'epoch') this.set({ insight: { ...ins, epoch: r.value.epoch, epochs: r.value.epochs } });
+      return;
+    }
+    this.insightGen = null;
+    const insight: Insight = { ...ins, status: 'done', comparison: r.value };
+    this.set({ insight, quiz: this.quiz(r.value) });
+  }
+
+  /** The quiz `rnnscope quiz` asks for the same settings: about the default test sequence's trace. */
+  private quiz(comparison: MemoryComparison) {
+    const seq = this.p.split.test[this.snap.defaultTraceIndex]!;
+    return makeQuiz({
+      model: modelFacts(this.p.model), data: this.snap.data, history: this.trainer.history, trace: predictionTrace(this.p.model, seq), comparison,
+    }, this.p.seed);
+  }
+
+  private refreshViews(): void {
+    this.weightsChanged = false;
+    const seq = this.p.split.test[this.snap.traceIndex]!;
+    this.set({
+      flow: dataFlow(this.p.model, seq), trace: predictionTrace(this.p.model, seq), weights: this.weights(),
+      playground: { ...this.snap.playground, trace: this.playTrace(this.snap.playground.values) },
+    });
+  }
+
+  private initialFlow(seq: Sequence) {
+    const now = this.p.model.table.data.slice();
+    this.p.model.table.data.set(this.initial);
+    const f = dataFlow(this.p.model, seq);
+    this.p.model.table.data.set(now);
+    return f;
+  }
+
+  private weights(): Record<string, number[]> | null {
+    const m = this.p.model;
+    if (m.parameterCount > WEIGHTS_LIMIT) return null;
+    const out: Record<string, number[]> = {};
+    for (const t of m.table.stateDict()) out[t.name] = Array.from(t.data);
+    return out;
+  }
+
+  /** The raw (unnormalised) features of a split sequence: the dataset's own copy, found by id. */
+  private rawOf(seq: Sequence): number[] {
+    const raw = this.p.dataset.sequences.find((s) => s.id === seq.id) ?? seq;
+    return Array.from(raw.x);
+  }
+
+  private ranges(): { min: number; max: number }[] {
+    const I = this.p.dataset.features.length;
+    const r = Array.from({ length: I }, () => ({ min: Infinity, max: -Infinity }));
+    for (const s of this.p.dataset.sequences) {
+      for (let k = 0; k < s.x.length; k++) {
+        const f = r[k % I]!;
+        const v = s.x[k]!;
+        if (v < f.min) f.min = v;
+        if (v > f.max) f.max = v;
+      }
+    }
+    return r;
+  }
+
+  private playTrace(values: number[]) {
+    const I = this.p.dataset.features.length;
+    const T = values.length / I;
+    const y = new Int32Array(this.p.dataset.target === 'steps' ? T : 1).fill(-100);
+    const [seq] = applyNormalization([{ id: 'playground', length: T, x: Float32Array.from(values), y }], this.p.normalization);
+    return predictionTrace(this.p.model, seq!);
+  }
+}

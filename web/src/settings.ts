@@ -1,0 +1,83 @@
+/**
+ * The explorer's settings: what the CLI takes as flags (task, cell, sizes, training, seed), with the
+ * explorer's defaults (the seed's pipeline) and the ranges the page offers. Pure: the store holds
+ * them, the URL carries them, the worker turns them into `prepare` and `Trainer` options.
+ */
+import type { Mode, ModelChoice, PipelineOptions, TaskOptions, TrainConfig } from '../../src/index.js';
+
+export type TaskName = 'trend' | 'count' | 'delay';
+
+export interface Settings {
+  /** Built-in task; ignored while `data` names an uploaded file. */
+  task: TaskName;
+  /** delay task: how many steps back the answer lies. */
+  delay: number;
+  cell: Mode;
+  hidden: number;
+  layers: number;
+  bidirectional: boolean;
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  seed: number;
+  /** Name of the uploaded data file, or null for the built-in task. */
+  data: string | null;
+}
+
+export const DEFAULTS: Settings = {
+  task: 'trend', delay: 3, cell: 'rnn_tanh', hidden: 8, layers: 1, bidirectional: false,
+  epochs: 5, lr: 0.005, batchSize: 32, seed: 0, data: null,
+};
+
+/** Integer ranges the page offers (the CLI allows more; a browser tab is a smaller machine). */
+export const LIMITS = {
+  delay: [1, 20], hidden: [1, 128], layers: [1, 4], epochs: [1, 50], batchSize: [1, 512], seed: [0, 2 ** 31 - 1],
+} as const satisfies Partial<Record<keyof Settings, readonly [number, number]>>;
+
+export const LR_RANGE = [1e-5, 1] as const;
+
+export const CELLS: { mode: Mode; label: string }[] = [
+  { mode: 'rnn_tanh', label: 'RNN (tanh)' }, { mode: 'rnn_relu', label: 'RNN (relu)' }, { mode: 'lstm', label: 'LSTM' }, { mode: 'gru', label: 'GRU' },
+];
+
+export const TASK_LABELS: Record<TaskName, string> = {
+  trend: 'trend: is a noisy signal going down, flat or up?',
+  count: 'count: which token has been seen most so far?',
+  delay: 'delay: which token came k steps ago?',
+};
+
+export const cellLabel = (m: Mode): string => CELLS.find((c) => c.mode === m)?.label ?? m;
+
+/** A canonical string of the settings: equal strings, equal runs. */
+export function settingsKey(s: Settings): string {
+  const { delay, task, ...rest } = s;
+  return JSON.stringify({ ...rest, task, delay: task === 'delay' && !s.data ? delay : null });
+}
+
+export function taskOptions(s: Settings): TaskOptions {
+  return s.task === 'delay' ? { delay: s.delay } : {};
+}
+
+export function modelChoice(s: Settings): ModelChoice {
+  return { mode: s.cell, hiddenSize: s.hidden, numLayers: s.layers, bidirectional: s.bidirectional };
+}
+
+export function trainConfig(s: Settings): TrainConfig {
+  return { epochs: s.epochs, batchSize: s.batchSize, optimizer: { type: 'adam', lr: s.lr }, seed: s.seed };
+}
+
+/** What `prepare` takes for these settings (the dataset, when uploaded, is added by the caller). */
+export function pipelineOptions(s: Settings): PipelineOptions {
+  return { task: s.task, taskOptions: taskOptions(s), model: modelChoice(s), train: trainConfig(s), seed: s.seed };
+}
+
+/** Clamps a value into range, or null when it is not a number of the right kind. */
+export function intIn(v: unknown, [lo, hi]: readonly [number, number]): number | null {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
+  return Number.isInteger(n) && n >= lo && n <= hi ? n : null;
+}
+
+export function lrIn(v: unknown): number | null {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  return Number.isFinite(n) && n >= LR_RANGE[0] && n <= LR_RANGE[1] ? n : null;
+}

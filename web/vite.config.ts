@@ -1,0 +1,46 @@
+/**
+ * The explorer's build. The page imports the engine from ../src directly (no second implementation),
+ * trains in a module worker, and paints its first screen from a snapshot made here, at build time, by
+ * running the default session with the same code the worker runs (`virtual:first-paint`).
+ */
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { defineConfig, runnerImport, type Plugin } from 'vite';
+
+const web = dirname(fileURLToPath(import.meta.url));
+const root = resolve(web, '..');
+
+function firstPaint(): Plugin {
+  const id = 'virtual:first-paint';
+  let json: Promise<string> | null = null;
+  return {
+    name: 'rnnscope-first-paint',
+    resolveId: (source) => (source === id ? `\0${id}` : null),
+    async load(source) {
+      if (source !== `\0${id}`) return null;
+      json ??= runnerImport<typeof import('./src/runner/precompute.js')>(resolve(web, 'src/runner/precompute.ts'), { configFile: false, logLevel: 'error' })
+        .then(({ module }) => JSON.stringify(module.firstPaint()));
+      // JSON.parse of a string literal is faster for the browser than the same object as code.
+      return `export default JSON.parse(${JSON.stringify(await json)});`;
+    },
+  };
+}
+
+export default defineConfig({
+  root: web,
+  base: './',
+  publicDir: false,
+  plugins: [firstPaint()],
+  // src/data/read.ts imports node:fs/promises inside readDataFile, which the page never calls.
+  resolve: { alias: { 'node:fs/promises': resolve(web, 'src/runner/no-node.ts') } },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  worker: { format: 'es' },
+  build: {
+    outDir: resolve(root, 'dist/web'),
+    emptyOutDir: true,
+    target: 'es2022',
+    chunkSizeWarningLimit: 400,
+    rolldownOptions: { checks: { pluginTimings: false } },
+  },
+  server: { host: '127.0.0.1', fs: { allow: [root] } },
+});
