@@ -21,7 +21,7 @@ export { Batcher, type Batch } from './data/batcher.js';
 export { encodeModel, decodeModel, type ModelMeta } from './io/model.js';
 export { encodeSafetensors, decodeSafetensors, checkStateDict } from './io/safetensors.js';
 export { Rng } from './tensor/rng.js';
-export { gemm, gemmRef } from './tensor/gemm.js';
+export { gemm, gemmRef, setGemmBackend, gemmBackend, gemmDispatch, type GemmBackend } from './tensor/gemm.js';
 export { alloc, allocations, type Buf, type DType, type Tensor } from './tensor/buf.js';
 export { RnnscopeError, ConfigError, ShapeError, ModelFileError, DataError } from './errors.js';
 export { runPipeline, prepare, dataEvent, modelOptions, type PipelineOptions, type PipelineEvent, type PipelineResult, type Prepared, type ModelChoice, type DataEvent, type ModelEvent } from './pipeline.js';

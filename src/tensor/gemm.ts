@@ -1,11 +1,43 @@
 /**
  * Matrix multiply on row-major Float32Array/Float64Array with offsets and leading dimensions
  * (BLAS sgemm semantics, row-major): C = alpha * op(A) * op(B) + beta * C, where op(A) is [M, K]
- * and op(B) is [K, N]. Sums run in JS doubles and round once when stored.
+ * and op(B) is [K, N].
  *
- * `gemmRef` is the readable reference; `gemm` is the register-blocked fast path, tested against it.
+ * `gemmRef` is the readable reference; `gemm` is the register-blocked fast path, tested against it,
+ * whose sums run in JS doubles and round once when stored. Large float32 problems go instead to a
+ * WebAssembly SIMD kernel (wasm/gemm.wat, sums in float32 as BLAS does, about 10x faster), tested
+ * against the reference in test/gemm-wasm.test.ts; float64 (gradient checks) always runs here.
  */
 import type { Buf } from './buf.js';
+import { gemmWasm } from './wasm/kernel.js';
+
+export type GemmBackend = 'auto' | 'js' | 'wasm';
+
+let backend: GemmBackend = 'auto';
+
+/**
+ * Chooses the float32 kernel: "auto" (default) sends large problems (gemmDispatch) to wasm when it
+ * loads here; "js" never; "wasm" every float32 problem (tests, benchmarks). float64 always runs in JS.
+ */
+export function setGemmBackend(b: GemmBackend): void {
+  backend = b;
+}
+
+export function gemmBackend(): GemmBackend {
+  return backend;
+}
+
+/**
+ * When "auto" sends a float32 problem to wasm: M*N*K >= wasmMinWork, and N and K >= wasmMinNK.
+ *
+ * wasmMinWork: bench/gemm.ts puts the crossover near 2K multiply-adds (12 x 12 x 12 level, 16^3 and
+ * 32 x 8 x 8 two to four times faster in wasm, 64^3 eight times).
+ * wasmMinNK: every GEMM of a model with 8 units or fewer (the seed: H8, I5, C3) has N or K <= 8, so
+ * such models keep the JS kernel and its double sums, bit for bit as before (the CLI's golden
+ * transcripts). Sending them to wasm too (wasmMinNK 1) trains the seed 1.23x faster
+ * (bench/train-speed.ts) and moves its losses in the 4th decimal.
+ */
+export const gemmDispatch = { wasmMinWork: 4096, wasmMinNK: 9 };
 
 /** The reference: three loops, one dot product per output element. */
 export function gemmRef(
@@ -34,6 +66,13 @@ export function gemm(
   beta: number, C: Buf, cOff: number, ldc: number,
 ): void {
   if (M === 0 || N === 0) return;
+  if (
+    backend !== 'js' && K > 0 && C instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array &&
+    (backend === 'wasm' || (M * N * K >= gemmDispatch.wasmMinWork && N >= gemmDispatch.wasmMinNK && K >= gemmDispatch.wasmMinNK)) &&
+    gemmWasm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc)
+  ) {
+    return;
+  }
   // op(A)[m, k] = A[aOff + m * sam + k * sak]; op(B)[k, n] = B[bOff + k * sbk + n * sbn]
   const sam = transA ? 1 : lda;
   const sak = transA ? lda : 1;

@@ -7,7 +7,7 @@
  * fused with its activation: four units at a time, sums kept in registers), keeping h_t in place of
  * the pre-activation.
  */
-import { gemm } from '../../tensor/gemm.js';
+import { gemm, gemmBackend, gemmDispatch } from '../../tensor/gemm.js';
 import type { Buf } from '../../tensor/buf.js';
 import { tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
@@ -18,15 +18,25 @@ export function rnnForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
   const w = dir.whh;
   const H4 = H - (H % 4);
   const exact = p instanceof Float64Array;
+  // Large recurrences go to the GEMM (WebAssembly SIMD there), then the activation; small ones stay fused.
+  const viaGemm = !exact && gemmBackend() !== 'js' && H >= gemmDispatch.wasmMinNK && B * H * H >= gemmDispatch.wasmMinWork;
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
     const hp = t * B * H;
     hprev.set(hcur, hp);
+    if (viaGemm) gemm(false, true, B, H, H, 1, hcur, 0, H, p, w, H, 1, gates, t * B * H, H);
     for (let b = 0; b < B; b++) {
       const g = (t * B + b) * H;
       const o = (t * B + b) * ldo + col;
       if (t >= len[b]!) {
         out.fill(0, o, o + H);
+        continue;
+      }
+      if (viaGemm) {
+        for (let j = 0; j < H; j++) {
+          const a = gates[g + j]!;
+          emit(gates, hcur, out, g + j, b * H + j, o + j, relu ? relu1(a) : tanh32(a));
+        }
         continue;
       }
       const x = hp + b * H; // h_(t-1) of item b

@@ -1,0 +1,100 @@
+/**
+ * GEMM micro-benchmark: GFLOP/s of the JS kernel and the wasm SIMD kernel on the shapes the engine
+ * calls for the bench configs, plus small squares to place the dispatch threshold.
+ *
+ *   node dist/bench/gemm.js [--rounds 7] [--ms 60] [--only lstm|gru|rnn|small|head] [--kc 256 --mc 64]
+ *
+ * For each shape the kernels run alternately, `rounds` times each, every run repeating the call for
+ * about `ms` milliseconds; medians are printed. "wasm" includes the copies in and out of wasm memory,
+ * "kernel" is the same call replayed on the operands already there, so copy% = 1 - wasm/kernel time.
+ */
+import { gemm, setGemmBackend } from '../src/tensor/gemm.js';
+import { replayLastWasmGemm, tuning, wasmGemmStatus } from '../src/tensor/wasm/kernel.js';
+
+interface Shape { group: string; what: string; tA: boolean; tB: boolean; M: number; N: number; K: number; beta: number }
+
+function engineShapes(group: string, T: number, B: number, I: number, H: number, gates: number, C: number): Shape[] {
+  const G = gates * H;
+  const TB = T * B;
+  return [
+    { group, what: 'proj x W_ih^T', tA: false, tB: true, M: TB, N: G, K: I, beta: 1 },
+    { group, what: 'step h W_hh^T', tA: false, tB: true, M: B, N: G, K: H, beta: 1 },
+    { group, what: 'step dG W_hh', tA: false, tB: false, M: B, N: H, K: G, beta: 0 },
+    { group, what: 'dW_ih dG^T X', tA: true, tB: false, M: G, N: I, K: TB, beta: 1 },
+    { group, what: 'dW_hh dG^T H', tA: true, tB: false, M: G, N: H, K: TB, beta: 1 },
+    { group, what: 'head h W^T', tA: false, tB: true, M: TB, N: C, K: H, beta: 1 },
+    { group, what: 'head dW dY^T h', tA: true, tB: false, M: C, N: H, K: TB, beta: 1 },
+  ];
+}
+
+const SHAPES: Shape[] = [
+  ...engineShapes('lstm', 50, 64, 32, 128, 4, 10),
+  ...engineShapes('gru', 50, 64, 32, 128, 3, 10),
+  ...engineShapes('rnn', 100, 64, 64, 256, 1, 10),
+  ...[4, 8, 12, 16, 24, 32, 48, 64].map((n): Shape => ({ group: 'small', what: `square ${n}`, tA: false, tB: true, M: n, N: n, K: n, beta: 1 })),
+  { group: 'small', what: 'seed step h W_hh^T', tA: false, tB: true, M: 32, N: 8, K: 8, beta: 1 },
+  { group: 'small', what: 'B32 H32 step', tA: false, tB: true, M: 32, N: 32, K: 32, beta: 1 },
+  { group: 'small', what: 'B16 H64 step', tA: false, tB: true, M: 16, N: 64, K: 64, beta: 1 },
+  { group: 'small', what: 'B1 H256 step', tA: false, tB: true, M: 1, N: 256, K: 256, beta: 1 },
+];
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : dflt;
+}
+
+const rounds = Number(arg('rounds', '7'));
+const budgetMs = Number(arg('ms', '60'));
+const only = arg('only', '');
+tuning.kc = Number(arg('kc', String(tuning.kc)));
+tuning.mc = Number(arg('mc', String(tuning.mc)));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Seconds per call, repeating `f` for about budgetMs. */
+function time(f: () => void): number {
+  f();
+  let n = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) f();
+    const dt = performance.now() - t0;
+    if (dt >= budgetMs) return dt / 1000 / n;
+    n = Math.max(n * 2, Math.ceil((n * budgetMs * 1.2) / Math.max(dt, 0.01)));
+  }
+}
+
+console.log(`wasm: ${wasmGemmStatus()}; kc ${tuning.kc}, mc ${tuning.mc}; ${rounds} rounds of ~${budgetMs} ms, medians`);
+console.log('shape'.padEnd(34) + 'M x N x K'.padEnd(18) + 'JS GF/s'.padStart(9) + 'wasm GF/s'.padStart(11) + 'kernel GF/s'.padStart(13) + 'x JS'.padStart(7) + 'copy%'.padStart(7));
+for (const s of SHAPES) {
+  if (only && s.group !== only) continue;
+  const { tA, tB, M, N, K, beta } = s;
+  const lda = tA ? M : K;
+  const ldb = tB ? K : N;
+  const A = Float32Array.from({ length: M * K }, () => Math.random() - 0.5);
+  const B = Float32Array.from({ length: K * N }, () => Math.random() - 0.5);
+  const C = new Float32Array(M * N);
+  const call = () => gemm(tA, tB, M, N, K, 1, A, 0, lda, B, 0, ldb, beta, C, 0, N);
+  const js: number[] = [];
+  const wa: number[] = [];
+  const raw: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    setGemmBackend('js');
+    js.push(time(call));
+    setGemmBackend('wasm');
+    wa.push(time(call));
+    raw.push(time(() => replayLastWasmGemm()));
+  }
+  setGemmBackend('auto');
+  const flops = 2 * M * N * K;
+  const [tj, tw, tr] = [median(js), median(wa), median(raw)];
+  console.log(
+    `${s.group} ${s.what}`.padEnd(34) + `${M} x ${N} x ${K}`.padEnd(18) +
+    (flops / tj / 1e9).toFixed(2).padStart(9) + (flops / tw / 1e9).toFixed(2).padStart(11) + (flops / tr / 1e9).toFixed(2).padStart(13) +
+    (tj / tw).toFixed(2).padStart(7) + ((1 - tr / tw) * 100).toFixed(0).padStart(7),
+  );
+}

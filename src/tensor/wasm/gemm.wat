@@ -1,0 +1,261 @@
+;; WebAssembly SIMD GEMM: C = alpha * op(A) op(B) + beta * C on float32, row-major, in this module's
+;; own memory (the caller copies A, B and C in, and C out). Compiled by tools/build-wasm.mjs into
+;; gemm-wasm.ts; the readable reference is gemmRef in ../gemm.ts, and test/gemm-wasm.test.ts holds
+;; the two together.
+;;
+;; Loop structure (BLIS, without packing A):
+;;   for each block of kc <= KC steps of k:        pack op(B)[k0 : k0+kc, :] into panels of 8 columns
+;;     for each block of mc <= MC rows of C:       (keeps that block of A and C in cache)
+;;       for each panel of 8 columns:              (the panel, kc * 32 bytes, stays in L1)
+;;         for each 4 rows: a 4 x 8 tile of C in eight f32x4 registers over the whole kc loop.
+;; A is read in place through strides, so both layouts of A are the same loop: row i of the tile at
+;; a + i * sam, stepping sak bytes per k (sam = lda*4, sak = 4 for A; sam = 4, sak = lda*4 for A^T).
+;; Each k-block's sums are added into C once (alpha * sum + beta * C on the first block, + C after), so
+;; a float32 sum never runs over more than KC terms before it is stored.
+;;
+;; Bytes 0..63 are scratch for storing a partial tile; the caller's arrays start at 64.
+(module
+  (memory (export "memory") 1)
+
+  ;; Packs op(B)[k0 + k, n] for k < kc, n < N into dst as panels of 8 columns:
+  ;; dst[((p * kc) + k) * 8 + j] = op(B)[k0 + k, 8p + j], zero where 8p + j >= N.
+  ;; op(B)[k, n] = B[k * ldb + n], or B[n * ldb + k] when transB.
+  (func $packB (param $b i32) (param $ldb i32) (param $transB i32) (param $k0 i32) (param $kc i32)
+               (param $N i32) (param $dst i32)
+    (local $sbk i32) (local $sbn i32) (local $n0 i32) (local $nv i32) (local $k i32) (local $j i32)
+    (local $src i32) (local $d i32) (local $kc4 i32) (local $r i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    ;; byte strides of op(B) along k and along n
+    (if (local.get $transB)
+      (then (local.set $sbk (i32.const 4)) (local.set $sbn (i32.shl (local.get $ldb) (i32.const 2))))
+      (else (local.set $sbk (i32.shl (local.get $ldb) (i32.const 2))) (local.set $sbn (i32.const 4))))
+    (local.set $b (i32.add (local.get $b) (i32.mul (local.get $k0) (local.get $sbk))))
+    (local.set $kc4 (i32.and (local.get $kc) (i32.const -4)))
+    (local.set $n0 (i32.const 0))
+    (block $done
+      (loop $panel
+        (br_if $done (i32.ge_s (local.get $n0) (local.get $N)))
+        (local.set $nv (i32.sub (local.get $N) (local.get $n0)))
+        (local.set $k (i32.const 0))
+        (if (i32.ge_s (local.get $nv) (i32.const 8))
+          (then
+            (if (i32.eqz (local.get $transB))
+              (then
+                ;; rows of op(B) are contiguous: two vectors per k
+                (local.set $src (i32.add (local.get $b) (i32.shl (local.get $n0) (i32.const 2))))
+                (block $e1 (loop $l1
+                  (br_if $e1 (i32.ge_s (local.get $k) (local.get $kc)))
+                  (v128.store (local.get $dst) (v128.load (local.get $src)))
+                  (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src)))
+                  (local.set $src (i32.add (local.get $src) (local.get $sbk)))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br $l1))))
+              (else
+                ;; B^T: columns of op(B) are contiguous; transpose 4 x 4 blocks with shuffles
+                (block $e2 (loop $l2
+                  (br_if $e2 (i32.ge_s (local.get $k) (local.get $kc4)))
+                  (local.set $r (i32.const 0))
+                  (block $e3 (loop $l3
+                    (br_if $e3 (i32.ge_s (local.get $r) (i32.const 8)))
+                    ;; rows n0 + r .. n0 + r + 3 of B, elements k .. k + 3
+                    (local.set $src (i32.add (local.get $b)
+                      (i32.add (i32.mul (i32.add (local.get $n0) (local.get $r)) (local.get $sbn))
+                               (i32.shl (local.get $k) (i32.const 2)))))
+                    (local.set $r0 (v128.load (local.get $src)))
+                    (local.set $r1 (v128.load (i32.add (local.get $src) (local.get $sbn))))
+                    (local.set $r2 (v128.load (i32.add (local.get $src) (i32.shl (local.get $sbn) (i32.const 1)))))
+                    (local.set $r3 (v128.load (i32.add (local.get $src) (i32.mul (local.get $sbn) (i32.const 3)))))
+                    ;; t0 = r0[0] r1[0] r0[1] r1[1]; t1 = r0[2] r1[2] r0[3] r1[3]; t2, t3 likewise for r2, r3
+                    (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+                    (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+                    (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+                    (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+                    (local.set $d (i32.add (local.get $dst) (i32.add (i32.shl (local.get $k) (i32.const 5)) (i32.shl (local.get $r) (i32.const 2)))))
+                    (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+                    (v128.store offset=32 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+                    (v128.store offset=64 (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+                    (v128.store offset=96 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+                    (local.set $r (i32.add (local.get $r) (i32.const 4)))
+                    (br $l3)))
+                  (local.set $k (i32.add (local.get $k) (i32.const 4)))
+                  (br $l2)))
+                (local.set $dst (i32.add (local.get $dst) (i32.shl (local.get $k) (i32.const 5))))
+                ;; the last kc % 4 steps one element at a time
+                (block $e4 (loop $l4
+                  (br_if $e4 (i32.ge_s (local.get $k) (local.get $kc)))
+                  (local.set $src (i32.add (local.get $b)
+                    (i32.add (i32.mul (local.get $n0) (local.get $sbn)) (i32.shl (local.get $k) (i32.const 2)))))
+                  (local.set $j (i32.const 0))
+                  (block $e5 (loop $l5
+                    (br_if $e5 (i32.ge_s (local.get $j) (i32.const 8)))
+                    (f32.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2)))
+                      (f32.load (i32.add (local.get $src) (i32.mul (local.get $j) (local.get $sbn)))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                    (br $l5)))
+                  (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+                  (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                  (br $l4))))))
+          (else
+            ;; the last, partial panel: element by element, zero past N
+            (block $e6 (loop $l6
+              (br_if $e6 (i32.ge_s (local.get $k) (local.get $kc)))
+              (local.set $src (i32.add (local.get $b)
+                (i32.add (i32.mul (local.get $k) (local.get $sbk)) (i32.mul (local.get $n0) (local.get $sbn)))))
+              (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+              (v128.store offset=16 (local.get $dst) (v128.const i32x4 0 0 0 0))
+              (local.set $j (i32.const 0))
+              (block $e7 (loop $l7
+                (br_if $e7 (i32.ge_s (local.get $j) (local.get $nv)))
+                (f32.store (i32.add (local.get $dst) (i32.shl (local.get $j) (i32.const 2)))
+                  (f32.load (i32.add (local.get $src) (i32.mul (local.get $j) (local.get $sbn)))))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $l7)))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+              (local.set $k (i32.add (local.get $k) (i32.const 1)))
+              (br $l6)))))
+        (local.set $n0 (i32.add (local.get $n0) (i32.const 8)))
+        (br $panel))))
+
+  ;; Stores one row of a tile: c[0 .. nv) = alpha * (v0 | v1) + beta * c, not reading c when beta is 0
+  ;; (so NaN in C does not leak through, as BLAS).
+  (func $store8 (param $c i32) (param $v0 v128) (param $v1 v128) (param $alpha f32) (param $beta f32) (param $nv i32)
+    (local $j i32) (local $p i32)
+    (local.set $v0 (f32x4.mul (local.get $v0) (f32x4.splat (local.get $alpha))))
+    (local.set $v1 (f32x4.mul (local.get $v1) (f32x4.splat (local.get $alpha))))
+    (if (i32.eq (local.get $nv) (i32.const 8))
+      (then
+        (if (f32.ne (local.get $beta) (f32.const 0))
+          (then
+            (local.set $v0 (f32x4.add (local.get $v0) (f32x4.mul (v128.load (local.get $c)) (f32x4.splat (local.get $beta)))))
+            (local.set $v1 (f32x4.add (local.get $v1) (f32x4.mul (v128.load offset=16 (local.get $c)) (f32x4.splat (local.get $beta)))))))
+        (v128.store (local.get $c) (local.get $v0))
+        (v128.store offset=16 (local.get $c) (local.get $v1))
+        (return)))
+    ;; a partial row: through the scratch at byte 0
+    (v128.store (i32.const 0) (local.get $v0))
+    (v128.store (i32.const 16) (local.get $v1))
+    (block $e (loop $l
+      (br_if $e (i32.ge_s (local.get $j) (local.get $nv)))
+      (local.set $p (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
+      (if (f32.ne (local.get $beta) (f32.const 0))
+        (then (f32.store (local.get $p) (f32.add (f32.load (i32.shl (local.get $j) (i32.const 2)))
+                                                 (f32.mul (local.get $beta) (f32.load (local.get $p))))))
+        (else (f32.store (local.get $p) (f32.load (i32.shl (local.get $j) (i32.const 2))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $l))))
+
+  ;; A 4 x 8 tile: C[i, 0..8) (rows at c + i * ldc bytes) from A rows at a + i * sam and one packed
+  ;; panel of B (8 floats per k).
+  (func $tile4 (param $a i32) (param $sam i32) (param $sak i32) (param $b i32) (param $kc i32)
+               (param $c i32) (param $ldc i32) (param $alpha f32) (param $beta f32) (param $nv i32)
+    (local $s2 i32) (local $s3 i32) (local $end i32)
+    (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $s2 (i32.shl (local.get $sam) (i32.const 1)))
+    (local.set $s3 (i32.add (local.get $s2) (local.get $sam)))
+    (local.set $end (i32.add (local.get $b) (i32.shl (local.get $kc) (i32.const 5))))
+    (if (i32.lt_u (local.get $b) (local.get $end))
+      (then
+        (loop $k
+          (local.set $b0 (v128.load (local.get $b)))
+          (local.set $b1 (v128.load offset=16 (local.get $b)))
+          (local.set $x (v128.load32_splat (local.get $a)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $sam))))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $s2))))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $s3))))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $a (i32.add (local.get $a) (local.get $sak)))
+          (br_if $k (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 32))) (local.get $end))))))
+    (call $store8 (local.get $c) (local.get $c00) (local.get $c01) (local.get $alpha) (local.get $beta) (local.get $nv))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (call $store8 (local.get $c) (local.get $c10) (local.get $c11) (local.get $alpha) (local.get $beta) (local.get $nv))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (call $store8 (local.get $c) (local.get $c20) (local.get $c21) (local.get $alpha) (local.get $beta) (local.get $nv))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (call $store8 (local.get $c) (local.get $c30) (local.get $c31) (local.get $alpha) (local.get $beta) (local.get $nv)))
+
+  ;; A 1 x 8 tile, for the last M % 4 rows.
+  (func $tile1 (param $a i32) (param $sak i32) (param $b i32) (param $kc i32)
+               (param $c i32) (param $alpha f32) (param $beta f32) (param $nv i32)
+    (local $end i32) (local $x v128) (local $c00 v128) (local $c01 v128)
+    (local.set $end (i32.add (local.get $b) (i32.shl (local.get $kc) (i32.const 5))))
+    (if (i32.lt_u (local.get $b) (local.get $end))
+      (then
+        (loop $k
+          (local.set $x (v128.load32_splat (local.get $a)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (v128.load (local.get $b)))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $b)))))
+          (local.set $a (i32.add (local.get $a) (local.get $sak)))
+          (br_if $k (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 32))) (local.get $end))))))
+    (call $store8 (local.get $c) (local.get $c00) (local.get $c01) (local.get $alpha) (local.get $beta) (local.get $nv)))
+
+  ;; C = alpha * op(A) op(B) + beta * C. Pointers are byte offsets into this memory, leading
+  ;; dimensions are in elements; work needs kcMax * 8 * ceil(N / 8) floats.
+  (func (export "gemm")
+        (param $transA i32) (param $transB i32) (param $M i32) (param $N i32) (param $K i32) (param $alpha f32)
+        (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32)
+        (param $beta f32) (param $c i32) (param $ldc i32)
+        (param $work i32) (param $kcMax i32) (param $mcMax i32)
+    (local $sam i32) (local $sak i32) (local $ldcb i32) (local $k0 i32) (local $kc i32) (local $be f32)
+    (local $m0 i32) (local $m1 i32) (local $m i32) (local $n0 i32) (local $nv i32) (local $bp i32)
+    (local $ak i32)
+    (if (local.get $transA)
+      (then (local.set $sam (i32.const 4)) (local.set $sak (i32.shl (local.get $lda) (i32.const 2))))
+      (else (local.set $sam (i32.shl (local.get $lda) (i32.const 2))) (local.set $sak (i32.const 4))))
+    (local.set $ldcb (i32.shl (local.get $ldc) (i32.const 2)))
+    (local.set $be (local.get $beta))
+    ;; one pass even when K is 0, so that C = beta * C
+    (loop $kblock
+      (local.set $kc (i32.sub (local.get $K) (local.get $k0)))
+      (if (i32.gt_s (local.get $kc) (local.get $kcMax)) (then (local.set $kc (local.get $kcMax))))
+      (call $packB (local.get $b) (local.get $ldb) (local.get $transB) (local.get $k0) (local.get $kc) (local.get $N) (local.get $work))
+      (local.set $ak (i32.add (local.get $a) (i32.mul (local.get $k0) (local.get $sak))))
+      (local.set $m0 (i32.const 0))
+      (block $mdone (loop $mblock
+        (br_if $mdone (i32.ge_s (local.get $m0) (local.get $M)))
+        (local.set $m1 (i32.add (local.get $m0) (local.get $mcMax)))
+        (if (i32.gt_s (local.get $m1) (local.get $M)) (then (local.set $m1 (local.get $M))))
+        (local.set $n0 (i32.const 0))
+        (local.set $bp (local.get $work))
+        (block $ndone (loop $npanel
+          (br_if $ndone (i32.ge_s (local.get $n0) (local.get $N)))
+          (local.set $nv (i32.sub (local.get $N) (local.get $n0)))
+          (if (i32.gt_s (local.get $nv) (i32.const 8)) (then (local.set $nv (i32.const 8))))
+          (local.set $m (local.get $m0))
+          (block $e4 (loop $l4
+            (br_if $e4 (i32.gt_s (i32.add (local.get $m) (i32.const 4)) (local.get $m1)))
+            (call $tile4
+              (i32.add (local.get $ak) (i32.mul (local.get $m) (local.get $sam))) (local.get $sam) (local.get $sak)
+              (local.get $bp) (local.get $kc)
+              (i32.add (local.get $c) (i32.add (i32.mul (local.get $m) (local.get $ldcb)) (i32.shl (local.get $n0) (i32.const 2))))
+              (local.get $ldcb) (local.get $alpha) (local.get $be) (local.get $nv))
+            (local.set $m (i32.add (local.get $m) (i32.const 4)))
+            (br $l4)))
+          (block $e1 (loop $l1
+            (br_if $e1 (i32.ge_s (local.get $m) (local.get $m1)))
+            (call $tile1
+              (i32.add (local.get $ak) (i32.mul (local.get $m) (local.get $sam))) (local.get $sak)
+              (local.get $bp) (local.get $kc)
+              (i32.add (local.get $c) (i32.add (i32.mul (local.get $m) (local.get $ldcb)) (i32.shl (local.get $n0) (i32.const 2))))
+              (local.get $alpha) (local.get $be) (local.get $nv))
+            (local.set $m (i32.add (local.get $m) (i32.const 1)))
+            (br $l1)))
+          (local.set $bp (i32.add (local.get $bp) (i32.shl (local.get $kc) (i32.const 5))))
+          (local.set $n0 (i32.add (local.get $n0) (i32.const 8)))
+          (br $npanel)))
+        (local.set $m0 (local.get $m1))
+        (br $mblock)))
+      (local.set $be (f32.const 1))
+      (local.set $k0 (i32.add (local.get $k0) (local.get $kc)))
+      (br_if $kblock (i32.lt_s (local.get $k0) (local.get $K)))))
+)

@@ -1,0 +1,258 @@
+/**
+ * The WebAssembly SIMD GEMM (gemm.wat, embedded by gemm-wasm.ts) behind gemm()'s signature.
+ *
+ * The module owns its memory: growing it would detach any view the engine held, so the engine's
+ * buffers stay ordinary Float32Arrays and each call copies op(A)'s and op(B)'s spans in and C's span
+ * in and out (typed-array set, i.e. memcpy). For the shapes that reach it the copies cost a few per
+ * cent of the arithmetic (bench/gemm.ts measures both).
+ *
+ * Loading is synchronous (the module is under 4 KB, which browsers allow on the main thread); where
+ * it fails, or WebAssembly SIMD is missing (WebAssembly.validate says no), gemmWasm returns false and
+ * the caller runs the JavaScript kernel.
+ */
+import { GEMM_WASM_BASE64 } from './gemm-wasm.js';
+
+type GemmFn = (
+  transA: number, transB: number, M: number, N: number, K: number, alpha: number,
+  a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
+  work: number, kcMax: number, mcMax: number,
+) => void;
+
+interface Kernel {
+  memory: WebAssembly.Memory;
+  gemm: GemmFn;
+  /** A view of memory, remade whenever memory grows. */
+  f32: Float32Array;
+}
+
+/** Steps of k per block (float32 sums run over at most this many terms), and rows of C per block. */
+export const tuning = { kc: 256, mc: 64 };
+
+let kernel: Kernel | null = null;
+let state: 'untried' | 'ready' | 'absent' = 'untried';
+let why = '';
+/** The module calls of the last gemmWasm (up to 256 chunks), for replayLastWasmGemm. */
+const REPLAY_MAX = 256;
+const last = new Float64Array(16 * REPLAY_MAX);
+let lastCount = 0;
+
+/** Bytes 0..63 of the module's memory are its scratch; operands start here. */
+const BASE = 64;
+/** Past this, the JS kernel runs (wasm32 memory tops out at 4 GiB; we stay well below). */
+const MAX_BYTES = 1 << 30;
+
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
+  const out = new Uint8Array(new ArrayBuffer(s.length));
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+function load(): Kernel | null {
+  if (state !== 'untried') return kernel;
+  state = 'absent';
+  try {
+    if (typeof WebAssembly !== 'object') {
+      why = 'no WebAssembly';
+      return null;
+    }
+    const bytes = decode(GEMM_WASM_BASE64);
+    // The module uses SIMD throughout, so validating it is the feature test.
+    if (!WebAssembly.validate(bytes)) {
+      why = 'WebAssembly SIMD is not supported here';
+      return null;
+    }
+    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    const memory = inst.exports['memory'] as WebAssembly.Memory;
+    kernel = { memory, gemm: inst.exports['gemm'] as GemmFn, f32: new Float32Array(memory.buffer) };
+    state = 'ready';
+  } catch (e) {
+    why = `WebAssembly failed to load: ${(e as Error).message}`;
+    kernel = null;
+  }
+  return kernel;
+}
+
+/** Whether the wasm kernel is usable here; when not, `wasmGemmStatus()` says why. */
+export function wasmGemmAvailable(): boolean {
+  return load() !== null;
+}
+
+export function wasmGemmStatus(): string {
+  return load() ? 'wasm simd' : why;
+}
+
+/** The module's memory in bytes now (it grows on demand and is kept). */
+export function wasmGemmMemoryBytes(): number {
+  return load()?.memory.buffer.byteLength ?? 0;
+}
+
+const align = (bytes: number): number => (bytes + 15) & ~15;
+
+/** Elements from the first to the last of a rows x cols matrix with leading dimension ld. */
+const spanOf = (rows: number, cols: number, ld: number): number => (rows - 1) * ld + cols;
+
+/** dst[at + i] = src[from + i] for i < n: a loop when short (no subarray view to allocate), else memcpy. */
+function copy(dst: Float32Array, at: number, src: Float32Array, from: number, n: number): void {
+  if (n < 256) {
+    for (let i = 0; i < n; i++) dst[at + i] = src[from + i]!;
+  } else {
+    dst.set(src.subarray(from, from + n), at);
+  }
+}
+
+/**
+ * Copies a rows x cols matrix (leading dimension ld) into the module's memory at byte `at`, and
+ * returns the leading dimension it has there: the span as one memcpy when its row padding is small,
+ * else row by row, packed.
+ */
+function copyIn(f32: Float32Array, at: number, src: Float32Array, off: number, rows: number, cols: number, ld: number): number {
+  const span = spanOf(rows, cols, ld);
+  if (span <= 2 * rows * cols + 64) {
+    copy(f32, at >> 2, src, off, span);
+    return ld;
+  }
+  for (let r = 0; r < rows; r++) copy(f32, (at >> 2) + r * cols, src, off + r * ld, cols);
+  return cols;
+}
+
+/** Bytes a matrix takes once copied in by copyIn. */
+function bytesIn(rows: number, cols: number, ld: number): number {
+  const span = spanOf(rows, cols, ld);
+  return align(4 * (span <= 2 * rows * cols + 64 ? span : rows * cols));
+}
+
+/**
+ * C = alpha * op(A) op(B) + beta * C on float32 in the wasm kernel, gemm()'s signature and
+ * semantics (beta 0 overwrites C, NaNs included; C's row padding is left as it was). Returns false,
+ * having done nothing, when the kernel is unavailable or the operands would not fit its memory.
+ * Needs M, N, K >= 1.
+ *
+ * Large problems are streamed in chunks of about CHUNK_BYTES, so that what one chunk copies in is
+ * still in cache when the kernel reads it: rows of A and C when A is not transposed (the input
+ * projection: C is T*B rows), rows of A^T and B, C staying in wasm memory, for A^T B (the weight
+ * gradients over T*B rows). Chunks of k are whole k-blocks, so the sums are grouped as without them.
+ */
+export function gemmWasm(
+  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+  A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
+  beta: number, C: Float32Array, cOff: number, ldc: number,
+): boolean {
+  const k = load();
+  if (!k) return false;
+  lastCount = 0;
+  if (!transA) {
+    const rows = Math.floor(CHUNK_BYTES / (4 * (N + K))) & ~3;
+    // (each chunk copies and packs B again: worth it only while a chunk has many rows)
+    if (rows >= 32 && rows < M) {
+      // every chunk but the last has the same size, so if the first fits they all do
+      for (let m0 = 0; m0 < M; m0 += rows) {
+        const mr = Math.min(rows, M - m0);
+        if (!once(k, false, transB, mr, N, K, alpha, A, aOff + m0 * lda, lda, B, bOff, ldb, beta, C, cOff + m0 * ldc, ldc)) return false;
+      }
+      return true;
+    }
+  } else if (!transB && lda <= 2 * M + 64 && ldb <= 2 * N + 64) {
+    const kr = Math.max(1, Math.floor(CHUNK_BYTES / (4 * (M + N)) / tuning.kc)) * tuning.kc;
+    if (kr < K) return streamK(k, kr, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+  }
+  return once(k, transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
+}
+
+/** Bytes of operands one chunk copies in (a few hundred KB: L2 holds them with room to spare). */
+const CHUNK_BYTES = 256 * 1024;
+
+/** Makes sure the module's memory has `end` bytes; false if that is more than we allow. */
+function reserve(k: Kernel, end: number): boolean {
+  if (end > MAX_BYTES) return false;
+  if (end > k.memory.buffer.byteLength) {
+    try {
+      k.memory.grow(Math.ceil((end - k.memory.buffer.byteLength) / 65536));
+    } catch {
+      return false; // the engine refused the memory: the JS kernel needs none
+    }
+    k.f32 = new Float32Array(k.memory.buffer);
+  }
+  return true;
+}
+
+/** One call: copy op(A), op(B) and C in, multiply, copy C out. */
+function once(
+  k: Kernel, transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+  A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
+  beta: number, C: Float32Array, cOff: number, ldc: number,
+): boolean {
+  const aRows = transA ? K : M, aCols = transA ? M : K;
+  const bRows = transB ? N : K, bCols = transB ? K : N;
+  const pA = BASE;
+  const pB = pA + bytesIn(aRows, aCols, lda);
+  const pC = pB + bytesIn(bRows, bCols, ldb);
+  const cSpan = spanOf(M, N, ldc);
+  const pW = pC + align(4 * cSpan);
+  if (!reserve(k, pW + workBytes(K, N))) return false;
+  const f32 = k.f32;
+  const la = copyIn(f32, pA, A, aOff, aRows, aCols, lda);
+  const lb = copyIn(f32, pB, B, bOff, bRows, bCols, ldb);
+  // C comes in when it is read (beta != 0) or when its row padding must survive the copy out.
+  if (beta !== 0 || ldc !== N) copy(f32, pC >> 2, C, cOff, cSpan);
+  call(k, transA, transB, M, N, K, alpha, pA, la, pB, lb, beta, pC, ldc, pW);
+  copy(C, cOff, f32, pC >> 2, cSpan);
+  return true;
+}
+
+/** A^T B over many rows k, kr rows of A and B at a time, C kept in wasm memory throughout. */
+function streamK(
+  k: Kernel, kr: number, M: number, N: number, K: number, alpha: number,
+  A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
+  beta: number, C: Float32Array, cOff: number, ldc: number,
+): boolean {
+  const pA = BASE;
+  const pB = pA + align(4 * spanOf(kr, M, lda));
+  const pC = pB + align(4 * spanOf(kr, N, ldb));
+  const cSpan = spanOf(M, N, ldc);
+  const pW = pC + align(4 * cSpan);
+  if (!reserve(k, pW + workBytes(kr, N))) return false;
+  const f32 = k.f32;
+  if (beta !== 0 || ldc !== N) copy(f32, pC >> 2, C, cOff, cSpan);
+  for (let k0 = 0; k0 < K; k0 += kr) {
+    const kk = Math.min(kr, K - k0);
+    const a0 = aOff + k0 * lda;
+    const b0 = bOff + k0 * ldb;
+    copy(f32, pA >> 2, A, a0, spanOf(kk, M, lda));
+    copy(f32, pB >> 2, B, b0, spanOf(kk, N, ldb));
+    call(k, true, false, M, N, kk, alpha, pA, lda, pB, ldb, k0 === 0 ? beta : 1, pC, ldc, pW);
+  }
+  copy(C, cOff, f32, pC >> 2, cSpan);
+  return true;
+}
+
+/** The packed panels of B: one k-block of ceil(N / 8) panels of 8 floats per k. */
+const workBytes = (K: number, N: number): number => 4 * Math.min(K, tuning.kc) * 8 * Math.ceil(N / 8);
+
+function call(
+  k: Kernel, transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+  pA: number, lda: number, pB: number, ldb: number, beta: number, pC: number, ldc: number, pW: number,
+): void {
+  k.gemm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pA, lda, pB, ldb, beta, pC, ldc, pW, tuning.kc, tuning.mc);
+  if (lastCount < REPLAY_MAX) {
+    // (replayed with beta 1: a replay must not depend on what C held)
+    const r = 16 * lastCount++;
+    last[r] = transA ? 1 : 0; last[r + 1] = transB ? 1 : 0; last[r + 2] = M; last[r + 3] = N; last[r + 4] = K;
+    last[r + 5] = alpha; last[r + 6] = pA; last[r + 7] = lda; last[r + 8] = pB; last[r + 9] = ldb; last[r + 10] = 1;
+    last[r + 11] = pC; last[r + 12] = ldc; last[r + 13] = pW; last[r + 14] = tuning.kc; last[r + 15] = tuning.mc;
+  }
+}
+
+/**
+ * For bench/gemm.ts only: replays the module calls of the last gemmWasm (each chunk on the operands
+ * as the last chunk left them) without the copies, to measure the arithmetic apart from them.
+ */
+export function replayLastWasmGemm(): boolean {
+  const k = load();
+  if (!k || lastCount === 0) return false;
+  for (let i = 0; i < lastCount; i++) {
+    const a = last.subarray(16 * i, 16 * i + 16);
+    k.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!);
+  }
+  return true;
+}
