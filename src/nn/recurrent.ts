@@ -293,9 +293,8 @@ export class Recurrent {
     const TB = ws.T * ws.B;
     const addHH = this.options.mode !== 'gru' && dir.bhh >= 0;
     if (dir.bih >= 0) {
-      for (let r = 0; r < TB; r++) {
-        for (let k = 0; k < G; k++) gates[r * G + k] = p[dir.bih + k]! + (addHH ? p[dir.bhh + k]! : 0);
-      }
+      for (let k = 0; k < G; k++) gates[k] = p[dir.bih + k]! + (addHH ? p[dir.bhh + k]! : 0);
+      for (let r = 1; r < TB; r++) gates.copyWithin(r * G, 0, G); // the same bias row for every step and item
     }
     gemm(false, true, TB, G, I, 1, xin, 0, I, p, dir.wih, I, dir.bih >= 0 ? 1 : 0, gates, 0, G);
   }
@@ -347,7 +346,13 @@ export class Recurrent {
 }
 
 function colSumInto(into: Buf, off: number, src: Buf, rows: number, cols: number): void {
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) into[off + c] += src[r * cols + c]!;
+  // Four rows per pass: a quarter of the read-modify-writes of `into`, sums in doubles.
+  let r = 0;
+  for (; r + 3 < rows; r += 4) {
+    const a = r * cols, b = a + cols, c2 = b + cols, d = c2 + cols;
+    for (let c = 0; c < cols; c++) into[off + c] += src[a + c]! + src[b + c]! + src[c2 + c]! + src[d + c]!;
+  }
+  for (; r < rows; r++) for (let c = 0; c < cols; c++) into[off + c] += src[r * cols + c]!;
 }
 
 function mulInPlace(a: Buf, m: Buf): void {
