@@ -8,7 +8,7 @@ import type { Mode } from './nn/options.js';
 import { applyNormalization, fitNormalization, maxLength, split, type Dataset, type Normalization, type Sequence } from './data/dataset.js';
 import { getTask, type TaskOptions } from './data/tasks.js';
 import { Trainer, type TrainConfig } from './train/trainer.js';
-import type { EpochRecord, TrainEvent } from './train/events.js';
+import { drain, type EpochRecord, type TrainEvent } from './train/events.js';
 import { evaluate, type Evaluation } from './train/evaluate.js';
 import { dataFlow, type DataFlow } from './trace/flow.js';
 import { interestingIndex, predictionTrace, type PredictionTrace } from './trace/predict.js';
@@ -135,10 +135,7 @@ export function* runPipeline(o: PipelineOptions = {}): Generator<PipelineEvent, 
   yield { type: 'test', evaluation };
   let comparison: MemoryComparison | null = null;
   if (o.insight ?? true) {
-    const gen = compareMemory(model, train, val, test, trainConfig, seed);
-    let r = gen.next();
-    while (!r.done) r = gen.next();
-    comparison = r.value;
+    comparison = drain(compareMemory(model, train, val, test, trainConfig, seed));
     yield { type: 'insight', comparison };
   }
   return { model, dataset: p.dataset, normalization: p.normalization, history, split: p.split, test: evaluation, comparison };

@@ -23,8 +23,8 @@ export function clipGradNorm(grads: Buf, maxNorm: number, normType = 2): number 
   return total;
 }
 
-/** The p-norm of all elements, accumulated in doubles. */
-function totalNorm(g: Buf, p: number): number {
+/** The p-norm of all elements seen as one vector, accumulated in doubles (PyTorch's total_norm). */
+export function totalNorm(g: Buf, p: number): number {
   if (p === Infinity) {
     let max = 0;
     for (let i = 0; i < g.length; i++) {

@@ -58,3 +58,10 @@ export interface TrainEndEvent {
 }
 
 export type TrainEvent = TrainStartEvent | BatchEvent | EpochEvent | TrainEndEvent;
+
+/** Runs an event generator to its end, ignoring the events, and returns what it returns. */
+export function drain<R>(gen: Generator<unknown, R>): R {
+  let r = gen.next();
+  while (!r.done) r = gen.next();
+  return r.value;
+}

@@ -6,7 +6,7 @@
 import { alloc, type Buf, type Tensor } from '../tensor/buf.js';
 import type { SequenceModel } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizer.js';
-import { clipGradNorm } from '../optim/clip.js';
+import { clipGradNorm, totalNorm } from '../optim/clip.js';
 import { crossEntropy } from '../loss/cross-entropy.js';
 import { ConfigError } from '../errors.js';
 
@@ -68,14 +68,7 @@ export class TrainStep {
     m.table.zeroGrad();
     m.backward(d, { needInputGrad: false });
     const g = m.table.grad;
-    let gradNorm: number;
-    if (this.clipNorm !== null) {
-      gradNorm = clipGradNorm(g, this.clipNorm);
-    } else {
-      let s = 0;
-      for (let i = 0; i < g.length; i++) s += g[i]! * g[i]!;
-      gradNorm = Math.sqrt(s);
-    }
+    const gradNorm = this.clipNorm !== null ? clipGradNorm(g, this.clipNorm) : totalNorm(g, 2);
     // A non-finite loss or gradient would poison every weight: leave them as they were.
     if (Number.isFinite(loss) && Number.isFinite(gradNorm)) this.optimizer.step();
     return { loss, gradNorm, correct, counted };

@@ -5,6 +5,7 @@ import { prepare } from '../../pipeline.js';
 import { Trainer } from '../../train/trainer.js';
 import { evaluate } from '../../train/evaluate.js';
 import { compareMemory } from '../../trace/insight.js';
+import { drain } from '../../train/events.js';
 import type { Mode } from '../../nn/options.js';
 import { makeOutput } from '../output.js';
 import { addJson, addModelOptions, addTaskOptions, addTrainOptions, modelChoice, trainConfig, type CommonOpts } from '../options.js';
@@ -38,16 +39,13 @@ Examples:
       if (out.tty) process.stdout.write(c.dim(`  training ${name}...\r`));
       const t0 = performance.now();
       const trainer = new Trainer(p.model, p.split.train, p.split.val, cfg);
-      for (const _ of trainer.run()) { /* the table below shows the outcome */ }
+      drain(trainer.run()); // the table below shows the outcome
       const row = { model: name, parameters: p.model.parameterCount, valAccuracy: trainer.history.at(-1)!.valAccuracy, testAccuracy: evaluate(p.model, p.split.test).accuracy, seconds: (performance.now() - t0) / 1000 };
       rows.push(row);
       out.event({ type: 'compare_result', ...row });
       if (mode === 'rnn_tanh') rnn = p;
     }
-    const gen = compareMemory(rnn!.model, rnn!.split.train, rnn!.split.val, rnn!.split.test, cfg, o.seed ?? 0);
-    let r = gen.next();
-    while (!r.done) r = gen.next();
-    const m = r.value;
+    const m = drain(compareMemory(rnn!.model, rnn!.split.train, rnn!.split.val, rnn!.split.test, cfg, o.seed ?? 0));
     const noMem = { model: 'No memory (RNN trained on single steps)', parameters: m.parameters, valAccuracy: NaN, testAccuracy: m.memoryless, seconds: NaN };
     rows.push(noMem);
     out.event({ type: 'compare_result', ...noMem, chance: m.chance });

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { predictionTrace } from '../../trace/predict.js';
 import { runPipeline } from '../../pipeline.js';
+import { drain } from '../../train/events.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
 import { PipelineRenderer } from '../render.js';
@@ -40,13 +41,11 @@ Examples:
     } else {
       out.print(out.color.dim('No --model given: training the seed pipeline first (rnnscope train saves one).'));
       const { data, task, taskOptions } = await loadData(o);
-      const gen = runPipeline({ data, task, taskOptions, insight: false, seed: o.seed ?? 0 });
-      let r = gen.next();
-      while (!r.done) r = gen.next();
-      ({ model } = r.value);
-      seqs = r.value.split.test;
-      classes = r.value.dataset.classes;
-      source = `the test split of ${r.value.dataset.name}`;
+      const r = drain(runPipeline({ data, task, taskOptions, insight: false, seed: o.seed ?? 0 }));
+      ({ model } = r);
+      seqs = r.split.test;
+      classes = r.dataset.classes;
+      source = `the test split of ${r.dataset.name}`;
     }
     const seq = pickSequence(seqs, source, o);
     const tr = predictionTrace(model, seq);

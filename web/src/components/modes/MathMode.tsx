@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { session, setView, view } from '../../store.js';
 import { StepControls } from './StepControls.js';
-import { GATES, cellIndex } from './trace-view.js';
+import { currentStep } from './trace-view.js';
 import { OUTPUT_EQUATION, dot, equations, instance, softmaxLine } from './math-tex.js';
 
 type Katex = typeof import('katex').default;
@@ -34,14 +34,9 @@ export function MathMode() {
   const s = session.value;
   if (!s) return <p>Preparing…</p>;
   const tr = s.trace;
-  const T = tr.steps.length;
-  const t = Math.min(view.value.step, T - 1);
-  const ci = cellIndex(tr);
-  const st = tr.steps[t]!;
-  const c = st.cells[ci]!;
+  const { T, t, st, cell: c, gates } = currentStep(tr);
   const H = c.h.length;
   const j = Math.min(view.value.unit, H - 1);
-  const gates = GATES[tr.mode];
   const k = gates ? Math.min(view.value.gate, gates.length - 1) : 0;
   const suffix = `_l${c.layer}${c.direction ? '_reverse' : ''}`;
   const w = s.weights;

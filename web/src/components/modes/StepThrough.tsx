@@ -8,7 +8,7 @@ import { Vector } from '../charts/Vector.js';
 import { HeatMap } from '../charts/HeatMap.js';
 import { Bars } from '../charts/Bars.js';
 import { StepControls } from './StepControls.js';
-import { GATES, cellIndex, perGate } from './trace-view.js';
+import { currentStep, perGate } from './trace-view.js';
 import { f2 } from '../../format.js';
 import type { PredictionTrace } from '../../../../src/index.js';
 
@@ -28,12 +28,7 @@ export function StepThrough() {
   const s = session.value;
   if (!s) return <p>Preparing…</p>;
   const tr = s.trace;
-  const T = tr.steps.length;
-  const t = Math.min(view.value.step, T - 1);
-  const ci = cellIndex(tr);
-  const st = tr.steps[t]!;
-  const cell = st.cells[ci]!;
-  const gates = GATES[tr.mode];
+  const { T, t, ci, st, cell, gates } = currentStep(tr);
   const n = gates?.length ?? 1;
   const prev = t === 0 ? 'h_0 (the initial state, zeros)' : `h_${t}`;
   const hRows = Array.from({ length: cell.h.length }, (_, u) => tr.steps.map((x) => x.cells[ci]!.h[u]!));

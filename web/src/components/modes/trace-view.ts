@@ -23,6 +23,15 @@ export function cellIndex(trace: PredictionTrace): number {
   return Math.min(view.value.cell, n - 1);
 }
 
+/** What the trace views show now: the step, the layer and direction, and that cell's gates. */
+export function currentStep(tr: PredictionTrace) {
+  const T = tr.steps.length;
+  const t = Math.min(view.value.step, T - 1);
+  const ci = cellIndex(tr);
+  const st = tr.steps[t]!;
+  return { T, t, ci, st, cell: st.cells[ci]!, gates: GATES[tr.mode] };
+}
+
 /** Arrow keys, Home and End step through time (unless a form control has the key). */
 export function stepKeys(e: KeyboardEvent, T: number): void {
   if (typing(e) || e.altKey || e.ctrlKey || e.metaKey) return;
