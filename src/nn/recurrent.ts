@@ -7,7 +7,7 @@
  * Per layer and direction: the input projection of all steps is one GEMM, the recurrence one small
  * GEMM per step, and the weight gradients one GEMM each over all steps.
  */
-import { fmtShape, numel, type Buf, type DType, type Tensor } from '../tensor/buf.js';
+import { copyInto, fmtShape, numel, type Buf, type DType, type Tensor } from '../tensor/buf.js';
 import { gemm } from '../tensor/gemm.js';
 import { Rng } from '../tensor/rng.js';
 import { ConfigError, ShapeError } from '../errors.js';
@@ -178,8 +178,8 @@ export class Recurrent {
         if (dir.ccur) for (let j = 0; j < B * H; j++) dir.ccur[j] = ws.c0![k * B * H + j]!;
         this.project(dir, ws, xin);
         this.cellForward(dir, ws, ws.out[l]!, D * P);
-        ws.hN.set(dir.hcur, k * B * P);
-        if (dir.ccur) ws.cN!.set(dir.ccur, k * B * H);
+        copyInto(ws.hN, k * B * P, dir.hcur);
+        if (dir.ccur) copyInto(ws.cN!, k * B * H, dir.ccur);
       }
       if (ws.dropped && l < L - 1) this.dropout(ws.out[l]!, ws.mask[l]!);
     }
@@ -230,8 +230,8 @@ export class Recurrent {
         if (dir.dc) for (let j = 0; j < B * H; j++) dir.dc[j] = g.dcN ? g.dcN[k * B * H + j]! : 0;
         this.cellBackward(dir, ws, dOut, D * P);
         this.weightGrads(dir, ws, xin, p, grad, l > 0 || g.needInputGrad !== false ? dX : null, d === 0 ? 0 : 1);
-        ws.dh0.set(dir.dh, k * B * P);
-        if (dir.dc) ws.dc0!.set(dir.dc, k * B * H);
+        copyInto(ws.dh0, k * B * P, dir.dh);
+        if (dir.dc) copyInto(ws.dc0!, k * B * H, dir.dc);
       }
     }
     let dx: Buf = ws.dIn[0]!;
@@ -294,7 +294,10 @@ export class Recurrent {
     const addHH = this.options.mode !== 'gru' && dir.bhh >= 0;
     if (dir.bih >= 0) {
       for (let k = 0; k < G; k++) gates[k] = p[dir.bih + k]! + (addHH ? p[dir.bhh + k]! : 0);
-      for (let r = 1; r < TB; r++) gates.copyWithin(r * G, 0, G); // the same bias row for every step and item
+      // The same bias row for every step and item: copyWithin (memcpy) for long rows, a loop for short
+      // ones, where the call into the runtime would cost more than the copy.
+      if (G > 64) for (let r = 1; r < TB; r++) gates.copyWithin(r * G, 0, G);
+      else for (let i = G; i < TB * G; i++) gates[i] = gates[i - G]!;
     }
     gemm(false, true, TB, G, I, 1, xin, 0, I, p, dir.wih, I, dir.bih >= 0 ? 1 : 0, gates, 0, G);
   }

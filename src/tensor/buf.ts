@@ -56,3 +56,16 @@ export function tensor(data: Buf, shape: number[]): Tensor {
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
+
+/**
+ * dst[at + i] = src[i] for every element of src: a loop when short (TypedArray.set costs a call into
+ * the runtime, tens of nanoseconds, more than copying the seed's 8 values), memcpy when long.
+ */
+export function copyInto(dst: Buf, at: number, src: Buf): void {
+  const n = src.length;
+  if (n > 64) {
+    dst.set(src, at);
+    return;
+  }
+  for (let i = 0; i < n; i++) dst[at + i] = src[i]!;
+}

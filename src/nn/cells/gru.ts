@@ -8,7 +8,7 @@
  * of each step is kept in `dir.gh`, and the activated r, z, n replace the pre-activations.
  */
 import { gemm } from '../../tensor/gemm.js';
-import type { Buf } from '../../tensor/buf.js';
+import { copyInto, type Buf } from '../../tensor/buf.js';
 import { sigmoid, sigmoid32, tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
 
@@ -22,7 +22,7 @@ export function gruForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
   const gh = dir.gh!;
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
-    hprev.set(hcur, t * B * H);
+    copyInto(hprev, t * B * H, hcur);
     const ghOff = t * B * G;
     if (dir.bhh >= 0) for (let b = 0; b < B; b++) for (let k = 0; k < G; k++) gh[ghOff + b * G + k] = p[dir.bhh + k]!;
     gemm(false, true, B, G, H, 1, hcur, 0, H, p, dir.whh, H, dir.bhh >= 0 ? 1 : 0, gh, ghOff, G);

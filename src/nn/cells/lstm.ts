@@ -8,7 +8,7 @@
  * the activated gates in place, which is all the backward pass needs besides c.
  */
 import { gemm } from '../../tensor/gemm.js';
-import type { Buf } from '../../tensor/buf.js';
+import { copyInto, type Buf } from '../../tensor/buf.js';
 import { sigmoid, sigmoid32, tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
 
@@ -22,8 +22,8 @@ export function lstmForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numb
   const c = dir.c!, cprev = dir.cprev!, ccur = dir.ccur!, m = dir.m;
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
-    hprev.set(hcur, t * B * P);
-    cprev.set(ccur, t * B * H);
+    copyInto(hprev, t * B * P, hcur);
+    copyInto(cprev, t * B * H, ccur);
     gemm(false, true, B, G, P, 1, hcur, 0, P, p, dir.whh, P, 1, gates, t * B * G, G);
     for (let b = 0; b < B; b++) {
       const r = t * B + b;

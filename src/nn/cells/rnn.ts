@@ -8,7 +8,7 @@
  * the pre-activation.
  */
 import { gemm, gemmBackend, gemmDispatch } from '../../tensor/gemm.js';
-import type { Buf } from '../../tensor/buf.js';
+import { copyInto, type Buf } from '../../tensor/buf.js';
 import { tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
 
@@ -23,7 +23,7 @@ export function rnnForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
     const hp = t * B * H;
-    hprev.set(hcur, hp);
+    copyInto(hprev, hp, hcur);
     if (viaGemm) gemm(false, true, B, H, H, 1, hcur, 0, H, p, w, H, 1, gates, t * B * H, H);
     for (let b = 0; b < B; b++) {
       const g = (t * B + b) * H;
