@@ -153,6 +153,7 @@ const cases: Case[] = [
   { name: '--task nope', args: ['train', '--task', 'nope'], names: [/--task/, /'nope'/, /trend/] },
   { name: '--count 5', args: ['train', '--count', '5'], names: [/--count/, /'5'/, /from 10/] },
   { name: '--seed 1.5', args: ['train', '--seed', '1.5'], names: [/--seed/, /'1\.5'/, /integer/] },
+  { name: '--threads 3', args: ['train', '--threads', '3'], names: [/--threads/, /'3'/, /1, 2 or auto/] },
   { name: '--step 0 for trace', args: ['trace', '--step', '0'], names: [/--step/, /'0'/] },
   { name: 'a bad --answers list for quiz', args: ['quiz', '--answers', 'b,x'], names: [/--answers/, /Answer 2/, /"x"/] },
   { name: '--step past the end of the sequence', args: ['trace', '--model', 'walks.safetensors', '--data', 'walks.csv', '--step', '9'], setup: (d) => { trainedModel(d); writeFileSync(join(d, 'walks.csv'), walksCsv()); }, names: [/--step 9/, /3 steps/] },

@@ -123,6 +123,24 @@ describe('seeds', () => {
   });
 });
 
+// ---- threads
+
+test('train --threads 2 trains a model large enough to share on two threads to the losses of --threads 1', () => {
+  // GRU H64 at batch 32 x 10 steps is above ParallelTrainStep's minWork; the seed's model is not.
+  const args = ['train', '--cell', 'gru', '--hidden', '64', '--epochs', '2', '--count', '300', '--json', '--out', 'm.safetensors'];
+  const events = (threads: string) => jsonLines(ok(run([...args, '--threads', threads])).stdout);
+  const losses = (ev: Record<string, unknown>[]) => ev.filter((e) => e.type === 'epoch').map((e) => (e as { loss: number }).loss);
+  const threads = (ev: Record<string, unknown>[]) => (ev.find((e) => e.type === 'train_start') as { threads: number }).threads;
+  const a = events('1');
+  const b = events('2');
+  assert.equal(threads(a), 1);
+  assert.equal(threads(b), 2);
+  const one = losses(a);
+  const two = losses(b);
+  assert.equal(two.length, 2);
+  for (let i = 0; i < 2; i++) assert.ok(Math.abs(one[i]! - two[i]!) < 1e-4, `epoch ${i + 1}: ${one[i]} vs ${two[i]}`);
+});
+
 // ---- train, and what the model file is good for
 
 describe('train writes a model that inspect, trace, flow and predict use', () => {

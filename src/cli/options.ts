@@ -9,6 +9,7 @@ import type { TrainConfig } from '../train/trainer.js';
 import type { ModelChoice } from '../pipeline.js';
 import { TASKS } from '../data/tasks.js';
 import { ConfigError } from '../errors.js';
+import { stepFactory } from '../node/parallel.js';
 
 export function int(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
@@ -81,7 +82,14 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--gamma <g>', 'step schedule: decay factor (default 0.5)', float(0, 1, { minOpen: true }))
     .option('--clip <norm>', 'clip the gradient norm to this (default: no clipping)', float(0, Infinity, { minOpen: true }))
     .option('--patience <n>', 'early stopping: epochs without a better held-out loss (default: off)', int(1))
-    .option('--seed <n>', 'seed of the data, the split, the initial weights and the batch order (default 0)', int(0, 2 ** 31 - 1));
+    .option('--seed <n>', 'seed of the data, the split, the initial weights and the batch order (default 0)', int(0, 2 ** 31 - 1))
+    .option('--threads <n>', 'training threads: 1, 2, or auto (default: 2 on two cores or more, for batches large enough to gain)', threadCount);
+}
+
+function threadCount(v: string): number | 'auto' {
+  if (v.trim().toLowerCase() === 'auto') return 'auto';
+  if (v.trim() === '1' || v.trim() === '2') return Number(v);
+  throw new InvalidArgumentError('It must be 1, 2 or auto.');
 }
 
 export interface CommonOpts {
@@ -116,6 +124,7 @@ export interface CommonOpts {
   clip?: number;
   patience?: number;
   seed?: number;
+  threads?: number | 'auto';
 }
 
 export function modelChoice(o: CommonOpts): ModelChoice {
@@ -139,5 +148,6 @@ export function trainConfig(o: CommonOpts): TrainConfig {
     epochs, batchSize: o.batchSize ?? 32, seed: o.seed ?? 0,
     optimizer: { type, lr: o.lr, momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay },
     schedule, clipNorm: o.clip ?? null, earlyStopping: o.patience ? { patience: o.patience } : null,
+    makeStep: stepFactory(o.threads ?? 'auto'),
   };
 }

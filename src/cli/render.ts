@@ -33,7 +33,7 @@ export class PipelineRenderer {
       case 'model': return this.print(`Model: ${describeModel(e.options)}, ${e.parameters} parameters.`);
       case 'flow': return this.renderFlow(e.flow, e.weights);
       case 'train_start': {
-        this.heading(`Training trace — ${e.epochs} epochs of ${e.batchesPerEpoch} batches of ${e.batchSize}`);
+        this.heading(`Training trace — ${e.epochs} epochs of ${e.batchesPerEpoch} batches of ${e.batchSize}${e.threads > 1 ? `, on ${e.threads} threads` : ''}`);
         if (this.out.tty) {
           this.bar = new cliProgress.SingleBar({
             format: '  {bar} epoch {epoch}/{epochs}  batch {value}/{total}  loss {loss}', hideCursor: true, clearOnComplete: true,

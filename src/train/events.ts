@@ -12,6 +12,8 @@ export interface TrainStartEvent {
   trainSize: number;
   valSize: number;
   parameters: number;
+  /** Threads a full batch trains on (2: ParallelTrainStep shares it with a worker thread). */
+  threads: number;
 }
 
 export interface BatchEvent {

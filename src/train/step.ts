@@ -29,10 +29,19 @@ export interface StepResult {
   counted: number;
 }
 
-export class TrainStep {
+/** What the trainer runs per batch: TrainStep on this thread, or ParallelTrainStep (src/node) across threads. */
+export interface StepRunner {
+  run(x: Tensor, targets: Int32Array, lengths?: ArrayLike<number> | null): StepResult;
+  reseedDropout(seed: number): void;
+  /** Threads a batch of B sequences of T steps runs on (TrainStep: 1). */
+  threadsFor(B: number, T: number): number;
+  /** Releases what the runner holds beyond this thread (ParallelTrainStep's worker). */
+  close?(): void;
+}
+
+export class TrainStep implements StepRunner {
   private dLogits = new Map<number, Buf>();
-  private readonly weight: Buf | null;
-  private readonly ignoreIndex: number;
+  private readonly loss: LossSpec;
   private readonly clipNorm: number | null;
 
   constructor(readonly model: SequenceModel, readonly optimizer: Optimizer, o: StepOptions = {}) {
@@ -41,8 +50,7 @@ export class TrainStep {
     if (o.classWeights && o.classWeights.length !== C) {
       throw new ConfigError(`classWeights has ${o.classWeights.length} entries, expected one per class (${C})`);
     }
-    this.weight = o.classWeights ? Float64Array.from(o.classWeights) : null;
-    this.ignoreIndex = o.ignoreIndex ?? -100;
+    this.loss = { weight: o.classWeights ? Float64Array.from(o.classWeights) : null, ignoreIndex: o.ignoreIndex ?? -100 };
     this.clipNorm = o.clipNorm ?? null;
     if (this.clipNorm !== null && !(this.clipNorm > 0)) throw new ConfigError(`clipNorm must be a positive number, got ${this.clipNorm}`);
   }
@@ -53,26 +61,66 @@ export class TrainStep {
    */
   run(x: Tensor, targets: Int32Array, lengths?: ArrayLike<number> | null): StepResult {
     const m = this.model;
-    const res = m.forward(x, { lengths, training: true });
-    const C = m.options.numClasses;
-    const logits = res.logits.data;
-    const rows = logits.length / C;
-    if (targets.length !== rows) throw new ConfigError(`targets has ${targets.length} entries, expected ${rows} (one per ${m.options.headOn === 'steps' ? 'step and item' : 'item'})`);
-    let d = this.dLogits.get(rows);
-    if (!d) {
-      d = alloc(m.table.dtype, rows * C);
-      this.dLogits.set(rows, d);
-    }
-    const loss = crossEntropy(logits, 0, rows, C, targets, d, { weight: this.weight, ignoreIndex: this.ignoreIndex });
-    const { correct, counted } = countCorrect(logits, rows, C, targets, this.ignoreIndex);
     m.table.zeroGrad();
-    m.backward(d, { needInputGrad: false });
+    const r = accumulateGradients(m, x, targets, lengths, this.dLogits, this.loss, 1);
     const g = m.table.grad;
     const gradNorm = this.clipNorm !== null ? clipGradNorm(g, this.clipNorm) : totalNorm(g, 2);
     // A non-finite loss or gradient would poison every weight: leave them as they were.
-    if (Number.isFinite(loss) && Number.isFinite(gradNorm)) this.optimizer.step();
-    return { loss, gradNorm, correct, counted };
+    if (Number.isFinite(r.loss) && Number.isFinite(gradNorm)) this.optimizer.step();
+    return { loss: r.loss, gradNorm, correct: r.correct, counted: r.counted };
   }
+
+  threadsFor(): number {
+    return 1;
+  }
+
+  /** Restarts the dropout masks' random stream (the trainer does so per seed and epoch). */
+  reseedDropout(seed: number): void {
+    this.model.rnn.reseedDropout(seed);
+  }
+}
+
+/** How the loss counts targets: class weights (null: all 1) and the target value to skip. */
+export interface LossSpec {
+  weight: Buf | null;
+  ignoreIndex: number;
+}
+
+/** Sum of the class weights of the counted targets (their number, without weights). */
+export function targetWeight(targets: Int32Array, loss: LossSpec): number {
+  let s = 0;
+  for (let i = 0; i < targets.length; i++) {
+    const y = targets[i]!;
+    if (y !== loss.ignoreIndex) s += loss.weight === null ? 1 : loss.weight[y]!;
+  }
+  return s;
+}
+
+/**
+ * Forward (training mode), the mean cross-entropy of this batch, and backward, ADDING scale * dL/dθ
+ * to model.table.grad (the caller zeroes it). A batch split across threads passes each part the
+ * share of the whole batch's target weight it holds, so the parts' gradients sum to the whole's.
+ * `dLogits` caches the gradient buffer per row count.
+ */
+export function accumulateGradients(
+  m: SequenceModel, x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null | undefined,
+  dLogits: Map<number, Buf>, loss: LossSpec, scale: number,
+): { loss: number; correct: number; counted: number } {
+  const res = m.forward(x, { lengths, training: true });
+  const C = m.options.numClasses;
+  const logits = res.logits.data;
+  const rows = logits.length / C;
+  if (targets.length !== rows) throw new ConfigError(`targets has ${targets.length} entries, expected ${rows} (one per ${m.options.headOn === 'steps' ? 'step and item' : 'item'})`);
+  let d = dLogits.get(rows);
+  if (!d) {
+    d = alloc(m.table.dtype, rows * C);
+    dLogits.set(rows, d);
+  }
+  const value = crossEntropy(logits, 0, rows, C, targets, d, loss);
+  const { correct, counted } = countCorrect(logits, rows, C, targets, loss.ignoreIndex);
+  if (scale !== 1) for (let i = 0; i < d.length; i++) d[i] = d[i]! * scale;
+  m.backward(d, { needInputGrad: false });
+  return { loss: value, correct, counted };
 }
 
 /** Rows whose arg-max logit is the target, among rows whose target is not ignored. */

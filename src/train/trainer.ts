@@ -11,7 +11,7 @@ import { observe } from '../trace/observe.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { evaluate } from './evaluate.js';
 import { makeOptimizer, makeSchedule, type OptimizerSpec, type ScheduleSpec } from './optimizer-spec.js';
-import { TrainStep } from './step.js';
+import { TrainStep, type StepOptions, type StepRunner } from './step.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LRSchedule } from '../optim/schedule.js';
 
@@ -34,6 +34,11 @@ export interface TrainConfig {
   classWeights?: number[] | null;
   /** Resume: the records of the epochs already trained; training goes on from the next epoch. */
   history?: EpochRecord[];
+  /**
+   * Makes the per-batch step. Default: TrainStep, on this thread. In Node, `stepFactory(2)` from
+   * "rnnscope/node" trains large batches on two threads (ParallelTrainStep).
+   */
+  makeStep?: ((model: SequenceModel, optimizer: Optimizer, o: StepOptions) => StepRunner) | null;
 }
 
 export const trainDefaults = { epochs: 5, batchSize: 32, optimizer: { type: 'adam', lr: 0.005 } as OptimizerSpec };
@@ -42,7 +47,7 @@ export class Trainer {
   readonly optimizer: Optimizer;
   readonly schedule: LRSchedule | null;
   readonly history: EpochRecord[] = [];
-  private readonly step: TrainStep;
+  private readonly step: StepRunner;
   private readonly batcher: Batcher;
   private readonly seed: number;
   private readonly epochs: number;
@@ -60,7 +65,8 @@ export class Trainer {
     this.T = Math.max(maxLength(train), maxLength(val));
     this.optimizer = makeOptimizer(config.optimizer ?? trainDefaults.optimizer, model.table.data, model.table.grad);
     this.schedule = makeSchedule(config.schedule, this.optimizer);
-    this.step = new TrainStep(model, this.optimizer, { clipNorm: config.clipNorm, classWeights: config.classWeights });
+    const stepOptions: StepOptions = { clipNorm: config.clipNorm, classWeights: config.classWeights };
+    this.step = config.makeStep ? config.makeStep(model, this.optimizer, stepOptions) : new TrainStep(model, this.optimizer, stepOptions);
     this.batcher = new Batcher(train, model.options.inputSize, model.options.headOn, batchSize, this.T);
     this.seed = config.seed ?? 0;
     this.history.push(...(config.history ?? []));
@@ -87,6 +93,7 @@ export class Trainer {
     yield {
       type: 'train_start', epochs: this.epochs, batchesPerEpoch: batches, batchSize: this.batcher.batchSize,
       trainSize: this.train.length, valSize: this.val.length, parameters: this.model.parameterCount,
+      threads: this.step.threadsFor(Math.min(this.batcher.batchSize, this.train.length), this.T),
     };
     const chance = this.chance();
     const es = this.config.earlyStopping;
@@ -101,7 +108,7 @@ export class Trainer {
       const lr = this.optimizer.lr;
       // Batch order and dropout depend on (seed, epoch) alone, so a resumed run is the same run.
       this.batcher.shuffle(new Rng(this.seed * 100003 + epoch));
-      this.model.rnn.reseedDropout(this.seed * 100003 + epoch);
+      this.step.reseedDropout(this.seed * 100003 + epoch);
       let lossSum = 0, correct = 0, counted = 0, gSum = 0, gMax = 0, clipped = 0;
       for (let k = 0; k < batches; k++) {
         const b = this.batcher.batch(k);
@@ -141,6 +148,7 @@ export class Trainer {
         }
       }
     }
+    this.step.close?.();
     let bestEpoch = this.history.length;
     if (es && best.weights && reason !== 'nonfinite') {
       this.model.table.data.set(best.weights);

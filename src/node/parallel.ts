@@ -1,0 +1,326 @@
+/**
+ * Training on both cores (Node.js): ParallelTrainStep splits each batch in two by items, runs
+ * forward and backward of one part here and of the other in a worker thread holding a replica of the
+ * model, sums the two gradients, and makes the optimizer step here. The result is the step TrainStep
+ * takes (the same loss and gradient, to float rounding: the weight-gradient sums run over the parts
+ * in a different order); the API stays synchronous.
+ *
+ * Each part's gradient is scaled by its share of the batch's target weight before it is summed, so
+ * ragged batches, ignored targets and class weights give the whole batch's mean cross-entropy. The
+ * worker's dropout masks come from its own stream (seeded with the main one), so with dropout a
+ * run is repeatable for a given number of threads, not across thread counts.
+ *
+ * The two threads meet through SharedArrayBuffers and Atomics (a wait costs microseconds, a message
+ * through the event loop tens): per step the main thread copies the weights and the worker's part of
+ * the batch into shared memory, wakes the worker, runs its own part, waits, and adds the worker's
+ * gradient. Small batches (below `minWork` multiply-adds per step, where the hand-off would cost
+ * more than it saves: the seed's whole step is ~130 us) run on this thread alone.
+ */
+import os from 'node:os';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { Buf, DType, Tensor } from '../tensor/buf.js';
+import { gemmBackend } from '../tensor/gemm.js';
+import type { SequenceModel } from '../nn/model.js';
+import { gateCount } from '../nn/options.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { clipGradNorm, totalNorm } from '../optim/clip.js';
+import { ConfigError } from '../errors.js';
+import { accumulateGradients, TrainStep, targetWeight, type LossSpec, type StepOptions, type StepResult, type StepRunner } from '../train/step.js';
+
+export interface ParallelStepOptions extends StepOptions {
+  /** Threads in all, this one included. Only 2 is supported (this machine class has two cores). Default 2. */
+  threads?: number;
+  /**
+   * Batches with fewer multiply-adds per step than this (T x B x gates x H x (I + H), a forward
+   * pass's recurrent-layer work) run on this thread alone. Default 2,000,000.
+   */
+  minWork?: number;
+}
+
+/** ctrl slots (Int32): the job number posted, the job number done, its status, and ready. */
+export const JOB = 0, DONE = 1, STATUS = 2, READY = 3;
+/** What the worker reports per job (Float64): loss (mean over its part), correct, counted. */
+export const OUT_LOSS = 0, OUT_CORRECT = 1, OUT_COUNTED = 2;
+
+/** The worker's start-up data. */
+export interface WorkerInit {
+  options: SequenceModel['options'];
+  dtype: DType;
+  backend: string;
+  ctrl: Int32Array;
+  params: Buf;
+  grad: Buf;
+  out: Float64Array;
+  port: MessagePort;
+  loss: { weight: number[] | null; ignoreIndex: number };
+}
+
+/** One job: the worker's part of the batch, in shared memory, and its share of the loss weight. */
+export interface Job {
+  x: Tensor;
+  targets: Int32Array;
+  lengths: Int32Array | null;
+  scale: number;
+  /** Present when the main thread reseeded dropout since the last job. */
+  reseed?: number;
+  close?: boolean;
+}
+
+interface Part {
+  x: Tensor;
+  targets: Int32Array;
+  lengths: Int32Array | null;
+}
+
+function shared(dtype: DType, n: number): Buf {
+  const bytes = (dtype === 'float64' ? 8 : 4) * Math.max(1, n);
+  const sab = new SharedArrayBuffer(bytes);
+  return dtype === 'float64' ? new Float64Array(sab, 0, n) : new Float32Array(sab, 0, n);
+}
+
+export class ParallelTrainStep implements StepRunner {
+  readonly threads: number;
+  private readonly minWork: number;
+  private readonly single: TrainStep;
+  private readonly loss: LossSpec;
+  private readonly clipNorm: number | null;
+  private readonly dLogits = new Map<number, Buf>();
+  private readonly parts = new Map<string, { mine: Part; theirs: Part }>();
+  private readonly ctrl: Int32Array;
+  private readonly params: Buf;
+  private readonly grad: Buf;
+  private readonly out: Float64Array;
+  private readonly port: MessagePort;
+  private worker: Worker | null = null;
+  private closed = false;
+  private readonly workerPort: MessagePort;
+  private readonly workerLoss: WorkerInit['loss'];
+  private jobs = 0;
+  private reseed: number | undefined;
+  /** Steps that ran on both threads, and on this one alone (small or unbatched batches). */
+  readonly counts = { parallel: 0, single: 0 };
+
+  constructor(readonly model: SequenceModel, readonly optimizer: Optimizer, o: ParallelStepOptions = {}) {
+    this.threads = o.threads ?? 2;
+    if (this.threads !== 1 && this.threads !== 2) throw new ConfigError(`threads must be 1 or 2, got ${String(o.threads)}`);
+    this.minWork = o.minWork ?? 2_000_000;
+    if (!(this.minWork >= 0)) throw new ConfigError(`minWork must be a number >= 0, got ${String(o.minWork)}`);
+    this.single = new TrainStep(model, optimizer, o); // checks the options; runs the small batches
+    const C = model.options.numClasses;
+    this.loss = { weight: o.classWeights ? Float64Array.from(o.classWeights) : null, ignoreIndex: o.ignoreIndex ?? -100 };
+    if (this.loss.weight && this.loss.weight.length !== C) throw new ConfigError(`classWeights has ${this.loss.weight.length} entries, expected ${C}`);
+    this.clipNorm = o.clipNorm ?? null;
+    const dt = model.table.dtype;
+    this.ctrl = new Int32Array(new SharedArrayBuffer(16));
+    this.params = shared(dt, model.table.size);
+    this.grad = shared(dt, model.table.size);
+    this.out = new Float64Array(new SharedArrayBuffer(24));
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.port.unref();
+    this.workerPort = port2;
+    this.workerLoss = { weight: o.classWeights ? Array.from(o.classWeights) : null, ignoreIndex: this.loss.ignoreIndex };
+  }
+
+  /** The worker, started on the first batch large enough to share (a small model never pays for it). */
+  private startWorker(): Worker {
+    if (this.worker) return this.worker;
+    const m = this.model;
+    const init: WorkerInit = {
+      options: m.options, dtype: m.table.dtype, backend: gemmBackend(), ctrl: this.ctrl, params: this.params, grad: this.grad,
+      out: this.out, port: this.workerPort, loss: this.workerLoss,
+    };
+    const w = new Worker(new URL('./parallel-worker.js', import.meta.url), { workerData: init, transferList: [this.workerPort] });
+    // The worker never holds the process open: an un-closed step does not keep a CLI run alive.
+    w.unref();
+    w.on('error', () => {}); // reported through the port and the status slot instead
+    this.worker = w;
+    return w;
+  }
+
+  /** 2 when a batch of B sequences of T steps is worth sharing (minWork), else 1. */
+  threadsFor(B: number, T: number): number {
+    const o = this.model.options;
+    const work = T * B * gateCount(o.mode) * o.hiddenSize * (o.inputSize + (o.projSize || o.hiddenSize)) * o.numLayers;
+    return this.threads < 2 || this.closed || B < 2 || work < this.minWork ? 1 : 2;
+  }
+
+  /** Restarts the dropout masks' random streams: this thread's with `seed`, the worker's with a seed made from it. */
+  reseedDropout(seed: number): void {
+    this.model.rnn.reseedDropout(seed);
+    this.reseed = seed;
+  }
+
+  run(x: Tensor, targets: Int32Array, lengths?: ArrayLike<number> | null): StepResult {
+    const m = this.model;
+    const o = m.options;
+    const batched = x.shape.length === 3;
+    const B = batched ? (o.batchFirst ? x.shape[0]! : x.shape[1]!) : 1;
+    const T = batched ? (o.batchFirst ? x.shape[1]! : x.shape[0]!) : x.shape[0]!;
+    if (!batched || this.threadsFor(B, T) < 2) {
+      this.counts.single++;
+      if (this.reseed !== undefined) this.reseed = undefined; // the single step uses this thread's stream alone
+      return this.single.run(x, targets, lengths);
+    }
+    // A batch the single step would refuse goes to it, so the error is the same word for word
+    // (and names the whole batch's rows and items, not a part's).
+    if (!this.valid(x, targets, lengths, T, B)) return this.single.run(x, targets, lengths);
+    this.counts.parallel++;
+    this.startWorker();
+    const B1 = Math.ceil(B / 2);
+    const { mine, theirs } = this.split(x, targets, lengths ?? null, T, B, B1);
+    const W = targetWeight(targets, this.loss);
+    const w1 = targetWeight(mine.targets, this.loss);
+    const w2 = W - w1;
+
+    // The worker's part: weights in, job out, wake it.
+    this.params.set(m.table.data);
+    const job: Job = { ...theirs, scale: w2 / W };
+    if (this.reseed !== undefined) {
+      job.reseed = (this.reseed * 2654435761 + 1) >>> 0;
+      this.reseed = undefined;
+    }
+    this.port.postMessage(job);
+    const n = ++this.jobs;
+    Atomics.store(this.ctrl, JOB, n);
+    Atomics.notify(this.ctrl, JOB);
+
+    // This thread's part, meanwhile.
+    m.table.zeroGrad();
+    let mineResult: { loss: number; correct: number; counted: number };
+    try {
+      mineResult = accumulateGradients(m, mine.x, mine.targets, mine.lengths, this.dLogits, this.loss, w1 / W);
+    } finally {
+      this.await(n);
+    }
+    const g = m.table.grad;
+    const wg = this.grad;
+    for (let i = 0; i < g.length; i++) g[i] = g[i]! + wg[i]!;
+    // Each part's loss is the mean over its own targets; a part with none (weight 0) adds nothing.
+    const theirsLoss = this.out[OUT_LOSS]!;
+    const loss = (w1 > 0 ? mineResult.loss * w1 : 0) / W + (w2 > 0 ? theirsLoss * w2 : 0) / W;
+    const gradNorm = this.clipNorm !== null ? clipGradNorm(g, this.clipNorm) : totalNorm(g, 2);
+    if (Number.isFinite(loss) && Number.isFinite(gradNorm)) this.optimizer.step();
+    return {
+      loss, gradNorm,
+      correct: mineResult.correct + this.out[OUT_CORRECT]!,
+      counted: mineResult.counted + this.out[OUT_COUNTED]!,
+    };
+  }
+
+  /** Stops the worker. The step runs on this thread alone afterwards. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.worker) {
+      this.port.postMessage({ close: true } satisfies Partial<Job>);
+      Atomics.store(this.ctrl, JOB, ++this.jobs);
+      Atomics.notify(this.ctrl, JOB);
+      void this.worker.terminate();
+      this.worker = null;
+    }
+    this.port.close();
+  }
+
+  /** Whether the batch passes every check forward() and the loss make (shapes, finite inputs, targets, lengths). */
+  private valid(x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null | undefined, T: number, B: number): boolean {
+    const o = this.model.options;
+    if (x.shape.length !== 3 || x.shape[2] !== o.inputSize || x.data.length !== T * B * o.inputSize) return false;
+    const xd = x.data;
+    for (let i = 0; i < xd.length; i++) if (!Number.isFinite(xd[i]!)) return false;
+    if (targets.length !== (o.headOn === 'steps' ? T : 1) * B) return false;
+    const C = o.numClasses;
+    const ig = this.loss.ignoreIndex;
+    for (let i = 0; i < targets.length; i++) {
+      const y = targets[i]!;
+      if (y !== ig && (y < 0 || y >= C)) return false;
+    }
+    if (lengths) {
+      if (lengths.length !== B) return false;
+      for (let b = 0; b < B; b++) {
+        const n = lengths[b]!;
+        if (!Number.isInteger(n) || n < 1 || n > T) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Blocks until the worker finishes job n; rethrows its error. */
+  private await(n: number): void {
+    const started = Date.now();
+    for (;;) {
+      if (Atomics.load(this.ctrl, DONE) === n) break;
+      // A worker that died (or never started) cannot answer: give it a generous bound, then say so.
+      const r = Atomics.wait(this.ctrl, DONE, n - 1, 1000);
+      if (r === 'timed-out' && Atomics.load(this.ctrl, READY) === 0 && Date.now() - started > 30_000) {
+        this.close();
+        throw new Error('the training worker thread did not start within 30 s');
+      }
+      const msg = receiveMessageOnPort(this.port);
+      if (msg) throw new Error(`the training worker thread failed: ${String(msg.message)}`);
+    }
+    if (Atomics.load(this.ctrl, STATUS) !== 0) {
+      const msg = receiveMessageOnPort(this.port);
+      throw new Error(`the training worker thread failed: ${msg ? String(msg.message) : 'no message'}`);
+    }
+  }
+
+  /** The batch's two parts by items (the first B1 here, the rest in the worker), in buffers kept per shape. */
+  private split(x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null, T: number, B: number, B1: number): { mine: Part; theirs: Part } {
+    const o = this.model.options;
+    const I = o.inputSize;
+    const dt = this.model.table.dtype;
+    const B2 = B - B1;
+    const key = `${T},${B},${lengths ? 1 : 0}`;
+    let p = this.parts.get(key);
+    if (!p) {
+      const make = (Bp: number, share: boolean): Part => {
+        const xs = share ? shared(dt, T * Bp * I) : new (dt === 'float64' ? Float64Array : Float32Array)(T * Bp * I);
+        const rows = (o.headOn === 'steps' ? T : 1) * Bp;
+        const ts = share ? new Int32Array(new SharedArrayBuffer(4 * rows)) : new Int32Array(rows);
+        const ls = lengths ? (share ? new Int32Array(new SharedArrayBuffer(4 * Bp)) : new Int32Array(Bp)) : null;
+        return { x: { data: xs, shape: o.batchFirst ? [Bp, T, I] : [T, Bp, I] }, targets: ts, lengths: ls };
+      };
+      p = { mine: make(B1, false), theirs: make(B2, true) };
+      this.parts.set(key, p);
+    }
+    const bf = o.batchFirst;
+    const src = x.data;
+    const fill = (part: Part, b0: number, Bp: number): void => {
+      const xd = part.x.data;
+      for (let t = 0; t < T; t++) {
+        for (let b = 0; b < Bp; b++) {
+          const from = (bf ? (b0 + b) * T + t : t * B + b0 + b) * I;
+          const to = (bf ? b * T + t : t * Bp + b) * I;
+          for (let i = 0; i < I; i++) xd[to + i] = src[from + i]!;
+        }
+      }
+      if (o.headOn === 'steps') {
+        for (let t = 0; t < T; t++) {
+          for (let b = 0; b < Bp; b++) part.targets[bf ? b * T + t : t * Bp + b] = targets[bf ? (b0 + b) * T + t : t * B + b0 + b]!;
+        }
+      } else {
+        for (let b = 0; b < Bp; b++) part.targets[b] = targets[b0 + b]!;
+      }
+      if (part.lengths && lengths) for (let b = 0; b < Bp; b++) part.lengths[b] = lengths[b0 + b]!;
+    };
+    fill(p.mine, 0, B1);
+    fill(p.theirs, B1, B2);
+    return p;
+  }
+}
+
+/** Cores this process may use (os.availableParallelism where Node has it). */
+export function cores(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
+/**
+ * A Trainer's `makeStep` for `threads` threads: 1 is TrainStep; 2 is ParallelTrainStep; "auto" is 2
+ * where there are two cores or more. Either way small batches stay on one thread (see minWork).
+ */
+export function stepFactory(threads: number | 'auto', minWork?: number): (model: SequenceModel, optimizer: Optimizer, o: StepOptions) => StepRunner {
+  const n = threads === 'auto' ? (cores() >= 2 ? 2 : 1) : threads;
+  if (n !== 1 && n !== 2) throw new ConfigError(`threads must be 1, 2 or "auto", got ${String(threads)}`);
+  return (model, optimizer, o) => (n === 1 ? new TrainStep(model, optimizer, o) : new ParallelTrainStep(model, optimizer, { ...o, threads: n, minWork }));
+}
