@@ -85,7 +85,7 @@ export function header(env: Environment, peers: { name: string; a: Availability 
     `node      ${env.node} (V8 ${env.v8})`,
   ];
   for (const { name, a } of peers) {
-    if (name === 'rnnscope') continue;
+    if (name === 'rnnscope' && !(a.ok && a.notes.length)) continue;
     const notes = a.ok && a.notes.length ? `; ${a.notes.join('; ')}` : '';
     lines.push(a.ok ? `${name.padEnd(9)} ${a.version}${notes}` : `${name.padEnd(9)} not run: ${a.reason}`);
   }

@@ -27,7 +27,9 @@ Options:
   --steps K           steps per repetition (default: calibrated so one lasts about --rep-seconds)
   --rep-seconds S     target length of a repetition of the slowest peer (default 1)
   --warmup-seconds S  warm-up of the slowest peer before timing (default 1)
-  --torch-threads N   torch.set_num_threads(N) (default 1, as rnnscope runs on one thread)
+  --threads N         rnnscope's training threads, 1 or 2 (default 1; 2 = ParallelTrainStep,
+                      for batches above its minWork)
+  --torch-threads N   torch.set_num_threads(N) (default 1)
   --in-process        run the JavaScript peers in this process (default: one process each)
   --quick             smoke test: 3 repetitions of about 0.1 s, 0.2 s warm-up
   --seed N            seed of the batch and the initial weights (default 1)
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
     ({ values } = parseArgs({
       options: {
         config: { type: 'string' }, peers: { type: 'string' }, reps: { type: 'string' }, steps: { type: 'string' },
-        'rep-seconds': { type: 'string' }, 'warmup-seconds': { type: 'string' }, 'torch-threads': { type: 'string' },
+        'rep-seconds': { type: 'string' }, 'warmup-seconds': { type: 'string' }, 'torch-threads': { type: 'string' }, threads: { type: 'string' },
         quick: { type: 'boolean' }, seed: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean' },
         'in-process': { type: 'boolean' },
       },
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     configs = findConfigs(list(values.config, CONFIGS.map((c) => c.name)));
     peers = makePeers(list(values.peers, PEER_NAMES), {
       torchThreads: positive('torch-threads', values['torch-threads'], 1, true),
+      threads: positive('threads', values.threads, 1, true),
       inProcess: values['in-process'] ?? false,
     });
   } catch (e) {

@@ -17,6 +17,8 @@ import { TorchPeer } from './torch.js';
 
 export interface PeerOptions {
   torchThreads: number;
+  /** rnnscope's training threads (1 or 2). */
+  threads?: number;
   /** Run the JavaScript peers in the bench's process rather than one process each. */
   inProcess?: boolean;
 }
@@ -36,7 +38,7 @@ export function makeLocalPeer(name: string): Peer {
 export function makePeers(names: readonly string[], o: PeerOptions): Peer[] {
   return names.map((n) => {
     switch (n) {
-      case 'rnnscope': return new RnnscopePeer();
+      case 'rnnscope': return new RnnscopePeer(o.threads ?? 1);
       case 'pytorch': return new TorchPeer({ threads: o.torchThreads });
       case 'tfjs-cpu':
       case 'tfjs-wasm':

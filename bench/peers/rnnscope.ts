@@ -7,7 +7,8 @@
  */
 import { SequenceModel } from '../../src/nn/model.js';
 import { Adam } from '../../src/optim/index.js';
-import { TrainStep } from '../../src/train/step.js';
+import { TrainStep, type StepRunner } from '../../src/train/step.js';
+import { ParallelTrainStep } from '../../src/node/parallel.js';
 import { allocations, type Tensor } from '../../src/tensor/buf.js';
 import type { BenchConfig } from '../configs.js';
 import { collect } from '../gc.js';
@@ -26,8 +27,15 @@ export class RnnscopePeer implements Peer {
   private mem: MemoryReport = {};
   private runNotes: string[] = [];
 
+  private steps: StepRunner[] = [];
+
+  constructor(readonly threads = 1) {
+    if (threads !== 1 && threads !== 2) throw new Error(`--threads must be 1 or 2, got ${threads}`);
+  }
+
   async available(): Promise<Availability> {
-    return { ok: true, version: 'rnnscope (this tree)', notes: [] };
+    const notes = this.threads === 2 ? ['training on 2 threads (ParallelTrainStep) where a batch has 2M multiply-adds or more, else 1'] : [];
+    return { ok: true, version: 'this tree', notes };
   }
 
   async setup(c: BenchConfig, data: BenchData): Promise<StepFn> {
@@ -35,8 +43,8 @@ export class RnnscopePeer implements Peer {
     const before = process.memoryUsage();
     const model = new SequenceModel({ mode: c.mode, inputSize: c.I, hiddenSize: c.H, numClasses: c.C });
     for (const p of data.params) model.table.set(p.name, p.data);
-    const run = this.task(c, data, model);
     this.runNotes = [];
+    const run = this.task(c, data, model);
     const mem: MemoryReport = { rssMB: 0 };
     this.mem = mem;
     let firstCall = true;
@@ -68,7 +76,13 @@ export class RnnscopePeer implements Peer {
   private task(c: BenchConfig, data: BenchData, model: SequenceModel): (steps: number) => StepsResult {
     const { T, B, I, H } = c;
     if (c.task === 'train') {
-      const step = new TrainStep(model, new Adam(model.table.data, model.table.grad, { lr: c.lr }));
+      const opt = new Adam(model.table.data, model.table.grad, { lr: c.lr });
+      const step: StepRunner = this.threads === 2 ? new ParallelTrainStep(model, opt) : new TrainStep(model, opt);
+      this.steps.push(step);
+      if (this.threads === 2) {
+        const n = step.threadsFor(B, T);
+        this.runNotes.push(n > 1 ? 'rnnscope on 2 threads (the worker\'s replica is in rss, not in arrays)' : 'rnnscope on 1 thread (below minWork)');
+      }
       const x = { data: data.x, shape: [T, B, I] };
       const targets = data.targets;
       return (steps) => {
@@ -120,5 +134,8 @@ export class RnnscopePeer implements Peer {
     return this.runNotes;
   }
 
-  async teardown(): Promise<void> {}
+  async teardown(): Promise<void> {
+    for (const s of this.steps) s.close?.();
+    this.steps = [];
+  }
 }

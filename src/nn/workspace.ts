@@ -17,13 +17,15 @@ export interface Dir {
   col: number;
   /** (T, B, G) pre-activations of the gates; activated in place by the forward step. */
   gates: Buf;
-  /** GRU: (T, B, G) W_hh h + b_hh, kept because r multiplies its n part. */
+  /** GRU: (T, B, G) W_hh h (+ b_hh in the n part, kept because r multiplies it; r and z parts are scratch). */
   gh: Buf | null;
   /** (T, B, P) the state each step started from. */
   hprev: Buf;
   /** LSTM: (T, B, H) cell state before and after each step. */
   cprev: Buf | null;
   c: Buf | null;
+  /** LSTM: (T, B, H) tanh(c_t), computed once by the forward pass for h_t and kept for the backward. */
+  tc: Buf | null;
   /** LSTM with projection: (T, B, H) o * tanh(c) before weight_hr. */
   m: Buf | null;
   /** (B, P), (B, H) the running state. */
@@ -96,6 +98,7 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
         hprev: alloc(dt, TB * P),
         cprev: lstm ? alloc(dt, TB * H) : null,
         c: lstm ? alloc(dt, TB * H) : null,
+        tc: lstm ? alloc(dt, TB * H) : null,
         m: lstm && o.projSize > 0 ? alloc(dt, TB * H) : null,
         hcur: alloc(dt, B * P),
         ccur: lstm ? alloc(dt, B * H) : null,

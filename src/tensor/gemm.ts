@@ -39,6 +39,14 @@ export function gemmBackend(): GemmBackend {
  */
 export const gemmDispatch = { wasmMinWork: 4096, wasmMinNK: 9 };
 
+/**
+ * Whether a float32 op(A) op(B) of this size goes to the wasm kernel (the rule gemm() applies); the
+ * cells ask it to run a whole step there (GEMM and activations) or neither.
+ */
+export function wasmSized(M: number, N: number, K: number): boolean {
+  return backend === 'wasm' || (backend === 'auto' && M * N * K >= gemmDispatch.wasmMinWork && N >= gemmDispatch.wasmMinNK && K >= gemmDispatch.wasmMinNK);
+}
+
 /** The reference: three loops, one dot product per output element. */
 export function gemmRef(
   transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,

@@ -7,7 +7,8 @@
  * `dir.gates` arrives holding W_ih x_t + b_ih only (b_hh sits inside r ⊙ (...) for n); the W_hh side
  * of each step is kept in `dir.gh`, and the activated r, z, n replace the pre-activations.
  */
-import { gemm } from '../../tensor/gemm.js';
+import { gemm, wasmSized } from '../../tensor/gemm.js';
+import { gruStepWasm } from '../../tensor/wasm/kernel.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { sigmoid, sigmoid32, tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
@@ -20,12 +21,22 @@ export function gruForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
   const { T, B, len } = ws;
   const { H, G, gates, hprev, hcur, col } = dir;
   const gh = dir.gh!;
+  const bhh = dir.bhh;
+  // Large float32 steps with every item active run whole in WebAssembly SIMD (GEMM and cell).
+  const simd = !exact && !ws.ragged && H % 4 === 0 && wasmSized(B, G, H);
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
     copyInto(hprev, t * B * H, hcur);
     const ghOff = t * B * G;
-    if (dir.bhh >= 0) for (let b = 0; b < B; b++) for (let k = 0; k < G; k++) gh[ghOff + b * G + k] = p[dir.bhh + k]!;
-    gemm(false, true, B, G, H, 1, hcur, 0, H, p, dir.whh, H, dir.bhh >= 0 ? 1 : 0, gh, ghOff, G);
+    if (simd && gruStepWasm(B, H, hcur as Float32Array, p as Float32Array, dir.whh, bhh, gates as Float32Array, ghOff, gh as Float32Array)) {
+      for (let b = 0; b < B; b++) {
+        const o = (t * B + b) * ldo + col;
+        for (let j = 0; j < H; j++) out[o + j] = hcur[b * H + j]!;
+      }
+      continue;
+    }
+    // W_hh h alone; b_hh is added per unit below (no bias rows to write, no C to copy into the GEMM).
+    gemm(false, true, B, G, H, 1, hcur, 0, H, p, dir.whh, H, 0, gh, ghOff, G);
     for (let b = 0; b < B; b++) {
       const o = (t * B + b) * ldo + col;
       if (t >= len[b]!) {
@@ -34,8 +45,10 @@ export function gruForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
       }
       const g = ghOff + b * G;
       for (let j = 0; j < H; j++) {
-        const r = sg(gates[g + j]! + gh[g + j]!);
-        const z = sg(gates[g + H + j]! + gh[g + H + j]!);
+        const r = sg(gates[g + j]! + (gh[g + j]! + (bhh >= 0 ? p[bhh + j]! : 0)));
+        const z = sg(gates[g + H + j]! + (gh[g + H + j]! + (bhh >= 0 ? p[bhh + H + j]! : 0)));
+        const hn = gh[g + 2 * H + j]! + (bhh >= 0 ? p[bhh + 2 * H + j]! : 0);
+        gh[g + 2 * H + j] = hn; // W_hn h + b_hn, which the backward pass multiplies by r's derivative
         const n = th(gates[g + 2 * H + j]! + r * gh[g + 2 * H + j]!);
         gates[g + j] = r;
         gates[g + H + j] = z;

@@ -7,7 +7,8 @@
  * `dir.gates` arrives holding W_ih x_t + b_ih + b_hh; the forward pass adds W_hh h_(t-1) and keeps
  * the activated gates in place, which is all the backward pass needs besides c.
  */
-import { gemm } from '../../tensor/gemm.js';
+import { gemm, wasmSized } from '../../tensor/gemm.js';
+import { lstmStepWasm } from '../../tensor/wasm/kernel.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { sigmoid, sigmoid32, tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
@@ -19,13 +20,17 @@ export function lstmForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numb
   const th = exact ? Math.tanh : tanh32;
   const { T, B, len } = ws;
   const { H, P, G, gates, hprev, hcur, col, tmp } = dir;
-  const c = dir.c!, cprev = dir.cprev!, ccur = dir.ccur!, m = dir.m;
+  const c = dir.c!, tc = dir.tc!, cprev = dir.cprev!, ccur = dir.ccur!, m = dir.m;
+  // Large float32 steps with every item active run whole in WebAssembly SIMD (GEMM and cell).
+  const simd = !exact && !ws.ragged && H % 4 === 0 && wasmSized(B, G, P);
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
     copyInto(hprev, t * B * P, hcur);
     copyInto(cprev, t * B * H, ccur);
-    gemm(false, true, B, G, P, 1, hcur, 0, P, p, dir.whh, P, 1, gates, t * B * G, G);
-    for (let b = 0; b < B; b++) {
+    const done = simd && lstmStepWasm(B, H, P, hcur as Float32Array, p as Float32Array, dir.whh, gates as Float32Array, t * B * G,
+      ccur as Float32Array, c as Float32Array, tc as Float32Array, t * B * H, (m ?? hcur) as Float32Array, m ? t * B * H : 0);
+    if (!done) gemm(false, true, B, G, P, 1, hcur, 0, P, p, dir.whh, P, 1, gates, t * B * G, G);
+    for (let b = 0; !done && b < B; b++) {
       const r = t * B + b;
       if (t >= len[b]!) continue;
       const g = r * G;
@@ -41,7 +46,9 @@ export function lstmForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numb
         const cv = f * ccur[b * H + j]! + i * gg;
         ccur[b * H + j] = cv;
         c[r * H + j] = cv;
-        const hv = o * th(cv);
+        const tcv = th(cv);
+        tc[r * H + j] = tcv;
+        const hv = o * tcv;
         if (m) m[r * H + j] = hv;
         else hcur[b * P + j] = hv;
       }
@@ -62,10 +69,9 @@ export function lstmForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numb
 
 /** dh, dc arrive holding dL/dh_n, dL/dc_n; leave holding dL/dh0, dL/dc0. */
 export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): void {
-  const th = p instanceof Float64Array ? Math.tanh : tanh32; // the forward pass's tanh, so c's gradient matches it
   const { T, B, len } = ws;
   const { H, P, G, gates, dgates, dh, tmp, col } = dir;
-  const c = dir.c!, cprev = dir.cprev!, dc = dir.dc!, m = dir.m, dhs = dir.dhs;
+  const tcs = dir.tc!, cprev = dir.cprev!, dc = dir.dc!, m = dir.m, dhs = dir.dhs;
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
     for (let b = 0; b < B; b++) {
@@ -92,7 +98,7 @@ export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: nu
       }
       for (let j = 0; j < H; j++) {
         const i = gates[g + j]!, f = gates[g + H + j]!, gg = gates[g + 2 * H + j]!, o = gates[g + 3 * H + j]!;
-        const tc = th(c[r * H + j]!);
+        const tc = tcs[r * H + j]!; // tanh(c_t) as the forward pass computed it
         const dmv = dm[b * (m ? H : P) + j]!;
         const dct = dmv * o * (1 - tc * tc) + dc[b * H + j]!;
         dc[b * H + j] = dct * f;

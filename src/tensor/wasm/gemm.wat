@@ -258,4 +258,114 @@
       (local.set $be (f32.const 1))
       (local.set $k0 (i32.add (local.get $k0) (local.get $kc)))
       (br_if $kblock (i32.lt_s (local.get $k0) (local.get $K)))))
+
+  ;; ---- Cell kernels: the element-wise half of an LSTM or GRU step, four units per vector.
+  ;; The float32 twins of the JavaScript loops in src/nn/cells/lstm.ts and gru.ts (the reference and
+  ;; fallback; test/cells-wasm.test.ts holds them together). Every row of B items is active (ragged
+  ;; batches take the JavaScript path), and H is a multiple of 4.
+
+  ;; tanh to float32 precision: Eigen's rational fit on [-7.99, 7.99], as tanh32 in activations.ts.
+  (func $tanh4 (param $v v128) (result v128)
+    (local $x v128) (local $x2 v128) (local $p v128) (local $q v128)
+    (local.set $x (f32x4.min (f32x4.max (local.get $v) (v128.const f32x4 -7.99 -7.99 -7.99 -7.99))
+                             (v128.const f32x4 7.99 7.99 7.99 7.99)))
+    (local.set $x2 (f32x4.mul (local.get $x) (local.get $x)))
+    (local.set $p (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2)) (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2)) (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2)) (v128.const f32x4 5.12229709037114e-8 5.12229709037114e-8 5.12229709037114e-8 5.12229709037114e-8)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2)) (v128.const f32x4 1.48572235717979e-5 1.48572235717979e-5 1.48572235717979e-5 1.48572235717979e-5)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2)) (v128.const f32x4 6.37261928875436e-4 6.37261928875436e-4 6.37261928875436e-4 6.37261928875436e-4)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2)) (v128.const f32x4 4.89352455891786e-3 4.89352455891786e-3 4.89352455891786e-3 4.89352455891786e-3)))
+    (local.set $p (f32x4.mul (local.get $p) (local.get $x)))
+    (local.set $q (v128.const f32x4 1.19825839466702e-6 1.19825839466702e-6 1.19825839466702e-6 1.19825839466702e-6))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $x2)) (v128.const f32x4 1.18534705686654e-4 1.18534705686654e-4 1.18534705686654e-4 1.18534705686654e-4)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $x2)) (v128.const f32x4 2.26843463243900e-3 2.26843463243900e-3 2.26843463243900e-3 2.26843463243900e-3)))
+    (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $x2)) (v128.const f32x4 4.89352518554385e-3 4.89352518554385e-3 4.89352518554385e-3 4.89352518554385e-3)))
+    (f32x4.div (local.get $p) (local.get $q)))
+
+  ;; sigmoid(v) = (1 + tanh(v / 2)) / 2, as sigmoid32.
+  (func $sig4 (param $v v128) (result v128)
+    (f32x4.add (v128.const f32x4 0.5 0.5 0.5 0.5)
+      (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5)
+        (call $tanh4 (f32x4.mul (local.get $v) (v128.const f32x4 0.5 0.5 0.5 0.5))))))
+
+  ;; LSTM, one step of B items: gates (B x 4H pre-activations, i f g o) become the activated gates;
+  ;; c_t = f * ccur + i * g goes to ccur and c, tanh(c_t) to tc, h_t = o * tanh(c_t) to h.
+  (func (export "lstm_cell") (param $gates i32) (param $ccur i32) (param $c i32) (param $tc i32) (param $h i32)
+                             (param $B i32) (param $H i32)
+    (local $hb i32) (local $row i32) (local $u i32) (local $end i32) (local $j i32) (local $b i32)
+    (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $cv v128) (local $t v128)
+    (local.set $hb (i32.shl (local.get $H) (i32.const 2)))
+    (local.set $row (local.get $gates))
+    (local.set $u (i32.const 0)) ;; byte offset of unit (b, j) in the B x H arrays
+    (block $bd (loop $bl
+      (br_if $bd (i32.ge_s (local.get $b) (local.get $B)))
+      (local.set $j (i32.const 0))
+      (block $jd (loop $jl
+        (br_if $jd (i32.ge_s (local.get $j) (local.get $hb)))
+        (local.set $end (i32.add (local.get $row) (local.get $j)))
+        (local.set $i (call $sig4 (v128.load (local.get $end))))
+        (local.set $f (call $sig4 (v128.load (i32.add (local.get $end) (local.get $hb)))))
+        (local.set $g (call $tanh4 (v128.load (i32.add (local.get $end) (i32.shl (local.get $hb) (i32.const 1))))))
+        (local.set $o (call $sig4 (v128.load (i32.add (local.get $end) (i32.mul (local.get $hb) (i32.const 3))))))
+        (v128.store (local.get $end) (local.get $i))
+        (v128.store (i32.add (local.get $end) (local.get $hb)) (local.get $f))
+        (v128.store (i32.add (local.get $end) (i32.shl (local.get $hb) (i32.const 1))) (local.get $g))
+        (v128.store (i32.add (local.get $end) (i32.mul (local.get $hb) (i32.const 3))) (local.get $o))
+        (local.set $cv (f32x4.add (f32x4.mul (local.get $f) (v128.load (i32.add (local.get $ccur) (local.get $u))))
+                                  (f32x4.mul (local.get $i) (local.get $g))))
+        (v128.store (i32.add (local.get $ccur) (local.get $u)) (local.get $cv))
+        (v128.store (i32.add (local.get $c) (local.get $u)) (local.get $cv))
+        (local.set $t (call $tanh4 (local.get $cv)))
+        (v128.store (i32.add (local.get $tc) (local.get $u)) (local.get $t))
+        (v128.store (i32.add (local.get $h) (local.get $u)) (f32x4.mul (local.get $o) (local.get $t)))
+        (local.set $u (i32.add (local.get $u) (i32.const 16)))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $jl)))
+      (local.set $row (i32.add (local.get $row) (i32.shl (local.get $hb) (i32.const 2))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bl))))
+
+  ;; GRU, one step of B items: gates holds the input side (B x 3H, r z n) and gh the W_hh h side
+  ;; without bias; bias is b_hh (3H floats, zeros when the layer has none); h holds h_(t-1).
+  ;; r = sig(gx_r + (gh_r + b_r)), z likewise, hn = gh_n + b_n (kept in gh), n = tanh(gx_n + r * hn),
+  ;; h_t = (1 - z) * n + z * h_(t-1) (in h); gates become r, z, n.
+  (func (export "gru_cell") (param $gates i32) (param $gh i32) (param $bias i32) (param $h i32)
+                            (param $B i32) (param $H i32)
+    (local $hb i32) (local $row i32) (local $grow i32) (local $u i32) (local $j i32) (local $b i32) (local $p i32) (local $q i32)
+    (local $r v128) (local $z v128) (local $hn v128) (local $n v128)
+    (local.set $hb (i32.shl (local.get $H) (i32.const 2)))
+    (local.set $row (local.get $gates))
+    (local.set $grow (local.get $gh))
+    (block $bd (loop $bl
+      (br_if $bd (i32.ge_s (local.get $b) (local.get $B)))
+      (local.set $j (i32.const 0))
+      (block $jd (loop $jl
+        (br_if $jd (i32.ge_s (local.get $j) (local.get $hb)))
+        (local.set $p (i32.add (local.get $row) (local.get $j)))
+        (local.set $q (i32.add (local.get $grow) (local.get $j)))
+        (local.set $r (call $sig4 (f32x4.add (v128.load (local.get $p))
+          (f32x4.add (v128.load (local.get $q)) (v128.load (i32.add (local.get $bias) (local.get $j)))))))
+        (local.set $z (call $sig4 (f32x4.add (v128.load (i32.add (local.get $p) (local.get $hb)))
+          (f32x4.add (v128.load (i32.add (local.get $q) (local.get $hb)))
+                     (v128.load (i32.add (i32.add (local.get $bias) (local.get $hb)) (local.get $j)))))))
+        (local.set $hn (f32x4.add (v128.load (i32.add (local.get $q) (i32.shl (local.get $hb) (i32.const 1))))
+                                  (v128.load (i32.add (i32.add (local.get $bias) (i32.shl (local.get $hb) (i32.const 1))) (local.get $j)))))
+        (v128.store (i32.add (local.get $q) (i32.shl (local.get $hb) (i32.const 1))) (local.get $hn))
+        (local.set $n (call $tanh4 (f32x4.add (v128.load (i32.add (local.get $p) (i32.shl (local.get $hb) (i32.const 1))))
+                                              (f32x4.mul (local.get $r) (local.get $hn)))))
+        (v128.store (local.get $p) (local.get $r))
+        (v128.store (i32.add (local.get $p) (local.get $hb)) (local.get $z))
+        (v128.store (i32.add (local.get $p) (i32.shl (local.get $hb) (i32.const 1))) (local.get $n))
+        (local.set $u (i32.add (local.get $h) (i32.add (i32.mul (local.get $b) (local.get $hb)) (local.get $j))))
+        (v128.store (local.get $u)
+          (f32x4.add (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $z)) (local.get $n))
+                     (f32x4.mul (local.get $z) (v128.load (local.get $u)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 16)))
+        (br $jl)))
+      (local.set $row (i32.add (local.get $row) (i32.mul (local.get $hb) (i32.const 3))))
+      (local.set $grow (i32.add (local.get $grow) (i32.mul (local.get $hb) (i32.const 3))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $bl))))
 )

@@ -21,6 +21,8 @@ type GemmFn = (
 interface Kernel {
   memory: WebAssembly.Memory;
   gemm: GemmFn;
+  lstmCell: (gates: number, ccur: number, c: number, tc: number, h: number, B: number, H: number) => void;
+  gruCell: (gates: number, gh: number, bias: number, h: number, B: number, H: number) => void;
   /** A view of memory, remade whenever memory grows. */
   f32: Float32Array;
 }
@@ -64,7 +66,10 @@ function load(): Kernel | null {
     }
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
     const memory = inst.exports['memory'] as WebAssembly.Memory;
-    kernel = { memory, gemm: inst.exports['gemm'] as GemmFn, f32: new Float32Array(memory.buffer) };
+    kernel = {
+      memory, gemm: inst.exports['gemm'] as GemmFn, f32: new Float32Array(memory.buffer),
+      lstmCell: inst.exports['lstm_cell'] as Kernel['lstmCell'], gruCell: inst.exports['gru_cell'] as Kernel['gruCell'],
+    };
     state = 'ready';
   } catch (e) {
     why = `WebAssembly failed to load: ${(e as Error).message}`;
@@ -254,5 +259,77 @@ export function replayLastWasmGemm(): boolean {
     const a = last.subarray(16 * i, 16 * i + 16);
     k.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!);
   }
+  return true;
+}
+
+let cellSteps = 0;
+
+/** How many LSTM and GRU steps have run in the module (tests check that a path was taken). */
+export function wasmCellSteps(): number {
+  return cellSteps;
+}
+
+/**
+ * One LSTM step of B items, all active, in the module: gates[t] += h_(t-1) W_hh^T (the GEMM), then
+ * the cell (lstm_cell in gemm.wat): gates[t] becomes the activated i, f, g, o; ccur becomes c_t, also
+ * written to c and tanh(c_t) to tc at cOff; h_t = o * tanh(c_t) goes to h at hOff (B x H, packed).
+ * Operands are copied in and results out, as for gemmWasm. False, having done nothing, when the
+ * kernel is unavailable or H is not a multiple of 4.
+ */
+export function lstmStepWasm(
+  B: number, H: number, P: number, hcur: Float32Array, p: Float32Array, whh: number,
+  gates: Float32Array, gOff: number, ccur: Float32Array, c: Float32Array, tc: Float32Array, cOff: number,
+  h: Float32Array, hOff: number,
+): boolean {
+  const k = load();
+  if (!k || H % 4 !== 0) return false;
+  const G = 4 * H;
+  const pA = BASE, pB = pA + align(4 * B * P), pC = pB + align(4 * G * P), pCc = pC + align(4 * B * G);
+  const pc = pCc + align(4 * B * H), ptc = pc + align(4 * B * H), ph = ptc + align(4 * B * H), pW = ph + align(4 * B * H);
+  if (!reserve(k, pW + workBytes(P, G))) return false;
+  const f32 = k.f32;
+  copy(f32, pA >> 2, hcur, 0, B * P);
+  copy(f32, pB >> 2, p, whh, G * P);
+  copy(f32, pC >> 2, gates, gOff, B * G);
+  copy(f32, pCc >> 2, ccur, 0, B * H);
+  call(k, false, true, B, G, P, 1, pA, P, pB, P, 1, pC, G, pW);
+  k.lstmCell(pC, pCc, pc, ptc, ph, B, H);
+  cellSteps++;
+  copy(gates, gOff, f32, pC >> 2, B * G);
+  copy(ccur, 0, f32, pCc >> 2, B * H);
+  copy(c, cOff, f32, pc >> 2, B * H);
+  copy(tc, cOff, f32, ptc >> 2, B * H);
+  copy(h, hOff, f32, ph >> 2, B * H);
+  return true;
+}
+
+/**
+ * One GRU step of B items, all active, in the module: gh[t] = h_(t-1) W_hh^T (the GEMM, no bias), then
+ * the cell (gru_cell in gemm.wat): gates[t] (the input side) becomes r, z, n; gh[t]'s n part becomes
+ * W_hn h + b_hn; hcur becomes h_t. bhh is b_hh's offset in p, or -1 for none. False, having done
+ * nothing, when the kernel is unavailable or H is not a multiple of 4.
+ */
+export function gruStepWasm(
+  B: number, H: number, hcur: Float32Array, p: Float32Array, whh: number, bhh: number,
+  gates: Float32Array, gOff: number, gh: Float32Array,
+): boolean {
+  const k = load();
+  if (!k || H % 4 !== 0) return false;
+  const G = 3 * H;
+  const pA = BASE, pB = pA + align(4 * B * H), pC = pB + align(4 * G * H), pX = pC + align(4 * B * G);
+  const pBias = pX + align(4 * B * G), pW = pBias + align(4 * G);
+  if (!reserve(k, pW + workBytes(H, G))) return false;
+  const f32 = k.f32;
+  copy(f32, pA >> 2, hcur, 0, B * H);
+  copy(f32, pB >> 2, p, whh, G * H);
+  copy(f32, pX >> 2, gates, gOff, B * G);
+  if (bhh >= 0) copy(f32, pBias >> 2, p, bhh, G);
+  else f32.fill(0, pBias >> 2, (pBias >> 2) + G);
+  call(k, false, true, B, G, H, 1, pA, H, pB, H, 0, pC, G, pW);
+  k.gruCell(pX, pC, pBias, pA, B, H);
+  cellSteps++;
+  copy(gates, gOff, f32, pX >> 2, B * G);
+  copy(gh, gOff, f32, pC >> 2, B * G);
+  copy(hcur, 0, f32, pA >> 2, B * H);
   return true;
 }

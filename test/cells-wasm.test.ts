@@ -1,0 +1,81 @@
+/**
+ * The LSTM and GRU steps run whole in WebAssembly SIMD (gemm.wat's lstm_cell and gru_cell, behind
+ * lstmStepWasm and gruStepWasm) against the JavaScript cells, their reference: forward outputs, final
+ * states and every gradient of a training step agree to float32 rounding. Ragged batches, H not a
+ * multiple of 4 and float64 take the JavaScript path, and the counter shows which path ran.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SequenceModel, type SequenceModelOptions } from '../src/nn/model.js';
+import { setGemmBackend, type GemmBackend } from '../src/tensor/gemm.js';
+import { wasmCellSteps, wasmGemmAvailable, wasmGemmStatus } from '../src/tensor/wasm/kernel.js';
+import { crossEntropy } from '../src/loss/cross-entropy.js';
+import { Rng } from '../src/tensor/rng.js';
+import { assertClose } from './helpers.js';
+
+const skip = wasmGemmAvailable() ? false : `wasm kernel unavailable: ${wasmGemmStatus()}`;
+
+interface Out { logits: Float32Array; hN: Float32Array; cN: Float32Array | null; grad: Float32Array; steps: number; kept: Float32Array }
+
+/** Forward, cross-entropy over every step, backward, with the GEMM backend set to `backend`. */
+function trainStep(o: SequenceModelOptions, backend: GemmBackend, T: number, B: number, lengths: number[] | null): Out {
+  const rng = new Rng(5);
+  const x = { data: Float32Array.from({ length: T * B * o.inputSize }, () => rng.normal()), shape: [T, B, o.inputSize] };
+  const targets = Int32Array.from({ length: T * B }, () => Math.floor(rng.random() * o.numClasses));
+  const m = new SequenceModel(o, { seed: 9 });
+  setGemmBackend(backend);
+  const before = wasmCellSteps();
+  try {
+    const r = m.forward(x, { lengths });
+    const d = new Float32Array(r.logits.data.length);
+    crossEntropy(r.logits.data, 0, T * B, o.numClasses, targets, d);
+    m.table.zeroGrad();
+    m.backward(d);
+    // What the forward pass keeps for the backward pass and the prediction trace: gates, c_t, tanh(c_t), GRU's W_hn h + b_hn.
+    const kept = m.rnn.workspace(B, T).dirs.flat().flatMap((d) => [d.gates, d.c, d.tc, d.gh].flatMap((b) => (b ? Array.from(b) : [])));
+    return {
+      kept: Float32Array.from(kept),
+      logits: Float32Array.from(r.logits.data), hN: Float32Array.from(r.hN.data), cN: r.cN ? Float32Array.from(r.cN.data) : null,
+      grad: Float32Array.from(m.table.grad), steps: wasmCellSteps() - before,
+    };
+  } finally {
+    setGemmBackend('auto');
+  }
+}
+
+const cases: { name: string; o: SequenceModelOptions; T: number; B: number; lengths?: number[]; simdSteps: number }[] = [
+  { name: 'LSTM', o: { mode: 'lstm', inputSize: 6, hiddenSize: 12, numClasses: 4 }, T: 7, B: 5, simdSteps: 7 },
+  { name: 'LSTM, 2 layers, bidirectional', o: { mode: 'lstm', inputSize: 5, hiddenSize: 8, numLayers: 2, bidirectional: true, numClasses: 3 }, T: 6, B: 3, simdSteps: 24 },
+  { name: 'LSTM with projection', o: { mode: 'lstm', inputSize: 4, hiddenSize: 16, projSize: 12, numClasses: 3 }, T: 5, B: 4, simdSteps: 5 },
+  { name: 'GRU', o: { mode: 'gru', inputSize: 6, hiddenSize: 12, numClasses: 4 }, T: 7, B: 5, simdSteps: 7 },
+  { name: 'GRU without bias, 2 layers', o: { mode: 'gru', inputSize: 3, hiddenSize: 16, numLayers: 2, bias: false, numClasses: 2 }, T: 6, B: 3, simdSteps: 12 },
+  { name: 'GRU, bidirectional', o: { mode: 'gru', inputSize: 3, hiddenSize: 20, bidirectional: true, numClasses: 2 }, T: 4, B: 6, simdSteps: 8 },
+  { name: 'LSTM, ragged batch (the JavaScript path)', o: { mode: 'lstm', inputSize: 3, hiddenSize: 8, numClasses: 2 }, T: 5, B: 3, lengths: [5, 2, 4], simdSteps: 0 },
+  { name: 'GRU, H = 10 (the JavaScript path)', o: { mode: 'gru', inputSize: 3, hiddenSize: 10, numClasses: 2 }, T: 5, B: 3, simdSteps: 0 },
+];
+
+for (const c of cases) {
+  test(`SIMD cell steps match the JavaScript cells: ${c.name}`, { skip }, () => {
+    const js = trainStep(c.o, 'js', c.T, c.B, c.lengths ?? null);
+    const simd = trainStep(c.o, 'wasm', c.T, c.B, c.lengths ?? null);
+    assert.equal(js.steps, 0);
+    assert.equal(simd.steps, c.simdSteps, 'steps run in wasm');
+    assertClose(simd.logits, js.logits, 'logits', 2e-6, 2e-5);
+    assertClose(simd.hN, js.hN, 'h_n', 2e-6, 2e-5);
+    if (js.cN) assertClose(simd.cN!, js.cN, 'c_n', 2e-6, 2e-5);
+    assertClose(simd.kept, js.kept, 'gates, c, tanh(c), W_hn h + b_hn kept by the forward pass', 2e-6, 2e-5);
+    assertClose(simd.grad, js.grad, 'gradients', 5e-6, 5e-5);
+  });
+}
+
+test('float64 models keep the JavaScript cells even with the wasm backend', { skip }, () => {
+  const m = new SequenceModel({ mode: 'gru', inputSize: 4, hiddenSize: 16, numClasses: 2 }, { dtype: 'float64' });
+  setGemmBackend('wasm');
+  const before = wasmCellSteps();
+  try {
+    m.forward({ data: new Float64Array(5 * 2 * 4).fill(0.5), shape: [5, 2, 4] });
+  } finally {
+    setGemmBackend('auto');
+  }
+  assert.equal(wasmCellSteps(), before);
+});
