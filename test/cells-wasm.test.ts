@@ -1,6 +1,6 @@
 /**
- * The LSTM and GRU steps run whole in WebAssembly SIMD (gemm.wat's lstm_cell and gru_cell, behind
- * lstmStepWasm and gruStepWasm) against the JavaScript cells, their reference: forward outputs, final
+ * The LSTM, GRU and RNN steps run whole in WebAssembly SIMD (gemm.wat's lstm_cell, gru_cell and
+ * rnn_cell, behind lstmStepWasm, gruStepWasm and rnnStepWasm) against the JavaScript cells, their reference: forward outputs, final
  * states and every gradient of a training step agree to float32 rounding. Ragged batches, H not a
  * multiple of 4 and float64 take the JavaScript path, and the counter shows which path ran.
  */
@@ -44,12 +44,15 @@ function trainStep(o: SequenceModelOptions, backend: GemmBackend, T: number, B: 
 }
 
 const cases: { name: string; o: SequenceModelOptions; T: number; B: number; lengths?: number[]; simdSteps: number }[] = [
-  { name: 'LSTM', o: { mode: 'lstm', inputSize: 6, hiddenSize: 12, numClasses: 4 }, T: 7, B: 5, simdSteps: 7 },
-  { name: 'LSTM, 2 layers, bidirectional', o: { mode: 'lstm', inputSize: 5, hiddenSize: 8, numLayers: 2, bidirectional: true, numClasses: 3 }, T: 6, B: 3, simdSteps: 24 },
+  // simdSteps: forward and backward steps run in wasm (LSTM with projection: its forward only; RNN: forward only)
+  { name: 'LSTM', o: { mode: 'lstm', inputSize: 6, hiddenSize: 12, numClasses: 4 }, T: 7, B: 5, simdSteps: 14 },
+  { name: 'LSTM, 2 layers, bidirectional', o: { mode: 'lstm', inputSize: 5, hiddenSize: 8, numLayers: 2, bidirectional: true, numClasses: 3 }, T: 6, B: 3, simdSteps: 48 },
   { name: 'LSTM with projection', o: { mode: 'lstm', inputSize: 4, hiddenSize: 16, projSize: 12, numClasses: 3 }, T: 5, B: 4, simdSteps: 5 },
-  { name: 'GRU', o: { mode: 'gru', inputSize: 6, hiddenSize: 12, numClasses: 4 }, T: 7, B: 5, simdSteps: 7 },
-  { name: 'GRU without bias, 2 layers', o: { mode: 'gru', inputSize: 3, hiddenSize: 16, numLayers: 2, bias: false, numClasses: 2 }, T: 6, B: 3, simdSteps: 12 },
-  { name: 'GRU, bidirectional', o: { mode: 'gru', inputSize: 3, hiddenSize: 20, bidirectional: true, numClasses: 2 }, T: 4, B: 6, simdSteps: 8 },
+  { name: 'GRU', o: { mode: 'gru', inputSize: 6, hiddenSize: 12, numClasses: 4 }, T: 7, B: 5, simdSteps: 14 },
+  { name: 'GRU without bias, 2 layers', o: { mode: 'gru', inputSize: 3, hiddenSize: 16, numLayers: 2, bias: false, numClasses: 2 }, T: 6, B: 3, simdSteps: 24 },
+  { name: 'GRU, bidirectional', o: { mode: 'gru', inputSize: 3, hiddenSize: 20, bidirectional: true, numClasses: 2 }, T: 4, B: 6, simdSteps: 16 },
+  { name: 'RNN tanh', o: { mode: 'rnn_tanh', inputSize: 6, hiddenSize: 12, numClasses: 4 }, T: 7, B: 5, simdSteps: 7 },
+  { name: 'RNN relu, 2 layers, bidirectional', o: { mode: 'rnn_relu', inputSize: 3, hiddenSize: 16, numLayers: 2, bidirectional: true, numClasses: 3 }, T: 5, B: 4, simdSteps: 20 },
   { name: 'LSTM, ragged batch (the JavaScript path)', o: { mode: 'lstm', inputSize: 3, hiddenSize: 8, numClasses: 2 }, T: 5, B: 3, lengths: [5, 2, 4], simdSteps: 0 },
   { name: 'GRU, H = 10 (the JavaScript path)', o: { mode: 'gru', inputSize: 3, hiddenSize: 10, numClasses: 2 }, T: 5, B: 3, simdSteps: 0 },
 ];

@@ -329,9 +329,18 @@ export class Recurrent {
     const dhh = dir.dgh ?? dir.dgates; // the W_hh side differs from the input side only for GRU
     gemm(true, false, G, I, TB, 1, dir.dgates, 0, G, xin, 0, I, 1, grad, dir.wih, I);
     gemm(true, false, G, P, TB, 1, dhh, 0, G, dir.hprev, 0, P, 1, grad, dir.whh, P);
-    if (dir.bih >= 0) {
+    if (dir.bih >= 0 && dhh !== dir.dgates) {
       colSumInto(grad, dir.bih, dir.dgates, TB, G);
       colSumInto(grad, dir.bhh, dhh, TB, G);
+    } else if (dir.bih >= 0) {
+      // b_ih and b_hh enter every step as one sum, so their gradients are the same column sums: one pass.
+      const s = dir.colsum;
+      s.fill(0);
+      colSumInto(s, 0, dir.dgates, TB, G);
+      for (let k = 0; k < G; k++) {
+        grad[dir.bih + k] += s[k]!;
+        grad[dir.bhh + k] += s[k]!;
+      }
     }
     if (dir.whr >= 0) gemm(true, false, P, H, TB, 1, dir.dhs!, 0, P, dir.m!, 0, H, 1, grad, dir.whr, H);
     if (dX) gemm(false, false, TB, I, G, 1, dir.dgates, 0, G, p, dir.wih, I, beta, dX, 0, I);

@@ -38,6 +38,8 @@ export interface Dir {
   dh: Buf;
   dc: Buf | null;
   tmp: Buf;
+  /** (G) the column sums of dgates over all steps: the bias gradient. */
+  colsum: Buf;
   /** LSTM with projection: (T, B, P) gradient of h_t, for dW_hr as one GEMM. */
   dhs: Buf | null;
 }
@@ -107,6 +109,7 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
         dh: alloc(dt, B * P),
         dc: lstm ? alloc(dt, B * H) : null,
         tmp: alloc(dt, B * Math.max(P, H)),
+        colsum: alloc(dt, G),
         dhs: lstm && o.projSize > 0 ? alloc(dt, TB * P) : null,
       });
     }

@@ -8,7 +8,7 @@
  * of each step is kept in `dir.gh`, and the activated r, z, n replace the pre-activations.
  */
 import { gemm, wasmSized } from '../../tensor/gemm.js';
-import { gruStepWasm } from '../../tensor/wasm/kernel.js';
+import { gruBackStepWasm, gruStepWasm } from '../../tensor/wasm/kernel.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { sigmoid, sigmoid32, tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
@@ -66,8 +66,21 @@ export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
   const { T, B, len } = ws;
   const { H, G, gates, hprev, dgates, dh, tmp, col } = dir;
   const gh = dir.gh!, dgh = dir.dgh!;
+  // As forward: large float32 steps with every item active run whole in wasm.
+  const simd = !(p instanceof Float64Array) && !ws.ragged && H % 4 === 0 && wasmSized(B, H, G);
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
+    // dh holds dL/dh_t with this step's output gradient added when `added` (the wasm path adds it first).
+    let added = false;
+    if (simd) {
+      for (let b = 0; b < B; b++) {
+        const o = (t * B + b) * ldo + col;
+        for (let j = 0; j < H; j++) dh[b * H + j] += dOut[o + j]!;
+      }
+      added = true;
+      if (gruBackStepWasm(B, H, gates as Float32Array, gh as Float32Array, t * B * G, hprev as Float32Array, t * B * H,
+        dh as Float32Array, dgates as Float32Array, dgh as Float32Array, p as Float32Array, dir.whh)) continue;
+    }
     for (let b = 0; b < B; b++) {
       const g = (t * B + b) * G;
       if (t >= len[b]!) {
@@ -79,7 +92,7 @@ export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
       const hp = (t * B + b) * H;
       for (let j = 0; j < H; j++) {
         const r = gates[g + j]!, z = gates[g + H + j]!, n = gates[g + 2 * H + j]!;
-        const dhv = dh[b * H + j]! + dOut[o + j]!;
+        const dhv = added ? dh[b * H + j]! : dh[b * H + j]! + dOut[o + j]!;
         const dan = dhv * (1 - z) * (1 - n * n);
         const daz = dhv * (hprev[hp + j]! - n) * z * (1 - z);
         const dar = dan * gh[g + 2 * H + j]! * r * (1 - r);

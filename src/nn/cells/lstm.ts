@@ -8,7 +8,7 @@
  * the activated gates in place, which is all the backward pass needs besides c.
  */
 import { gemm, wasmSized } from '../../tensor/gemm.js';
-import { lstmStepWasm } from '../../tensor/wasm/kernel.js';
+import { lstmBackStepWasm, lstmStepWasm } from '../../tensor/wasm/kernel.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { sigmoid, sigmoid32, tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
@@ -72,6 +72,8 @@ export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: nu
   const { T, B, len } = ws;
   const { H, P, G, gates, dgates, dh, tmp, col } = dir;
   const tcs = dir.tc!, cprev = dir.cprev!, dc = dir.dc!, m = dir.m, dhs = dir.dhs;
+  // As forward: large float32 steps with every item active (and no projection) run whole in wasm.
+  const simd = !(p instanceof Float64Array) && !ws.ragged && !m && H % 4 === 0 && wasmSized(B, P, G);
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
     for (let b = 0; b < B; b++) {
@@ -79,6 +81,8 @@ export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: nu
       const o = (t * B + b) * ldo + col;
       for (let j = 0; j < P; j++) dh[b * P + j] += dOut[o + j]!;
     }
+    if (simd && lstmBackStepWasm(B, H, gates as Float32Array, t * B * G, tcs as Float32Array, cprev as Float32Array, t * B * H,
+      dh as Float32Array, dc as Float32Array, dgates as Float32Array, p as Float32Array, dir.whh)) continue;
     // With projection, dL/dm_t = dL/dh_t W_hr; dL/dh_t is kept (zero where padded) for dW_hr.
     if (m && dhs) {
       for (let b = 0; b < B; b++) {

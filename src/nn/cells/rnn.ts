@@ -7,7 +7,8 @@
  * fused with its activation: four units at a time, sums kept in registers), keeping h_t in place of
  * the pre-activation.
  */
-import { gemm, gemmBackend, gemmDispatch } from '../../tensor/gemm.js';
+import { gemm, gemmBackend, gemmDispatch, wasmSized } from '../../tensor/gemm.js';
+import { rnnStepWasm } from '../../tensor/wasm/kernel.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
@@ -20,10 +21,19 @@ export function rnnForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
   const exact = p instanceof Float64Array;
   // Large recurrences go to the GEMM (WebAssembly SIMD there), then the activation; small ones stay fused.
   const viaGemm = !exact && gemmBackend() !== 'js' && H >= gemmDispatch.wasmMinNK && B * H * H >= gemmDispatch.wasmMinWork;
+  // ... and with every item active, the whole step (GEMM and activation) runs in WebAssembly SIMD.
+  const simd = !exact && !ws.ragged && H % 4 === 0 && wasmSized(B, H, H);
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
     const hp = t * B * H;
     copyInto(hprev, hp, hcur);
+    if (simd && rnnStepWasm(B, H, hcur as Float32Array, p as Float32Array, w, gates as Float32Array, hp, relu)) {
+      for (let b = 0; b < B; b++) {
+        const o = (t * B + b) * ldo + col;
+        for (let j = 0; j < H; j++) out[o + j] = hcur[b * H + j]!;
+      }
+      continue;
+    }
     if (viaGemm) gemm(false, true, B, H, H, 1, hcur, 0, H, p, w, H, 1, gates, t * B * H, H);
     for (let b = 0; b < B; b++) {
       const g = (t * B + b) * H;

@@ -23,6 +23,9 @@ interface Kernel {
   gemm: GemmFn;
   lstmCell: (gates: number, ccur: number, c: number, tc: number, h: number, B: number, H: number) => void;
   gruCell: (gates: number, gh: number, bias: number, h: number, B: number, H: number) => void;
+  rnnCell: (gates: number, h: number, n: number, relu: number) => void;
+  lstmBack: (gates: number, tc: number, cprev: number, dh: number, dc: number, dgates: number, B: number, H: number) => void;
+  gruBack: (gates: number, gh: number, hprev: number, dh: number, dgates: number, dgh: number, B: number, H: number) => void;
   /** A view of memory, remade whenever memory grows. */
   f32: Float32Array;
 }
@@ -69,6 +72,8 @@ function load(): Kernel | null {
     kernel = {
       memory, gemm: inst.exports['gemm'] as GemmFn, f32: new Float32Array(memory.buffer),
       lstmCell: inst.exports['lstm_cell'] as Kernel['lstmCell'], gruCell: inst.exports['gru_cell'] as Kernel['gruCell'],
+      rnnCell: inst.exports['rnn_cell'] as Kernel['rnnCell'],
+      lstmBack: inst.exports['lstm_back'] as Kernel['lstmBack'], gruBack: inst.exports['gru_back'] as Kernel['gruBack'],
     };
     state = 'ready';
   } catch (e) {
@@ -331,5 +336,90 @@ export function gruStepWasm(
   copy(gates, gOff, f32, pX >> 2, B * G);
   copy(gh, gOff, f32, pC >> 2, B * G);
   copy(hcur, 0, f32, pA >> 2, B * H);
+  return true;
+}
+
+/**
+ * One Elman RNN step of B items, all active, in the module: gates[t] += h_(t-1) W_hh^T (the GEMM),
+ * then tanh (or relu) in place (rnn_cell in gemm.wat); hcur becomes h_t. False, having done nothing,
+ * when the kernel is unavailable or H is not a multiple of 4.
+ */
+export function rnnStepWasm(
+  B: number, H: number, hcur: Float32Array, p: Float32Array, whh: number, gates: Float32Array, gOff: number, relu: boolean,
+): boolean {
+  const k = load();
+  if (!k || H % 4 !== 0) return false;
+  const pA = BASE, pB = pA + align(4 * B * H), pC = pB + align(4 * H * H), pW = pC + align(4 * B * H);
+  if (!reserve(k, pW + workBytes(H, H))) return false;
+  const f32 = k.f32;
+  copy(f32, pA >> 2, hcur, 0, B * H);
+  copy(f32, pB >> 2, p, whh, H * H);
+  copy(f32, pC >> 2, gates, gOff, B * H);
+  call(k, false, true, B, H, H, 1, pA, H, pB, H, 1, pC, H, pW);
+  k.rnnCell(pC, pA, B * H, relu ? 1 : 0);
+  cellSteps++;
+  copy(gates, gOff, f32, pC >> 2, B * H);
+  copy(hcur, 0, f32, pA >> 2, B * H);
+  return true;
+}
+
+/**
+ * One LSTM backward step of B items, all active, without projection, in the module: from the
+ * activated gates and tanh(c_t), c_(t-1) (at cOff) and dh = dL/dh_t, dc = dL/dc_t, writes dgates[t]
+ * (lstm_back in gemm.wat), dc = dL/dc_(t-1) and dh = dgates[t] W_hh = dL/dh_(t-1).
+ */
+export function lstmBackStepWasm(
+  B: number, H: number, gates: Float32Array, gOff: number, tc: Float32Array, cprev: Float32Array, cOff: number,
+  dh: Float32Array, dc: Float32Array, dgates: Float32Array, p: Float32Array, whh: number,
+): boolean {
+  const k = load();
+  if (!k || H % 4 !== 0) return false;
+  const G = 4 * H;
+  const pG = BASE, pT = pG + align(4 * B * G), pCp = pT + align(4 * B * H), pDh = pCp + align(4 * B * H);
+  const pDc = pDh + align(4 * B * H), pDg = pDc + align(4 * B * H), pB = pDg + align(4 * B * G), pW = pB + align(4 * G * H);
+  if (!reserve(k, pW + workBytes(G, H))) return false;
+  const f32 = k.f32;
+  copy(f32, pG >> 2, gates, gOff, B * G);
+  copy(f32, pT >> 2, tc, cOff, B * H);
+  copy(f32, pCp >> 2, cprev, cOff, B * H);
+  copy(f32, pDh >> 2, dh, 0, B * H);
+  copy(f32, pDc >> 2, dc, 0, B * H);
+  copy(f32, pB >> 2, p, whh, G * H);
+  k.lstmBack(pG, pT, pCp, pDh, pDc, pDg, B, H);
+  call(k, false, false, B, H, G, 1, pDg, G, pB, H, 0, pDh, H, pW);
+  cellSteps++;
+  copy(dgates, gOff, f32, pDg >> 2, B * G);
+  copy(dc, 0, f32, pDc >> 2, B * H);
+  copy(dh, 0, f32, pDh >> 2, B * H);
+  return true;
+}
+
+/**
+ * One GRU backward step of B items, all active, in the module: from r, z, n, gh's n part, h_(t-1) (at
+ * hOff) and dh = dL/dh_t, writes dgates[t], dgh[t] (gru_back in gemm.wat) and
+ * dh = z dL/dh_t + dgh[t] W_hh = dL/dh_(t-1).
+ */
+export function gruBackStepWasm(
+  B: number, H: number, gates: Float32Array, gh: Float32Array, gOff: number, hprev: Float32Array, hOff: number,
+  dh: Float32Array, dgates: Float32Array, dgh: Float32Array, p: Float32Array, whh: number,
+): boolean {
+  const k = load();
+  if (!k || H % 4 !== 0) return false;
+  const G = 3 * H;
+  const pG = BASE, pGh = pG + align(4 * B * G), pHp = pGh + align(4 * B * G), pDh = pHp + align(4 * B * H);
+  const pDg = pDh + align(4 * B * H), pDgh = pDg + align(4 * B * G), pB = pDgh + align(4 * B * G), pW = pB + align(4 * G * H);
+  if (!reserve(k, pW + workBytes(G, H))) return false;
+  const f32 = k.f32;
+  copy(f32, pG >> 2, gates, gOff, B * G);
+  copy(f32, pGh >> 2, gh, gOff, B * G);
+  copy(f32, pHp >> 2, hprev, hOff, B * H);
+  copy(f32, pDh >> 2, dh, 0, B * H);
+  copy(f32, pB >> 2, p, whh, G * H);
+  k.gruBack(pG, pGh, pHp, pDh, pDg, pDgh, B, H);
+  call(k, false, false, B, H, G, 1, pDgh, G, pB, H, 1, pDh, H, pW);
+  cellSteps++;
+  copy(dgates, gOff, f32, pDg >> 2, B * G);
+  copy(dgh, gOff, f32, pDgh >> 2, B * G);
+  copy(dh, 0, f32, pDh >> 2, B * H);
   return true;
 }
