@@ -28,7 +28,7 @@ export function gruForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
     const t = dir.rev ? T - 1 - s : s;
     copyInto(hprev, t * B * H, hcur);
     const ghOff = t * B * G;
-    if (simd && gruStepWasm(B, H, hcur as Float32Array, p as Float32Array, dir.whh, bhh, gates as Float32Array, ghOff, gh as Float32Array)) {
+    if (simd && gruStepWasm(B, H, hcur as Float32Array, p as Float32Array, dir.whh, bhh, gates as Float32Array, ghOff, gh as Float32Array, s === 0)) {
       for (let b = 0; b < B; b++) {
         const o = (t * B + b) * ldo + col;
         for (let j = 0; j < H; j++) out[o + j] = hcur[b * H + j]!;
@@ -79,7 +79,7 @@ export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
       }
       added = true;
       if (gruBackStepWasm(B, H, gates as Float32Array, gh as Float32Array, t * B * G, hprev as Float32Array, t * B * H,
-        dh as Float32Array, dgates as Float32Array, dgh as Float32Array, p as Float32Array, dir.whh)) continue;
+        dh as Float32Array, dgates as Float32Array, dgh as Float32Array, p as Float32Array, dir.whh, s === T - 1)) continue;
     }
     for (let b = 0; b < B; b++) {
       const g = (t * B + b) * G;

@@ -28,7 +28,7 @@ export function lstmForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numb
     copyInto(hprev, t * B * P, hcur);
     copyInto(cprev, t * B * H, ccur);
     const done = simd && lstmStepWasm(B, H, P, hcur as Float32Array, p as Float32Array, dir.whh, gates as Float32Array, t * B * G,
-      ccur as Float32Array, c as Float32Array, tc as Float32Array, t * B * H, (m ?? hcur) as Float32Array, m ? t * B * H : 0);
+      ccur as Float32Array, c as Float32Array, tc as Float32Array, t * B * H, (m ?? hcur) as Float32Array, m ? t * B * H : 0, s === 0);
     if (!done) gemm(false, true, B, G, P, 1, hcur, 0, P, p, dir.whh, P, 1, gates, t * B * G, G);
     for (let b = 0; !done && b < B; b++) {
       const r = t * B + b;
@@ -82,7 +82,7 @@ export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: nu
       for (let j = 0; j < P; j++) dh[b * P + j] += dOut[o + j]!;
     }
     if (simd && lstmBackStepWasm(B, H, gates as Float32Array, t * B * G, tcs as Float32Array, cprev as Float32Array, t * B * H,
-      dh as Float32Array, dc as Float32Array, dgates as Float32Array, p as Float32Array, dir.whh)) continue;
+      dh as Float32Array, dc as Float32Array, dgates as Float32Array, p as Float32Array, dir.whh, s === T - 1)) continue;
     // With projection, dL/dm_t = dL/dh_t W_hr; dL/dh_t is kept (zero where padded) for dW_hr.
     if (m && dhs) {
       for (let b = 0; b < B; b++) {

@@ -27,7 +27,7 @@ export function rnnForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
     const t = dir.rev ? T - 1 - s : s;
     const hp = t * B * H;
     copyInto(hprev, hp, hcur);
-    if (simd && rnnStepWasm(B, H, hcur as Float32Array, p as Float32Array, w, gates as Float32Array, hp, relu)) {
+    if (simd && rnnStepWasm(B, H, hcur as Float32Array, p as Float32Array, w, gates as Float32Array, hp, relu, s === 0)) {
       for (let b = 0; b < B; b++) {
         const o = (t * B + b) * ldo + col;
         for (let j = 0; j < H; j++) out[o + j] = hcur[b * H + j]!;

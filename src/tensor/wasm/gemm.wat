@@ -200,12 +200,13 @@
     (call $store8 (local.get $c) (local.get $c00) (local.get $c01) (local.get $alpha) (local.get $beta) (local.get $nv)))
 
   ;; C = alpha * op(A) op(B) + beta * C. Pointers are byte offsets into this memory, leading
-  ;; dimensions are in elements; work needs kcMax * 8 * ceil(N / 8) floats.
+  ;; dimensions are in elements; work needs kcMax * 8 * ceil(N / 8) floats. With packed set and
+  ;; K <= kcMax, work already holds op(B) packed by an earlier call, and B is not read.
   (func (export "gemm")
         (param $transA i32) (param $transB i32) (param $M i32) (param $N i32) (param $K i32) (param $alpha f32)
         (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32)
         (param $beta f32) (param $c i32) (param $ldc i32)
-        (param $work i32) (param $kcMax i32) (param $mcMax i32)
+        (param $work i32) (param $kcMax i32) (param $mcMax i32) (param $packed i32)
     (local $sam i32) (local $sak i32) (local $ldcb i32) (local $k0 i32) (local $kc i32) (local $be f32)
     (local $m0 i32) (local $m1 i32) (local $m i32) (local $n0 i32) (local $nv i32) (local $bp i32)
     (local $ak i32)
@@ -218,7 +219,9 @@
     (loop $kblock
       (local.set $kc (i32.sub (local.get $K) (local.get $k0)))
       (if (i32.gt_s (local.get $kc) (local.get $kcMax)) (then (local.set $kc (local.get $kcMax))))
-      (call $packB (local.get $b) (local.get $ldb) (local.get $transB) (local.get $k0) (local.get $kc) (local.get $N) (local.get $work))
+      ;; packed: work already holds op(B)'s panels from an earlier call (one k-block: K <= kcMax)
+      (if (i32.eqz (local.get $packed))
+        (then (call $packB (local.get $b) (local.get $ldb) (local.get $transB) (local.get $k0) (local.get $kc) (local.get $N) (local.get $work))))
       (local.set $ak (i32.add (local.get $a) (i32.mul (local.get $k0) (local.get $sak))))
       (local.set $m0 (i32.const 0))
       (block $mdone (loop $mblock

@@ -15,7 +15,7 @@ import { GEMM_WASM_BASE64 } from './gemm-wasm.js';
 type GemmFn = (
   transA: number, transB: number, M: number, N: number, K: number, alpha: number,
   a: number, lda: number, b: number, ldb: number, beta: number, c: number, ldc: number,
-  work: number, kcMax: number, mcMax: number,
+  work: number, kcMax: number, mcMax: number, packed: number,
 ) => void;
 
 interface Kernel {
@@ -38,7 +38,7 @@ let state: 'untried' | 'ready' | 'absent' = 'untried';
 let why = '';
 /** The module calls of the last gemmWasm (up to 256 chunks), for replayLastWasmGemm. */
 const REPLAY_MAX = 256;
-const last = new Float64Array(16 * REPLAY_MAX);
+const last = new Float64Array(17 * REPLAY_MAX);
 let lastCount = 0;
 
 /** Bytes 0..63 of the module's memory are its scratch; operands start here. */
@@ -200,6 +200,7 @@ function once(
   const cSpan = spanOf(M, N, ldc);
   const pW = pC + align(4 * cSpan);
   if (!reserve(k, pW + workBytes(K, N))) return false;
+  resident = null;
   const f32 = k.f32;
   const la = copyIn(f32, pA, A, aOff, aRows, aCols, lda);
   const lb = copyIn(f32, pB, B, bOff, bRows, bCols, ldb);
@@ -222,6 +223,7 @@ function streamK(
   const cSpan = spanOf(M, N, ldc);
   const pW = pC + align(4 * cSpan);
   if (!reserve(k, pW + workBytes(kr, N))) return false;
+  resident = null;
   const f32 = k.f32;
   if (beta !== 0 || ldc !== N) copy(f32, pC >> 2, C, cOff, cSpan);
   for (let k0 = 0; k0 < K; k0 += kr) {
@@ -237,19 +239,20 @@ function streamK(
 }
 
 /** The packed panels of B: one k-block of ceil(N / 8) panels of 8 floats per k. */
-const workBytes = (K: number, N: number): number => 4 * Math.min(K, tuning.kc) * 8 * Math.ceil(N / 8);
+const workBytes = (K: number, N: number, kc = tuning.kc): number => 4 * Math.min(K, kc) * 8 * Math.ceil(N / 8);
 
 function call(
   k: Kernel, transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
   pA: number, lda: number, pB: number, ldb: number, beta: number, pC: number, ldc: number, pW: number,
+  kc = tuning.kc, packed = false,
 ): void {
-  k.gemm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pA, lda, pB, ldb, beta, pC, ldc, pW, tuning.kc, tuning.mc);
+  k.gemm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pA, lda, pB, ldb, beta, pC, ldc, pW, kc, tuning.mc, packed ? 1 : 0);
   if (lastCount < REPLAY_MAX) {
     // (replayed with beta 1: a replay must not depend on what C held)
-    const r = 16 * lastCount++;
+    const r = 17 * lastCount++;
     last[r] = transA ? 1 : 0; last[r + 1] = transB ? 1 : 0; last[r + 2] = M; last[r + 3] = N; last[r + 4] = K;
     last[r + 5] = alpha; last[r + 6] = pA; last[r + 7] = lda; last[r + 8] = pB; last[r + 9] = ldb; last[r + 10] = 1;
-    last[r + 11] = pC; last[r + 12] = ldc; last[r + 13] = pW; last[r + 14] = tuning.kc; last[r + 15] = tuning.mc;
+    last[r + 11] = pC; last[r + 12] = ldc; last[r + 13] = pW; last[r + 14] = kc; last[r + 15] = tuning.mc; last[r + 16] = packed ? 1 : 0;
   }
 }
 
@@ -261,13 +264,40 @@ export function replayLastWasmGemm(): boolean {
   const k = load();
   if (!k || lastCount === 0) return false;
   for (let i = 0; i < lastCount; i++) {
-    const a = last.subarray(16 * i, 16 * i + 16);
-    k.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!);
+    const a = last.subarray(17 * i, 17 * i + 17);
+    k.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!, a[16]!);
   }
   return true;
 }
 
 let cellSteps = 0;
+
+/**
+ * The recurrent weight the last step call packed into the module, and where. The next step of the
+ * same pass (first = false: the weights cannot have changed; the same layout; no other call in
+ * between) multiplies by those panels without copying or packing W_hh again, which at batch 32 is
+ * a tenth of a step. Every other call into the module forgets it.
+ */
+interface Resident { src: Float32Array; off: number; n: number; transB: boolean; pW: number; kc: number }
+let resident: Resident | null = null;
+
+/**
+ * Whether W (n floats of src at off, K rows of op(W)) is already packed at pW for this call, else
+ * notes that it will be (when it fits one k-block) or that nothing is.
+ */
+function reuse(first: boolean, src: Float32Array, off: number, n: number, K: number, transB: boolean, pW: number, kc: number): boolean {
+  if (K > kc) {
+    resident = null;
+    return false;
+  }
+  const r = resident;
+  if (!first && r !== null && r.src === src && r.off === off && r.n === n && r.transB === transB && r.pW === pW && r.kc === kc) return true;
+  resident = { src, off, n, transB, pW, kc };
+  return false;
+}
+
+/** k-block for a step's GEMM over K: all of K in one block (so its packing can be kept) up to 1024. */
+const stepKc = (K: number): number => (K <= 1024 ? Math.max(K, 1) : tuning.kc);
 
 /** How many LSTM and GRU steps have run in the module (tests check that a path was taken). */
 export function wasmCellSteps(): number {
@@ -284,20 +314,22 @@ export function wasmCellSteps(): number {
 export function lstmStepWasm(
   B: number, H: number, P: number, hcur: Float32Array, p: Float32Array, whh: number,
   gates: Float32Array, gOff: number, ccur: Float32Array, c: Float32Array, tc: Float32Array, cOff: number,
-  h: Float32Array, hOff: number,
+  h: Float32Array, hOff: number, first = true,
 ): boolean {
   const k = load();
   if (!k || H % 4 !== 0) return false;
   const G = 4 * H;
   const pA = BASE, pB = pA + align(4 * B * P), pC = pB + align(4 * G * P), pCc = pC + align(4 * B * G);
   const pc = pCc + align(4 * B * H), ptc = pc + align(4 * B * H), ph = ptc + align(4 * B * H), pW = ph + align(4 * B * H);
-  if (!reserve(k, pW + workBytes(P, G))) return false;
+  const kc = stepKc(P);
+  if (!reserve(k, pW + workBytes(P, G, kc))) return false;
   const f32 = k.f32;
+  const packed = reuse(first, p, whh, G * P, P, true, pW, kc);
   copy(f32, pA >> 2, hcur, 0, B * P);
-  copy(f32, pB >> 2, p, whh, G * P);
+  if (!packed) copy(f32, pB >> 2, p, whh, G * P);
   copy(f32, pC >> 2, gates, gOff, B * G);
   copy(f32, pCc >> 2, ccur, 0, B * H);
-  call(k, false, true, B, G, P, 1, pA, P, pB, P, 1, pC, G, pW);
+  call(k, false, true, B, G, P, 1, pA, P, pB, P, 1, pC, G, pW, kc, packed);
   k.lstmCell(pC, pCc, pc, ptc, ph, B, H);
   cellSteps++;
   copy(gates, gOff, f32, pC >> 2, B * G);
@@ -316,21 +348,23 @@ export function lstmStepWasm(
  */
 export function gruStepWasm(
   B: number, H: number, hcur: Float32Array, p: Float32Array, whh: number, bhh: number,
-  gates: Float32Array, gOff: number, gh: Float32Array,
+  gates: Float32Array, gOff: number, gh: Float32Array, first = true,
 ): boolean {
   const k = load();
   if (!k || H % 4 !== 0) return false;
   const G = 3 * H;
   const pA = BASE, pB = pA + align(4 * B * H), pC = pB + align(4 * G * H), pX = pC + align(4 * B * G);
   const pBias = pX + align(4 * B * G), pW = pBias + align(4 * G);
-  if (!reserve(k, pW + workBytes(H, G))) return false;
+  const kc = stepKc(H);
+  if (!reserve(k, pW + workBytes(H, G, kc))) return false;
   const f32 = k.f32;
+  const packed = reuse(first, p, whh, G * H, H, true, pW, kc);
   copy(f32, pA >> 2, hcur, 0, B * H);
-  copy(f32, pB >> 2, p, whh, G * H);
+  if (!packed) copy(f32, pB >> 2, p, whh, G * H);
   copy(f32, pX >> 2, gates, gOff, B * G);
   if (bhh >= 0) copy(f32, pBias >> 2, p, bhh, G);
   else f32.fill(0, pBias >> 2, (pBias >> 2) + G);
-  call(k, false, true, B, G, H, 1, pA, H, pB, H, 0, pC, G, pW);
+  call(k, false, true, B, G, H, 1, pA, H, pB, H, 0, pC, G, pW, kc, packed);
   k.gruCell(pX, pC, pBias, pA, B, H);
   cellSteps++;
   copy(gates, gOff, f32, pX >> 2, B * G);
@@ -346,16 +380,19 @@ export function gruStepWasm(
  */
 export function rnnStepWasm(
   B: number, H: number, hcur: Float32Array, p: Float32Array, whh: number, gates: Float32Array, gOff: number, relu: boolean,
+  first = true,
 ): boolean {
   const k = load();
   if (!k || H % 4 !== 0) return false;
   const pA = BASE, pB = pA + align(4 * B * H), pC = pB + align(4 * H * H), pW = pC + align(4 * B * H);
-  if (!reserve(k, pW + workBytes(H, H))) return false;
+  const kc = stepKc(H);
+  if (!reserve(k, pW + workBytes(H, H, kc))) return false;
   const f32 = k.f32;
+  const packed = reuse(first, p, whh, H * H, H, true, pW, kc);
   copy(f32, pA >> 2, hcur, 0, B * H);
-  copy(f32, pB >> 2, p, whh, H * H);
+  if (!packed) copy(f32, pB >> 2, p, whh, H * H);
   copy(f32, pC >> 2, gates, gOff, B * H);
-  call(k, false, true, B, H, H, 1, pA, H, pB, H, 1, pC, H, pW);
+  call(k, false, true, B, H, H, 1, pA, H, pB, H, 1, pC, H, pW, kc, packed);
   k.rnnCell(pC, pA, B * H, relu ? 1 : 0);
   cellSteps++;
   copy(gates, gOff, f32, pC >> 2, B * H);
@@ -370,23 +407,25 @@ export function rnnStepWasm(
  */
 export function lstmBackStepWasm(
   B: number, H: number, gates: Float32Array, gOff: number, tc: Float32Array, cprev: Float32Array, cOff: number,
-  dh: Float32Array, dc: Float32Array, dgates: Float32Array, p: Float32Array, whh: number,
+  dh: Float32Array, dc: Float32Array, dgates: Float32Array, p: Float32Array, whh: number, first = true,
 ): boolean {
   const k = load();
   if (!k || H % 4 !== 0) return false;
   const G = 4 * H;
   const pG = BASE, pT = pG + align(4 * B * G), pCp = pT + align(4 * B * H), pDh = pCp + align(4 * B * H);
   const pDc = pDh + align(4 * B * H), pDg = pDc + align(4 * B * H), pB = pDg + align(4 * B * G), pW = pB + align(4 * G * H);
-  if (!reserve(k, pW + workBytes(G, H))) return false;
+  const kc = stepKc(G);
+  if (!reserve(k, pW + workBytes(G, H, kc))) return false;
   const f32 = k.f32;
+  const packed = reuse(first, p, whh, G * H, G, false, pW, kc);
   copy(f32, pG >> 2, gates, gOff, B * G);
   copy(f32, pT >> 2, tc, cOff, B * H);
   copy(f32, pCp >> 2, cprev, cOff, B * H);
   copy(f32, pDh >> 2, dh, 0, B * H);
   copy(f32, pDc >> 2, dc, 0, B * H);
-  copy(f32, pB >> 2, p, whh, G * H);
+  if (!packed) copy(f32, pB >> 2, p, whh, G * H);
   k.lstmBack(pG, pT, pCp, pDh, pDc, pDg, B, H);
-  call(k, false, false, B, H, G, 1, pDg, G, pB, H, 0, pDh, H, pW);
+  call(k, false, false, B, H, G, 1, pDg, G, pB, H, 0, pDh, H, pW, kc, packed);
   cellSteps++;
   copy(dgates, gOff, f32, pDg >> 2, B * G);
   copy(dc, 0, f32, pDc >> 2, B * H);
@@ -401,22 +440,24 @@ export function lstmBackStepWasm(
  */
 export function gruBackStepWasm(
   B: number, H: number, gates: Float32Array, gh: Float32Array, gOff: number, hprev: Float32Array, hOff: number,
-  dh: Float32Array, dgates: Float32Array, dgh: Float32Array, p: Float32Array, whh: number,
+  dh: Float32Array, dgates: Float32Array, dgh: Float32Array, p: Float32Array, whh: number, first = true,
 ): boolean {
   const k = load();
   if (!k || H % 4 !== 0) return false;
   const G = 3 * H;
   const pG = BASE, pGh = pG + align(4 * B * G), pHp = pGh + align(4 * B * G), pDh = pHp + align(4 * B * H);
   const pDg = pDh + align(4 * B * H), pDgh = pDg + align(4 * B * G), pB = pDgh + align(4 * B * G), pW = pB + align(4 * G * H);
-  if (!reserve(k, pW + workBytes(G, H))) return false;
+  const kc = stepKc(G);
+  if (!reserve(k, pW + workBytes(G, H, kc))) return false;
   const f32 = k.f32;
+  const packed = reuse(first, p, whh, G * H, G, false, pW, kc);
   copy(f32, pG >> 2, gates, gOff, B * G);
   copy(f32, pGh >> 2, gh, gOff, B * G);
   copy(f32, pHp >> 2, hprev, hOff, B * H);
   copy(f32, pDh >> 2, dh, 0, B * H);
-  copy(f32, pB >> 2, p, whh, G * H);
+  if (!packed) copy(f32, pB >> 2, p, whh, G * H);
   k.gruBack(pG, pGh, pHp, pDh, pDg, pDgh, B, H);
-  call(k, false, false, B, H, G, 1, pDgh, G, pB, H, 1, pDh, H, pW);
+  call(k, false, false, B, H, G, 1, pDgh, G, pB, H, 1, pDh, H, pW, kc, packed);
   cellSteps++;
   copy(dgates, gOff, f32, pDg >> 2, B * G);
   copy(dgh, gOff, f32, pDgh >> 2, B * G);
