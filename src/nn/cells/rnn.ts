@@ -8,7 +8,7 @@
  * the pre-activation.
  */
 import { gemm, gemmBackend, gemmDispatch, wasmSized } from '../../tensor/gemm.js';
-import { rnnStepWasm } from '../../tensor/wasm/kernel.js';
+import { rnnBackStepWasm, rnnStepWasm } from '../../tensor/wasm/kernel.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
@@ -85,8 +85,19 @@ function emit(gates: Buf, hcur: Buf, out: Buf, gi: number, hi: number, oi: numbe
 export function rnnBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number, relu: boolean): void {
   const { T, B, len } = ws;
   const { H, gates, dgates, dh, tmp, col } = dir;
+  // As forward: large float32 steps with every item active run whole in wasm (dh gets dOut first).
+  const simd = !(p instanceof Float64Array) && !ws.ragged && H % 4 === 0 && wasmSized(B, H, H);
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
+    let added = false; // dh already holds this step's output gradient (the wasm path adds it first)
+    if (simd) {
+      for (let b = 0; b < B; b++) {
+        const o = (t * B + b) * ldo + col;
+        for (let j = 0; j < H; j++) dh[b * H + j] += dOut[o + j]!;
+      }
+      added = true;
+      if (rnnBackStepWasm(B, H, gates as Float32Array, t * B * H, dh as Float32Array, dgates as Float32Array, p as Float32Array, dir.whh, relu, s === T - 1)) continue;
+    }
     for (let b = 0; b < B; b++) {
       const g = (t * B + b) * H;
       if (t >= len[b]!) {
@@ -96,7 +107,7 @@ export function rnnBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
       const o = (t * B + b) * ldo + col;
       for (let j = 0; j < H; j++) {
         const h = gates[g + j]!;
-        const dhv = dh[b * H + j]! + dOut[o + j]!;
+        const dhv = added ? dh[b * H + j]! : dh[b * H + j]! + dOut[o + j]!;
         dgates[g + j] = relu ? (h > 0 ? dhv : 0) : dhv * (1 - h * h);
       }
     }

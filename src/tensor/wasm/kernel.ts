@@ -26,6 +26,7 @@ interface Kernel {
   rnnCell: (gates: number, h: number, n: number, relu: number) => void;
   lstmBack: (gates: number, tc: number, cprev: number, dh: number, dc: number, dgates: number, B: number, H: number) => void;
   gruBack: (gates: number, gh: number, hprev: number, dh: number, dgates: number, dgh: number, B: number, H: number) => void;
+  rnnBack: (h: number, dh: number, dg: number, n: number, relu: number) => void;
   /** A view of memory, remade whenever memory grows. */
   f32: Float32Array;
 }
@@ -74,6 +75,7 @@ function load(): Kernel | null {
       lstmCell: inst.exports['lstm_cell'] as Kernel['lstmCell'], gruCell: inst.exports['gru_cell'] as Kernel['gruCell'],
       rnnCell: inst.exports['rnn_cell'] as Kernel['rnnCell'],
       lstmBack: inst.exports['lstm_back'] as Kernel['lstmBack'], gruBack: inst.exports['gru_back'] as Kernel['gruBack'],
+      rnnBack: inst.exports['rnn_back'] as Kernel['rnnBack'],
     };
     state = 'ready';
   } catch (e) {
@@ -461,6 +463,32 @@ export function gruBackStepWasm(
   cellSteps++;
   copy(dgates, gOff, f32, pDg >> 2, B * G);
   copy(dgh, gOff, f32, pDgh >> 2, B * G);
+  copy(dh, 0, f32, pDh >> 2, B * H);
+  return true;
+}
+
+/**
+ * One Elman RNN backward step of B items, all active, in the module: from h_t (gates at gOff) and
+ * dh = dL/dh_t, writes dgates[t] (rnn_back in gemm.wat) and dh = dgates[t] W_hh = dL/dh_(t-1).
+ */
+export function rnnBackStepWasm(
+  B: number, H: number, gates: Float32Array, gOff: number, dh: Float32Array, dgates: Float32Array,
+  p: Float32Array, whh: number, relu: boolean, first = true,
+): boolean {
+  const k = load();
+  if (!k || H % 4 !== 0) return false;
+  const pG = BASE, pDh = pG + align(4 * B * H), pDg = pDh + align(4 * B * H), pB = pDg + align(4 * B * H), pW = pB + align(4 * H * H);
+  const kc = stepKc(H);
+  if (!reserve(k, pW + workBytes(H, H, kc))) return false;
+  const f32 = k.f32;
+  const packed = reuse(first, p, whh, H * H, H, false, pW, kc);
+  copy(f32, pG >> 2, gates, gOff, B * H);
+  copy(f32, pDh >> 2, dh, 0, B * H);
+  if (!packed) copy(f32, pB >> 2, p, whh, H * H);
+  k.rnnBack(pG, pDh, pDg, B * H, relu ? 1 : 0);
+  call(k, false, false, B, H, H, 1, pDg, H, pB, H, 0, pDh, H, pW, kc, packed);
+  cellSteps++;
+  copy(dgates, gOff, f32, pDg >> 2, B * H);
   copy(dh, 0, f32, pDh >> 2, B * H);
   return true;
 }
