@@ -41,6 +41,8 @@ interface HeadSpace {
   feat: Buf; dFeat: Buf; dhN: Buf;
   /** (rows, C) logits. */
   logits: Buf;
+  /** forward()'s result objects per layout (0 unbatched, 1 batched), made once. */
+  results: (ModelResult | undefined)[];
 }
 
 export function resolveModelOptions(o: SequenceModelOptions): ResolvedModelOptions {
@@ -59,7 +61,10 @@ export class SequenceModel {
   readonly rnn: Recurrent;
   readonly head: Linear;
   private readonly spaces = new Map<number, HeadSpace>();
-  private last: { res: RecurrentResult; hs: HeadSpace; rows: number } | null = null;
+  /** The last forward pass: its recurrent result, head space and head rows, for backward(). */
+  private lastRes: RecurrentResult | null = null;
+  private lastHs: HeadSpace | null = null;
+  private lastRows = 0;
 
   constructor(options: SequenceModelOptions, init: ModuleInit = {}) {
     this.options = resolveModelOptions(options);
@@ -89,16 +94,24 @@ export class SequenceModel {
     const C = o.numClasses;
     const F = this.head.inFeatures;
     const batched = x.shape.length === 3;
-    const [L, D] = [o.numLayers, this.rnn.directions];
+    const L = o.numLayers, D = this.rnn.directions;
     const B = res.hN.shape.length === 3 ? res.hN.shape[1]! : 1;
     const T = res.output.data.length / (B * F);
     const hs = this.space(B, T);
+    this.lastRes = res;
+    this.lastHs = hs;
+    const k = batched ? 1 : 0;
     if (o.headOn === 'steps') {
       this.head.forward(hs.logits, 0, res.output.data, 0, F, T * B);
-      this.last = { res, hs, rows: T * B };
-      const os = res.output.shape;
-      const shape = os.length === 3 ? [os[0]!, os[1]!, C] : [os[0]!, C];
-      return { output: res.output, hN: res.hN, cN: res.cN, logits: { data: hs.logits, shape } };
+      this.lastRows = T * B;
+      let r = hs.results[k];
+      if (!r || r.output !== res.output) {
+        const os = res.output.shape;
+        const shape = os.length === 3 ? [os[0]!, os[1]!, C] : [os[0]!, C];
+        r = { output: res.output, hN: res.hN, cN: res.cN, logits: { data: hs.logits, shape } };
+        hs.results[k] = r;
+      }
+      return r;
     }
     // many-to-one: the top layer's final state of each direction, concatenated per item
     const P = this.rnn.stateSize;
@@ -110,8 +123,13 @@ export class SequenceModel {
       }
     }
     this.head.forward(hs.logits, 0, hs.feat, 0, F, B);
-    this.last = { res, hs, rows: B };
-    return { output: res.output, hN: res.hN, cN: res.cN, logits: { data: hs.logits, shape: batched ? [B, C] : [C] } };
+    this.lastRows = B;
+    let r = hs.results[k];
+    if (!r || r.output !== res.output) {
+      r = { output: res.output, hN: res.hN, cN: res.cN, logits: { data: hs.logits, shape: batched ? [B, C] : [C] } };
+      hs.results[k] = r;
+    }
+    return r;
   }
 
   /**
@@ -119,8 +137,8 @@ export class SequenceModel {
    * returns dL/dx, dL/dh0, dL/dc0 (pass needInputGrad: false when dL/dx is not wanted).
    */
   backward(dLogits: Buf, o: { needInputGrad?: boolean } = {}): RecurrentGrads {
-    if (!this.last) throw new ConfigError('backward() needs a forward() pass first');
-    const { res, hs, rows } = this.last;
+    const res = this.lastRes, hs = this.lastHs, rows = this.lastRows;
+    if (!res || !hs) throw new ConfigError('backward() needs a forward() pass first');
     const F = this.head.inFeatures;
     if (dLogits.length !== rows * this.options.numClasses) {
       throw new ShapeError(`dLogits has ${dLogits.length} values, expected ${rows * this.options.numClasses}`);
@@ -158,6 +176,7 @@ export class SequenceModel {
         dFeat: alloc(dt, rows * F),
         dhN: alloc(dt, LD * B * this.rnn.stateSize),
         logits: alloc(dt, rows * o.numClasses),
+        results: [],
       };
       this.spaces.set(key, hs);
     }

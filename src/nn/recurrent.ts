@@ -96,7 +96,9 @@ export class Recurrent {
   private readonly prefix: string;
   private rng: Rng;
   private readonly cache = new Map<number, Workspace>();
-  private last: { ws: Workspace; batched: boolean; hasH0: boolean; hasC0: boolean } | null = null;
+  /** The last forward pass's workspace and layout, for backward(). */
+  private lastWs: Workspace | null = null;
+  private lastBatched = false;
 
   /**
    * Without `table`, the stack owns its parameters and initialises them from `init.seed`; a model that
@@ -190,13 +192,20 @@ export class Recurrent {
       transpose(ws.edgeOut, top, T, B, D * P);
       output = ws.edgeOut;
     }
-    this.last = { ws, batched, hasH0: !!f.h0, hasC0: !!f.c0 };
-    const hShape = batched ? [L * D, B, P] : [L * D, P];
-    return {
-      output: { data: output, shape: batched ? (bf ? [B, T, D * P] : [T, B, D * P]) : [T, D * P] },
-      hN: { data: ws.hN, shape: hShape },
-      cN: ws.cN ? { data: ws.cN, shape: batched ? [L * D, B, H] : [L * D, H] } : null,
-    };
+    this.lastWs = ws;
+    this.lastBatched = batched;
+    const k = batched ? 1 : 0;
+    let res = ws.results[k];
+    if (!res) {
+      const hShape = batched ? [L * D, B, P] : [L * D, P];
+      res = {
+        output: { data: output, shape: batched ? (bf ? [B, T, D * P] : [T, B, D * P]) : [T, D * P] },
+        hN: { data: ws.hN, shape: hShape },
+        cN: ws.cN ? { data: ws.cN, shape: batched ? [L * D, B, H] : [L * D, H] } : null,
+      };
+      ws.results[k] = res;
+    }
+    return res;
   }
 
   /**
@@ -205,8 +214,9 @@ export class Recurrent {
    * (dL/dx holds stale values when `needInputGrad` is false).
    */
   backward(g: BackwardInput): RecurrentGrads {
-    if (!this.last) throw new ConfigError('backward() needs a forward() pass first');
-    const { ws, batched } = this.last;
+    const ws = this.lastWs;
+    if (!ws) throw new ConfigError('backward() needs a forward() pass first');
+    const batched = this.lastBatched;
     const o = this.options;
     const { L, D, P, H } = this.dims();
     const { T, B } = ws;

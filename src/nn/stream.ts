@@ -4,9 +4,10 @@
  * (a test checks it), at the cost of one step. Only forward-only models stream: a bidirectional layer
  * needs the end of the sequence before its first output.
  */
-import { alloc, type Buf } from '../tensor/buf.js';
+import { alloc, copyInto, type Buf } from '../tensor/buf.js';
 import { ConfigError } from '../errors.js';
 import type { SequenceModel } from './model.js';
+import type { ForwardOptions } from './recurrent.js';
 
 export class Stream {
   /** [L, P] hidden state after the last step (zeros before the first). */
@@ -18,6 +19,8 @@ export class Stream {
   private readonly x: { data: Buf; shape: number[] };
   private readonly h0: { data: Buf; shape: number[] };
   private readonly c0: { data: Buf; shape: number[] } | null;
+  /** forward()'s options, made once: the kept state as h0 (and c0). */
+  private readonly from: ForwardOptions;
 
   constructor(readonly model: SequenceModel) {
     const o = model.options;
@@ -29,6 +32,7 @@ export class Stream {
     this.x = { data: alloc(dt, o.inputSize), shape: [1, o.inputSize] };
     this.h0 = { data: this.h, shape: [L, model.rnn.stateSize] };
     this.c0 = this.c ? { data: this.c, shape: [L, o.hiddenSize] } : null;
+    this.from = this.c0 ? { h0: this.h0, c0: this.c0 } : { h0: this.h0 };
   }
 
   /** Back to the zero state. */
@@ -43,9 +47,9 @@ export class Stream {
     const I = this.model.options.inputSize;
     if (x.length !== I) throw new ConfigError(`a step has ${I} features for this model, got ${x.length}`);
     for (let i = 0; i < I; i++) this.x.data[i] = x[i]!;
-    const r = this.model.forward(this.x, { h0: this.h0, c0: this.c0 ?? undefined });
-    this.h.set(r.hN.data);
-    if (this.c && r.cN) this.c.set(r.cN.data);
+    const r = this.model.forward(this.x, this.from);
+    copyInto(this.h, 0, r.hN.data);
+    if (this.c && r.cN) copyInto(this.c, 0, r.cN.data);
     this.steps++;
     return r.logits.data;
   }

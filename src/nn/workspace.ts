@@ -5,6 +5,7 @@
 import { alloc, type Buf, type DType } from '../tensor/buf.js';
 import { gateCount, type ResolvedOptions } from './options.js';
 import type { ParamTable } from './params.js';
+import type { RecurrentResult } from './recurrent.js';
 
 /** One layer and direction: where its weights sit in the arena, and its activations. */
 export interface Dir {
@@ -67,6 +68,11 @@ export interface Workspace {
   dh0: Buf; dc0: Buf | null;
   /** Layout conversions at the edge (batch-first output, gradients in and out). */
   edgeOut: Buf; edgeDOut: Buf; edgeDx: Buf;
+  /**
+   * forward()'s result objects, made once per layout (0 unbatched, 1 batched): their data are this
+   * workspace's buffers anyway, so a new object per call would only be garbage.
+   */
+  results: (RecurrentResult | undefined)[];
 }
 
 export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: string, T: number, B: number): Workspace {
@@ -128,5 +134,6 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
     hN: alloc(dt, LD * B * P), cN: lstm ? alloc(dt, LD * B * H) : null,
     dh0: alloc(dt, LD * B * P), dc0: lstm ? alloc(dt, LD * B * H) : null,
     edgeOut: alloc(dt, TB * D * P), edgeDOut: alloc(dt, TB * D * P), edgeDx: alloc(dt, TB * o.inputSize),
+    results: [],
   };
 }
