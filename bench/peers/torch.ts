@@ -117,7 +117,7 @@ export class TorchPeer implements Peer {
         version: `torch ${String(r['torch'])}`,
         notes: [
           `BLAS ${String(r['blas'])} (${libs}; BLAS_INFO=${String(r['blas_info'])})`,
-          `threads ${String(r['threads'])} (torch.set_num_threads(${this.threads})${this.threads === 1 ? ', like rnnscope; --torch-threads N for more' : ''})`,
+          `threads ${String(r['threads'])} (torch.set_num_threads(${this.threads})${this.threads === 1 ? '; --torch-threads N for more' : ''})`,
           `python ${String(r['python'])}`,
         ],
       };

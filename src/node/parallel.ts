@@ -159,7 +159,7 @@ export class ParallelTrainStep implements StepRunner {
     const T = batched ? (o.batchFirst ? x.shape[1]! : x.shape[0]!) : x.shape[0]!;
     if (!batched || this.threadsFor(B, T) < 2) {
       this.counts.single++;
-      if (this.reseed !== undefined) this.reseed = undefined; // the single step uses this thread's stream alone
+      // (a pending reseed stays pending: it goes to the worker with the next batch it takes)
       return this.single.run(x, targets, lengths);
     }
     // A batch the single step would refuse goes to it, so the error is the same word for word
