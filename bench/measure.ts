@@ -7,7 +7,10 @@
  *      peer's repetition lasts about `repSeconds`, calibrated with up to three more rounds while
  *      the estimate keeps falling);
  *   3. R repetitions, peers alternating A B A B ... so drift and noise of the machine hit all alike.
- * Every peer runs the same number of steps from the same weights, so their losses can be compared.
+ * In training, every peer runs the same number of steps from the same weights, so their losses can be
+ * compared. Inference and streaming have no loss to compare, and a repetition of K steps of a peer
+ * a hundred times faster than the slowest would last a few milliseconds (one preemption doubles it),
+ * so there each peer runs its own K, for about `repSeconds`.
  */
 import { sequencesPerStep, unitOf, type BenchConfig } from './configs.js';
 import type { MemoryReport, Peer, StepFn, StepsResult } from './peer.js';
@@ -109,16 +112,23 @@ export async function measureConfig(c: BenchConfig, peers: { peer: Peer; step: S
     if (stable) break;
   }
   const K = o.steps ?? Math.max(1, Math.round(o.repSeconds / slowestStep));
-  say(`${c.name}: warm-up ${Math.max(...live.map((l) => l.res.warmupSteps))} steps, then ${o.reps} x ${K} steps per peer`);
+  const own = c.task !== 'train' && o.steps === undefined;
+  // (streaming feeds x[i mod T]: whole cycles of T keep every peer at the same phase, so the last
+  // logits still compare: the state after many cycles is the same orbit whatever the count)
+  const cycle = c.task === 'stream' ? c.T : 1;
+  const stepsOf = (l: Live): number => (own ? Math.max(1, Math.round(o.repSeconds / perStep.get(l)! / cycle)) * cycle : K);
+  say(`${c.name}: warm-up ${Math.max(...live.map((l) => l.res.warmupSteps))} steps, then ${o.reps} x ` +
+    `${own ? `about ${o.repSeconds} s of steps (${live.filter((l) => !l.res.error).map((l) => stepsOf(l)).join(', ')})` : `${K} steps`} per peer`);
 
   // 3. Repetitions, alternating peers.
   for (let rep = 0; rep < o.reps; rep++) {
     for (const l of live) {
-      const r = await runSafely(l, K);
+      const k = stepsOf(l);
+      const r = await runSafely(l, k);
       if (!r) continue;
-      l.res.steps = K;
+      l.res.steps = k;
       l.res.seconds.push(r.seconds);
-      l.res.seqPerSec.push((K * batch) / r.seconds);
+      l.res.seqPerSec.push((k * batch) / r.seconds);
     }
   }
   for (const l of live) {
