@@ -163,8 +163,9 @@ export class ParallelTrainStep implements StepRunner {
       return this.single.run(x, targets, lengths);
     }
     // A batch the single step would refuse goes to it, so the error is the same word for word
-    // (and names the whole batch's rows and items, not a part's).
-    if (!this.valid(x, targets, lengths, T, B)) return this.single.run(x, targets, lengths);
+    // (and names the whole batch's rows and items, not a part's); so does one with no counted
+    // target, whose loss is 0/0 there as in PyTorch.
+    if (!this.valid(x, targets, lengths, T, B) || !(targetWeight(targets, this.loss) > 0)) return this.single.run(x, targets, lengths);
     this.counts.parallel++;
     this.startWorker();
     const B1 = Math.ceil(B / 2);
