@@ -12,7 +12,7 @@ import { resolveOptions, type RecurrentOptions, type ResolvedOptions } from './o
 import { ParamTable } from './params.js';
 import { Linear, linearSpecs } from './linear.js';
 import { Stream } from './stream.js';
-import { Recurrent, recurrentSpecs, type ForwardOptions, type ModuleInit, type RecurrentGrads, type RecurrentResult } from './recurrent.js';
+import { NO_OPTIONS, Recurrent, recurrentSpecs, type ForwardOptions, type ModuleInit, type RecurrentGrads, type RecurrentResult } from './recurrent.js';
 
 export type HeadOn = 'steps' | 'last';
 
@@ -88,7 +88,7 @@ export class SequenceModel {
     return this.table.size;
   }
 
-  forward(x: Tensor, f: ForwardOptions = {}): ModelResult {
+  forward(x: Tensor, f: ForwardOptions = NO_OPTIONS): ModelResult {
     const res = this.rnn.forward(x, f);
     const o = this.options;
     const C = o.numClasses;

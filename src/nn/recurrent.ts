@@ -29,6 +29,9 @@ export interface ForwardOptions {
   training?: boolean;
 }
 
+/** forward()'s default options, one object for every call (a fresh `{}` per call is garbage). */
+export const NO_OPTIONS: ForwardOptions = Object.freeze({});
+
 export interface RecurrentResult {
   /** [T, B, D*P] ([B, T, D*P] batch-first, [T, D*P] unbatched): the top layer's h_t, zero where padded. */
   output: Tensor;
@@ -134,9 +137,9 @@ export class Recurrent {
     return ws;
   }
 
-  forward(x: Tensor, f: ForwardOptions = {}): RecurrentResult {
+  forward(x: Tensor, f: ForwardOptions = NO_OPTIONS): RecurrentResult {
     const o = this.options;
-    const { L, D, P, H } = this.dims();
+    const L = o.numLayers, D = this.directions, P = this.stateSize, H = o.hiddenSize;
     if (x.shape.length !== 2 && x.shape.length !== 3) {
       throw new ShapeError(`input must be 3-D ${o.batchFirst ? '[batch, seq, features]' : '[seq, batch, features]'} or 2-D [seq, features], got shape ${fmtShape(x.shape)}`);
     }
