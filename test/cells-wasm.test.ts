@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SequenceModel, type SequenceModelOptions } from '../src/nn/model.js';
-import { setGemmBackend, type GemmBackend } from '../src/tensor/gemm.js';
+import { gemmDispatch, setGemmBackend, type GemmBackend } from '../src/tensor/gemm.js';
 import { wasmCellSteps, wasmGemmAvailable, wasmGemmStatus } from '../src/tensor/wasm/kernel.js';
 import { crossEntropy } from '../src/loss/cross-entropy.js';
 import { Rng } from '../src/tensor/rng.js';
@@ -85,13 +85,16 @@ test('float64 models keep the JavaScript cells even with the wasm backend', { sk
 
 test('a pass never multiplies by the W_hh a previous pass packed: weights changed between passes are used', { skip }, () => {
   for (const mode of ['lstm', 'gru', 'rnn_tanh'] as const) {
-    // "auto": the steps (8 x G x 24) go to wasm, the input projection (K = 4) and the head (N = 3) stay
-    // in JS, so no other call into the module comes between the two passes.
+    // "auto" with N, K >= 9 for wasm: the steps (8 x G x 24) go to wasm, the input projection (K = 4)
+    // and the head (N = 3) stay in JS, so no other call into the module comes between the two passes
+    // and only the pass's `first` flag stands between the second pass and the first pass's W_hh.
     const o: SequenceModelOptions = { mode, inputSize: 4, hiddenSize: 24, numClasses: 3 };
     const x = { data: Float32Array.from({ length: 6 * 8 * 4 }, (_, i) => Math.sin(i)), shape: [6, 8, 4] };
     const run = (backend: GemmBackend) => {
       const m = new SequenceModel(o, { seed: 3 });
       setGemmBackend(backend);
+      const saved = { ...gemmDispatch };
+      gemmDispatch.wasmMinNK = 9;
       try {
         const before = wasmCellSteps();
         m.forward(x);
@@ -102,6 +105,7 @@ test('a pass never multiplies by the W_hh a previous pass packed: weights change
         return Float32Array.from(m.forward(x).logits.data);
       } finally {
         setGemmBackend('auto');
+        Object.assign(gemmDispatch, saved);
       }
     };
     assertClose(run('auto'), run('js'), `${mode}: logits after the weights changed`, 2e-6, 2e-5);

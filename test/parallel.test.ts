@@ -118,6 +118,43 @@ test('a bad batch gets the single step\'s error, naming the whole batch', () => 
   }
 });
 
+test('a part whose counted targets all weigh 0 adds nothing (not 0/0): class weights [0, 1, 1], many-to-one', () => {
+  const o: SequenceModelOptions = { mode: 'gru', inputSize: 3, hiddenSize: 4, numClasses: 3, headOn: 'last' };
+  const x = { data: Float64Array.from({ length: 5 * 6 * 3 }, (_, i) => Math.sin(i)), shape: [5, 6, 3] };
+  const targets = Int32Array.from([1, 2, 1, 0, 0, 0]); // the worker's half (items 3-5) is all class 0, weight 0
+  const one = new SequenceModel(o, { seed: 4, dtype: 'float64' });
+  const two = new SequenceModel(o, { seed: 4, dtype: 'float64' });
+  const step = { classWeights: [0, 1, 1] };
+  const a = new TrainStep(one, new Adam(one.table.data, one.table.grad), step).run(x, targets);
+  const par = new ParallelTrainStep(two, new Adam(two.table.data, two.table.grad), { ...step, minWork: 0 });
+  try {
+    const b = par.run(x, targets);
+    assert.equal(par.counts.parallel, 1);
+    assert.ok(Number.isFinite(b.gradNorm), `gradient norm ${b.gradNorm}`);
+    assert.ok(Math.abs(a.loss - b.loss) < 1e-12 && Math.abs(a.gradNorm - b.gradNorm) < 1e-12, `${a.loss} ${a.gradNorm} vs ${b.loss} ${b.gradNorm}`);
+    assertClose(two.table.data, one.table.data, 'weights', 1e-12, 1e-10);
+  } finally {
+    par.close();
+  }
+});
+
+test('when the worker dies, its part runs on this thread: the same step, then one thread, and a reason', async () => {
+  const o: SequenceModelOptions = { mode: 'lstm', inputSize: 3, hiddenSize: 6, numClasses: 3 };
+  const bs = batches(o, 5, 8, 3, 'float64', false, false);
+  const one = new SequenceModel(o, { seed: 6, dtype: 'float64' });
+  const two = new SequenceModel(o, { seed: 6, dtype: 'float64' });
+  const a = runAll(new TrainStep(one, new Adam(one.table.data, one.table.grad)), bs);
+  const par = new ParallelTrainStep(two, new Adam(two.table.data, two.table.grad), { minWork: 0, workerTimeout: 300 });
+  const b = [par.run(bs[0]!.x, bs[0]!.targets)];
+  await (par as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+  b.push(par.run(bs[1]!.x, bs[1]!.targets), par.run(bs[2]!.x, bs[2]!.targets));
+  assert.match(par.failure ?? '', /did not answer within/);
+  assert.deepEqual(par.counts, { parallel: 2, single: 1 });
+  for (let i = 0; i < 3; i++) assert.ok(Math.abs(a[i]!.loss - b[i]!.loss) < 1e-12, `step ${i}`);
+  assertClose(two.table.data, one.table.data, 'weights', 1e-12, 1e-10);
+  par.close();
+});
+
 test('a Trainer with stepFactory(2) trains like one with a single thread, and the same again when rerun', () => {
   const task = getTask('trend');
   const data = task.generate(4, { count: 300, length: 8 });

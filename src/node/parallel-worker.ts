@@ -5,15 +5,25 @@
  */
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import { SequenceModel } from '../nn/model.js';
-import { setGemmBackend, type GemmBackend } from '../tensor/gemm.js';
+import { gemmDispatch, setGemmBackend, type GemmBackend } from '../tensor/gemm.js';
 import type { Buf } from '../tensor/buf.js';
 import { accumulateGradients, type LossSpec } from '../train/step.js';
 import { DONE, JOB, OUT_CORRECT, OUT_COUNTED, OUT_LOSS, READY, STATUS, type Job, type WorkerInit } from './parallel.js';
 
 const init = workerData as WorkerInit;
 const { ctrl, params, grad, out, port } = init;
-setGemmBackend(init.backend as GemmBackend);
-const model = new SequenceModel(init.options, { dtype: init.dtype });
+let model: SequenceModel;
+try {
+  // the main thread's kernel choices, so that both parts take the same paths
+  setGemmBackend(init.backend as GemmBackend);
+  Object.assign(gemmDispatch, init.dispatch);
+  model = new SequenceModel(init.options, { dtype: init.dtype });
+} catch (e) {
+  port.postMessage(e instanceof Error ? e.message : String(e));
+  Atomics.store(ctrl, READY, -1);
+  Atomics.notify(ctrl, READY);
+  throw e;
+}
 const loss: LossSpec = { weight: init.loss.weight ? Float64Array.from(init.loss.weight) : null, ignoreIndex: init.loss.ignoreIndex };
 const dLogits = new Map<number, Buf>();
 

@@ -17,9 +17,11 @@
  * more than it saves: the seed's whole step is ~130 us) run on this thread alone.
  */
 import os from 'node:os';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Buf, DType, Tensor } from '../tensor/buf.js';
-import { gemmBackend } from '../tensor/gemm.js';
+import { gemmBackend, gemmDispatch } from '../tensor/gemm.js';
 import type { SequenceModel } from '../nn/model.js';
 import { gateCount } from '../nn/options.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -35,6 +37,11 @@ export interface ParallelStepOptions extends StepOptions {
    * pass's recurrent-layer work) run on this thread alone. Default 2,000,000.
    */
   minWork?: number;
+  /**
+   * How long to wait for a worker that does not answer before taking its part on this thread and
+   * going on alone (ms; at least 50 times this thread's own part). Default 60,000.
+   */
+  workerTimeout?: number;
 }
 
 /** ctrl slots (Int32): the job number posted, the job number done, its status, and ready. */
@@ -47,6 +54,7 @@ export interface WorkerInit {
   options: SequenceModel['options'];
   dtype: DType;
   backend: string;
+  dispatch: typeof gemmDispatch;
   ctrl: Int32Array;
   params: Buf;
   grad: Buf;
@@ -81,6 +89,7 @@ function shared(dtype: DType, n: number): Buf {
 export class ParallelTrainStep implements StepRunner {
   readonly threads: number;
   private readonly minWork: number;
+  private readonly workerTimeout: number;
   private readonly single: TrainStep;
   private readonly loss: LossSpec;
   private readonly clipNorm: number | null;
@@ -104,6 +113,7 @@ export class ParallelTrainStep implements StepRunner {
     this.threads = o.threads ?? 2;
     if (this.threads !== 1 && this.threads !== 2) throw new ConfigError(`threads must be 1 or 2, got ${String(o.threads)}`);
     this.minWork = o.minWork ?? 2_000_000;
+    this.workerTimeout = o.workerTimeout ?? 60_000;
     if (!(this.minWork >= 0)) throw new ConfigError(`minWork must be a number >= 0, got ${String(o.minWork)}`);
     this.single = new TrainStep(model, optimizer, o); // checks the options; runs the small batches
     const C = model.options.numClasses;
@@ -127,13 +137,18 @@ export class ParallelTrainStep implements StepRunner {
     if (this.worker) return this.worker;
     const m = this.model;
     const init: WorkerInit = {
-      options: m.options, dtype: m.table.dtype, backend: gemmBackend(), ctrl: this.ctrl, params: this.params, grad: this.grad,
+      options: m.options, dtype: m.table.dtype, backend: gemmBackend(), dispatch: { ...gemmDispatch }, ctrl: this.ctrl, params: this.params, grad: this.grad,
       out: this.out, port: this.workerPort, loss: this.workerLoss,
     };
-    const w = new Worker(new URL('./parallel-worker.js', import.meta.url), { workerData: init, transferList: [this.workerPort] });
+    const file = new URL('./parallel-worker.js', import.meta.url);
+    // (run from the TypeScript sources or bundled, the compiled worker may not be beside this file)
+    if (!existsSync(fileURLToPath(file))) throw new Error(`${fileURLToPath(file)} does not exist`);
+    const w = new Worker(file, { workerData: init, transferList: [this.workerPort] });
     // The worker never holds the process open: an un-closed step does not keep a CLI run alive.
     w.unref();
-    w.on('error', () => {}); // reported through the port and the status slot instead
+    // Errors the worker reports itself (READY -1, STATUS 1, a message on the port); these events
+    // only arrive once this thread is back in its event loop, after the wait that would need them.
+    w.on('error', () => {});
     this.worker = w;
     return w;
   }
@@ -167,7 +182,14 @@ export class ParallelTrainStep implements StepRunner {
     // target, whose loss is 0/0 there as in PyTorch.
     if (!this.valid(x, targets, lengths, T, B) || !(targetWeight(targets, this.loss) > 0)) return this.single.run(x, targets, lengths);
     this.counts.parallel++;
-    this.startWorker();
+    try {
+      this.startWorker();
+    } catch (e) {
+      // (new Worker itself refused: run this batch and the next ones here)
+      this.failure = `the training worker thread could not start (${(e as Error).message}); training goes on, on one thread`;
+      this.close();
+      return this.single.run(x, targets, lengths);
+    }
     const B1 = Math.ceil(B / 2);
     const { mine, theirs } = this.split(x, targets, lengths ?? null, T, B, B1);
     const W = targetWeight(targets, this.loss);
@@ -178,7 +200,9 @@ export class ParallelTrainStep implements StepRunner {
     this.params.set(m.table.data);
     const job: Job = { ...theirs, scale: w2 / W };
     if (this.reseed !== undefined) {
-      job.reseed = (this.reseed * 2654435761 + 1) >>> 0;
+      // a 32-bit mix of the whole seed (seeds reach 2^31 * 100003: a product in doubles would lose bits)
+      const s = this.reseed;
+      job.reseed = (Math.imul((s >>> 0) ^ Math.floor(s / 2 ** 32), 0x9e3779b1) + 1) >>> 0;
       this.reseed = undefined;
     }
     this.port.postMessage(job);
@@ -188,26 +212,32 @@ export class ParallelTrainStep implements StepRunner {
 
     // This thread's part, meanwhile.
     m.table.zeroGrad();
-    let mineResult: { loss: number; correct: number; counted: number };
+    const t0 = performance.now();
+    let mineResult: { loss: number; correct: number; counted: number } | null = null;
+    let other: { loss: number; correct: number; counted: number } | null = null;
     try {
       mineResult = accumulateGradients(m, mine.x, mine.targets, mine.lengths, this.dLogits, this.loss, w1 / W);
     } finally {
-      this.await(n);
+      // (when this thread's part threw, still collect the worker's job, so the two stay in step)
+      other = this.await(n, performance.now() - t0);
     }
     const g = m.table.grad;
-    const wg = this.grad;
-    for (let i = 0; i < g.length; i++) g[i] = g[i]! + wg[i]!;
+    if (other) {
+      const wg = this.grad;
+      for (let i = 0; i < g.length; i++) g[i] = g[i]! + wg[i]!;
+    } else {
+      // The worker failed or died: it is closed, and its part runs here (the step stays the same step).
+      other = accumulateGradients(m, theirs.x, theirs.targets, theirs.lengths, this.dLogits, this.loss, w2 / W);
+    }
     // Each part's loss is the mean over its own targets; a part with none (weight 0) adds nothing.
-    const theirsLoss = this.out[OUT_LOSS]!;
-    const loss = (w1 > 0 ? mineResult.loss * w1 : 0) / W + (w2 > 0 ? theirsLoss * w2 : 0) / W;
+    const loss = (w1 > 0 ? mineResult.loss * w1 : 0) / W + (w2 > 0 ? other.loss * w2 : 0) / W;
     const gradNorm = this.clipNorm !== null ? clipGradNorm(g, this.clipNorm) : totalNorm(g, 2);
     if (Number.isFinite(loss) && Number.isFinite(gradNorm)) this.optimizer.step();
-    return {
-      loss, gradNorm,
-      correct: mineResult.correct + this.out[OUT_CORRECT]!,
-      counted: mineResult.counted + this.out[OUT_COUNTED]!,
-    };
+    return { loss, gradNorm, correct: mineResult.correct + other.correct, counted: mineResult.counted + other.counted };
   }
+
+  /** Why the worker stopped being used, when it failed to start or died; null while it works. */
+  failure: string | null = null;
 
   /** Stops the worker. The step runs on this thread alone afterwards. */
   close(): void {
@@ -246,24 +276,35 @@ export class ParallelTrainStep implements StepRunner {
     return true;
   }
 
-  /** Blocks until the worker finishes job n; rethrows its error. */
-  private await(n: number): void {
-    const started = Date.now();
+  /**
+   * Waits for the worker's job n and returns its results, or null when the worker cannot give them:
+   * it failed to start (READY -1), its job threw, or it stopped answering (died: its 'exit' event
+   * cannot reach a thread blocked here, so a bound: workerTimeout, or 50 times this thread's part,
+   * whichever is longer). Then the worker is closed and the step runs on this thread from now on (`failure` says why).
+   */
+  private await(n: number, mineMs: number): { loss: number; correct: number; counted: number } | null {
+    const bound = Math.max(this.workerTimeout, 50 * mineMs);
+    const started = performance.now();
     for (;;) {
-      if (Atomics.load(this.ctrl, DONE) === n) break;
-      // A worker that died (or never started) cannot answer: give it a generous bound, then say so.
-      const r = Atomics.wait(this.ctrl, DONE, n - 1, 1000);
-      if (r === 'timed-out' && Atomics.load(this.ctrl, READY) === 0 && Date.now() - started > 30_000) {
-        this.close();
-        throw new Error('the training worker thread did not start within 30 s');
-      }
-      const msg = receiveMessageOnPort(this.port);
-      if (msg) throw new Error(`the training worker thread failed: ${String(msg.message)}`);
+      const done = Atomics.load(this.ctrl, DONE);
+      if (done === n) break;
+      if (Atomics.load(this.ctrl, READY) < 0) return this.fail('it failed to start');
+      if (performance.now() - started > bound) return this.fail(`it did not answer within ${Math.round(bound / 1000)} s`);
+      Atomics.wait(this.ctrl, DONE, done, 250);
     }
-    if (Atomics.load(this.ctrl, STATUS) !== 0) {
-      const msg = receiveMessageOnPort(this.port);
-      throw new Error(`the training worker thread failed: ${msg ? String(msg.message) : 'no message'}`);
-    }
+    if (Atomics.load(this.ctrl, STATUS) !== 0) return this.fail('its part of the step threw');
+    return { loss: this.out[OUT_LOSS]!, correct: this.out[OUT_CORRECT]!, counted: this.out[OUT_COUNTED]! };
+  }
+
+  private fail(why: string): null {
+    const msg = receiveMessageOnPort(this.port);
+    this.failure = `the training worker thread stopped (${why}${msg ? `: ${String(msg.message)}` : ''}); training goes on, on one thread`;
+    this.close();
+    return null;
+  }
+
+  private partKey(T: number, B: number, lengths: ArrayLike<number> | null): string {
+    return `${T},${B},${lengths ? 1 : 0}`;
   }
 
   /** The batch's two parts by items (the first B1 here, the rest in the worker), in buffers kept per shape. */
@@ -272,7 +313,7 @@ export class ParallelTrainStep implements StepRunner {
     const I = o.inputSize;
     const dt = this.model.table.dtype;
     const B2 = B - B1;
-    const key = `${T},${B},${lengths ? 1 : 0}`;
+    const key = this.partKey(T, B, lengths);
     let p = this.parts.get(key);
     if (!p) {
       const make = (Bp: number, share: boolean): Part => {

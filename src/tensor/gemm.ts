@@ -31,13 +31,14 @@ export function gemmBackend(): GemmBackend {
  * When "auto" sends a float32 problem to wasm: M*N*K >= wasmMinWork, and N and K >= wasmMinNK.
  *
  * wasmMinWork: bench/gemm.ts puts the crossover near 2K multiply-adds (12 x 12 x 12 level, 16^3 and
- * 32 x 8 x 8 two to four times faster in wasm, 64^3 eight times).
- * wasmMinNK: every GEMM of a model with 8 units or fewer (the seed: H8, I5, C3) has N or K <= 8, so
- * such models keep the JS kernel and its double sums, bit for bit as before (the CLI's golden
- * transcripts). Sending them to wasm too (wasmMinNK 1) trains the seed 1.23x faster
- * (bench/train-speed.ts) and moves its losses in the 4th decimal.
+ * 32 x 8 x 8 two to four times faster in wasm, 64^3 eight times). The cells use the same rule for a
+ * whole step (wasmSized): the seed's batch of 32 (32 x 8 x 8) runs its steps in wasm, one sequence
+ * (1 x 8 x 8, and its 10 x 8 x 5 projection) stays in the fused JavaScript loops.
+ * wasmMinNK: 1, so narrow problems go too. Until the steps ran whole in wasm with W_hh kept packed,
+ * N or K <= 8 stayed in JS (9), for the seed's double sums bit for bit; sending them now trains the
+ * seed 1.6x faster (node dist/bench/train-speed.js --config seed --min-nk 9 against 1).
  */
-export const gemmDispatch = { wasmMinWork: 4096, wasmMinNK: 9 };
+export const gemmDispatch = { wasmMinWork: 2048, wasmMinNK: 1 };
 
 /**
  * Whether a float32 op(A) op(B) of this size goes to the wasm kernel (the rule gemm() applies); the

@@ -118,7 +118,9 @@ export function accumulateGradients(
   }
   const value = crossEntropy(logits, 0, rows, C, targets, d, loss);
   const { correct, counted } = countCorrect(logits, rows, C, targets, loss.ignoreIndex);
-  if (scale !== 1) for (let i = 0; i < d.length; i++) d[i] = d[i]! * scale;
+  // A part whose counted targets all weigh 0 has a 0/0 gradient of its own mean; its share is 0.
+  if (scale === 0) d.fill(0);
+  else if (scale !== 1) for (let i = 0; i < d.length; i++) d[i] = d[i]! * scale;
   m.backward(d, { needInputGrad: false });
   return { loss: value, correct, counted };
 }

@@ -87,7 +87,16 @@ export class Trainer {
     return n ? Math.max(...counts.values()) / n : 0;
   }
 
+  /** The run's events; the step's resources (ParallelTrainStep's worker) are released however it ends. */
   *run(): Generator<TrainEvent, EpochRecord[]> {
+    try {
+      return yield* this.runEpochs();
+    } finally {
+      this.step.close?.();
+    }
+  }
+
+  private *runEpochs(): Generator<TrainEvent, EpochRecord[]> {
     const started = performance.now();
     const batches = this.batcher.count;
     yield {
@@ -148,7 +157,6 @@ export class Trainer {
         }
       }
     }
-    this.step.close?.();
     let bestEpoch = this.history.length;
     if (es && best.weights && reason !== 'nonfinite') {
       this.model.table.data.set(best.weights);

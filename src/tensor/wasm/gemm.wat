@@ -268,7 +268,7 @@
   ;; batches take the JavaScript path), and H is a multiple of 4.
 
   ;; tanh to float32 precision: Eigen's rational fit on [-7.99, 7.99], as tanh32 in activations.ts.
-  ;; (Constants are splats of f32.const: 7 bytes each, not v128.const's 18, to keep the module small.)
+  ;; (Constants are splats of f32.const where that is smaller than a v128.const, to keep the module small.)
   (func $tanh4 (param $v v128) (result v128)
     (local $x v128) (local $x2 v128) (local $p v128) (local $q v128)
     (local.set $x (f32x4.min (f32x4.max (local.get $v) (v128.const f32x4 -7.99 -7.99 -7.99 -7.99))

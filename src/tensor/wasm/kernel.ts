@@ -31,7 +31,7 @@ interface Kernel {
   f32: Float32Array;
 }
 
-/** Steps of k per block (float32 sums run over at most this many terms), and rows of C per block. */
+/** Steps of k per block (gemmWasm's float32 sums run over at most this many terms; a step's, up to 1024), and rows of C per block. */
 export const tuning = { kc: 256, mc: 64 };
 
 let kernel: Kernel | null = null;
@@ -246,10 +246,11 @@ const workBytes = (K: number, N: number, kc = tuning.kc): number => 4 * Math.min
 function call(
   k: Kernel, transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
   pA: number, lda: number, pB: number, ldb: number, beta: number, pC: number, ldc: number, pW: number,
-  kc = tuning.kc, packed = false,
+  kc = tuning.kc, packed = false, record = true,
 ): void {
   k.gemm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pA, lda, pB, ldb, beta, pC, ldc, pW, kc, tuning.mc, packed ? 1 : 0);
-  if (lastCount < REPLAY_MAX) {
+  // (the step functions' calls are not gemmWasm's: they stay out of the replay log)
+  if (record && lastCount < REPLAY_MAX) {
     // (replayed with beta 1: a replay must not depend on what C held)
     const r = 17 * lastCount++;
     last[r] = transA ? 1 : 0; last[r + 1] = transB ? 1 : 0; last[r + 2] = M; last[r + 3] = N; last[r + 4] = K;
@@ -301,7 +302,7 @@ function reuse(first: boolean, src: Float32Array, off: number, n: number, K: num
 /** k-block for a step's GEMM over K: all of K in one block (so its packing can be kept) up to 1024. */
 const stepKc = (K: number): number => (K <= 1024 ? Math.max(K, 1) : tuning.kc);
 
-/** How many LSTM and GRU steps have run in the module (tests check that a path was taken). */
+/** How many LSTM, GRU and RNN steps (forward or backward) have run in the module (tests check that a path was taken). */
 export function wasmCellSteps(): number {
   return cellSteps;
 }
@@ -331,7 +332,7 @@ export function lstmStepWasm(
   if (!packed) copy(f32, pB >> 2, p, whh, G * P);
   copy(f32, pC >> 2, gates, gOff, B * G);
   copy(f32, pCc >> 2, ccur, 0, B * H);
-  call(k, false, true, B, G, P, 1, pA, P, pB, P, 1, pC, G, pW, kc, packed);
+  call(k, false, true, B, G, P, 1, pA, P, pB, P, 1, pC, G, pW, kc, packed, false);
   k.lstmCell(pC, pCc, pc, ptc, ph, B, H);
   cellSteps++;
   copy(gates, gOff, f32, pC >> 2, B * G);
@@ -366,7 +367,7 @@ export function gruStepWasm(
   copy(f32, pX >> 2, gates, gOff, B * G);
   if (bhh >= 0) copy(f32, pBias >> 2, p, bhh, G);
   else f32.fill(0, pBias >> 2, (pBias >> 2) + G);
-  call(k, false, true, B, G, H, 1, pA, H, pB, H, 0, pC, G, pW, kc, packed);
+  call(k, false, true, B, G, H, 1, pA, H, pB, H, 0, pC, G, pW, kc, packed, false);
   k.gruCell(pX, pC, pBias, pA, B, H);
   cellSteps++;
   copy(gates, gOff, f32, pX >> 2, B * G);
@@ -394,7 +395,7 @@ export function rnnStepWasm(
   copy(f32, pA >> 2, hcur, 0, B * H);
   if (!packed) copy(f32, pB >> 2, p, whh, H * H);
   copy(f32, pC >> 2, gates, gOff, B * H);
-  call(k, false, true, B, H, H, 1, pA, H, pB, H, 1, pC, H, pW, kc, packed);
+  call(k, false, true, B, H, H, 1, pA, H, pB, H, 1, pC, H, pW, kc, packed, false);
   k.rnnCell(pC, pA, B * H, relu ? 1 : 0);
   cellSteps++;
   copy(gates, gOff, f32, pC >> 2, B * H);
@@ -427,7 +428,7 @@ export function lstmBackStepWasm(
   copy(f32, pDc >> 2, dc, 0, B * H);
   if (!packed) copy(f32, pB >> 2, p, whh, G * H);
   k.lstmBack(pG, pT, pCp, pDh, pDc, pDg, B, H);
-  call(k, false, false, B, H, G, 1, pDg, G, pB, H, 0, pDh, H, pW, kc, packed);
+  call(k, false, false, B, H, G, 1, pDg, G, pB, H, 0, pDh, H, pW, kc, packed, false);
   cellSteps++;
   copy(dgates, gOff, f32, pDg >> 2, B * G);
   copy(dc, 0, f32, pDc >> 2, B * H);
@@ -459,7 +460,7 @@ export function gruBackStepWasm(
   copy(f32, pDh >> 2, dh, 0, B * H);
   if (!packed) copy(f32, pB >> 2, p, whh, G * H);
   k.gruBack(pG, pGh, pHp, pDh, pDg, pDgh, B, H);
-  call(k, false, false, B, H, G, 1, pDgh, G, pB, H, 1, pDh, H, pW, kc, packed);
+  call(k, false, false, B, H, G, 1, pDgh, G, pB, H, 1, pDh, H, pW, kc, packed, false);
   cellSteps++;
   copy(dgates, gOff, f32, pDg >> 2, B * G);
   copy(dgh, gOff, f32, pDgh >> 2, B * G);
@@ -486,7 +487,7 @@ export function rnnBackStepWasm(
   copy(f32, pDh >> 2, dh, 0, B * H);
   if (!packed) copy(f32, pB >> 2, p, whh, H * H);
   k.rnnBack(pG, pDh, pDg, B * H, relu ? 1 : 0);
-  call(k, false, false, B, H, H, 1, pDg, H, pB, H, 0, pDh, H, pW, kc, packed);
+  call(k, false, false, B, H, H, 1, pDg, H, pB, H, 0, pDh, H, pW, kc, packed, false);
   cellSteps++;
   copy(dgates, gOff, f32, pDg >> 2, B * H);
   copy(dh, 0, f32, pDh >> 2, B * H);
