@@ -55,7 +55,9 @@ export function crossEntropy(
         for (let j = 0; j < c; j++) dlogits[row + j] = NaN;
       } else {
         for (let j = 0; j < c; j++) {
-          const e = Math.exp(logits[row + j]! - max);
+          const v = logits[row + j]!;
+          // exp(max - max) is exactly 1: one call to Math.exp fewer per row, the same numbers
+          const e = v === max ? 1 : Math.exp(v - max);
           dlogits[row + j] = e;
           sum += e;
         }
@@ -91,7 +93,10 @@ function logSumExp(x: Buf, off: number, c: number): number {
   // A row of all -Infinity (or containing +Infinity) must not become Infinity - Infinity = NaN here.
   if (max === -Infinity || max === Infinity) return max;
   let sum = 0;
-  for (let j = 0; j < c; j++) sum += Math.exp(x[off + j]! - max);
+  for (let j = 0; j < c; j++) {
+    const v = x[off + j]!;
+    sum += v === max ? 1 : Math.exp(v - max);
+  }
   return max + Math.log(sum);
 }
 

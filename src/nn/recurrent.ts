@@ -152,19 +152,29 @@ export class Recurrent {
     if (x.data.length !== numel(x.shape)) throw new ShapeError(`input data has ${x.data.length} values for shape ${fmtShape(x.shape)}`);
     const ws = this.workspace(B, T);
 
-    // The input, time-major, checked as it is copied.
+    // The input, time-major, checked as it is copied: v - v is 0 for a finite v and NaN otherwise, so
+    // one sum says whether all were finite (no branch per value); only then is the culprit looked for.
     const src = x.data;
     const bf = batched && o.batchFirst;
+    let bad = 0;
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < B; b++) {
         const from = (bf ? b * T + t : t * B + b) * I;
         const to = (t * B + b) * I;
         for (let i = 0; i < I; i++) {
           const v = src[from + i]!;
-          if (!Number.isFinite(v)) {
-            throw new ShapeError(`input has ${v} at step ${t}, item ${b}, feature ${i}; every value must be finite`);
-          }
+          bad += v - v;
           ws.x[to + i] = v;
+        }
+      }
+    }
+    if (bad !== 0) {
+      for (let t = 0; t < T; t++) {
+        for (let b = 0; b < B; b++) {
+          for (let i = 0; i < I; i++) {
+            const v = src[(bf ? b * T + t : t * B + b) * I + i]!;
+            if (!Number.isFinite(v)) throw new ShapeError(`input has ${v} at step ${t}, item ${b}, feature ${i}; every value must be finite`);
+          }
         }
       }
     }
