@@ -6,7 +6,8 @@
  *   2. K steps per repetition, the same K for every peer (from --steps, or so that the slowest
  *      peer's repetition lasts about `repSeconds`, calibrated with up to three more rounds while
  *      the estimate keeps falling);
- *   3. R repetitions, peers alternating A B A B ... so drift and noise of the machine hit all alike.
+ *   3. R repetitions, peers alternating A B A B ... so drift and noise of the machine hit all alike,
+ *      each after K/10 untimed steps (the same for every peer);
  * In training, every peer runs the same number of steps from the same weights, so their losses can be
  * compared. Inference and streaming have no loss to compare, and a repetition of K steps of a peer
  * a hundred times faster than the slowest would last a few milliseconds (one preemption doubles it),
@@ -120,10 +121,14 @@ export async function measureConfig(c: BenchConfig, peers: { peer: Peer; step: S
   say(`${c.name}: warm-up ${Math.max(...live.map((l) => l.res.warmupSteps))} steps, then ${o.reps} x ` +
     `${own ? `about ${o.repSeconds} s of steps (${live.filter((l) => !l.res.error).map((l) => stepsOf(l)).join(', ')})` : `${K} steps`} per peer`);
 
-  // 3. Repetitions, alternating peers.
+  // 3. Repetitions, alternating peers. Each starts with a tenth of its steps untimed: the first steps
+  // after another process had the core (cold caches, a JIT tier-up, a GC owed) are not the peer's
+  // speed, and in a repetition of a few milliseconds they were a third of the spread. Every peer runs
+  // them, so the steps, and the losses, stay the same across peers.
   for (let rep = 0; rep < o.reps; rep++) {
     for (const l of live) {
       const k = stepsOf(l);
+      if (!(await runSafely(l, Math.max(1, Math.round(k / 10))))) continue;
       const r = await runSafely(l, k);
       if (!r) continue;
       l.res.steps = k;
