@@ -161,3 +161,28 @@ test('a stream, one step at a time, gives the logits of the whole sequence so fa
   }
   assert.throws(() => new SequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 5, numClasses: 2, bidirectional: true }).stream(), /cannot stream/);
 });
+
+test('the workspace grows linearly in T, in B and in H, and in nothing else (issue #5: memory)', () => {
+  // Every buffer a forward and backward pass keeps, for LSTM with projection off and on and a GRU,
+  // two layers, both directions: bytes(T, B, H) is affine in each of T, B and H with the others
+  // fixed (f(x) + f(3x) = 2 f(2x)), so no term like T^2, B^2, H^2 or T x T hides in it.
+  const bytes = (mode: 'lstm' | 'gru' | 'rnn_tanh', T: number, B: number, H: number, proj = 0): number => {
+    const r = new Recurrent({ mode, inputSize: 5, hiddenSize: H, numLayers: 2, bidirectional: true, projSize: proj ? H / 2 : 0 });
+    const ws = r.workspace(B, T) as unknown as Record<string, unknown>;
+    let n = 0;
+    const add = (v: unknown): void => {
+      if (ArrayBuffer.isView(v)) n += v.byteLength;
+      else if (Array.isArray(v)) v.forEach(add);
+      else if (v && typeof v === 'object') Object.values(v).forEach(add);
+    };
+    Object.entries(ws).forEach(([k, v]) => k !== 'results' && add(v));
+    return n;
+  };
+  for (const [mode, proj] of [['lstm', 0], ['lstm', 1], ['gru', 0], ['rnn_tanh', 0]] as const) {
+    const f = (T: number, B: number, H: number) => bytes(mode, T, B, H, proj);
+    assert.equal(f(4, 3, 8) + f(12, 3, 8), 2 * f(8, 3, 8), `${mode} ${proj}: affine in T`);
+    assert.equal(f(5, 2, 8) + f(5, 6, 8), 2 * f(5, 4, 8), `${mode} ${proj}: affine in B`);
+    assert.equal(f(5, 3, 8) + f(5, 3, 24), 2 * f(5, 3, 16), `${mode} ${proj}: affine in H`);
+    assert.ok(f(8, 3, 8) > f(4, 3, 8), `${mode}: it grows`);
+  }
+});
