@@ -192,18 +192,25 @@ describe('train writes a model that inspect, trace, flow and predict use', () =>
     assert.equal(history.length, 4);
   });
 
-  test('on two threads with dropout too, 2 epochs and --resume to 3 give the weights of 3 epochs at once', () => {
+  test('on two threads with dropout too, 2 epochs and --resume to 3 (which keeps the 2 threads) give the weights of 3 epochs at once', () => {
     // 2-layer LSTM H48 with dropout: above minWork, so every full batch is shared with the worker,
     // whose dropout stream must restart with the epoch as the main thread's does.
     const d = tempDir();
     const model = ['--cell', 'lstm', '--hidden', '48', '--layers', '2', '--dropout', '0.3', '--count', '200', '--threads', '2'];
     const first = jsonLines(ok(run(['train', ...model, '--epochs', '2', '--json', '--out', 'resumed.safetensors'], { cwd: d })).stdout);
     assert.equal((first.find((e) => e.type === 'train_start') as { threads: number }).threads, 2);
-    ok(run(['train', '--resume', 'resumed.safetensors', '--threads', '2', '--epochs', '3', '--out', 'resumed.safetensors'], { cwd: d }));
+    // (no --threads: the model file says 2)
+    const more = jsonLines(ok(run(['train', '--resume', 'resumed.safetensors', '--epochs', '3', '--json', '--out', 'resumed.safetensors'], { cwd: d })).stdout);
+    assert.equal((more.find((e) => e.type === 'train_start') as { threads: number }).threads, 2);
     ok(run(['train', ...model, '--epochs', '3', '--out', 'direct.safetensors'], { cwd: d }));
     const a = tensors(join(d, 'resumed.safetensors'));
     const b = tensors(join(d, 'direct.safetensors'));
     for (const [name, t] of a) assert.ok(t.bytes.equals(b.get(name)!.bytes), `${name} differs between resumed and direct training`);
+    // and a run on one thread resumes on one thread, though "auto" would take two here
+    const single = ['--cell', 'lstm', '--hidden', '48', '--count', '200', '--threads', '1'];
+    ok(run(['train', ...single, '--epochs', '1', '--out', 'one.safetensors'], { cwd: d }));
+    const again = jsonLines(ok(run(['train', '--resume', 'one.safetensors', '--epochs', '2', '--json', '--out', 'one.safetensors'], { cwd: d })).stdout);
+    assert.equal((again.find((e) => e.type === 'train_start') as { threads: number }).threads, 1);
   });
 
   test('rnnscope inspect shows the tensor names and shapes; the transcript matches test/golden/inspect.txt', () => {

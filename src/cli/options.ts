@@ -9,7 +9,7 @@ import type { TrainConfig } from '../train/trainer.js';
 import type { ModelChoice } from '../pipeline.js';
 import { TASKS } from '../data/tasks.js';
 import { ConfigError } from '../errors.js';
-import { stepFactory } from '../node/parallel.js';
+import { resolveThreads, stepFactory } from '../node/parallel.js';
 
 export function int(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
@@ -148,6 +148,7 @@ export function trainConfig(o: CommonOpts): TrainConfig {
     epochs, batchSize: o.batchSize ?? 32, seed: o.seed ?? 0,
     optimizer: { type, lr: o.lr, momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay },
     schedule, clipNorm: o.clip ?? null, earlyStopping: o.patience ? { patience: o.patience } : null,
+    threads: resolveThreads(o.threads ?? 'auto'),
     makeStep: stepFactory(o.threads ?? 'auto'),
   };
 }

@@ -2,4 +2,4 @@
  * rnnscope/node: what needs Node.js itself (worker threads), kept out of the main entry so the
  * engine stays importable in a browser.
  */
-export { ParallelTrainStep, stepFactory, cores, type ParallelStepOptions } from './parallel.js';
+export { ParallelTrainStep, stepFactory, resolveThreads, cores, type ParallelStepOptions } from './parallel.js';

@@ -357,12 +357,17 @@ export function cores(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
+/** "auto": 2 where there are two cores or more, else 1; a number stays as it is. */
+export function resolveThreads(threads: number | 'auto'): number {
+  return threads === 'auto' ? (cores() >= 2 ? 2 : 1) : threads;
+}
+
 /**
  * A Trainer's `makeStep` for `threads` threads: 1 is TrainStep; 2 is ParallelTrainStep; "auto" is 2
  * where there are two cores or more. Either way small batches stay on one thread (see minWork).
  */
 export function stepFactory(threads: number | 'auto', minWork?: number): (model: SequenceModel, optimizer: Optimizer, o: StepOptions) => StepRunner {
-  const n = threads === 'auto' ? (cores() >= 2 ? 2 : 1) : threads;
+  const n = resolveThreads(threads);
   if (n !== 1 && n !== 2) throw new ConfigError(`threads must be 1, 2 or "auto", got ${String(threads)}`);
   return (model, optimizer, o) => (n === 1 ? new TrainStep(model, optimizer, o) : new ParallelTrainStep(model, optimizer, { ...o, threads: n, minWork }));
 }

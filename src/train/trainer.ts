@@ -39,6 +39,8 @@ export interface TrainConfig {
    * "rnnscope/node" trains large batches on two threads (ParallelTrainStep).
    */
   makeStep?: ((model: SequenceModel, optimizer: Optimizer, o: StepOptions) => StepRunner) | null;
+  /** The thread count makeStep was made for (not read here: the CLI keeps it with the model, so that --resume uses it again). */
+  threads?: number;
 }
 
 export const trainDefaults = { epochs: 5, batchSize: 32, optimizer: { type: 'adam', lr: 0.005 } as OptimizerSpec };

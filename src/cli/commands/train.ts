@@ -93,7 +93,9 @@ Examples:
     const { data, task, taskOptions } = await loadData(fromTask as CommonOpts, resumed ? { classes: resumed.meta.classes, features: resumed.model.options.inputSize } : undefined);
     const p: Prepared = prepare({ data, task, taskOptions, model: modelChoice(o), seed });
     let model = p.model;
-    const cfg: TrainConfig = { ...(resumed?.meta.train ?? {}), ...trainConfig({ ...o, seed }) };
+    // A resumed run keeps its thread count (two threads and one are the same run only to rounding).
+    const threads = o.threads ?? resumed?.meta.train?.threads;
+    const cfg: TrainConfig = { ...(resumed?.meta.train ?? {}), ...trainConfig({ ...o, seed, threads }) };
     if (resumed) {
       model = resumed.model;
       cfg.history = (resumed.meta.history ?? []) as EpochRecord[];
