@@ -307,12 +307,33 @@ export function wasmCellSteps(): number {
   return cellSteps;
 }
 
+/** A step call's place in the module: its operands' byte offsets, W_hh's packed panels, the k-block, and whether those panels are kept from the previous step. */
+interface StepLayout { at: number[]; pW: number; kc: number; packed: boolean }
+
+/**
+ * Lays out a step call's operands (float counts, in order, W_hh's op(W) last: K rows by N columns) from
+ * BASE, makes room for them and for W's packed panels, and copies W_hh (its last region, from p at
+ * whh) in unless the previous step of the same pass left it packed. Null when the memory is refused.
+ */
+function stepLayout(k: Kernel, first: boolean, p: Float32Array, whh: number, K: number, N: number, transB: boolean, floats: number[]): StepLayout | null {
+  const at = [BASE];
+  for (const n of floats) at.push(at[at.length - 1]! + align(4 * n));
+  const pW = at[floats.length]!;
+  const kc = stepKc(K);
+  if (!reserve(k, pW + workBytes(K, N, kc))) return null;
+  const n = floats[floats.length - 1]!;
+  const packed = reuse(first, p, whh, n, K, transB, pW, kc);
+  if (!packed) copy(k.f32, at[floats.length - 1]! >> 2, p, whh, n);
+  return { at, pW, kc, packed };
+}
+
 /**
  * One LSTM step of B items, all active, in the module: gates[t] += h_(t-1) W_hh^T (the GEMM), then
  * the cell (lstm_cell in gemm.wat): gates[t] becomes the activated i, f, g, o; ccur becomes c_t, also
  * written to c and tanh(c_t) to tc at cOff; h_t = o * tanh(c_t) goes to h at hOff (B x H, packed).
- * Operands are copied in and results out, as for gemmWasm. False, having done nothing, when the
- * kernel is unavailable or H is not a multiple of 4.
+ * Operands are copied in and results out, as for gemmWasm. The step functions return false, having
+ * done nothing, when the kernel is unavailable, H is not a multiple of 4 or the memory is refused;
+ * `first` is a pass's first step (W_hh is then always copied and packed again).
  */
 export function lstmStepWasm(
   B: number, H: number, P: number, hcur: Float32Array, p: Float32Array, whh: number,
@@ -322,17 +343,14 @@ export function lstmStepWasm(
   const k = load();
   if (!k || H % 4 !== 0) return false;
   const G = 4 * H;
-  const pA = BASE, pB = pA + align(4 * B * P), pC = pB + align(4 * G * P), pCc = pC + align(4 * B * G);
-  const pc = pCc + align(4 * B * H), ptc = pc + align(4 * B * H), ph = ptc + align(4 * B * H), pW = ph + align(4 * B * H);
-  const kc = stepKc(P);
-  if (!reserve(k, pW + workBytes(P, G, kc))) return false;
+  const L = stepLayout(k, first, p, whh, P, G, true, [B * P, B * G, B * H, B * H, B * H, B * H, G * P]);
+  if (!L) return false;
+  const [pA, pC, pCc, pc, ptc, ph, pB] = L.at as [number, number, number, number, number, number, number];
   const f32 = k.f32;
-  const packed = reuse(first, p, whh, G * P, P, true, pW, kc);
   copy(f32, pA >> 2, hcur, 0, B * P);
-  if (!packed) copy(f32, pB >> 2, p, whh, G * P);
   copy(f32, pC >> 2, gates, gOff, B * G);
   copy(f32, pCc >> 2, ccur, 0, B * H);
-  call(k, false, true, B, G, P, 1, pA, P, pB, P, 1, pC, G, pW, kc, packed, false);
+  call(k, false, true, B, G, P, 1, pA, P, pB, P, 1, pC, G, L.pW, L.kc, L.packed, false);
   k.lstmCell(pC, pCc, pc, ptc, ph, B, H);
   cellSteps++;
   copy(gates, gOff, f32, pC >> 2, B * G);
@@ -346,8 +364,7 @@ export function lstmStepWasm(
 /**
  * One GRU step of B items, all active, in the module: gh[t] = h_(t-1) W_hh^T (the GEMM, no bias), then
  * the cell (gru_cell in gemm.wat): gates[t] (the input side) becomes r, z, n; gh[t]'s n part becomes
- * W_hn h + b_hn; hcur becomes h_t. bhh is b_hh's offset in p, or -1 for none. False, having done
- * nothing, when the kernel is unavailable or H is not a multiple of 4.
+ * W_hn h + b_hn; hcur becomes h_t. bhh is b_hh's offset in p, or -1 for none.
  */
 export function gruStepWasm(
   B: number, H: number, hcur: Float32Array, p: Float32Array, whh: number, bhh: number,
@@ -356,18 +373,15 @@ export function gruStepWasm(
   const k = load();
   if (!k || H % 4 !== 0) return false;
   const G = 3 * H;
-  const pA = BASE, pB = pA + align(4 * B * H), pC = pB + align(4 * G * H), pX = pC + align(4 * B * G);
-  const pBias = pX + align(4 * B * G), pW = pBias + align(4 * G);
-  const kc = stepKc(H);
-  if (!reserve(k, pW + workBytes(H, G, kc))) return false;
+  const L = stepLayout(k, first, p, whh, H, G, true, [B * H, B * G, B * G, G, G * H]);
+  if (!L) return false;
+  const [pA, pC, pX, pBias, pB] = L.at as [number, number, number, number, number];
   const f32 = k.f32;
-  const packed = reuse(first, p, whh, G * H, H, true, pW, kc);
   copy(f32, pA >> 2, hcur, 0, B * H);
-  if (!packed) copy(f32, pB >> 2, p, whh, G * H);
   copy(f32, pX >> 2, gates, gOff, B * G);
   if (bhh >= 0) copy(f32, pBias >> 2, p, bhh, G);
   else f32.fill(0, pBias >> 2, (pBias >> 2) + G);
-  call(k, false, true, B, G, H, 1, pA, H, pB, H, 0, pC, G, pW, kc, packed, false);
+  call(k, false, true, B, G, H, 1, pA, H, pB, H, 0, pC, G, L.pW, L.kc, L.packed, false);
   k.gruCell(pX, pC, pBias, pA, B, H);
   cellSteps++;
   copy(gates, gOff, f32, pX >> 2, B * G);
@@ -378,8 +392,7 @@ export function gruStepWasm(
 
 /**
  * One Elman RNN step of B items, all active, in the module: gates[t] += h_(t-1) W_hh^T (the GEMM),
- * then tanh (or relu) in place (rnn_cell in gemm.wat); hcur becomes h_t. False, having done nothing,
- * when the kernel is unavailable or H is not a multiple of 4.
+ * then tanh (or relu) in place (rnn_cell in gemm.wat); hcur becomes h_t.
  */
 export function rnnStepWasm(
   B: number, H: number, hcur: Float32Array, p: Float32Array, whh: number, gates: Float32Array, gOff: number, relu: boolean,
@@ -387,15 +400,13 @@ export function rnnStepWasm(
 ): boolean {
   const k = load();
   if (!k || H % 4 !== 0) return false;
-  const pA = BASE, pB = pA + align(4 * B * H), pC = pB + align(4 * H * H), pW = pC + align(4 * B * H);
-  const kc = stepKc(H);
-  if (!reserve(k, pW + workBytes(H, H, kc))) return false;
+  const L = stepLayout(k, first, p, whh, H, H, true, [B * H, B * H, H * H]);
+  if (!L) return false;
+  const [pA, pC, pB] = L.at as [number, number, number];
   const f32 = k.f32;
-  const packed = reuse(first, p, whh, H * H, H, true, pW, kc);
   copy(f32, pA >> 2, hcur, 0, B * H);
-  if (!packed) copy(f32, pB >> 2, p, whh, H * H);
   copy(f32, pC >> 2, gates, gOff, B * H);
-  call(k, false, true, B, H, H, 1, pA, H, pB, H, 1, pC, H, pW, kc, packed, false);
+  call(k, false, true, B, H, H, 1, pA, H, pB, H, 1, pC, H, L.pW, L.kc, L.packed, false);
   k.rnnCell(pC, pA, B * H, relu ? 1 : 0);
   cellSteps++;
   copy(gates, gOff, f32, pC >> 2, B * H);
@@ -415,20 +426,17 @@ export function lstmBackStepWasm(
   const k = load();
   if (!k || H % 4 !== 0) return false;
   const G = 4 * H;
-  const pG = BASE, pT = pG + align(4 * B * G), pCp = pT + align(4 * B * H), pDh = pCp + align(4 * B * H);
-  const pDc = pDh + align(4 * B * H), pDg = pDc + align(4 * B * H), pB = pDg + align(4 * B * G), pW = pB + align(4 * G * H);
-  const kc = stepKc(G);
-  if (!reserve(k, pW + workBytes(G, H, kc))) return false;
+  const L = stepLayout(k, first, p, whh, G, H, false, [B * G, B * H, B * H, B * H, B * H, B * G, G * H]);
+  if (!L) return false;
+  const [pG, pT, pCp, pDh, pDc, pDg, pB] = L.at as [number, number, number, number, number, number, number];
   const f32 = k.f32;
-  const packed = reuse(first, p, whh, G * H, G, false, pW, kc);
   copy(f32, pG >> 2, gates, gOff, B * G);
   copy(f32, pT >> 2, tc, cOff, B * H);
   copy(f32, pCp >> 2, cprev, cOff, B * H);
   copy(f32, pDh >> 2, dh, 0, B * H);
   copy(f32, pDc >> 2, dc, 0, B * H);
-  if (!packed) copy(f32, pB >> 2, p, whh, G * H);
   k.lstmBack(pG, pT, pCp, pDh, pDc, pDg, B, H);
-  call(k, false, false, B, H, G, 1, pDg, G, pB, H, 0, pDh, H, pW, kc, packed, false);
+  call(k, false, false, B, H, G, 1, pDg, G, pB, H, 0, pDh, H, L.pW, L.kc, L.packed, false);
   cellSteps++;
   copy(dgates, gOff, f32, pDg >> 2, B * G);
   copy(dc, 0, f32, pDc >> 2, B * H);
@@ -448,19 +456,16 @@ export function gruBackStepWasm(
   const k = load();
   if (!k || H % 4 !== 0) return false;
   const G = 3 * H;
-  const pG = BASE, pGh = pG + align(4 * B * G), pHp = pGh + align(4 * B * G), pDh = pHp + align(4 * B * H);
-  const pDg = pDh + align(4 * B * H), pDgh = pDg + align(4 * B * G), pB = pDgh + align(4 * B * G), pW = pB + align(4 * G * H);
-  const kc = stepKc(G);
-  if (!reserve(k, pW + workBytes(G, H, kc))) return false;
+  const L = stepLayout(k, first, p, whh, G, H, false, [B * G, B * G, B * H, B * H, B * G, B * G, G * H]);
+  if (!L) return false;
+  const [pG, pGh, pHp, pDh, pDg, pDgh, pB] = L.at as [number, number, number, number, number, number, number];
   const f32 = k.f32;
-  const packed = reuse(first, p, whh, G * H, G, false, pW, kc);
   copy(f32, pG >> 2, gates, gOff, B * G);
   copy(f32, pGh >> 2, gh, gOff, B * G);
   copy(f32, pHp >> 2, hprev, hOff, B * H);
   copy(f32, pDh >> 2, dh, 0, B * H);
-  if (!packed) copy(f32, pB >> 2, p, whh, G * H);
   k.gruBack(pG, pGh, pHp, pDh, pDg, pDgh, B, H);
-  call(k, false, false, B, H, G, 1, pDgh, G, pB, H, 1, pDh, H, pW, kc, packed, false);
+  call(k, false, false, B, H, G, 1, pDgh, G, pB, H, 1, pDh, H, L.pW, L.kc, L.packed, false);
   cellSteps++;
   copy(dgates, gOff, f32, pDg >> 2, B * G);
   copy(dgh, gOff, f32, pDgh >> 2, B * G);
@@ -478,16 +483,14 @@ export function rnnBackStepWasm(
 ): boolean {
   const k = load();
   if (!k || H % 4 !== 0) return false;
-  const pG = BASE, pDh = pG + align(4 * B * H), pDg = pDh + align(4 * B * H), pB = pDg + align(4 * B * H), pW = pB + align(4 * H * H);
-  const kc = stepKc(H);
-  if (!reserve(k, pW + workBytes(H, H, kc))) return false;
+  const L = stepLayout(k, first, p, whh, H, H, false, [B * H, B * H, B * H, H * H]);
+  if (!L) return false;
+  const [pG, pDh, pDg, pB] = L.at as [number, number, number, number];
   const f32 = k.f32;
-  const packed = reuse(first, p, whh, H * H, H, false, pW, kc);
   copy(f32, pG >> 2, gates, gOff, B * H);
   copy(f32, pDh >> 2, dh, 0, B * H);
-  if (!packed) copy(f32, pB >> 2, p, whh, H * H);
   k.rnnBack(pG, pDh, pDg, B * H, relu ? 1 : 0);
-  call(k, false, false, B, H, H, 1, pDg, H, pB, H, 0, pDh, H, pW, kc, packed, false);
+  call(k, false, false, B, H, H, 1, pDg, H, pB, H, 0, pDh, H, L.pW, L.kc, L.packed, false);
   cellSteps++;
   copy(dgates, gOff, f32, pDg >> 2, B * H);
   copy(dh, 0, f32, pDh >> 2, B * H);
