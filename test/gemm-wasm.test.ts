@@ -178,28 +178,25 @@ test('gemm() sends large float32 problems to wasm and everything else to JS, wit
   run('wasm', Float64Array.from(A), Float64Array.from(B), c64);
   gemmRef(false, true, M, N, K, 1, Float64Array.from(A), 0, K, Float64Array.from(B), 0, K, 0, ref64, 0, N);
   assert.deepEqual(c64, ref64);
-  // problems under wasmMinWork multiply-adds (one seed sequence: 10 x 8 x 5, 1 x 8 x 8, 10 x 3 x 8) stay in JS: same bits
-  for (const [tA, tB, m, n, k] of [[false, false, 8, 8, 8], [false, true, 10, 8, 5], [false, false, 1, 8, 8], [false, true, 10, 3, 8]] as const) {
+  // One problem with the JS kernel ("js") and with gemm()'s own choice ("auto").
+  const both = (tA: boolean, tB: boolean, m: number, n: number, k: number): [Float32Array, Float32Array] => {
     const a = Float32Array.from({ length: m * k }, () => rng.normal());
     const b = Float32Array.from({ length: k * n }, () => rng.normal());
-    const s1 = new Float32Array(m * n);
-    const s2 = new Float32Array(m * n);
-    setGemmBackend('js');
-    gemm(tA, tB, m, n, k, 1, a, 0, tA ? m : k, b, 0, tB ? k : n, 0, s1, 0, n);
-    setGemmBackend('auto');
-    gemm(tA, tB, m, n, k, 1, a, 0, tA ? m : k, b, 0, tB ? k : n, 0, s2, 0, n);
+    const out = [new Float32Array(m * n), new Float32Array(m * n)] as [Float32Array, Float32Array];
+    for (const [i, be] of [[0, 'js'], [1, 'auto']] as const) {
+      setGemmBackend(be);
+      gemm(tA, tB, m, n, k, 1, a, 0, tA ? m : k, b, 0, tB ? k : n, 0, out[i], 0, n);
+    }
+    return out;
+  };
+  // problems under wasmMinWork multiply-adds (one seed sequence: 10 x 8 x 5, 1 x 8 x 8, 10 x 3 x 8) stay in JS: same bits
+  for (const [tA, tB, m, n, k] of [[false, false, 8, 8, 8], [false, true, 10, 8, 5], [false, false, 1, 8, 8], [false, true, 10, 3, 8]] as const) {
+    const [s1, s2] = both(tA, tB, m, n, k);
     assert.deepEqual(s1, s2, `${m} x ${n} x ${k}`);
   }
   // narrow ones above it go to wasm (the seed's batch: 320 x 8 x 5, 320 x 3 x 8), to float32 rounding
   for (const [tA, tB, m, n, k] of [[false, true, 320, 8, 5], [false, true, 320, 3, 8], [true, false, 8, 8, 320]] as const) {
-    const a = Float32Array.from({ length: m * k }, () => rng.normal());
-    const b = Float32Array.from({ length: k * n }, () => rng.normal());
-    const s1 = new Float32Array(m * n);
-    const s2 = new Float32Array(m * n);
-    setGemmBackend('js');
-    gemm(tA, tB, m, n, k, 1, a, 0, tA ? m : k, b, 0, tB ? k : n, 0, s1, 0, n);
-    setGemmBackend('auto');
-    gemm(tA, tB, m, n, k, 1, a, 0, tA ? m : k, b, 0, tB ? k : n, 0, s2, 0, n);
+    const [s1, s2] = both(tA, tB, m, n, k);
     assert.notDeepEqual(s1, s2, `${m} x ${n} x ${k} took the wasm kernel`);
     for (let i = 0; i < s1.length; i++) assert.ok(Math.abs(s1[i]! - s2[i]!) <= 1e-5 * (1 + Math.abs(s1[i]!)), `${m} x ${n} x ${k}`);
   }
