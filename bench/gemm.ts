@@ -10,6 +10,7 @@
  */
 import { gemm, setGemmBackend } from '../src/tensor/gemm.js';
 import { replayLastWasmGemm, tuning, wasmGemmStatus } from '../src/tensor/wasm/kernel.js';
+import { arg, median } from './stats.js';
 
 interface Shape { group: string; what: string; tA: boolean; tB: boolean; M: number; N: number; K: number; beta: number }
 
@@ -38,22 +39,11 @@ const SHAPES: Shape[] = [
   { group: 'small', what: 'B1 H256 step', tA: false, tB: true, M: 1, N: 256, K: 256, beta: 1 },
 ];
 
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : dflt;
-}
-
 const rounds = Number(arg('rounds', '7'));
 const budgetMs = Number(arg('ms', '60'));
 const only = arg('only', '');
 tuning.kc = Number(arg('kc', String(tuning.kc)));
 tuning.mc = Number(arg('mc', String(tuning.mc)));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /** Seconds per call, repeating `f` for about budgetMs. */
 function time(f: () => void): number {

@@ -14,6 +14,7 @@ import { TrainStep } from '../src/train/step.js';
 import { gemmDispatch, setGemmBackend, type GemmBackend } from '../src/tensor/gemm.js';
 import { wasmGemmStatus } from '../src/tensor/wasm/kernel.js';
 import type { Mode } from '../src/nn/options.js';
+import { arg, median } from './stats.js';
 
 interface Config { name: string; mode: Mode; T: number; B: number; I: number; H: number; C: number }
 
@@ -24,23 +25,12 @@ const CONFIGS: Config[] = [
   { name: 'rnn256', mode: 'rnn_tanh', T: 100, B: 64, I: 64, H: 256, C: 10 },
 ];
 
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : dflt;
-}
-
 const names = arg('config', CONFIGS.map((c) => c.name).join(',')).split(',');
 const rounds = Number(arg('rounds', '7'));
 const secs = Number(arg('secs', '1.5'));
 const backends = arg('backends', 'js,auto').split(',') as GemmBackend[];
 gemmDispatch.wasmMinWork = Number(arg('threshold', String(gemmDispatch.wasmMinWork)));
 gemmDispatch.wasmMinNK = Number(arg('min-nk', String(gemmDispatch.wasmMinNK)));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 function makeRun(c: Config) {
   const model = new SequenceModel({ mode: c.mode, inputSize: c.I, hiddenSize: c.H, numClasses: c.C }, { seed: 1 });

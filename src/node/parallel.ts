@@ -116,9 +116,7 @@ export class ParallelTrainStep implements StepRunner {
     this.workerTimeout = o.workerTimeout ?? 60_000;
     if (!(this.minWork >= 0)) throw new ConfigError(`minWork must be a number >= 0, got ${String(o.minWork)}`);
     this.single = new TrainStep(model, optimizer, o); // checks the options; runs the small batches
-    const C = model.options.numClasses;
     this.loss = { weight: o.classWeights ? Float64Array.from(o.classWeights) : null, ignoreIndex: o.ignoreIndex ?? -100 };
-    if (this.loss.weight && this.loss.weight.length !== C) throw new ConfigError(`classWeights has ${this.loss.weight.length} entries, expected ${C}`);
     this.clipNorm = o.clipNorm ?? null;
     const dt = model.table.dtype;
     this.ctrl = new Int32Array(new SharedArrayBuffer(16));
@@ -132,25 +130,34 @@ export class ParallelTrainStep implements StepRunner {
     this.workerLoss = { weight: o.classWeights ? Array.from(o.classWeights) : null, ignoreIndex: this.loss.ignoreIndex };
   }
 
-  /** The worker, started on the first batch large enough to share (a small model never pays for it). */
-  private startWorker(): Worker {
-    if (this.worker) return this.worker;
+  /**
+   * Starts the worker on the first batch large enough to share (a small model never pays for it);
+   * false when Node refuses to (then this batch and the next ones run here, and `failure` says why).
+   */
+  private startWorker(): boolean {
+    if (this.worker) return true;
     const m = this.model;
     const init: WorkerInit = {
       options: m.options, dtype: m.table.dtype, backend: gemmBackend(), dispatch: { ...gemmDispatch }, ctrl: this.ctrl, params: this.params, grad: this.grad,
       out: this.out, port: this.workerPort, loss: this.workerLoss,
     };
-    const file = new URL('./parallel-worker.js', import.meta.url);
-    // (run from the TypeScript sources or bundled, the compiled worker may not be beside this file)
-    if (!existsSync(fileURLToPath(file))) throw new Error(`${fileURLToPath(file)} does not exist`);
-    const w = new Worker(file, { workerData: init, transferList: [this.workerPort] });
-    // The worker never holds the process open: an un-closed step does not keep a CLI run alive.
-    w.unref();
-    // Errors the worker reports itself (READY -1, STATUS 1, a message on the port); these events
-    // only arrive once this thread is back in its event loop, after the wait that would need them.
-    w.on('error', () => {});
-    this.worker = w;
-    return w;
+    try {
+      const file = new URL('./parallel-worker.js', import.meta.url);
+      // (run from the TypeScript sources or bundled, the compiled worker may not be beside this file)
+      if (!existsSync(fileURLToPath(file))) throw new Error(`${fileURLToPath(file)} does not exist`);
+      const w = new Worker(file, { workerData: init, transferList: [this.workerPort] });
+      // The worker never holds the process open: an un-closed step does not keep a CLI run alive.
+      w.unref();
+      // Errors the worker reports itself (READY -1, STATUS 1, a message on the port); these events
+      // only arrive once this thread is back in its event loop, after the wait that would need them.
+      w.on('error', () => {});
+      this.worker = w;
+      return true;
+    } catch (e) {
+      this.failure = `the training worker thread could not start (${(e as Error).message}); training goes on, on one thread`;
+      this.close();
+      return false;
+    }
   }
 
   /** 2 when a batch of B sequences of T steps is worth sharing (minWork), else 1. */
@@ -180,19 +187,14 @@ export class ParallelTrainStep implements StepRunner {
     // A batch the single step would refuse goes to it, so the error is the same word for word
     // (and names the whole batch's rows and items, not a part's); so does one with no counted
     // target, whose loss is 0/0 there as in PyTorch.
-    if (!this.valid(x, targets, lengths, T, B) || !(targetWeight(targets, this.loss) > 0)) return this.single.run(x, targets, lengths);
-    this.counts.parallel++;
-    try {
-      this.startWorker();
-    } catch (e) {
-      // (new Worker itself refused: run this batch and the next ones here)
-      this.failure = `the training worker thread could not start (${(e as Error).message}); training goes on, on one thread`;
-      this.close();
+    const W = this.valid(x, targets, lengths, T, B) ? targetWeight(targets, this.loss) : 0;
+    if (!(W > 0) || !this.startWorker()) {
+      this.counts.single++;
       return this.single.run(x, targets, lengths);
     }
+    this.counts.parallel++;
     const B1 = Math.ceil(B / 2);
     const { mine, theirs } = this.split(x, targets, lengths ?? null, T, B, B1);
-    const W = targetWeight(targets, this.loss);
     const w1 = targetWeight(mine.targets, this.loss);
     const w2 = W - w1;
 

@@ -4,6 +4,7 @@
  */
 import type { SequenceModel } from '../nn/model.js';
 import type { Sequence } from '../data/dataset.js';
+import { forwardOne } from './forward-one.js';
 import { softmaxRows } from '../loss/cross-entropy.js';
 
 export interface FlowStage {
@@ -37,8 +38,7 @@ export function dataFlow(model: SequenceModel, seq: Sequence): DataFlow {
   const I = o.inputSize;
   const D = model.rnn.directions;
   const P = model.rnn.stateSize;
-  const res = model.forward({ data: seq.x, shape: [T, I] });
-  const ws = model.rnn.workspace(1, T);
+  const { res, ws } = forwardOne(model, seq);
   const rows = (buf: ArrayLike<number>, n: number, w: number): number[][] =>
     Array.from({ length: n }, (_, t) => Array.from({ length: w }, (_, j) => buf[t * w + j]!));
   const params = (prefix: string) => model.table.entries.filter((e) => e.name.startsWith(prefix)).map((e) => ({ name: e.name, shape: e.shape }));

@@ -7,6 +7,7 @@
  */
 import type { SequenceModel } from '../nn/model.js';
 import type { Sequence } from '../data/dataset.js';
+import { forwardOne } from './forward-one.js';
 import { gemm } from '../tensor/gemm.js';
 import { softmaxRows } from '../loss/cross-entropy.js';
 
@@ -61,8 +62,7 @@ export function predictionTrace(model: SequenceModel, seq: Sequence): Prediction
   const P = model.rnn.stateSize;
   const H = o.hiddenSize;
   const C = o.numClasses;
-  const res = model.forward({ data: seq.x, shape: [T, I] });
-  const ws = model.rnn.workspace(1, T);
+  const { res, ws } = forwardOne(model, seq);
   const p = model.table.data;
   const slice = (b: ArrayLike<number>, off: number, n: number) => Array.from({ length: n }, (_, j) => b[off + j]!);
 
