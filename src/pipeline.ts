@@ -10,9 +10,9 @@ import { getTask, type TaskOptions } from './data/tasks.js';
 import { Trainer, type TrainConfig } from './train/trainer.js';
 import { drain, type EpochRecord, type TrainEvent } from './train/events.js';
 import { evaluate, type Evaluation } from './train/evaluate.js';
-import { dataFlow, type DataFlow } from './trace/flow.js';
-import { interestingIndex, predictionTrace, type PredictionTrace } from './trace/predict.js';
-import { compareMemory, type MemoryComparison } from './trace/insight.js';
+import { dataFlow, type DataFlow } from './explain/flow.js';
+import { interestingIndex, predictionTrace, type PredictionTrace } from './explain/predict.js';
+import { compareMemory, type MemoryComparison } from './explain/insight.js';
 import { ConfigError } from './errors.js';
 
 export interface ModelChoice {

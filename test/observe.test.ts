@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { observe } from '../src/trace/observe.js';
+import { observe } from '../src/train/observe.js';
 import type { EpochRecord } from '../src/train/events.js';
 
 const rec = (epoch: number, loss: number, trainAccuracy: number, valAccuracy: number, extra: Partial<EpochRecord> = {}): EpochRecord => ({

@@ -4,10 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPipeline, type DataEvent, type PipelineOptions } from '../src/pipeline.js';
-import type { DataFlow } from '../src/trace/flow.js';
-import type { PredictionTrace } from '../src/trace/predict.js';
-import type { MemoryComparison } from '../src/trace/insight.js';
-import { makeQuiz, modelFacts, parseChoice, quizPool, SEED_QUESTION, type Question, type QuizInput } from '../src/trace/quiz.js';
+import type { DataFlow } from '../src/explain/flow.js';
+import type { PredictionTrace } from '../src/explain/predict.js';
+import type { MemoryComparison } from '../src/explain/insight.js';
+import { makeQuiz, modelFacts, parseChoice, quizPool, SEED_QUESTION, type Question, type QuizInput } from '../src/explain/quiz.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SequenceModel } from '../src/nn/model.js';
-import { predictionTrace } from '../src/trace/predict.js';
-import { dataFlow } from '../src/trace/flow.js';
+import { predictionTrace } from '../src/explain/predict.js';
+import { dataFlow } from '../src/explain/flow.js';
 import { trend } from '../src/data/tasks.js';
 import { assertClose } from './helpers.js';
 

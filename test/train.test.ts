@@ -4,8 +4,8 @@ import { prepare, runPipeline } from '../src/pipeline.js';
 import { Trainer } from '../src/train/trainer.js';
 import { decodeModel, encodeModel } from '../src/io/model.js';
 import { TASKS } from '../src/data/tasks.js';
-import { stepsAlone, chanceAccuracy } from '../src/trace/insight.js';
-import type { MemoryComparison } from '../src/trace/insight.js';
+import { stepsAlone, chanceAccuracy } from '../src/explain/insight.js';
+import type { MemoryComparison } from '../src/explain/insight.js';
 import type { EpochEvent } from '../src/train/events.js';
 
 test('the default pipeline reaches 0.85 held-out accuracy in 5 epochs, and a model without memory stays near chance', () => {

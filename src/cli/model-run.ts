@@ -9,11 +9,11 @@ import { applyNormalization, type Sequence } from '../data/dataset.js';
 import { prepare } from '../pipeline.js';
 import type { SequenceModel } from '../nn/model.js';
 import { ConfigError } from '../errors.js';
-import type { RunMeta } from './commands/train.js';
+import type { RunMeta } from '../io/run-meta.js';
 import { loadData, refuse } from './data.js';
 import { columnOptions } from '../data/read.js';
 import type { CommonOpts } from './options.js';
-import { interestingIndex } from '../trace/predict.js';
+import { interestingIndex } from '../explain/predict.js';
 
 export interface ModelRun {
   model: SequenceModel;

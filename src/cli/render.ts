@@ -8,9 +8,9 @@ import asciichart from 'asciichart';
 import type { Output } from './output.js';
 import type { PipelineEvent, DataEvent } from '../pipeline.js';
 import type { EpochEvent, TrainEndEvent } from '../train/events.js';
-import type { DataFlow } from '../trace/flow.js';
-import type { PredictionTrace, CellStep } from '../trace/predict.js';
-import type { MemoryComparison } from '../trace/insight.js';
+import type { DataFlow } from '../explain/flow.js';
+import type { PredictionTrace, CellStep } from '../explain/predict.js';
+import type { MemoryComparison } from '../explain/insight.js';
 import type { Evaluation } from '../train/evaluate.js';
 import { dims, num, pct, rowsSample, seconds, shape, vec } from './format.js';
 

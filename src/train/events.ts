@@ -2,7 +2,7 @@
  * The events of a training run. The trainer prints nothing: it yields these, and every front end
  * (terminal text, --json lines, the web page) renders the same events.
  */
-import type { Observation } from '../trace/observe.js';
+import type { Observation } from './observe.js';
 
 export interface TrainStartEvent {
   type: 'train_start';

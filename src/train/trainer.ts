@@ -7,7 +7,7 @@ import type { SequenceModel } from '../nn/model.js';
 import { Batcher } from '../data/batcher.js';
 import { maxLength, type Sequence } from '../data/dataset.js';
 import { ConfigError } from '../errors.js';
-import { observe } from '../trace/observe.js';
+import { observe } from './observe.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { evaluate } from './evaluate.js';
 import { makeOptimizer, makeSchedule, type OptimizerSpec, type ScheduleSpec } from './optimizer-spec.js';

@@ -4,7 +4,7 @@ import Table from 'cli-table3';
 import { prepare } from '../../pipeline.js';
 import { Trainer } from '../../train/trainer.js';
 import { evaluate } from '../../train/evaluate.js';
-import { compareMemory } from '../../trace/insight.js';
+import { compareMemory } from '../../explain/insight.js';
 import { drain } from '../../train/events.js';
 import type { Mode } from '../../nn/options.js';
 import { makeOutput } from '../output.js';

@@ -1,8 +1,8 @@
 /** `rnnscope flow`: the data flow of a model, with shapes on every arrow and parameters per stage. */
 import type { Command } from 'commander';
-import { dataFlow } from '../../trace/flow.js';
+import { dataFlow } from '../../explain/flow.js';
 import { prepare } from '../../pipeline.js';
-import { interestingIndex } from '../../trace/predict.js';
+import { interestingIndex } from '../../explain/predict.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
 import { PipelineRenderer, describeModel } from '../render.js';

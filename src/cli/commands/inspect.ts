@@ -8,7 +8,7 @@ import { makeOutput } from '../output.js';
 import { describeModel } from '../render.js';
 import { addJson } from '../options.js';
 import { num, shape } from '../format.js';
-import type { RunMeta } from './train.js';
+import type { RunMeta } from '../../io/run-meta.js';
 import type { EpochRecord } from '../../train/events.js';
 
 export function registerInspect(program: Command): void {

@@ -1,6 +1,6 @@
 /** `rnnscope trace`: the prediction trace of one sequence, step by step, optionally one step in detail. */
 import type { Command } from 'commander';
-import { predictionTrace } from '../../trace/predict.js';
+import { predictionTrace } from '../../explain/predict.js';
 import { runPipeline } from '../../pipeline.js';
 import { drain } from '../../train/events.js';
 import { ConfigError } from '../../errors.js';

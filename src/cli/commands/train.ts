@@ -9,11 +9,10 @@ import type { Command } from 'commander';
 import { prepare, dataEvent, type Prepared } from '../../pipeline.js';
 import { Trainer, type TrainConfig } from '../../train/trainer.js';
 import { evaluate } from '../../train/evaluate.js';
-import { decodeModel, encodeModel, type ModelMeta } from '../../io/model.js';
+import { decodeModel, encodeModel } from '../../io/model.js';
+import type { RunMeta } from '../../io/run-meta.js';
 import { readModelBytes, writeFileAtomic } from '../../io/model-file.js';
 import type { EpochRecord } from '../../train/events.js';
-import type { OptimizerState } from '../../optim/optimizer.js';
-import type { ScheduleState } from '../../optim/schedule.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
 import { PipelineRenderer } from '../render.js';
@@ -24,15 +23,6 @@ interface TrainOpts extends CommonOpts {
   out?: string;
   force?: boolean;
   resume?: string;
-}
-
-/** What a model file keeps about its run, beside the weights, so that it can be resumed and inspected. */
-export interface RunMeta extends ModelMeta {
-  target?: 'steps' | 'last';
-  taskSpec?: { name: string; options: Record<string, unknown>; seed: number } | null;
-  dataFile?: string | null;
-  train?: TrainConfig;
-  checkpoint?: { epoch: number; optimizer: OptimizerState; schedule: ScheduleState | null };
 }
 
 /** Fails before training, not after it, when the model could not be written. */

@@ -2,7 +2,7 @@
  * One observation per epoch of training, drawn from the numbers of the run so far: learning starts,
  * improving, plateau, converged, overfitting, diverging, exploding gradients.
  */
-import type { EpochRecord } from '../train/events.js';
+import type { EpochRecord } from './events.js';
 
 export type ObservationKind = 'starts' | 'improving' | 'plateau' | 'converged' | 'overfitting' | 'diverging' | 'exploding' | 'no_learning';
 

@@ -1,0 +1,17 @@
+/**
+ * What a model file keeps about its run beside the weights (in `__metadata__["rnnscope"]`), so that
+ * the run can be resumed, inspected and explained again: the CLI's `train` writes it, `inspect`,
+ * `predict`, `trace` and `--resume` read it, and the explorer's download carries the same fields.
+ */
+import type { ModelMeta } from './model.js';
+import type { TrainConfig } from '../train/trainer.js';
+import type { OptimizerState } from '../optim/optimizer.js';
+import type { ScheduleState } from '../optim/schedule.js';
+
+export interface RunMeta extends ModelMeta {
+  target?: 'steps' | 'last';
+  taskSpec?: { name: string; options: Record<string, unknown>; seed: number } | null;
+  dataFile?: string | null;
+  train?: TrainConfig;
+  checkpoint?: { epoch: number; optimizer: OptimizerState; schedule: ScheduleState | null };
+}
