@@ -7,6 +7,7 @@ export { SequenceModel, type SequenceModelOptions, type ResolvedModelOptions, ty
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { ParamTable, type ParamSpec, type ParamEntry } from './nn/params.js';
 export { MODES, type Mode, type RecurrentOptions } from './nn/options.js';
+export { CELLS, cellOf, type Cell, type Gate } from './nn/cells/index.js';
 export { crossEntropy, mse, softmaxRows, argmaxRow, type CrossEntropyOptions } from './loss/index.js';
 export * from './optim/index.js';
 export { TrainStep, countCorrect, type StepOptions, type StepResult } from './train/step.js';

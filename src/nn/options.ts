@@ -79,8 +79,3 @@ export function resolveOptions(o: RecurrentOptions): ResolvedOptions {
   }
   return r;
 }
-
-/** Gate rows per hidden unit: 1 for RNN, 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n). */
-export function gateCount(mode: Mode): number {
-  return mode === 'lstm' ? 4 : mode === 'gru' ? 3 : 1;
-}

@@ -11,12 +11,10 @@ import { copyInto, fmtShape, numel, type Buf, type DType, type Tensor } from '..
 import { gemm } from '../tensor/gemm.js';
 import { Rng } from '../tensor/rng.js';
 import { ConfigError, ShapeError } from '../errors.js';
-import { gateCount, resolveOptions, type RecurrentOptions, type ResolvedOptions } from './options.js';
+import { resolveOptions, type RecurrentOptions, type ResolvedOptions } from './options.js';
 import { ParamTable, type ParamSpec } from './params.js';
 import { makeWorkspace, type Dir, type Workspace } from './workspace.js';
-import { rnnBackward, rnnForward } from './cells/rnn.js';
-import { lstmBackward, lstmForward } from './cells/lstm.js';
-import { gruBackward, gruForward } from './cells/gru.js';
+import { cellOf, type Cell } from './cells/index.js';
 
 export interface ForwardOptions {
   /** Initial hidden state [L*D, B, P] ([L*D, P] for unbatched input); zeros when absent. */
@@ -63,7 +61,7 @@ export function recurrentSpecs(o: ResolvedOptions, prefix = ''): ParamSpec[] {
   const D = o.bidirectional ? 2 : 1;
   const H = o.hiddenSize;
   const P = o.projSize || H;
-  const G = gateCount(o.mode) * H;
+  const G = cellOf(o.mode).rows * H;
   const bound = 1 / Math.sqrt(H); // every weight and bias, even with projSize (PyTorch reset_parameters)
   const specs: ParamSpec[] = [];
   for (let l = 0; l < o.numLayers; l++) {
@@ -91,6 +89,8 @@ export interface ModuleInit {
 
 export class Recurrent {
   readonly options: ResolvedOptions;
+  /** The cell's descriptor: its names, gates and kernels (src/nn/cells). */
+  readonly cell: Cell;
   readonly table: ParamTable;
   /** D: 2 when bidirectional. */
   readonly directions: number;
@@ -109,6 +109,7 @@ export class Recurrent {
    */
   constructor(options: RecurrentOptions, init: ModuleInit = {}, table?: ParamTable, prefix = '') {
     this.options = resolveOptions(options);
+    this.cell = cellOf(this.options.mode);
     this.directions = this.options.bidirectional ? 2 : 1;
     this.stateSize = this.options.projSize || this.options.hiddenSize;
     this.prefix = prefix;
@@ -326,23 +327,11 @@ export class Recurrent {
   }
 
   private cellForward(dir: Dir, ws: Workspace, out: Buf, ldo: number): void {
-    const p = this.table.data;
-    switch (this.options.mode) {
-      case 'rnn_tanh': return rnnForward(dir, ws, p, out, ldo, false);
-      case 'rnn_relu': return rnnForward(dir, ws, p, out, ldo, true);
-      case 'lstm': return lstmForward(dir, ws, p, out, ldo);
-      case 'gru': return gruForward(dir, ws, p, out, ldo);
-    }
+    this.cell.forward(dir, ws, this.table.data, out, ldo);
   }
 
   private cellBackward(dir: Dir, ws: Workspace, dOut: Buf, ldo: number): void {
-    const p = this.table.data;
-    switch (this.options.mode) {
-      case 'rnn_tanh': return rnnBackward(dir, ws, p, dOut, ldo, false);
-      case 'rnn_relu': return rnnBackward(dir, ws, p, dOut, ldo, true);
-      case 'lstm': return lstmBackward(dir, ws, p, dOut, ldo);
-      case 'gru': return gruBackward(dir, ws, p, dOut, ldo);
-    }
+    this.cell.backward(dir, ws, this.table.data, dOut, ldo);
   }
 
   /** Weight and bias gradients over all steps, one GEMM each, and dL/dx of this layer's input. */

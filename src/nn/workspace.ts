@@ -3,7 +3,8 @@
  * needs, allocated once. All activations are time-major, (T, B, ·), so one step is contiguous.
  */
 import { alloc, type Buf, type DType } from '../tensor/buf.js';
-import { gateCount, type ResolvedOptions } from './options.js';
+import type { ResolvedOptions } from './options.js';
+import { cellOf } from './cells/index.js';
 import type { ParamTable } from './params.js';
 import type { RecurrentResult } from './recurrent.js';
 
@@ -80,7 +81,7 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
   const D = o.bidirectional ? 2 : 1;
   const H = o.hiddenSize;
   const P = o.projSize || H;
-  const G = gateCount(o.mode) * H;
+  const G = cellOf(o.mode).rows * H;
   const lstm = o.mode === 'lstm';
   const gru = o.mode === 'gru';
   const TB = T * B;

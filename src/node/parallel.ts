@@ -23,7 +23,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { Buf, DType, Tensor } from '../tensor/buf.js';
 import { gemmBackend, gemmDispatch } from '../tensor/gemm.js';
 import type { SequenceModel } from '../nn/model.js';
-import { gateCount } from '../nn/options.js';
+import { cellOf } from '../nn/cells/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { clipGradNorm, totalNorm } from '../optim/clip.js';
 import { ConfigError } from '../errors.js';
@@ -163,7 +163,7 @@ export class ParallelTrainStep implements StepRunner {
   /** 2 when a batch of B sequences of T steps is worth sharing (minWork), else 1. */
   threadsFor(B: number, T: number): number {
     const o = this.model.options;
-    const work = T * B * gateCount(o.mode) * o.hiddenSize * (o.inputSize + (o.projSize || o.hiddenSize)) * o.numLayers;
+    const work = T * B * cellOf(o.mode).rows * o.hiddenSize * (o.inputSize + (o.projSize || o.hiddenSize)) * o.numLayers;
     return this.threads < 2 || this.closed || B < 2 || work < this.minWork ? 1 : 2;
   }
 

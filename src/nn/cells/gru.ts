@@ -12,6 +12,7 @@ import { gruBackStepWasm, gruStepWasm } from '../../tensor/wasm/kernel.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { sigmoid, sigmoid32, tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
+import type { Cell } from './cell.js';
 
 
 export function gruForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): void {
@@ -110,3 +111,16 @@ export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
     for (let b = 0; b < B; b++) if (t < len[b]!) for (let j = b * H; j < b * H + H; j++) dh[j] += tmp[j]!;
   }
 }
+
+export const gru: Cell = {
+  mode: 'gru', label: 'GRU', short: 'GRU', rows: 3, cellState: false,
+  gates: [
+    { symbol: 'r', name: 'reset gate', activation: 'sigmoid' },
+    { symbol: 'z', name: 'update gate', activation: 'sigmoid' },
+    { symbol: 'n', name: 'new candidate', activation: 'tanh' },
+  ],
+  step: 'gates r, z and candidate n update the hidden state h_t',
+  equation: 'r, z = sigmoid(in + hid), n = tanh(in_n + r * hid_n), h = (1 - z) * n + z * h_prev',
+  forward: gruForward,
+  backward: gruBackward,
+};

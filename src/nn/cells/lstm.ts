@@ -12,6 +12,7 @@ import { lstmBackStepWasm, lstmStepWasm } from '../../tensor/wasm/kernel.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { sigmoid, sigmoid32, tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
+import type { Cell } from './cell.js';
 
 
 export function lstmForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): void {
@@ -117,3 +118,17 @@ export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: nu
     for (let b = 0; b < B; b++) if (t < len[b]!) for (let j = b * P; j < b * P + P; j++) dh[j] = tmp[j]!;
   }
 }
+
+export const lstm: Cell = {
+  mode: 'lstm', label: 'LSTM', short: 'LSTM', rows: 4, cellState: true,
+  gates: [
+    { symbol: 'i', name: 'input gate', activation: 'sigmoid' },
+    { symbol: 'f', name: 'forget gate', activation: 'sigmoid' },
+    { symbol: 'g', name: 'cell candidate', activation: 'tanh' },
+    { symbol: 'o', name: 'output gate', activation: 'sigmoid' },
+  ],
+  step: 'gates i, f, g, o update the cell state c_t and hidden state h_t',
+  equation: 'i, f, o = sigmoid(in + hid), g = tanh(in + hid), c = f * c_prev + i * g, h = o * tanh(c)',
+  forward: lstmForward,
+  backward: lstmBackward,
+};

@@ -12,6 +12,7 @@ import { rnnBackStepWasm, rnnStepWasm } from '../../tensor/wasm/kernel.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
+import type { Cell } from './cell.js';
 
 export function rnnForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number, relu: boolean): void {
   const { T, B, len } = ws;
@@ -120,3 +121,14 @@ export function rnnBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
     }
   }
 }
+
+const elman = (act: 'tanh' | 'relu'): Cell => ({
+  mode: act === 'relu' ? 'rnn_relu' : 'rnn_tanh', label: `RNN (${act})`, short: 'RNN', rows: 1, cellState: false, gates: [],
+  step: `h_t = ${act}(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh)`,
+  equation: `h = ${act}(W_ih x + b_ih + W_hh h_prev + b_hh)`,
+  forward: (dir, ws, p, out, ldo) => rnnForward(dir, ws, p, out, ldo, act === 'relu'),
+  backward: (dir, ws, p, dOut, ldo) => rnnBackward(dir, ws, p, dOut, ldo, act === 'relu'),
+});
+
+export const rnnTanh: Cell = elman('tanh');
+export const rnnRelu: Cell = elman('relu');

@@ -1,0 +1,43 @@
+/**
+ * What a cell is, said once: its mode (PyTorch's name), how people call it, its gates in the order of
+ * the rows of W_ih and W_hh, and its forward and backward passes over one layer and direction. Every
+ * other place (the stack, the trace, the quiz, the CLI's and the explorer's labels) reads it from here.
+ * docs/ARCHITECTURE.md says how to add one.
+ */
+import type { Buf } from '../../tensor/buf.js';
+import type { Mode } from '../options.js';
+import type { Dir, Workspace } from '../workspace.js';
+
+/** One gate block of G = rows * H rows: its symbol in the equations, its name, its activation. */
+export interface Gate {
+  /** As in PyTorch's docs: "i", "f", "g", "o" (LSTM), "r", "z", "n" (GRU). */
+  symbol: string;
+  /** In words: "input gate", "cell candidate". */
+  name: string;
+  activation: 'sigmoid' | 'tanh';
+}
+
+/** Forward over all steps of one layer and direction: `dir.gates` holds the input side, W_ih x_t + b_ih (+ b_hh). */
+export type CellForward = (dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number) => void;
+/** Backpropagation through time for the same: dh (and dc) arrive holding dL/dh_n and leave holding dL/dh_0. */
+export type CellBackward = (dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number) => void;
+
+export interface Cell {
+  mode: Mode;
+  /** "RNN (tanh)", "LSTM", "GRU": the name with its variant. */
+  label: string;
+  /** "RNN", "LSTM", "GRU": the family. */
+  short: string;
+  /** Gate blocks in row order; empty for a plain RNN, whose one block is the pre-activation itself. */
+  gates: readonly Gate[];
+  /** Row blocks of W_ih and W_hh per hidden unit: G = rows * H (1, 4 or 3). */
+  rows: number;
+  /** Whether the cell carries c_t beside h_t (LSTM). */
+  cellState: boolean;
+  /** What one step does, in words, for the data flow: "gates i, f, g, o update ...". */
+  step: string;
+  /** The update as the trace names its terms (in: the input side, hid: the W_hh side): "h = tanh(W_ih x + b_ih + W_hh h_prev + b_hh)". */
+  equation: string;
+  forward: CellForward;
+  backward: CellBackward;
+}
