@@ -7,7 +7,7 @@ export { SequenceModel, type SequenceModelOptions, type ResolvedModelOptions, ty
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { ParamTable, type ParamSpec, type ParamEntry } from './nn/params.js';
 export { MODES, type Mode, type RecurrentOptions } from './nn/options.js';
-export { CELLS, cellOf, type Cell, type Gate } from './nn/cells/index.js';
+export { CELLS, cellOf, parseCell, type Cell, type Gate } from './nn/cells/index.js';
 export { crossEntropy, mse, softmaxRows, argmaxRow, type CrossEntropyOptions } from './loss/index.js';
 export * from './optim/index.js';
 export { TrainStep, countCorrect, type StepOptions, type StepResult } from './train/step.js';
@@ -29,7 +29,7 @@ export { runPipeline, prepare, dataEvent, modelOptions, type PipelineOptions, ty
 export { predictSequences, type Prediction } from './train/infer.js';
 export { predictionTrace, interestingIndex, type PredictionTrace, type StepTrace, type CellStep } from './explain/predict.js';
 export { dataFlow, type DataFlow, type FlowStage } from './explain/flow.js';
-export { compareMemory, stepsAlone, chanceAccuracy, type MemoryComparison } from './explain/insight.js';
+export { compareMemory, memoryWorth, stepsAlone, chanceAccuracy, type MemoryComparison } from './explain/insight.js';
 export { makeQuiz, quizPool, modelFacts, parseChoice, type Question, type QuizInput } from './explain/quiz.js';
 export { readCsv, type CsvOptions, type ReadOptions } from './data/csv.js';
 export { readJson } from './data/json.js';

@@ -27,6 +27,18 @@ export interface MemoryComparison {
 }
 
 /**
+ * How much the memory is worth, in accuracy: the model with its memory against the best it does
+ * without memory (the better of the same model reset at every step and the model trained on single
+ * steps). The one definition: the key insight, the quiz, `compare` and the explorer all show this.
+ * The better of the two is the honest baseline: a model without memory that does well is what the
+ * memory must beat.
+ */
+export function memoryWorth(m: Pick<MemoryComparison, 'withMemory' | 'reset' | 'memoryless'>): { gain: number; without: number } {
+  const without = Math.max(m.reset, m.memoryless);
+  return { gain: m.withMemory - without, without };
+}
+
+/**
  * Every step as a sequence of its own, with its label ("steps"), or, for one label per sequence
  * ("last"), the last step alone with the sequence's label: what a model without memory gets to see.
  */

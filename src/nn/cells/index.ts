@@ -15,3 +15,14 @@ export function cellOf(mode: Mode): Cell {
   if (!c) throw new ConfigError(`mode must be one of ${Object.keys(CELLS).join(', ')}, got ${String(mode)}`);
   return c;
 }
+
+/** The words a person may use for a cell, in the CLI and in a URL: the modes themselves, and rnn, tanh and relu. */
+const WORDS: Readonly<Record<string, Mode>> = { rnn: 'rnn_tanh', tanh: 'rnn_tanh', relu: 'rnn_relu', rnn_tanh: 'rnn_tanh', rnn_relu: 'rnn_relu', lstm: 'lstm', gru: 'gru' };
+
+/** The cell a word names (any case), or null: one parser for every front end. */
+export function parseCell(word: string): Mode | null {
+  return WORDS[word.trim().toLowerCase()] ?? null;
+}
+
+/** The words parseCell takes, for help and error messages. */
+export const CELL_WORDS = 'rnn (= rnn_tanh), rnn_relu, lstm, gru';
