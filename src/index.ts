@@ -30,7 +30,7 @@ export { predictSequences, type Prediction } from './train/infer.js';
 export { predictionTrace, interestingIndex, type PredictionTrace, type StepTrace, type CellStep } from './explain/predict.js';
 export { dataFlow, type DataFlow, type FlowStage } from './explain/flow.js';
 export { compareMemory, memoryWorth, stepsAlone, chanceAccuracy, type MemoryComparison } from './explain/insight.js';
-export { makeQuiz, quizPool, modelFacts, parseChoice, type Question, type QuizInput } from './explain/quiz.js';
+export { makeQuiz, quizPool, modelFacts, parseChoice, type Question, type QuizInput } from './explain/quiz/index.js';
 export { readCsv, type CsvOptions, type ReadOptions } from './data/csv.js';
 export { readJson } from './data/json.js';
 export { readDataText, dataFormat, columnOptions, type ColumnFlags } from './data/read.js';

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runPipeline, type DataEvent, type PipelineOptions } from '../src/pipeline.js';
 import type { DataFlow } from '../src/explain/flow.js';
 import type { PredictionTrace } from '../src/explain/predict.js';
 import type { MemoryComparison } from '../src/explain/insight.js';
-import { makeQuiz, modelFacts, parseChoice, quizPool, SEED_QUESTION, type Question, type QuizInput } from '../src/explain/quiz.js';
+import { makeQuiz, modelFacts, parseChoice, quizPool, LESSON_QUESTION, type Question, type QuizInput } from '../src/explain/quiz/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(import.meta.dirname, '..', 'src', 'cli', 'main.js');
@@ -67,10 +67,10 @@ test('every question has four distinct choices, a valid answer and an explanatio
   }
 });
 
-test('makeQuiz always asks the seed page\'s question first, word for word', () => {
+test('makeQuiz always asks the lesson\'s question first, word for word', () => {
   for (const n of [1, 8]) {
     const q = makeQuiz(runs.lstm.input, 3, { questions: n })[0]!;
-    assert.equal(q.id, SEED_QUESTION);
+    assert.equal(q.id, LESSON_QUESTION);
     assert.equal(q.prompt, 'Why does the RNN keep a hidden state during sequence processing?');
     assert.deepEqual([...q.choices].sort(), ['To increase the input size', 'To reduce the number of features', 'To remember information from previous time steps', 'To shuffle the input data']);
     assert.equal(answer(q), 'To remember information from previous time steps');
@@ -93,7 +93,7 @@ test('model questions give the model\'s own shapes and parameter counts', () => 
       assert.equal(answer(byId(qs, `weight-${w}-shape`)!), `[${model.table.get(`rnn.weight_${w}_l0`).shape.join(', ')}]`, `${name} ${w}`);
     }
   }
-  // the seed's pipeline: [10, 8] out of the RNN, 8x5 + 8x8 + 8 + 8 = 120 parameters, W_ih [8, 5]
+  // the lesson's pipeline: [10, 8] out of the RNN, 8x5 + 8x8 + 8 + 8 = 120 parameters, W_ih [8, 5]
   const qs = quizPool(runs.rnn.input, 0);
   assert.equal(answer(byId(qs, 'rnn-output-shape')!), '[10, 8]');
   assert.equal(answer(byId(qs, 'rnn-parameters')!), '120');
@@ -123,8 +123,10 @@ test('parseChoice accepts a-d and 1-4, nothing else', () => {
 });
 
 test('the question generator imports nothing from node and prints nothing (the web page reuses it)', () => {
-  const src = readFileSync(join(root, 'src', 'trace', 'quiz.ts'), 'utf8');
-  assert.ok(!/from 'node:|require\(|console\.|process\./.test(src));
+  const dir = join(root, 'src', 'explain', 'quiz');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
+  assert.ok(files.includes('index.ts'), `no quiz sources in ${dir}`);
+  for (const f of files) assert.ok(!/from 'node:|require\(|console\.|process\./.test(readFileSync(join(dir, f), 'utf8')), f);
 });
 
 const quick = ['quiz', '--count', '500', '--epochs', '1', '--seed', '4'];

@@ -12,7 +12,7 @@ import {
   Trainer, compareMemory, evaluate, interestingIndex, predictionTrace, prepare,
   type EpochRecord, type MemoryComparison, type PipelineOptions, type Prepared, type PredictionTrace,
 } from '../../src/index.js';
-import { makeQuiz, modelFacts, type Question } from '../../src/explain/quiz.js';
+import { makeQuiz, modelFacts, type Question } from '../../src/explain/quiz/index.js';
 import { dataEvent } from '../../src/pipeline.js';
 
 export const root = join(import.meta.dirname, '..', '..', '..');

@@ -10,7 +10,7 @@ import { InvalidArgumentError } from 'commander';
 import { runPipeline, type DataEvent } from '../../pipeline.js';
 import type { PredictionTrace } from '../../explain/predict.js';
 import type { MemoryComparison } from '../../explain/insight.js';
-import { letter, makeQuiz, modelFacts, parseChoice, quizDefaults, type Question } from '../../explain/quiz.js';
+import { letter, makeQuiz, modelFacts, parseChoice, quizDefaults, type Question } from '../../explain/quiz/index.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput, type Output } from '../output.js';
 import { describeModel } from '../render.js';

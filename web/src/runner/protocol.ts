@@ -6,7 +6,7 @@
 import type {
   DataEvent, DataFlow, EpochEvent, Evaluation, MemoryComparison, PredictionTrace, ResolvedModelOptions,
 } from '../../../src/index.js';
-import type { Question } from '../../../src/explain/quiz.js';
+import type { Question } from '../../../src/explain/quiz/index.js';
 import type { Settings } from '../settings.js';
 
 export type Status = 'preparing' | 'ready' | 'training' | 'paused' | 'done' | 'failed';

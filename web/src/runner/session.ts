@@ -9,7 +9,7 @@ import {
   Trainer, applyNormalization, compareMemory, dataEvent, dataFlow, encodeModel, evaluate, interestingIndex, predictionTrace, prepare, readDataText,
   type Dataset, type MemoryComparison, type Prepared, type Sequence, type TrainEvent,
 } from '../../../src/index.js';
-import { makeQuiz, modelFacts } from '../../../src/explain/quiz.js';
+import { makeQuiz, modelFacts } from '../../../src/explain/quiz/index.js';
 import { columnOptions } from '../../../src/data/read.js';
 import { pipelineOptions, settingsKey, trainConfig, type Settings } from '../settings.js';
 import type { Insight, Patch, SessionSnapshot, Speed, TrainProgress } from './protocol.js';
