@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { runPipeline, type DataEvent, type PipelineOptions } from '../src/pipeline.js';
 import type { DataFlow } from '../src/explain/flow.js';
 import type { PredictionTrace } from '../src/explain/predict.js';
-import type { MemoryComparison } from '../src/explain/insight.js';
+import { memoryWorth, type MemoryComparison } from '../src/explain/insight.js';
+import { cellOf } from '../src/nn/cells/index.js';
 import { makeQuiz, modelFacts, parseChoice, quizPool, LESSON_QUESTION, type Question, type QuizInput } from '../src/explain/quiz/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -115,6 +116,23 @@ test('run questions quote the trace, the training history and the memory compari
   assert.equal(answer(p), `${input.data.classes[s.predicted!]}, with probability ${s.probs![s.predicted!]!.toFixed(2)}`);
   assert.ok(byId(quizPool(runs.rnn.input, 0), 'cell-update'), 'a plain RNN gets the cell-update question');
   assert.equal(byId(quizPool(runs.rnn.input, 0), 'gate'), undefined);
+});
+
+test('questions name the cell and its gates as the cell descriptor does', () => {
+  for (const [name, { input }] of Object.entries(runs)) {
+    const spec = cellOf(input.model.options.mode);
+    const qs = quizPool(input, 0);
+    const q = byId(qs, 'weight-ih-shape')!;
+    assert.ok(q.prompt.includes(`This model's ${spec.label} layer`), `${name}: ${q.prompt}`);
+    if (spec.rows > 1) assert.ok(q.explanation.includes(`(${spec.gates.map((g) => g.symbol).join(', ')}, stacked)`), `${name}: ${q.explanation}`);
+  }
+});
+
+test('the memory question says the hidden state is worth what memoryWorth says', () => {
+  const { input, comparison } = runs.lstm;
+  const { gain } = memoryWorth(comparison);
+  const q = byId(quizPool(input, 0), 'memory')!;
+  assert.ok(q.explanation.includes(`worth ${gain >= 0 ? '+' : ''}${(gain * 100).toFixed(1)} points`), q.explanation);
 });
 
 test('parseChoice accepts a-d and 1-4, nothing else', () => {
