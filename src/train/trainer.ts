@@ -10,6 +10,7 @@ import { ConfigError } from '../errors.js';
 import { observe } from './observe.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { evaluate } from './evaluate.js';
+import { chanceAccuracy } from './chance.js';
 import { makeOptimizer, makeSchedule, type OptimizerSpec, type ScheduleSpec } from './optimizer-spec.js';
 import { TrainStep, type StepOptions, type StepRunner } from './step.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -75,18 +76,9 @@ export class Trainer {
     if (this.history.length >= epochs) throw new ConfigError(`the checkpoint has already trained ${this.history.length} epochs; ask for more than ${this.history.length} epochs`);
   }
 
-  /** Accuracy of always answering the commonest class of the training split. */
+  /** Accuracy of always answering the commonest class of the training split, on the training split. */
   chance(): number {
-    const counts = new Map<number, number>();
-    let n = 0;
-    for (const s of this.train) {
-      for (const y of s.y) {
-        if (y < 0) continue;
-        counts.set(y, (counts.get(y) ?? 0) + 1);
-        n++;
-      }
-    }
-    return n ? Math.max(...counts.values()) / n : 0;
+    return chanceAccuracy(this.train, this.train) || 0;
   }
 
   /** The run's events; the step's resources (ParallelTrainStep's worker) are released however it ends. */

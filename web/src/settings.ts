@@ -3,6 +3,7 @@
  * explorer's defaults (the seed's pipeline) and the ranges the page offers. Pure: the store holds
  * them, the URL carries them, the worker turns them into `prepare` and `Trainer` options.
  */
+import { CELLS as ENGINE_CELLS, cellOf } from '../../src/nn/cells/index.js';
 import type { Mode, ModelChoice, PipelineOptions, TaskOptions, TrainConfig } from '../../src/index.js';
 
 export type TaskName = 'trend' | 'count' | 'delay';
@@ -36,9 +37,8 @@ export const LIMITS = {
 
 export const LR_RANGE = [1e-5, 1] as const;
 
-export const CELLS: { mode: Mode; label: string }[] = [
-  { mode: 'rnn_tanh', label: 'RNN (tanh)' }, { mode: 'rnn_relu', label: 'RNN (relu)' }, { mode: 'lstm', label: 'LSTM' }, { mode: 'gru', label: 'GRU' },
-];
+/** The cells the page offers, labelled as the engine's descriptors label them. */
+export const CELLS: { mode: Mode; label: string }[] = Object.values(ENGINE_CELLS).map((c) => ({ mode: c.mode, label: c.label }));
 
 export const TASK_LABELS: Record<TaskName, string> = {
   trend: 'trend: is a noisy signal going down, flat or up?',
@@ -46,7 +46,7 @@ export const TASK_LABELS: Record<TaskName, string> = {
   delay: 'delay: which token came k steps ago?',
 };
 
-export const cellLabel = (m: Mode): string => CELLS.find((c) => c.mode === m)?.label ?? m;
+export const cellLabel = (m: Mode): string => cellOf(m).label;
 
 /** A canonical string of the settings: equal strings, equal runs. */
 export function settingsKey(s: Settings): string {

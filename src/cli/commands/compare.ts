@@ -10,7 +10,7 @@ import type { Mode } from '../../nn/options.js';
 import { makeOutput } from '../output.js';
 import { addJson, addModelOptions, addTaskOptions, addTrainOptions, modelChoice, trainConfig, type CommonOpts } from '../options.js';
 import { loadData } from '../data.js';
-import { num, seconds } from '../format.js';
+import { num, seconds } from '../../format.js';
 import { ConfigError } from '../../errors.js';
 
 const CELLS: [Mode, string][] = [['rnn_tanh', 'RNN (tanh)'], ['lstm', 'LSTM'], ['gru', 'GRU']];

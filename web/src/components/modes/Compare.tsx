@@ -7,7 +7,7 @@ import { runCompare } from '../../runner/runner.js';
 import { LineChart } from '../charts/LineChart.js';
 import { Bars } from '../charts/Bars.js';
 import { SERIES } from '../charts/color.js';
-import { f3, ms } from '../../format.js';
+import { f3, seconds } from '../../../../src/format.js';
 import type { CompareState } from '../../runner/protocol.js';
 
 function explain(c: CompareState): string[] {
@@ -57,7 +57,7 @@ export function Compare() {
                   <th scope="row">{r.label}</th><td>{r.parameters}</td>
                   <td><progress max={r.batchesTotal} value={r.batchesDone} aria-label={`${r.label} batches trained`} /></td>
                   <td>{r.history.length ? f3(r.history[r.history.length - 1]!.valAccuracy) : '…'}</td>
-                  <td>{r.testAccuracy === null ? '…' : f3(r.testAccuracy)}</td><td>{r.seconds ? ms(r.seconds) : ''}</td>
+                  <td>{r.testAccuracy === null ? '…' : f3(r.testAccuracy)}</td><td>{r.seconds ? seconds(r.seconds) : ''}</td>
                 </tr>
               ))}
               <tr data-mode="memoryless" data-test-accuracy={c.memoryless.accuracy ?? ''}>

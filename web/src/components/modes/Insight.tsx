@@ -5,7 +5,7 @@
  */
 import { session, setMode } from '../../store.js';
 import { Bars } from '../charts/Bars.js';
-import { pct } from '../../format.js';
+import { pct } from '../../../../src/format.js';
 
 export function Insight() {
   const s = session.value;

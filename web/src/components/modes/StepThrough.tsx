@@ -9,7 +9,7 @@ import { HeatMap } from '../charts/HeatMap.js';
 import { Bars } from '../charts/Bars.js';
 import { StepControls } from './StepControls.js';
 import { currentStep, perGate } from './trace-view.js';
-import { f2 } from '../../format.js';
+import { f2 } from '../../../../src/format.js';
 import type { PredictionTrace } from '../../../../src/index.js';
 
 export function Outputs({ trace, t, classes }: { trace: PredictionTrace; t: number; classes: string[] }) {

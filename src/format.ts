@@ -1,10 +1,27 @@
-/** Number, vector and matrix formatting for the terminal, in the seed page's style. */
+/**
+ * How numbers are written for people, in the terminal, on the page and in the explanations: one
+ * module so that a value reads the same everywhere. Pure, no dependencies.
+ */
 
-/** A number with `d` decimals, with a leading space for non-negatives so columns line up. */
+/** A number with `d` decimals; -0 is written 0 so that a sign never appears on nothing. */
 export function num(v: number, d = 2): string {
   if (!Number.isFinite(v)) return String(v);
   const s = v.toFixed(d);
   return s === (-0).toFixed(d) ? (0).toFixed(d) : s;
+}
+
+export const f2 = (v: number): string => num(v, 2);
+export const f3 = (v: number): string => num(v, 3);
+export const f4 = (v: number): string => num(v, 4);
+
+/** A fraction as a percentage with one decimal: 0.8912 -> "89.1%". */
+export function pct(v: number): string {
+  return `${(v * 100).toFixed(1)}%`;
+}
+
+/** A difference of two fractions in percentage points, signed: 0.534 -> "+53.4 points". */
+export function points(v: number): string {
+  return `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} points`;
 }
 
 /** [0.12, -0.30, 0.05], eliding the middle past `max` entries: [0.12, -0.30, ..., 0.05]. */
@@ -30,10 +47,7 @@ export function dims(s: readonly number[], names: readonly string[]): string {
   return s.map((n, i) => `${n} ${names[i] ?? ''}`.trim()).join(' x ');
 }
 
-export function pct(v: number): string {
-  return `${(v * 100).toFixed(1)}%`;
-}
-
+/** A duration: "340 ms" under a second, "2.15 s" from one. */
 export function seconds(s: number): string {
   return s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(2)} s`;
 }
