@@ -29,7 +29,8 @@ export { runPipeline, prepare, dataEvent, modelOptions, type PipelineOptions, ty
 export { predictSequences, type Prediction } from './train/infer.js';
 export { predictionTrace, interestingIndex, type PredictionTrace, type StepTrace, type CellStep } from './explain/predict.js';
 export { dataFlow, type DataFlow, type FlowStage } from './explain/flow.js';
-export { compareMemory, memoryWorth, stepsAlone, chanceAccuracy, type MemoryComparison } from './explain/insight.js';
+export { compareMemory, memoryWorth, memoryWords, memorySentence, stepsAlone, chanceAccuracy, type MemoryComparison } from './explain/insight.js';
+export { compareCells, comparedCells, memorylessLabel, verdictOf, verdictSentence, bestSentence, LEVEL_GAP, type CompareOptions, type CompareEvent, type CompareResult, type CompareRow, type Verdict } from './explain/compare.js';
 export { makeQuiz, quizPool, modelFacts, parseChoice, type Question, type QuizInput } from './explain/quiz.js';
 export { readCsv, type CsvOptions, type ReadOptions } from './data/csv.js';
 export { readJson } from './data/json.js';

@@ -57,7 +57,7 @@ export interface CompareResult {
 }
 
 export type CompareEvent =
-  | { type: 'compare_start'; task: string; description: string; own: Mode; delay: number | null; cells: { mode: Mode; label: string; parameters: number; batchesTotal: number }[]; memorylessParameters: number }
+  | { type: 'compare_start'; task: string; description: string; own: Mode; delay: number | null; cells: { mode: Mode; label: string; parameters: number; batchesTotal: number }[]; memoryless: { label: string; parameters: number } }
   | { type: 'compare_train'; mode: Mode; event: TrainEvent; seconds: number }
   | { type: 'compare_cell'; mode: Mode; valAccuracy: number; testAccuracy: number; reset: number; seconds: number }
   | { type: 'memoryless_train'; event: TrainEvent }
@@ -65,6 +65,11 @@ export type CompareEvent =
 
 /** Under this gap (in accuracy) the cells are called level; from it on, the worst "trails" the best. */
 export const LEVEL_GAP = 0.05;
+
+/** "No memory (RNN trained on single steps)": the memoryless model, named after the cell it was made from. */
+export function memorylessLabel(mode: Mode): string {
+  return `No memory (${cellOf(mode).short} trained on single steps)`;
+}
 
 /** The cells compared: a plain RNN (the run's own kind of RNN), LSTM and GRU. */
 export function comparedCells(own: Mode): Mode[] {
@@ -100,7 +105,7 @@ export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, C
   yield {
     type: 'compare_start', task: first.dataset.name, description: first.dataset.description, own: ownRunner.mode, delay,
     cells: runners.map((r) => ({ mode: r.mode, label: cellOf(r.mode).label, parameters: r.p.model.parameterCount, batchesTotal: r.total })),
-    memorylessParameters: ownRunner.p.model.parameterCount,
+    memoryless: { label: memorylessLabel(ownRunner.mode), parameters: ownRunner.p.model.parameterCount },
   };
   for (;;) {
     const open = runners.filter((r) => !r.result);
