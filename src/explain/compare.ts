@@ -11,6 +11,7 @@ import type { TrainEvent } from '../train/events.js';
 import { evaluate } from '../train/evaluate.js';
 import { compareMemory, memoryWorth, stepsAlone, type MemoryComparison } from './insight.js';
 import { num, points } from '../format.js';
+import { DEFAULTS } from '../defaults.js';
 
 export interface CompareOptions extends Omit<PipelineOptions, 'traceIndex' | 'insight'> {
   /** Train the cells side by side, the one furthest behind next (the explorer), or one after another (the CLI). */
@@ -89,8 +90,8 @@ interface Runner {
 }
 
 export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, CompareResult | null> {
-  const own = o.model?.mode ?? 'rnn_tanh';
-  const seed = o.seed ?? 0;
+  const own = o.model?.mode ?? DEFAULTS.cell;
+  const seed = o.seed ?? DEFAULTS.seed;
   const config: TrainConfig = { seed, ...o.train };
   const epochs = config.epochs ?? trainDefaults.epochs;
   const batchSize = config.batchSize ?? trainDefaults.batchSize;
@@ -101,7 +102,7 @@ export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, C
   });
   const first = runners[0]!.p;
   const ownRunner = runners.find((r) => r.mode === own) ?? runners[0]!;
-  const delay = o.task === 'delay' && !o.data ? (o.taskOptions?.delay ?? 3) : null;
+  const delay = o.task === 'delay' && !o.data ? (o.taskOptions?.delay ?? DEFAULTS.delay) : null;
   yield {
     type: 'compare_start', task: first.dataset.name, description: first.dataset.description, own: ownRunner.mode, delay,
     cells: runners.map((r) => ({ mode: r.mode, label: cellOf(r.mode).label, parameters: r.p.model.parameterCount, batchesTotal: r.total })),

@@ -11,17 +11,18 @@ import { observe } from './observe.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { evaluate } from './evaluate.js';
 import { chanceAccuracy } from './chance.js';
+import { DEFAULTS } from '../defaults.js';
 import { makeOptimizer, makeSchedule, type OptimizerSpec, type ScheduleSpec } from './optimizer-spec.js';
 import { TrainStep, type StepOptions, type StepRunner } from './step.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LRSchedule } from '../optim/schedule.js';
 
 export interface TrainConfig {
-  /** Passes over the training split. Default 5. */
+  /** Passes over the training split. Default DEFAULTS.epochs. */
   epochs?: number;
-  /** Sequences per batch. Default 32. */
+  /** Sequences per batch. Default DEFAULTS.batchSize. */
   batchSize?: number;
-  /** Default Adam with lr 0.005. */
+  /** Default DEFAULTS.optimizer with DEFAULTS.lr. */
   optimizer?: OptimizerSpec;
   /** Learning-rate schedule, stepped once per epoch. Default none. */
   schedule?: ScheduleSpec | null;
@@ -29,7 +30,7 @@ export interface TrainConfig {
   clipNorm?: number | null;
   /** Stop when held-out loss has not improved for `patience` epochs, and restore the best weights. */
   earlyStopping?: { patience: number; minDelta?: number } | null;
-  /** Seed of the batch order (and dropout). Default 0. */
+  /** Seed of the batch order (and dropout). Default DEFAULTS.seed. */
   seed?: number;
   /** Per-class loss weights. */
   classWeights?: number[] | null;
@@ -44,7 +45,7 @@ export interface TrainConfig {
   threads?: number;
 }
 
-export const trainDefaults = { epochs: 5, batchSize: 32, optimizer: { type: 'adam', lr: 0.005 } as OptimizerSpec };
+export const trainDefaults = { epochs: DEFAULTS.epochs, batchSize: DEFAULTS.batchSize, optimizer: { type: DEFAULTS.optimizer, lr: DEFAULTS.lr } as OptimizerSpec };
 
 export class Trainer {
   readonly optimizer: Optimizer;
@@ -71,7 +72,7 @@ export class Trainer {
     const stepOptions: StepOptions = { clipNorm: config.clipNorm, classWeights: config.classWeights };
     this.step = config.makeStep ? config.makeStep(model, this.optimizer, stepOptions) : new TrainStep(model, this.optimizer, stepOptions);
     this.batcher = new Batcher(train, model.options.inputSize, model.options.headOn, batchSize, this.T);
-    this.seed = config.seed ?? 0;
+    this.seed = config.seed ?? DEFAULTS.seed;
     this.history.push(...(config.history ?? []));
     if (this.history.length >= epochs) throw new ConfigError(`the checkpoint has already trained ${this.history.length} epochs; ask for more than ${this.history.length} epochs`);
   }
