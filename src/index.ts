@@ -22,6 +22,7 @@ export { TASKS, getTask, trend, count, delay, type Task, type TaskOptions } from
 export { split, fitNormalization, applyNormalization, maxLength, type Dataset, type Sequence, type Split, type Normalization, type Target } from './data/dataset.js';
 export { Batcher, type Batch } from './data/batcher.js';
 export { encodeModel, decodeModel, type ModelMeta } from './io/model.js';
+export { encodeRun, runMeta, type RunSource } from './io/run-file.js';
 export { encodeSafetensors, decodeSafetensors, checkStateDict } from './io/safetensors.js';
 export { Rng } from './tensor/rng.js';
 export { gemm, gemmRef, setGemmBackend, gemmBackend, gemmDispatch, type GemmBackend } from './tensor/gemm.js';
