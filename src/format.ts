@@ -3,15 +3,19 @@
  * module so that a value reads the same everywhere. Pure, no dependencies.
  */
 
-/** A number with `d` decimals; -0 is written 0 so that a sign never appears on nothing. */
+/** A number with `d` decimals; a small negative keeps its sign ("-0.00"), as the CLI's traces show it. */
 export function num(v: number, d = 2): string {
-  if (!Number.isFinite(v)) return String(v);
-  const s = v.toFixed(d);
-  return s === (-0).toFixed(d) ? (0).toFixed(d) : s;
+  return Number.isFinite(v) ? v.toFixed(d) : String(v);
 }
 
-export const f2 = (v: number): string => num(v, 2);
-export const f3 = (v: number): string => num(v, 3);
+/** A number with `d` decimals, "-0.00" written "0.00": the page's way, where a sign on nothing distracts. */
+export function tidy(v: number, d: number): string {
+  const s = num(v, d);
+  return /^-0\.0*$/.test(s) ? s.slice(1) : s;
+}
+
+export const f2 = (v: number): string => tidy(v, 2);
+export const f3 = (v: number): string => tidy(v, 3);
 export const f4 = (v: number): string => num(v, 4);
 
 /** A fraction as a percentage with one decimal: 0.8912 -> "89.1%". */

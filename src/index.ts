@@ -3,7 +3,7 @@
  * The public API; every name here is documented in the README.
  */
 export { DEFAULTS } from './defaults.js';
-export { num, f2, f3, f4, pct, points, vec, rowsSample, shape, dims, seconds } from './format.js';
+export { num, tidy, f2, f3, f4, pct, points, vec, rowsSample, shape, dims, seconds } from './format.js';
 export { RNN, LSTM, GRU, Recurrent, recurrentSpecs, type ForwardOptions, type RecurrentResult, type RecurrentGrads, type BackwardInput, type ModuleInit } from './nn/recurrent.js';
 export { SequenceModel, type SequenceModelOptions, type ResolvedModelOptions, type ModelResult, type HeadOn } from './nn/model.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
@@ -23,6 +23,7 @@ export { split, fitNormalization, applyNormalization, maxLength, type Dataset, t
 export { Batcher, type Batch } from './data/batcher.js';
 export { encodeModel, decodeModel, type ModelMeta } from './io/model.js';
 export { encodeRun, runMeta, type RunSource } from './io/run-file.js';
+export type { RunMeta } from './io/run-meta.js';
 export { encodeSafetensors, decodeSafetensors, checkStateDict } from './io/safetensors.js';
 export { Rng } from './tensor/rng.js';
 export { gemm, gemmRef, setGemmBackend, gemmBackend, gemmDispatch, type GemmBackend } from './tensor/gemm.js';
