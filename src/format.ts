@@ -23,14 +23,19 @@ export function pct(v: number): string {
   return `${(v * 100).toFixed(1)}%`;
 }
 
+/** A fraction as a whole percentage: 0.126 -> "13%". */
+export function wholePct(v: number): string {
+  return `${Math.round(v * 100)}%`;
+}
+
 /** A difference of two fractions in percentage points, signed: 0.534 -> "+53.4 points". */
 export function points(v: number): string {
   return `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} points`;
 }
 
 /** [0.12, -0.30, 0.05], eliding the middle past `max` entries: [0.12, -0.30, ..., 0.05]. */
-export function vec(v: ArrayLike<number>, d = 2, max = 8): string {
-  const a = Array.from(v, (x) => num(x, d));
+export function vec(v: ArrayLike<number>, d = 2, max = 8, write: (v: number, d: number) => string = num): string {
+  const a = Array.from(v, (x) => write(x, d));
   if (a.length > max) return `[${[...a.slice(0, max - 2), '...', ...a.slice(-1)].join(', ')}]`;
   return `[${a.join(', ')}]`;
 }

@@ -3,7 +3,7 @@
  * The public API; every name here is documented in the README.
  */
 export { DEFAULTS } from './defaults.js';
-export { num, tidy, f2, f3, f4, pct, points, vec, rowsSample, shape, dims, seconds } from './format.js';
+export { num, tidy, f2, f3, f4, pct, wholePct, points, vec, rowsSample, shape, dims, seconds } from './format.js';
 export { RNN, LSTM, GRU, Recurrent, recurrentSpecs, type ForwardOptions, type RecurrentResult, type RecurrentGrads, type BackwardInput, type ModuleInit } from './nn/recurrent.js';
 export { SequenceModel, type SequenceModelOptions, type ResolvedModelOptions, type ModelResult, type HeadOn } from './nn/model.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
