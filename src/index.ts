@@ -2,6 +2,8 @@
  * rnnscope: train, run and understand recurrent networks, with PyTorch's exact semantics.
  * The public API; every name here is documented in the README.
  */
+export { DEFAULTS } from './defaults.js';
+export { num, tidy, f2, f3, f4, pct, wholePct, points, vec, rowsSample, shape, dims, seconds } from './format.js';
 export { RNN, LSTM, GRU, Recurrent, recurrentSpecs, type ForwardOptions, type RecurrentResult, type RecurrentGrads, type BackwardInput, type ModuleInit } from './nn/recurrent.js';
 export { SequenceModel, type SequenceModelOptions, type ResolvedModelOptions, type ModelResult, type HeadOn } from './nn/model.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
@@ -20,6 +22,8 @@ export { TASKS, getTask, trend, count, delay, type Task, type TaskOptions } from
 export { split, fitNormalization, applyNormalization, maxLength, type Dataset, type Sequence, type Split, type Normalization, type Target } from './data/dataset.js';
 export { Batcher, type Batch } from './data/batcher.js';
 export { encodeModel, decodeModel, type ModelMeta } from './io/model.js';
+export { encodeRun, runMeta, type RunSource } from './io/run-file.js';
+export type { RunMeta } from './io/run-meta.js';
 export { encodeSafetensors, decodeSafetensors, checkStateDict } from './io/safetensors.js';
 export { Rng } from './tensor/rng.js';
 export { gemm, gemmRef, setGemmBackend, gemmBackend, gemmDispatch, type GemmBackend } from './tensor/gemm.js';
@@ -29,7 +33,8 @@ export { runPipeline, prepare, dataEvent, modelOptions, type PipelineOptions, ty
 export { predictSequences, type Prediction } from './train/infer.js';
 export { predictionTrace, interestingIndex, type PredictionTrace, type StepTrace, type CellStep } from './explain/predict.js';
 export { dataFlow, type DataFlow, type FlowStage } from './explain/flow.js';
-export { compareMemory, memoryWorth, stepsAlone, chanceAccuracy, type MemoryComparison } from './explain/insight.js';
+export { compareMemory, memoryWorth, memoryWords, memorySentence, stepsAlone, chanceAccuracy, type MemoryComparison } from './explain/insight.js';
+export { compareCells, comparedCells, memorylessLabel, verdictOf, verdictSentence, bestSentence, LEVEL_GAP, type CompareOptions, type CompareEvent, type CompareResult, type CompareRow, type Verdict } from './explain/compare.js';
 export { makeQuiz, quizPool, modelFacts, parseChoice, type Question, type QuizInput } from './explain/quiz/index.js';
 export { readCsv, type CsvOptions, type ReadOptions } from './data/csv.js';
 export { readJson } from './data/json.js';

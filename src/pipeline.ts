@@ -14,11 +14,12 @@ import { dataFlow, type DataFlow } from './explain/flow.js';
 import { interestingIndex, predictionTrace, type PredictionTrace } from './explain/predict.js';
 import { compareMemory, type MemoryComparison } from './explain/insight.js';
 import { ConfigError } from './errors.js';
+import { DEFAULTS } from './defaults.js';
 
 export interface ModelChoice {
-  /** Default "rnn_tanh". */
+  /** Default DEFAULTS.cell ("rnn_tanh"). */
   mode?: Mode;
-  /** Default 8. */
+  /** Default DEFAULTS.hidden. */
   hiddenSize?: number;
   numLayers?: number;
   bidirectional?: boolean;
@@ -80,8 +81,8 @@ export interface PipelineResult {
 
 export function modelOptions(ds: Dataset, m: ModelChoice = {}): SequenceModelOptions {
   return {
-    mode: m.mode ?? 'rnn_tanh', inputSize: ds.features.length, hiddenSize: m.hiddenSize ?? 8, numLayers: m.numLayers ?? 1,
-    bidirectional: m.bidirectional ?? false, dropout: m.dropout ?? 0, projSize: m.projSize ?? 0,
+    mode: m.mode ?? DEFAULTS.cell, inputSize: ds.features.length, hiddenSize: m.hiddenSize ?? DEFAULTS.hidden, numLayers: m.numLayers ?? DEFAULTS.layers,
+    bidirectional: m.bidirectional ?? DEFAULTS.bidirectional, dropout: m.dropout ?? DEFAULTS.dropout, projSize: m.projSize ?? 0,
     numClasses: ds.classes.length, headOn: ds.target,
   };
 }
@@ -96,8 +97,8 @@ export interface Prepared {
 
 /** Data (generated or given), split, normalisation from the training split alone, and a fresh model. */
 export function prepare(o: PipelineOptions = {}): Prepared {
-  const seed = o.seed ?? 0;
-  const ds = o.data ?? getTask(o.task ?? 'trend').generate(seed, o.taskOptions);
+  const seed = o.seed ?? DEFAULTS.seed;
+  const ds = o.data ?? getTask(o.task ?? DEFAULTS.task).generate(seed, o.taskOptions);
   if (ds.sequences.length < 3) throw new ConfigError(`${ds.name} has ${ds.sequences.length} sequences; training, validation and test need at least 3`);
   const parts = split(ds.sequences, new Rng(seed));
   const norm = fitNormalization(parts.train, ds.features.length);

@@ -3,7 +3,9 @@
  * sentence naming the option, the value and what is valid (exit code 2).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { MODES, type Mode } from '../nn/options.js';
+import type { Mode } from '../nn/options.js';
+import { CELL_WORDS, cellOf, parseCell } from '../nn/cells/index.js';
+import { DEFAULTS } from '../defaults.js';
 import { OPTIMIZERS, type OptimizerName, type ScheduleSpec } from '../train/optimizer-spec.js';
 import type { TrainConfig } from '../train/trainer.js';
 import type { ModelChoice } from '../pipeline.js';
@@ -31,11 +33,9 @@ export function float(min: number, max: number, { minOpen = false } = {}) {
   };
 }
 
-const cellAliases: Record<string, Mode> = { rnn: 'rnn_tanh', tanh: 'rnn_tanh', relu: 'rnn_relu', rnn_tanh: 'rnn_tanh', rnn_relu: 'rnn_relu', lstm: 'lstm', gru: 'gru' };
-
 function cell(v: string): Mode {
-  const m = cellAliases[v.toLowerCase()];
-  if (!m) throw new InvalidArgumentError(`It must be one of rnn (= rnn_tanh), rnn_relu, lstm, gru.`);
+  const m = parseCell(v);
+  if (!m) throw new InvalidArgumentError(`It must be one of ${CELL_WORDS}.`);
   return m;
 }
 
@@ -55,34 +55,34 @@ export function addTaskOptions(cmd: Command): Command {
     .addOption(new Option('--target <kind>', 'labels per step (steps) or one per sequence (last)').choices(['steps', 'last']))
     .option('--count <n>', 'built-in task: sequences to generate (default 10000)', int(10, 1_000_000))
     .option('--length <t>', 'built-in task: steps per sequence (default 10)', int(2, 10_000))
-    .option('--delay <k>', 'delay task: how many steps back the answer lies (default 3)', int(1, 1000));
+    .option('--delay <k>', `delay task: how many steps back the answer lies (default ${DEFAULTS.delay})`, int(1, 1000));
 }
 
 export function addModelOptions(cmd: Command): Command {
   return cmd
-    .option('--cell <cell>', `recurrent cell: rnn (tanh), rnn_relu, lstm, gru (default rnn)`, cell)
-    .option('--hidden <n>', 'hidden units per layer (default 8)', int(1, 4096))
-    .option('--layers <n>', 'stacked recurrent layers (default 1)', int(1, 16))
+    .option('--cell <cell>', `recurrent cell: rnn (tanh), rnn_relu, lstm, gru (default ${cellOf(DEFAULTS.cell).short.toLowerCase()})`, cell)
+    .option('--hidden <n>', `hidden units per layer (default ${DEFAULTS.hidden})`, int(1, 4096))
+    .option('--layers <n>', `stacked recurrent layers (default ${DEFAULTS.layers})`, int(1, 16))
     .option('--bidirectional', 'add a second direction that reads the sequence backwards')
-    .option('--dropout <p>', 'dropout between layers while training (default 0)', float(0, 0.99))
+    .option('--dropout <p>', `dropout between layers while training (default ${DEFAULTS.dropout})`, float(0, 0.99))
     .option('--proj <n>', 'LSTM: project the hidden state to n < hidden units (default none)', int(1, 4096));
 }
 
 export function addTrainOptions(cmd: Command): Command {
   return cmd
-    .option('--epochs <n>', 'passes over the training split (default 5)', int(1, 100_000))
-    .option('--batch-size <n>', 'sequences per batch (default 32)', int(1, 65_536))
-    .addOption(new Option('--optimizer <name>', 'optimizer (default adam)').choices([...OPTIMIZERS]))
-    .option('--lr <rate>', 'learning rate (default 0.005; sgd 0.1)', float(0, 10, { minOpen: true }))
+    .option('--epochs <n>', `passes over the training split (default ${DEFAULTS.epochs})`, int(1, 100_000))
+    .option('--batch-size <n>', `sequences per batch (default ${DEFAULTS.batchSize})`, int(1, 65_536))
+    .addOption(new Option('--optimizer <name>', `optimizer (default ${DEFAULTS.optimizer})`).choices([...OPTIMIZERS]))
+    .option('--lr <rate>', `learning rate (default ${DEFAULTS.lr}; sgd ${DEFAULTS.sgdLr})`, float(0, 10, { minOpen: true }))
     .option('--momentum <m>', 'sgd, rmsprop: momentum (default 0)', float(0, 0.9999))
     .option('--nesterov', 'sgd: Nesterov momentum')
     .option('--weight-decay <w>', 'L2 penalty (adamw: decoupled; default 0, adamw 0.01)', float(0, 10))
     .addOption(new Option('--schedule <kind>', 'learning-rate schedule per epoch (default none)').choices(['none', 'step', 'cosine']))
-    .option('--step-size <n>', 'step schedule: epochs between decays (default 1)', int(1))
-    .option('--gamma <g>', 'step schedule: decay factor (default 0.5)', float(0, 1, { minOpen: true }))
+    .option('--step-size <n>', `step schedule: epochs between decays (default ${DEFAULTS.stepSize})`, int(1))
+    .option('--gamma <g>', `step schedule: decay factor (default ${DEFAULTS.gamma})`, float(0, 1, { minOpen: true }))
     .option('--clip <norm>', 'clip the gradient norm to this (default: no clipping)', float(0, Infinity, { minOpen: true }))
     .option('--patience <n>', 'early stopping: epochs without a better held-out loss (default: off)', int(1))
-    .option('--seed <n>', 'seed of the data, the split, the initial weights and the batch order (default 0)', int(0, 2 ** 31 - 1))
+    .option('--seed <n>', `seed of the data, the split, the initial weights and the batch order (default ${DEFAULTS.seed})`, int(0, 2 ** 31 - 1))
     .option('--threads <n>', 'training threads: 1, 2, or auto (default: 2 on two cores or more, for batches large enough to gain)', threadCount);
 }
 
@@ -129,23 +129,27 @@ export interface CommonOpts {
 
 export function modelChoice(o: CommonOpts): ModelChoice {
   if (o.proj !== undefined && o.cell !== 'lstm') throw new ConfigError(`--proj is only for --cell lstm, not ${o.cell ?? 'rnn'}`);
-  if (o.proj !== undefined && o.proj >= (o.hidden ?? 8)) throw new ConfigError(`--proj must be smaller than --hidden (${o.hidden ?? 8}), got ${o.proj}`);
-  if (o.dropout && (o.layers ?? 1) < 2) throw new ConfigError('--dropout acts between layers, so it needs --layers 2 or more');
-  return { mode: o.cell ?? 'rnn_tanh', hiddenSize: o.hidden ?? 8, numLayers: o.layers ?? 1, bidirectional: o.bidirectional ?? false, dropout: o.dropout ?? 0, projSize: o.proj ?? 0 };
+  const hidden = o.hidden ?? DEFAULTS.hidden;
+  if (o.proj !== undefined && o.proj >= hidden) throw new ConfigError(`--proj must be smaller than --hidden (${hidden}), got ${o.proj}`);
+  if (o.dropout && (o.layers ?? DEFAULTS.layers) < 2) throw new ConfigError('--dropout acts between layers, so it needs --layers 2 or more');
+  return {
+    mode: o.cell ?? DEFAULTS.cell, hiddenSize: hidden, numLayers: o.layers ?? DEFAULTS.layers, bidirectional: o.bidirectional ?? DEFAULTS.bidirectional,
+    dropout: o.dropout ?? DEFAULTS.dropout, projSize: o.proj ?? 0,
+  };
 }
 
 export function trainConfig(o: CommonOpts): TrainConfig {
-  const type = o.optimizer ?? 'adam';
+  const type = o.optimizer ?? DEFAULTS.optimizer;
   if (o.nesterov && type !== 'sgd') throw new ConfigError('--nesterov is only for --optimizer sgd');
   if (o.nesterov && !o.momentum) throw new ConfigError('--nesterov needs --momentum above 0');
   if (o.momentum !== undefined && type !== 'sgd' && type !== 'rmsprop') throw new ConfigError(`--momentum is for sgd and rmsprop, not ${type}`);
-  const epochs = o.epochs ?? 5;
+  const epochs = o.epochs ?? DEFAULTS.epochs;
   let schedule: ScheduleSpec | null = null;
-  if (o.schedule === 'step') schedule = { type: 'step', stepSize: o.stepSize ?? 1, gamma: o.gamma ?? 0.5 };
+  if (o.schedule === 'step') schedule = { type: 'step', stepSize: o.stepSize ?? DEFAULTS.stepSize, gamma: o.gamma ?? DEFAULTS.gamma };
   else if (o.schedule === 'cosine') schedule = { type: 'cosine', tMax: epochs };
   else if (o.stepSize !== undefined || o.gamma !== undefined) throw new ConfigError('--step-size and --gamma need --schedule step');
   return {
-    epochs, batchSize: o.batchSize ?? 32, seed: o.seed ?? 0,
+    epochs, batchSize: o.batchSize ?? DEFAULTS.batchSize, seed: o.seed ?? DEFAULTS.seed,
     optimizer: { type, lr: o.lr, momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay },
     schedule, clipNorm: o.clip ?? null, earlyStopping: o.patience ? { patience: o.patience } : null,
     threads: resolveThreads(o.threads ?? 'auto'),

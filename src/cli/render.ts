@@ -10,11 +10,11 @@ import type { PipelineEvent, DataEvent } from '../pipeline.js';
 import type { EpochEvent, TrainEndEvent } from '../train/events.js';
 import type { DataFlow } from '../explain/flow.js';
 import type { PredictionTrace, CellStep } from '../explain/predict.js';
-import type { MemoryComparison } from '../explain/insight.js';
+import { memorySentence, type MemoryComparison } from '../explain/insight.js';
+import { cellOf } from '../nn/cells/index.js';
 import type { Evaluation } from '../train/evaluate.js';
-import { dims, num, pct, rowsSample, seconds, shape, vec } from './format.js';
-
-const cellLabel = { rnn_tanh: 'RNN', rnn_relu: 'RNN', lstm: 'LSTM', gru: 'GRU' } as const;
+import type { Mode } from '../nn/options.js';
+import { dims, num, pct, rowsSample, seconds, shape, vec } from '../format.js';
 
 export class PipelineRenderer {
   private bar: cliProgress.SingleBar | null = null;
@@ -123,7 +123,7 @@ export class PipelineRenderer {
 
   renderTrace(tr: PredictionTrace, classes: string[]): void {
     const c = this.out.color;
-    const kind = cellLabel[tr.mode];
+    const kind = cellOf(tr.mode).short;
     this.heading(`Prediction trace — test sequence ${tr.sequenceId}, ${tr.steps.length} steps`);
     const ok = (p: number, y: number) => (y < 0 ? c.dim('no label') : p === y ? c.green(`true ${classes[y]} ✓`) : c.red(`true ${classes[y]} ✗`));
     for (const s of tr.steps) {
@@ -183,7 +183,7 @@ export class PipelineRenderer {
         row.push(u < cell.hPrev.length ? num(cell.hPrev[u]!, 3) : '', u < H ? num(cell.h[u]!, 3) : '');
         tbl.push(row);
       }
-      this.print(`  ${tr.mode === 'lstm' ? 'LSTM' : tr.mode === 'gru' ? 'GRU' : 'RNN'} layer ${cell.layer + 1}${cell.direction ? ' (reverse)' : ''}: ${equation(tr.mode)}`);
+      this.print(`  ${cellOf(tr.mode).short} layer ${cell.layer + 1}${cell.direction ? ' (reverse)' : ''}: ${cellOf(tr.mode).equation}`);
       this.print(tbl.toString());
     }
     if (s.probs) {
@@ -225,23 +225,13 @@ export class PipelineRenderer {
       ['Always the commonest class (chance)', num(m.chance, 3)],
     );
     this.print(t.toString());
-    const gain = m.withMemory - Math.max(m.memoryless, m.reset);
     this.print(`  RNNs handle sequences by remembering past inputs through a hidden state that updates at each step.`);
-    this.print(`  Here that memory is worth ${c.bold(`${gain >= 0 ? '+' : ''}${(gain * 100).toFixed(1)} points`)} of accuracy: with it ${pct(m.withMemory)}, without it ${pct(Math.max(m.memoryless, m.reset))}, chance ${pct(m.chance)}.`);
-  }
-}
-
-function equation(mode: PredictionTrace['mode']): string {
-  switch (mode) {
-    case 'rnn_tanh': return 'h = tanh(W_ih x + b_ih + W_hh h_prev + b_hh)';
-    case 'rnn_relu': return 'h = relu(W_ih x + b_ih + W_hh h_prev + b_hh)';
-    case 'lstm': return 'i, f, o = sigmoid(in + hid), g = tanh(in + hid), c = f * c_prev + i * g, h = o * tanh(c)';
-    case 'gru': return 'r, z = sigmoid(in + hid), n = tanh(in_n + r * hid_n), h = (1 - z) * n + z * h_prev';
+    this.print(`  ${memorySentence(m, c.bold)}`);
   }
 }
 
 export function describeModel(o: { mode: string; inputSize: number; hiddenSize: number; numLayers: number; bidirectional: boolean; numClasses: number; headOn: string; projSize: number }): string {
-  const cell = { rnn_tanh: 'RNN tanh', rnn_relu: 'RNN relu', lstm: 'LSTM', gru: 'GRU' }[o.mode] ?? o.mode;
+  const cell = cellOf(o.mode as Mode).label.replace(/[()]/g, '');
   const parts = [`${o.inputSize} features -> ${cell}, ${o.hiddenSize} hidden`];
   if (o.numLayers > 1) parts.push(`${o.numLayers} layers`);
   if (o.bidirectional) parts.push('bidirectional');

@@ -1,7 +1,7 @@
 /**
  * What a model file keeps about its run beside the weights (in `__metadata__["rnnscope"]`), so that
- * the run can be resumed, inspected and explained again: the CLI's `train` writes it, `inspect`,
- * `predict`, `trace` and `--resume` read it, and the explorer's download carries the same fields.
+ * the run can be resumed, inspected and explained again: run-file.ts builds it for the CLI's `train` and
+ * the explorer's download alike; `inspect`, `predict`, `trace` and `--resume` read it.
  */
 import type { ModelMeta } from './model.js';
 import type { TrainConfig } from '../train/trainer.js';

@@ -141,8 +141,8 @@ export function softmaxRows(out: Buf, outOff: number, logits: Buf, logitsOff: nu
 }
 
 /**
- * Index of the largest of `c` values starting at `off`; the first one on ties and the first NaN
- * if there is one, as torch.argmax.
+ * The one argmax every prediction uses: the index of the largest of `c` values starting at `off`,
+ * the first one on ties, and the first NaN if there is one (torch.argmax's rule: a NaN row says so).
  */
 export function argmaxRow(x: Buf, off: number, c: number): number {
   let best = 0;

@@ -2,7 +2,7 @@
 import type { SequenceModel } from '../nn/model.js';
 import { Batcher } from '../data/batcher.js';
 import type { Sequence } from '../data/dataset.js';
-import { softmaxRows } from '../loss/cross-entropy.js';
+import { argmaxRow, softmaxRows } from '../loss/cross-entropy.js';
 
 export interface Prediction {
   id: string;
@@ -29,7 +29,7 @@ export function predictSequences(model: SequenceModel, seqs: readonly Sequence[]
     b.items.forEach((s, j) => {
       const emit = (row: number, t: number, y: number) => {
         const p = Array.from(probs.subarray(row * C, row * C + C));
-        out.push({ id: s.id, t, probs: p, predicted: p.indexOf(Math.max(...p)), target: y >= 0 ? y : -1 });
+        out.push({ id: s.id, t, probs: p, predicted: argmaxRow(probs, row * C, C), target: y >= 0 ? y : -1 });
       };
       if (o.headOn === 'steps') for (let t = 0; t < s.length; t++) emit(t * B + j, t, s.y[t]!);
       else emit(j, -1, s.y[0]!);

@@ -3,6 +3,7 @@
  * improving, plateau, converged, overfitting, diverging, exploding gradients.
  */
 import type { EpochRecord } from './events.js';
+import { num, wholePct } from '../format.js';
 
 export type ObservationKind = 'starts' | 'improving' | 'plateau' | 'converged' | 'overfitting' | 'diverging' | 'exploding' | 'no_learning';
 
@@ -11,9 +12,9 @@ export interface Observation {
   text: string;
 }
 
-const pct = (v: number): string => `${Math.round(v * 100)}%`;
-const f2 = (v: number): string => v.toFixed(2);
-const f3 = (v: number): string => v.toFixed(3);
+const pct = wholePct;
+const f2 = (v: number): string => num(v, 2);
+const f3 = (v: number): string => num(v, 3);
 
 /** The observation for the last record of `history`; `chance` is the accuracy of always guessing the most common class. */
 export function observe(history: readonly EpochRecord[], chance: number): Observation {

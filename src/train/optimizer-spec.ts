@@ -4,13 +4,14 @@
 import type { Buf } from '../tensor/buf.js';
 import { Adam, AdamW, CosineAnnealingLR, RMSprop, SGD, StepLR, type LRSchedule, type Optimizer } from '../optim/index.js';
 import { ConfigError } from '../errors.js';
+import { DEFAULTS } from '../defaults.js';
 
 export type OptimizerName = 'adam' | 'adamw' | 'sgd' | 'rmsprop';
 export const OPTIMIZERS: readonly OptimizerName[] = ['adam', 'adamw', 'sgd', 'rmsprop'];
 
 export interface OptimizerSpec {
   type: OptimizerName;
-  /** Learning rate. Default 0.005 (adam, adamw, rmsprop) or 0.1 (sgd). */
+  /** Learning rate. Default defaultLr(type): DEFAULTS.lr, or DEFAULTS.sgdLr for sgd. */
   lr?: number;
   /** sgd, rmsprop. Default 0. */
   momentum?: number;
@@ -23,7 +24,7 @@ export interface OptimizerSpec {
 export type ScheduleSpec = { type: 'step'; stepSize: number; gamma?: number } | { type: 'cosine'; tMax: number; etaMin?: number };
 
 export function defaultLr(type: OptimizerName): number {
-  return type === 'sgd' ? 0.1 : 0.005;
+  return type === 'sgd' ? DEFAULTS.sgdLr : DEFAULTS.lr;
 }
 
 export function makeOptimizer(s: OptimizerSpec, params: Buf, grads: Buf): Optimizer {

@@ -10,17 +10,19 @@ import { ConfigError } from '../errors.js';
 import { observe } from './observe.js';
 import type { EpochRecord, TrainEvent } from './events.js';
 import { evaluate } from './evaluate.js';
+import { chanceAccuracy } from './chance.js';
+import { DEFAULTS } from '../defaults.js';
 import { makeOptimizer, makeSchedule, type OptimizerSpec, type ScheduleSpec } from './optimizer-spec.js';
 import { TrainStep, type StepOptions, type StepRunner } from './step.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import type { LRSchedule } from '../optim/schedule.js';
 
 export interface TrainConfig {
-  /** Passes over the training split. Default 5. */
+  /** Passes over the training split. Default DEFAULTS.epochs. */
   epochs?: number;
-  /** Sequences per batch. Default 32. */
+  /** Sequences per batch. Default DEFAULTS.batchSize. */
   batchSize?: number;
-  /** Default Adam with lr 0.005. */
+  /** Default DEFAULTS.optimizer with DEFAULTS.lr. */
   optimizer?: OptimizerSpec;
   /** Learning-rate schedule, stepped once per epoch. Default none. */
   schedule?: ScheduleSpec | null;
@@ -28,7 +30,7 @@ export interface TrainConfig {
   clipNorm?: number | null;
   /** Stop when held-out loss has not improved for `patience` epochs, and restore the best weights. */
   earlyStopping?: { patience: number; minDelta?: number } | null;
-  /** Seed of the batch order (and dropout). Default 0. */
+  /** Seed of the batch order (and dropout). Default DEFAULTS.seed. */
   seed?: number;
   /** Per-class loss weights. */
   classWeights?: number[] | null;
@@ -43,7 +45,7 @@ export interface TrainConfig {
   threads?: number;
 }
 
-export const trainDefaults = { epochs: 5, batchSize: 32, optimizer: { type: 'adam', lr: 0.005 } as OptimizerSpec };
+export const trainDefaults = { epochs: DEFAULTS.epochs, batchSize: DEFAULTS.batchSize, optimizer: { type: DEFAULTS.optimizer, lr: DEFAULTS.lr } as OptimizerSpec };
 
 export class Trainer {
   readonly optimizer: Optimizer;
@@ -70,23 +72,14 @@ export class Trainer {
     const stepOptions: StepOptions = { clipNorm: config.clipNorm, classWeights: config.classWeights };
     this.step = config.makeStep ? config.makeStep(model, this.optimizer, stepOptions) : new TrainStep(model, this.optimizer, stepOptions);
     this.batcher = new Batcher(train, model.options.inputSize, model.options.headOn, batchSize, this.T);
-    this.seed = config.seed ?? 0;
+    this.seed = config.seed ?? DEFAULTS.seed;
     this.history.push(...(config.history ?? []));
     if (this.history.length >= epochs) throw new ConfigError(`the checkpoint has already trained ${this.history.length} epochs; ask for more than ${this.history.length} epochs`);
   }
 
-  /** Accuracy of always answering the commonest class of the training split. */
+  /** Accuracy of always answering the commonest class of the training split, on the training split. */
   chance(): number {
-    const counts = new Map<number, number>();
-    let n = 0;
-    for (const s of this.train) {
-      for (const y of s.y) {
-        if (y < 0) continue;
-        counts.set(y, (counts.get(y) ?? 0) + 1);
-        n++;
-      }
-    }
-    return n ? Math.max(...counts.values()) / n : 0;
+    return chanceAccuracy(this.train, this.train) || 0;
   }
 
   /** The run's events; the step's resources (ParallelTrainStep's worker) are released however it ends. */

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { applyNormalization, decodeModel, predictionTrace } from '../../src/index.js';
+import { applyNormalization, decodeModel, memoryWorth, predictionTrace, type RunMeta } from '../../src/index.js';
 import { cannotRun, maxDiff, reference, root, shot, start, trained, valuesOf, type Harness, type Reference } from './harness.js';
 
 const skip = cannotRun();
@@ -121,6 +121,11 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     const { model, meta } = decodeModel(new Uint8Array(bytes), 'download');
     assert.deepEqual(meta.classes, ['down', 'flat', 'up']);
     assert.equal(maxDiff(Array.from(model.table.data), Array.from(ref.p.model.table.data)), 0);
+    // The same builder as rnnscope train: the task as given, the data file (none) and a checkpoint to resume from.
+    const run = meta as RunMeta;
+    assert.deepEqual(run.taskSpec, { name: 'trend', options: {}, seed: 0 });
+    assert.equal(run.dataFile, null);
+    assert.equal(run.checkpoint?.epoch, 5);
   });
 
   test('playground: a preset and a drag change the predictions at once, as the engine predicts them', async () => {
@@ -158,6 +163,29 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     assert.equal(await acc('memoryless'), ref.comparison!.memoryless);
     for (const m of ['lstm', 'gru']) assert.ok((await acc(m)) > ref.comparison!.memoryless + 0.3, m);
     assert.ok(await page.locator('.explain').count());
+    assert.doesNotMatch((await page.textContent('[data-testid=compare-verdict]'))!, /does not need/);
+  });
+
+  test('same settings, same seed: Compare\'s row for the run\'s own cell and Key insight show the same memory figure', async () => {
+    await page.click('#tab-compare');
+    await page.waitForSelector('[data-testid=compare-status][data-status=done]', { timeout: 120_000 });
+    const row = Number(await page.getAttribute('[data-testid=compare-table] tr[data-mode=rnn_tanh]', 'data-gain'));
+    const figure = (await page.textContent('[data-testid=compare-memory] strong'))!.trim();
+    await page.click('#tab-insight');
+    await page.waitForSelector('[data-testid=insight-summary]', { timeout: 60_000 });
+    const insight = Number(await page.getAttribute('[data-testid=insight-summary]', 'data-gain'));
+    assert.equal(row, insight);
+    assert.equal(insight, memoryWorth(ref.comparison!).gain);
+    assert.equal((await page.textContent('[data-testid=insight-summary] strong'))!.trim(), figure);
+  });
+
+  test('a link may name the cell as the CLI does: cell=tanh is the tanh RNN', async () => {
+    const { page: p, context } = await h.newPage();
+    await p.goto(`${h.url}?cell=tanh&hidden=6`);
+    await p.waitForSelector('[data-testid=flow]');
+    assert.equal(await p.inputValue('#set-cell'), 'rnn_tanh');
+    assert.equal(await p.locator('.notice').count(), 0);
+    await context.close();
   });
 
   test('quiz: the engine\'s questions; answers get explanations and a score', async () => {

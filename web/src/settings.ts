@@ -3,6 +3,8 @@
  * explorer's defaults (the seed's pipeline) and the ranges the page offers. Pure: the store holds
  * them, the URL carries them, the worker turns them into `prepare` and `Trainer` options.
  */
+import { CELLS as ENGINE_CELLS, cellOf } from '../../src/nn/cells/index.js';
+import { DEFAULTS as ENGINE } from '../../src/defaults.js';
 import type { Mode, ModelChoice, PipelineOptions, TaskOptions, TrainConfig } from '../../src/index.js';
 
 export type TaskName = 'trend' | 'count' | 'delay';
@@ -24,9 +26,10 @@ export interface Settings {
   data: string | null;
 }
 
+/** The engine's defaults (src/defaults.ts): the explorer starts from the run `rnnscope` makes. */
 export const DEFAULTS: Settings = {
-  task: 'trend', delay: 3, cell: 'rnn_tanh', hidden: 8, layers: 1, bidirectional: false,
-  epochs: 5, lr: 0.005, batchSize: 32, seed: 0, data: null,
+  task: ENGINE.task, delay: ENGINE.delay, cell: ENGINE.cell, hidden: ENGINE.hidden, layers: ENGINE.layers, bidirectional: ENGINE.bidirectional,
+  epochs: ENGINE.epochs, lr: ENGINE.lr, batchSize: ENGINE.batchSize, seed: ENGINE.seed, data: null,
 };
 
 /** Integer ranges the page offers (the CLI allows more; a browser tab is a smaller machine). */
@@ -36,9 +39,8 @@ export const LIMITS = {
 
 export const LR_RANGE = [1e-5, 1] as const;
 
-export const CELLS: { mode: Mode; label: string }[] = [
-  { mode: 'rnn_tanh', label: 'RNN (tanh)' }, { mode: 'rnn_relu', label: 'RNN (relu)' }, { mode: 'lstm', label: 'LSTM' }, { mode: 'gru', label: 'GRU' },
-];
+/** The cells the page offers, labelled as the engine's descriptors label them. */
+export const CELLS: { mode: Mode; label: string }[] = Object.values(ENGINE_CELLS).map((c) => ({ mode: c.mode, label: c.label }));
 
 export const TASK_LABELS: Record<TaskName, string> = {
   trend: 'trend: is a noisy signal going down, flat or up?',
@@ -46,7 +48,7 @@ export const TASK_LABELS: Record<TaskName, string> = {
   delay: 'delay: which token came k steps ago?',
 };
 
-export const cellLabel = (m: Mode): string => CELLS.find((c) => c.mode === m)?.label ?? m;
+export const cellLabel = (m: Mode): string => cellOf(m).label;
 
 /** A canonical string of the settings: equal strings, equal runs. */
 export function settingsKey(s: Settings): string {
@@ -63,7 +65,7 @@ export function modelChoice(s: Settings): ModelChoice {
 }
 
 export function trainConfig(s: Settings): TrainConfig {
-  return { epochs: s.epochs, batchSize: s.batchSize, optimizer: { type: 'adam', lr: s.lr }, seed: s.seed };
+  return { epochs: s.epochs, batchSize: s.batchSize, optimizer: { type: ENGINE.optimizer, lr: s.lr }, seed: s.seed };
 }
 
 /** What `prepare` takes for these settings (the dataset, when uploaded, is added by the caller). */

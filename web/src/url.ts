@@ -3,11 +3,11 @@
  * the view (mode, sequence, step, unit, the edited playground). Only what differs from the defaults
  * is written; anything unreadable is left at its default and named in `ignored`.
  */
-import { CELLS, DEFAULTS, LIMITS, intIn, lrIn, type Settings, type TaskName } from './settings.js';
+import { parseCell } from '../../src/nn/cells/index.js';
+import { DEFAULTS, LIMITS, intIn, lrIn, type Settings, type TaskName } from './settings.js';
 import { DEFAULT_VIEW, MODES, type ModeId, type ViewState } from './store.js';
 
 const TASKS: TaskName[] = ['trend', 'count', 'delay'];
-const CELL_PARAM: Record<string, Settings['cell']> = { rnn: 'rnn_tanh', rnn_tanh: 'rnn_tanh', relu: 'rnn_relu', rnn_relu: 'rnn_relu', lstm: 'lstm', gru: 'gru' };
 
 export function toQuery(s: Settings, v: ViewState): string {
   const q = new URLSearchParams();
@@ -64,8 +64,8 @@ export function fromQuery(search: string): { settings: Settings; view: ViewState
   s.data = q.get('data') || null;
   const cell = q.get('cell');
   if (cell !== null) {
-    const m = CELL_PARAM[cell.toLowerCase()];
-    if (m && CELLS.some((c) => c.mode === m)) s.cell = m;
+    const m = parseCell(cell);
+    if (m) s.cell = m;
     else ignored.push('cell');
   }
   int('delay', LIMITS.delay, (n) => (s.delay = n));

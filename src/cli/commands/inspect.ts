@@ -7,7 +7,7 @@ import { readModelBytes } from '../../io/model-file.js';
 import { makeOutput } from '../output.js';
 import { describeModel } from '../render.js';
 import { addJson } from '../options.js';
-import { num, shape } from '../format.js';
+import { num, shape } from '../../format.js';
 import type { RunMeta } from '../../io/run-meta.js';
 import type { EpochRecord } from '../../train/events.js';
 

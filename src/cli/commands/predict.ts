@@ -9,7 +9,7 @@ import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
 import { addJson, type CommonOpts } from '../options.js';
 import { loadModelRun } from '../model-run.js';
-import { num } from '../format.js';
+import { num } from '../../format.js';
 
 interface PredictOpts extends CommonOpts {
   model?: string;

@@ -9,7 +9,8 @@ import type { Command } from 'commander';
 import { prepare, dataEvent, type Prepared } from '../../pipeline.js';
 import { Trainer, type TrainConfig } from '../../train/trainer.js';
 import { evaluate } from '../../train/evaluate.js';
-import { decodeModel, encodeModel } from '../../io/model.js';
+import { decodeModel } from '../../io/model.js';
+import { encodeRun, type RunSource } from '../../io/run-file.js';
 import type { RunMeta } from '../../io/run-meta.js';
 import { readModelBytes, writeFileAtomic } from '../../io/model-file.js';
 import type { EpochRecord } from '../../train/events.js';
@@ -98,13 +99,10 @@ Examples:
       trainer.optimizer.loadState(resumed.meta.checkpoint.optimizer);
       if (trainer.schedule && resumed.meta.checkpoint.schedule) trainer.schedule.loadState(resumed.meta.checkpoint.schedule);
     }
-    const meta = (): RunMeta => ({
-      classes: p.dataset.classes, features: p.dataset.features, target: p.dataset.target,
-      normalization: resumed?.meta.normalization ?? p.normalization,
-      task: p.dataset.name, taskSpec: data ? null : { name: task!, options: { ...taskOptions }, seed }, dataFile: o.data ? basename(o.data) : null,
-      train: { ...cfg, history: undefined }, history: trainer.history,
-      checkpoint: { epoch: trainer.history.length, optimizer: trainer.optimizer.stateDict(), schedule: trainer.schedule?.stateDict() ?? null },
-    });
+    const run: RunSource = {
+      prepared: p, trainer, task: data ? null : { name: task!, options: taskOptions ?? {} }, dataFile: o.data ? basename(o.data) : null,
+      normalization: resumed?.meta.normalization,
+    };
 
     const r = new PipelineRenderer(out);
     r.handle(dataEvent(p));
@@ -115,13 +113,13 @@ Examples:
     for (const e of trainer.run()) {
       r.handle(e);
       if (e.type === 'epoch') {
-        await writeFileAtomic(path, encodeModel(model, meta()), { force });
+        await writeFileAtomic(path, encodeRun(run), { force });
         force = true; // the file is ours now
       }
       if (e.type === 'train_end') {
         failed = e.reason === 'nonfinite';
         endMessage = e.message;
-        if (!failed) await writeFileAtomic(path, encodeModel(model, meta()), { force });
+        if (!failed) await writeFileAtomic(path, encodeRun(run), { force });
       }
     }
     const ev = evaluate(model, p.split.test);

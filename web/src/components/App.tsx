@@ -1,6 +1,7 @@
 /** The page: header, settings, the nine modes as tabs, and the status of the run. */
 import { useEffect } from 'preact/hooks';
 import { MODES, notice, setMode, view } from '../store.js';
+import { typing } from '../keys.js';
 import { ModeNav } from './ModeNav.js';
 import { SettingsPanel } from './SettingsPanel.js';
 import { Status } from './Status.js';
@@ -18,12 +19,6 @@ const VIEWS = {
   pipeline: Pipeline, training: Training, step: StepThrough, math: MathMode, code: Code,
   playground: Playground, compare: Compare, quiz: Quiz, insight: Insight,
 };
-
-/** True when a key press belongs to a form control, not to the page's shortcuts. */
-export function typing(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null;
-  return !!t && (t.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(t.tagName)) && (t as HTMLInputElement).type !== 'radio';
-}
 
 export function App() {
   const mode = view.value.mode;

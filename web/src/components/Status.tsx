@@ -1,6 +1,6 @@
 /** One line on where the run stands, announced to screen readers as it changes (politely). */
 import { pending, session } from '../store.js';
-import { f3, ms } from '../format.js';
+import { f3, seconds } from '../../../src/format.js';
 
 export function statusText(): string {
   const s = session.value;
@@ -18,7 +18,7 @@ export function statusText(): string {
     case 'failed': return `Training stopped: ${t.message}`;
     case 'done': {
       const ins = s.insight.status === 'running' ? ' Measuring the same data without memory…' : '';
-      return `Trained ${s.history.length} epochs in ${ms(t.seconds)}${acc}${s.test ? `, test accuracy ${f3(s.test.accuracy)}` : ''}.${ins}`;
+      return `Trained ${s.history.length} epochs in ${seconds(t.seconds)}${acc}${s.test ? `, test accuracy ${f3(s.test.accuracy)}` : ''}.${ins}`;
     }
   }
 }

@@ -1,39 +1,24 @@
 /**
- * The Compare mode's job: RNN, LSTM and GRU trained side by side on the same data with the same
- * settings (the one that has trained the fewest batches goes next), then the model without memory
- * (`compareMemory` on the RNN) and chance: what `rnnscope compare` measures, one batch at a time.
+ * The Compare mode's job: the engine's comparison (compareCells, what `rnnscope compare` drains) stepped
+ * one event at a time, side by side, its events folded into the state the page shows.
  */
-import { Trainer, compareMemory, evaluate, prepare, type Dataset, type MemoryComparison, type Mode, type Prepared, type TrainEvent } from '../../../src/index.js';
-import { cellLabel, modelChoice, pipelineOptions, settingsKey, trainConfig, type Settings } from '../settings.js';
+import { compareCells, memoryWords, verdictSentence, type CompareEvent, type CompareResult, type Dataset } from '../../../src/index.js';
+import { pipelineOptions, settingsKey, type Settings } from '../settings.js';
 import type { CompareRow, CompareState } from './protocol.js';
 
-const MODES: Mode[] = ['rnn_tanh', 'lstm', 'gru'];
-
-interface Runner {
-  p: Prepared;
-  gen: Generator<TrainEvent, unknown>;
-  row: CompareRow;
-}
-
 export class CompareJob {
-  private readonly runners: Runner[];
-  private memory: Generator<TrainEvent, MemoryComparison> | null = null;
+  private readonly job: Generator<CompareEvent, CompareResult | null>;
   private state: CompareState;
   private dirty = true;
 
   constructor(readonly settings: Settings, data?: Dataset) {
-    this.runners = MODES.map((mode) => {
-      const p = prepare({ ...pipelineOptions(settings), data, model: { ...modelChoice(settings), mode } });
-      const trainer = new Trainer(p.model, p.split.train, p.split.val, trainConfig(settings));
-      const batchesTotal = Math.ceil(p.split.train.length / settings.batchSize) * settings.epochs;
-      const row: CompareRow = { mode, label: cellLabel(mode), parameters: p.model.parameterCount, history: [], losses: [], batchesDone: 0, batchesTotal, testAccuracy: null, seconds: 0 };
-      return { p, gen: trainer.run(), row };
-    });
-    const ds = this.runners[0]!.p.dataset;
+    this.job = compareCells({ ...pipelineOptions(settings), data, sideBySide: true });
+    const start = this.job.next().value as Extract<CompareEvent, { type: 'compare_start' }>;
     this.state = {
-      key: settingsKey(settings), status: 'running', rows: this.runners.map((r) => r.row),
-      memoryless: { status: 'waiting', accuracy: null, parameters: this.runners[0]!.p.model.parameterCount, chance: null },
-      task: ds.name, delay: settings.task === 'delay' && !settings.data ? settings.delay : null, message: null,
+      key: settingsKey(settings), status: 'running',
+      rows: start.cells.map((c): CompareRow => ({ ...c, history: [], losses: [], batchesDone: 0, testAccuracy: null, gain: null, seconds: 0 })),
+      own: start.own, memoryless: { status: 'waiting', label: start.memoryless.label, accuracy: null, parameters: start.memoryless.parameters, chance: null },
+      memory: null, verdict: null, task: start.task, message: null,
     };
   }
 
@@ -45,20 +30,27 @@ export class CompareJob {
   work(): boolean {
     if (!this.busy) return false;
     this.dirty = true;
-    const next = this.runners.filter((r) => r.row.testAccuracy === null).sort((a, b) => a.row.batchesDone / a.row.batchesTotal - b.row.batchesDone / b.row.batchesTotal)[0];
-    if (next) {
-      this.advance(next);
+    const it = this.job.next();
+    if (it.done) {
+      if (it.value) this.finish(it.value);
       return true;
     }
-    if (!this.memory) {
-      const { p } = this.runners[0]!;
-      this.memory = compareMemory(p.model, p.split.train, p.split.val, p.split.test, trainConfig(this.settings), p.seed);
+    const e = it.value;
+    const row = 'mode' in e ? this.state.rows.find((r) => r.mode === e.mode) : undefined;
+    if (e.type === 'compare_train' && row) {
+      row.seconds = e.seconds;
+      if (e.event.type === 'batch') {
+        row.losses.push(e.event.loss);
+        row.batchesDone++;
+      } else if (e.event.type === 'epoch') row.history.push({ epoch: e.event.epoch, loss: e.event.loss, valAccuracy: e.event.valAccuracy });
+    } else if (e.type === 'compare_cell' && row) {
+      row.testAccuracy = e.testAccuracy;
+      row.batchesDone = row.batchesTotal;
+    } else if (e.type === 'memoryless_train') {
       this.state.memoryless = { ...this.state.memoryless, status: 'running' };
-    }
-    const r = this.memory.next();
-    if (r.done) {
-      this.state.memoryless = { status: 'done', accuracy: r.value.memoryless, parameters: r.value.parameters, chance: r.value.chance };
-      this.state.status = 'done';
+    } else if (e.type === 'compare_failed') {
+      this.state.status = 'failed';
+      this.state.message = e.message;
     }
     return true;
   }
@@ -75,25 +67,12 @@ export class CompareJob {
     return { ...this.state, rows: this.state.rows.map((r) => ({ ...r, history: [...r.history], losses: [...r.losses] })) };
   }
 
-  private advance(r: Runner): void {
-    // Time spent on this model alone: the three take turns, so wall time would count the others too.
-    const t0 = performance.now();
-    const it = r.gen.next();
-    r.row.seconds += (performance.now() - t0) / 1000;
-    if (it.done) return;
-    const e = it.value;
-    if (e.type === 'batch') {
-      r.row.losses.push(e.loss);
-      r.row.batchesDone++;
-    } else if (e.type === 'epoch') {
-      r.row.history.push({ epoch: e.epoch, loss: e.loss, valAccuracy: e.valAccuracy });
-    } else if (e.type === 'train_end') {
-      if (e.reason === 'nonfinite') {
-        this.state.status = 'failed';
-        this.state.message = `${r.row.label}: ${e.message}`;
-      }
-      r.row.testAccuracy = evaluate(r.p.model, r.p.split.test).accuracy;
-      r.row.batchesDone = r.row.batchesTotal;
-    }
+  private finish(r: CompareResult): void {
+    for (const x of r.rows) Object.assign(this.state.rows.find((row) => row.mode === x.mode)!, { testAccuracy: x.testAccuracy, gain: x.gain });
+    this.state.memoryless = { ...this.state.memoryless, status: 'done', accuracy: r.memoryless.accuracy, parameters: r.memoryless.parameters, chance: r.chance };
+    const own = this.state.rows.find((row) => row.mode === r.own)!;
+    this.state.memory = memoryWords(r.comparison, `the ${own.label}'s memory`);
+    this.state.verdict = verdictSentence(r.verdict);
+    this.state.status = 'done';
   }
 }

@@ -87,6 +87,8 @@ export interface CompareRow {
   batchesDone: number;
   batchesTotal: number;
   testAccuracy: number | null;
+  /** memoryWorth of this cell (test accuracy minus the better of reset and memoryless), once measured. */
+  gain: number | null;
   seconds: number;
 }
 
@@ -94,10 +96,14 @@ export interface CompareState {
   key: string;
   status: 'running' | 'done' | 'failed';
   rows: CompareRow[];
-  /** The memoryless model (an RNN trained on single steps) and chance, measured after the three. */
-  memoryless: { status: 'waiting' | 'running' | 'done'; accuracy: number | null; parameters: number; chance: number | null };
+  /** The run's own cell: its row's memory figure is the key insight's. */
+  own: ResolvedModelOptions['mode'];
+  /** The memoryless model (the own cell trained on single steps) and chance, measured after the three. */
+  memoryless: { status: 'waiting' | 'running' | 'done'; label: string; accuracy: number | null; parameters: number; chance: number | null };
+  /** The engine's sentences: what the own cell's memory is worth (lead, figure, tail) and the verdict on the gaps. */
+  memory: [string, string, string] | null;
+  verdict: string | null;
   task: string;
-  delay: number | null;
   message: string | null;
 }
 

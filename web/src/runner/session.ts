@@ -6,12 +6,12 @@
  * precomputed first paint.
  */
 import {
-  Trainer, applyNormalization, compareMemory, dataEvent, dataFlow, encodeModel, evaluate, interestingIndex, predictionTrace, prepare, readDataText,
+  Trainer, applyNormalization, compareMemory, dataEvent, dataFlow, encodeRun, evaluate, interestingIndex, predictionTrace, prepare, readDataText,
   type Dataset, type MemoryComparison, type Prepared, type Sequence, type TrainEvent,
 } from '../../../src/index.js';
 import { makeQuiz, modelFacts } from '../../../src/explain/quiz/index.js';
 import { columnOptions } from '../../../src/data/read.js';
-import { pipelineOptions, settingsKey, trainConfig, type Settings } from '../settings.js';
+import { pipelineOptions, settingsKey, taskOptions, trainConfig, type Settings } from '../settings.js';
 import type { Insight, Patch, SessionSnapshot, Speed, TrainProgress } from './protocol.js';
 
 /** Models up to this many parameters ship their weights with each update (the Math mode shows them). */
@@ -162,12 +162,8 @@ export class Session {
   /** The model as a .safetensors file, with what the CLI's `train` keeps beside it. */
   modelFile(): { bytes: Uint8Array; name: string } {
     const { p, snap } = this;
-    const bytes = encodeModel(p.model, {
-      classes: p.dataset.classes, features: p.dataset.features, target: p.dataset.target, normalization: p.normalization,
-      task: p.dataset.name, taskSpec: snap.settings.data ? null : { name: snap.settings.task, options: p.dataset.name === 'delay' ? { delay: snap.settings.delay } : {}, seed: p.seed },
-      train: trainConfig(snap.settings), history: this.trainer.history,
-    });
     const s = snap.settings;
+    const bytes = encodeRun({ prepared: p, trainer: this.trainer, task: s.data ? null : { name: s.task, options: taskOptions(s) }, dataFile: s.data });
     return { bytes, name: `rnnscope-${s.cell}-h${s.hidden}-seed${s.seed}.safetensors` };
   }
 

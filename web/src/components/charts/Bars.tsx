@@ -1,6 +1,6 @@
 /** Horizontal bars for a few named values in [0, 1] (accuracies, probabilities), each with its number. */
 import { SERIES } from './color.js';
-import { f3 } from '../../format.js';
+import { f3 } from '../../../../src/format.js';
 
 export interface Bar {
   label: string;

@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import { diverging, maxAbs, textOn } from './color.js';
-import { f2 } from '../../format.js';
+import { f2 } from '../../../../src/format.js';
 
 interface Props {
   /** rows[r][c]. */

@@ -5,7 +5,7 @@
 import { scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
 import { SERIES } from './color.js';
-import { f3 } from '../../format.js';
+import { f3 } from '../../../../src/format.js';
 
 export interface Series {
   name: string;

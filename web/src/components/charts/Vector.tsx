@@ -3,7 +3,7 @@
  * a gate, h_t). The exact values ride along in data-values, so a test can compare them with the engine.
  */
 import { diverging, textOn } from './color.js';
-import { f2 } from '../../format.js';
+import { f2 } from '../../../../src/format.js';
 
 interface Props {
   label: string;

@@ -5,13 +5,14 @@
  */
 import { session, setMode } from '../../store.js';
 import { Bars } from '../charts/Bars.js';
-import { pct } from '../../format.js';
+import { memoryWords, memoryWorth } from '../../../../src/explain/insight.js';
+import { cellOf } from '../../../../src/nn/cells/index.js';
 
 export function Insight() {
   const s = session.value;
   if (!s) return <p>Preparing…</p>;
   const m = s.insight.comparison;
-  const cell = s.model.options.mode.startsWith('rnn') ? 'RNN' : s.model.options.mode.toUpperCase();
+  const cell = cellOf(s.model.options.mode).short;
   return (
     <div class="mode-insight">
       <h2>Key Insight</h2>
@@ -24,13 +25,13 @@ export function Insight() {
         </p>
       )}
       {m && (() => {
-        const without = Math.max(m.memoryless, m.reset);
-        const gain = m.withMemory - without;
+        const { gain } = memoryWorth(m);
+        const [lead, figure, tail] = memoryWords(m);
         const unit = s.data.target === 'steps' ? 'steps' : 'sequences';
         return (
           <>
             <p class="measured" data-testid="insight-summary" data-gain={gain}>
-              Measured in this session: here that memory is worth <strong>{gain >= 0 ? '+' : ''}{(gain * 100).toFixed(1)} points</strong> of accuracy: with it {pct(m.withMemory)}, without it {pct(without)}, chance {pct(m.chance)} ({m.tested} test {unit}).
+              Measured in this session ({m.tested} test {unit}). {lead} <strong>{figure}</strong> {tail}
             </p>
             <Bars
               title="Test accuracy on the same held-out data" testId="insight-bars"

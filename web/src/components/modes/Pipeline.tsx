@@ -5,7 +5,7 @@
  */
 import { session, setView, view } from '../../store.js';
 import { HeatMap } from '../charts/HeatMap.js';
-import { f2, shape, vec } from '../../format.js';
+import { f2, shape, tidy, vec } from '../../../../src/format.js';
 import type { FlowStage } from '../../../../src/index.js';
 
 function Stage({ st, cls }: { st: FlowStage; cls: string[] }) {
@@ -27,7 +27,7 @@ function Stage({ st, cls }: { st: FlowStage; cls: string[] }) {
           {st.parameterCount} parameters: {st.parameters.map((p) => <code>{p.name} {shape(p.shape)}</code>)}
         </p>
       )}
-      <p class="sample" aria-label="A sample of the values: first row, last row"><code>{st.values.length > 1 ? `[${vec(st.values[0]!)}, ..., ${vec(st.values[st.values.length - 1]!)}]` : vec(st.values[0] ?? [])}</code></p>
+      <p class="sample" aria-label="A sample of the values: first row, last row"><code>{st.values.length > 1 ? `[${vec(st.values[0]!, 2, 6, tidy)}, ..., ${vec(st.values[st.values.length - 1]!, 2, 6, tidy)}]` : vec(st.values[0] ?? [], 2, 6, tidy)}</code></p>
       {rows.length > 0 && rows.length <= 64 && (
         <HeatMap
           rows={rows} rowLabel={rowLabel} colLabel={(c) => (cols === 1 ? 'out' : `t${c + 1}`)} title={`${st.name}: values for each ${cols === 1 ? 'class' : 'step'}`}

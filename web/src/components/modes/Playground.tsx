@@ -5,7 +5,7 @@
 import { session, setView, view } from '../../store.js';
 import { HeatMap } from '../charts/HeatMap.js';
 import { SERIES } from '../charts/color.js';
-import { f2 } from '../../format.js';
+import { f2 } from '../../../../src/format.js';
 import { scaleLinear } from 'd3-scale';
 
 const W = 560;

@@ -6,7 +6,7 @@
 import { session, speed } from '../../store.js';
 import { pause, play, reset, stepBatch } from '../../runner/runner.js';
 import { LineChart } from '../charts/LineChart.js';
-import { f3, f4, ms } from '../../format.js';
+import { f3, f4, seconds } from '../../../../src/format.js';
 
 export function Training() {
   const s = session.value;
@@ -69,7 +69,7 @@ export function Training() {
           {h.map((e) => (
             <>
               <tr data-epoch={e.epoch} data-val-accuracy={e.valAccuracy} class="numbers">
-                <th scope="row">{e.epoch}</th><td>{f4(e.loss)}</td><td>{f4(e.valLoss)}</td><td>{f3(e.trainAccuracy)}</td><td>{f3(e.valAccuracy)}</td><td>{ms(e.seconds)}</td>
+                <th scope="row">{e.epoch}</th><td>{f4(e.loss)}</td><td>{f4(e.valLoss)}</td><td>{f3(e.trainAccuracy)}</td><td>{f3(e.valAccuracy)}</td><td>{seconds(e.seconds)}</td>
               </tr>
               <tr class="observation"><td colSpan={6}><span class="sr-only">Observation: </span>{e.observation.text}</td></tr>
             </>

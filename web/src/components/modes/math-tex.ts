@@ -4,7 +4,7 @@
  * computes a model value: every right-hand side is a number the engine produced.
  */
 import type { CellStep, Mode, StepTrace } from '../../../../src/index.js';
-import { f2 } from '../../format.js';
+import { f2 } from '../../../../src/format.js';
 
 /** A number for TeX: negative ones in parentheses when they follow an operator. */
 const n = (v: number): string => (f2(v).startsWith('-') ? `(${f2(v)})` : f2(v));

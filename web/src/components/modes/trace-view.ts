@@ -1,12 +1,14 @@
 /** Small helpers the trace views share: which gate is which, and a cell's label. */
-import type { CellStep, PredictionTrace } from '../../../../src/index.js';
+import { cellOf } from '../../../../src/nn/cells/index.js';
+import type { CellStep, Mode, PredictionTrace } from '../../../../src/index.js';
 import { setStep, view } from '../../store.js';
-import { typing } from '../App.js';
+import { typing } from '../../keys.js';
 
-export const GATES: Record<string, { name: string; label: string }[]> = {
-  lstm: [{ name: 'i', label: 'input gate' }, { name: 'f', label: 'forget gate' }, { name: 'g', label: 'cell candidate' }, { name: 'o', label: 'output gate' }],
-  gru: [{ name: 'r', label: 'reset gate' }, { name: 'z', label: 'update gate' }, { name: 'n', label: 'new candidate' }],
-};
+/** The cell's gates as the views name them (symbol and words), or undefined for a plain RNN, which has none. */
+export function gatesOf(mode: Mode): { name: string; label: string }[] | undefined {
+  const gates = cellOf(mode).gates;
+  return gates.length ? gates.map((g) => ({ name: g.symbol, label: g.name })) : undefined;
+}
 
 export function cellLabel(c: CellStep, layers: number, directions: number): string {
   return `layer ${c.layer + 1}${directions > 1 ? (c.direction ? ', reverse' : ', forward') : ''}`.replace(/^layer 1$/, layers > 1 ? 'layer 1' : 'the cell');
@@ -29,7 +31,7 @@ export function currentStep(tr: PredictionTrace) {
   const t = Math.min(view.value.step, T - 1);
   const ci = cellIndex(tr);
   const st = tr.steps[t]!;
-  return { T, t, ci, st, cell: st.cells[ci]!, gates: GATES[tr.mode] };
+  return { T, t, ci, st, cell: st.cells[ci]!, gates: gatesOf(tr.mode) };
 }
 
 /** Arrow keys, Home and End step through time (unless a form control has the key). */

@@ -1,0 +1,29 @@
+/**
+ * The layer order of rnnscope, enforced (docs/ARCHITECTURE.md draws it). `npm test` runs it first:
+ *   tensor < nn, loss, optim, data < train < io < explain < pipeline < cli, node, web
+ * Each layer imports only layers below it; the engine (tensor, nn, loss, optim, train) has no npm
+ * dependencies; nothing but the front ends imports a front end.
+ */
+const engine = '^src/(tensor|nn|loss|optim|train)/';
+module.exports = {
+  forbidden: [
+    { name: 'no-cycles', severity: 'error', comment: 'A cycle makes two modules one: merge them, or move the shared part below both.', from: {}, to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } } },
+    { name: 'engine-has-no-npm-dependencies', severity: 'error', comment: 'The engine runs anywhere with nothing installed.', from: { path: engine }, to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'] } },
+    { name: 'tensor-knows-no-model', severity: 'error', comment: 'src/tensor is buffers, GEMM and memory: cells live in src/nn/cells.', from: { path: '^src/tensor/' }, to: { path: '^src/(?!tensor/|errors)' } },
+    { name: 'nn-below-training', severity: 'error', from: { path: '^src/(nn|loss|optim|data)/' }, to: { path: '^src/(train|io|explain|node|cli|pipeline)' } },
+    { name: 'train-below-explain', severity: 'error', comment: 'Training emits events; explaining them is a layer above.', from: { path: '^src/train/' }, to: { path: '^src/(io|explain|node|cli|pipeline)' } },
+    { name: 'io-below-explain', severity: 'error', from: { path: '^src/io/' }, to: { path: '^src/(explain|node|cli|pipeline)' } },
+    { name: 'explain-below-front-ends', severity: 'error', from: { path: '^src/explain/' }, to: { path: '^src/(node|cli|pipeline)' } },
+    { name: 'only-the-cli-imports-the-cli', severity: 'error', from: { path: '^(src|web)/', pathNot: '^src/cli/' }, to: { path: '^src/cli/' } },
+    { name: 'src-never-imports-web', severity: 'error', from: { path: '^src/' }, to: { path: '^web/' } },
+    { name: 'web-runs-in-a-browser', severity: 'error', comment: 'The explorer bundles the engine: nothing that needs Node itself.', from: { path: '^web/' }, to: { path: '^src/(node|cli)/|^src/io/model-file' } },
+    { name: 'only-main-imports-the-app', severity: 'error', from: { path: '^web/src/', pathNot: '^web/src/(main\\.tsx|components/App\\.tsx)$' }, to: { path: '^web/src/components/App\\.tsx$' } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.tsx', '.js', '.mjs'] },
+  },
+};
