@@ -31,7 +31,9 @@ export { predictionTrace, interestingIndex, type PredictionTrace, type StepTrace
 export { dataFlow, type DataFlow, type FlowStage } from './explain/flow.js';
 export { compareMemory, memoryWorth, stepsAlone, chanceAccuracy, type MemoryComparison } from './explain/insight.js';
 export { makeQuiz, quizPool, modelFacts, parseChoice, type Question, type QuizInput } from './explain/quiz.js';
-export { readCsv, type CsvOptions, type ReadOptions } from './data/csv.js';
+export { readCsv } from './data/csv.js';
+export type { CsvOptions } from './data/csv-columns.js';
+export type { ReadOptions } from './data/read-options.js';
 export { readJson } from './data/json.js';
 export { readDataText, dataFormat, columnOptions, type ColumnFlags } from './data/read.js';
 export { Stream } from './nn/stream.js';

@@ -14,23 +14,20 @@
  */
 import { DataError } from '../errors.js';
 import type { Dataset } from './dataset.js';
-import { assemble, checkFeatureCount, checkOptions, float32Problem, labelText, list, MAX_STEPS, quote, type RawSequence, type ReadOptions } from './csv.js';
+import { assemble, checkFeatureCount, type RawSequence } from './assemble.js';
+import { parseJson } from './json-syntax.js';
+import { checkOptions, MAX_STEPS, type ReadOptions } from './read-options.js';
+import { inFloat32, labelText, quote } from './values.js';
 
 const TOP_KEYS = ['sequences', 'features', 'classes', 'name', 'description'];
 const SEQ_KEYS = ['id', 'x', 'y'];
-const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** Reads JSON `text` (from `source`, a file name used in messages) as a Dataset. */
 export function readJson(text: string, source: string, o: ReadOptions = {}): Dataset {
   checkOptions(o);
   const body = text.replace(/^\ufeff/, '');
   if (body.trim() === '') throw new DataError(`${source} is empty; a JSON data file holds {"sequences": [{"x": [[...], ...], "y": [...]}, ...]}`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(body);
-  } catch (e) {
-    throw syntaxError(body, source, e as Error);
-  }
+  const doc = parseJson(body, source);
   const fail = (where: string, what: string) => new DataError(`${source} ${where}: ${what}`);
 
   let items: unknown;
@@ -107,8 +104,9 @@ export function readJson(text: string, source: string, o: ReadOptions = {}): Dat
             ? 'the value is null; features must be numbers (fill or drop missing values first: JSON has no NaN, so they often appear as null)'
             : `expected a number, got ${typeName(v)}`);
         }
-        if (Math.abs(v) > FLOAT32_MAX) throw fail(where, float32Problem(String(v)));
-        values[t * I + i] = v;
+        const f = inFloat32(v, String(v));
+        if (typeof f === 'string') throw fail(where, f);
+        values[t * I + i] = f;
       });
     });
 
@@ -121,8 +119,8 @@ export function readJson(text: string, source: string, o: ReadOptions = {}): Dat
         return labelText(v, `${source} ${where}`);
       }
       if (typeof v === 'number') {
-        if (!Number.isSafeInteger(v)) throw fail(where, `label ${v} is not a class; labels are class names or integer class ids, not real numbers`);
-        if (fileClasses === undefined) return String(v);
+        const l = labelText(v, `${source} ${where}`)!;
+        if (fileClasses === undefined) return l;
         if (v < 0 || v >= fileClasses.length) throw fail(where, `class id ${v} is outside the file's ${fileClasses.length} classes (0 to ${fileClasses.length - 1})`);
         return fileClasses[v]!;
       }
@@ -177,90 +175,4 @@ function stringList(v: unknown, key: string, fail: (where: string, what: string)
   });
   if (v.length === 0) throw fail(key, 'the list is empty; leave the key out, or name at least one');
   return v as string[];
-}
-
-/** A JSON syntax error with the line and column where it happened. */
-function syntaxError(text: string, source: string, e: Error): DataError {
-  const pos = errorOffset(text) ?? Number(/position (\d+)/.exec(e.message)?.[1] ?? NaN);
-  if (Number.isNaN(pos)) return new DataError(`${source} is not valid JSON (${e.message}); check for a missing or extra comma, quote or bracket`);
-  const before = text.slice(0, pos);
-  const line = before.split(/\r\n|\r|\n/).length;
-  const column = pos - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
-  const rest = text.slice(pos);
-  const nan = /^-?(NaN|Infinity)/.exec(rest);
-  const what = pos >= text.length ? 'the text ends before the JSON does; check for a missing closing bracket, brace or quote'
-    : nan ? `${nan[0]} is not a JSON value (Python's json.dumps writes it for a non-finite float); replace missing or infinite values with numbers before saving`
-    : rest[0] === "'" ? "unexpected \"'\"; JSON strings and keys use double quotes"
-    : `unexpected '${String.fromCodePoint(rest.codePointAt(0)!)}'; check for a missing or extra comma, quote or bracket just before it`;
-  return new DataError(`${source} is not valid JSON at line ${line}, column ${column}: ${what}`);
-}
-
-/**
- * Offset of the first syntax error in `s` (which JSON.parse rejected), by a small recursive-descent
- * scan: JSON.parse in V8 does not always say where ("Unexpected token 'N', ... is not valid JSON").
- * null if the scan finds nothing wrong or the nesting is too deep to scan.
- */
-export function errorOffset(s: string): number | null {
-  let i = 0;
-  const ws = () => {
-    while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const literal = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-  const string = () => {
-    i++;
-    while (i < s.length) {
-      const c = s.charCodeAt(i);
-      if (c === 34) return void i++;
-      if (c < 32) fail();
-      if (c !== 92) i++;
-      else if (s[i + 1] === 'u') {
-        i++;
-        if (!/^[0-9a-fA-F]{4}$/.test(s.slice(i + 1, i + 5))) fail();
-        i += 5;
-      } else if ('"\\/bfnrt'.includes(s[i + 1] ?? 'x')) i += 2;
-      else (i++, fail());
-    }
-    fail();
-  };
-  const value = (): void => {
-    ws();
-    const open = s[i];
-    if (open === '{' || open === '[') {
-      const close = open === '{' ? '}' : ']';
-      i++;
-      ws();
-      if (s[i] === close) return void i++;
-      for (;;) {
-        if (open === '{') {
-          ws();
-          if (s[i] !== '"') fail();
-          string();
-          ws();
-          if (s[i] !== ':') fail();
-          i++;
-        }
-        value();
-        ws();
-        if (s[i] === close) return void i++;
-        if (s[i] !== ',') fail();
-        i++;
-      }
-    }
-    if (open === '"') return string();
-    literal.lastIndex = i;
-    if (!literal.test(s)) fail();
-    i = literal.lastIndex;
-  };
-  try {
-    value();
-    ws();
-    return i < s.length ? i : null;
-  } catch (e) {
-    if (typeof e === 'number') return e;
-    if (e instanceof RangeError) return null;
-    throw e;
-  }
 }
