@@ -34,12 +34,21 @@ test('checkBatch throws forward()\'s error for a bad input or lengths, the step\
   for (const [run, type, message] of cases) assert.throws(run, (e: Error) => e instanceof type && message.test(e.message));
 });
 
-test('a batch TrainStep refuses leaves the weights and gradients as they were', () => {
+test('TrainStep refuses a wrong number of targets before any work, and no refused batch changes the weights', () => {
   const m = new SequenceModel(o, { seed: 1 });
   const step = new TrainStep(m, new Adam(m.table.data, m.table.grad));
   step.run(x(), new Int32Array(12));
   const [weights, grads] = [Float32Array.from(m.table.data), Float32Array.from(m.table.grad)];
+  assert.throws(() => step.run(x(), new Int32Array(4)), /targets has 4 entries, expected 12/);
+  assert.deepEqual(m.table.grad, grads);
   assert.throws(() => step.run(x(), new Int32Array(12).fill(5)), /target 5 at row 0 is out of bounds/);
   assert.deepEqual(m.table.data, weights);
-  assert.deepEqual(m.table.grad, grads);
+});
+
+test('checkBatch without values leaves non-finite inputs and targets out of range to forward() and the loss', () => {
+  const m = new SequenceModel(o);
+  const nan = x();
+  nan.data[0] = NaN;
+  checkBatch(m, nan, new Int32Array(12).fill(7), null, loss, false);
+  assert.throws(() => checkBatch(m, nan, new Int32Array(12), null, loss), /NaN at step 0, item 0, feature 0/);
 });

@@ -61,7 +61,8 @@ export class TrainStep implements StepRunner {
    */
   run(x: Tensor, targets: Int32Array, lengths?: ArrayLike<number> | null): StepResult {
     const m = this.model;
-    checkBatch(m, x, targets, lengths, this.loss);
+    // (forward() and the loss check the values as they go: no second pass over them here)
+    checkBatch(m, x, targets, lengths, this.loss, false);
     m.table.zeroGrad();
     const r = accumulateGradients(m, x, targets, lengths, this.dLogits, this.loss, 1);
     const g = m.table.grad;
@@ -108,10 +109,12 @@ export function batchDims(o: ResolvedModelOptions, x: Tensor): { T: number; B: n
 /**
  * Throws the error a step gives a batch it cannot take (forward()'s for the input and lengths, the
  * step's for the target count, the loss's for a target out of range), before any work. A step that
- * splits batches checks the whole batch with it, so the error names the batch the caller passed.
+ * splits batches checks the whole batch with it, so the error names the batch the caller passed;
+ * `values` false leaves the input's values and the targets' range to forward() and the loss, which
+ * check them as they go when they see the whole batch.
  */
-export function checkBatch(m: SequenceModel, x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null | undefined, loss: LossSpec): void {
-  if (batchFits(m.options, x, targets, lengths, loss.ignoreIndex)) return;
+export function checkBatch(m: SequenceModel, x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null | undefined, loss: LossSpec, values = true): void {
+  if (batchFits(m.options, x, targets, lengths, loss.ignoreIndex, values)) return;
   // Something is wrong: forward() and the loss say what, in their own words (no dropout, no gradient).
   const logits = m.forward(x, { lengths }).logits.data;
   const C = m.options.numClasses;
@@ -120,21 +123,23 @@ export function checkBatch(m: SequenceModel, x: Tensor, targets: Int32Array, len
   crossEntropy(logits, 0, rows, C, targets, null, loss);
 }
 
-/** Whether forward() and the loss take the batch: its shape, finite values, lengths, and a target per row in range. */
-function batchFits(o: ResolvedModelOptions, x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null | undefined, ignoreIndex: number): boolean {
+/** Whether forward() and the loss take the batch: its shape, lengths, target count, and (`values`) finite inputs and targets in range. */
+function batchFits(o: ResolvedModelOptions, x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null | undefined, ignoreIndex: number, values: boolean): boolean {
   const rank = x.shape.length;
   if ((rank !== 2 && rank !== 3) || x.shape[rank - 1] !== o.inputSize) return false;
   const { T, B, batched } = batchDims(o, x);
   if (!(T >= 1 && B >= 1) || x.data.length !== T * B * o.inputSize) return false;
-  const xd = x.data;
-  let bad = 0;
-  // v - v is 0 for a finite v and NaN otherwise: one sum, no branch per value
-  for (let i = 0; i < xd.length; i++) bad += xd[i]! - xd[i]!;
-  if (bad !== 0) return false;
   if (targets.length !== (o.headOn === 'steps' ? T : 1) * B || !Number.isInteger(ignoreIndex)) return false;
-  for (let i = 0; i < targets.length; i++) {
-    const y = targets[i]!;
-    if (y !== ignoreIndex && (y < 0 || y >= o.numClasses)) return false;
+  if (values) {
+    const xd = x.data;
+    let bad = 0;
+    // v - v is 0 for a finite v and NaN otherwise: one sum, no branch per value
+    for (let i = 0; i < xd.length; i++) bad += xd[i]! - xd[i]!;
+    if (bad !== 0) return false;
+    for (let i = 0; i < targets.length; i++) {
+      const y = targets[i]!;
+      if (y !== ignoreIndex && (y < 0 || y >= o.numClasses)) return false;
+    }
   }
   if (lengths) {
     if (!batched || lengths.length !== B) return false;
