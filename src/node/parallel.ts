@@ -6,12 +6,12 @@
  * in a different order); the API stays synchronous.
  *
  * Each part's gradient is scaled by its share of the batch's target weight before it is summed, so
- * ragged batches, ignored targets and class weights give the whole batch's mean cross-entropy. The
- * worker's dropout masks come from its own stream (seeded with the main one), so with dropout a
- * run is repeatable for a given number of threads, not across thread counts.
+ * ragged batches, ignored targets and class weights give the whole batch's mean cross-entropy
+ * (split-batch.ts). The worker's dropout masks come from its own stream (seeded with the main one),
+ * so with dropout a run is repeatable for a given number of threads, not across thread counts.
  *
  * The two threads meet through SharedArrayBuffers and Atomics (a wait costs microseconds, a message
- * through the event loop tens): per step the main thread copies the weights and the worker's part of
+ * through the event loop tens; protocol.ts): per step the main thread copies the weights and the worker's part of
  * the batch into shared memory, wakes the worker, runs its own part, waits, and adds the worker's
  * gradient. Small batches (below `minWork` multiply-adds per step, where the hand-off would cost
  * more than it saves: the seed's whole step is ~130 us) run on this thread alone.
@@ -28,7 +28,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { clipGradNorm, totalNorm } from '../optim/clip.js';
 import { ConfigError } from '../errors.js';
 import { accumulateGradients, batchDims, checkBatch, TrainStep, type LossSpec, type StepOptions, type StepResult, type StepRunner } from '../train/step.js';
-import { DONE, JOB, READY, STATUS, readResult, sharedBuf, sharedMemory, signal, type Close, type Job, type PartResult, type WorkerInit } from './protocol.js';
+import { DONE, JOB, READY, STATUS, readResult, sharedBuf, sharedInts, sharedMemory, signal, type Close, type Job, type PartResult, type WorkerInit } from './protocol.js';
 import { makePart, partItems, splitBatch, type Alloc, type Layout, type Part } from './split-batch.js';
 
 export interface ParallelStepOptions extends StepOptions {
@@ -47,7 +47,7 @@ export interface ParallelStepOptions extends StepOptions {
 }
 
 /** The worker's part of a batch goes in shared memory. */
-const inShared: Alloc = { floats: sharedBuf, ints: (n) => new Int32Array(new SharedArrayBuffer(4 * n)) };
+const inShared: Alloc = { floats: sharedBuf, ints: sharedInts };
 
 export class ParallelTrainStep implements StepRunner {
   readonly threads: number;

@@ -63,6 +63,11 @@ export function sharedBuf(dtype: DType, n: number): Buf {
   return dtype === 'float64' ? new Float64Array(sab, 0, n) : new Float32Array(sab, 0, n);
 }
 
+/** An int buffer in shared memory. */
+export function sharedInts(n: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(4 * n));
+}
+
 /** Sets a control slot and wakes the thread waiting on it. */
 export function signal(ctrl: Int32Array, slot: number, value: number): void {
   Atomics.store(ctrl, slot, value);
