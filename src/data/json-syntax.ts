@@ -3,7 +3,7 @@
  * what is wrong there. JSON.parse decides what is valid (and is fast); jsonc-parser, run strictly
  * (no comments, no trailing commas), finds where, because V8 does not always say.
  */
-import { ParseErrorCode, visit } from 'jsonc-parser';
+import { printParseErrorCode, visit, type ParseErrorCode } from 'jsonc-parser';
 import { DataError } from '../errors.js';
 
 const STRICT = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false };
@@ -67,23 +67,19 @@ export function errorOffset(text: string): number | null {
   return first;
 }
 
+// (jsonc-parser's error codes are a const enum, which a per-file compiler like the web build's cannot inline: hence their names)
+const IN_WORD = new Set(['InvalidSymbol', 'UnexpectedEndOfNumber']);
+const IN_STRING = new Set(['InvalidCharacter', 'InvalidEscapeCharacter', 'InvalidUnicode', 'UnexpectedEndOfString']);
+
 /** Where the token at `offset` that jsonc-parser reports `error` for stops being JSON. */
 function inToken(text: string, error: ParseErrorCode, offset: number, valueNext: boolean): number {
-  switch (error) {
-    case ParseErrorCode.InvalidSymbol:
-    case ParseErrorCode.UnexpectedEndOfNumber:
-      // "nullx", "1.", "1e" where a value may start: the end of the longest value there
-      if (!valueNext) return offset;
-      LITERAL.lastIndex = offset;
-      return LITERAL.test(text) ? LITERAL.lastIndex : offset;
-    case ParseErrorCode.InvalidCharacter:
-    case ParseErrorCode.InvalidEscapeCharacter:
-    case ParseErrorCode.InvalidUnicode:
-    case ParseErrorCode.UnexpectedEndOfString:
-      return badInString(text, offset);
-    default:
-      return offset;
+  const name = printParseErrorCode(error);
+  if (IN_WORD.has(name) && valueNext) {
+    // "nullx", "1.", "1e" where a value may start: the end of the longest value there
+    LITERAL.lastIndex = offset;
+    return LITERAL.test(text) ? LITERAL.lastIndex : offset;
   }
+  return IN_STRING.has(name) ? badInString(text, offset) : offset;
 }
 
 /** The first character that breaks the string starting (with its quote) at `start`; its end when it is never closed. */
