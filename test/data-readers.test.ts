@@ -7,8 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCsv, type CsvOptions } from '../src/data/csv.js';
-import { readJson, errorOffset } from '../src/data/json.js';
+import { readCsv } from '../src/data/csv.js';
+import type { CsvOptions } from '../src/data/csv-columns.js';
+import { readJson } from '../src/data/json.js';
+import { errorOffset } from '../src/data/json-syntax.js';
 import { readDataFile, readDataText } from '../src/data/read.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { ConfigError, DataError } from '../src/errors.js';
@@ -299,12 +301,23 @@ test('readJson(text) explains NaN in a file, as Python\'s json.dumps writes it',
   fails(() => json('nan.json'), "nan.json is not valid JSON at line 2, column 23: NaN is not a JSON value (Python's json.dumps writes it for a non-finite float); replace missing or infinite values with numbers before saving");
 });
 
-test('errorOffset(text) finds where JSON.parse failed', () => {
-  for (const [s, at] of [['{"a": 1,}', 8], ['[1 2]', 3], ['{"a" 1}', 5], ['[01]', 2], ['"\\x"', 2], ['[1]]', 3], ['[-]', 1]] as const) {
+test('errorOffset(text) finds where JSON.parse failed, to the character inside a bad string or word', () => {
+  const cases = [
+    ['{"a": 1,}', 8], ['[1 2]', 3], ['{"a" 1}', 5], ['[01]', 2], ['"\\x"', 2], ['[1]]', 3], ['[-]', 1],
+    ['["a\\u12"]', 4], ['["a\tb"]', 3], ['["ab', 4], ['[null, nullx]', 11], ['[true false]', 6], ['[1.]', 2], ['{"a": 0 "b\\q"}', 8],
+  ] as const;
+  for (const [s, at] of cases) {
     assert.throws(() => JSON.parse(s));
     assert.equal(errorOffset(s), at, s);
   }
   assert.equal(errorOffset('{"a": [1, 2.5e3, true, null, "\\u00e9"]}'), null);
+});
+
+test('readJson(text) refuses comments and trailing commas, which jsonc-parser would allow', () => {
+  fails(() => readJson('[{"x": [1]}] // one', 'c.json'), "c.json is not valid JSON at line 1, column 14: unexpected '/'; check for a missing or extra comma, quote or bracket just before it");
+  fails(() => readJson('/* s */ [{"x": [1]}]', 'c.json'), "c.json is not valid JSON at line 1, column 1: unexpected '/'; check for a missing or extra comma, quote or bracket just before it");
+  fails(() => readJson('[{"x": [1],}]', 't.json'), "t.json is not valid JSON at line 1, column 12: unexpected '}'; check for a missing or extra comma, quote or bracket just before it");
+  fails(() => readJson('[{"x": [1]},\n]', 't.json'), "t.json is not valid JSON at line 2, column 1: unexpected ']'; check for a missing or extra comma, quote or bracket just before it");
 });
 
 test('readJson(text) rejects wrong types, naming the path', () => {

@@ -14,82 +14,119 @@
  */
 import { DataError } from '../errors.js';
 import type { Dataset } from './dataset.js';
-import { assemble, checkFeatureCount, checkOptions, float32Problem, labelText, list, MAX_STEPS, quote, type RawSequence, type ReadOptions } from './csv.js';
+import { assemble, checkFeatureCount, type RawSequence } from './assemble.js';
+import { parseJson } from './json-syntax.js';
+import { checkOptions, MAX_STEPS, type ReadOptions } from './read-options.js';
+import { inFloat32, labelText, quote } from './values.js';
 
 const TOP_KEYS = ['sequences', 'features', 'classes', 'name', 'description'];
 const SEQ_KEYS = ['id', 'x', 'y'];
-const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A DataError at a place in the file, named by its JSON path. */
+type Fail = (where: string, what: string) => DataError;
 
 /** Reads JSON `text` (from `source`, a file name used in messages) as a Dataset. */
 export function readJson(text: string, source: string, o: ReadOptions = {}): Dataset {
   checkOptions(o);
   const body = text.replace(/^\ufeff/, '');
   if (body.trim() === '') throw new DataError(`${source} is empty; a JSON data file holds {"sequences": [{"x": [[...], ...], "y": [...]}, ...]}`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(body);
-  } catch (e) {
-    throw syntaxError(body, source, e as Error);
-  }
-  const fail = (where: string, what: string) => new DataError(`${source} ${where}: ${what}`);
+  const fail: Fail = (where, what) => new DataError(`${source} ${where}: ${what}`);
+  const top = topLevel(parseJson(body, source), source, fail);
+  const reader = new SequenceReader(source, top, o.maxSteps ?? MAX_STEPS, fail);
+  const raw = top.items.map((item, k) => reader.read(item, k));
 
-  let items: unknown;
-  let prefix: string;
-  let names: string[] | undefined;
-  let fileClasses: string[] | undefined;
-  let description: string | undefined;
-  let name: string | undefined;
+  const features = top.names ?? Array.from({ length: reader.I }, (_, i) => `f${i}`);
+  checkFeatureCount(reader.I, features, source, o);
+  const at = (k: number, t: number) => `${top.prefix}[${k}].y${raw[k]!.scalarY ? '' : `[${t}]`}`;
+  return assemble(raw, features, source, { ...o, name: o.name ?? top.name }, {
+    label: at,
+    short: at,
+    sequence: (k) => `${top.prefix}[${k}]${raw[k]!.id === String(k) ? '' : ` (id ${JSON.stringify(raw[k]!.id)})`}`,
+  }, top.classes, top.description);
+}
+
+/** The document's sequences, where they sit ("sequences" or the top-level array), and the keys beside them. */
+interface TopLevel {
+  items: unknown[];
+  prefix: string;
+  names?: string[];
+  classes?: string[];
+  name?: string;
+  description?: string;
+}
+
+function topLevel(doc: unknown, source: string, fail: Fail): TopLevel {
+  let top: TopLevel;
   if (Array.isArray(doc)) {
-    [items, prefix] = [doc, ''];
+    top = { items: doc, prefix: '' };
   } else if (isObject(doc)) {
     const extra = Object.keys(doc).find((key) => !TOP_KEYS.includes(key));
     if (extra !== undefined) throw new DataError(`${source} has an unknown top-level key ${quote(extra)}; the keys are sequences (required), features, classes, name and description`);
     if (!('sequences' in doc)) throw new DataError(`${source} has no "sequences" key; expected {"sequences": [...]} or an array of sequences`);
-    [items, prefix] = [doc['sequences'], 'sequences'];
-    names = doc['features'] === undefined ? undefined : stringList(doc['features'], 'features', fail);
-    fileClasses = doc['classes'] === undefined ? undefined : stringList(doc['classes'], 'classes', fail);
+    const items = doc['sequences'];
+    const names = doc['features'] === undefined ? undefined : stringList(doc['features'], 'features', fail);
+    const classes = doc['classes'] === undefined ? undefined : stringList(doc['classes'], 'classes', fail);
     for (const key of ['name', 'description'] as const) {
       if (doc[key] !== undefined && typeof doc[key] !== 'string') throw fail(key, `expected a string, got ${typeName(doc[key])}`);
     }
-    [name, description] = [doc['name'] as string | undefined, doc['description'] as string | undefined];
+    if (!Array.isArray(items)) throw fail('sequences', `expected an array of sequences, got ${typeName(items)}`);
+    top = { items, prefix: 'sequences', names, classes, name: doc['name'] as string | undefined, description: doc['description'] as string | undefined };
   } else {
     throw new DataError(`${source}: the top level is ${typeName(doc)}; expected an object with a "sequences" array, or an array of sequences`);
   }
-  if (!Array.isArray(items)) throw fail(prefix, `expected an array of sequences, got ${typeName(items)}`);
-  if (items.length === 0) throw fail(prefix || 'the top-level array', 'there are no sequences; give at least one');
+  if (top.items.length === 0) throw fail(top.prefix || 'the top-level array', 'there are no sequences; give at least one');
+  return top;
+}
 
-  let I = names?.length ?? -1;
-  let firstWidth = names ? '"features"' : '';
-  let form: { scalar: boolean; where: string } | null = null;
-  const ids = new Map<string, string>();
-  const raw: RawSequence[] = [];
-  const yPaths: string[] = [];
-  const scalarY: boolean[] = [];
-  const maxSteps = o.maxSteps ?? MAX_STEPS;
-  items.forEach((item, k) => {
-    const p = `${prefix}[${k}]`;
+/** Reads the sequences in turn, holding what they must agree on: the feature count, the label form, unique ids. */
+class SequenceReader {
+  /** Features per step: from "features", else from the first step read. */
+  I: number;
+  private firstWidth: string;
+  private form: { scalar: boolean; where: string } | null = null;
+  private readonly ids = new Map<string, string>();
+
+  constructor(private readonly source: string, private readonly top: TopLevel, private readonly maxSteps: number, private readonly fail: Fail) {
+    this.I = top.names?.length ?? -1;
+    this.firstWidth = top.names ? '"features"' : '';
+  }
+
+  read(item: unknown, k: number): RawSequence & { scalarY: boolean } {
+    const { fail } = this;
+    const p = `${this.top.prefix}[${k}]`;
     if (!isObject(item)) throw fail(p, `expected a sequence object {"x": [...], "y": ...}, got ${typeName(item)}`);
     const extra = Object.keys(item).find((key) => !SEQ_KEYS.includes(key));
     if (extra !== undefined) throw fail(p, `unknown key ${quote(extra)}; a sequence's keys are id, x (required) and y`);
-    let id = String(k);
-    if (item['id'] !== undefined) {
-      const v = item['id'];
-      if (typeof v !== 'string' && !(typeof v === 'number' && Number.isSafeInteger(v))) throw fail(`${p}.id`, `expected a string or an integer, got ${typeName(v)}`);
-      id = String(v);
-      if (id.trim() === '') throw fail(`${p}.id`, 'the id is empty; leave it out, or name the sequence');
-      const before = ids.get(id);
-      if (before !== undefined) throw fail(`${p}.id`, `${quote(id)} is also the id of ${before}; ids must be unique`);
-    }
-    ids.set(id, p);
-
+    const id = this.id(item['id'], k, p);
     const x = item['x'];
     if (x === undefined) throw fail(p, 'the sequence has no "x"; give its features as one array of numbers per step');
     if (!Array.isArray(x)) throw fail(`${p}.x`, `expected an array with one entry per step, got ${typeName(x)}`);
     if (x.length === 0) throw fail(`${p}.x`, 'the sequence has no steps; give it at least one');
-    if (x.length > maxSteps) throw fail(`${p}.x`, `the sequence has ${x.length} steps, more than the ${maxSteps} one sequence may have; split it into shorter sequences`);
+    if (x.length > this.maxSteps) throw fail(`${p}.x`, `the sequence has ${x.length} steps, more than the ${this.maxSteps} one sequence may have; split it into shorter sequences`);
+    const values = this.features(x, p);
+    const y = item['y'];
+    return { id, length: x.length, x: values, labels: this.labels(y, x.length, p), scalarY: !Array.isArray(y) };
+  }
+
+  private id(v: unknown, k: number, p: string): string {
+    let id = String(k);
+    if (v !== undefined) {
+      if (typeof v !== 'string' && !(typeof v === 'number' && Number.isSafeInteger(v))) throw this.fail(`${p}.id`, `expected a string or an integer, got ${typeName(v)}`);
+      id = String(v);
+      if (id.trim() === '') throw this.fail(`${p}.id`, 'the id is empty; leave it out, or name the sequence');
+      const before = this.ids.get(id);
+      if (before !== undefined) throw this.fail(`${p}.id`, `${quote(id)} is also the id of ${before}; ids must be unique`);
+    }
+    this.ids.set(id, p);
+    return id;
+  }
+
+  /** [steps, I] features: one array of numbers per step, or one number per step when there is one feature. */
+  private features(x: unknown[], p: string): Float32Array {
+    const { fail } = this;
     const flat = !Array.isArray(x[0]);
-    const width = flat ? 1 : (x[0] as unknown[]).length;
-    if (I < 0) [I, firstWidth] = [width, `${p}.x[0]`];
+    if (this.I < 0) [this.I, this.firstWidth] = [flat ? 1 : (x[0] as unknown[]).length, `${p}.x[0]`];
+    const I = this.I;
     const values = new Float32Array(x.length * I);
     x.forEach((step, t) => {
       const sp = `${p}.x[${t}]`;
@@ -98,7 +135,7 @@ export function readJson(text: string, source: string, o: ReadOptions = {}): Dat
       }
       const row = flat ? [step] : (step as unknown[]);
       if (row.length !== I) {
-        throw fail(sp, `the step has ${row.length} feature${row.length === 1 ? '' : 's'} but ${firstWidth} gives ${I}; every step needs the same number of features`);
+        throw fail(sp, `the step has ${row.length} feature${row.length === 1 ? '' : 's'} but ${this.firstWidth} gives ${I}; every step needs the same number of features`);
       }
       row.forEach((v, i) => {
         const where = flat ? sp : `${sp}[${i}]`;
@@ -107,53 +144,48 @@ export function readJson(text: string, source: string, o: ReadOptions = {}): Dat
             ? 'the value is null; features must be numbers (fill or drop missing values first: JSON has no NaN, so they often appear as null)'
             : `expected a number, got ${typeName(v)}`);
         }
-        if (Math.abs(v) > FLOAT32_MAX) throw fail(where, float32Problem(String(v)));
-        values[t * I + i] = v;
+        const f = inFloat32(v, String(v));
+        if (typeof f === 'string') throw fail(where, f);
+        values[t * I + i] = f;
       });
     });
+    return values;
+  }
 
-    const y = item['y'];
-    const labels: (string | null)[] = new Array<string | null>(x.length).fill(null);
-    const label = (v: unknown, where: string): string | null => {
-      if (v === null) return null;
-      if (typeof v === 'string') {
-        if (v.trim() === '') throw fail(where, 'the label is an empty string; use null for a step without a label');
-        return labelText(v, `${source} ${where}`);
-      }
-      if (typeof v === 'number') {
-        if (!Number.isSafeInteger(v)) throw fail(where, `label ${v} is not a class; labels are class names or integer class ids, not real numbers`);
-        if (fileClasses === undefined) return String(v);
-        if (v < 0 || v >= fileClasses.length) throw fail(where, `class id ${v} is outside the file's ${fileClasses.length} classes (0 to ${fileClasses.length - 1})`);
-        return fileClasses[v]!;
-      }
-      throw fail(where, `expected a label (a string or an integer), got ${typeName(v)}`);
-    };
+  /** Label text per step: `y` is one label per step, one for the sequence (on its last step), or absent. */
+  private labels(y: unknown, steps: number, p: string): (string | null)[] {
+    const labels: (string | null)[] = new Array<string | null>(steps).fill(null);
+    if (y === undefined) return labels;
     const scalar = !Array.isArray(y);
-    if (y !== undefined) {
-      if (form === null) form = { scalar, where: `${p}.y` };
-      else if (form.scalar !== scalar) {
-        throw fail(`${p}.y`, `${scalar ? 'one label for the sequence' : 'one label per step'}, but ${form.where} is ${form.scalar ? 'one label for its sequence' : 'one label per step'}; use the same form in every sequence`);
-      }
-      if (Array.isArray(y)) {
-        if (y.length !== x.length) throw fail(`${p}.y`, `${y.length} labels for ${x.length} steps; give one label per step (null where a step has none), or one label for the whole sequence`);
-        y.forEach((v, t) => (labels[t] = label(v, `${p}.y[${t}]`)));
-      } else {
-        labels[x.length - 1] = label(y, `${p}.y`);
-      }
+    if (this.form === null) this.form = { scalar, where: `${p}.y` };
+    else if (this.form.scalar !== scalar) {
+      const { form } = this;
+      throw this.fail(`${p}.y`, `${scalar ? 'one label for the sequence' : 'one label per step'}, but ${form.where} is ${form.scalar ? 'one label for its sequence' : 'one label per step'}; use the same form in every sequence`);
     }
-    raw.push({ id, length: x.length, x: values, labels });
-    yPaths.push(`${p}.y`);
-    scalarY.push(scalar);
-  });
+    if (Array.isArray(y)) {
+      if (y.length !== steps) throw this.fail(`${p}.y`, `${y.length} labels for ${steps} steps; give one label per step (null where a step has none), or one label for the whole sequence`);
+      y.forEach((v, t) => (labels[t] = this.label(v, `${p}.y[${t}]`)));
+    } else {
+      labels[steps - 1] = this.label(y, `${p}.y`);
+    }
+    return labels;
+  }
 
-  const features = names ?? Array.from({ length: I }, (_, i) => `f${i}`);
-  checkFeatureCount(I, features, source, o);
-  const at = (k: number, t: number) => (scalarY[k] ? yPaths[k]! : `${yPaths[k]}[${t}]`);
-  return assemble(raw, features, source, { ...o, name: o.name ?? name }, {
-    label: at,
-    short: at,
-    sequence: (k) => `${prefix}[${k}]${raw[k]!.id === String(k) ? '' : ` (id ${JSON.stringify(raw[k]!.id)})`}`,
-  }, fileClasses, description);
+  private label(v: unknown, where: string): string | null {
+    const classes = this.top.classes;
+    if (v === null) return null;
+    if (typeof v === 'string') {
+      if (v.trim() === '') throw this.fail(where, 'the label is an empty string; use null for a step without a label');
+      return labelText(v, `${this.source} ${where}`);
+    }
+    if (typeof v === 'number') {
+      const l = labelText(v, `${this.source} ${where}`)!;
+      if (classes === undefined) return l;
+      if (v < 0 || v >= classes.length) throw this.fail(where, `class id ${v} is outside the file's ${classes.length} classes (0 to ${classes.length - 1})`);
+      return classes[v]!;
+    }
+    throw this.fail(where, `expected a label (a string or an integer), got ${typeName(v)}`);
+  }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -177,90 +209,4 @@ function stringList(v: unknown, key: string, fail: (where: string, what: string)
   });
   if (v.length === 0) throw fail(key, 'the list is empty; leave the key out, or name at least one');
   return v as string[];
-}
-
-/** A JSON syntax error with the line and column where it happened. */
-function syntaxError(text: string, source: string, e: Error): DataError {
-  const pos = errorOffset(text) ?? Number(/position (\d+)/.exec(e.message)?.[1] ?? NaN);
-  if (Number.isNaN(pos)) return new DataError(`${source} is not valid JSON (${e.message}); check for a missing or extra comma, quote or bracket`);
-  const before = text.slice(0, pos);
-  const line = before.split(/\r\n|\r|\n/).length;
-  const column = pos - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
-  const rest = text.slice(pos);
-  const nan = /^-?(NaN|Infinity)/.exec(rest);
-  const what = pos >= text.length ? 'the text ends before the JSON does; check for a missing closing bracket, brace or quote'
-    : nan ? `${nan[0]} is not a JSON value (Python's json.dumps writes it for a non-finite float); replace missing or infinite values with numbers before saving`
-    : rest[0] === "'" ? "unexpected \"'\"; JSON strings and keys use double quotes"
-    : `unexpected '${String.fromCodePoint(rest.codePointAt(0)!)}'; check for a missing or extra comma, quote or bracket just before it`;
-  return new DataError(`${source} is not valid JSON at line ${line}, column ${column}: ${what}`);
-}
-
-/**
- * Offset of the first syntax error in `s` (which JSON.parse rejected), by a small recursive-descent
- * scan: JSON.parse in V8 does not always say where ("Unexpected token 'N', ... is not valid JSON").
- * null if the scan finds nothing wrong or the nesting is too deep to scan.
- */
-export function errorOffset(s: string): number | null {
-  let i = 0;
-  const ws = () => {
-    while (i < s.length && (s[i] === ' ' || s[i] === '\t' || s[i] === '\n' || s[i] === '\r')) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const literal = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-  const string = () => {
-    i++;
-    while (i < s.length) {
-      const c = s.charCodeAt(i);
-      if (c === 34) return void i++;
-      if (c < 32) fail();
-      if (c !== 92) i++;
-      else if (s[i + 1] === 'u') {
-        i++;
-        if (!/^[0-9a-fA-F]{4}$/.test(s.slice(i + 1, i + 5))) fail();
-        i += 5;
-      } else if ('"\\/bfnrt'.includes(s[i + 1] ?? 'x')) i += 2;
-      else (i++, fail());
-    }
-    fail();
-  };
-  const value = (): void => {
-    ws();
-    const open = s[i];
-    if (open === '{' || open === '[') {
-      const close = open === '{' ? '}' : ']';
-      i++;
-      ws();
-      if (s[i] === close) return void i++;
-      for (;;) {
-        if (open === '{') {
-          ws();
-          if (s[i] !== '"') fail();
-          string();
-          ws();
-          if (s[i] !== ':') fail();
-          i++;
-        }
-        value();
-        ws();
-        if (s[i] === close) return void i++;
-        if (s[i] !== ',') fail();
-        i++;
-      }
-    }
-    if (open === '"') return string();
-    literal.lastIndex = i;
-    if (!literal.test(s)) fail();
-    i = literal.lastIndex;
-  };
-  try {
-    value();
-    ws();
-    return i < s.length ? i : null;
-  } catch (e) {
-    if (typeof e === 'number') return e;
-    if (e instanceof RangeError) return null;
-    throw e;
-  }
 }

@@ -5,7 +5,8 @@
  */
 import { DataError } from '../errors.js';
 import type { Dataset } from './dataset.js';
-import { readCsv, type CsvOptions } from './csv.js';
+import { readCsv } from './csv.js';
+import type { CsvOptions } from './csv-columns.js';
 import { readJson } from './json.js';
 
 export type DataFormat = 'csv' | 'json';

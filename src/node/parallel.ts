@@ -6,28 +6,30 @@
  * in a different order); the API stays synchronous.
  *
  * Each part's gradient is scaled by its share of the batch's target weight before it is summed, so
- * ragged batches, ignored targets and class weights give the whole batch's mean cross-entropy. The
- * worker's dropout masks come from its own stream (seeded with the main one), so with dropout a
- * run is repeatable for a given number of threads, not across thread counts.
+ * ragged batches, ignored targets and class weights give the whole batch's mean cross-entropy
+ * (split-batch.ts). The worker's dropout masks come from its own stream (seeded with the main one),
+ * so with dropout a run is repeatable for a given number of threads, not across thread counts.
  *
- * The two threads meet through SharedArrayBuffers and Atomics (a wait costs microseconds, a message
- * through the event loop tens): per step the main thread copies the weights and the worker's part of
- * the batch into shared memory, wakes the worker, runs its own part, waits, and adds the worker's
- * gradient. Small batches (below `minWork` multiply-adds per step, where the hand-off would cost
- * more than it saves: the seed's whole step is ~130 us) run on this thread alone.
+ * The two threads meet through SharedArrayBuffers and Atomics (protocol.ts; a wait costs
+ * microseconds, a message through the event loop tens): per step the main thread copies the weights
+ * and the worker's part of the batch into shared memory, wakes the worker, runs its own part, waits,
+ * and adds the worker's gradient. Small batches (below `minWork` multiply-adds per step, where the
+ * hand-off would cost more than it saves: the seed's whole step is ~130 us) run on this thread alone.
  */
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { Buf, DType, Tensor } from '../tensor/buf.js';
+import type { Buf, Tensor } from '../tensor/buf.js';
 import { gemmBackend, gemmDispatch } from '../tensor/gemm.js';
 import type { SequenceModel } from '../nn/model.js';
 import { cellOf } from '../nn/cells/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { clipGradNorm, totalNorm } from '../optim/clip.js';
 import { ConfigError } from '../errors.js';
-import { accumulateGradients, TrainStep, targetWeight, type LossSpec, type StepOptions, type StepResult, type StepRunner } from '../train/step.js';
+import { accumulateGradients, batchDims, checkBatch, TrainStep, type LossSpec, type StepOptions, type StepResult, type StepRunner } from '../train/step.js';
+import { DONE, JOB, READY, STATUS, readResult, sharedBuf, sharedInts, sharedMemory, signal, type Close, type Job, type PartResult, type WorkerInit } from './protocol.js';
+import { makePart, partItems, splitBatch, type Alloc, type Layout, type Part } from './split-batch.js';
 
 export interface ParallelStepOptions extends StepOptions {
   /** Threads in all, this one included. Only 2 is supported (this machine class has two cores). Default 2. */
@@ -44,47 +46,8 @@ export interface ParallelStepOptions extends StepOptions {
   workerTimeout?: number;
 }
 
-/** ctrl slots (Int32): the job number posted, the job number done, its status, and ready. */
-export const JOB = 0, DONE = 1, STATUS = 2, READY = 3;
-/** What the worker reports per job (Float64): loss (mean over its part), correct, counted. */
-export const OUT_LOSS = 0, OUT_CORRECT = 1, OUT_COUNTED = 2;
-
-/** The worker's start-up data. */
-export interface WorkerInit {
-  options: SequenceModel['options'];
-  dtype: DType;
-  backend: string;
-  dispatch: typeof gemmDispatch;
-  ctrl: Int32Array;
-  params: Buf;
-  grad: Buf;
-  out: Float64Array;
-  port: MessagePort;
-  loss: { weight: number[] | null; ignoreIndex: number };
-}
-
-/** One job: the worker's part of the batch, in shared memory, and its share of the loss weight. */
-export interface Job {
-  x: Tensor;
-  targets: Int32Array;
-  lengths: Int32Array | null;
-  scale: number;
-  /** Present when the main thread reseeded dropout since the last job. */
-  reseed?: number;
-  close?: boolean;
-}
-
-interface Part {
-  x: Tensor;
-  targets: Int32Array;
-  lengths: Int32Array | null;
-}
-
-function shared(dtype: DType, n: number): Buf {
-  const bytes = (dtype === 'float64' ? 8 : 4) * Math.max(1, n);
-  const sab = new SharedArrayBuffer(bytes);
-  return dtype === 'float64' ? new Float64Array(sab, 0, n) : new Float32Array(sab, 0, n);
-}
+/** The worker's part of a batch goes in shared memory. */
+const inShared: Alloc = { floats: sharedBuf, ints: sharedInts };
 
 export class ParallelTrainStep implements StepRunner {
   readonly threads: number;
@@ -94,11 +57,8 @@ export class ParallelTrainStep implements StepRunner {
   private readonly loss: LossSpec;
   private readonly clipNorm: number | null;
   private readonly dLogits = new Map<number, Buf>();
-  private readonly parts = new Map<string, { mine: Part; theirs: Part }>();
-  private readonly ctrl: Int32Array;
-  private readonly params: Buf;
-  private readonly grad: Buf;
-  private readonly out: Float64Array;
+  private readonly parts = new Map<string, [Part, Part]>();
+  private readonly shared: Pick<WorkerInit, 'ctrl' | 'params' | 'grad' | 'out'>;
   private readonly port: MessagePort;
   private worker: Worker | null = null;
   private closed = false;
@@ -118,11 +78,7 @@ export class ParallelTrainStep implements StepRunner {
     this.single = new TrainStep(model, optimizer, o); // checks the options; runs the small batches
     this.loss = { weight: o.classWeights ? Float64Array.from(o.classWeights) : null, ignoreIndex: o.ignoreIndex ?? -100 };
     this.clipNorm = o.clipNorm ?? null;
-    const dt = model.table.dtype;
-    this.ctrl = new Int32Array(new SharedArrayBuffer(16));
-    this.params = shared(dt, model.table.size);
-    this.grad = shared(dt, model.table.size);
-    this.out = new Float64Array(new SharedArrayBuffer(24));
+    this.shared = sharedMemory(model.table.dtype, model.table.size);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.port.unref();
@@ -138,8 +94,7 @@ export class ParallelTrainStep implements StepRunner {
     if (this.worker) return true;
     const m = this.model;
     const init: WorkerInit = {
-      options: m.options, dtype: m.table.dtype, backend: gemmBackend(), dispatch: { ...gemmDispatch }, ctrl: this.ctrl, params: this.params, grad: this.grad,
-      out: this.out, port: this.workerPort, loss: this.workerLoss,
+      options: m.options, dtype: m.table.dtype, backend: gemmBackend(), dispatch: { ...gemmDispatch }, ...this.shared, port: this.workerPort, loss: this.workerLoss,
     };
     try {
       const file = new URL('./parallel-worker.js', import.meta.url);
@@ -176,31 +131,27 @@ export class ParallelTrainStep implements StepRunner {
   run(x: Tensor, targets: Int32Array, lengths?: ArrayLike<number> | null): StepResult {
     const m = this.model;
     const o = m.options;
-    const batched = x.shape.length === 3;
-    const B = batched ? (o.batchFirst ? x.shape[0]! : x.shape[1]!) : 1;
-    const T = batched ? (o.batchFirst ? x.shape[1]! : x.shape[0]!) : x.shape[0]!;
+    const { T, B, batched } = batchDims(o, x);
     if (!batched || this.threadsFor(B, T) < 2) {
       this.counts.single++;
       // (a pending reseed stays pending: it goes to the worker with the next batch it takes)
       return this.single.run(x, targets, lengths);
     }
-    // A batch the single step would refuse goes to it, so the error is the same word for word
-    // (and names the whole batch's rows and items, not a part's); so does one with no counted
-    // target, whose loss is 0/0 there as in PyTorch.
-    const W = this.valid(x, targets, lengths, T, B) ? targetWeight(targets, this.loss) : 0;
+    // Checked whole, so that an error names the batch's rows and items, not a part's.
+    checkBatch(m, x, targets, lengths, this.loss);
+    const layout: Layout = { T, B, I: o.inputSize, batchFirst: o.batchFirst, perStep: o.headOn === 'steps' };
+    const { parts: [mine, theirs], weight: W } = splitBatch({ x, targets, lengths: lengths ?? null }, layout, this.loss, this.partsFor(layout, !!lengths));
+    // With no counted target the loss is 0/0 (as in PyTorch): the single step says so.
     if (!(W > 0) || !this.startWorker()) {
       this.counts.single++;
       return this.single.run(x, targets, lengths);
     }
     this.counts.parallel++;
-    const B1 = Math.ceil(B / 2);
-    const { mine, theirs } = this.split(x, targets, lengths ?? null, T, B, B1);
-    const w1 = targetWeight(mine.targets, this.loss);
-    const w2 = W - w1;
+    const { ctrl, params, grad } = this.shared;
 
     // The worker's part: weights in, job out, wake it.
-    this.params.set(m.table.data);
-    const job: Job = { ...theirs, scale: w2 / W };
+    params.set(m.table.data);
+    const job: Job = { x: theirs.x, targets: theirs.targets, lengths: theirs.lengths, scale: theirs.weight / W };
     if (this.reseed !== undefined) {
       // a 32-bit mix of the whole seed (seeds reach 2^31 * 100003: a product in doubles would lose bits)
       const s = this.reseed;
@@ -209,29 +160,28 @@ export class ParallelTrainStep implements StepRunner {
     }
     this.port.postMessage(job);
     const n = ++this.jobs;
-    Atomics.store(this.ctrl, JOB, n);
-    Atomics.notify(this.ctrl, JOB);
+    signal(ctrl, JOB, n);
 
     // This thread's part, meanwhile.
     m.table.zeroGrad();
     const t0 = performance.now();
-    let mineResult: { loss: number; correct: number; counted: number } | null = null;
-    let other: { loss: number; correct: number; counted: number } | null = null;
+    let mineResult: PartResult | null = null;
+    let other: PartResult | null = null;
     try {
-      mineResult = accumulateGradients(m, mine.x, mine.targets, mine.lengths, this.dLogits, this.loss, w1 / W);
+      mineResult = accumulateGradients(m, mine.x, mine.targets, mine.lengths, this.dLogits, this.loss, mine.weight / W);
     } finally {
       // (when this thread's part threw, still collect the worker's job, so the two stay in step)
       other = this.await(n, performance.now() - t0);
     }
     const g = m.table.grad;
     if (other) {
-      const wg = this.grad;
-      for (let i = 0; i < g.length; i++) g[i] = g[i]! + wg[i]!;
+      for (let i = 0; i < g.length; i++) g[i] = g[i]! + grad[i]!;
     } else {
       // The worker failed or died: it is closed, and its part runs here (the step stays the same step).
-      other = accumulateGradients(m, theirs.x, theirs.targets, theirs.lengths, this.dLogits, this.loss, w2 / W);
+      other = accumulateGradients(m, theirs.x, theirs.targets, theirs.lengths, this.dLogits, this.loss, theirs.weight / W);
     }
     // Each part's loss is the mean over its own targets; a part with none (weight 0) adds nothing.
+    const [w1, w2] = [mine.weight, theirs.weight];
     const loss = (w1 > 0 ? mineResult.loss * w1 : 0) / W + (w2 > 0 ? other.loss * w2 : 0) / W;
     const gradNorm = this.clipNorm !== null ? clipGradNorm(g, this.clipNorm) : totalNorm(g, 2);
     if (Number.isFinite(loss) && Number.isFinite(gradNorm)) this.optimizer.step();
@@ -246,36 +196,12 @@ export class ParallelTrainStep implements StepRunner {
     if (this.closed) return;
     this.closed = true;
     if (this.worker) {
-      this.port.postMessage({ close: true } satisfies Partial<Job>);
-      Atomics.store(this.ctrl, JOB, ++this.jobs);
-      Atomics.notify(this.ctrl, JOB);
+      this.port.postMessage({ close: true } satisfies Close);
+      signal(this.shared.ctrl, JOB, ++this.jobs);
       void this.worker.terminate();
       this.worker = null;
     }
     this.port.close();
-  }
-
-  /** Whether the batch passes every check forward() and the loss make (shapes, finite inputs, targets, lengths). */
-  private valid(x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null | undefined, T: number, B: number): boolean {
-    const o = this.model.options;
-    if (x.shape.length !== 3 || x.shape[2] !== o.inputSize || x.data.length !== T * B * o.inputSize) return false;
-    const xd = x.data;
-    for (let i = 0; i < xd.length; i++) if (!Number.isFinite(xd[i]!)) return false;
-    if (targets.length !== (o.headOn === 'steps' ? T : 1) * B) return false;
-    const C = o.numClasses;
-    const ig = this.loss.ignoreIndex;
-    for (let i = 0; i < targets.length; i++) {
-      const y = targets[i]!;
-      if (y !== ig && (y < 0 || y >= C)) return false;
-    }
-    if (lengths) {
-      if (lengths.length !== B) return false;
-      for (let b = 0; b < B; b++) {
-        const n = lengths[b]!;
-        if (!Number.isInteger(n) || n < 1 || n > T) return false;
-      }
-    }
-    return true;
   }
 
   /**
@@ -284,18 +210,19 @@ export class ParallelTrainStep implements StepRunner {
    * cannot reach a thread blocked here, so a bound: workerTimeout, or 50 times this thread's part,
    * whichever is longer). Then the worker is closed and the step runs on this thread from now on (`failure` says why).
    */
-  private await(n: number, mineMs: number): { loss: number; correct: number; counted: number } | null {
+  private await(n: number, mineMs: number): PartResult | null {
+    const { ctrl, out } = this.shared;
     const bound = Math.max(this.workerTimeout, 50 * mineMs);
     const started = performance.now();
     for (;;) {
-      const done = Atomics.load(this.ctrl, DONE);
+      const done = Atomics.load(ctrl, DONE);
       if (done === n) break;
-      if (Atomics.load(this.ctrl, READY) < 0) return this.fail('it failed to start');
+      if (Atomics.load(ctrl, READY) < 0) return this.fail('it failed to start');
       if (performance.now() - started > bound) return this.fail(`it did not answer within ${Math.round(bound / 1000)} s`);
-      Atomics.wait(this.ctrl, DONE, done, 250);
+      Atomics.wait(ctrl, DONE, done, 250);
     }
-    if (Atomics.load(this.ctrl, STATUS) !== 0) return this.fail('its part of the step threw');
-    return { loss: this.out[OUT_LOSS]!, correct: this.out[OUT_CORRECT]!, counted: this.out[OUT_COUNTED]! };
+    if (Atomics.load(ctrl, STATUS) !== 0) return this.fail('its part of the step threw');
+    return readResult(out);
   }
 
   private fail(why: string): null {
@@ -305,51 +232,16 @@ export class ParallelTrainStep implements StepRunner {
     return null;
   }
 
-  private partKey(T: number, B: number, lengths: ArrayLike<number> | null): string {
-    return `${T},${B},${lengths ? 1 : 0}`;
-  }
-
-  /** The batch's two parts by items (the first B1 here, the rest in the worker), in buffers kept per shape. */
-  private split(x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null, T: number, B: number, B1: number): { mine: Part; theirs: Part } {
-    const o = this.model.options;
-    const I = o.inputSize;
-    const dt = this.model.table.dtype;
-    const B2 = B - B1;
-    const key = this.partKey(T, B, lengths);
+  /** The two parts' arrays for batches of this layout, kept per shape (the worker's in shared memory). */
+  private partsFor(l: Layout, ragged: boolean): [Part, Part] {
+    const key = `${l.T},${l.B},${ragged ? 1 : 0}`;
     let p = this.parts.get(key);
     if (!p) {
-      const make = (Bp: number, share: boolean): Part => {
-        const xs = share ? shared(dt, T * Bp * I) : new (dt === 'float64' ? Float64Array : Float32Array)(T * Bp * I);
-        const rows = (o.headOn === 'steps' ? T : 1) * Bp;
-        const ts = share ? new Int32Array(new SharedArrayBuffer(4 * rows)) : new Int32Array(rows);
-        const ls = lengths ? (share ? new Int32Array(new SharedArrayBuffer(4 * Bp)) : new Int32Array(Bp)) : null;
-        return { x: { data: xs, shape: o.batchFirst ? [Bp, T, I] : [T, Bp, I] }, targets: ts, lengths: ls };
-      };
-      p = { mine: make(B1, false), theirs: make(B2, true) };
+      const [B1, B2] = partItems(l.B);
+      const dt = this.model.table.dtype;
+      p = [makePart(l, B1, dt, ragged), makePart(l, B2, dt, ragged, inShared)];
       this.parts.set(key, p);
     }
-    const bf = o.batchFirst;
-    const src = x.data;
-    const fill = (part: Part, b0: number, Bp: number): void => {
-      const xd = part.x.data;
-      for (let t = 0; t < T; t++) {
-        for (let b = 0; b < Bp; b++) {
-          const from = (bf ? (b0 + b) * T + t : t * B + b0 + b) * I;
-          const to = (bf ? b * T + t : t * Bp + b) * I;
-          for (let i = 0; i < I; i++) xd[to + i] = src[from + i]!;
-        }
-      }
-      if (o.headOn === 'steps') {
-        for (let t = 0; t < T; t++) {
-          for (let b = 0; b < Bp; b++) part.targets[bf ? b * T + t : t * Bp + b] = targets[bf ? (b0 + b) * T + t : t * B + b0 + b]!;
-        }
-      } else {
-        for (let b = 0; b < Bp; b++) part.targets[b] = targets[b0 + b]!;
-      }
-      if (part.lengths && lengths) for (let b = 0; b < Bp; b++) part.lengths[b] = lengths[b0 + b]!;
-    };
-    fill(p.mine, 0, B1);
-    fill(p.theirs, B1, B2);
     return p;
   }
 }

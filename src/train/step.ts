@@ -4,7 +4,7 @@
  * (batch, length) and reused, so steady-state training allocates no buffers.
  */
 import { alloc, type Buf, type Tensor } from '../tensor/buf.js';
-import type { SequenceModel } from '../nn/model.js';
+import type { ResolvedModelOptions, SequenceModel } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { clipGradNorm, totalNorm } from '../optim/clip.js';
 import { crossEntropy } from '../loss/cross-entropy.js';
@@ -61,6 +61,8 @@ export class TrainStep implements StepRunner {
    */
   run(x: Tensor, targets: Int32Array, lengths?: ArrayLike<number> | null): StepResult {
     const m = this.model;
+    // (forward() and the loss check the values as they go: no second pass over them here)
+    checkBatch(m, x, targets, lengths, this.loss, false);
     m.table.zeroGrad();
     const r = accumulateGradients(m, x, targets, lengths, this.dLogits, this.loss, 1);
     const g = m.table.grad;
@@ -96,11 +98,64 @@ export function targetWeight(targets: Int32Array, loss: LossSpec): number {
   return s;
 }
 
+/** A batch's steps T and items B by the model's layout (an unbatched [T, I] input is one item). */
+export function batchDims(o: ResolvedModelOptions, x: Tensor): { T: number; B: number; batched: boolean } {
+  const batched = x.shape.length === 3;
+  const B = batched ? (o.batchFirst ? x.shape[0]! : x.shape[1]!) : 1;
+  const T = batched && o.batchFirst ? x.shape[1]! : x.shape[0]!;
+  return { T, B, batched };
+}
+
+/**
+ * Throws the error a step gives a batch it cannot take (forward()'s for the input and lengths, the
+ * step's for the target count, the loss's for a target out of range), before any work. A step that
+ * splits batches checks the whole batch with it, so the error names the batch the caller passed;
+ * `values` false leaves the input's values and the targets' range to forward() and the loss, which
+ * check them as they go when they see the whole batch.
+ */
+export function checkBatch(m: SequenceModel, x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null | undefined, loss: LossSpec, values = true): void {
+  if (batchFits(m.options, x, targets, lengths, loss.ignoreIndex, values)) return;
+  // Something is wrong: forward() and the loss say what, in their own words (no dropout, no gradient).
+  const logits = m.forward(x, { lengths }).logits.data;
+  const C = m.options.numClasses;
+  const rows = logits.length / C;
+  if (targets.length !== rows) throw new ConfigError(`targets has ${targets.length} entries, expected ${rows} (one per ${m.options.headOn === 'steps' ? 'step and item' : 'item'})`);
+  crossEntropy(logits, 0, rows, C, targets, null, loss);
+}
+
+/** Whether forward() and the loss take the batch: its shape, lengths, target count, and (`values`) finite inputs and targets in range. */
+function batchFits(o: ResolvedModelOptions, x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null | undefined, ignoreIndex: number, values: boolean): boolean {
+  const rank = x.shape.length;
+  if ((rank !== 2 && rank !== 3) || x.shape[rank - 1] !== o.inputSize) return false;
+  const { T, B, batched } = batchDims(o, x);
+  if (!(T >= 1 && B >= 1) || x.data.length !== T * B * o.inputSize) return false;
+  if (targets.length !== (o.headOn === 'steps' ? T : 1) * B || !Number.isInteger(ignoreIndex)) return false;
+  if (values) {
+    const xd = x.data;
+    let bad = 0;
+    // v - v is 0 for a finite v and NaN otherwise: one sum, no branch per value
+    for (let i = 0; i < xd.length; i++) bad += xd[i]! - xd[i]!;
+    if (bad !== 0) return false;
+    for (let i = 0; i < targets.length; i++) {
+      const y = targets[i]!;
+      if (y !== ignoreIndex && (y < 0 || y >= o.numClasses)) return false;
+    }
+  }
+  if (lengths) {
+    if (!batched || lengths.length !== B) return false;
+    for (let b = 0; b < B; b++) {
+      const n = lengths[b]!;
+      if (!Number.isInteger(n) || n < 1 || n > T) return false;
+    }
+  }
+  return true;
+}
+
 /**
  * Forward (training mode), the mean cross-entropy of this batch, and backward, ADDING scale * dL/dθ
  * to model.table.grad (the caller zeroes it). A batch split across threads passes each part the
  * share of the whole batch's target weight it holds, so the parts' gradients sum to the whole's.
- * `dLogits` caches the gradient buffer per row count.
+ * The batch is one checkBatch passed. `dLogits` caches the gradient buffer per row count.
  */
 export function accumulateGradients(
   m: SequenceModel, x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null | undefined,
@@ -110,7 +165,6 @@ export function accumulateGradients(
   const C = m.options.numClasses;
   const logits = res.logits.data;
   const rows = logits.length / C;
-  if (targets.length !== rows) throw new ConfigError(`targets has ${targets.length} entries, expected ${rows} (one per ${m.options.headOn === 'steps' ? 'step and item' : 'item'})`);
   let d = dLogits.get(rows);
   if (!d) {
     d = alloc(m.table.dtype, rows * C);

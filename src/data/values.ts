@@ -1,0 +1,54 @@
+/**
+ * One value of a data file, as both readers take it: a feature (a number within float32's range) or
+ * a label (class text), and how messages quote values and list names.
+ */
+import { DataError } from '../errors.js';
+
+/** A decimal number as a CSV cell or a label may write it. */
+export const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A feature cell as a number, or what is wrong with it (the rest of a sentence). */
+export function parseFeature(cell: string): number | string {
+  const s = cell.trim();
+  if (s === '') return 'the value is empty; every step needs a number for every feature (fill or drop missing values first)';
+  if (/^[+-]?(nan|inf|infinity)$/i.test(s)) return `${quote(s)} is not a finite number; features must be finite (fill or drop missing values first)`;
+  if (!DECIMAL.test(s)) return `${quote(s)} is not a number; features are decimal numbers such as 0.25, -3 or 1e-4`;
+  return inFloat32(Number(s), s);
+}
+
+/** `v` (written `text` in the file) when float32 holds it, else what is wrong with it. */
+export function inFloat32(v: number, text: string): number | string {
+  return Math.abs(v) > FLOAT32_MAX ? `${text} is beyond float32's range; features must lie within ±3.4e38 (rescale the column)` : v;
+}
+
+/**
+ * A label as canonical text, or null when empty. A label that reads as a number is one: "1", "01"
+ * and "1.0" (as pandas writes an integer column that has blanks) are all class "1".
+ */
+export function labelText(label: string | number, where: string): string | null {
+  const s = typeof label === 'number' ? String(label) : label.trim();
+  if (s === '') return null;
+  if (!DECIMAL.test(s)) return s;
+  const v = Number(s);
+  if (!Number.isSafeInteger(v)) {
+    throw new DataError(`${where}: label ${s} is not a class; labels are class names or integer class ids, not real numbers`);
+  }
+  return String(v);
+}
+
+/** "a, b, c" with at most `max` items shown. */
+export function list(items: readonly string[], max = 12): string {
+  const shown = items.slice(0, max).join(', ');
+  return items.length > max ? `${shown}, ... (${items.length} in all)` : shown;
+}
+
+/** A value quoted for a message, cut to 40 characters. */
+export function quote(s: string): string {
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 37)}...` : s);
+}
+
+/** A path's file name. */
+export function baseName(source: string): string {
+  return source.split(/[\\/]/).pop() ?? source;
+}

@@ -1,0 +1,85 @@
+/**
+ * What the main thread and ParallelTrainStep's worker say to each other. They meet in shared memory:
+ * Int32 control slots they wait and wake on, the weights, the worker's gradient and its results;
+ * each job's part of the batch comes through a MessagePort, its arrays in shared memory too.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { Buf, DType, Tensor } from '../tensor/buf.js';
+import type { gemmDispatch } from '../tensor/gemm.js';
+import type { SequenceModel } from '../nn/model.js';
+
+/** ctrl slots (Int32): the job number posted, the job number done, its status (0 ok, 1 threw), and ready (1, or -1: failed to start). */
+export const JOB = 0, DONE = 1, STATUS = 2, READY = 3;
+const SLOTS = 4;
+/** What the worker reports per job (Float64): loss (mean over its part), correct, counted. */
+const OUT_LOSS = 0, OUT_CORRECT = 1, OUT_COUNTED = 2;
+
+/** The worker's start-up data. */
+export interface WorkerInit {
+  options: SequenceModel['options'];
+  dtype: DType;
+  /** The main thread's kernel choices, so that both parts take the same paths. */
+  backend: string;
+  dispatch: typeof gemmDispatch;
+  ctrl: Int32Array;
+  params: Buf;
+  grad: Buf;
+  out: Float64Array;
+  port: MessagePort;
+  loss: { weight: number[] | null; ignoreIndex: number };
+}
+
+/** One job: the worker's part of the batch, in shared memory, and its share of the loss weight. */
+export interface Job {
+  x: Tensor;
+  targets: Int32Array;
+  lengths: Int32Array | null;
+  scale: number;
+  /** Present when the main thread reseeded dropout since the last job. */
+  reseed?: number;
+}
+
+/** The last message: the worker leaves its loop. */
+export interface Close {
+  close: true;
+}
+
+/** One part's results: its mean loss, and its counted targets that the model got right. */
+export interface PartResult {
+  loss: number;
+  correct: number;
+  counted: number;
+}
+
+/** Shared memory for the two threads: control slots, weights, the worker's gradient and results. */
+export function sharedMemory(dtype: DType, params: number): Pick<WorkerInit, 'ctrl' | 'params' | 'grad' | 'out'> {
+  return { ctrl: new Int32Array(new SharedArrayBuffer(4 * SLOTS)), params: sharedBuf(dtype, params), grad: sharedBuf(dtype, params), out: new Float64Array(new SharedArrayBuffer(24)) };
+}
+
+/** A float buffer in shared memory. */
+export function sharedBuf(dtype: DType, n: number): Buf {
+  const bytes = (dtype === 'float64' ? 8 : 4) * Math.max(1, n);
+  const sab = new SharedArrayBuffer(bytes);
+  return dtype === 'float64' ? new Float64Array(sab, 0, n) : new Float32Array(sab, 0, n);
+}
+
+/** An int buffer in shared memory. */
+export function sharedInts(n: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(4 * n));
+}
+
+/** Sets a control slot and wakes the thread waiting on it. */
+export function signal(ctrl: Int32Array, slot: number, value: number): void {
+  Atomics.store(ctrl, slot, value);
+  Atomics.notify(ctrl, slot);
+}
+
+export function writeResult(out: Float64Array, r: PartResult): void {
+  out[OUT_LOSS] = r.loss;
+  out[OUT_CORRECT] = r.correct;
+  out[OUT_COUNTED] = r.counted;
+}
+
+export function readResult(out: Float64Array): PartResult {
+  return { loss: out[OUT_LOSS]!, correct: out[OUT_CORRECT]!, counted: out[OUT_COUNTED]! };
+}
