@@ -1,5 +1,5 @@
 /**
- * Every default of a run, said once: the seed page's pipeline. The engine falls back to these, the
+ * Every default of a run, said once: the lesson's reference pipeline. The engine falls back to these, the
  * CLI's help quotes them and the explorer starts from them. Pure, so a page may load it at once.
  */
 import type { Mode } from './nn/options.js';

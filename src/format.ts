@@ -40,7 +40,7 @@ export function vec(v: ArrayLike<number>, d = 2, max = 8, write: (v: number, d: 
   return `[${a.join(', ')}]`;
 }
 
-/** The seed's sample of a matrix: first row, ..., last row. */
+/** The lesson's sample of a matrix: first row, ..., last row. */
 export function rowsSample(rows: number[][], d = 2, maxCols = 8): string {
   if (rows.length === 0) return '[]';
   if (rows.length <= 2) return `[${rows.map((r) => vec(r, d, maxCols)).join(', ')}]`;

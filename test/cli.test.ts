@@ -126,7 +126,7 @@ describe('seeds', () => {
 // ---- threads
 
 test('train --threads 2 trains a model large enough to share on two threads to the losses of --threads 1', () => {
-  // GRU H64 at batch 32 x 10 steps is above ParallelTrainStep's minWork; the seed's model is not.
+  // GRU H64 at batch 32 x 10 steps is above ParallelTrainStep's minWork; the reference pipeline's model is not.
   const args = ['train', '--cell', 'gru', '--hidden', '64', '--epochs', '2', '--count', '300', '--json', '--out', 'm.safetensors'];
   const events = (threads: string) => jsonLines(ok(run([...args, '--threads', threads])).stdout);
   const losses = (ev: Record<string, unknown>[]) => ev.filter((e) => e.type === 'epoch').map((e) => (e as { loss: number }).loss);
@@ -290,7 +290,7 @@ describe('train writes a model that inspect, trace, flow and predict use', () =>
   });
 });
 
-test('rnnscope flow (no model) shows the seed pipeline with its initial weights; the transcript matches test/golden/flow.txt', () => {
+test('rnnscope flow (no model) shows the reference pipeline with its initial weights; the transcript matches test/golden/flow.txt', () => {
   const r = ok(run(['flow']));
   assert.match(r.stdout, /initial weights, before training/);
   assert.match(r.stdout, /1 Input sequence  \[10, 5\] -> \[10, 5\]/);

@@ -194,7 +194,7 @@ test('gemm() sends large float32 problems to wasm and everything else to JS, wit
     const [s1, s2] = both(tA, tB, m, n, k);
     assert.deepEqual(s1, s2, `${m} x ${n} x ${k}`);
   }
-  // narrow ones above it go to wasm (the seed's batch: 320 x 8 x 5, 320 x 3 x 8), to float32 rounding
+  // narrow ones above it go to wasm (the reference pipeline's batch: 320 x 8 x 5, 320 x 3 x 8), to float32 rounding
   for (const [tA, tB, m, n, k] of [[false, true, 320, 8, 5], [false, true, 320, 3, 8], [true, false, 8, 8, 320]] as const) {
     const [s1, s2] = both(tA, tB, m, n, k);
     assert.notDeepEqual(s1, s2, `${m} x ${n} x ${k} took the wasm kernel`);

@@ -89,7 +89,7 @@ test('batches below minWork, of one item or unbatched stay on this thread, and m
   const one = new SequenceModel(o, { seed: 2 });
   const two = new SequenceModel(o, { seed: 2 });
   const a = runAll(new TrainStep(one, new Adam(one.table.data, one.table.grad)), bs);
-  const par = new ParallelTrainStep(two, new Adam(two.table.data, two.table.grad)); // default minWork: the seed's size is below it
+  const par = new ParallelTrainStep(two, new Adam(two.table.data, two.table.grad)); // default minWork: the reference pipeline's size is below it
   const b = runAll(par, bs);
   par.run({ data: new Float32Array(10 * 5), shape: [10, 5] }, new Int32Array(10)); // unbatched
   par.run({ data: new Float32Array(10 * 5), shape: [10, 1, 5] }, new Int32Array(10)); // one item

@@ -1,4 +1,4 @@
-/** The data a command works on: a built-in task (generated from the seed) or the user's file. */
+/** The data a command works on: a built-in task (generated from the random seed) or the user's file. */
 import type { Dataset } from '../data/dataset.js';
 import type { TaskOptions } from '../data/tasks.js';
 import { columnOptions } from '../data/read.js';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The rnnscope command line. With no command it runs the main job: train the seed's pipeline and
+ * The rnnscope command line. With no command it runs the main job: train the reference pipeline and
  * show its data flow, training trace, prediction trace and key insight.
  */
 import { Command, CommanderError } from 'commander';
@@ -34,7 +34,7 @@ export function buildProgram(): Command {
   registerServe(program);
   program.addHelpText('after', `
 Examples:
-  rnnscope                                  train the seed's pipeline and show every view
+  rnnscope                                  train the reference pipeline and show every view
   rnnscope --cell lstm --hidden 16 --seed 3 the same with an LSTM, another seed
   rnnscope train --task delay --delay 8 --cell gru --out gru.safetensors
   rnnscope <command> --help                 options of one command`);

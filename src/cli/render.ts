@@ -1,5 +1,5 @@
 /**
- * The text rendering of pipeline events: the seed page's views, with the run's own numbers.
+ * The text rendering of pipeline events: the lesson's views, with the run's own numbers.
  * It formats what the events carry and computes nothing the engine knows.
  */
 import cliProgress from 'cli-progress';

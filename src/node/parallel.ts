@@ -14,7 +14,7 @@
  * microseconds, a message through the event loop tens): per step the main thread copies the weights
  * and the worker's part of the batch into shared memory, wakes the worker, runs its own part, waits,
  * and adds the worker's gradient. Small batches (below `minWork` multiply-adds per step, where the
- * hand-off would cost more than it saves: the seed's whole step is ~130 us) run on this thread alone.
+ * hand-off would cost more than it saves: the reference pipeline's whole step is ~130 us) run on this thread alone.
  */
 import os from 'node:os';
 import { existsSync } from 'node:fs';

@@ -62,7 +62,7 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     assert.match((await page.textContent('[data-testid=stage-2]'))!, /\[10, 5\] → \[10, 8\]/);
   });
 
-  test('the live run trains the seed pipeline past the accuracy bar, with the engine\'s numbers', async () => {
+  test('the live run trains the reference pipeline past the accuracy bar, with the engine\'s numbers', async () => {
     await trained(page);
     await page.click('#tab-training');
     const rows = page.locator('[data-testid=epochs] tbody tr[data-epoch]');
@@ -269,7 +269,7 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
       await page.waitForSelector('[data-testid=upload-error]');
       assert.equal((await page.textContent('[data-testid=upload-error]'))!.trim(), cli.stderr.trim());
     }
-    // The bad files changed nothing: the model is still the seed pipeline's.
+    // The bad files changed nothing: the model is still the reference pipeline's.
     assert.equal(new URL(page.url()).searchParams.get('data'), null);
     await page.setInputFiles('#upload-file', join(root, 'examples', 'sine-direction.csv'));
     await page.waitForSelector('[data-testid=uploaded]');

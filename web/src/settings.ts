@@ -1,6 +1,6 @@
 /**
  * The explorer's settings: what the CLI takes as flags (task, cell, sizes, training, seed), with the
- * explorer's defaults (the seed's pipeline) and the ranges the page offers. Pure: the store holds
+ * explorer's defaults (the reference pipeline) and the ranges the page offers. Pure: the store holds
  * them, the URL carries them, the worker turns them into `prepare` and `Trainer` options.
  */
 import { CELLS as ENGINE_CELLS, cellOf } from '../../src/nn/cells/index.js';

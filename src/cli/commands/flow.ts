@@ -21,7 +21,7 @@ export function registerFlow(program: Command): void {
   addJson(cmd);
   cmd.addHelpText('after', `
 Examples:
-  rnnscope flow                                     the seed pipeline: 10 x 5 -> RNN 8 -> 10 x 3
+  rnnscope flow                                     the reference pipeline: 10 x 5 -> RNN 8 -> 10 x 3
   rnnscope flow --cell lstm --layers 2 --bidirectional
   rnnscope flow --model model.safetensors --index 3`);
   cmd.action(async (o: CommonOpts & { model?: string; index?: number; id?: string }) => {

@@ -1,6 +1,6 @@
 /**
  * `rnnscope quiz`: trains the model the quiz is about (the main job's pipeline, without its views),
- * then asks questions about that model and run and the seed's concept questions. On a terminal it is
+ * then asks questions about that model and run and the lesson's concept questions. On a terminal it is
  * interactive; piped, it prints a study sheet (questions, answers, explanations); `--answers b,a,...`
  * grades a set of answers without asking; `--json` gives one JSON line per question.
  */
@@ -40,7 +40,7 @@ export function registerQuiz(program: Command): void {
   addTaskOptions(cmd);
   addModelOptions(cmd);
   addTrainOptions(cmd);
-  cmd.option('--questions <n>', `how many questions (default ${quizDefaults.questions}; the seed's own is always one)`, int(1, MAX_QUESTIONS))
+  cmd.option('--questions <n>', `how many questions (default ${quizDefaults.questions}; the lesson's own is always one)`, int(1, MAX_QUESTIONS))
     .option('--answers <list>', 'grade these answers without asking: one of a-d (or 1-4) per question, comma-separated', answerList);
   addJson(cmd);
   cmd.addHelpText('after', `
@@ -49,7 +49,7 @@ On a terminal the quiz asks each question and shows the explanation; piped or re
 change the exit code.
 
 Examples:
-  rnnscope quiz                                  train the seed's pipeline, then 8 questions about it
+  rnnscope quiz                                  train the reference pipeline, then 8 questions about it
   rnnscope quiz --cell lstm --questions 12       an LSTM: questions about its gates, too
   rnnscope quiz --seed 3 | less                  a study sheet for another seed
   rnnscope quiz --answers b,a,c,d,a,b,c,d        grade answers (same options and seed = same questions)

@@ -1,4 +1,4 @@
-/** The main job (no command): the seed's page, made real with this run's numbers. */
+/** The main job (no command): the lesson, made real with this run's numbers. */
 import type { Command } from 'commander';
 import { runPipeline } from '../../pipeline.js';
 import { makeOutput } from '../output.js';
@@ -16,7 +16,7 @@ export function registerTour(program: Command): void {
   addJson(cmd);
   cmd.addHelpText('after', `
 Examples:
-  rnnscope                                   the seed pipeline on the trend task, every view
+  rnnscope                                   the reference pipeline on the trend task, every view
   rnnscope --seed 7                          the same with other data, weights and batch order
   rnnscope --cell lstm --hidden 16           an LSTM instead
   rnnscope --task count --epochs 8           another built-in task

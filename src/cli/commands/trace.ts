@@ -19,7 +19,7 @@ interface TraceOpts extends CommonOpts {
 
 export function registerTrace(program: Command): void {
   const cmd = program.command('trace').description('show how a model handles one sequence: every step\'s cell update, hidden state and prediction')
-    .option('--model <file>', 'a model file from rnnscope train (default: train the seed pipeline first)');
+    .option('--model <file>', 'a model file from rnnscope train (default: train the reference pipeline first)');
   addTaskOptions(cmd);
   cmd.option('--index <i>', 'the sequence by position (default: the first whose label changes)', int(0))
     .option('--id <id>', 'the sequence by id')
@@ -39,7 +39,7 @@ Examples:
       if (o.task) throw new ConfigError('--task is for training; a model file already says which task it learnt (use --data for other sequences)');
       ({ model, sequences: seqs, classes, source } = await loadModelRun(o.model, o));
     } else {
-      out.print(out.color.dim('No --model given: training the seed pipeline first (rnnscope train saves one).'));
+      out.print(out.color.dim('No --model given: training the reference pipeline first (rnnscope train saves one).'));
       const { data, task, taskOptions } = await loadData(o);
       const r = drain(runPipeline({ data, task, taskOptions, insight: false, seed: o.seed ?? 0 }));
       ({ model } = r);

@@ -55,7 +55,7 @@ export function registerTrain(program: Command): void {
   addJson(cmd);
   cmd.addHelpText('after', `
 Examples:
-  rnnscope train                                         the seed pipeline on the trend task -> model.safetensors
+  rnnscope train                                         the reference pipeline on the trend task -> model.safetensors
   rnnscope train --task delay --delay 8 --cell lstm --hidden 16 --epochs 20 --out lstm.safetensors
   rnnscope train --data my.csv --label-col class --target last --out my.safetensors
   rnnscope train --resume model.safetensors --epochs 10 --force   five more epochs`);

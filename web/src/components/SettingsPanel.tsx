@@ -1,5 +1,5 @@
 /**
- * The settings (the CLI's flags, with the seed's pipeline as defaults) and the data upload. A change
+ * The settings (the CLI's flags, with the reference pipeline as defaults) and the data upload. A change
  * starts a new run; number fields apply when they are left or Enter is pressed, and say what is valid.
  */
 import { useState } from 'preact/hooks';
@@ -98,7 +98,7 @@ export function SettingsPanel() {
             <IntField k="seed" label="Seed" help="Seeds the data, the split, the weights and the batch order." />
           </fieldset>
           <button type="button" class="secondary" onClick={() => setSettings({ ...DEFAULTS, data: s.data })} disabled={JSON.stringify({ ...DEFAULTS, data: s.data }) === JSON.stringify(s)}>
-            Back to the seed's pipeline
+            Back to the reference pipeline
           </button>
         </form>
       </details>

@@ -1,5 +1,5 @@
 /**
- * The precomputed first paint: the default session (the seed's pipeline) trained to the end, insight
+ * The precomputed first paint: the default session (the reference pipeline) trained to the end, insight
  * and quiz included, by the same Session code the worker runs. The build runs this in Node (see
  * vite.config.ts) and puts the snapshot in the bundle, so the first screen needs no training.
  */

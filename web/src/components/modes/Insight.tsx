@@ -1,5 +1,5 @@
 /**
- * Key insight: the seed's summary, backed by this session's measurements (compareMemory): the trained
+ * Key insight: the lesson's summary, backed by this session's measurements (compareMemory): the trained
  * model with its memory, the same weights with the hidden state reset at every step, a same-sized
  * model trained on single steps, and chance.
  */

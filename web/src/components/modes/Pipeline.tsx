@@ -1,5 +1,5 @@
 /**
- * Pipeline: the seed's "Data Flow" with this model's stages (dataFlow), shapes on every arrow,
+ * Pipeline: the lesson's "Data Flow" with this model's stages (dataFlow), shapes on every arrow,
  * parameters per stage and the values that flow through one test sequence, with the initial or the
  * current weights. It follows the settings: cell, hidden size, layers, direction.
  */

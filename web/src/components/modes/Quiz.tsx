@@ -1,6 +1,6 @@
 /**
  * Quiz: the engine's questions (makeQuiz, the same as `rnnscope quiz` for these settings): about this
- * model and this run, and the seed's concept questions, each with its explanation, and a score.
+ * model and this run, and the lesson's concept questions, each with its explanation, and a score.
  */
 import { answer, answers, session } from '../../store.js';
 

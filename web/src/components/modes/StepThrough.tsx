@@ -1,5 +1,5 @@
 /**
- * Step-through: the prediction trace of one test sequence, a step at a time (the seed's "Prediction
+ * Step-through: the prediction trace of one test sequence, a step at a time (the lesson's "Prediction
  * Trace"): the input x_t, both halves of the pre-activation, the gates, h_t (and c_t), the output
  * layer's probabilities, and the hidden state over the whole sequence as a heat map.
  */
