@@ -216,7 +216,7 @@ describe('train writes a model that inspect, trace, flow and predict use', () =>
   test('rnnscope inspect shows the tensor names and shapes; the transcript matches test/golden/inspect.txt', () => {
     trained();
     const r = ok(run(['inspect', 'model.safetensors'], { cwd: dir() }));
-    for (const [name, shape] of [['rnn.weight_ih_l0', '[8, 5]'], ['rnn.weight_hh_l0', '[8, 8]'], ['rnn.bias_ih_l0', '[8]'], ['rnn.bias_hh_l0', '[8]'], ['head.weight', '[3, 8]'], ['head.bias', '[3]']]) {
+    for (const [name, shape] of [['rnn.weight_ih_l0', '[8, 5]'], ['rnn.weight_hh_l0', '[8, 8]'], ['rnn.bias_ih_l0', '[8]'], ['rnn.bias_hh_l0', '[8]'], ['head.weight', '[3, 8]'], ['head.bias', '[3]']] as const) {
       assert.match(r.stdout, new RegExp(`│ ${name.replace(/\./g, '\\.')}\\s+│ ${shape.replace(/[[\]]/g, '\\$&')}\\s+│`), `${name} ${shape}`);
     }
     assert.match(r.stdout, /Classes: down, flat, up/);

@@ -69,8 +69,8 @@ export function fitNormalization(seqs: readonly Sequence[], I: number): Normaliz
     for (let t = 0; t < s.length; t++) {
       for (let i = 0; i < I; i++) {
         const v = s.x[t * I + i]!;
-        sum[i] += v;
-        sq[i] += v * v;
+        sum[i]! += v;
+        sq[i]! += v * v;
       }
     }
     n += s.length;

@@ -238,10 +238,11 @@ function readEntry(name: string, value: unknown, source: string): Entry {
   if (!Array.isArray(shape) || !shape.every(isCount)) {
     throw new ModelFileError(`${where} has shape ${JSON.stringify(shape)}; a shape is a list of non-negative integers`);
   }
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
+  const [begin, end] = Array.isArray(offsets) && offsets.length === 2 && offsets.every(isCount) ? (offsets as [number, number]) : [-1, -1];
+  if (begin < 0 || begin > end) {
     throw new ModelFileError(`${where} has data_offsets ${JSON.stringify(offsets)}; expected [begin, end] with 0 <= begin <= end`);
   }
-  return { name, dtype, shape, begin: offsets[0], end: offsets[1] };
+  return { name, dtype, shape, begin, end };
 }
 
 /** IEEE 754 binary16 to a number; every half value is exact in float32. */
