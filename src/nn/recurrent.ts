@@ -14,7 +14,7 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { resolveOptions, type RecurrentOptions, type ResolvedOptions } from './options.js';
 import { ParamTable, type ParamSpec } from './params.js';
 import { makeWorkspace, type Dir, type Workspace } from './workspace.js';
-import { cellOf, type Cell } from './cells/index.js';
+import { cellOf, runBackward, runForward, type Cell } from './cells/index.js';
 
 export interface ForwardOptions {
   /** Initial hidden state [L*D, B, P] ([L*D, P] for unbatched input); zeros when absent. */
@@ -327,11 +327,11 @@ export class Recurrent {
   }
 
   private cellForward(dir: Dir, ws: Workspace, out: Buf, ldo: number): void {
-    this.cell.forward(dir, ws, this.table.data, out, ldo);
+    runForward(this.cell, dir, ws, this.table.data, out, ldo);
   }
 
   private cellBackward(dir: Dir, ws: Workspace, dOut: Buf, ldo: number): void {
-    this.cell.backward(dir, ws, this.table.data, dOut, ldo);
+    runBackward(this.cell, dir, ws, this.table.data, dOut, ldo);
   }
 
   /** Weight and bias gradients over all steps, one GEMM each, and dL/dx of this layer's input. */
