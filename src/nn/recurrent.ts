@@ -15,6 +15,9 @@ import { resolveOptions, type RecurrentOptions, type ResolvedOptions } from './o
 import { ParamTable, type ParamSpec } from './params.js';
 import { makeWorkspace, type Dir, type Workspace } from './workspace.js';
 import { cellOf, runBackward, runForward, type Cell } from './cells/index.js';
+import { readStep, type StepRecord } from './step-record.js';
+
+export type { StepRecord } from './step-record.js';
 
 export interface ForwardOptions {
   /** Initial hidden state [L*D, B, P] ([L*D, P] for unbatched input); zeros when absent. */
@@ -136,6 +139,20 @@ export class Recurrent {
       this.cache.set(key, ws);
     }
     return ws;
+  }
+
+  /**
+   * Step t of layer `layer`, direction `direction` (0 forward, 1 reverse), batch item `item` of the last
+   * forward pass: its input, h_(t-1), h_t, gates, c, and the two halves of the pre-activation (src/explain reads these).
+   */
+  stepRecord(layer: number, direction: number, t: number, item = 0): StepRecord {
+    const ws = this.lastWs;
+    if (!ws) throw new ConfigError('stepRecord() needs a forward() pass first');
+    const D = this.directions;
+    if (!(layer >= 0 && layer < this.options.numLayers && direction >= 0 && direction < D && t >= 0 && t < ws.T && item >= 0 && item < ws.B)) {
+      throw new ShapeError(`no step ${t} of item ${item} in layer ${layer}, direction ${direction}: the last pass had ${this.options.numLayers} layers, ${D} directions, ${ws.T} steps, ${ws.B} items`);
+    }
+    return readStep(ws, this.cell, this.table.data, layer, direction, t, item);
   }
 
   forward(x: Tensor, f: ForwardOptions = NO_OPTIONS): RecurrentResult {
