@@ -10,6 +10,10 @@ import { WasmStep, type StepTable } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
 import type { CellFast } from './cell.js';
 
+/** Each layer and direction's step layouts, made on its first pass. */
+const forwards = new WeakMap<object, WasmStep>();
+const backwards = new WeakMap<object, WasmStep>();
+
 // gh_t = h_(t-1) W_hh^T (no bias), then gru_cell: r, z, n in place of the input side, gh's n part + b_hn, h_t.
 const forwardStep = (B: number, H: number): StepTable => ({
   operands: [
@@ -42,7 +46,7 @@ function forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolea
   const { T, B } = ws;
   const { H, G, col } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || H % 4 !== 0 || !wasmSized(B, G, H)) return false;
-  const step = WasmStep.prepare(forwardStep(B, H));
+  const step = WasmStep.kept(forwards, dir, () => forwardStep(B, H));
   if (!step) return false;
   const hcur = dir.hcur as Float32Array;
   const [h, gh, gates, bias] = step.slots('h', 'gh', 'gates', 'bias');
@@ -67,7 +71,7 @@ function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): bool
   const { T, B } = ws;
   const { H, G, col, dh } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || H % 4 !== 0 || !wasmSized(B, H, G)) return false;
-  const step = WasmStep.prepare(backwardStep(B, H));
+  const step = WasmStep.kept(backwards, dir, () => backwardStep(B, H));
   if (!step) return false;
   const [gates, gh, hprev, dhs, dgates, dgh] = step.slots('gates', 'gh', 'hprev', 'dh', 'dgates', 'dgh');
   step.weight(p, dir.whh);

@@ -10,6 +10,10 @@ import { WasmStep, type StepTable } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
 import type { CellFast } from './cell.js';
 
+/** Each layer and direction's step layouts, made on its first pass. */
+const forwards = new WeakMap<object, WasmStep>();
+const backwards = new WeakMap<object, WasmStep>();
+
 // gates_t += h_(t-1) W_hh^T, then lstm_cell: (B, G) activated in place, c_t, tanh(c_t), h_t = o tanh(c_t).
 const forwardStep = (B: number, H: number, P: number): StepTable => ({
   operands: [
@@ -44,7 +48,7 @@ function forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolea
   const { T, B } = ws;
   const { H, P, G, col, m, tmp } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || H % 4 !== 0 || !wasmSized(B, G, P)) return false;
-  const step = WasmStep.prepare(forwardStep(B, H, P));
+  const step = WasmStep.kept(forwards, dir, () => forwardStep(B, H, P));
   if (!step) return false;
   const hcur = dir.hcur as Float32Array, ccur = dir.ccur as Float32Array;
   const [h, gates, cc, c, tc, hOut] = step.slots('h', 'gates', 'ccur', 'c', 'tc', 'hOut');
@@ -75,7 +79,7 @@ function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): bool
   const { T, B } = ws;
   const { H, P, G, col, dh } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || dir.m || H % 4 !== 0 || !wasmSized(B, P, G)) return false;
-  const step = WasmStep.prepare(backwardStep(B, H));
+  const step = WasmStep.kept(backwards, dir, () => backwardStep(B, H));
   if (!step) return false;
   const [gates, tc, cprev, dhs, dc, dgates] = step.slots('gates', 'tc', 'cprev', 'dh', 'dc', 'dgates');
   step.weight(p, dir.whh);

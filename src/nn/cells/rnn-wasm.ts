@@ -37,11 +37,14 @@ const fits = (dir: Dir, ws: Workspace, p: Buf): p is Float32Array =>
   p instanceof Float32Array && !ws.ragged && dir.H % 4 === 0 && wasmSized(ws.B, dir.H, dir.H);
 
 export function rnnWasm(relu: boolean): CellFast {
+  // each layer and direction's step layouts, made on its first pass
+  const forwards = new WeakMap<object, WasmStep>();
+  const backwards = new WeakMap<object, WasmStep>();
   return {
     forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolean {
       const { T, B } = ws;
       const { H, col } = dir;
-      const step = fits(dir, ws, p) ? WasmStep.prepare(forwardStep(B, H, relu)) : null;
+      const step = fits(dir, ws, p) ? WasmStep.kept(forwards, dir, () => forwardStep(B, H, relu)) : null;
       if (!step) return false;
       const hcur = dir.hcur as Float32Array;
       const [h, gates] = step.slots('h', 'gates');
@@ -62,7 +65,7 @@ export function rnnWasm(relu: boolean): CellFast {
     backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): boolean {
       const { T, B } = ws;
       const { H, col, dh } = dir;
-      const step = fits(dir, ws, p) ? WasmStep.prepare(backwardStep(B, H, relu)) : null;
+      const step = fits(dir, ws, p) ? WasmStep.kept(backwards, dir, () => backwardStep(B, H, relu)) : null;
       if (!step) return false;
       const [h, dhs, dgates] = step.slots('h', 'dh', 'dgates');
       step.weight(p as Float32Array, dir.whh);

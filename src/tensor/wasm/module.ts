@@ -177,8 +177,9 @@ export class WasmStep {
   private readonly src: (Float32Array | null)[];
   private readonly off: Int32Array;
   private readonly at: Int32Array;
-  private readonly ins: number[];
-  private readonly outs: number[];
+  private readonly floats: Int32Array;
+  private readonly ins: Int32Array;
+  private readonly outs: Int32Array;
   private readonly argv: number[];
   private readonly fn: Fn;
   private readonly g: StepTable['gemm'];
@@ -197,6 +198,7 @@ export class WasmStep {
     this.src = new Array<Float32Array | null>(n).fill(null);
     this.off = new Int32Array(n);
     this.at = new Int32Array(n);
+    this.floats = Int32Array.from(ops, (o) => o.floats);
     let at = BASE;
     for (let i = 0; i < n; i++) {
       this.at[i] = at;
@@ -207,8 +209,8 @@ export class WasmStep {
     this.whhFloats = this.g.K * this.g.N;
     this.pW = at + align(4 * this.whhFloats);
     this.kc = stepKc(this.g.K);
-    this.ins = ops.flatMap((o, i) => (o.copy === 'out' ? [] : [i]));
-    this.outs = ops.flatMap((o, i) => (o.copy === 'in' ? [] : [i]));
+    this.ins = Int32Array.from(ops.flatMap((o, i) => (o.copy === 'out' ? [] : [i])));
+    this.outs = Int32Array.from(ops.flatMap((o, i) => (o.copy === 'in' ? [] : [i])));
     const addr = (name: string): number => {
       const i = ops.findIndex((o) => o.name === name);
       if (i < 0) throw new Error(`step table: no operand ${name}`);
@@ -227,6 +229,20 @@ export class WasmStep {
     if (!k) return null;
     const s = new WasmStep(k, table);
     return reserve(k, s.pW + workBytes(s.g.K, s.g.N, s.kc)) ? s : null;
+  }
+
+  /**
+   * The table laid out once per key (a layer and direction of a workspace, whose sizes are fixed) and
+   * kept in `cache`: memory only grows, so a layout made once stays valid.
+   */
+  static kept(cache: WeakMap<object, WasmStep>, key: object, table: () => StepTable): WasmStep | null {
+    let s = cache.get(key);
+    if (!s) {
+      const made = WasmStep.prepare(table());
+      if (!made) return null;
+      cache.set(key, (s = made));
+    }
+    return s;
   }
 
   /** The operands' indices for bind(), by name, looked up once per pass. */
@@ -256,20 +272,22 @@ export class WasmStep {
     const packed = reuse(first, this.p!, this.whh, this.whhFloats, g.K, g.transW, this.pW, this.kc);
     const f32 = k.f32;
     if (!packed) copy(f32, this.pWhh >> 2, this.p!, this.whh, this.whhFloats);
-    const ops = this.table.operands;
-    for (const i of this.ins) {
-      const s = this.src[i];
-      const at = this.at[i]! >> 2;
-      if (s) copy(f32, at, s, this.off[i]!, ops[i]!.floats);
-      else f32.fill(0, at, at + ops[i]!.floats);
+    const { ins, outs, src, off, at, floats } = this;
+    for (let n = 0; n < ins.length; n++) {
+      const i = ins[n]!;
+      const s = src[i];
+      if (s) copy(f32, at[i]! >> 2, s, off[i]!, floats[i]!);
+      else f32.fill(0, at[i]! >> 2, (at[i]! >> 2) + floats[i]!);
     }
     if (g.when === 'before') this.multiply(packed);
     const a = this.argv;
     this.fn(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!);
     if (g.when === 'after') this.multiply(packed);
     cellSteps++;
-    const out = k.f32;
-    for (const i of this.outs) copy(this.src[i]!, this.off[i]!, out, this.at[i]! >> 2, ops[i]!.floats);
+    for (let n = 0; n < outs.length; n++) {
+      const i = outs[n]!;
+      copy(src[i]!, off[i]!, f32, at[i]! >> 2, floats[i]!);
+    }
   }
 
   private multiply(packed: boolean): void {
