@@ -327,12 +327,12 @@ export class Recurrent {
     }
   }
 
-  /** gates = x W_ih^T + b_ih (+ b_hh, except for GRU whose b_hn sits inside r ⊙ (...)), all steps at once. */
+  /** gates = x W_ih^T + b_ih (+ b_hh, unless the cell keeps the W_hh side apart: GRU, whose b_hn sits inside r ⊙ (...)), all steps at once. */
   private project(dir: Dir, ws: Workspace, xin: Buf): void {
     const p = this.table.data;
     const { G, I, gates } = dir;
     const TB = ws.T * ws.B;
-    const addHH = this.options.mode !== 'gru' && dir.bhh >= 0;
+    const addHH = !this.cell.hiddenApart && dir.bhh >= 0;
     if (dir.bih >= 0) {
       for (let k = 0; k < G; k++) gates[k] = p[dir.bih + k]! + (addHH ? p[dir.bhh + k]! : 0);
       // The same bias row for every step and item: copyWithin (memcpy) for long rows, a loop for short

@@ -45,6 +45,11 @@ export interface Cell {
   rows: number;
   /** Whether the cell carries c_t beside h_t (LSTM). */
   cellState: boolean;
+  /**
+   * Whether the W_hh side of a step is kept apart from the input side (GRU, where r multiplies it): then
+   * b_hh is not folded into the input projection, and the workspace keeps gh and dgh.
+   */
+  hiddenApart: boolean;
   /** What one step does, in words, for the data flow: "gates i, f, g, o update ...". */
   step: string;
   /** The update as the trace names its terms (in: the input side, hid: the W_hh side): "h = tanh(W_ih x + b_ih + W_hh h_prev + b_hh)". */

@@ -94,7 +94,7 @@ export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
 }
 
 export const gru: Cell = {
-  mode: 'gru', label: 'GRU', short: 'GRU', rows: 3, cellState: false,
+  mode: 'gru', label: 'GRU', short: 'GRU', rows: 3, cellState: false, hiddenApart: true,
   gates: [
     { symbol: 'r', name: 'reset gate', activation: 'sigmoid' },
     { symbol: 'z', name: 'update gate', activation: 'sigmoid' },

@@ -134,7 +134,7 @@ export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: nu
 }
 
 export const lstm: Cell = {
-  mode: 'lstm', label: 'LSTM', short: 'LSTM', rows: 4, cellState: true,
+  mode: 'lstm', label: 'LSTM', short: 'LSTM', rows: 4, cellState: true, hiddenApart: false,
   gates: [
     { symbol: 'i', name: 'input gate', activation: 'sigmoid' },
     { symbol: 'f', name: 'forget gate', activation: 'sigmoid' },

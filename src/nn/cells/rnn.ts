@@ -131,7 +131,7 @@ export function rnnBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
 const elman = (act: 'tanh' | 'relu'): Cell => {
   const relu = act === 'relu';
   return {
-    mode: relu ? 'rnn_relu' : 'rnn_tanh', label: `RNN (${act})`, short: 'RNN', rows: 1, cellState: false, gates: [],
+    mode: relu ? 'rnn_relu' : 'rnn_tanh', label: `RNN (${act})`, short: 'RNN', rows: 1, cellState: false, hiddenApart: false, gates: [],
     step: `h_t = ${act}(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh)`,
     equation: `h = ${act}(W_ih x + b_ih + W_hh h_prev + b_hh)`,
     forward: (dir, ws, p, out, ldo) => rnnForward(dir, ws, p, out, ldo, relu),
