@@ -1,4 +1,8 @@
-/** The cells by mode: the one registry every other place reads. Adding a cell is a file beside this one and a line here. */
+/**
+ * The cells by mode: the one registry every other place reads. Adding a cell: its Mode in ../options.ts,
+ * its descriptor and reference passes in a file beside this one, a line here (and its words below);
+ * for speed, its kernels in <cell>.wat and their step tables in <cell>-wasm.ts (npm run build:wasm).
+ */
 import { ConfigError } from '../../errors.js';
 import type { Mode } from '../options.js';
 import type { Cell } from './cell.js';
