@@ -6,27 +6,6 @@
 import { align, BASE, copy, forgetPacked, load, reserve, spanOf, tuning, workBytes, type Kernel } from './module.js';
 
 /**
- * Copies a rows x cols matrix (leading dimension ld) into the module's memory at byte `at`, and
- * returns the leading dimension it has there: the span as one memcpy when its row padding is small,
- * else row by row, packed.
- */
-function copyIn(f32: Float32Array, at: number, src: Float32Array, off: number, rows: number, cols: number, ld: number): number {
-  const span = spanOf(rows, cols, ld);
-  if (span <= 2 * rows * cols + 64) {
-    copy(f32, at >> 2, src, off, span);
-    return ld;
-  }
-  for (let r = 0; r < rows; r++) copy(f32, (at >> 2) + r * cols, src, off + r * ld, cols);
-  return cols;
-}
-
-/** Bytes a matrix takes once copied in by copyIn. */
-function bytesIn(rows: number, cols: number, ld: number): number {
-  const span = spanOf(rows, cols, ld);
-  return align(4 * (span <= 2 * rows * cols + 64 ? span : rows * cols));
-}
-
-/**
  * C = alpha * op(A) op(B) + beta * C on float32 in the wasm kernel, gemm()'s signature and
  * semantics (beta 0 overwrites C, NaNs included; C's row padding is left as it was). Returns false,
  * having done nothing, when the kernel is unavailable or the operands would not fit its memory.
@@ -65,6 +44,27 @@ export function gemmWasm(
 
 /** Bytes of operands one chunk copies in (a few hundred KB: L2 holds them with room to spare). */
 const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Copies a rows x cols matrix (leading dimension ld) into the module's memory at byte `at`, and
+ * returns the leading dimension it has there: the span as one memcpy when its row padding is small,
+ * else row by row, packed.
+ */
+function copyIn(f32: Float32Array, at: number, src: Float32Array, off: number, rows: number, cols: number, ld: number): number {
+  const span = spanOf(rows, cols, ld);
+  if (span <= 2 * rows * cols + 64) {
+    copy(f32, at >> 2, src, off, span);
+    return ld;
+  }
+  for (let r = 0; r < rows; r++) copy(f32, (at >> 2) + r * cols, src, off + r * ld, cols);
+  return cols;
+}
+
+/** Bytes a matrix takes once copied in by copyIn. */
+function bytesIn(rows: number, cols: number, ld: number): number {
+  const span = spanOf(rows, cols, ld);
+  return align(4 * (span <= 2 * rows * cols + 64 ? span : rows * cols));
+}
 
 /** One call: copy op(A), op(B) and C in, multiply, copy C out. */
 function once(
