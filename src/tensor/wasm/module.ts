@@ -169,9 +169,10 @@ export interface StepTable {
 }
 
 /**
- * A step table laid out in the module for one pass: bind each operand to a buffer and offset (once,
- * or before each step for those that move), then run(first) copies in, multiplies, runs the kernel
- * and copies out. `first` is a pass's first step (W_hh is then always copied and packed again).
+ * A step table laid out in the module (once per layer and direction: kept()): each pass binds the
+ * operands to buffers and offsets (once, or before each step for those that move) and the weight,
+ * then run(first) per step copies in, multiplies, runs the kernel and copies out. `first` is a pass's
+ * first step (W_hh is then always copied and packed again).
  */
 export class WasmStep {
   private readonly src: (Float32Array | null)[];
@@ -219,6 +220,7 @@ export class WasmStep {
     this.pA = addr(this.g.a);
     this.pC = addr(this.g.c);
     this.argv = table.args.map((a) => (typeof a === 'string' ? addr(a) : a));
+    // one call shape for every kernel: a wasm export ignores arguments past its own
     while (this.argv.length < 8) this.argv.push(0);
     this.fn = k.exports[table.kernel]!;
   }
