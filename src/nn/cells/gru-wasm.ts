@@ -42,14 +42,17 @@ const backwardStep = (B: number, H: number): StepTable => ({
   args: ['gates', 'gh', 'hprev', 'dh', 'dgates', 'dgh', B, H],
 });
 
+// (operand indices, the same for every size)
+const [h, gh, gates, bias] = WasmStep.slotsOf(forwardStep(1, 4), 'h', 'gh', 'gates', 'bias') as [number, number, number, number];
+const [bGates, bGh, bHprev, bDh, bDgates, bDgh] = WasmStep.slotsOf(backwardStep(1, 4), 'gates', 'gh', 'hprev', 'dh', 'dgates', 'dgh') as [number, number, number, number, number, number];
+
 function forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolean {
   const { T, B } = ws;
   const { H, G, col } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || H % 4 !== 0 || !wasmSized(B, G, H)) return false;
-  const step = WasmStep.kept(forwards, dir, () => forwardStep(B, H));
+  const step = forwards.get(dir) ?? WasmStep.keep(forwards, dir, forwardStep(B, H));
   if (!step) return false;
   const hcur = dir.hcur as Float32Array;
-  const [h, gh, gates, bias] = step.slots('h', 'gh', 'gates', 'bias');
   step.weight(p, dir.whh);
   step.bind(h, hcur, 0);
   step.bind(bias, dir.bhh >= 0 ? p : null, dir.bhh);
@@ -71,11 +74,10 @@ function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): bool
   const { T, B } = ws;
   const { H, G, col, dh } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || H % 4 !== 0 || !wasmSized(B, H, G)) return false;
-  const step = WasmStep.kept(backwards, dir, () => backwardStep(B, H));
+  const step = backwards.get(dir) ?? WasmStep.keep(backwards, dir, backwardStep(B, H));
   if (!step) return false;
-  const [gates, gh, hprev, dhs, dgates, dgh] = step.slots('gates', 'gh', 'hprev', 'dh', 'dgates', 'dgh');
   step.weight(p, dir.whh);
-  step.bind(dhs, dh as Float32Array, 0);
+  step.bind(bDh, dh as Float32Array, 0);
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
     // dh += dL/dh_t from the output first, stored (the reference adds it on the fly)
@@ -83,11 +85,11 @@ function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): bool
       const o = (t * B + b) * ldo + col;
       for (let j = 0; j < H; j++) dh[b * H + j] += dOut[o + j]!;
     }
-    step.bind(gates, dir.gates as Float32Array, t * B * G);
-    step.bind(gh, dir.gh as Float32Array, t * B * G);
-    step.bind(hprev, dir.hprev as Float32Array, t * B * H);
-    step.bind(dgates, dir.dgates as Float32Array, t * B * G);
-    step.bind(dgh, dir.dgh as Float32Array, t * B * G);
+    step.bind(bGates, dir.gates as Float32Array, t * B * G);
+    step.bind(bGh, dir.gh as Float32Array, t * B * G);
+    step.bind(bHprev, dir.hprev as Float32Array, t * B * H);
+    step.bind(bDgates, dir.dgates as Float32Array, t * B * G);
+    step.bind(bDgh, dir.dgh as Float32Array, t * B * G);
     step.run(s === T - 1);
   }
   return true;

@@ -44,14 +44,17 @@ const backwardStep = (B: number, H: number): StepTable => ({
   args: ['gates', 'tc', 'cprev', 'dh', 'dc', 'dgates', B, H],
 });
 
+// (operand indices, the same for every size)
+const [h, gates, cc, c, tc, hOut] = WasmStep.slotsOf(forwardStep(1, 4, 4), 'h', 'gates', 'ccur', 'c', 'tc', 'hOut') as [number, number, number, number, number, number];
+const [bGates, bTc, bCprev, bDh, bDc, bDgates] = WasmStep.slotsOf(backwardStep(1, 4), 'gates', 'tc', 'cprev', 'dh', 'dc', 'dgates') as [number, number, number, number, number, number];
+
 function forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolean {
   const { T, B } = ws;
   const { H, P, G, col, m, tmp } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || H % 4 !== 0 || !wasmSized(B, G, P)) return false;
-  const step = WasmStep.kept(forwards, dir, () => forwardStep(B, H, P));
+  const step = forwards.get(dir) ?? WasmStep.keep(forwards, dir, forwardStep(B, H, P));
   if (!step) return false;
   const hcur = dir.hcur as Float32Array, ccur = dir.ccur as Float32Array;
-  const [h, gates, cc, c, tc, hOut] = step.slots('h', 'gates', 'ccur', 'c', 'tc', 'hOut');
   step.weight(p, dir.whh);
   step.bind(h, hcur, 0);
   step.bind(cc, ccur, 0);
@@ -79,22 +82,21 @@ function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): bool
   const { T, B } = ws;
   const { H, P, G, col, dh } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || dir.m || H % 4 !== 0 || !wasmSized(B, P, G)) return false;
-  const step = WasmStep.kept(backwards, dir, () => backwardStep(B, H));
+  const step = backwards.get(dir) ?? WasmStep.keep(backwards, dir, backwardStep(B, H));
   if (!step) return false;
-  const [gates, tc, cprev, dhs, dc, dgates] = step.slots('gates', 'tc', 'cprev', 'dh', 'dc', 'dgates');
   step.weight(p, dir.whh);
-  step.bind(dhs, dh as Float32Array, 0);
-  step.bind(dc, dir.dc as Float32Array, 0);
+  step.bind(bDh, dh as Float32Array, 0);
+  step.bind(bDc, dir.dc as Float32Array, 0);
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
     for (let b = 0; b < B; b++) {
       const o = (t * B + b) * ldo + col;
       for (let j = 0; j < P; j++) dh[b * P + j] += dOut[o + j]!;
     }
-    step.bind(gates, dir.gates as Float32Array, t * B * G);
-    step.bind(tc, dir.tc as Float32Array, t * B * H);
-    step.bind(cprev, dir.cprev as Float32Array, t * B * H);
-    step.bind(dgates, dir.dgates as Float32Array, t * B * G);
+    step.bind(bGates, dir.gates as Float32Array, t * B * G);
+    step.bind(bTc, dir.tc as Float32Array, t * B * H);
+    step.bind(bCprev, dir.cprev as Float32Array, t * B * H);
+    step.bind(bDgates, dir.dgates as Float32Array, t * B * G);
     step.run(s === T - 1);
   }
   return true;

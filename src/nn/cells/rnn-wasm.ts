@@ -36,6 +36,10 @@ const backwardStep = (B: number, H: number, relu: boolean): StepTable => ({
 const fits = (dir: Dir, ws: Workspace, p: Buf): p is Float32Array =>
   p instanceof Float32Array && !ws.ragged && dir.H % 4 === 0 && wasmSized(ws.B, dir.H, dir.H);
 
+// (operand indices, the same for every size)
+const [h, gates] = WasmStep.slotsOf(forwardStep(1, 4, false), 'h', 'gates') as [number, number];
+const [bH, bDh, bDgates] = WasmStep.slotsOf(backwardStep(1, 4, false), 'h', 'dh', 'dgates') as [number, number, number];
+
 export function rnnWasm(relu: boolean): CellFast {
   // each layer and direction's step layouts, made on its first pass
   const forwards = new WeakMap<object, WasmStep>();
@@ -44,10 +48,9 @@ export function rnnWasm(relu: boolean): CellFast {
     forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolean {
       const { T, B } = ws;
       const { H, col } = dir;
-      const step = fits(dir, ws, p) ? WasmStep.kept(forwards, dir, () => forwardStep(B, H, relu)) : null;
+      const step = fits(dir, ws, p) ? forwards.get(dir) ?? WasmStep.keep(forwards, dir, forwardStep(B, H, relu)) : null;
       if (!step) return false;
       const hcur = dir.hcur as Float32Array;
-      const [h, gates] = step.slots('h', 'gates');
       step.weight(p as Float32Array, dir.whh);
       step.bind(h, hcur, 0);
       for (let s = 0; s < T; s++) {
@@ -65,11 +68,10 @@ export function rnnWasm(relu: boolean): CellFast {
     backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): boolean {
       const { T, B } = ws;
       const { H, col, dh } = dir;
-      const step = fits(dir, ws, p) ? WasmStep.kept(backwards, dir, () => backwardStep(B, H, relu)) : null;
+      const step = fits(dir, ws, p) ? backwards.get(dir) ?? WasmStep.keep(backwards, dir, backwardStep(B, H, relu)) : null;
       if (!step) return false;
-      const [h, dhs, dgates] = step.slots('h', 'dh', 'dgates');
       step.weight(p as Float32Array, dir.whh);
-      step.bind(dhs, dh as Float32Array, 0);
+      step.bind(bDh, dh as Float32Array, 0);
       for (let s = T - 1; s >= 0; s--) {
         const t = dir.rev ? T - 1 - s : s;
         // dh += dL/dh_t from the output first, stored (the reference adds it on the fly)
@@ -77,8 +79,8 @@ export function rnnWasm(relu: boolean): CellFast {
           const o = (t * B + b) * ldo + col;
           for (let j = 0; j < H; j++) dh[b * H + j] += dOut[o + j]!;
         }
-        step.bind(h, dir.gates as Float32Array, t * B * H);
-        step.bind(dgates, dir.dgates as Float32Array, t * B * H);
+        step.bind(bH, dir.gates as Float32Array, t * B * H);
+        step.bind(bDgates, dir.dgates as Float32Array, t * B * H);
         step.run(s === T - 1);
       }
       return true;

@@ -234,23 +234,19 @@ export class WasmStep {
   }
 
   /**
-   * The table laid out once per key (a layer and direction of a workspace, whose sizes are fixed) and
-   * kept in `cache`: memory only grows, so a layout made once stays valid.
+   * The table laid out and kept in `cache` under `key` (a layer and direction of a workspace, whose
+   * sizes are fixed; memory only grows, so the layout stays valid): look there first, `cache.get(key)`.
    */
-  static kept(cache: WeakMap<object, WasmStep>, key: object, table: () => StepTable): WasmStep | null {
-    let s = cache.get(key);
-    if (!s) {
-      const made = WasmStep.prepare(table());
-      if (!made) return null;
-      cache.set(key, (s = made));
-    }
+  static keep(cache: WeakMap<object, WasmStep>, key: object, table: StepTable): WasmStep | null {
+    const s = WasmStep.prepare(table);
+    if (s) cache.set(key, s);
     return s;
   }
 
-  /** The operands' indices for bind(), by name, looked up once per pass. */
-  slots(...names: string[]): number[] {
+  /** A table's operand indices for bind(), by name: the same for every size, so found once per cell. */
+  static slotsOf(table: StepTable, ...names: string[]): number[] {
     return names.map((n) => {
-      const i = this.table.operands.findIndex((o) => o.name === n);
+      const i = table.operands.findIndex((o) => o.name === n);
       if (i < 0) throw new Error(`step table: no operand ${n}`);
       return i;
     });
