@@ -16,7 +16,7 @@ type Fn = (...args: number[]) => void;
 
 export interface Kernel {
   memory: WebAssembly.Memory;
-  /** The module's functions by export name: "gemm", "lstm_cell", ... */
+  /** The module's functions by export name: "gemm", and the kernels each cell brings. */
   exports: Readonly<Record<string, Fn>>;
   gemm: Fn;
   /** A view of memory, remade whenever memory grows. */
