@@ -9,7 +9,8 @@
  * "kernel" is the same call replayed on the operands already there, so copy% = 1 - wasm/kernel time.
  */
 import { gemm, setGemmBackend } from '../src/tensor/gemm.js';
-import { replayLastWasmGemm, tuning, wasmGemmStatus } from '../src/tensor/wasm/kernel.js';
+import { rawWasmGemm, tapWasmGemm } from '../src/tensor/wasm/gemm-wasm.js';
+import { tuning, wasmGemmStatus } from '../src/tensor/wasm/module.js';
 import { arg, median } from './stats.js';
 
 interface Shape { group: string; what: string; tA: boolean; tB: boolean; M: number; N: number; K: number; beta: number }
@@ -45,6 +46,31 @@ const only = arg('only', '');
 tuning.kc = Number(arg('kc', String(tuning.kc)));
 tuning.mc = Number(arg('mc', String(tuning.mc)));
 
+/**
+ * Runs `call` once with a tap on the module's GEMM calls and returns their replay (each chunk on the
+ * operands as the last chunk left them, beta 1 so that a replay does not depend on what C held),
+ * without the copies. The tap is off while the engine's own calls are timed.
+ */
+function replayOf(call: () => void): () => void {
+  const calls: number[][] = [];
+  tapWasmGemm({
+    start: () => (calls.length = 0),
+    call: (args) => {
+      const a = args.slice();
+      a[10] = 1;
+      calls.push(a);
+    },
+  });
+  try {
+    call();
+  } finally {
+    tapWasmGemm(null);
+  }
+  return () => {
+    for (const a of calls) rawWasmGemm(a);
+  };
+}
+
 /** Seconds per call, repeating `f` for about budgetMs. */
 function time(f: () => void): number {
   f();
@@ -77,7 +103,7 @@ for (const s of SHAPES) {
     js.push(time(call));
     setGemmBackend('wasm');
     wa.push(time(call));
-    raw.push(time(() => replayLastWasmGemm()));
+    raw.push(time(replayOf(call)));
   }
   setGemmBackend('auto');
   const flops = 2 * M * N * K;

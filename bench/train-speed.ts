@@ -3,7 +3,7 @@
  * sequences per second with gemm() on the JS kernel ("js") and with large problems on the wasm
  * kernel ("auto"), alternating in one process, medians and spreads over the rounds.
  *
- *   node dist/bench/train-speed.js [--config seed,lstm,gru,rnn256] [--rounds 7] [--secs 1.5] [--threshold 4096] [--min-nk 9] [--backends js,auto]
+ *   node dist/bench/train-speed.js [--config seed,lstm,gru,rnn256] [--rounds 7] [--secs 1.5] [--threshold 4096] [--backends js,auto]
  *
  * Both backends train the same model from the same weights on the same batch; the final losses are
  * printed so that a backend that skipped work would show.
@@ -12,7 +12,7 @@ import { SequenceModel } from '../src/nn/model.js';
 import { Adam } from '../src/optim/adam.js';
 import { TrainStep } from '../src/train/step.js';
 import { gemmDispatch, setGemmBackend, type GemmBackend } from '../src/tensor/gemm.js';
-import { wasmGemmStatus } from '../src/tensor/wasm/kernel.js';
+import { wasmGemmStatus } from '../src/tensor/wasm/module.js';
 import type { Mode } from '../src/nn/options.js';
 import { arg, median } from './stats.js';
 
@@ -30,7 +30,6 @@ const rounds = Number(arg('rounds', '7'));
 const secs = Number(arg('secs', '1.5'));
 const backends = arg('backends', 'js,auto').split(',') as GemmBackend[];
 gemmDispatch.wasmMinWork = Number(arg('threshold', String(gemmDispatch.wasmMinWork)));
-gemmDispatch.wasmMinNK = Number(arg('min-nk', String(gemmDispatch.wasmMinNK)));
 
 function makeRun(c: Config) {
   const model = new SequenceModel({ mode: c.mode, inputSize: c.I, hiddenSize: c.H, numClasses: c.C }, { seed: 1 });
@@ -42,7 +41,7 @@ function makeRun(c: Config) {
   return { model, step, x, y };
 }
 
-console.log(`wasm: ${wasmGemmStatus()}, auto: M*N*K >= ${gemmDispatch.wasmMinWork}, N and K >= ${gemmDispatch.wasmMinNK}; ${rounds} rounds of ~${secs} s per backend, alternating; seq/s median [min-max]`);
+console.log(`wasm: ${wasmGemmStatus()}, auto: M*N*K >= ${gemmDispatch.wasmMinWork}; ${rounds} rounds of ~${secs} s per backend, alternating; seq/s median [min-max]`);
 for (const name of names) {
   const c = CONFIGS.find((k) => k.name === name);
   if (!c) throw new Error(`unknown config ${name}`);

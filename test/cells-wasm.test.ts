@@ -1,14 +1,17 @@
 /**
- * The LSTM, GRU and RNN steps run whole in WebAssembly SIMD (gemm.wat's lstm_cell, gru_cell and
- * rnn_cell, behind lstmStepWasm, gruStepWasm and rnnStepWasm) against the JavaScript cells, their reference: forward outputs, final
- * states and every gradient of a training step agree to float32 rounding. Ragged batches, H not a
- * multiple of 4 and float64 take the JavaScript path, and the counter shows which path ran.
+ * The cells' fast paths against their references. The LSTM, GRU and RNN steps run whole in WebAssembly
+ * SIMD (each cell's <cell>.wat kernels, driven by <cell>-wasm.ts's step tables) against the JavaScript
+ * cells: forward outputs, final states and every gradient of a training step agree to float32
+ * rounding. Ragged batches, H not a multiple of 4 and float64 take the JavaScript path, and the
+ * counter shows which path ran. The RNN's fused pass (its fast path for small recurrences) against
+ * its reference, the GEMM then the activation.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SequenceModel, type SequenceModelOptions } from '../src/nn/model.js';
 import { gemmDispatch, setGemmBackend, type GemmBackend } from '../src/tensor/gemm.js';
-import { wasmCellSteps, wasmGemmAvailable, wasmGemmStatus } from '../src/tensor/wasm/kernel.js';
+import { wasmCellSteps, wasmGemmAvailable, wasmGemmStatus } from '../src/tensor/wasm/module.js';
+import { CELLS } from '../src/nn/cells/index.js';
 import { crossEntropy } from '../src/loss/cross-entropy.js';
 import { Rng } from '../src/tensor/rng.js';
 import { assertClose } from './helpers.js';
@@ -85,29 +88,54 @@ test('float64 models keep the JavaScript cells even with the wasm backend', { sk
 
 test('a pass never multiplies by the W_hh a previous pass packed: weights changed between passes are used', { skip }, () => {
   for (const mode of ['lstm', 'gru', 'rnn_tanh'] as const) {
-    // "auto" with N, K >= 9 for wasm: the steps (8 x G x 24) go to wasm, the input projection (K = 4)
-    // and the head (N = 3) stay in JS, so no other call into the module comes between the two passes
-    // and only the pass's `first` flag stands between the second pass and the first pass's W_hh.
-    const o: SequenceModelOptions = { mode, inputSize: 4, hiddenSize: 24, numClasses: 3 };
-    const x = { data: Float32Array.from({ length: 6 * 8 * 4 }, (_, i) => Math.sin(i)), shape: [6, 8, 4] };
+    // "auto" with one input feature and two steps of 8: the steps (8 x G x 24) go to wasm, the input
+    // projection (16 x G x 1) and the head (16 x 3 x 24) stay in JS, so no other call into the module
+    // comes between the two passes and only the pass's `first` flag stands between the second pass and
+    // the first pass's W_hh.
+    const o: SequenceModelOptions = { mode, inputSize: 1, hiddenSize: 24, numClasses: 3 };
+    const x = { data: Float32Array.from({ length: 2 * 8 }, (_, i) => Math.sin(i)), shape: [2, 8, 1] };
     const run = (backend: GemmBackend) => {
       const m = new SequenceModel(o, { seed: 3 });
       setGemmBackend(backend);
-      const saved = { ...gemmDispatch };
-      gemmDispatch.wasmMinNK = 9;
       try {
         const before = wasmCellSteps();
         m.forward(x);
-        assert.equal(wasmCellSteps() - before, backend === 'js' ? 0 : 6, `${mode} ${backend}: steps in wasm`);
+        assert.equal(wasmCellSteps() - before, backend === 'js' ? 0 : 2, `${mode} ${backend}: steps in wasm`);
         // the same shapes and layout again, with every recurrent weight changed in place
         const w = m.table.view('rnn.weight_hh_l0');
         for (let i = 0; i < w.length; i++) w[i] = -w[i]! * 0.5;
         return Float32Array.from(m.forward(x).logits.data);
       } finally {
         setGemmBackend('auto');
-        Object.assign(gemmDispatch, saved);
       }
     };
     assertClose(run('auto'), run('js'), `${mode}: logits after the weights changed`, 2e-6, 2e-5);
   }
 });
+
+/** A model's outputs and hidden states with the RNN's fused pass on, or off (the reference runs). */
+function rnnPass(mode: 'rnn_tanh' | 'rnn_relu', fused: boolean, dtype: 'float32' | 'float64', lengths: number[] | null): Float64Array {
+  const cell = CELLS[mode];
+  const saved = cell.fused;
+  if (!fused) cell.fused = undefined;
+  setGemmBackend('js');
+  try {
+    const m = new SequenceModel({ mode, inputSize: 5, hiddenSize: 8, numLayers: 2, bidirectional: true, numClasses: 3 }, { seed: 4, dtype });
+    const rng = new Rng(6);
+    const x = { data: Float64Array.from({ length: 10 * 3 * 5 }, () => rng.normal()), shape: [10, 3, 5] };
+    const r = m.forward(dtype === 'float32' ? { ...x, data: Float32Array.from(x.data) } : x, { lengths });
+    return Float64Array.from([...r.logits.data, ...r.hN.data]);
+  } finally {
+    cell.fused = saved;
+    setGemmBackend('auto');
+  }
+}
+
+for (const mode of ['rnn_tanh', 'rnn_relu'] as const) {
+  test(`the ${mode} fused pass matches its reference, float32 and float64, full and ragged batches`, () => {
+    for (const lengths of [null, [10, 4, 7]]) {
+      assertClose(rnnPass(mode, true, 'float32', lengths), rnnPass(mode, false, 'float32', lengths), `${mode} float32`, 2e-6, 2e-5);
+      assertClose(rnnPass(mode, true, 'float64', lengths), rnnPass(mode, false, 'float64', lengths), `${mode} float64`, 1e-12, 1e-12);
+    }
+  });
+}

@@ -6,8 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gemm, gemmBackend, gemmRef, setGemmBackend } from '../src/tensor/gemm.js';
-import { gemmWasm, tuning, wasmGemmAvailable, wasmGemmStatus } from '../src/tensor/wasm/kernel.js';
-import { GEMM_WASM_BASE64 } from '../src/tensor/wasm/gemm-wasm.js';
+import { gemmWasm } from '../src/tensor/wasm/gemm-wasm.js';
+import { tuning, wasmGemmAvailable, wasmGemmStatus } from '../src/tensor/wasm/module.js';
+import { WASM_MODULE_BASE64 } from '../src/tensor/wasm/module-bytes.js';
 import { Rng } from '../src/tensor/rng.js';
 
 const hasWasm = wasmGemmAvailable();
@@ -203,5 +204,5 @@ test('gemm() sends large float32 problems to wasm and everything else to JS, wit
 });
 
 test('the wasm module stays under 4 KB, the most a browser compiles synchronously on its main thread', () => {
-  assert.ok(atob(GEMM_WASM_BASE64).length < 4096);
+  assert.ok(atob(WASM_MODULE_BASE64).length < 4096);
 });

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Recurrent, type ForwardOptions } from '../src/nn/recurrent.js';
 import { SequenceModel } from '../src/nn/model.js';
-import type { RecurrentOptions } from '../src/nn/options.js';
+import { MODES, type RecurrentOptions } from '../src/nn/options.js';
+import { cellOf } from '../src/nn/cells/index.js';
 import { Rng } from '../src/tensor/rng.js';
 import { diff, numericGrad } from './helpers.js';
 
@@ -21,7 +22,8 @@ function randn(rng: Rng, n: number): Float64Array {
 interface Case { name: string; o: Omit<RecurrentOptions, 'inputSize' | 'hiddenSize'>; h0?: boolean; lengths?: number[]; unbatched?: boolean }
 
 const cases: Case[] = [];
-for (const mode of ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as const) {
+// every registered cell, so a new one is checked with no change here
+for (const mode of MODES) {
   cases.push({ name: `${mode}`, o: { mode } });
   cases.push({ name: `${mode} two layers bidirectional with h0`, o: { mode, numLayers: 2, bidirectional: true }, h0: true });
   cases.push({ name: `${mode} batch-first with lengths`, o: { mode, batchFirst: true, bidirectional: true }, lengths: [4, 1, 2] });
@@ -43,7 +45,7 @@ function checkRecurrent(c: Case, corrupt = 1): number {
   const x = randn(rng, T * bb * I);
   const h0 = randn(rng, LD * bb * P);
   const c0 = randn(rng, LD * bb * H);
-  const lstm = c.o.mode === 'lstm';
+  const lstm = cellOf(c.o.mode).cellState;
   const sh = (s: number) => (c.unbatched ? [LD, s] : [LD, bb, s]);
   const f: () => ForwardOptions = () => ({
     h0: c.h0 ? { data: h0, shape: sh(P) } : undefined,

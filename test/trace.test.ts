@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SequenceModel } from '../src/nn/model.js';
+import { Recurrent } from '../src/nn/recurrent.js';
 import { predictionTrace } from '../src/explain/predict.js';
 import { dataFlow } from '../src/explain/flow.js';
 import { trend } from '../src/data/tasks.js';
@@ -55,4 +56,30 @@ test('the data flow has a stage per layer with real shapes, and its parameter co
   assert.equal(f.stages.reduce((a, s) => a + s.parameterCount, 0), m.parameterCount);
   for (const s of f.stages) assert.equal(s.values.length, 10);
   for (const row of f.stages[3]!.values) assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+});
+
+test('stepRecord reads any batch item of the last pass as a pass of that item alone would, and refuses steps it did not run', () => {
+  for (const mode of ['lstm', 'gru', 'rnn_tanh'] as const) {
+    const r = new Recurrent({ mode, inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true }, { seed: 2 });
+    assert.throws(() => r.stepRecord(0, 0, 0), /forward\(\) pass first/);
+    const T = 5, B = 3;
+    const x = Float32Array.from({ length: T * B * 3 }, (_, i) => Math.sin(i * 0.7));
+    r.forward({ data: x, shape: [T, B, 3] });
+    const batched = [0, 1].flatMap((l) => [0, 1].map((d) => r.stepRecord(l, d, 2, 1)));
+    const one = Float32Array.from({ length: T * 3 }, (_, i) => x[(Math.floor(i / 3) * B + 1) * 3 + (i % 3)]!);
+    r.forward({ data: one, shape: [T, 3] });
+    const alone = [0, 1].flatMap((l) => [0, 1].map((d) => r.stepRecord(l, d, 2)));
+    for (let k = 0; k < 4; k++) {
+      const a = batched[k]!, b = alone[k]!;
+      assertClose(a.x, b.x, `${mode} x`);
+      assertClose(a.hPrev, b.hPrev, `${mode} h_(t-1)`);
+      assertClose(a.h, b.h, `${mode} h_t`);
+      assertClose([...a.inputPart, ...a.hiddenPart], [...b.inputPart, ...b.hiddenPart], `${mode} halves`);
+      assert.deepEqual(Object.keys(a.gates), r.cell.gates.map((g) => g.symbol));
+      for (const s of Object.keys(a.gates)) assertClose(a.gates[s]!, b.gates[s]!, `${mode} gate ${s}`);
+      if (a.c) assertClose(a.c, b.c!, `${mode} c_t`);
+    }
+    assert.throws(() => r.stepRecord(2, 0, 0), /no step 0 of item 0 in layer 2/);
+    assert.throws(() => r.stepRecord(0, 0, 5), /no step 5/);
+  }
 });

@@ -30,15 +30,14 @@ export interface DataFlow {
   parameterCount: number;
 }
 
-const cellName = { rnn_tanh: 'RNN (tanh)', rnn_relu: 'RNN (relu)', lstm: 'LSTM', gru: 'GRU' } as const;
-
 export function dataFlow(model: SequenceModel, seq: Sequence): DataFlow {
   const o = model.options;
   const T = seq.length;
   const I = o.inputSize;
   const D = model.rnn.directions;
   const P = model.rnn.stateSize;
-  const { res, ws } = forwardOne(model, seq);
+  const cell = model.rnn.cell;
+  const { res, step } = forwardOne(model, seq);
   const rows = (buf: ArrayLike<number>, n: number, w: number): number[][] =>
     Array.from({ length: n }, (_, t) => Array.from({ length: w }, (_, j) => buf[t * w + j]!));
   const params = (prefix: string) => model.table.entries.filter((e) => e.name.startsWith(prefix)).map((e) => ({ name: e.name, shape: e.shape }));
@@ -51,15 +50,14 @@ export function dataFlow(model: SequenceModel, seq: Sequence): DataFlow {
   for (let l = 0; l < o.numLayers; l++) {
     const ps = params(`rnn.`).filter((p) => new RegExp(`_l${l}(_reverse)?$`).test(p.name));
     const inW = l === 0 ? I : D * P;
-    const what = o.mode === 'lstm' ? 'gates i, f, g, o update the cell state c_t and hidden state h_t'
-      : o.mode === 'gru' ? 'gates r, z and candidate n update the hidden state h_t'
-        : `h_t = ${o.mode === 'rnn_relu' ? 'relu' : 'tanh'}(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh)`;
+    // h_t of both directions side by side, as the layer outputs them
+    const hOut = Array.from({ length: T }, (_, t) => Array.from({ length: D }, (_, d) => step(l, d, t).h).flat());
     stages.push({
       index: stages.length + 1,
-      name: `${cellName[o.mode]} layer${o.numLayers > 1 ? ` ${l + 1}` : ''}`,
-      description: `Each step, ${what}${D === 2 ? '; a second direction runs from the last step back' : ''}`,
+      name: `${cell.label} layer${o.numLayers > 1 ? ` ${l + 1}` : ''}`,
+      description: `Each step, ${cell.step}${D === 2 ? '; a second direction runs from the last step back' : ''}`,
       inShape: [T, inW], outShape: [T, D * P], outDims: ['time steps', D === 2 ? 'hidden units (both directions)' : 'hidden units'],
-      parameters: ps, parameterCount: count(ps), values: rows(ws.out[l]!, T, D * P),
+      parameters: ps, parameterCount: count(ps), values: hOut,
     });
   }
   const C = o.numClasses;

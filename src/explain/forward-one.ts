@@ -1,13 +1,19 @@
 /**
- * One sequence through the model, unbatched ([T, I]), and the workspace that keeps every step of it:
- * what the data flow and the prediction trace read their numbers from.
+ * One sequence through the model, unbatched ([T, I]), and a reader of every step of it (the stack's
+ * stepRecord): what the data flow and the prediction trace read their numbers from.
  */
 import type { ModelResult, SequenceModel } from '../nn/model.js';
-import type { Workspace } from '../nn/workspace.js';
+import type { StepRecord } from '../nn/step-record.js';
 import type { Sequence } from '../data/dataset.js';
 
-export function forwardOne(model: SequenceModel, seq: Sequence): { res: ModelResult; ws: Workspace } {
+export interface OneSequence {
+  res: ModelResult;
+  /** Step t of layer l, direction d (0 forward, 1 reverse), of this pass. */
+  step: (l: number, d: number, t: number) => StepRecord;
+}
+
+export function forwardOne(model: SequenceModel, seq: Sequence): OneSequence {
   const T = seq.length;
   const res = model.forward({ data: seq.x, shape: [T, model.options.inputSize] });
-  return { res, ws: model.rnn.workspace(1, T) };
+  return { res, step: (l, d, t) => model.rnn.stepRecord(l, d, t) };
 }

@@ -8,7 +8,6 @@
 import type { SequenceModel } from '../nn/model.js';
 import type { Sequence } from '../data/dataset.js';
 import { forwardOne } from './forward-one.js';
-import { gemm } from '../tensor/gemm.js';
 import { softmaxRows } from '../loss/cross-entropy.js';
 
 export interface CellStep {
@@ -22,7 +21,7 @@ export interface CellStep {
   inputPart: number[];
   /** W_hh h_(t-1) + b_hh, G values. */
   hiddenPart: number[];
-  /** Activated gates by name: i, f, g, o (LSTM) or r, z, n (GRU); absent for a plain RNN. */
+  /** Activated gates by the cell's symbols: i, f, g, o (LSTM) or r, z, n (GRU); absent for a plain RNN. */
   gates?: Record<string, number[]>;
   h: number[];
   c?: number[];
@@ -52,46 +51,27 @@ export interface PredictionTrace {
   counted: number;
 }
 
-const gateNames = { lstm: ['i', 'f', 'g', 'o'], gru: ['r', 'z', 'n'] } as const;
-
 export function predictionTrace(model: SequenceModel, seq: Sequence): PredictionTrace {
   const o = model.options;
   const T = seq.length;
   const I = o.inputSize;
   const D = model.rnn.directions;
-  const P = model.rnn.stateSize;
-  const H = o.hiddenSize;
   const C = o.numClasses;
-  const { res, ws } = forwardOne(model, seq);
-  const p = model.table.data;
+  const gated = model.rnn.cell.gates.length > 0;
+  const { res, step } = forwardOne(model, seq);
   const slice = (b: ArrayLike<number>, off: number, n: number) => Array.from({ length: n }, (_, j) => b[off + j]!);
 
   const steps: StepTrace[] = [];
   for (let t = 0; t < T; t++) {
     const cells: CellStep[] = [];
     for (let l = 0; l < o.numLayers; l++) {
-      const xin = l === 0 ? ws.x : ws.out[l - 1]!;
       for (let d = 0; d < D; d++) {
-        const dir = ws.dirs[l]![d]!;
-        const G = dir.G;
-        const inPart = new Float64Array(G);
-        const hidPart = new Float64Array(G);
-        if (dir.bih >= 0) for (let k = 0; k < G; k++) inPart[k] = p[dir.bih + k]!;
-        if (dir.bhh >= 0) for (let k = 0; k < G; k++) hidPart[k] = p[dir.bhh + k]!;
-        gemm(false, true, 1, G, dir.I, 1, xin, t * dir.I, dir.I, p, dir.wih, dir.I, 1, inPart, 0, G);
-        gemm(false, true, 1, G, P, 1, dir.hprev, t * P, P, p, dir.whh, P, 1, hidPart, 0, G);
-        const cell: CellStep = {
-          layer: l, direction: d, hPrev: slice(dir.hprev, t * P, P),
-          inputPart: Array.from(inPart), hiddenPart: Array.from(hidPart),
-          h: slice(ws.out[l]!, t * D * P + d * P, P),
-        };
-        if (o.mode === 'lstm' || o.mode === 'gru') {
-          cell.gates = {};
-          gateNames[o.mode].forEach((name, k) => (cell.gates![name] = slice(dir.gates, t * G + k * H, H)));
-        }
-        if (dir.c) {
-          cell.cPrev = slice(dir.cprev!, t * H, H);
-          cell.c = slice(dir.c, t * H, H);
+        const r = step(l, d, t);
+        const cell: CellStep = { layer: l, direction: d, hPrev: r.hPrev, inputPart: r.inputPart, hiddenPart: r.hiddenPart, h: r.h };
+        if (gated) cell.gates = r.gates;
+        if (r.c) {
+          cell.cPrev = r.cPrev;
+          cell.c = r.c;
         }
         cells.push(cell);
       }

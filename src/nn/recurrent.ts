@@ -14,7 +14,10 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { resolveOptions, type RecurrentOptions, type ResolvedOptions } from './options.js';
 import { ParamTable, type ParamSpec } from './params.js';
 import { makeWorkspace, type Dir, type Workspace } from './workspace.js';
-import { cellOf, type Cell } from './cells/index.js';
+import { cellOf, runBackward, runForward, type Cell } from './cells/index.js';
+import { readStep, type StepRecord } from './step-record.js';
+
+export type { StepRecord } from './step-record.js';
 
 export interface ForwardOptions {
   /** Initial hidden state [L*D, B, P] ([L*D, P] for unbatched input); zeros when absent. */
@@ -136,6 +139,20 @@ export class Recurrent {
       this.cache.set(key, ws);
     }
     return ws;
+  }
+
+  /**
+   * Step t of layer `layer`, direction `direction` (0 forward, 1 reverse), batch item `item` of the last
+   * forward pass: its input, h_(t-1), h_t, gates, c, and the two halves of the pre-activation (src/explain reads these).
+   */
+  stepRecord(layer: number, direction: number, t: number, item = 0): StepRecord {
+    const ws = this.lastWs;
+    if (!ws) throw new ConfigError('stepRecord() needs a forward() pass first');
+    const D = this.directions;
+    if (!(layer >= 0 && layer < this.options.numLayers && direction >= 0 && direction < D && t >= 0 && t < ws.T && item >= 0 && item < ws.B)) {
+      throw new ShapeError(`no step ${t} of item ${item} in layer ${layer}, direction ${direction}: the last pass had ${this.options.numLayers} layers, ${D} directions, ${ws.T} steps, ${ws.B} items`);
+    }
+    return readStep(ws, this.cell, this.table.data, layer, direction, t, item);
   }
 
   forward(x: Tensor, f: ForwardOptions = NO_OPTIONS): RecurrentResult {
@@ -310,12 +327,12 @@ export class Recurrent {
     }
   }
 
-  /** gates = x W_ih^T + b_ih (+ b_hh, except for GRU whose b_hn sits inside r ⊙ (...)), all steps at once. */
+  /** gates = x W_ih^T + b_ih (+ b_hh, unless the cell keeps the W_hh side apart: GRU, whose b_hn sits inside r ⊙ (...)), all steps at once. */
   private project(dir: Dir, ws: Workspace, xin: Buf): void {
     const p = this.table.data;
     const { G, I, gates } = dir;
     const TB = ws.T * ws.B;
-    const addHH = this.options.mode !== 'gru' && dir.bhh >= 0;
+    const addHH = !this.cell.hiddenApart && dir.bhh >= 0;
     if (dir.bih >= 0) {
       for (let k = 0; k < G; k++) gates[k] = p[dir.bih + k]! + (addHH ? p[dir.bhh + k]! : 0);
       // The same bias row for every step and item: copyWithin (memcpy) for long rows, a loop for short
@@ -327,11 +344,11 @@ export class Recurrent {
   }
 
   private cellForward(dir: Dir, ws: Workspace, out: Buf, ldo: number): void {
-    this.cell.forward(dir, ws, this.table.data, out, ldo);
+    runForward(this.cell, dir, ws, this.table.data, out, ldo);
   }
 
   private cellBackward(dir: Dir, ws: Workspace, dOut: Buf, ldo: number): void {
-    this.cell.backward(dir, ws, this.table.data, dOut, ldo);
+    runBackward(this.cell, dir, ws, this.table.data, dOut, ldo);
   }
 
   /** Weight and bias gradients over all steps, one GEMM each, and dL/dx of this layer's input. */

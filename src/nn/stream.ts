@@ -28,7 +28,7 @@ export class Stream {
     const dt = model.table.dtype;
     const L = o.numLayers;
     this.h = alloc(dt, L * model.rnn.stateSize);
-    this.c = o.mode === 'lstm' ? alloc(dt, L * o.hiddenSize) : null;
+    this.c = model.rnn.cell.cellState ? alloc(dt, L * o.hiddenSize) : null;
     this.x = { data: alloc(dt, o.inputSize), shape: [1, o.inputSize] };
     this.h0 = { data: this.h, shape: [L, model.rnn.stateSize] };
     this.c0 = this.c ? { data: this.c, shape: [L, o.hiddenSize] } : null;

@@ -81,9 +81,10 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
   const D = o.bidirectional ? 2 : 1;
   const H = o.hiddenSize;
   const P = o.projSize || H;
-  const G = cellOf(o.mode).rows * H;
-  const lstm = o.mode === 'lstm';
-  const gru = o.mode === 'gru';
+  const cell = cellOf(o.mode);
+  const G = cell.rows * H;
+  const withC = cell.cellState; // c_t beside h_t (LSTM)
+  const apart = cell.hiddenApart; // the W_hh side kept apart (GRU)
   const TB = T * B;
   const dirs: Dir[][] = [];
   const out: Buf[] = [];
@@ -103,21 +104,21 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
         whr: table.offsetOf(`${prefix}weight_hr${sfx}`),
         col: d * P,
         gates: alloc(dt, TB * G),
-        gh: gru ? alloc(dt, TB * G) : null,
+        gh: apart ? alloc(dt, TB * G) : null,
         hprev: alloc(dt, TB * P),
-        cprev: lstm ? alloc(dt, TB * H) : null,
-        c: lstm ? alloc(dt, TB * H) : null,
-        tc: lstm ? alloc(dt, TB * H) : null,
-        m: lstm && o.projSize > 0 ? alloc(dt, TB * H) : null,
+        cprev: withC ? alloc(dt, TB * H) : null,
+        c: withC ? alloc(dt, TB * H) : null,
+        tc: withC ? alloc(dt, TB * H) : null,
+        m: withC && o.projSize > 0 ? alloc(dt, TB * H) : null,
         hcur: alloc(dt, B * P),
-        ccur: lstm ? alloc(dt, B * H) : null,
+        ccur: withC ? alloc(dt, B * H) : null,
         dgates: alloc(dt, TB * G),
-        dgh: gru ? alloc(dt, TB * G) : null,
+        dgh: apart ? alloc(dt, TB * G) : null,
         dh: alloc(dt, B * P),
-        dc: lstm ? alloc(dt, B * H) : null,
+        dc: withC ? alloc(dt, B * H) : null,
         tmp: alloc(dt, B * Math.max(P, H)),
         colsum: alloc(dt, G),
-        dhs: lstm && o.projSize > 0 ? alloc(dt, TB * P) : null,
+        dhs: withC && o.projSize > 0 ? alloc(dt, TB * P) : null,
       });
     }
     dirs.push(row);
@@ -131,9 +132,9 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
     T, B, len, ragged: false,
     x: alloc(dt, TB * o.inputSize),
     out, dIn, mask, dropped: false, dirs,
-    h0: alloc(dt, LD * B * P), c0: lstm ? alloc(dt, LD * B * H) : null,
-    hN: alloc(dt, LD * B * P), cN: lstm ? alloc(dt, LD * B * H) : null,
-    dh0: alloc(dt, LD * B * P), dc0: lstm ? alloc(dt, LD * B * H) : null,
+    h0: alloc(dt, LD * B * P), c0: withC ? alloc(dt, LD * B * H) : null,
+    hN: alloc(dt, LD * B * P), cN: withC ? alloc(dt, LD * B * H) : null,
+    dh0: alloc(dt, LD * B * P), dc0: withC ? alloc(dt, LD * B * H) : null,
     edgeOut: alloc(dt, TB * D * P), edgeDOut: alloc(dt, TB * D * P), edgeDx: alloc(dt, TB * o.inputSize),
     results: [],
   };

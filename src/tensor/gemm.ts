@@ -9,7 +9,7 @@
  * against the reference in test/gemm-wasm.test.ts; float64 (gradient checks) always runs here.
  */
 import type { Buf } from './buf.js';
-import { gemmWasm } from './wasm/kernel.js';
+import { gemmWasm } from './wasm/gemm-wasm.js';
 
 export type GemmBackend = 'auto' | 'js' | 'wasm';
 
@@ -28,24 +28,22 @@ export function gemmBackend(): GemmBackend {
 }
 
 /**
- * When "auto" sends a float32 problem to wasm: M*N*K >= wasmMinWork, and N and K >= wasmMinNK.
+ * When "auto" sends a float32 problem to wasm: M*N*K >= wasmMinWork, however narrow (N or K of 1).
  *
  * wasmMinWork: bench/gemm.ts puts the crossover near 2K multiply-adds (12 x 12 x 12 level, 16^3 and
  * 32 x 8 x 8 two to four times faster in wasm, 64^3 eight times). The cells use the same rule for a
  * whole step (wasmSized): the seed's batch of 32 (32 x 8 x 8) runs its steps in wasm, one sequence
- * (1 x 8 x 8, and its 10 x 8 x 5 projection) stays in the fused JavaScript loops.
- * wasmMinNK: 1, so narrow problems go too. Until the steps ran whole in wasm with W_hh kept packed,
- * N or K <= 8 stayed in JS (9), for the seed's double sums bit for bit; sending them now trains the
- * seed 1.6x faster (node dist/bench/train-speed.js --config seed --min-nk 9 against 1).
+ * (1 x 8 x 8, and its 10 x 8 x 5 projection) stays in the fused JavaScript loops. (Until the steps ran
+ * whole in wasm with W_hh kept packed, N or K <= 8 stayed in JS; sending them trains the seed 1.6x faster.)
  */
-export const gemmDispatch = { wasmMinWork: 2048, wasmMinNK: 1 };
+export const gemmDispatch = { wasmMinWork: 2048 };
 
 /**
  * Whether a float32 op(A) op(B) of this size goes to the wasm kernel (the rule gemm() applies); the
  * cells ask it to run a whole step there (GEMM and activations) or neither.
  */
 export function wasmSized(M: number, N: number, K: number): boolean {
-  return backend === 'wasm' || (backend === 'auto' && M * N * K >= gemmDispatch.wasmMinWork && N >= gemmDispatch.wasmMinNK && K >= gemmDispatch.wasmMinNK);
+  return backend === 'wasm' || (backend === 'auto' && M * N * K >= gemmDispatch.wasmMinWork);
 }
 
 /** The reference: three loops, one dot product per output element. */
@@ -77,7 +75,7 @@ export function gemm(
   if (M === 0 || N === 0) return;
   if (
     backend !== 'js' && K > 0 && C instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array &&
-    (backend === 'wasm' || (M * N * K >= gemmDispatch.wasmMinWork && N >= gemmDispatch.wasmMinNK && K >= gemmDispatch.wasmMinNK)) &&
+    (backend === 'wasm' || M * N * K >= gemmDispatch.wasmMinWork) &&
     gemmWasm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc)
   ) {
     return;

@@ -2,6 +2,7 @@
  * What a cell is, said once: its mode (PyTorch's name), how people call it, its gates in the order of
  * the rows of W_ih and W_hh, and its forward and backward passes over one layer and direction. Every
  * other place (the stack, the trace, the quiz, the CLI's and the explorer's labels) reads it from here.
+ * Its fast paths (wasm, fused) are chosen once per pass by runForward/runBackward in ./index.ts.
  * docs/ARCHITECTURE.md says how to add one.
  */
 import type { Buf } from '../../tensor/buf.js';
@@ -22,6 +23,16 @@ export type CellForward = (dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
 /** Backpropagation through time for the same: dh (and dc) arrive holding dL/dh_n and leave holding dL/dh_0. */
 export type CellBackward = (dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number) => void;
 
+/** A fast path over a whole pass: runs it and returns true, or returns false, having done nothing, where it does not apply. */
+export type FastForward = (dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number) => boolean;
+export type FastBackward = (dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number) => boolean;
+
+/** A cell's fast paths, each tested against the reference (test/cells-wasm.test.ts). */
+export interface CellFast {
+  forward?: FastForward;
+  backward?: FastBackward;
+}
+
 export interface Cell {
   mode: Mode;
   /** "RNN (tanh)", "LSTM", "GRU": the name with its variant. */
@@ -34,10 +45,20 @@ export interface Cell {
   rows: number;
   /** Whether the cell carries c_t beside h_t (LSTM). */
   cellState: boolean;
+  /**
+   * Whether the W_hh side of a step is kept apart from the input side (GRU, where r multiplies it): then
+   * b_hh is not folded into the input projection, and the workspace keeps gh and dgh.
+   */
+  hiddenApart: boolean;
   /** What one step does, in words, for the data flow: "gates i, f, g, o update ...". */
   step: string;
   /** The update as the trace names its terms (in: the input side, hid: the W_hh side): "h = tanh(W_ih x + b_ih + W_hh h_prev + b_hh)". */
   equation: string;
+  /** The readable reference, the equations as loops; every pass no fast path takes runs here. */
   forward: CellForward;
   backward: CellBackward;
+  /** The WebAssembly SIMD twin (<cell>-wasm.ts and <cell>.wat): whole float32 passes in the module. */
+  wasm?: CellFast;
+  /** A fused JavaScript pass, where it beats the reference (the RNN's small recurrences). */
+  fused?: CellFast;
 }

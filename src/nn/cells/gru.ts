@@ -5,16 +5,18 @@
  * https://pytorch.org/docs/1.13/generated/torch.nn.GRU.html  (ONNX calls this linear_before_reset=1)
  *
  * `dir.gates` arrives holding W_ih x_t + b_ih only (b_hh sits inside r ⊙ (...) for n); the W_hh side
- * of each step is kept in `dir.gh`, and the activated r, z, n replace the pre-activations.
+ * of each step is kept in `dir.gh`, and the activated r, z, n replace the pre-activations. These loops
+ * are the reference; gru-wasm.ts runs the same steps in WebAssembly SIMD where they fit.
  */
-import { gemm, wasmSized } from '../../tensor/gemm.js';
-import { gruBackStepWasm, gruStepWasm } from '../../tensor/wasm/kernel.js';
+import { gemm } from '../../tensor/gemm.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { sigmoid, sigmoid32, tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
 import type { Cell } from './cell.js';
+import { gruWasm } from './gru-wasm.js';
 
-
+// hprev: (T, B, H) h_(t-1) kept; gates: (T, B, G) in as W_ih x_t + b_ih, activated in place (r z n);
+// gh: (T, B, G) W_hh h_(t-1), its n part + b_hn kept; out: (T, B, ldo) h_t at col..col+H, 0 where padded.
 export function gruForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): void {
   const exact = p instanceof Float64Array; // float64 runs (gradient checks) use the exact functions
   const sg = exact ? sigmoid : sigmoid32;
@@ -23,19 +25,10 @@ export function gruForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
   const { H, G, gates, hprev, hcur, col } = dir;
   const gh = dir.gh!;
   const bhh = dir.bhh;
-  // Large float32 steps with every item active run whole in WebAssembly SIMD (GEMM and cell).
-  const simd = !exact && !ws.ragged && H % 4 === 0 && wasmSized(B, G, H);
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
     copyInto(hprev, t * B * H, hcur);
     const ghOff = t * B * G;
-    if (simd && gruStepWasm(B, H, hcur as Float32Array, p as Float32Array, dir.whh, bhh, gates as Float32Array, ghOff, gh as Float32Array, s === 0)) {
-      for (let b = 0; b < B; b++) {
-        const o = (t * B + b) * ldo + col;
-        for (let j = 0; j < H; j++) out[o + j] = hcur[b * H + j]!;
-      }
-      continue;
-    }
     // W_hh h alone; b_hh is added per unit below (no bias rows to write, no C to copy into the GEMM).
     gemm(false, true, B, G, H, 1, hcur, 0, H, p, dir.whh, H, 0, gh, ghOff, G);
     for (let b = 0; b < B; b++) {
@@ -62,26 +55,14 @@ export function gruForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
   }
 }
 
+// dOut: (T, B, ldo) dL/dh_t; dh: (B, H) running; dgates, dgh: (T, B, G) out (input side, W_hh side), 0 where padded.
 /** dh arrives holding dL/dh_n; leaves holding dL/dh0. Writes dgates (input side) and dgh (W_hh side). */
 export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): void {
   const { T, B, len } = ws;
   const { H, G, gates, hprev, dgates, dh, tmp, col } = dir;
   const gh = dir.gh!, dgh = dir.dgh!;
-  // As forward: large float32 steps with every item active run whole in wasm.
-  const simd = !(p instanceof Float64Array) && !ws.ragged && H % 4 === 0 && wasmSized(B, H, G);
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
-    // dh holds dL/dh_t with this step's output gradient added when `added` (the wasm path adds it first).
-    let added = false;
-    if (simd) {
-      for (let b = 0; b < B; b++) {
-        const o = (t * B + b) * ldo + col;
-        for (let j = 0; j < H; j++) dh[b * H + j] += dOut[o + j]!;
-      }
-      added = true;
-      if (gruBackStepWasm(B, H, gates as Float32Array, gh as Float32Array, t * B * G, hprev as Float32Array, t * B * H,
-        dh as Float32Array, dgates as Float32Array, dgh as Float32Array, p as Float32Array, dir.whh, s === T - 1)) continue;
-    }
     for (let b = 0; b < B; b++) {
       const g = (t * B + b) * G;
       if (t >= len[b]!) {
@@ -93,7 +74,7 @@ export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
       const hp = (t * B + b) * H;
       for (let j = 0; j < H; j++) {
         const r = gates[g + j]!, z = gates[g + H + j]!, n = gates[g + 2 * H + j]!;
-        const dhv = added ? dh[b * H + j]! : dh[b * H + j]! + dOut[o + j]!;
+        const dhv = dh[b * H + j]! + dOut[o + j]!;
         const dan = dhv * (1 - z) * (1 - n * n);
         const daz = dhv * (hprev[hp + j]! - n) * z * (1 - z);
         const dar = dan * gh[g + 2 * H + j]! * r * (1 - r);
@@ -113,7 +94,7 @@ export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
 }
 
 export const gru: Cell = {
-  mode: 'gru', label: 'GRU', short: 'GRU', rows: 3, cellState: false,
+  mode: 'gru', label: 'GRU', short: 'GRU', rows: 3, cellState: false, hiddenApart: true,
   gates: [
     { symbol: 'r', name: 'reset gate', activation: 'sigmoid' },
     { symbol: 'z', name: 'update gate', activation: 'sigmoid' },
@@ -123,4 +104,5 @@ export const gru: Cell = {
   equation: 'r, z = sigmoid(in + hid), n = tanh(in_n + r * hid_n), h = (1 - z) * n + z * h_prev',
   forward: gruForward,
   backward: gruBackward,
+  wasm: gruWasm,
 };

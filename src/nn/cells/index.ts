@@ -1,14 +1,37 @@
-/** The cells by mode: the one registry every other place reads. Adding a cell is a file beside this one and a line here. */
+/**
+ * The cells by mode: the one registry every other place reads. Adding a cell: its Mode in ../options.ts,
+ * its descriptor and reference passes in a file beside this one, a line here (and its words below);
+ * for speed, its kernels in <cell>.wat and their step tables in <cell>-wasm.ts (npm run build:wasm).
+ */
 import { ConfigError } from '../../errors.js';
 import type { Mode } from '../options.js';
 import type { Cell } from './cell.js';
+import type { Buf } from '../../tensor/buf.js';
+import type { Dir, Workspace } from '../workspace.js';
 import { rnnRelu, rnnTanh } from './rnn.js';
 import { lstm } from './lstm.js';
 import { gru } from './gru.js';
 
-export type { Cell, Gate, CellForward, CellBackward } from './cell.js';
+export type { Cell, CellFast, Gate, CellForward, CellBackward, FastForward, FastBackward } from './cell.js';
 
 export const CELLS: Readonly<Record<Mode, Cell>> = { rnn_tanh: rnnTanh, rnn_relu: rnnRelu, lstm, gru };
+
+/**
+ * One forward pass of a cell over a layer and direction, on the path chosen once for the pass: its
+ * WebAssembly twin where that applies, else its fused JavaScript pass where that applies, else the reference.
+ */
+export function runForward(c: Cell, dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): void {
+  if (c.wasm?.forward?.(dir, ws, p, out, ldo)) return;
+  if (c.fused?.forward?.(dir, ws, p, out, ldo)) return;
+  c.forward(dir, ws, p, out, ldo);
+}
+
+/** The backward pass of the same, chosen the same way. */
+export function runBackward(c: Cell, dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): void {
+  if (c.wasm?.backward?.(dir, ws, p, dOut, ldo)) return;
+  if (c.fused?.backward?.(dir, ws, p, dOut, ldo)) return;
+  c.backward(dir, ws, p, dOut, ldo);
+}
 
 export function cellOf(mode: Mode): Cell {
   const c = CELLS[mode];

@@ -5,33 +5,33 @@
  * https://pytorch.org/docs/1.13/generated/torch.nn.LSTM.html
  *
  * `dir.gates` arrives holding W_ih x_t + b_ih + b_hh; the forward pass adds W_hh h_(t-1) and keeps
- * the activated gates in place, which is all the backward pass needs besides c.
+ * the activated gates in place, which is all the backward pass needs besides c. These loops are the
+ * reference; lstm-wasm.ts runs the same steps in WebAssembly SIMD where they fit.
  */
-import { gemm, wasmSized } from '../../tensor/gemm.js';
-import { lstmBackStepWasm, lstmStepWasm } from '../../tensor/wasm/kernel.js';
+import { gemm } from '../../tensor/gemm.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { sigmoid, sigmoid32, tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
 import type { Cell } from './cell.js';
+import { lstmWasm } from './lstm-wasm.js';
 
-
+// hprev: (T, B, P) h_(t-1) kept; gates: (T, B, G) in as W_ih x_t + b, activated in place (i f g o);
+// cprev, c, tc: (T, B, H) c_(t-1), c_t, tanh(c_t) kept; m: (T, B, H) o ⊙ tanh(c_t) with projection;
+// out: (T, B, ldo) h_t at columns col..col+P, 0 where padded.
 export function lstmForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): void {
   const exact = p instanceof Float64Array; // float64 runs (gradient checks) use the exact functions
   const sg = exact ? sigmoid : sigmoid32;
   const th = exact ? Math.tanh : tanh32;
   const { T, B, len } = ws;
-  const { H, P, G, gates, hprev, hcur, col, tmp } = dir;
+  const { H, G, gates, hprev, hcur, P } = dir;
   const c = dir.c!, tc = dir.tc!, cprev = dir.cprev!, ccur = dir.ccur!, m = dir.m;
-  // Large float32 steps with every item active run whole in WebAssembly SIMD (GEMM and cell).
-  const simd = !exact && !ws.ragged && H % 4 === 0 && wasmSized(B, G, P);
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
     copyInto(hprev, t * B * P, hcur);
     copyInto(cprev, t * B * H, ccur);
-    const done = simd && lstmStepWasm(B, H, P, hcur as Float32Array, p as Float32Array, dir.whh, gates as Float32Array, t * B * G,
-      ccur as Float32Array, c as Float32Array, tc as Float32Array, t * B * H, (m ?? hcur) as Float32Array, m ? t * B * H : 0, s === 0);
-    if (!done) gemm(false, true, B, G, P, 1, hcur, 0, P, p, dir.whh, P, 1, gates, t * B * G, G);
-    for (let b = 0; !done && b < B; b++) {
+    // gates_t += h_(t-1) W_hh^T
+    gemm(false, true, B, G, P, 1, hcur, 0, P, p, dir.whh, P, 1, gates, t * B * G, G);
+    for (let b = 0; b < B; b++) {
       const r = t * B + b;
       if (t >= len[b]!) continue;
       const g = r * G;
@@ -54,36 +54,50 @@ export function lstmForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numb
         else hcur[b * P + j] = hv;
       }
     }
-    // Projection h_t = W_hr m_t, for the whole step at once; padded items keep their state.
-    if (m) gemm(false, true, B, P, H, 1, m, t * B * H, H, p, dir.whr, H, 0, tmp, 0, P);
-    for (let b = 0; b < B; b++) {
-      const o = (t * B + b) * ldo + col;
-      if (t >= len[b]!) {
-        out.fill(0, o, o + P);
-        continue;
-      }
-      if (m) for (let j = 0; j < P; j++) hcur[b * P + j] = tmp[b * P + j]!;
-      for (let j = 0; j < P; j++) out[o + j] = hcur[b * P + j]!;
-    }
+    emitStep(dir, ws, p, out, ldo, t);
   }
 }
 
+/**
+ * The end of step t, whichever path computed it: with projection h_t = W_hr m_t for the whole step at
+ * once; h_t to the layer output, 0 where padded (padded items keep their state).
+ */
+function emitStep(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number, t: number): void {
+  const { B, len } = ws;
+  const { H, P, hcur, col, tmp, m } = dir;
+  if (m) gemm(false, true, B, P, H, 1, m, t * B * H, H, p, dir.whr, H, 0, tmp, 0, P);
+  for (let b = 0; b < B; b++) {
+    const o = (t * B + b) * ldo + col;
+    if (t >= len[b]!) {
+      out.fill(0, o, o + P);
+      continue;
+    }
+    if (m) for (let j = 0; j < P; j++) hcur[b * P + j] = tmp[b * P + j]!;
+    for (let j = 0; j < P; j++) out[o + j] = hcur[b * P + j]!;
+  }
+}
+
+/** dh += dL/dh_t from the layer output, for the items that took step t. */
+function addOutputGrad(dir: Dir, ws: Workspace, dOut: Buf, ldo: number, t: number): void {
+  const { B, len } = ws;
+  const { P, dh, col } = dir;
+  for (let b = 0; b < B; b++) {
+    if (t >= len[b]!) continue;
+    const o = (t * B + b) * ldo + col;
+    for (let j = 0; j < P; j++) dh[b * P + j] += dOut[o + j]!;
+  }
+}
+
+// dOut: (T, B, ldo) dL/dh_t; dh (B, P), dc (B, H) running; dgates: (T, B, G) out, 0 where padded;
+// dhs: (T, B, P) dL/dh_t kept with projection, for dW_hr.
 /** dh, dc arrive holding dL/dh_n, dL/dc_n; leave holding dL/dh0, dL/dc0. */
 export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): void {
   const { T, B, len } = ws;
-  const { H, P, G, gates, dgates, dh, tmp, col } = dir;
+  const { H, P, G, gates, dgates, dh, tmp } = dir;
   const tcs = dir.tc!, cprev = dir.cprev!, dc = dir.dc!, m = dir.m, dhs = dir.dhs;
-  // As forward: large float32 steps with every item active (and no projection) run whole in wasm.
-  const simd = !(p instanceof Float64Array) && !ws.ragged && !m && H % 4 === 0 && wasmSized(B, P, G);
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
-    for (let b = 0; b < B; b++) {
-      if (t >= len[b]!) continue;
-      const o = (t * B + b) * ldo + col;
-      for (let j = 0; j < P; j++) dh[b * P + j] += dOut[o + j]!;
-    }
-    if (simd && lstmBackStepWasm(B, H, gates as Float32Array, t * B * G, tcs as Float32Array, cprev as Float32Array, t * B * H,
-      dh as Float32Array, dc as Float32Array, dgates as Float32Array, p as Float32Array, dir.whh, s === T - 1)) continue;
+    addOutputGrad(dir, ws, dOut, ldo, t);
     // With projection, dL/dm_t = dL/dh_t W_hr; dL/dh_t is kept (zero where padded) for dW_hr.
     if (m && dhs) {
       for (let b = 0; b < B; b++) {
@@ -120,7 +134,7 @@ export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: nu
 }
 
 export const lstm: Cell = {
-  mode: 'lstm', label: 'LSTM', short: 'LSTM', rows: 4, cellState: true,
+  mode: 'lstm', label: 'LSTM', short: 'LSTM', rows: 4, cellState: true, hiddenApart: false,
   gates: [
     { symbol: 'i', name: 'input gate', activation: 'sigmoid' },
     { symbol: 'f', name: 'forget gate', activation: 'sigmoid' },
@@ -131,4 +145,5 @@ export const lstm: Cell = {
   equation: 'i, f, o = sigmoid(in + hid), g = tanh(in + hid), c = f * c_prev + i * g, h = o * tanh(c)',
   forward: lstmForward,
   backward: lstmBackward,
+  wasm: lstmWasm,
 };

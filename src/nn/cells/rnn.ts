@@ -3,39 +3,32 @@
  * https://pytorch.org/docs/1.13/generated/torch.nn.RNN.html
  *
  * `dir.gates` arrives holding W_ih x_t + b_ih + b_hh for every step (one GEMM, done by the stack);
- * the forward pass adds W_hh h_(t-1) and applies the activation in one pass per step (the recurrence
- * fused with its activation: four units at a time, sums kept in registers), keeping h_t in place of
- * the pre-activation.
+ * the forward pass adds W_hh h_(t-1) and applies the activation, keeping h_t in place of the
+ * pre-activation. rnnForward is the reference (the GEMM, then the activation); rnnForwardFused, the
+ * fast path for small recurrences (the seed's 8 units at inference and batch 1), does both in one pass
+ * per step, four units at a time with the sums in registers; test/cells-wasm.test.ts holds them
+ * together, and rnn-wasm.ts runs large float32 steps in WebAssembly SIMD.
  */
-import { gemm, gemmBackend, gemmDispatch, wasmSized } from '../../tensor/gemm.js';
-import { rnnBackStepWasm, rnnStepWasm } from '../../tensor/wasm/kernel.js';
+import { gemm, gemmBackend, gemmDispatch } from '../../tensor/gemm.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
 import type { Cell } from './cell.js';
+import { rnnWasm } from './rnn-wasm.js';
 
+const relu1 = (a: number): number => (a > 0 ? a : 0);
+
+// hprev: (T, B, H) h_(t-1) kept; gates: (T, B, H) in as W_ih x_t + b, h_t out in place;
+// out: (T, B, ldo) h_t at col..col+H, 0 where padded.
 export function rnnForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number, relu: boolean): void {
   const { T, B, len } = ws;
   const { H, gates, hprev, hcur, col } = dir;
-  const w = dir.whh;
-  const H4 = H - (H % 4);
-  const exact = p instanceof Float64Array;
-  // Large recurrences go to the GEMM (WebAssembly SIMD there), then the activation; small ones stay fused.
-  const viaGemm = !exact && gemmBackend() !== 'js' && H >= gemmDispatch.wasmMinNK && B * H * H >= gemmDispatch.wasmMinWork;
-  // ... and with every item active, the whole step (GEMM and activation) runs in WebAssembly SIMD.
-  const simd = !exact && !ws.ragged && H % 4 === 0 && wasmSized(B, H, H);
+  const th = p instanceof Float64Array ? Math.tanh : tanh32;
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
-    const hp = t * B * H;
-    copyInto(hprev, hp, hcur);
-    if (simd && rnnStepWasm(B, H, hcur as Float32Array, p as Float32Array, w, gates as Float32Array, hp, relu, s === 0)) {
-      for (let b = 0; b < B; b++) {
-        const o = (t * B + b) * ldo + col;
-        for (let j = 0; j < H; j++) out[o + j] = hcur[b * H + j]!;
-      }
-      continue;
-    }
-    if (viaGemm) gemm(false, true, B, H, H, 1, hcur, 0, H, p, w, H, 1, gates, t * B * H, H);
+    copyInto(hprev, t * B * H, hcur);
+    // gates_t += h_(t-1) W_hh^T
+    gemm(false, true, B, H, H, 1, hcur, 0, H, p, dir.whh, H, 1, gates, t * B * H, H);
     for (let b = 0; b < B; b++) {
       const g = (t * B + b) * H;
       const o = (t * B + b) * ldo + col;
@@ -43,11 +36,34 @@ export function rnnForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
         out.fill(0, o, o + H);
         continue;
       }
-      if (viaGemm) {
-        for (let j = 0; j < H; j++) {
-          const a = gates[g + j]!;
-          emit(gates, hcur, out, g + j, b * H + j, o + j, relu ? relu1(a) : tanh32(a));
-        }
+      for (let j = 0; j < H; j++) {
+        const a = gates[g + j]!;
+        emit(gates, hcur, out, g + j, b * H + j, o + j, relu ? relu1(a) : th(a));
+      }
+    }
+  }
+}
+
+/**
+ * The fused pass, for recurrences too small for the GEMM (B H^2 below gemmDispatch.wasmMinWork),
+ * float64 runs and the JavaScript backend: false, having done nothing, for the others.
+ */
+export function rnnForwardFused(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number, relu: boolean): boolean {
+  const { T, B, len } = ws;
+  const { H, gates, hprev, hcur, col } = dir;
+  const exact = p instanceof Float64Array;
+  if (!exact && gemmBackend() !== 'js' && B * H * H >= gemmDispatch.wasmMinWork) return false;
+  const w = dir.whh;
+  const H4 = H - (H % 4);
+  for (let s = 0; s < T; s++) {
+    const t = dir.rev ? T - 1 - s : s;
+    const hp = t * B * H;
+    copyInto(hprev, hp, hcur);
+    for (let b = 0; b < B; b++) {
+      const g = (t * B + b) * H;
+      const o = (t * B + b) * ldo + col;
+      if (t >= len[b]!) {
+        out.fill(0, o, o + H);
         continue;
       }
       const x = hp + b * H; // h_(t-1) of item b
@@ -72,33 +88,23 @@ export function rnnForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
       }
     }
   }
+  return true;
 }
 
-const relu1 = (a: number): number => (a > 0 ? a : 0);
-
+/** h_t to its three homes: the gates (kept for the backward pass), the running state, the layer output. */
 function emit(gates: Buf, hcur: Buf, out: Buf, gi: number, hi: number, oi: number, h: number): void {
   gates[gi] = h;
   hcur[hi] = h;
   out[oi] = h;
 }
 
+// dOut: (T, B, ldo) dL/dh_t; dh: (B, H) running; dgates: (T, B, H) out, 0 where padded.
 /** dh arrives holding dL/dh_n; leaves holding dL/dh0. Writes dgates for every step (0 where padded). */
 export function rnnBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number, relu: boolean): void {
   const { T, B, len } = ws;
   const { H, gates, dgates, dh, tmp, col } = dir;
-  // As forward: large float32 steps with every item active run whole in wasm (dh gets dOut first).
-  const simd = !(p instanceof Float64Array) && !ws.ragged && H % 4 === 0 && wasmSized(B, H, H);
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
-    let added = false; // dh already holds this step's output gradient (the wasm path adds it first)
-    if (simd) {
-      for (let b = 0; b < B; b++) {
-        const o = (t * B + b) * ldo + col;
-        for (let j = 0; j < H; j++) dh[b * H + j] += dOut[o + j]!;
-      }
-      added = true;
-      if (rnnBackStepWasm(B, H, gates as Float32Array, t * B * H, dh as Float32Array, dgates as Float32Array, p as Float32Array, dir.whh, relu, s === T - 1)) continue;
-    }
     for (let b = 0; b < B; b++) {
       const g = (t * B + b) * H;
       if (t >= len[b]!) {
@@ -108,7 +114,7 @@ export function rnnBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
       const o = (t * B + b) * ldo + col;
       for (let j = 0; j < H; j++) {
         const h = gates[g + j]!;
-        const dhv = added ? dh[b * H + j]! : dh[b * H + j]! + dOut[o + j]!;
+        const dhv = dh[b * H + j]! + dOut[o + j]!;
         dgates[g + j] = relu ? (h > 0 ? dhv : 0) : dhv * (1 - h * h);
       }
     }
@@ -122,13 +128,18 @@ export function rnnBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
   }
 }
 
-const elman = (act: 'tanh' | 'relu'): Cell => ({
-  mode: act === 'relu' ? 'rnn_relu' : 'rnn_tanh', label: `RNN (${act})`, short: 'RNN', rows: 1, cellState: false, gates: [],
-  step: `h_t = ${act}(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh)`,
-  equation: `h = ${act}(W_ih x + b_ih + W_hh h_prev + b_hh)`,
-  forward: (dir, ws, p, out, ldo) => rnnForward(dir, ws, p, out, ldo, act === 'relu'),
-  backward: (dir, ws, p, dOut, ldo) => rnnBackward(dir, ws, p, dOut, ldo, act === 'relu'),
-});
+const elman = (act: 'tanh' | 'relu'): Cell => {
+  const relu = act === 'relu';
+  return {
+    mode: relu ? 'rnn_relu' : 'rnn_tanh', label: `RNN (${act})`, short: 'RNN', rows: 1, cellState: false, hiddenApart: false, gates: [],
+    step: `h_t = ${act}(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh)`,
+    equation: `h = ${act}(W_ih x + b_ih + W_hh h_prev + b_hh)`,
+    forward: (dir, ws, p, out, ldo) => rnnForward(dir, ws, p, out, ldo, relu),
+    backward: (dir, ws, p, dOut, ldo) => rnnBackward(dir, ws, p, dOut, ldo, relu),
+    wasm: rnnWasm(relu),
+    fused: { forward: (dir, ws, p, out, ldo) => rnnForwardFused(dir, ws, p, out, ldo, relu) },
+  };
+};
 
 export const rnnTanh: Cell = elman('tanh');
 export const rnnRelu: Cell = elman('relu');
