@@ -2,11 +2,8 @@
  * The main job as one stream of events: data, model, data flow (with the initial weights), training, prediction trace of one held-out sequence, test accuracy, and the key
  * insight (the same data without memory). Front ends render these events and compute nothing.
  */
-import { Rng } from './tensor/rng.js';
-import { SequenceModel, type SequenceModelOptions } from './nn/model.js';
-import type { Mode } from './nn/options.js';
-import { applyNormalization, fitNormalization, maxLength, split, type Dataset, type Normalization, type Sequence } from './data/dataset.js';
-import { getTask, type TaskOptions } from './data/tasks.js';
+import type { SequenceModel } from './nn/model.js';
+import type { Dataset, Normalization, Sequence } from './data/dataset.js';
 import { Trainer, type TrainConfig } from './train/trainer.js';
 import { drain, type EpochRecord, type TrainEvent } from './train/events.js';
 import { evaluate, type Evaluation } from './train/evaluate.js';
@@ -14,44 +11,16 @@ import { dataFlow, type DataFlow } from './explain/flow.js';
 import { interestingIndex, predictionTrace, type PredictionTrace } from './explain/predict.js';
 import { compareMemory, type MemoryComparison } from './explain/insight.js';
 import { ConfigError } from './errors.js';
-import { DEFAULTS } from './defaults.js';
+import { dataEvent, prepare, type DataEvent, type PrepareOptions } from './train/prepare.js';
 
-export interface ModelChoice {
-  /** Default DEFAULTS.cell ("rnn_tanh"). */
-  mode?: Mode;
-  /** Default DEFAULTS.hidden. */
-  hiddenSize?: number;
-  numLayers?: number;
-  bidirectional?: boolean;
-  dropout?: number;
-  projSize?: number;
-}
+export { prepare, modelOptions, dataEvent, type ModelChoice, type PrepareOptions, type Prepared, type DataEvent } from './train/prepare.js';
 
-export interface PipelineOptions {
-  /** A built-in task by name (default "trend"), or `data` for the user's own. */
-  task?: string;
-  taskOptions?: TaskOptions;
-  data?: Dataset;
-  model?: ModelChoice;
+export interface PipelineOptions extends PrepareOptions {
   train?: TrainConfig;
-  /** Seeds the data, the split, the initial weights and the batch order. Default 0. */
-  seed?: number;
   /** Held-out (test) sequence to trace, by index. Default: the first whose label changes. */
   traceIndex?: number;
   /** Also train the memoryless model and compare. Default true. */
   insight?: boolean;
-}
-
-export interface DataEvent {
-  type: 'data';
-  name: string;
-  description: string;
-  features: string[];
-  classes: string[];
-  target: 'steps' | 'last';
-  steps: number;
-  sizes: { train: number; val: number; test: number };
-  seed: number;
 }
 
 export interface ModelEvent {
@@ -77,43 +46,6 @@ export interface PipelineResult {
   split: { train: Sequence[]; val: Sequence[]; test: Sequence[] };
   test: Evaluation;
   comparison: MemoryComparison | null;
-}
-
-export function modelOptions(ds: Dataset, m: ModelChoice = {}): SequenceModelOptions {
-  return {
-    mode: m.mode ?? DEFAULTS.cell, inputSize: ds.features.length, hiddenSize: m.hiddenSize ?? DEFAULTS.hidden, numLayers: m.numLayers ?? DEFAULTS.layers,
-    bidirectional: m.bidirectional ?? DEFAULTS.bidirectional, dropout: m.dropout ?? DEFAULTS.dropout, projSize: m.projSize ?? 0,
-    numClasses: ds.classes.length, headOn: ds.target,
-  };
-}
-
-export interface Prepared {
-  dataset: Dataset;
-  normalization: Normalization;
-  split: { train: Sequence[]; val: Sequence[]; test: Sequence[] };
-  model: SequenceModel;
-  seed: number;
-}
-
-/** Data (generated or given), split, normalisation from the training split alone, and a fresh model. */
-export function prepare(o: PipelineOptions = {}): Prepared {
-  const seed = o.seed ?? DEFAULTS.seed;
-  const ds = o.data ?? getTask(o.task ?? DEFAULTS.task).generate(seed, o.taskOptions);
-  if (ds.sequences.length < 3) throw new ConfigError(`${ds.name} has ${ds.sequences.length} sequences; training, validation and test need at least 3`);
-  const parts = split(ds.sequences, new Rng(seed));
-  const norm = fitNormalization(parts.train, ds.features.length);
-  const [train, val, test] = [parts.train, parts.val, parts.test].map((s) => applyNormalization(s, norm)) as [Sequence[], Sequence[], Sequence[]];
-  const model = new SequenceModel(modelOptions(ds, o.model), { seed });
-  return { dataset: ds, normalization: norm, split: { train, val, test }, model, seed };
-}
-
-export function dataEvent(p: Prepared): DataEvent {
-  const ds = p.dataset;
-  const { train, val, test } = p.split;
-  return {
-    type: 'data', name: ds.name, description: ds.description, features: ds.features, classes: ds.classes, target: ds.target,
-    steps: maxLength(ds.sequences), sizes: { train: train.length, val: val.length, test: test.length }, seed: p.seed,
-  };
 }
 
 export function* runPipeline(o: PipelineOptions = {}): Generator<PipelineEvent, PipelineResult> {

@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SequenceModel, type SequenceModelOptions } from '../src/nn/model.js';
-import { gemmDispatch, setGemmBackend, type GemmBackend } from '../src/tensor/gemm.js';
+import { setGemmBackend, type GemmBackend } from '../src/tensor/gemm.js';
 import { wasmCellSteps, wasmGemmAvailable, wasmGemmStatus } from '../src/tensor/wasm/module.js';
 import { CELLS } from '../src/nn/cells/index.js';
 import { crossEntropy } from '../src/loss/cross-entropy.js';

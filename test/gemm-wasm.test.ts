@@ -63,7 +63,7 @@ test('gemmWasm matches gemmRef for every transpose case, odd sizes, offsets, lea
     for (const M of [1, 3, 4, 5, 8, 13]) {
       for (const N of [1, 3, 7, 8, 9, 17, 24]) {
         for (const K of [1, 3, 4, 5, 9, 33]) {
-          const [alpha, beta] = ([[1, 0], [1, 1], [-0.5, 2], [2, -1]] as const)[n % 4];
+          const [alpha, beta] = ([[1, 0], [1, 1], [-0.5, 2], [2, -1]] as const)[n % 4]!;
           const pad = n % 3;
           run({
             tA, tB, M, N, K, alpha, beta,

@@ -74,7 +74,7 @@ export class RnnscopePeer implements Peer {
 
   /** The timed loop of each task: synchronous, timed around the loop and nothing else. */
   private task(c: BenchConfig, data: BenchData, model: SequenceModel): (steps: number) => StepsResult {
-    const { T, B, I, H } = c;
+    const { T, B, I } = c;
     if (c.task === 'train') {
       const opt = new Adam(model.table.data, model.table.grad, { lr: c.lr });
       const step: StepRunner = this.threads === 2 ? new ParallelTrainStep(model, opt) : new TrainStep(model, opt);

@@ -14,7 +14,7 @@ import { memorySentence, type MemoryComparison } from '../explain/insight.js';
 import { cellOf } from '../nn/cells/index.js';
 import type { Evaluation } from '../train/evaluate.js';
 import type { Mode } from '../nn/options.js';
-import { dims, num, pct, rowsSample, seconds, shape, vec } from '../format.js';
+import { dims, num, rowsSample, seconds, shape, vec } from '../format.js';
 
 export class PipelineRenderer {
   private bar: cliProgress.SingleBar | null = null;

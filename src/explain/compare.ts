@@ -5,7 +5,7 @@
  */
 import type { Mode } from '../nn/options.js';
 import { cellOf } from '../nn/cells/index.js';
-import { prepare, type PipelineOptions, type Prepared } from '../pipeline.js';
+import { prepare, type PrepareOptions, type Prepared } from '../train/prepare.js';
 import { Trainer, trainDefaults, type TrainConfig } from '../train/trainer.js';
 import type { TrainEvent } from '../train/events.js';
 import { evaluate } from '../train/evaluate.js';
@@ -13,7 +13,8 @@ import { compareMemory, memoryWorth, stepsAlone, type MemoryComparison } from '.
 import { num, points } from '../format.js';
 import { DEFAULTS } from '../defaults.js';
 
-export interface CompareOptions extends Omit<PipelineOptions, 'traceIndex' | 'insight'> {
+export interface CompareOptions extends PrepareOptions {
+  train?: TrainConfig;
   /** Train the cells side by side, the one furthest behind next (the explorer), or one after another (the CLI). */
   sideBySide?: boolean;
 }

@@ -1,6 +1,6 @@
 /**
  * The data flow of a model over one sequence: each stage with its input and output shapes, its
- * parameters, and the values that actually flow out of it (the seed's "Data Flow - 3 Stages").
+ * parameters, and the values that actually flow out of it (the lesson's "Data Flow - 3 Stages").
  */
 import type { SequenceModel } from '../nn/model.js';
 import type { Sequence } from '../data/dataset.js';

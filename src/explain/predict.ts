@@ -8,7 +8,7 @@
 import type { SequenceModel } from '../nn/model.js';
 import type { Sequence } from '../data/dataset.js';
 import { forwardOne } from './forward-one.js';
-import { softmaxRows } from '../loss/cross-entropy.js';
+import { argmaxRow, softmaxRows } from '../loss/cross-entropy.js';
 
 export interface CellStep {
   layer: number;
@@ -81,7 +81,6 @@ export function predictionTrace(model: SequenceModel, seq: Sequence): Prediction
 
   let correct = 0;
   let counted = 0;
-  const argmax = (v: number[]) => v.reduce((best, x, i) => (x > v[best]! ? i : best), 0);
   const n = o.headOn === 'steps' ? T : 1;
   const probs = new Float64Array(n * C);
   softmaxRows(probs, 0, res.logits.data, 0, n, C);
@@ -89,7 +88,7 @@ export function predictionTrace(model: SequenceModel, seq: Sequence): Prediction
     for (const s of steps) {
       s.logits = slice(res.logits.data, s.t * C, C);
       s.probs = slice(probs, s.t * C, C);
-      s.predicted = argmax(s.logits);
+      s.predicted = argmaxRow(s.logits, 0, C);
       s.target = seq.y[s.t]! >= 0 ? seq.y[s.t]! : -1;
       if (s.target >= 0) {
         counted++;
@@ -99,7 +98,7 @@ export function predictionTrace(model: SequenceModel, seq: Sequence): Prediction
     return { sequenceId: seq.id, mode: o.mode, steps, correct, counted };
   }
   const logits = slice(res.logits.data, 0, C);
-  const final = { logits, probs: slice(probs, 0, C), predicted: argmax(logits), target: seq.y[0]! >= 0 ? seq.y[0]! : -1 };
+  const final = { logits, probs: slice(probs, 0, C), predicted: argmaxRow(logits, 0, C), target: seq.y[0]! >= 0 ? seq.y[0]! : -1 };
   return { sequenceId: seq.id, mode: o.mode, steps, final, correct: final.predicted === final.target ? 1 : 0, counted: 1 };
 }
 

@@ -2,7 +2,7 @@
  * The one builder of a run's model file: the weights and the RunMeta of a prepared run and its
  * trainer. `rnnscope train` writes it after every epoch; the explorer's download is the same file.
  */
-import type { Prepared } from '../pipeline.js';
+import type { Prepared } from '../train/prepare.js';
 import type { Trainer } from '../train/trainer.js';
 import type { TaskOptions } from '../data/tasks.js';
 import type { Normalization } from '../data/dataset.js';

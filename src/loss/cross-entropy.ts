@@ -144,7 +144,7 @@ export function softmaxRows(out: Buf, outOff: number, logits: Buf, logitsOff: nu
  * The one argmax every prediction uses: the index of the largest of `c` values starting at `off`,
  * the first one on ties, and the first NaN if there is one (torch.argmax's rule: a NaN row says so).
  */
-export function argmaxRow(x: Buf, off: number, c: number): number {
+export function argmaxRow(x: ArrayLike<number>, off: number, c: number): number {
   let best = 0;
   for (let j = 0; j < c; j++) {
     const v = x[off + j]!;

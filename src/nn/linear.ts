@@ -58,7 +58,7 @@ export class Linear {
     const g = this.table.grad;
     gemm(true, false, O, I, N, 1, dy, dyOff, O, x, xOff, ldx, 1, g, this.w, I);
     if (this.b >= 0) {
-      for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) g[this.b + o] += dy[dyOff + n * O + o]!;
+      for (let n = 0; n < N; n++) for (let o = 0; o < O; o++) g[this.b + o]! += dy[dyOff + n * O + o]!;
     }
     if (dx) gemm(false, false, N, I, O, 1, dy, dyOff, O, this.table.data, this.w, I, beta, dx, dxOff, lddx);
   }

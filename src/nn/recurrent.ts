@@ -367,8 +367,8 @@ export class Recurrent {
       s.fill(0);
       colSumInto(s, 0, dir.dgates, TB, G);
       for (let k = 0; k < G; k++) {
-        grad[dir.bih + k] += s[k]!;
-        grad[dir.bhh + k] += s[k]!;
+        grad[dir.bih + k]! += s[k]!;
+        grad[dir.bhh + k]! += s[k]!;
       }
     }
     if (dir.whr >= 0) gemm(true, false, P, H, TB, 1, dir.dhs!, 0, P, dir.m!, 0, H, 1, grad, dir.whr, H);
@@ -391,9 +391,9 @@ function colSumInto(into: Buf, off: number, src: Buf, rows: number, cols: number
   let r = 0;
   for (; r + 3 < rows; r += 4) {
     const a = r * cols, b = a + cols, c2 = b + cols, d = c2 + cols;
-    for (let c = 0; c < cols; c++) into[off + c] += src[a + c]! + src[b + c]! + src[c2 + c]! + src[d + c]!;
+    for (let c = 0; c < cols; c++) into[off + c]! += src[a + c]! + src[b + c]! + src[c2 + c]! + src[d + c]!;
   }
-  for (; r < rows; r++) for (let c = 0; c < cols; c++) into[off + c] += src[r * cols + c]!;
+  for (; r < rows; r++) for (let c = 0; c < cols; c++) into[off + c]! += src[r * cols + c]!;
 }
 
 function mulInPlace(a: Buf, m: Buf): void {

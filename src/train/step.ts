@@ -7,7 +7,7 @@ import { alloc, type Buf, type Tensor } from '../tensor/buf.js';
 import type { ResolvedModelOptions, SequenceModel } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { clipGradNorm, totalNorm } from '../optim/clip.js';
-import { crossEntropy } from '../loss/cross-entropy.js';
+import { argmaxRow, crossEntropy } from '../loss/cross-entropy.js';
 import { ConfigError } from '../errors.js';
 
 export interface StepOptions {
@@ -187,9 +187,7 @@ export function countCorrect(logits: Buf, rows: number, C: number, targets: Int3
     const y = targets[r]!;
     if (y === ignoreIndex) continue;
     counted++;
-    let best = 0;
-    for (let c = 1; c < C; c++) if (logits[r * C + c]! > logits[r * C + best]!) best = c;
-    if (best === y) correct++;
+    if (argmaxRow(logits, r * C, C) === y) correct++;
   }
   return { correct, counted };
 }

@@ -83,7 +83,7 @@ function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): bool
     // dh += dL/dh_t from the output first, stored (the reference adds it on the fly)
     for (let b = 0; b < B; b++) {
       const o = (t * B + b) * ldo + col;
-      for (let j = 0; j < H; j++) dh[b * H + j] += dOut[o + j]!;
+      for (let j = 0; j < H; j++) dh[b * H + j]! += dOut[o + j]!;
     }
     step.bind(bGates, dir.gates as Float32Array, t * B * G);
     step.bind(bGh, dir.gh as Float32Array, t * B * G);

@@ -89,7 +89,7 @@ export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
     }
     // dL/dh_(t-1) = z ⊙ dL/dh_t + dgh_t W_hh for the items that took this step.
     gemm(false, false, B, H, G, 1, dgh, t * B * G, G, p, dir.whh, H, 0, tmp, 0, H);
-    for (let b = 0; b < B; b++) if (t < len[b]!) for (let j = b * H; j < b * H + H; j++) dh[j] += tmp[j]!;
+    for (let b = 0; b < B; b++) if (t < len[b]!) for (let j = b * H; j < b * H + H; j++) dh[j]! += tmp[j]!;
   }
 }
 

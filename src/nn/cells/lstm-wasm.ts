@@ -91,7 +91,7 @@ function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): bool
     const t = dir.rev ? T - 1 - s : s;
     for (let b = 0; b < B; b++) {
       const o = (t * B + b) * ldo + col;
-      for (let j = 0; j < P; j++) dh[b * P + j] += dOut[o + j]!;
+      for (let j = 0; j < P; j++) dh[b * P + j]! += dOut[o + j]!;
     }
     step.bind(bGates, dir.gates as Float32Array, t * B * G);
     step.bind(bTc, dir.tc as Float32Array, t * B * H);

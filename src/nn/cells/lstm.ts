@@ -84,7 +84,7 @@ function addOutputGrad(dir: Dir, ws: Workspace, dOut: Buf, ldo: number, t: numbe
   for (let b = 0; b < B; b++) {
     if (t >= len[b]!) continue;
     const o = (t * B + b) * ldo + col;
-    for (let j = 0; j < P; j++) dh[b * P + j] += dOut[o + j]!;
+    for (let j = 0; j < P; j++) dh[b * P + j]! += dOut[o + j]!;
   }
 }
 

@@ -77,7 +77,7 @@ export function rnnWasm(relu: boolean): CellFast {
         // dh += dL/dh_t from the output first, stored (the reference adds it on the fly)
         for (let b = 0; b < B; b++) {
           const o = (t * B + b) * ldo + col;
-          for (let j = 0; j < H; j++) dh[b * H + j] += dOut[o + j]!;
+          for (let j = 0; j < H; j++) dh[b * H + j]! += dOut[o + j]!;
         }
         step.bind(bH, dir.gates as Float32Array, t * B * H);
         step.bind(bDgates, dir.dgates as Float32Array, t * B * H);

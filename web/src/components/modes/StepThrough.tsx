@@ -4,7 +4,7 @@
  * layer's probabilities, and the hidden state over the whole sequence as a heat map.
  */
 import { cellOf } from '../../../../src/nn/cells/index.js';
-import { session, setStep, view } from '../../store.js';
+import { session, setStep } from '../../store.js';
 import { Vector } from '../charts/Vector.js';
 import { HeatMap } from '../charts/HeatMap.js';
 import { Bars } from '../charts/Bars.js';
@@ -29,7 +29,7 @@ export function StepThrough() {
   const s = session.value;
   if (!s) return <p>Preparing…</p>;
   const tr = s.trace;
-  const { T, t, ci, st, cell, gates } = currentStep(tr);
+  const { t, ci, st, cell, gates } = currentStep(tr);
   const n = gates?.length ?? 1;
   const prev = t === 0 ? 'h_0 (the initial state, zeros)' : `h_${t}`;
   const hRows = Array.from({ length: cell.h.length }, (_, u) => tr.steps.map((x) => x.cells[ci]!.h[u]!));

@@ -1,0 +1,82 @@
+/**
+ * A run's starting point, before any training: the data (a built-in task generated from the seed, or
+ * the user's), its split, normalisation fitted on the training split alone, and a fresh model. The main
+ * job, `train`, `compare` and the explorer all start here.
+ */
+import { Rng } from '../tensor/rng.js';
+import { SequenceModel, type SequenceModelOptions } from '../nn/model.js';
+import type { Mode } from '../nn/options.js';
+import { applyNormalization, fitNormalization, maxLength, split, type Dataset, type Normalization, type Sequence } from '../data/dataset.js';
+import { getTask, type TaskOptions } from '../data/tasks.js';
+import { ConfigError } from '../errors.js';
+import { DEFAULTS } from '../defaults.js';
+
+export interface ModelChoice {
+  /** Default DEFAULTS.cell ("rnn_tanh"). */
+  mode?: Mode;
+  /** Default DEFAULTS.hidden. */
+  hiddenSize?: number;
+  numLayers?: number;
+  bidirectional?: boolean;
+  dropout?: number;
+  projSize?: number;
+}
+
+export interface PrepareOptions {
+  /** A built-in task by name (default "trend"), or `data` for the user's own. */
+  task?: string;
+  taskOptions?: TaskOptions;
+  data?: Dataset;
+  model?: ModelChoice;
+  /** Seeds the data, the split, the initial weights and the batch order. Default 0. */
+  seed?: number;
+}
+
+export interface DataEvent {
+  type: 'data';
+  name: string;
+  description: string;
+  features: string[];
+  classes: string[];
+  target: 'steps' | 'last';
+  steps: number;
+  sizes: { train: number; val: number; test: number };
+  seed: number;
+}
+
+export function modelOptions(ds: Dataset, m: ModelChoice = {}): SequenceModelOptions {
+  return {
+    mode: m.mode ?? DEFAULTS.cell, inputSize: ds.features.length, hiddenSize: m.hiddenSize ?? DEFAULTS.hidden, numLayers: m.numLayers ?? DEFAULTS.layers,
+    bidirectional: m.bidirectional ?? DEFAULTS.bidirectional, dropout: m.dropout ?? DEFAULTS.dropout, projSize: m.projSize ?? 0,
+    numClasses: ds.classes.length, headOn: ds.target,
+  };
+}
+
+export interface Prepared {
+  dataset: Dataset;
+  normalization: Normalization;
+  split: { train: Sequence[]; val: Sequence[]; test: Sequence[] };
+  model: SequenceModel;
+  seed: number;
+}
+
+/** Data (generated or given), split, normalisation from the training split alone, and a fresh model. */
+export function prepare(o: PrepareOptions = {}): Prepared {
+  const seed = o.seed ?? DEFAULTS.seed;
+  const ds = o.data ?? getTask(o.task ?? DEFAULTS.task).generate(seed, o.taskOptions);
+  if (ds.sequences.length < 3) throw new ConfigError(`${ds.name} has ${ds.sequences.length} sequences; training, validation and test need at least 3`);
+  const parts = split(ds.sequences, new Rng(seed));
+  const norm = fitNormalization(parts.train, ds.features.length);
+  const [train, val, test] = [parts.train, parts.val, parts.test].map((s) => applyNormalization(s, norm)) as [Sequence[], Sequence[], Sequence[]];
+  const model = new SequenceModel(modelOptions(ds, o.model), { seed });
+  return { dataset: ds, normalization: norm, split: { train, val, test }, model, seed };
+}
+
+export function dataEvent(p: Prepared): DataEvent {
+  const ds = p.dataset;
+  const { train, val, test } = p.split;
+  return {
+    type: 'data', name: ds.name, description: ds.description, features: ds.features, classes: ds.classes, target: ds.target,
+    steps: maxLength(ds.sequences), sizes: { train: train.length, val: val.length, test: test.length }, seed: p.seed,
+  };
+}
