@@ -3,7 +3,7 @@
  * explorer's defaults (the reference pipeline) and the ranges the page offers. Pure: the store holds
  * them, the URL carries them, the worker turns them into `prepare` and `Trainer` options.
  */
-import { CELLS as ENGINE_CELLS, cellOf } from '../../src/nn/cells/index.js';
+import { CELL_INFO, cellInfo } from '../../src/nn/cells/index.js';
 import { DEFAULTS as ENGINE } from '../../src/defaults.js';
 import type { Mode, ModelChoice, PipelineOptions, TaskOptions, TrainConfig } from '../../src/index.js';
 
@@ -40,7 +40,7 @@ export const LIMITS = {
 export const LR_RANGE = [1e-5, 1] as const;
 
 /** The cells the page offers, labelled as the engine's descriptors label them. */
-export const CELLS: { mode: Mode; label: string }[] = Object.values(ENGINE_CELLS).map((c) => ({ mode: c.mode, label: c.label }));
+export const CELLS: { mode: Mode; label: string }[] = Object.values(CELL_INFO).map((c) => ({ mode: c.mode, label: c.label }));
 
 export const TASK_LABELS: Record<TaskName, string> = {
   trend: 'trend: is a noisy signal going down, flat or up?',
@@ -48,7 +48,7 @@ export const TASK_LABELS: Record<TaskName, string> = {
   delay: 'delay: which token came k steps ago?',
 };
 
-export const cellLabel = (m: Mode): string => cellOf(m).label;
+export const cellLabel = (m: Mode): string => cellInfo(m).label;
 
 /** A canonical string of the settings: equal strings, equal runs. */
 export function settingsKey(s: Settings): string {

@@ -33,7 +33,8 @@ export interface CellFast {
   backward?: FastBackward;
 }
 
-export interface Cell {
+/** What a cell is: its names, gates and shape rules. The page's main thread needs only this. */
+export interface CellInfo {
   mode: Mode;
   /** "RNN (tanh)", "LSTM", "GRU": the name with its variant. */
   label: string;
@@ -54,6 +55,10 @@ export interface Cell {
   step: string;
   /** The update as the trace names its terms (in: the input side, hid: the W_hh side): "h = tanh(W_ih x + b_ih + W_hh h_prev + b_hh)". */
   equation: string;
+}
+
+/** A cell: what it is, and its passes. */
+export interface Cell extends CellInfo {
   /** The readable reference, the equations as loops; every pass no fast path takes runs here. */
   forward: CellForward;
   backward: CellBackward;

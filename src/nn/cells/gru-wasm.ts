@@ -42,11 +42,12 @@ const backwardStep = (B: number, H: number): StepTable => ({
   args: ['gates', 'gh', 'hprev', 'dh', 'dgates', 'dgh', B, H],
 });
 
-// (operand indices, the same for every size)
-const [h, gh, gates, bias] = WasmStep.slotsOf(forwardStep(1, 4), 'h', 'gh', 'gates', 'bias') as [number, number, number, number];
-const [bGates, bGh, bHprev, bDh, bDgates, bDgh] = WasmStep.slotsOf(backwardStep(1, 4), 'gates', 'gh', 'hprev', 'dh', 'dgates', 'dgh') as [number, number, number, number, number, number];
+// (operand indices, the same for every size; found on first use, so a bundle without the kernels leaves this out)
+let fwdSlots: [number, number, number, number] | undefined;
+let backSlots: [number, number, number, number, number, number] | undefined;
 
 function forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolean {
+  const [h, gh, gates, bias] = (fwdSlots ??= WasmStep.slotsOf(forwardStep(1, 4), 'h', 'gh', 'gates', 'bias') as [number, number, number, number]);
   const { T, B } = ws;
   const { H, G, col } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || H % 4 !== 0 || !wasmSized(B, G, H)) return false;
@@ -71,6 +72,7 @@ function forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolea
 }
 
 function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): boolean {
+  const [bGates, bGh, bHprev, bDh, bDgates, bDgh] = (backSlots ??= WasmStep.slotsOf(backwardStep(1, 4), 'gates', 'gh', 'hprev', 'dh', 'dgates', 'dgh') as [number, number, number, number, number, number]);
   const { T, B } = ws;
   const { H, G, col, dh } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || H % 4 !== 0 || !wasmSized(B, H, G)) return false;

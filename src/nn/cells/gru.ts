@@ -12,7 +12,7 @@ import { gemm } from '../../tensor/gemm.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { sigmoid, sigmoid32, tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
-import type { Cell } from './cell.js';
+import type { Cell, CellInfo } from './cell.js';
 import { gruWasm } from './gru-wasm.js';
 
 // hprev: (T, B, H) h_(t-1) kept; gates: (T, B, G) in as W_ih x_t + b_ih, activated in place (r z n);
@@ -93,7 +93,8 @@ export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
   }
 }
 
-export const gru: Cell = {
+/** What the GRU is, without its kernels (what a page that only names cells imports). */
+export const gruInfo: CellInfo = {
   mode: 'gru', label: 'GRU', short: 'GRU', rows: 3, cellState: false, hiddenApart: true,
   gates: [
     { symbol: 'r', name: 'reset gate', activation: 'sigmoid' },
@@ -102,6 +103,10 @@ export const gru: Cell = {
   ],
   step: 'gates r, z and candidate n update the hidden state h_t',
   equation: 'r, z = sigmoid(in + hid), n = tanh(in_n + r * hid_n), h = (1 - z) * n + z * h_prev',
+};
+
+export const gru: Cell = {
+  ...gruInfo,
   forward: gruForward,
   backward: gruBackward,
   wasm: gruWasm,

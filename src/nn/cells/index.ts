@@ -8,13 +8,16 @@ import type { Mode } from '../options.js';
 import type { Cell } from './cell.js';
 import type { Buf } from '../../tensor/buf.js';
 import type { Dir, Workspace } from '../workspace.js';
-import { rnnRelu, rnnTanh } from './rnn.js';
-import { lstm } from './lstm.js';
-import { gru } from './gru.js';
+import type { CellInfo } from './cell.js';
+import { rnnRelu, rnnReluInfo, rnnTanh, rnnTanhInfo } from './rnn.js';
+import { lstm, lstmInfo } from './lstm.js';
+import { gru, gruInfo } from './gru.js';
 
-export type { Cell, CellFast, Gate, CellForward, CellBackward, FastForward, FastBackward } from './cell.js';
+export type { Cell, CellInfo, CellFast, Gate, CellForward, CellBackward, FastForward, FastBackward } from './cell.js';
 
 export const CELLS: Readonly<Record<Mode, Cell>> = { rnn_tanh: rnnTanh, rnn_relu: rnnRelu, lstm, gru };
+/** The same cells without their kernels: what the explorer's main thread reads (a bundler leaves the kernels out). */
+export const CELL_INFO: Readonly<Record<Mode, CellInfo>> = { rnn_tanh: rnnTanhInfo, rnn_relu: rnnReluInfo, lstm: lstmInfo, gru: gruInfo };
 
 /**
  * One forward pass of a cell over a layer and direction, on the path chosen once for the pass: its
@@ -36,6 +39,13 @@ export function runBackward(c: Cell, dir: Dir, ws: Workspace, p: Buf, dOut: Buf,
 export function cellOf(mode: Mode): Cell {
   const c = CELLS[mode];
   if (!c) throw new ConfigError(`mode must be one of ${Object.keys(CELLS).join(', ')}, got ${String(mode)}`);
+  return c;
+}
+
+/** What a cell is, without its kernels. */
+export function cellInfo(mode: Mode): CellInfo {
+  const c = CELL_INFO[mode];
+  if (!c) throw new ConfigError(`mode must be one of ${Object.keys(CELL_INFO).join(', ')}, got ${String(mode)}`);
   return c;
 }
 

@@ -44,11 +44,12 @@ const backwardStep = (B: number, H: number): StepTable => ({
   args: ['gates', 'tc', 'cprev', 'dh', 'dc', 'dgates', B, H],
 });
 
-// (operand indices, the same for every size)
-const [h, gates, cc, c, tc, hOut] = WasmStep.slotsOf(forwardStep(1, 4, 4), 'h', 'gates', 'ccur', 'c', 'tc', 'hOut') as [number, number, number, number, number, number];
-const [bGates, bTc, bCprev, bDh, bDc, bDgates] = WasmStep.slotsOf(backwardStep(1, 4), 'gates', 'tc', 'cprev', 'dh', 'dc', 'dgates') as [number, number, number, number, number, number];
+// (operand indices, the same for every size; found on first use, so a bundle without the kernels leaves this out)
+let fwdSlots: [number, number, number, number, number, number] | undefined;
+let backSlots: [number, number, number, number, number, number] | undefined;
 
 function forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolean {
+  const [h, gates, cc, c, tc, hOut] = (fwdSlots ??= WasmStep.slotsOf(forwardStep(1, 4, 4), 'h', 'gates', 'ccur', 'c', 'tc', 'hOut') as [number, number, number, number, number, number]);
   const { T, B } = ws;
   const { H, P, G, col, m, tmp } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || H % 4 !== 0 || !wasmSized(B, G, P)) return false;
@@ -79,6 +80,7 @@ function forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolea
 }
 
 function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): boolean {
+  const [bGates, bTc, bCprev, bDh, bDc, bDgates] = (backSlots ??= WasmStep.slotsOf(backwardStep(1, 4), 'gates', 'tc', 'cprev', 'dh', 'dc', 'dgates') as [number, number, number, number, number, number]);
   const { T, B } = ws;
   const { H, P, G, col, dh } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || dir.m || H % 4 !== 0 || !wasmSized(B, P, G)) return false;

@@ -12,7 +12,7 @@ import { gemm } from '../../tensor/gemm.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { sigmoid, sigmoid32, tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
-import type { Cell } from './cell.js';
+import type { Cell, CellInfo } from './cell.js';
 import { lstmWasm } from './lstm-wasm.js';
 
 // hprev: (T, B, P) h_(t-1) kept; gates: (T, B, G) in as W_ih x_t + b, activated in place (i f g o);
@@ -133,7 +133,8 @@ export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: nu
   }
 }
 
-export const lstm: Cell = {
+/** What the LSTM is, without its kernels (what a page that only names cells imports). */
+export const lstmInfo: CellInfo = {
   mode: 'lstm', label: 'LSTM', short: 'LSTM', rows: 4, cellState: true, hiddenApart: false,
   gates: [
     { symbol: 'i', name: 'input gate', activation: 'sigmoid' },
@@ -143,6 +144,10 @@ export const lstm: Cell = {
   ],
   step: 'gates i, f, g, o update the cell state c_t and hidden state h_t',
   equation: 'i, f, o = sigmoid(in + hid), g = tanh(in + hid), c = f * c_prev + i * g, h = o * tanh(c)',
+};
+
+export const lstm: Cell = {
+  ...lstmInfo,
   forward: lstmForward,
   backward: lstmBackward,
   wasm: lstmWasm,

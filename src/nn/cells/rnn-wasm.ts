@@ -36,9 +36,9 @@ const backwardStep = (B: number, H: number, relu: boolean): StepTable => ({
 const fits = (dir: Dir, ws: Workspace, p: Buf): p is Float32Array =>
   p instanceof Float32Array && !ws.ragged && dir.H % 4 === 0 && wasmSized(ws.B, dir.H, dir.H);
 
-// (operand indices, the same for every size)
-const [h, gates] = WasmStep.slotsOf(forwardStep(1, 4, false), 'h', 'gates') as [number, number];
-const [bH, bDh, bDgates] = WasmStep.slotsOf(backwardStep(1, 4, false), 'h', 'dh', 'dgates') as [number, number, number];
+// (operand indices, the same for every size; found on first use, so a bundle without the kernels leaves this out)
+let fwdSlots: [number, number] | undefined;
+let backSlots: [number, number, number] | undefined;
 
 export function rnnWasm(relu: boolean): CellFast {
   // each layer and direction's step layouts, made on its first pass
@@ -46,6 +46,7 @@ export function rnnWasm(relu: boolean): CellFast {
   const backwards = new WeakMap<object, WasmStep>();
   return {
     forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolean {
+      const [h, gates] = (fwdSlots ??= WasmStep.slotsOf(forwardStep(1, 4, false), 'h', 'gates') as [number, number]);
       const { T, B } = ws;
       const { H, col } = dir;
       const step = fits(dir, ws, p) ? forwards.get(dir) ?? WasmStep.keep(forwards, dir, forwardStep(B, H, relu)) : null;
@@ -66,6 +67,7 @@ export function rnnWasm(relu: boolean): CellFast {
       return true;
     },
     backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): boolean {
+      const [bH, bDh, bDgates] = (backSlots ??= WasmStep.slotsOf(backwardStep(1, 4, false), 'h', 'dh', 'dgates') as [number, number, number]);
       const { T, B } = ws;
       const { H, col, dh } = dir;
       const step = fits(dir, ws, p) ? backwards.get(dir) ?? WasmStep.keep(backwards, dir, backwardStep(B, H, relu)) : null;

@@ -13,7 +13,7 @@ import { gemm, gemmBackend, gemmDispatch } from '../../tensor/gemm.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { tanh32 } from '../../tensor/activations.js';
 import type { Dir, Workspace } from '../workspace.js';
-import type { Cell } from './cell.js';
+import type { Cell, CellInfo } from './cell.js';
 import { rnnWasm } from './rnn-wasm.js';
 
 const relu1 = (a: number): number => (a > 0 ? a : 0);
@@ -128,12 +128,20 @@ export function rnnBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
   }
 }
 
-const elman = (act: 'tanh' | 'relu'): Cell => {
-  const relu = act === 'relu';
+const elmanInfo = (act: 'tanh' | 'relu'): CellInfo => ({
+  mode: act === 'relu' ? 'rnn_relu' : 'rnn_tanh', label: `RNN (${act})`, short: 'RNN', rows: 1, cellState: false, hiddenApart: false, gates: [],
+  step: `h_t = ${act}(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh)`,
+  equation: `h = ${act}(W_ih x + b_ih + W_hh h_prev + b_hh)`,
+});
+
+/** What the plain RNNs are, without their kernels (what a page that only names cells imports). */
+export const rnnTanhInfo: CellInfo = /* @__PURE__ */ elmanInfo('tanh');
+export const rnnReluInfo: CellInfo = /* @__PURE__ */ elmanInfo('relu');
+
+const elman = (info: CellInfo): Cell => {
+  const relu = info.mode === 'rnn_relu';
   return {
-    mode: relu ? 'rnn_relu' : 'rnn_tanh', label: `RNN (${act})`, short: 'RNN', rows: 1, cellState: false, hiddenApart: false, gates: [],
-    step: `h_t = ${act}(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh)`,
-    equation: `h = ${act}(W_ih x + b_ih + W_hh h_prev + b_hh)`,
+    ...info,
     forward: (dir, ws, p, out, ldo) => rnnForward(dir, ws, p, out, ldo, relu),
     backward: (dir, ws, p, dOut, ldo) => rnnBackward(dir, ws, p, dOut, ldo, relu),
     wasm: rnnWasm(relu),
@@ -141,5 +149,5 @@ const elman = (act: 'tanh' | 'relu'): Cell => {
   };
 };
 
-export const rnnTanh: Cell = elman('tanh');
-export const rnnRelu: Cell = elman('relu');
+export const rnnTanh: Cell = /* @__PURE__ */ elman(rnnTanhInfo);
+export const rnnRelu: Cell = /* @__PURE__ */ elman(rnnReluInfo);

@@ -5,14 +5,14 @@
  */
 import { session, setMode } from '../../store.js';
 import { Bars } from '../charts/Bars.js';
-import { memoryWords, memoryWorth } from '../../../../src/explain/insight.js';
-import { cellOf } from '../../../../src/nn/cells/index.js';
+import { memoryWords, memoryWorth } from '../../../../src/explain/memory.js';
+import { cellInfo } from '../../../../src/nn/cells/index.js';
 
 export function Insight() {
   const s = session.value;
   if (!s) return <p>Preparing…</p>;
   const m = s.insight.comparison;
-  const cell = cellOf(s.model.options.mode).short;
+  const cell = cellInfo(s.model.options.mode).short;
   return (
     <div class="mode-insight">
       <h2>Key Insight</h2>

@@ -3,7 +3,7 @@
  * one unit at this step with the trace's numbers, each dot product written out term by term with the
  * model's own weights, and the output layer's softmax.
  */
-import { cellOf } from '../../../../src/nn/cells/index.js';
+import { cellInfo } from '../../../../src/nn/cells/index.js';
 import { useEffect, useState } from 'preact/hooks';
 import { session, setView, view } from '../../store.js';
 import { StepControls } from './StepControls.js';
@@ -69,7 +69,7 @@ export function MathMode() {
         )}
       </div>
       <section class="math-block">
-        <h3>The equations (PyTorch's nn.{cellOf(tr.mode).short})</h3>
+        <h3>The equations (PyTorch's nn.{cellInfo(tr.mode).short})</h3>
         <Tex tex={equations(tr.mode)} label={`The ${tr.mode} cell's equations`} testId="equations" />
         <p class="muted">W and b are this model's weights ({s.model.parameters} parameters in all); x_t is step t's input, h_(t-1) the state from the step before{tr.mode === 'lstm' ? ', c_t the cell state' : ''}. σ is the logistic sigmoid, ⊙ multiplies element by element.</p>
       </section>

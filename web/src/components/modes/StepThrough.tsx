@@ -3,7 +3,7 @@
  * Trace"): the input x_t, both halves of the pre-activation, the gates, h_t (and c_t), the output
  * layer's probabilities, and the hidden state over the whole sequence as a heat map.
  */
-import { cellOf } from '../../../../src/nn/cells/index.js';
+import { cellInfo } from '../../../../src/nn/cells/index.js';
 import { session, setStep } from '../../store.js';
 import { Vector } from '../charts/Vector.js';
 import { HeatMap } from '../charts/HeatMap.js';
@@ -45,7 +45,7 @@ export function StepThrough() {
           <Vector label={`x_${t + 1}`} description={`the input features at step ${t + 1}, normalised`} values={st.x} domain={3} testId="x" names={s.data.features} />
         </section>
         <section class="trace-card" aria-labelledby="tc-cell">
-          <h3 id="tc-cell">{cellOf(tr.mode).short} cell update at time step {t + 1}{s.model.options.numLayers > 1 ? `, layer ${cell.layer + 1}` : ''}{dir}</h3>
+          <h3 id="tc-cell">{cellInfo(tr.mode).short} cell update at time step {t + 1}{s.model.options.numLayers > 1 ? `, layer ${cell.layer + 1}` : ''}{dir}</h3>
           <Vector label={prev.split(' ')[0]!} description={`the state it starts from: ${prev}`} values={cell.hPrev} testId="h-prev" />
           {cell.cPrev && <Vector label={t === 0 ? 'c_0' : `c_${t}`} description="the cell state it starts from" values={cell.cPrev} domain={2} testId="c-prev" />}
           {perGate(cell.inputPart, n).map((part, k) => (

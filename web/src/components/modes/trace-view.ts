@@ -1,12 +1,12 @@
 /** Small helpers the trace views share: which gate is which, and a cell's label. */
-import { cellOf } from '../../../../src/nn/cells/index.js';
+import { cellInfo } from '../../../../src/nn/cells/index.js';
 import type { CellStep, Mode, PredictionTrace } from '../../../../src/index.js';
 import { setStep, view } from '../../store.js';
 import { typing } from '../../keys.js';
 
 /** The cell's gates as the views name them (symbol and words), or undefined for a plain RNN, which has none. */
 export function gatesOf(mode: Mode): { name: string; label: string }[] | undefined {
-  const gates = cellOf(mode).gates;
+  const gates = cellInfo(mode).gates;
   return gates.length ? gates.map((g) => ({ name: g.symbol, label: g.name })) : undefined;
 }
 
