@@ -4,7 +4,7 @@
  * `rnnscope`: a JSON string with the config and whatever the caller keeps with the model (class
  * names, feature normalisation, training history). Works in the browser too (no node imports).
  */
-import { SequenceModel, type ResolvedModelOptions, type SequenceModelOptions } from '../nn/model.js';
+import { SequenceModel, type SequenceModelOptions } from '../nn/model.js';
 import { ModelFileError, RnnscopeError } from '../errors.js';
 import { checkStateDict, decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
@@ -68,4 +68,3 @@ export function decodeModel(bytes: Uint8Array, source = 'model file'): { model: 
   return { model, meta };
 }
 
-export type { ResolvedModelOptions };

@@ -45,13 +45,6 @@ export interface Tensor {
   shape: number[];
 }
 
-export function tensor(data: Buf, shape: number[]): Tensor {
-  if (numel(shape) !== data.length) {
-    throw new RangeError(`shape [${shape}] needs ${numel(shape)} elements, got ${data.length}`);
-  }
-  return { data, shape };
-}
-
 /** Shape as PyTorch prints it, e.g. "[10, 32, 8]". */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;

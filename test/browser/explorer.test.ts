@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { applyNormalization, decodeModel, memoryWorth, predictionTrace, type RunMeta } from '../../src/index.js';
+import { applyNormalization, decodeModel, memoryWorth, predictionTrace, type RunMeta } from '../../src/internal.js';
 import { cannotRun, maxDiff, reference, root, shot, start, trained, valuesOf, type Harness, type Reference } from './harness.js';
 
 const skip = cannotRun();

@@ -11,7 +11,7 @@ import { ensureWebBuild, startServer } from '../../src/cli/commands/serve.js';
 import {
   Trainer, compareMemory, evaluate, interestingIndex, predictionTrace, prepare,
   type EpochRecord, type MemoryComparison, type PipelineOptions, type Prepared, type PredictionTrace,
-} from '../../src/index.js';
+} from '../../src/internal.js';
 import { makeQuiz, modelFacts, type Question } from '../../src/explain/quiz/index.js';
 import { dataEvent } from '../../src/pipeline.js';
 

@@ -4,7 +4,7 @@
  * page's run. Text from the settings; it runs nothing.
  */
 import torchSource from '../../tools/rnnscope_torch.py?raw';
-import type { ResolvedModelOptions } from '../../src/index.js';
+import type { ResolvedModelOptions } from '../../src/internal.js';
 import { type Settings } from './settings.js';
 
 /** The `SequenceModel` class (and the cell table it uses) as tools/rnnscope_torch.py has it. */

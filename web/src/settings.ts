@@ -3,9 +3,9 @@
  * explorer's defaults (the reference pipeline) and the ranges the page offers. Pure: the store holds
  * them, the URL carries them, the worker turns them into `prepare` and `Trainer` options.
  */
-import { CELL_INFO, cellInfo } from '../../src/nn/cells/index.js';
+import { CELL_INFO } from '../../src/nn/cells/index.js';
 import { DEFAULTS as ENGINE } from '../../src/defaults.js';
-import type { Mode, ModelChoice, PipelineOptions, TaskOptions, TrainConfig } from '../../src/index.js';
+import type { Mode, ModelChoice, PipelineOptions, TaskOptions, TrainConfig } from '../../src/internal.js';
 
 export type TaskName = 'trend' | 'count' | 'delay';
 
@@ -48,7 +48,6 @@ export const TASK_LABELS: Record<TaskName, string> = {
   delay: 'delay: which token came k steps ago?',
 };
 
-export const cellLabel = (m: Mode): string => cellInfo(m).label;
 
 /** A canonical string of the settings: equal strings, equal runs. */
 export function settingsKey(s: Settings): string {

@@ -17,7 +17,7 @@ import { traceQuestions } from './prediction-trace.js';
 import { trainingQuestions } from './training-run.js';
 import { memory } from './memory.js';
 
-export type { Question, QuestionKind, QuizInput } from './context.js';
+export type { Question, QuizInput } from './context.js';
 export { LESSON_QUESTION } from './concepts.js';
 
 export interface QuizOptions {

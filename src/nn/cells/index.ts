@@ -13,7 +13,7 @@ import { rnnRelu, rnnReluInfo, rnnTanh, rnnTanhInfo } from './rnn.js';
 import { lstm, lstmInfo } from './lstm.js';
 import { gru, gruInfo } from './gru.js';
 
-export type { Cell, CellInfo, CellFast, Gate, CellForward, CellBackward, FastForward, FastBackward } from './cell.js';
+export type { Cell, CellInfo, Gate } from './cell.js';
 
 export const CELLS: Readonly<Record<Mode, Cell>> = { rnn_tanh: rnnTanh, rnn_relu: rnnRelu, lstm, gru };
 /** The same cells without their kernels: what the explorer's main thread reads (a bundler leaves the kernels out). */

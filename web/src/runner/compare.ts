@@ -2,7 +2,7 @@
  * The Compare mode's job: the engine's comparison (compareCells, what `rnnscope compare` drains) stepped
  * one event at a time, side by side, its events folded into the state the page shows.
  */
-import { compareCells, memoryWords, verdictSentence, type CompareEvent, type CompareResult, type Dataset } from '../../../src/index.js';
+import { compareCells, memoryWords, verdictSentence, type CompareEvent, type CompareResult, type Dataset } from '../../../src/internal.js';
 import { pipelineOptions, settingsKey, type Settings } from '../settings.js';
 import type { CompareRow, CompareState } from './protocol.js';
 

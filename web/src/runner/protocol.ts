@@ -5,7 +5,7 @@
  */
 import type {
   DataEvent, DataFlow, EpochEvent, Evaluation, MemoryComparison, PredictionTrace, ResolvedModelOptions,
-} from '../../../src/index.js';
+} from '../../../src/internal.js';
 import type { Question } from '../../../src/explain/quiz/index.js';
 import type { Settings } from '../settings.js';
 

@@ -8,7 +8,7 @@
 import {
   Trainer, applyNormalization, compareMemory, dataEvent, dataFlow, encodeRun, evaluate, interestingIndex, predictionTrace, prepare, readDataText,
   type Dataset, type MemoryComparison, type Prepared, type Sequence, type TrainEvent,
-} from '../../../src/index.js';
+} from '../../../src/internal.js';
 import { makeQuiz, modelFacts } from '../../../src/explain/quiz/index.js';
 import { columnOptions } from '../../../src/data/read.js';
 import { pipelineOptions, settingsKey, taskOptions, trainConfig, type Settings } from '../settings.js';

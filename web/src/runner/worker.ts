@@ -3,7 +3,7 @@
  * milliseconds and yields between them, so a pause, a step or a new setting takes effect at the next
  * batch, and posts what changed at most every POST_MS (the page never waits on training).
  */
-import { DataError, RnnscopeError, type Dataset } from '../../../src/index.js';
+import { DataError, RnnscopeError, type Dataset } from '../../../src/internal.js';
 import { Session } from './session.js';
 import { CompareJob } from './compare.js';
 import { settingsKey } from '../settings.js';

@@ -6,7 +6,7 @@
 import { session, setView, view } from '../../store.js';
 import { HeatMap } from '../charts/HeatMap.js';
 import { f2, shape, tidy, vec } from '../../../../src/format.js';
-import type { FlowStage } from '../../../../src/index.js';
+import type { FlowStage } from '../../../../src/internal.js';
 
 function Stage({ st, cls }: { st: FlowStage; cls: string[] }) {
   const last = st.name === 'Output layer';

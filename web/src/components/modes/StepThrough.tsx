@@ -11,7 +11,7 @@ import { Bars } from '../charts/Bars.js';
 import { StepControls } from './StepControls.js';
 import { currentStep, perGate } from './trace-view.js';
 import { f2 } from '../../../../src/format.js';
-import type { PredictionTrace } from '../../../../src/index.js';
+import type { PredictionTrace } from '../../../../src/internal.js';
 
 export function Outputs({ trace, t, classes }: { trace: PredictionTrace; t: number; classes: string[] }) {
   const st = trace.steps[t]!;

@@ -3,7 +3,7 @@
  * and the same equations for one unit at one step with the trace's numbers written in. Nothing here
  * computes a model value: every right-hand side is a number the engine produced.
  */
-import type { CellStep, Mode, StepTrace } from '../../../../src/index.js';
+import type { CellStep, Mode } from '../../../../src/internal.js';
 import { f2 } from '../../../../src/format.js';
 
 /** A number for TeX: negative ones in parentheses when they follow an operator. */
@@ -85,4 +85,3 @@ function tex(s: string): string {
   return s.replace(/\\/g, '').replace(/[{}$&#^_%~]/g, (c) => `\\${c}`);
 }
 
-export type { StepTrace };

@@ -1,6 +1,6 @@
 /** Small helpers the trace views share: which gate is which, and a cell's label. */
 import { cellInfo } from '../../../../src/nn/cells/index.js';
-import type { CellStep, Mode, PredictionTrace } from '../../../../src/index.js';
+import type { CellStep, Mode, PredictionTrace } from '../../../../src/internal.js';
 import { setStep, view } from '../../store.js';
 import { typing } from '../../keys.js';
 
