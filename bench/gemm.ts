@@ -13,7 +13,16 @@ import { rawWasmGemm, tapWasmGemm } from '../src/tensor/wasm/gemm-wasm.js';
 import { tuning, wasmGemmStatus } from '../src/tensor/wasm/module.js';
 import { arg, median } from './stats.js';
 
-interface Shape { group: string; what: string; tA: boolean; tB: boolean; M: number; N: number; K: number; beta: number }
+interface Shape {
+  group: string;
+  what: string;
+  tA: boolean;
+  tB: boolean;
+  M: number;
+  N: number;
+  K: number;
+  beta: number;
+}
 
 function engineShapes(group: string, T: number, B: number, I: number, H: number, gates: number, C: number): Shape[] {
   const G = gates * H;
@@ -33,7 +42,16 @@ const SHAPES: Shape[] = [
   ...engineShapes('lstm', 50, 64, 32, 128, 4, 10),
   ...engineShapes('gru', 50, 64, 32, 128, 3, 10),
   ...engineShapes('rnn', 100, 64, 64, 256, 1, 10),
-  ...[4, 8, 12, 16, 24, 32, 48, 64].map((n): Shape => ({ group: 'small', what: `square ${n}`, tA: false, tB: true, M: n, N: n, K: n, beta: 1 })),
+  ...[4, 8, 12, 16, 24, 32, 48, 64].map((n): Shape => ({
+    group: 'small',
+    what: `square ${n}`,
+    tA: false,
+    tB: true,
+    M: n,
+    N: n,
+    K: n,
+    beta: 1,
+  })),
   { group: 'small', what: 'seed step h W_hh^T', tA: false, tB: true, M: 32, N: 8, K: 8, beta: 1 },
   { group: 'small', what: 'B32 H32 step', tA: false, tB: true, M: 32, N: 32, K: 32, beta: 1 },
   { group: 'small', what: 'B16 H64 step', tA: false, tB: true, M: 16, N: 64, K: 64, beta: 1 },
@@ -85,7 +103,15 @@ function time(f: () => void): number {
 }
 
 console.log(`wasm: ${wasmGemmStatus()}; kc ${tuning.kc}, mc ${tuning.mc}; ${rounds} rounds of ~${budgetMs} ms, medians`);
-console.log('shape'.padEnd(34) + 'M x N x K'.padEnd(18) + 'JS GF/s'.padStart(9) + 'wasm GF/s'.padStart(11) + 'kernel GF/s'.padStart(13) + 'x JS'.padStart(7) + 'copy%'.padStart(7));
+console.log(
+  'shape'.padEnd(34) +
+    'M x N x K'.padEnd(18) +
+    'JS GF/s'.padStart(9) +
+    'wasm GF/s'.padStart(11) +
+    'kernel GF/s'.padStart(13) +
+    'x JS'.padStart(7) +
+    'copy%'.padStart(7),
+);
 for (const s of SHAPES) {
   if (only && s.group !== only) continue;
   const { tA, tB, M, N, K, beta } = s;
@@ -109,8 +135,12 @@ for (const s of SHAPES) {
   const flops = 2 * M * N * K;
   const [tj, tw, tr] = [median(js), median(wa), median(raw)];
   console.log(
-    `${s.group} ${s.what}`.padEnd(34) + `${M} x ${N} x ${K}`.padEnd(18) +
-    (flops / tj / 1e9).toFixed(2).padStart(9) + (flops / tw / 1e9).toFixed(2).padStart(11) + (flops / tr / 1e9).toFixed(2).padStart(13) +
-    (tj / tw).toFixed(2).padStart(7) + ((1 - tr / tw) * 100).toFixed(0).padStart(7),
+    `${s.group} ${s.what}`.padEnd(34) +
+      `${M} x ${N} x ${K}`.padEnd(18) +
+      (flops / tj / 1e9).toFixed(2).padStart(9) +
+      (flops / tw / 1e9).toFixed(2).padStart(11) +
+      (flops / tr / 1e9).toFixed(2).padStart(13) +
+      (tj / tw).toFixed(2).padStart(7) +
+      ((1 - tr / tw) * 100).toFixed(0).padStart(7),
   );
 }

@@ -64,11 +64,26 @@ interface Live {
 export async function measureConfig(c: BenchConfig, peers: { peer: Peer; step: StepFn }[], o: MeasureOptions): Promise<PeerResult[]> {
   const batch = sequencesPerStep(c);
   const live: Live[] = peers.map(({ peer, step }) => ({
-    peer, step,
+    peer,
+    step,
     res: {
-      config: c.name, peer: peer.name, label: peer.label ?? peer.name, unit: unitOf(c), steps: 0, batch, warmupSteps: 0,
-      seconds: [], seqPerSec: [], summary: summarize([]), lossFirst: NaN, lossLast: NaN, lossFalls: false, check: NaN,
-      memory: null, notes: [], error: null,
+      config: c.name,
+      peer: peer.name,
+      label: peer.label ?? peer.name,
+      unit: unitOf(c),
+      steps: 0,
+      batch,
+      warmupSteps: 0,
+      seconds: [],
+      seqPerSec: [],
+      summary: summarize([]),
+      lossFirst: NaN,
+      lossLast: NaN,
+      lossFalls: false,
+      check: NaN,
+      memory: null,
+      notes: [],
+      error: null,
     },
   }));
   const say = o.progress ?? (() => {});
@@ -118,8 +133,17 @@ export async function measureConfig(c: BenchConfig, peers: { peer: Peer; step: S
   // logits still compare: the state after many cycles is the same orbit whatever the count)
   const cycle = c.task === 'stream' ? c.T : 1;
   const stepsOf = (l: Live): number => (own ? Math.max(1, Math.round(o.repSeconds / perStep.get(l)! / cycle)) * cycle : K);
-  say(`${c.name}: warm-up ${Math.max(...live.map((l) => l.res.warmupSteps))} steps, then ${o.reps} x ` +
-    `${own ? `about ${o.repSeconds} s of steps (${live.filter((l) => !l.res.error).map((l) => stepsOf(l)).join(', ')})` : `${K} steps`} per peer`);
+  say(
+    `${c.name}: warm-up ${Math.max(...live.map((l) => l.res.warmupSteps))} steps, then ${o.reps} x ` +
+      `${
+        own
+          ? `about ${o.repSeconds} s of steps (${live
+              .filter((l) => !l.res.error)
+              .map((l) => stepsOf(l))
+              .join(', ')})`
+          : `${K} steps`
+      } per peer`,
+  );
 
   // 3. Repetitions, alternating peers. Each starts with a tenth of its steps untimed: the first steps
   // after another process had the core (cold caches, a JIT tier-up, a GC owed) are not the peer's

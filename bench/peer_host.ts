@@ -19,14 +19,22 @@ let step: StepFn | null = null;
 
 async function handle(m: HostRequest): Promise<unknown> {
   switch (m.cmd) {
-    case 'available': return peer.available();
-    case 'setup': step = null; step = await peer.setup(m.config, m.data); return null;
+    case 'available':
+      return peer.available();
+    case 'setup':
+      step = null;
+      step = await peer.setup(m.config, m.data);
+      return null;
     case 'run':
       if (!step) throw new Error('run before setup');
       return step(m.steps);
-    case 'memory': return peer.memory ? peer.memory() : {};
-    case 'notes': return peer.notes ? peer.notes() : [];
-    case 'teardown': await peer.teardown(); return null;
+    case 'memory':
+      return peer.memory ? peer.memory() : {};
+    case 'notes':
+      return peer.notes ? peer.notes() : [];
+    case 'teardown':
+      await peer.teardown();
+      return null;
   }
 }
 

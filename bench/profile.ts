@@ -48,8 +48,11 @@ export function selfTimes(p: Profile): { fn: string; share: number }[] {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      config: { type: 'string', default: 'seed' }, seconds: { type: 'string', default: '5' },
-      out: { type: 'string' }, 'no-inline': { type: 'boolean' }, top: { type: 'string', default: '25' },
+      config: { type: 'string', default: 'seed' },
+      seconds: { type: 'string', default: '5' },
+      out: { type: 'string' },
+      'no-inline': { type: 'boolean' },
+      top: { type: 'string', default: '25' },
     },
   });
   if (values['no-inline']) setFlagsFromString('--no-turbo-inlining');
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
   const step = await new RnnscopePeer().setup(c!, makeData(c!));
   // About a second of warm-up in chunks of ~0.2 s, which also gives the time per step.
   let per = (await step(1)).seconds;
-  for (let spent = 0; spent < 1; ) {
+  for (let spent = 0; spent < 1;) {
     const k = Math.max(1, Math.round(0.2 / per));
     const s = (await step(k)).seconds;
     per = s / k;
@@ -76,8 +79,10 @@ async function main(): Promise<void> {
 
   const out = values.out ?? join(tmpdir(), `rnnscope-${c!.name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
   writeFileSync(out, JSON.stringify(profile));
-  process.stdout.write(`${c!.name}: ${K} steps in ${r.seconds.toFixed(2)} s = ${Math.round((K * sequencesPerStep(c!)) / r.seconds).toLocaleString('en-US')} ${unitOf(c!)}/s under the profiler` +
-    `${values['no-inline'] ? ' (inlining off)' : ''}; profile in ${out}\n\nself time  function\n`);
+  process.stdout.write(
+    `${c!.name}: ${K} steps in ${r.seconds.toFixed(2)} s = ${Math.round((K * sequencesPerStep(c!)) / r.seconds).toLocaleString('en-US')} ${unitOf(c!)}/s under the profiler` +
+      `${values['no-inline'] ? ' (inlining off)' : ''}; profile in ${out}\n\nself time  function\n`,
+  );
   for (const { fn, share } of selfTimes(profile).slice(0, Number(values.top))) {
     process.stdout.write(`${(share * 100).toFixed(1).padStart(8)}%  ${fn}\n`);
   }

@@ -73,7 +73,10 @@ function memoryText(m: MemoryReport | null): string {
 function table(head: string[], rows: string[][], right: boolean[]): string {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]): string =>
-    r.map((c, i) => (right[i] ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ').trimEnd();
+    r
+      .map((c, i) => (right[i] ? c.padStart(w[i]!) : c.padEnd(w[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
 }
 
@@ -102,7 +105,18 @@ function perItem(rate: number): string {
 }
 
 export function resultsTable(configs: readonly BenchConfig[], results: PeerResult[], rs: Ratio[]): string {
-  const head = ['config', 'peer', 'steps/rep', 'per s, median', 'min-max', 'IQR', 'time each', 'rnnscope/peer', 'loss first -> last / check', 'memory'];
+  const head = [
+    'config',
+    'peer',
+    'steps/rep',
+    'per s, median',
+    'min-max',
+    'IQR',
+    'time each',
+    'rnnscope/peer',
+    'loss first -> last / check',
+    'memory',
+  ];
   const right = [false, false, true, true, true, true, true, true, false, false];
   const rows: string[][] = [];
   for (const c of configs) {
@@ -113,9 +127,10 @@ export function resultsTable(configs: readonly BenchConfig[], results: PeerResul
       }
       const s = r.summary;
       const ratio = rs.find((x) => x.config === c.name && x.peer === r.peer);
-      const outcome = c.task === 'train'
-        ? `${fix(r.lossFirst, 5)} -> ${fix(r.lossLast, 5)} ${r.lossFalls ? 'falls' : 'DOES NOT FALL'}`
-        : `sum of logits ${fix(r.check, 6)}`;
+      const outcome =
+        c.task === 'train'
+          ? `${fix(r.lossFirst, 5)} -> ${fix(r.lossLast, 5)} ${r.lossFalls ? 'falls' : 'DOES NOT FALL'}`
+          : `sum of logits ${fix(r.check, 6)}`;
       rows.push([
         c.name,
         r.label,
@@ -144,13 +159,16 @@ export function notes(configs: readonly BenchConfig[], results: PeerResult[]): s
     if (us && others.length) {
       const what = c.task === 'train' ? 'first loss' : 'sum of the last logits';
       const diff = (o: PeerResult): number => (c.task === 'train' ? Math.abs(o.lossFirst - us.lossFirst) : Math.abs(o.check - us.check));
-      line += `; same batch and initial weights; ${what} differs by ` + others.map((o) => `${o.peer} ${diff(o).toExponential(1)}`).join(', ');
+      line +=
+        `; same batch and initial weights; ${what} differs by ` + others.map((o) => `${o.peer} ${diff(o).toExponential(1)}`).join(', ');
     }
     lines.push(line);
     for (const r of rs) for (const n of r.notes) lines.push(`       ${r.label}: ${n}`);
     if (c.mark !== undefined && us) {
       const got = us.summary.median;
-      lines.push(`       mark: ${int(c.mark)} ${us.unit}/s for rnnscope (${perItem(c.mark)} each); measured ${int(got)} (${fix((got / c.mark) * 100, 0)}% of the mark)${got >= c.mark ? '' : ' - BELOW'}`);
+      lines.push(
+        `       mark: ${int(c.mark)} ${us.unit}/s for rnnscope (${perItem(c.mark)} each); measured ${int(got)} (${fix((got / c.mark) * 100, 0)}% of the mark)${got >= c.mark ? '' : ' - BELOW'}`,
+      );
     }
   }
   return lines.join('\n');

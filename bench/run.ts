@@ -53,9 +53,18 @@ async function main(): Promise<void> {
   try {
     ({ values } = parseArgs({
       options: {
-        config: { type: 'string' }, peers: { type: 'string' }, reps: { type: 'string' }, steps: { type: 'string' },
-        'rep-seconds': { type: 'string' }, 'warmup-seconds': { type: 'string' }, 'torch-threads': { type: 'string' }, threads: { type: 'string' },
-        quick: { type: 'boolean' }, seed: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean' },
+        config: { type: 'string' },
+        peers: { type: 'string' },
+        reps: { type: 'string' },
+        steps: { type: 'string' },
+        'rep-seconds': { type: 'string' },
+        'warmup-seconds': { type: 'string' },
+        'torch-threads': { type: 'string' },
+        threads: { type: 'string' },
+        quick: { type: 'boolean' },
+        seed: { type: 'string' },
+        json: { type: 'string' },
+        help: { type: 'boolean' },
         'in-process': { type: 'boolean' },
       },
     }));
@@ -67,11 +76,22 @@ async function main(): Promise<void> {
     return;
   }
   const quick = values.quick ?? false;
-  const list = (s: string | undefined, all: readonly string[]): string[] => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : [...all]);
+  const list = (s: string | undefined, all: readonly string[]): string[] =>
+    s
+      ? s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : [...all];
   let configs;
   let peers: Peer[];
   try {
-    configs = findConfigs(list(values.config, CONFIGS.map((c) => c.name)));
+    configs = findConfigs(
+      list(
+        values.config,
+        CONFIGS.map((c) => c.name),
+      ),
+    );
     peers = makePeers(list(values.peers, PEER_NAMES), {
       torchThreads: positive('torch-threads', values['torch-threads'], 1, true),
       threads: positive('threads', values.threads, 1, true),
@@ -109,7 +129,8 @@ async function main(): Promise<void> {
 
   env.loadEnd = os.loadavg()[0]!;
   const rs = ratios(results);
-  const timing = `warm-up >= ${opts.warmupSeconds} s, ${opts.reps} repetitions per peer alternating A B A B, ` +
+  const timing =
+    `warm-up >= ${opts.warmupSeconds} s, ${opts.reps} repetitions per peer alternating A B A B, ` +
     `${opts.steps ? `${opts.steps} steps` : `~${opts.repSeconds} s`} each for the slowest peer; per s = steps x sequences per step / seconds, ` +
     'timed inside each peer (streaming: time steps)';
   const text = [
@@ -119,8 +140,8 @@ async function main(): Promise<void> {
     '',
     notes(configs, results),
     'rnnscope/peer: ratio of medians (min-max over paired repetitions); > 1 means rnnscope is faster.',
-    'time each: 1 / median rate (per sequence, per streaming step). memory: rnnscope\'s arrays = ArrayBuffer bytes added by the ' +
-      'model and its first step (steady state: nothing is allocated per step); rss = each peer process\'s resident set.',
+    "time each: 1 / median rate (per sequence, per streaming step). memory: rnnscope's arrays = ArrayBuffer bytes added by the " +
+      "model and its first step (steady state: nothing is allocated per step); rss = each peer process's resident set.",
   ].join('\n');
   process.stdout.write(text + '\n');
 
@@ -149,9 +170,23 @@ async function runConfig(c: BenchConfig, peers: Peer[], opts: MeasureOptions, se
 
 function failed(config: string, peer: string, error: string): PeerResult {
   return {
-    config, peer, label: peer, unit: 'seq', steps: 0, batch: 0, warmupSteps: 0, seconds: [], seqPerSec: [],
+    config,
+    peer,
+    label: peer,
+    unit: 'seq',
+    steps: 0,
+    batch: 0,
+    warmupSteps: 0,
+    seconds: [],
+    seqPerSec: [],
     summary: { median: NaN, min: NaN, max: NaN, q1: NaN, q3: NaN },
-    lossFirst: NaN, lossLast: NaN, lossFalls: false, check: NaN, memory: null, notes: [], error,
+    lossFirst: NaN,
+    lossLast: NaN,
+    lossFalls: false,
+    check: NaN,
+    memory: null,
+    notes: [],
+    error,
   };
 }
 

@@ -16,7 +16,15 @@ import { wasmGemmStatus } from '../src/tensor/wasm/module.js';
 import type { Mode } from '../src/nn/options.js';
 import { arg, median } from './stats.js';
 
-interface Config { name: string; mode: Mode; T: number; B: number; I: number; H: number; C: number }
+interface Config {
+  name: string;
+  mode: Mode;
+  T: number;
+  B: number;
+  I: number;
+  H: number;
+  C: number;
+}
 
 const CONFIGS: Config[] = [
   { name: 'seed', mode: 'rnn_tanh', T: 10, B: 32, I: 5, H: 8, C: 3 },
@@ -35,13 +43,15 @@ function makeRun(c: Config) {
   const model = new SequenceModel({ mode: c.mode, inputSize: c.I, hiddenSize: c.H, numClasses: c.C }, { seed: 1 });
   const step = new TrainStep(model, new Adam(model.table.data, model.table.grad, { lr: 1e-3 }));
   let s = 12345;
-  const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) - 0.5;
+  const rnd = () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5;
   const x = { data: Float32Array.from({ length: c.T * c.B * c.I }, rnd), shape: [c.T, c.B, c.I] };
   const y = Int32Array.from({ length: c.T * c.B }, (_, i) => (i * 7919) % c.C);
   return { model, step, x, y };
 }
 
-console.log(`wasm: ${wasmGemmStatus()}, auto: M*N*K >= ${gemmDispatch.wasmMinWork}; ${rounds} rounds of ~${secs} s per backend, alternating; seq/s median [min-max]`);
+console.log(
+  `wasm: ${wasmGemmStatus()}, auto: M*N*K >= ${gemmDispatch.wasmMinWork}; ${rounds} rounds of ~${secs} s per backend, alternating; seq/s median [min-max]`,
+);
 for (const name of names) {
   const c = CONFIGS.find((k) => k.name === name);
   if (!c) throw new Error(`unknown config ${name}`);

@@ -18,7 +18,14 @@ import { assertClose } from './helpers.js';
 
 const skip = wasmGemmAvailable() ? false : `wasm kernel unavailable: ${wasmGemmStatus()}`;
 
-interface Out { logits: Float32Array; hN: Float32Array; cN: Float32Array | null; grad: Float32Array; steps: number; kept: Float32Array }
+interface Out {
+  logits: Float32Array;
+  hN: Float32Array;
+  cN: Float32Array | null;
+  grad: Float32Array;
+  steps: number;
+  kept: Float32Array;
+}
 
 /** Forward, cross-entropy over every step, backward, with the GEMM backend set to `backend`. */
 function trainStep(o: SequenceModelOptions, backend: GemmBackend, T: number, B: number, lengths: number[] | null): Out {
@@ -35,11 +42,17 @@ function trainStep(o: SequenceModelOptions, backend: GemmBackend, T: number, B: 
     m.table.zeroGrad();
     m.backward(d);
     // What the forward pass keeps for the backward pass and the prediction trace: gates, c_t, tanh(c_t), GRU's W_hn h + b_hn.
-    const kept = m.rnn.workspace(B, T).dirs.flat().flatMap((d) => [d.gates, d.c, d.tc, d.gh].flatMap((b) => (b ? Array.from(b) : [])));
+    const kept = m.rnn
+      .workspace(B, T)
+      .dirs.flat()
+      .flatMap((d) => [d.gates, d.c, d.tc, d.gh].flatMap((b) => (b ? Array.from(b) : [])));
     return {
       kept: Float32Array.from(kept),
-      logits: Float32Array.from(r.logits.data), hN: Float32Array.from(r.hN.data), cN: r.cN ? Float32Array.from(r.cN.data) : null,
-      grad: Float32Array.from(m.table.grad), steps: wasmCellSteps() - before,
+      logits: Float32Array.from(r.logits.data),
+      hN: Float32Array.from(r.hN.data),
+      cN: r.cN ? Float32Array.from(r.cN.data) : null,
+      grad: Float32Array.from(m.table.grad),
+      steps: wasmCellSteps() - before,
     };
   } finally {
     setGemmBackend('auto');
@@ -49,14 +62,51 @@ function trainStep(o: SequenceModelOptions, backend: GemmBackend, T: number, B: 
 const cases: { name: string; o: SequenceModelOptions; T: number; B: number; lengths?: number[]; simdSteps: number }[] = [
   // simdSteps: forward and backward steps run in wasm (LSTM with projection: its forward only)
   { name: 'LSTM', o: { mode: 'lstm', inputSize: 6, hiddenSize: 12, numClasses: 4 }, T: 7, B: 5, simdSteps: 14 },
-  { name: 'LSTM, 2 layers, bidirectional', o: { mode: 'lstm', inputSize: 5, hiddenSize: 8, numLayers: 2, bidirectional: true, numClasses: 3 }, T: 6, B: 3, simdSteps: 48 },
-  { name: 'LSTM with projection', o: { mode: 'lstm', inputSize: 4, hiddenSize: 16, projSize: 12, numClasses: 3 }, T: 5, B: 4, simdSteps: 5 },
+  {
+    name: 'LSTM, 2 layers, bidirectional',
+    o: { mode: 'lstm', inputSize: 5, hiddenSize: 8, numLayers: 2, bidirectional: true, numClasses: 3 },
+    T: 6,
+    B: 3,
+    simdSteps: 48,
+  },
+  {
+    name: 'LSTM with projection',
+    o: { mode: 'lstm', inputSize: 4, hiddenSize: 16, projSize: 12, numClasses: 3 },
+    T: 5,
+    B: 4,
+    simdSteps: 5,
+  },
   { name: 'GRU', o: { mode: 'gru', inputSize: 6, hiddenSize: 12, numClasses: 4 }, T: 7, B: 5, simdSteps: 14 },
-  { name: 'GRU without bias, 2 layers', o: { mode: 'gru', inputSize: 3, hiddenSize: 16, numLayers: 2, bias: false, numClasses: 2 }, T: 6, B: 3, simdSteps: 24 },
-  { name: 'GRU, bidirectional', o: { mode: 'gru', inputSize: 3, hiddenSize: 20, bidirectional: true, numClasses: 2 }, T: 4, B: 6, simdSteps: 16 },
+  {
+    name: 'GRU without bias, 2 layers',
+    o: { mode: 'gru', inputSize: 3, hiddenSize: 16, numLayers: 2, bias: false, numClasses: 2 },
+    T: 6,
+    B: 3,
+    simdSteps: 24,
+  },
+  {
+    name: 'GRU, bidirectional',
+    o: { mode: 'gru', inputSize: 3, hiddenSize: 20, bidirectional: true, numClasses: 2 },
+    T: 4,
+    B: 6,
+    simdSteps: 16,
+  },
   { name: 'RNN tanh', o: { mode: 'rnn_tanh', inputSize: 6, hiddenSize: 12, numClasses: 4 }, T: 7, B: 5, simdSteps: 14 },
-  { name: 'RNN relu, 2 layers, bidirectional', o: { mode: 'rnn_relu', inputSize: 3, hiddenSize: 16, numLayers: 2, bidirectional: true, numClasses: 3 }, T: 5, B: 4, simdSteps: 40 },
-  { name: 'LSTM, ragged batch (the JavaScript path)', o: { mode: 'lstm', inputSize: 3, hiddenSize: 8, numClasses: 2 }, T: 5, B: 3, lengths: [5, 2, 4], simdSteps: 0 },
+  {
+    name: 'RNN relu, 2 layers, bidirectional',
+    o: { mode: 'rnn_relu', inputSize: 3, hiddenSize: 16, numLayers: 2, bidirectional: true, numClasses: 3 },
+    T: 5,
+    B: 4,
+    simdSteps: 40,
+  },
+  {
+    name: 'LSTM, ragged batch (the JavaScript path)',
+    o: { mode: 'lstm', inputSize: 3, hiddenSize: 8, numClasses: 2 },
+    T: 5,
+    B: 3,
+    lengths: [5, 2, 4],
+    simdSteps: 0,
+  },
   { name: 'GRU, H = 10 (the JavaScript path)', o: { mode: 'gru', inputSize: 3, hiddenSize: 10, numClasses: 2 }, T: 5, B: 3, simdSteps: 0 },
 ];
 
@@ -120,7 +170,10 @@ function rnnPass(mode: 'rnn_tanh' | 'rnn_relu', fused: boolean, dtype: 'float32'
   if (!fused) cell.fused = undefined;
   setGemmBackend('js');
   try {
-    const m = new SequenceModel({ mode, inputSize: 5, hiddenSize: 8, numLayers: 2, bidirectional: true, numClasses: 3 }, { seed: 4, dtype });
+    const m = new SequenceModel(
+      { mode, inputSize: 5, hiddenSize: 8, numLayers: 2, bidirectional: true, numClasses: 3 },
+      { seed: 4, dtype },
+    );
     const rng = new Rng(6);
     const x = { data: Float64Array.from({ length: 10 * 3 * 5 }, () => rng.normal()), shape: [10, 3, 5] };
     const r = m.forward(dtype === 'float32' ? { ...x, data: Float32Array.from(x.data) } : x, { lengths });

@@ -19,17 +19,40 @@ test('checkBatch passes a batch a step takes: batched, ragged, unbatched, with i
   checkBatch(m, { data: new Float32Array(8), shape: [4, 2] }, Int32Array.of(0, -100, 2, 1), null, loss);
 });
 
-test('checkBatch throws forward()\'s error for a bad input or lengths, the step\'s for the target count and the loss\'s for a target', () => {
+test("checkBatch throws forward()'s error for a bad input or lengths, the step's for the target count and the loss's for a target", () => {
   const m = new SequenceModel(o);
   const nan = x();
   nan.data[(2 * 3 + 1) * 2 + 1] = NaN;
   const cases: [() => void, typeof ShapeError, RegExp][] = [
-    [() => checkBatch(m, { data: new Float32Array(12), shape: [2, 3, 2, 1] }, new Int32Array(6), null, loss), ShapeError, /input must be 3-D/],
-    [() => checkBatch(m, { data: new Float32Array(12), shape: [2, 2, 3] }, new Int32Array(4), null, loss), ShapeError, /3 features per step, expected inputSize 2/],
+    [
+      () => checkBatch(m, { data: new Float32Array(12), shape: [2, 3, 2, 1] }, new Int32Array(6), null, loss),
+      ShapeError,
+      /input must be 3-D/,
+    ],
+    [
+      () => checkBatch(m, { data: new Float32Array(12), shape: [2, 2, 3] }, new Int32Array(4), null, loss),
+      ShapeError,
+      /3 features per step, expected inputSize 2/,
+    ],
     [() => checkBatch(m, nan, new Int32Array(12), null, loss), ShapeError, /NaN at step 2, item 1, feature 1/],
     [() => checkBatch(m, x(), new Int32Array(12), [4, 5, 1], loss), ShapeError, /lengths\[1\] is 5/],
-    [() => checkBatch(m, x(), new Int32Array(11), null, loss), ConfigError, /targets has 11 entries, expected 12 \(one per step and item\)/],
-    [() => checkBatch(m, x(), Int32Array.from({ length: 12 }, (_, i) => (i === 7 ? 3 : 0)), null, loss), ShapeError, /target 3 at row 7 is out of bounds/],
+    [
+      () => checkBatch(m, x(), new Int32Array(11), null, loss),
+      ConfigError,
+      /targets has 11 entries, expected 12 \(one per step and item\)/,
+    ],
+    [
+      () =>
+        checkBatch(
+          m,
+          x(),
+          Int32Array.from({ length: 12 }, (_, i) => (i === 7 ? 3 : 0)),
+          null,
+          loss,
+        ),
+      ShapeError,
+      /target 3 at row 7 is out of bounds/,
+    ],
   ];
   for (const [run, type, message] of cases) assert.throws(run, (e: Error) => e instanceof type && message.test(e.message));
 });

@@ -64,7 +64,12 @@ export function run(args: string[], o: RunOptions = {}): Run {
   delete env.NODE_TEST_CONTEXT;
   Object.assign(env, o.env);
   const r = spawnSync(process.execPath, [cliPath, ...args], {
-    cwd, env, encoding: 'utf8', input: o.input ?? '', timeout: o.timeoutMs ?? 120_000, maxBuffer: 256 << 20,
+    cwd,
+    env,
+    encoding: 'utf8',
+    input: o.input ?? '',
+    timeout: o.timeoutMs ?? 120_000,
+    maxBuffer: 256 << 20,
   });
   if (r.error) throw r.error;
   return { args, cwd, code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -104,7 +109,11 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
 export function withoutTimings(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutTimings);
   if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'seconds').map(([k, x]) => [k, withoutTimings(x)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== 'seconds')
+        .map(([k, x]) => [k, withoutTimings(x)]),
+    );
   }
   return v;
 }
@@ -164,9 +173,11 @@ export function assertGolden(name: string, actual: string): void {
   const a = actual.split('\n');
   let i = 0;
   while (i < Math.max(e.length, a.length) && e[i] === a[i]) i++;
-  assert.fail(`the output differs from test/golden/${name}.txt at line ${i + 1}:\n`
-    + `  - ${e[i] ?? '(end of file)'}\n  + ${a[i] ?? '(end of file)'}\n`
-    + `The whole output is in test/output/${name}.actual.txt; ${review}.`);
+  assert.fail(
+    `the output differs from test/golden/${name}.txt at line ${i + 1}:\n` +
+      `  - ${e[i] ?? '(end of file)'}\n  + ${a[i] ?? '(end of file)'}\n` +
+      `The whole output is in test/output/${name}.actual.txt; ${review}.`,
+  );
 }
 
 /** Every file and directory under `dir` (hidden ones too) with a hash of its bytes: to show that nothing was written. */
@@ -179,7 +190,9 @@ export function snapshot(dir: string): Record<string, string> {
         out[`${r}/`] = 'dir';
         walk(join(d, ent.name), r);
       } else {
-        out[r] = createHash('sha256').update(readFileSync(join(d, ent.name))).digest('hex');
+        out[r] = createHash('sha256')
+          .update(readFileSync(join(d, ent.name)))
+          .digest('hex');
       }
     }
   };

@@ -37,7 +37,9 @@ function number(stdout: string, re: RegExp, what: string): number {
 
 function tensors(file: string): Map<string, { shape: number[]; bytes: Buffer }> {
   const { tensors: ts } = decodeSafetensors(new Uint8Array(readFileSync(file)), file);
-  return new Map([...ts].map(([name, t]) => [name, { shape: t.shape, bytes: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength) }]));
+  return new Map(
+    [...ts].map(([name, t]) => [name, { shape: t.shape, bytes: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength) }]),
+  );
 }
 
 function assertNoTerminalCodes(r: Run): void {
@@ -65,7 +67,10 @@ test('rnnscope (no arguments) shows the data flow, training trace, prediction tr
 test('rnnscope (no arguments) reaches 0.85 held-out and test accuracy in 5 epochs; without memory it stays near chance', () => {
   const out = ok(mainText()).stdout;
   const rows = epochRows(out);
-  assert.deepEqual(rows.map((e) => e.epoch), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    rows.map((e) => e.epoch),
+    [1, 2, 3, 4, 5],
+  );
   const heldOut = rows.at(-1)!.heldOut;
   const testAcc = number(out, /^Test split: accuracy ([\d.]+)/m, 'test accuracy');
   const memoryless = number(out, /trained on single steps[^│]*│\s*([\d.]+)\s*│/, 'memoryless accuracy');
@@ -87,7 +92,11 @@ test('rnnscope --json prints only JSON lines: data, model, flow, train_start, 5 
   const order = ['data', 'model', 'flow', 'train_start', 'epoch', 'train_end', 'trace', 'test', 'insight'];
   const firsts = order.map((t) => events.findIndex((e) => e.type === t));
   order.forEach((t, i) => assert.ok(firsts[i]! >= 0, `no "${t}" event`));
-  assert.deepEqual([...firsts].sort((a, b) => a - b), firsts, `events out of order: ${order.join(', ')}`);
+  assert.deepEqual(
+    [...firsts].sort((a, b) => a - b),
+    firsts,
+    `events out of order: ${order.join(', ')}`,
+  );
   const epochs = events.filter((e) => e.type === 'epoch') as unknown as { valAccuracy: number }[];
   assert.equal(epochs.length, 5);
   // The text renders these same events.
@@ -109,7 +118,7 @@ describe('seeds', () => {
   const json = (seed: string) => jsonLines(ok(run([...SMALL, '--json', '--seed', seed])).stdout);
   const seed0 = once(() => json('0'));
 
-  test('--seed changes the numbers: the first epoch\'s loss differs between --seed 0 and --seed 1', () => {
+  test("--seed changes the numbers: the first epoch's loss differs between --seed 0 and --seed 1", () => {
     const loss = (events: Record<string, unknown>[]) => (events.find((e) => e.type === 'epoch') as { loss: number }).loss;
     const a = seed0();
     const b = json('1');
@@ -188,7 +197,8 @@ describe('train writes a model that inspect, trace, flow and predict use', () =>
       assert.deepEqual(t.shape, b.get(name)!.shape, name);
       assert.ok(t.bytes.equals(b.get(name)!.bytes), `${name} differs between resumed and direct training`);
     }
-    const history = (jsonLines(ok(run(['inspect', 'resumed.safetensors', '--json'], { cwd: d })).stdout)[0] as { history: unknown[] }).history;
+    const history = (jsonLines(ok(run(['inspect', 'resumed.safetensors', '--json'], { cwd: d })).stdout)[0] as { history: unknown[] })
+      .history;
     assert.equal(history.length, 4);
   });
 
@@ -200,7 +210,9 @@ describe('train writes a model that inspect, trace, flow and predict use', () =>
     const first = jsonLines(ok(run(['train', ...model, '--epochs', '2', '--json', '--out', 'resumed.safetensors'], { cwd: d })).stdout);
     assert.equal((first.find((e) => e.type === 'train_start') as { threads: number }).threads, 2);
     // (no --threads: the model file says 2)
-    const more = jsonLines(ok(run(['train', '--resume', 'resumed.safetensors', '--epochs', '3', '--json', '--out', 'resumed.safetensors'], { cwd: d })).stdout);
+    const more = jsonLines(
+      ok(run(['train', '--resume', 'resumed.safetensors', '--epochs', '3', '--json', '--out', 'resumed.safetensors'], { cwd: d })).stdout,
+    );
     assert.equal((more.find((e) => e.type === 'train_start') as { threads: number }).threads, 2);
     ok(run(['train', ...model, '--epochs', '3', '--out', 'direct.safetensors'], { cwd: d }));
     const a = tensors(join(d, 'resumed.safetensors'));
@@ -209,15 +221,28 @@ describe('train writes a model that inspect, trace, flow and predict use', () =>
     // and a run on one thread resumes on one thread, though "auto" would take two here
     const single = ['--cell', 'lstm', '--hidden', '48', '--count', '200', '--threads', '1'];
     ok(run(['train', ...single, '--epochs', '1', '--out', 'one.safetensors'], { cwd: d }));
-    const again = jsonLines(ok(run(['train', '--resume', 'one.safetensors', '--epochs', '2', '--json', '--out', 'one.safetensors'], { cwd: d })).stdout);
+    const again = jsonLines(
+      ok(run(['train', '--resume', 'one.safetensors', '--epochs', '2', '--json', '--out', 'one.safetensors'], { cwd: d })).stdout,
+    );
     assert.equal((again.find((e) => e.type === 'train_start') as { threads: number }).threads, 1);
   });
 
   test('rnnscope inspect shows the tensor names and shapes; the transcript matches test/golden/inspect.txt', () => {
     trained();
     const r = ok(run(['inspect', 'model.safetensors'], { cwd: dir() }));
-    for (const [name, shape] of [['rnn.weight_ih_l0', '[8, 5]'], ['rnn.weight_hh_l0', '[8, 8]'], ['rnn.bias_ih_l0', '[8]'], ['rnn.bias_hh_l0', '[8]'], ['head.weight', '[3, 8]'], ['head.bias', '[3]']] as const) {
-      assert.match(r.stdout, new RegExp(`│ ${name.replace(/\./g, '\\.')}\\s+│ ${shape.replace(/[[\]]/g, '\\$&')}\\s+│`), `${name} ${shape}`);
+    for (const [name, shape] of [
+      ['rnn.weight_ih_l0', '[8, 5]'],
+      ['rnn.weight_hh_l0', '[8, 8]'],
+      ['rnn.bias_ih_l0', '[8]'],
+      ['rnn.bias_hh_l0', '[8]'],
+      ['head.weight', '[3, 8]'],
+      ['head.bias', '[3]'],
+    ] as const) {
+      assert.match(
+        r.stdout,
+        new RegExp(`│ ${name.replace(/\./g, '\\.')}\\s+│ ${shape.replace(/[[\]]/g, '\\$&')}\\s+│`),
+        `${name} ${shape}`,
+      );
     }
     assert.match(r.stdout, /Classes: down, flat, up/);
     assertGolden('inspect', transcript(r));
@@ -239,7 +264,7 @@ describe('train writes a model that inspect, trace, flow and predict use', () =>
     assert.equal(r.stdout.match(/^│ \d+\s+│ -?\d/gm)?.length, 8, 'one row per hidden unit');
   });
 
-  test('rnnscope flow --model shows the trained weights\' data flow', () => {
+  test("rnnscope flow --model shows the trained weights' data flow", () => {
     trained();
     const r = ok(run(['flow', '--model', 'model.safetensors'], { cwd: dir() }));
     assert.match(r.stdout, /Data flow — 3 stages \(test sequence \S+, trained weights\)/);
@@ -253,7 +278,10 @@ describe('train writes a model that inspect, trace, flow and predict use', () =>
     assert.equal(lines[0], 'id,step,predicted,p_down,p_flat,p_up,label');
     assert.equal(lines.length, 1 + 75 * 10, '75 test sequences of 10 steps');
     for (const line of lines.slice(1, 11)) assert.match(line, /^seq-\d+,\d+,(down|flat|up),[\d.]+,[\d.]+,[\d.]+,(down|flat|up)$/);
-    assert.match(r.stderr, /^750 predictions for 75 sequences of the test split of trend \(seed 0\); accuracy [\d.]+ on 750 labelled steps\.\n$/);
+    assert.match(
+      r.stderr,
+      /^750 predictions for 75 sequences of the test split of trend \(seed 0\); accuracy [\d.]+ on 750 labelled steps\.\n$/,
+    );
   });
 
   test('rnnscope predict --out writes the same CSV to a file, and never over one without --force', () => {
@@ -285,7 +313,10 @@ describe('train writes a model that inspect, trace, flow and predict use', () =>
     ];
     for (const [args, type] of cases) {
       const events = jsonLines(ok(run(args, { cwd: dir() })).stdout);
-      assert.ok(events.some((e) => e.type === type), `rnnscope ${args.join(' ')}: no "${type}" event`);
+      assert.ok(
+        events.some((e) => e.type === type),
+        `rnnscope ${args.join(' ')}: no "${type}" event`,
+      );
     }
   });
 });
@@ -306,8 +337,10 @@ test('a model trained on a CSV file predicts that file: one row per step, with i
   const r = ok(run(['predict', '--model', 'steps.safetensors', '--data', 'steps.csv'], { cwd: d }));
   const lines = r.stdout.trimEnd().split('\n');
   assert.equal(lines[0], 'id,step,predicted,p_down,p_flat,p_up,label');
-  assert.deepEqual(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(',')),
-    ['walk-a,1', 'walk-a,2', 'walk-a,3', 'walk-a,4', 'walk-b,1', 'walk-b,2', 'walk-c,1', 'walk-c,2', 'walk-c,3']);
+  assert.deepEqual(
+    lines.slice(1).map((l) => l.split(',').slice(0, 2).join(',')),
+    ['walk-a,1', 'walk-a,2', 'walk-a,3', 'walk-a,4', 'walk-b,1', 'walk-b,2', 'walk-c,1', 'walk-c,2', 'walk-c,3'],
+  );
   assert.match(r.stderr, /^9 predictions for 3 sequences of steps\.csv; accuracy [\d.]+ on 8 labelled steps\.\n$/);
 });
 
@@ -322,10 +355,16 @@ test('a data file of 3 sequences gets a validation and a test sequence, or a cle
 test('rnnscope compare trains RNN, LSTM, GRU and a memoryless model and prints a table of 4 rows', () => {
   const r = ok(run(['compare', ...SMALL]));
   const rows = r.stdout.split('\n').filter((l) => l.startsWith('│ ') && !l.startsWith('│ Model'));
-  assert.deepEqual(rows.map((l) => l.split('│')[1]!.trim()), ['RNN (tanh)', 'LSTM', 'GRU', 'No memory (RNN trained on single steps)']);
+  assert.deepEqual(
+    rows.map((l) => l.split('│')[1]!.trim()),
+    ['RNN (tanh)', 'LSTM', 'GRU', 'No memory (RNN trained on single steps)'],
+  );
   assert.match(r.stdout, /Chance \(always the commonest class\): [\d.]+/);
   const events = jsonLines(ok(run(['compare', ...SMALL, '--json'])).stdout);
-  assert.deepEqual(events.map((e) => e.type), ['compare_result', 'compare_result', 'compare_result', 'compare_result']);
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['compare_result', 'compare_result', 'compare_result', 'compare_result'],
+  );
 });
 
 test('rnnscope quiz --json prints only JSON lines: the quiz, then its questions', () => {
@@ -367,7 +406,8 @@ test('training that diverges in its first epoch says that no checkpoint was writ
 
 test('rnnscope --help lists the commands with examples; --version prints the version', () => {
   const r = ok(run(['--help']));
-  for (const c of ['tour', 'train', 'predict', 'trace', 'flow', 'compare', 'inspect', 'quiz']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'), c);
+  for (const c of ['tour', 'train', 'predict', 'trace', 'flow', 'compare', 'inspect', 'quiz'])
+    assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'), c);
   assert.match(r.stdout, /Examples:\n\s+rnnscope /);
   const v = ok(run(['--version']));
   assert.equal(v.stdout.trim(), JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version);

@@ -7,7 +7,7 @@ import { drain } from '../src/train/events.js';
 
 const SMALL = { taskOptions: { count: 500 }, train: { epochs: 2 }, seed: 4 };
 
-test('the row of the run\'s own cell shows the key insight\'s memory figure, for the same settings and seed', () => {
+test("the row of the run's own cell shows the key insight's memory figure, for the same settings and seed", () => {
   for (const mode of ['rnn_tanh', 'gru'] as const) {
     const pipeline = drain(runPipeline({ ...SMALL, model: { mode } }));
     const r = drain(compareCells({ ...SMALL, model: { mode } }))!;
@@ -37,7 +37,11 @@ test('the comparison says what it does: start, each cell trained and measured, t
 });
 
 test('a cell that trails by several points is said to trail, and level cells are never said not to need memory', () => {
-  const rows = (rnn: number) => [{ mode: 'rnn_tanh' as const, testAccuracy: rnn }, { mode: 'lstm' as const, testAccuracy: 0.9 }, { mode: 'gru' as const, testAccuracy: 0.92 }];
+  const rows = (rnn: number) => [
+    { mode: 'rnn_tanh' as const, testAccuracy: rnn },
+    { mode: 'lstm' as const, testAccuracy: 0.9 },
+    { mode: 'gru' as const, testAccuracy: 0.92 },
+  ];
   const trailing = verdictSentence(verdictOf(rows(0.84), 'delay', 10));
   assert.match(trailing, /^RNN \(tanh\) trails GRU by 8\.0 points: the answer lies 10 steps back/);
   assert.doesNotMatch(trailing, /does not need/);
@@ -48,6 +52,13 @@ test('a cell that trails by several points is said to trail, and level cells are
 
 test('what memory is worth reads the same everywhere: the gain over the better of reset and memoryless', () => {
   const m = { withMemory: 0.89, reset: 0.331, memoryless: 0.356, chance: 0.338 };
-  assert.deepEqual(memoryWords(m), ['Here that memory is worth', '+53.4 points', 'of accuracy: with it 89.0%, without it 35.6%, chance 33.8%.']);
-  assert.equal(memorySentence(m, (s) => `*${s}*`), 'Here that memory is worth *+53.4 points* of accuracy: with it 89.0%, without it 35.6%, chance 33.8%.');
+  assert.deepEqual(memoryWords(m), [
+    'Here that memory is worth',
+    '+53.4 points',
+    'of accuracy: with it 89.0%, without it 35.6%, chance 33.8%.',
+  ]);
+  assert.equal(
+    memorySentence(m, (s) => `*${s}*`),
+    'Here that memory is worth *+53.4 points* of accuracy: with it 89.0%, without it 35.6%, chance 33.8%.',
+  );
 });

@@ -56,7 +56,14 @@ test('readCsv(text) reads a label on the last row only as one label per sequence
   assert.equal(d.target, 'last');
   assert.deepEqual(d.classes, ['0', '1', '2']);
   assert.deepEqual(d.features, ['x1', 'x2', 'x3']);
-  assert.deepEqual(shape(d).map((s) => [s.id, s.length, s.y]), [['1', 3, [2]], ['2', 2, [0]], ['3', 4, [2]]]);
+  assert.deepEqual(
+    shape(d).map((s) => [s.id, s.length, s.y]),
+    [
+      ['1', 3, [2]],
+      ['2', 2, [0]],
+      ['3', 4, [2]],
+    ],
+  );
 });
 
 test('readCsv(text) keeps gaps in integer classes so that class id = the integer, as in PyTorch', () => {
@@ -94,7 +101,10 @@ test('readCsv(text) prefers the column named label to a feature named y, and ste
 test('readCsv(text) reads steps in file order when there is no step column', () => {
   const d = readCsv('ID,b,a,Class\nq,1,2,x\nq,3,4,y\nr,5,6,x\n', 'nostep.csv');
   assert.deepEqual(d.features, ['b', 'a']);
-  assert.deepEqual(shape(d), [{ id: 'q', length: 2, x: [1, 2, 3, 4], y: [0, 1] }, { id: 'r', length: 1, x: [5, 6], y: [0] }]);
+  assert.deepEqual(shape(d), [
+    { id: 'q', length: 2, x: [1, 2, 3, 4], y: [0, 1] },
+    { id: 'r', length: 1, x: [5, 6], y: [0] },
+  ]);
 });
 
 test('readCsv(text) allows interleaved sequences when a step column orders them', () => {
@@ -105,7 +115,12 @@ test('readCsv(text) allows interleaved sequences when a step column orders them'
 });
 
 test('readCsv(text, source, {id, step, label, features}) picks the columns named, in the order given', () => {
-  const d = readCsv('run,k,a,b,c,out\nr1,5,1,2,3,p\nr1,6,4,5,6,q\n', 'named.csv', { id: 'run', step: 'k', label: 'out', features: ['c', 'a'] });
+  const d = readCsv('run,k,a,b,c,out\nr1,5,1,2,3,p\nr1,6,4,5,6,q\n', 'named.csv', {
+    id: 'run',
+    step: 'k',
+    label: 'out',
+    features: ['c', 'a'],
+  });
   assert.deepEqual(d.features, ['c', 'a']);
   assert.deepEqual(shape(d), [{ id: 'r1', length: 2, x: [3, 1, 6, 4], y: [0, 1] }]);
 });
@@ -119,7 +134,10 @@ test('readCsv(text, source, {step: null}) keeps a column named t as a feature', 
 test('readCsv(text, source, {target: "last"}) takes a label that is constant over each sequence', () => {
   const d = readCsv('id,a,label\ns,1,up\ns,2,up\nr,3,down\nr,4,\n', 'c.csv', { target: 'last' });
   assert.equal(d.target, 'last');
-  assert.deepEqual(shape(d).map((s) => s.y), [[1], [0]]);
+  assert.deepEqual(
+    shape(d).map((s) => s.y),
+    [[1], [0]],
+  );
 });
 
 test('readCsv(text, source, {target: "steps"}) keeps a last-row label per step, -100 elsewhere', () => {
@@ -146,8 +164,14 @@ test('readCsv(text, source, {featureCount}) accepts a file with that many featur
 // ---- CSV: bad input, one test each
 
 test('readCsv(text) rejects an empty file', () => {
-  fails(() => csv('empty.csv'), 'empty.csv is empty; a CSV data file needs a header naming its columns (id, step, features, label) and one row per step');
-  fails(() => readCsv('\ufeff \n\n', 'bom.csv'), 'bom.csv is empty; a CSV data file needs a header naming its columns (id, step, features, label) and one row per step');
+  fails(
+    () => csv('empty.csv'),
+    'empty.csv is empty; a CSV data file needs a header naming its columns (id, step, features, label) and one row per step',
+  );
+  fails(
+    () => readCsv('\ufeff \n\n', 'bom.csv'),
+    'bom.csv is empty; a CSV data file needs a header naming its columns (id, step, features, label) and one row per step',
+  );
 });
 
 test('readCsv(text) rejects a file with a header but no rows', () => {
@@ -155,102 +179,189 @@ test('readCsv(text) rejects a file with a header but no rows', () => {
 });
 
 test('readCsv(text) rejects a ragged row, naming its line and both field counts', () => {
-  fails(() => csv('ragged.csv'), 'ragged.csv line 3 has 4 fields but the header (line 1) has 5 (id, step, a, b, label); every row needs one value per column');
+  fails(
+    () => csv('ragged.csv'),
+    'ragged.csv line 3 has 4 fields but the header (line 1) has 5 (id, step, a, b, label); every row needs one value per column',
+  );
 });
 
 test('readCsv(text) rejects a non-numeric feature, naming line, column and value', () => {
-  fails(() => csv('not-a-number.csv'), 'not-a-number.csv line 3, column "b": "two" is not a number; features are decimal numbers such as 0.25, -3 or 1e-4');
+  fails(
+    () => csv('not-a-number.csv'),
+    'not-a-number.csv line 3, column "b": "two" is not a number; features are decimal numbers such as 0.25, -3 or 1e-4',
+  );
 });
 
 test('readCsv(text) rejects NaN and Infinity features', () => {
-  fails(() => csv('nan.csv'), 'nan.csv line 3, column "a": "NaN" is not a finite number; features must be finite (fill or drop missing values first)');
-  fails(() => csv('infinity.csv'), 'infinity.csv line 2, column "b": "-Infinity" is not a finite number; features must be finite (fill or drop missing values first)');
+  fails(
+    () => csv('nan.csv'),
+    'nan.csv line 3, column "a": "NaN" is not a finite number; features must be finite (fill or drop missing values first)',
+  );
+  fails(
+    () => csv('infinity.csv'),
+    'infinity.csv line 2, column "b": "-Infinity" is not a finite number; features must be finite (fill or drop missing values first)',
+  );
 });
 
 test('readCsv(text) rejects a feature beyond float32 range', () => {
-  fails(() => readCsv('id,a,label\ns,1e39,x\n', 'big.csv'), 'big.csv line 2, column "a": 1e39 is beyond float32\'s range; features must lie within ±3.4e38 (rescale the column)');
+  fails(
+    () => readCsv('id,a,label\ns,1e39,x\n', 'big.csv'),
+    'big.csv line 2, column "a": 1e39 is beyond float32\'s range; features must lie within ±3.4e38 (rescale the column)',
+  );
 });
 
 test('readCsv(text) rejects an empty feature', () => {
-  fails(() => csv('empty-feature.csv'), 'empty-feature.csv line 4, column "a": the value is empty; every step needs a number for every feature (fill or drop missing values first)');
+  fails(
+    () => csv('empty-feature.csv'),
+    'empty-feature.csv line 4, column "a": the value is empty; every step needs a number for every feature (fill or drop missing values first)',
+  );
 });
 
 test('readCsv(text) rejects a file without a label column, naming the columns it has', () => {
-  fails(() => csv('no-label-column.csv'), 'no-label-column.csv has no label column: its columns are id, step, a, b, and none is named label, class, y or target; name the column "label", or give its name with the label option');
-  fails(() => csv('steps.csv', { label: 'Label' }), 'steps.csv has no column "Label" (the label option); its columns are id, step, temp, pressure, label');
+  fails(
+    () => csv('no-label-column.csv'),
+    'no-label-column.csv has no label column: its columns are id, step, a, b, and none is named label, class, y or target; name the column "label", or give its name with the label option',
+  );
+  fails(
+    () => csv('steps.csv', { label: 'Label' }),
+    'steps.csv has no column "Label" (the label option); its columns are id, step, temp, pressure, label',
+  );
 });
 
 test('readCsv(text) rejects a file without an id column, naming the columns it has', () => {
-  fails(() => csv('no-id-column.csv'), 'no-id-column.csv has no id column: its columns are name, step, a, label, and none is named id, sequence, seq, sequence_id or seq_id; name the column "id", or give its name with the id option');
+  fails(
+    () => csv('no-id-column.csv'),
+    'no-id-column.csv has no id column: its columns are name, step, a, label, and none is named id, sequence, seq, sequence_id or seq_id; name the column "id", or give its name with the id option',
+  );
 });
 
 test('readCsv(text) rejects a step out of order, naming line, sequence and steps', () => {
-  fails(() => csv('step-out-of-order.csv'), 'step-out-of-order.csv line 5, column "step": sequence "s1" has step 1 after step 2 (line 4); steps must count up by one within a sequence, so step 3 was expected here');
+  fails(
+    () => csv('step-out-of-order.csv'),
+    'step-out-of-order.csv line 5, column "step": sequence "s1" has step 1 after step 2 (line 4); steps must count up by one within a sequence, so step 3 was expected here',
+  );
 });
 
 test('readCsv(text) rejects a repeated step, naming both lines', () => {
-  fails(() => csv('step-repeated.csv'), 'step-repeated.csv line 4, column "step": sequence "s1" has step 1 twice (lines 3 and 4); steps must count up by one within a sequence, so step 2 was expected here');
+  fails(
+    () => csv('step-repeated.csv'),
+    'step-repeated.csv line 4, column "step": sequence "s1" has step 1 twice (lines 3 and 4); steps must count up by one within a sequence, so step 2 was expected here',
+  );
 });
 
 test('readCsv(text) rejects a missing step', () => {
-  fails(() => csv('step-gap.csv'), 'step-gap.csv line 4, column "step": sequence "s1" goes from step 1 (line 3) to step 3; steps must count up by one within a sequence, so step 2 was expected here');
+  fails(
+    () => csv('step-gap.csv'),
+    'step-gap.csv line 4, column "step": sequence "s1" goes from step 1 (line 3) to step 3; steps must count up by one within a sequence, so step 2 was expected here',
+  );
 });
 
 test('readCsv(text) rejects a step that is not an integer', () => {
-  fails(() => csv('step-not-integer.csv'), 'step-not-integer.csv line 3, column "step": step "0.5" is not an integer; steps are whole numbers counting up by one within each sequence');
+  fails(
+    () => csv('step-not-integer.csv'),
+    'step-not-integer.csv line 3, column "step": step "0.5" is not an integer; steps are whole numbers counting up by one within each sequence',
+  );
 });
 
 test('readCsv(text) rejects a sequence whose rows are apart when there is no step column', () => {
-  fails(() => csv('not-contiguous.csv'), 'not-contiguous.csv line 5: sequence "s1" continues here after rows of other sequences (its earlier rows end on line 3); without a step column a sequence\'s rows must be together and in order, so sort the rows by id or add a step column');
+  fails(
+    () => csv('not-contiguous.csv'),
+    'not-contiguous.csv line 5: sequence "s1" continues here after rows of other sequences (its earlier rows end on line 3); without a step column a sequence\'s rows must be together and in order, so sort the rows by id or add a step column',
+  );
 });
 
 test('readCsv(text, source, {maxSteps}) rejects a sequence longer than the limit (100000 by default)', () => {
-  fails(() => csv('steps.csv', { maxSteps: 3 }), 'steps.csv line 5: sequence "walk-a" has more than 3 steps, the most one sequence may have; split it into shorter sequences');
+  fails(
+    () => csv('steps.csv', { maxSteps: 3 }),
+    'steps.csv line 5: sequence "walk-a" has more than 3 steps, the most one sequence may have; split it into shorter sequences',
+  );
 });
 
 test('readCsv(text, source, {featureCount}) rejects another feature count, saying both', () => {
-  fails(() => csv('steps.csv', { featureCount: 5 }), "steps.csv has 2 feature columns (temp, pressure) but the model's input size is 5; give each step exactly 5 features");
+  fails(
+    () => csv('steps.csv', { featureCount: 5 }),
+    "steps.csv has 2 feature columns (temp, pressure) but the model's input size is 5; give each step exactly 5 features",
+  );
 });
 
 test('readCsv(text, source, {target: "last"}) rejects a sequence whose label changes, naming both lines', () => {
-  fails(() => csv('last-disagrees.csv', { target: 'last' }), 'last-disagrees.csv line 5, column "label": sequence "s2" is labelled "up" here but "down" at line 4; with one label per sequence (target "last") its labelled steps must agree');
+  fails(
+    () => csv('last-disagrees.csv', { target: 'last' }),
+    'last-disagrees.csv line 5, column "label": sequence "s2" is labelled "up" here but "down" at line 4; with one label per sequence (target "last") its labelled steps must agree',
+  );
 });
 
 test('readCsv(text, source, {classes}) rejects a label outside the classes, listing them', () => {
-  fails(() => csv('unknown-class.csv', { classes: ['down', 'up'] }), 'unknown-class.csv line 3, column "label": "sideways" is not one of the expected classes (down, up)');
+  fails(
+    () => csv('unknown-class.csv', { classes: ['down', 'up'] }),
+    'unknown-class.csv line 3, column "label": "sideways" is not one of the expected classes (down, up)',
+  );
 });
 
 test('readCsv(text) rejects a real-number label', () => {
-  fails(() => csv('real-label.csv'), 'real-label.csv line 2, column "label": label 0.7 is not a class; labels are class names or integer class ids, not real numbers');
+  fails(
+    () => csv('real-label.csv'),
+    'real-label.csv line 2, column "label": label 0.7 is not a class; labels are class names or integer class ids, not real numbers',
+  );
 });
 
 test('readCsv(text) rejects a sequence without any label', () => {
-  fails(() => csv('no-label.csv'), 'no-label.csv lines 4 to 5 (sequence "s2"): the sequence has no label; label its steps (a step left empty is skipped by the loss)');
+  fails(
+    () => csv('no-label.csv'),
+    'no-label.csv lines 4 to 5 (sequence "s2"): the sequence has no label; label its steps (a step left empty is skipped by the loss)',
+  );
 });
 
 test('readCsv(text) rejects an unclosed quote at the line where it opens', () => {
-  fails(() => csv('unclosed-quote.csv'), 'unclosed-quote.csv line 3: a quoted field is never closed; quote a whole field ("like, this") and write a quote inside one as two ("")');
+  fails(
+    () => csv('unclosed-quote.csv'),
+    'unclosed-quote.csv line 3: a quoted field is never closed; quote a whole field ("like, this") and write a quote inside one as two ("")',
+  );
 });
 
 test('readCsv(text) rejects text after a closing quote', () => {
-  fails(() => readCsv('id,a,label\ns,1,u\ns,"2"x,u\n', 'q.csv'), 'q.csv line 3: a quoted field has text after its closing quote; quote a whole field ("like, this") and write a quote inside one as two ("")');
+  fails(
+    () => readCsv('id,a,label\ns,1,u\ns,"2"x,u\n', 'q.csv'),
+    'q.csv line 3: a quoted field has text after its closing quote; quote a whole field ("like, this") and write a quote inside one as two ("")',
+  );
 });
 
 test('readCsv(text) says when a file seems separated by semicolons', () => {
-  fails(() => csv('semicolons.csv'), 'semicolons.csv line 1: the header is one column, "id;step;a;label", so the fields seem separated by ";" rather than by ","; save the file with commas, or give the separator with the delimiter option');
+  fails(
+    () => csv('semicolons.csv'),
+    'semicolons.csv line 1: the header is one column, "id;step;a;label", so the fields seem separated by ";" rather than by ","; save the file with commas, or give the separator with the delimiter option',
+  );
   assert.deepEqual(shape(csv('semicolons.csv', { delimiter: ';' })), [{ id: 's1', length: 1, x: [1.5], y: [0] }]);
 });
 
 test('readCsv(text) rejects an empty id, a duplicate column and a column given two roles', () => {
-  fails(() => readCsv('id,a,label\n,1,x\n', 'noid.csv'), 'noid.csv line 2, column "id": the sequence id is empty; every row needs the id of the sequence it belongs to');
-  fails(() => readCsv('id,a,a,label\ns,1,2,x\n', 'dup.csv'), 'dup.csv line 1: column "a" appears twice in the header (columns 2 and 3); column names must be unique');
-  fails(() => readCsv('id,a,label\ns,1,x\n', 'two.csv', { label: 'id' }), 'two.csv: column "id" is given as both the id and the label column; each needs its own column');
-  fails(() => readCsv('id,a,label\ns,1,x\n', 'nofeat.csv', { features: ['b'] }), 'nofeat.csv has no feature column "b"; its columns are id, a, label');
-  fails(() => readCsv('id,label\ns,x\n', 'none.csv'), 'none.csv has no feature columns: its columns are id, label; add at least one column holding a number per step');
+  fails(
+    () => readCsv('id,a,label\n,1,x\n', 'noid.csv'),
+    'noid.csv line 2, column "id": the sequence id is empty; every row needs the id of the sequence it belongs to',
+  );
+  fails(
+    () => readCsv('id,a,a,label\ns,1,2,x\n', 'dup.csv'),
+    'dup.csv line 1: column "a" appears twice in the header (columns 2 and 3); column names must be unique',
+  );
+  fails(
+    () => readCsv('id,a,label\ns,1,x\n', 'two.csv', { label: 'id' }),
+    'two.csv: column "id" is given as both the id and the label column; each needs its own column',
+  );
+  fails(
+    () => readCsv('id,a,label\ns,1,x\n', 'nofeat.csv', { features: ['b'] }),
+    'nofeat.csv has no feature column "b"; its columns are id, a, label',
+  );
+  fails(
+    () => readCsv('id,label\ns,x\n', 'none.csv'),
+    'none.csv has no feature columns: its columns are id, label; add at least one column holding a number per step',
+  );
 });
 
 test('readCsv(text) counts lines right after quoted fields that span CRLF lines', () => {
-  fails(() => readCsv('id,a,label\r\ns,"1\r\n",x\r\ns,zz,x\r\n', 'span.csv'), 'span.csv line 4, column "a": "zz" is not a number; features are decimal numbers such as 0.25, -3 or 1e-4');
+  fails(
+    () => readCsv('id,a,label\r\ns,"1\r\n",x\r\ns,zz,x\r\n', 'span.csv'),
+    'span.csv line 4, column "a": "zz" is not a number; features are decimal numbers such as 0.25, -3 or 1e-4',
+  );
 });
 
 test('readCsv(text, source, {target}) rejects an unknown target as a ConfigError', () => {
@@ -259,7 +370,7 @@ test('readCsv(text, source, {target}) rejects an unknown target as a ConfigError
 
 // ---- JSON: good files
 
-test('readJson(text) reads per-step labels, with the file\'s features and classes; integers index the classes', () => {
+test("readJson(text) reads per-step labels, with the file's features and classes; integers index the classes", () => {
   const d = json('sequences.json');
   assert.equal(d.name, 'walks');
   assert.deepEqual(d.features, ['temp', 'pressure']);
@@ -277,10 +388,13 @@ test('readJson(text) reads a bare array of one-feature sequences with one label 
   assert.equal(d.target, 'last');
   assert.deepEqual(d.features, ['f0']);
   assert.deepEqual(d.classes, ['falling', 'rising']);
-  assert.deepEqual(shape(d), [{ id: '7', length: 3, x: [0.5, 0.6, 0.7], y: [1] }, { id: '8', length: 2, x: [0.9, 0.4], y: [0] }]);
+  assert.deepEqual(shape(d), [
+    { id: '7', length: 3, x: [0.5, 0.6, 0.7], y: [1] },
+    { id: '8', length: 2, x: [0.9, 0.4], y: [0] },
+  ]);
 });
 
-test('readJson(text, source, {classes}) maps the file\'s labels onto the given classes', () => {
+test("readJson(text, source, {classes}) maps the file's labels onto the given classes", () => {
   const d = json('sequences.json', { classes: ['up', 'flat', 'down'] });
   assert.deepEqual(Array.from(d.sequences[0]!.y), [0, 0, 2]);
 });
@@ -292,19 +406,43 @@ test('readJson(text) rejects an empty file', () => {
 });
 
 test('readJson(text) reports a syntax error with its line and column', () => {
-  fails(() => json('syntax.json'), "syntax.json is not valid JSON at line 3, column 29: unexpected '\"'; check for a missing or extra comma, quote or bracket just before it");
-  fails(() => readJson('[{"x": [1]\n', 'short.json'), 'short.json is not valid JSON at line 2, column 1: the text ends before the JSON does; check for a missing closing bracket, brace or quote');
-  fails(() => readJson("{'sequences': []}", 'single.json'), 'single.json is not valid JSON at line 1, column 2: unexpected "\'"; JSON strings and keys use double quotes');
+  fails(
+    () => json('syntax.json'),
+    "syntax.json is not valid JSON at line 3, column 29: unexpected '\"'; check for a missing or extra comma, quote or bracket just before it",
+  );
+  fails(
+    () => readJson('[{"x": [1]\n', 'short.json'),
+    'short.json is not valid JSON at line 2, column 1: the text ends before the JSON does; check for a missing closing bracket, brace or quote',
+  );
+  fails(
+    () => readJson("{'sequences': []}", 'single.json'),
+    'single.json is not valid JSON at line 1, column 2: unexpected "\'"; JSON strings and keys use double quotes',
+  );
 });
 
-test('readJson(text) explains NaN in a file, as Python\'s json.dumps writes it', () => {
-  fails(() => json('nan.json'), "nan.json is not valid JSON at line 2, column 23: NaN is not a JSON value (Python's json.dumps writes it for a non-finite float); replace missing or infinite values with numbers before saving");
+test("readJson(text) explains NaN in a file, as Python's json.dumps writes it", () => {
+  fails(
+    () => json('nan.json'),
+    "nan.json is not valid JSON at line 2, column 23: NaN is not a JSON value (Python's json.dumps writes it for a non-finite float); replace missing or infinite values with numbers before saving",
+  );
 });
 
 test('errorOffset(text) finds where JSON.parse failed, to the character inside a bad string or word', () => {
   const cases = [
-    ['{"a": 1,}', 8], ['[1 2]', 3], ['{"a" 1}', 5], ['[01]', 2], ['"\\x"', 2], ['[1]]', 3], ['[-]', 1],
-    ['["a\\u12"]', 4], ['["a\tb"]', 3], ['["ab', 4], ['[null, nullx]', 11], ['[true false]', 6], ['[1.]', 2], ['{"a": 0 "b\\q"}', 8],
+    ['{"a": 1,}', 8],
+    ['[1 2]', 3],
+    ['{"a" 1}', 5],
+    ['[01]', 2],
+    ['"\\x"', 2],
+    ['[1]]', 3],
+    ['[-]', 1],
+    ['["a\\u12"]', 4],
+    ['["a\tb"]', 3],
+    ['["ab', 4],
+    ['[null, nullx]', 11],
+    ['[true false]', 6],
+    ['[1.]', 2],
+    ['{"a": 0 "b\\q"}', 8],
   ] as const;
   for (const [s, at] of cases) {
     assert.throws(() => JSON.parse(s));
@@ -314,52 +452,100 @@ test('errorOffset(text) finds where JSON.parse failed, to the character inside a
 });
 
 test('readJson(text) refuses comments and trailing commas, which jsonc-parser would allow', () => {
-  fails(() => readJson('[{"x": [1]}] // one', 'c.json'), "c.json is not valid JSON at line 1, column 14: unexpected '/'; check for a missing or extra comma, quote or bracket just before it");
-  fails(() => readJson('/* s */ [{"x": [1]}]', 'c.json'), "c.json is not valid JSON at line 1, column 1: unexpected '/'; check for a missing or extra comma, quote or bracket just before it");
-  fails(() => readJson('[{"x": [1],}]', 't.json'), "t.json is not valid JSON at line 1, column 12: unexpected '}'; check for a missing or extra comma, quote or bracket just before it");
-  fails(() => readJson('[{"x": [1]},\n]', 't.json'), "t.json is not valid JSON at line 2, column 1: unexpected ']'; check for a missing or extra comma, quote or bracket just before it");
+  fails(
+    () => readJson('[{"x": [1]}] // one', 'c.json'),
+    "c.json is not valid JSON at line 1, column 14: unexpected '/'; check for a missing or extra comma, quote or bracket just before it",
+  );
+  fails(
+    () => readJson('/* s */ [{"x": [1]}]', 'c.json'),
+    "c.json is not valid JSON at line 1, column 1: unexpected '/'; check for a missing or extra comma, quote or bracket just before it",
+  );
+  fails(
+    () => readJson('[{"x": [1],}]', 't.json'),
+    "t.json is not valid JSON at line 1, column 12: unexpected '}'; check for a missing or extra comma, quote or bracket just before it",
+  );
+  fails(
+    () => readJson('[{"x": [1]},\n]', 't.json'),
+    "t.json is not valid JSON at line 2, column 1: unexpected ']'; check for a missing or extra comma, quote or bracket just before it",
+  );
 });
 
 test('readJson(text) rejects wrong types, naming the path', () => {
   fails(() => json('wrong-type.json'), 'wrong-type.json sequences: expected an array of sequences, got an object');
   fails(() => json('string-feature.json'), 'string-feature.json [0].x[0][1]: expected a number, got the string "2.5"');
-  fails(() => readJson('"hi"', 'top.json'), 'top.json: the top level is the string "hi"; expected an object with a "sequences" array, or an array of sequences');
+  fails(
+    () => readJson('"hi"', 'top.json'),
+    'top.json: the top level is the string "hi"; expected an object with a "sequences" array, or an array of sequences',
+  );
   fails(() => readJson('{"sequences": []}', 'none.json'), 'none.json sequences: there are no sequences; give at least one');
   fails(() => readJson('[{"x": []}]', 'nostep.json'), 'nostep.json [0].x: the sequence has no steps; give it at least one');
-  fails(() => readJson('[{"x": [[1]], "y": true}]', 'bool.json'), 'bool.json [0].y: expected a label (a string or an integer), got the boolean true');
-  fails(() => readJson('[{"x": [[1]], "y": 0.5}]', 'real.json'), 'real.json [0].y: label 0.5 is not a class; labels are class names or integer class ids, not real numbers');
-  fails(() => readJson('[{"id": "a", "x": [[1]], "y": 1}, {"id": "a", "x": [[1]], "y": 1}]', 'dup.json'), 'dup.json [1].id: "a" is also the id of [0]; ids must be unique');
+  fails(
+    () => readJson('[{"x": [[1]], "y": true}]', 'bool.json'),
+    'bool.json [0].y: expected a label (a string or an integer), got the boolean true',
+  );
+  fails(
+    () => readJson('[{"x": [[1]], "y": 0.5}]', 'real.json'),
+    'real.json [0].y: label 0.5 is not a class; labels are class names or integer class ids, not real numbers',
+  );
+  fails(
+    () => readJson('[{"id": "a", "x": [[1]], "y": 1}, {"id": "a", "x": [[1]], "y": 1}]', 'dup.json'),
+    'dup.json [1].id: "a" is also the id of [0]; ids must be unique',
+  );
 });
 
 test('readJson(text) rejects unknown keys, naming the valid ones', () => {
   fails(() => json('unknown-key.json'), 'unknown-key.json [0]: unknown key "label"; a sequence\'s keys are id, x (required) and y');
-  fails(() => readJson('{"sequence": []}', 'top.json'), 'top.json has an unknown top-level key "sequence"; the keys are sequences (required), features, classes, name and description');
+  fails(
+    () => readJson('{"sequence": []}', 'top.json'),
+    'top.json has an unknown top-level key "sequence"; the keys are sequences (required), features, classes, name and description',
+  );
 });
 
 test('readJson(text) rejects ragged steps, naming sequence and step', () => {
-  fails(() => json('ragged.json'), 'ragged.json sequences[1].x[1]: the step has 3 features but sequences[0].x[0] gives 2; every step needs the same number of features');
-  fails(() => readJson('{"features": ["a", "b"], "sequences": [{"x": [[1]]}]}', 'names.json'), 'names.json sequences[0].x[0]: the step has 1 feature but "features" gives 2; every step needs the same number of features');
+  fails(
+    () => json('ragged.json'),
+    'ragged.json sequences[1].x[1]: the step has 3 features but sequences[0].x[0] gives 2; every step needs the same number of features',
+  );
+  fails(
+    () => readJson('{"features": ["a", "b"], "sequences": [{"x": [[1]]}]}', 'names.json'),
+    'names.json sequences[0].x[0]: the step has 1 feature but "features" gives 2; every step needs the same number of features',
+  );
 });
 
 test('readJson(text) rejects a null feature (how missing values appear in JSON)', () => {
-  fails(() => json('null-feature.json'), 'null-feature.json sequences[0].x[1][1]: the value is null; features must be numbers (fill or drop missing values first: JSON has no NaN, so they often appear as null)');
+  fails(
+    () => json('null-feature.json'),
+    'null-feature.json sequences[0].x[1][1]: the value is null; features must be numbers (fill or drop missing values first: JSON has no NaN, so they often appear as null)',
+  );
 });
 
-test('readJson(text) rejects a label array whose length is not the sequence\'s', () => {
-  fails(() => json('label-length.json'), 'label-length.json sequences[0].y: 2 labels for 3 steps; give one label per step (null where a step has none), or one label for the whole sequence');
+test("readJson(text) rejects a label array whose length is not the sequence's", () => {
+  fails(
+    () => json('label-length.json'),
+    'label-length.json sequences[0].y: 2 labels for 3 steps; give one label per step (null where a step has none), or one label for the whole sequence',
+  );
 });
 
-test('readJson(text) rejects a class id outside the file\'s classes', () => {
+test("readJson(text) rejects a class id outside the file's classes", () => {
   fails(() => json('bad-class-id.json'), "bad-class-id.json sequences[0].y[1]: class id 2 is outside the file's 2 classes (0 to 1)");
 });
 
 test('readJson(text) rejects sequences that mix one label per step with one per sequence', () => {
-  fails(() => json('mixed-forms.json'), 'mixed-forms.json [1].y: one label for the sequence, but [0].y is one label per step; use the same form in every sequence');
+  fails(
+    () => json('mixed-forms.json'),
+    'mixed-forms.json [1].y: one label for the sequence, but [0].y is one label per step; use the same form in every sequence',
+  );
 });
 
 test('readJson(text) rejects a sequence without a label, and another feature count', () => {
-  fails(() => readJson('[{"id": "s", "x": [1, 2]}]', 'nolabel.json'), 'nolabel.json [0] (id "s"): the sequence has no label; label its steps (a step left empty is skipped by the loss)');
-  fails(() => json('last.json', { featureCount: 3 }), "last.json has 1 feature per step (f0) but the model's input size is 3; give each step exactly 3 features");
+  fails(
+    () => readJson('[{"id": "s", "x": [1, 2]}]', 'nolabel.json'),
+    'nolabel.json [0] (id "s"): the sequence has no label; label its steps (a step left empty is skipped by the loss)',
+  );
+  fails(
+    () => json('last.json', { featureCount: 3 }),
+    "last.json has 1 feature per step (f0) but the model's input size is 3; give each step exactly 3 features",
+  );
 });
 
 // ---- Files by path
@@ -374,10 +560,16 @@ test('readDataFile(path) rejects another extension, a missing file, a directory 
   const bad = async (path: string, message: string) => {
     await assert.rejects(readDataFile(path), (e: unknown) => e instanceof DataError && e.message === message);
   };
-  await bad(join(dir, 'data.txt'), `${join(dir, 'data.txt')} has the extension .txt, so its format is unknown; data files are .csv or .json`);
+  await bad(
+    join(dir, 'data.txt'),
+    `${join(dir, 'data.txt')} has the extension .txt, so its format is unknown; data files are .csv or .json`,
+  );
   await bad(join(dir, 'missing.csv'), `${join(dir, 'missing.csv')} does not exist; give the path of a .csv or .json data file`);
   await bad(dir, `${dir} is a directory; give the path of a .csv or .json data file`);
-  await bad(join(dir, 'empty.csv'), `${join(dir, 'empty.csv')} is empty; a CSV data file needs a header naming its columns (id, step, features, label) and one row per step`);
+  await bad(
+    join(dir, 'empty.csv'),
+    `${join(dir, 'empty.csv')} is empty; a CSV data file needs a header naming its columns (id, step, features, label) and one row per step`,
+  );
 });
 
 test('examples/sine-direction.csv reads as 200 sequences of 8 to 15 steps, 2 features, up and down per step', async () => {

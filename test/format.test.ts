@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { f2, f3, f4, num, pct, points, seconds, vec } from '../src/format.js';
 
-test('numbers are written with fixed decimals: the CLI keeps a small negative\'s sign, the page drops it', () => {
+test("numbers are written with fixed decimals: the CLI keeps a small negative's sign, the page drops it", () => {
   assert.equal(num(-0.0001, 2), '-0.00');
   assert.equal(f2(-0.004), '0.00');
   assert.equal(f3(-0.0004), '0.000');

@@ -15,8 +15,19 @@ const hasWasm = wasmGemmAvailable();
 const skip = hasWasm ? false : `wasm kernel unavailable: ${wasmGemmStatus()}`;
 
 interface Case {
-  tA: boolean; tB: boolean; M: number; N: number; K: number; alpha: number; beta: number;
-  lda: number; ldb: number; ldc: number; aOff: number; bOff: number; cOff: number;
+  tA: boolean;
+  tB: boolean;
+  M: number;
+  N: number;
+  K: number;
+  alpha: number;
+  beta: number;
+  lda: number;
+  ldb: number;
+  ldc: number;
+  aOff: number;
+  bOff: number;
+  cOff: number;
 }
 
 function operands(c: Case, rng: Rng) {
@@ -27,7 +38,16 @@ function operands(c: Case, rng: Rng) {
 }
 
 /** |got - want| <= tol * (sum_k |alpha a b| + |beta c|) per element, and everything outside C's matrix untouched. */
-function check(c: Case, got: Float32Array, want: Float32Array, C0: Float32Array, A: Float32Array, B: Float32Array, tol: number, what: string): void {
+function check(
+  c: Case,
+  got: Float32Array,
+  want: Float32Array,
+  C0: Float32Array,
+  A: Float32Array,
+  B: Float32Array,
+  tol: number,
+  what: string,
+): void {
   for (let i = 0; i < C0.length; i++) {
     const m = Math.floor((i - c.cOff) / c.ldc);
     const n = i - c.cOff - m * c.ldc;
@@ -43,7 +63,10 @@ function check(c: Case, got: Float32Array, want: Float32Array, C0: Float32Array,
       scale += Math.abs(c.alpha * a * b);
     }
     const d = Math.abs(got[i]! - want[i]!);
-    assert.ok(d <= tol * scale + 1e-30, `${what}: C[${m}, ${n}] is ${got[i]}, expected ${want[i]} (|diff| ${d.toExponential(2)}, scale ${scale.toExponential(2)})`);
+    assert.ok(
+      d <= tol * scale + 1e-30,
+      `${what}: C[${m}, ${n}] is ${got[i]}, expected ${want[i]} (|diff| ${d.toExponential(2)}, scale ${scale.toExponential(2)})`,
+    );
   }
 }
 
@@ -53,23 +76,58 @@ function run(c: Case, rng: Rng, tol: number): void {
   const got = C.slice();
   gemmRef(c.tA, c.tB, c.M, c.N, c.K, c.alpha, A, c.aOff, c.lda, B, c.bOff, c.ldb, c.beta, want, c.cOff, c.ldc);
   assert.ok(gemmWasm(c.tA, c.tB, c.M, c.N, c.K, c.alpha, A, c.aOff, c.lda, B, c.bOff, c.ldb, c.beta, got, c.cOff, c.ldc));
-  check(c, got, want, C, A, B, tol, `gemmWasm(${c.tA}, ${c.tB}, M ${c.M}, N ${c.N}, K ${c.K}, alpha ${c.alpha}, beta ${c.beta}, ld ${c.lda}/${c.ldb}/${c.ldc})`);
+  check(
+    c,
+    got,
+    want,
+    C,
+    A,
+    B,
+    tol,
+    `gemmWasm(${c.tA}, ${c.tB}, M ${c.M}, N ${c.N}, K ${c.K}, alpha ${c.alpha}, beta ${c.beta}, ld ${c.lda}/${c.ldb}/${c.ldc})`,
+  );
 }
 
 test('gemmWasm matches gemmRef for every transpose case, odd sizes, offsets, leading dimensions, alpha and beta', { skip }, () => {
   const rng = new Rng(7);
   let n = 0;
-  for (const [tA, tB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+  for (const [tA, tB] of [
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ] as const) {
     for (const M of [1, 3, 4, 5, 8, 13]) {
       for (const N of [1, 3, 7, 8, 9, 17, 24]) {
         for (const K of [1, 3, 4, 5, 9, 33]) {
-          const [alpha, beta] = ([[1, 0], [1, 1], [-0.5, 2], [2, -1]] as const)[n % 4]!;
+          const [alpha, beta] = (
+            [
+              [1, 0],
+              [1, 1],
+              [-0.5, 2],
+              [2, -1],
+            ] as const
+          )[n % 4]!;
           const pad = n % 3;
-          run({
-            tA, tB, M, N, K, alpha, beta,
-            lda: (tA ? M : K) + pad, ldb: (tB ? K : N) + (n % 2) * 2, ldc: N + (n % 5 === 0 ? 0 : 1),
-            aOff: n % 4, bOff: (n >> 1) % 3, cOff: (n >> 2) % 5,
-          }, rng, 1e-6);
+          run(
+            {
+              tA,
+              tB,
+              M,
+              N,
+              K,
+              alpha,
+              beta,
+              lda: (tA ? M : K) + pad,
+              ldb: (tB ? K : N) + (n % 2) * 2,
+              ldc: N + (n % 5 === 0 ? 0 : 1),
+              aOff: n % 4,
+              bOff: (n >> 1) % 3,
+              cOff: (n >> 2) % 5,
+            },
+            rng,
+            1e-6,
+          );
           n++;
         }
       }
@@ -78,23 +136,35 @@ test('gemmWasm matches gemmRef for every transpose case, odd sizes, offsets, lea
   assert.ok(n > 1000);
 });
 
-test('gemmWasm across k blocks and m blocks, and with the engine\'s large shapes', { skip }, () => {
+test("gemmWasm across k blocks and m blocks, and with the engine's large shapes", { skip }, () => {
   const rng = new Rng(8);
   const saved = { ...tuning };
   try {
     // small blocks so that a small problem crosses several of each, ragged at the end
     Object.assign(tuning, { kc: 8, mc: 8 });
-    for (const [tA, tB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+    for (const [tA, tB] of [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ] as const) {
       for (const beta of [0, 1, 0.5]) {
-        run({ tA, tB, M: 21, N: 19, K: 37, alpha: 1.5, beta, lda: tA ? 21 : 37, ldb: tB ? 37 : 19, ldc: 20, aOff: 1, bOff: 2, cOff: 3 }, rng, 1e-6);
+        run(
+          { tA, tB, M: 21, N: 19, K: 37, alpha: 1.5, beta, lda: tA ? 21 : 37, ldb: tB ? 37 : 19, ldc: 20, aOff: 1, bOff: 2, cOff: 3 },
+          rng,
+          1e-6,
+        );
       }
     }
     Object.assign(tuning, saved);
     // the engine's calls for LSTM H128 B64 I32 (fewer rows or columns, to keep the reference quick):
     // projection, recurrence, its backward, dW_ih, dW_hh over 3200 rows
     const shapes: Array<[boolean, boolean, number, number, number]> = [
-      [false, true, 400, 512, 32], [false, true, 64, 512, 128], [false, false, 64, 128, 512],
-      [true, false, 128, 32, 3200], [true, false, 64, 136, 3200],
+      [false, true, 400, 512, 32],
+      [false, true, 64, 512, 128],
+      [false, false, 64, 128, 512],
+      [true, false, 128, 32, 3200],
+      [true, false, 64, 136, 3200],
     ];
     for (const [tA, tB, M, N, K] of shapes) {
       run({ tA, tB, M, N, K, alpha: 1, beta: 1, lda: tA ? M : K, ldb: tB ? K : N, ldc: N, aOff: 0, bOff: 0, cOff: 0 }, rng, 1e-6);
@@ -109,9 +179,31 @@ test('gemmWasm streamed in chunks (rows of A and C; rows of A^T and B) with beta
   for (const beta of [0, 0.5]) {
     for (const pad of [0, 3]) {
       // 2100 rows of 16 + 16 floats: chunks of 2048 rows and a ragged last one
-      run({ tA: false, tB: pad > 0, M: 2100, N: 16, K: 16, alpha: 0.5, beta, lda: 16 + pad, ldb: 16 + pad, ldc: 16 + pad, aOff: 1, bOff: 2, cOff: 3 }, rng, 1e-6);
+      run(
+        {
+          tA: false,
+          tB: pad > 0,
+          M: 2100,
+          N: 16,
+          K: 16,
+          alpha: 0.5,
+          beta,
+          lda: 16 + pad,
+          ldb: 16 + pad,
+          ldc: 16 + pad,
+          aOff: 1,
+          bOff: 2,
+          cOff: 3,
+        },
+        rng,
+        1e-6,
+      );
       // 5000 rows k of A^T [k, 8] and B [k, 8]: chunks of 4096 rows
-      run({ tA: true, tB: false, M: 8, N: 8, K: 5000, alpha: 0.5, beta, lda: 8 + pad, ldb: 8 + pad, ldc: 8 + pad, aOff: 1, bOff: 2, cOff: 3 }, rng, 1e-6);
+      run(
+        { tA: true, tB: false, M: 8, N: 8, K: 5000, alpha: 0.5, beta, lda: 8 + pad, ldb: 8 + pad, ldc: 8 + pad, aOff: 1, bOff: 2, cOff: 3 },
+        rng,
+        1e-6,
+      );
     }
   }
   const A = Float32Array.from({ length: 5000 * 8 }, () => rng.normal());
@@ -149,16 +241,27 @@ test('gemmWasm with beta 0 overwrites NaN in C, and leaves the padding between r
 test('gemmWasm grows its memory for a larger problem after a smaller one and stays correct', { skip }, () => {
   const rng = new Rng(10);
   run({ tA: false, tB: false, M: 4, N: 8, K: 4, alpha: 1, beta: 0, lda: 4, ldb: 8, ldc: 8, aOff: 0, bOff: 0, cOff: 0 }, rng, 1e-6);
-  run({ tA: false, tB: true, M: 700, N: 300, K: 200, alpha: 1, beta: 1, lda: 200, ldb: 200, ldc: 300, aOff: 0, bOff: 0, cOff: 0 }, rng, 1e-6);
+  run(
+    { tA: false, tB: true, M: 700, N: 300, K: 200, alpha: 1, beta: 1, lda: 200, ldb: 200, ldc: 300, aOff: 0, bOff: 0, cOff: 0 },
+    rng,
+    1e-6,
+  );
   run({ tA: false, tB: false, M: 4, N: 8, K: 4, alpha: 1, beta: 0, lda: 4, ldb: 8, ldc: 8, aOff: 0, bOff: 0, cOff: 0 }, rng, 1e-6);
 });
 
 test('gemm() sends large float32 problems to wasm and everything else to JS, with the same results', () => {
   const rng = new Rng(11);
-  const M = 64, N = 128, K = 128;
+  const M = 64,
+    N = 128,
+    K = 128;
   const A = Float32Array.from({ length: M * K }, () => rng.normal());
   const B = Float32Array.from({ length: N * K }, () => rng.normal());
-  const run = (backend: 'js' | 'wasm' | 'auto', A: Float32Array | Float64Array, B: Float32Array | Float64Array, C: Float32Array | Float64Array) => {
+  const run = (
+    backend: 'js' | 'wasm' | 'auto',
+    A: Float32Array | Float64Array,
+    B: Float32Array | Float64Array,
+    C: Float32Array | Float64Array,
+  ) => {
     setGemmBackend(backend);
     try {
       assert.equal(gemmBackend(), backend);
@@ -184,19 +287,31 @@ test('gemm() sends large float32 problems to wasm and everything else to JS, wit
     const a = Float32Array.from({ length: m * k }, () => rng.normal());
     const b = Float32Array.from({ length: k * n }, () => rng.normal());
     const out = [new Float32Array(m * n), new Float32Array(m * n)] as [Float32Array, Float32Array];
-    for (const [i, be] of [[0, 'js'], [1, 'auto']] as const) {
+    for (const [i, be] of [
+      [0, 'js'],
+      [1, 'auto'],
+    ] as const) {
       setGemmBackend(be);
       gemm(tA, tB, m, n, k, 1, a, 0, tA ? m : k, b, 0, tB ? k : n, 0, out[i], 0, n);
     }
     return out;
   };
   // problems under wasmMinWork multiply-adds (one seed sequence: 10 x 8 x 5, 1 x 8 x 8, 10 x 3 x 8) stay in JS: same bits
-  for (const [tA, tB, m, n, k] of [[false, false, 8, 8, 8], [false, true, 10, 8, 5], [false, false, 1, 8, 8], [false, true, 10, 3, 8]] as const) {
+  for (const [tA, tB, m, n, k] of [
+    [false, false, 8, 8, 8],
+    [false, true, 10, 8, 5],
+    [false, false, 1, 8, 8],
+    [false, true, 10, 3, 8],
+  ] as const) {
     const [s1, s2] = both(tA, tB, m, n, k);
     assert.deepEqual(s1, s2, `${m} x ${n} x ${k}`);
   }
   // narrow ones above it go to wasm (the reference pipeline's batch: 320 x 8 x 5, 320 x 3 x 8), to float32 rounding
-  for (const [tA, tB, m, n, k] of [[false, true, 320, 8, 5], [false, true, 320, 3, 8], [true, false, 8, 8, 320]] as const) {
+  for (const [tA, tB, m, n, k] of [
+    [false, true, 320, 8, 5],
+    [false, true, 320, 3, 8],
+    [true, false, 8, 8, 320],
+  ] as const) {
     const [s1, s2] = both(tA, tB, m, n, k);
     assert.notDeepEqual(s1, s2, `${m} x ${n} x ${k} took the wasm kernel`);
     for (let i = 0; i < s1.length; i++) assert.ok(Math.abs(s1[i]! - s2[i]!) <= 1e-5 * (1 + Math.abs(s1[i]!)), `${m} x ${n} x ${k}`);

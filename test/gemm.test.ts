@@ -8,11 +8,20 @@ test('gemm matches the reference for every transpose case, odd sizes, offsets, l
   const rng = new Rng(1);
   const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 17];
   let cases = 0;
-  for (const [tA, tB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+  for (const [tA, tB] of [
+    [false, false],
+    [false, true],
+    [true, false],
+    [true, true],
+  ] as const) {
     for (const M of sizes) {
       for (const N of [1, 3, 4, 6, 9]) {
         for (const K of [1, 2, 5, 16]) {
-          const [alpha, beta] = [[1, 0], [1, 1], [-0.5, 2]][cases % 3]!;
+          const [alpha, beta] = [
+            [1, 0],
+            [1, 1],
+            [-0.5, 2],
+          ][cases % 3]!;
           const lda = (tA ? M : K) + (cases % 2);
           const ldb = (tB ? K : N) + 2;
           const ldc = N + 1;

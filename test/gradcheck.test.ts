@@ -11,7 +11,10 @@ import { cellOf } from '../src/nn/cells/index.js';
 import { Rng } from '../src/tensor/rng.js';
 import { diff, numericGrad } from './helpers.js';
 
-const T = 4, B = 3, I = 3, H = 3;
+const T = 4,
+  B = 3,
+  I = 3,
+  H = 3;
 
 function randn(rng: Rng, n: number): Float64Array {
   const a = new Float64Array(n);
@@ -19,7 +22,13 @@ function randn(rng: Rng, n: number): Float64Array {
   return a;
 }
 
-interface Case { name: string; o: Omit<RecurrentOptions, 'inputSize' | 'hiddenSize'>; h0?: boolean; lengths?: number[]; unbatched?: boolean }
+interface Case {
+  name: string;
+  o: Omit<RecurrentOptions, 'inputSize' | 'hiddenSize'>;
+  h0?: boolean;
+  lengths?: number[];
+  unbatched?: boolean;
+}
 
 const cases: Case[] = [];
 // every registered cell, so a new one is checked with no change here
@@ -29,7 +38,12 @@ for (const mode of MODES) {
   cases.push({ name: `${mode} batch-first with lengths`, o: { mode, batchFirst: true, bidirectional: true }, lengths: [4, 1, 2] });
   cases.push({ name: `${mode} without bias, unbatched`, o: { mode, bias: false, numLayers: 2 }, unbatched: true, h0: true });
 }
-cases.push({ name: 'lstm with projSize, two layers, bidirectional, lengths and h0', o: { mode: 'lstm', projSize: 2, numLayers: 2, bidirectional: true }, h0: true, lengths: [2, 4, 3] });
+cases.push({
+  name: 'lstm with projSize, two layers, bidirectional, lengths and h0',
+  o: { mode: 'lstm', projSize: 2, numLayers: 2, bidirectional: true },
+  h0: true,
+  lengths: [2, 4, 3],
+});
 
 /** Checks d(sum of weighted results)/d(every parameter, x, h0, c0) against central differences. */
 function checkRecurrent(c: Case, corrupt = 1): number {

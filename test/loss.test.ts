@@ -12,7 +12,9 @@ const GRAD_RTOL = 1e-6;
 const N = 5;
 const C = 4;
 const OFF = 3;
-const logits = Float64Array.from([9, 9, 9, 0.3, -1.2, 2.5, 0.1, 1.7, 0.4, -0.8, 2.2, -3.1, 0.9, 0.0, 1.1, 0.6, -0.2, 0.5, 0.5, 0.5, -1.5, 3.0, 0.2]);
+const logits = Float64Array.from([
+  9, 9, 9, 0.3, -1.2, 2.5, 0.1, 1.7, 0.4, -0.8, 2.2, -3.1, 0.9, 0.0, 1.1, 0.6, -0.2, 0.5, 0.5, 0.5, -1.5, 3.0, 0.2,
+]);
 const targets = Int32Array.from([2, 0, -100, 3, 1]);
 const weight = Float64Array.from([0.5, 2.0, 1.0, 0.25]);
 
@@ -21,7 +23,7 @@ test('crossEntropy of one row is log-sum-exp minus the target logit', () => {
   assert.ok(Math.abs(loss - (Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 3)) < 1e-15);
 });
 
-test('crossEntropy with weights divides by the sum of the kept rows\' weights', () => {
+test("crossEntropy with weights divides by the sum of the kept rows' weights", () => {
   const x = Float64Array.from([0, 0, 1, 0]);
   const loss = crossEntropy(x, 0, 2, 2, Int32Array.from([0, 1]), null, { weight: Float64Array.from([3, 1]) });
   const nll0 = Math.log(2);
@@ -42,7 +44,13 @@ test('crossEntropy gradient matches central differences without weights', () => 
   const x = Float64Array.from(logits);
   const d = new Float64Array(x.length);
   crossEntropy(x, OFF, N, C, targets, d);
-  assertClose(d, numericGrad(() => crossEntropy(x, OFF, N, C, targets, null), x), 'dlogits', GRAD_ATOL, GRAD_RTOL);
+  assertClose(
+    d,
+    numericGrad(() => crossEntropy(x, OFF, N, C, targets, null), x),
+    'dlogits',
+    GRAD_ATOL,
+    GRAD_RTOL,
+  );
 });
 
 test('the gradient check fails on a gradient that is 1% wrong', () => {
@@ -96,11 +104,14 @@ test('crossEntropy on float32 logits agrees with float64', () => {
 
 test('crossEntropy rejects a target out of range, naming the row and the valid range', () => {
   const x = new Float64Array(6);
-  assert.throws(() => crossEntropy(x, 0, 2, 3, Int32Array.from([0, 3]), null), (e: unknown) => {
-    assert.ok(e instanceof ShapeError);
-    assert.match(e.message, /target 3 at row 1 .*\[0, 3\).*ignoreIndex \(-100\)/);
-    return true;
-  });
+  assert.throws(
+    () => crossEntropy(x, 0, 2, 3, Int32Array.from([0, 3]), null),
+    (e: unknown) => {
+      assert.ok(e instanceof ShapeError);
+      assert.match(e.message, /target 3 at row 1 .*\[0, 3\).*ignoreIndex \(-100\)/);
+      return true;
+    },
+  );
   assert.throws(() => crossEntropy(x, 0, 2, 3, Int32Array.from([-1, 0]), null), /row 0/);
 });
 
@@ -141,7 +152,13 @@ test('mse gradient matches central differences and is written, not accumulated',
   const t = Float64Array.from([0.0, 1.0, 2.0, -0.5]);
   const d = new Float64Array(4).fill(42);
   mse(p, t, 4, d);
-  assertClose(d, numericGrad(() => mse(p, t, 4, null), p), 'dpred', GRAD_ATOL, GRAD_RTOL);
+  assertClose(
+    d,
+    numericGrad(() => mse(p, t, 4, null), p),
+    'dpred',
+    GRAD_ATOL,
+    GRAD_RTOL,
+  );
   assertClose(d, [0.15, -1.1, 0.25, 0.3], 'dpred = 2(p - t)/n', 1e-15, 0);
 });
 

@@ -25,7 +25,10 @@ for (const name of ['torch_gru_bidir_2layer', 'torch_lstm_proj_last', 'torch_rnn
 }
 
 test('encodeModel and decodeModel round-trip the weights, the config and the metadata', () => {
-  const m = new SequenceModel({ mode: 'lstm', inputSize: 3, hiddenSize: 5, numClasses: 4, numLayers: 2, bidirectional: true, projSize: 2 }, { seed: 9 });
+  const m = new SequenceModel(
+    { mode: 'lstm', inputSize: 3, hiddenSize: 5, numClasses: 4, numLayers: 2, bidirectional: true, projSize: 2 },
+    { seed: 9 },
+  );
   const bytes = encodeModel(m, { classes: ['a', 'b', 'c', 'd'], normalization: { mean: [0, 1, 2], std: [1, 1, 1] } });
   const { model, meta } = decodeModel(bytes);
   assert.deepEqual(model.options, m.options);
@@ -40,21 +43,42 @@ test('decodeModel says which tensor is missing or has the wrong shape', () => {
   const m = new SequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 4, numClasses: 2 });
   const sd = m.table.stateDict();
   const meta = decodeSafetensors(encodeModel(m)).metadata;
-  const without = encodeSafetensors(sd.filter((t) => t.name !== 'rnn.bias_hh_l0'), meta);
-  assert.throws(() => decodeModel(without, 'm.safetensors'), (e: Error) => e instanceof ModelFileError && /m\.safetensors.*rnn\.bias_hh_l0/.test(e.message));
-  const reshaped = encodeSafetensors(sd.map((t) => (t.name === 'head.weight' ? { ...t, shape: [4, 2] } : t)), meta);
-  assert.throws(() => decodeModel(reshaped), (e: Error) => e instanceof ModelFileError && /head\.weight.*\[4, 2\].*\[2, 4\]/.test(e.message));
+  const without = encodeSafetensors(
+    sd.filter((t) => t.name !== 'rnn.bias_hh_l0'),
+    meta,
+  );
+  assert.throws(
+    () => decodeModel(without, 'm.safetensors'),
+    (e: Error) => e instanceof ModelFileError && /m\.safetensors.*rnn\.bias_hh_l0/.test(e.message),
+  );
+  const reshaped = encodeSafetensors(
+    sd.map((t) => (t.name === 'head.weight' ? { ...t, shape: [4, 2] } : t)),
+    meta,
+  );
+  assert.throws(
+    () => decodeModel(reshaped),
+    (e: Error) => e instanceof ModelFileError && /head\.weight.*\[4, 2\].*\[2, 4\]/.test(e.message),
+  );
 });
 
 test('decodeModel rejects a file without rnnscope metadata, a truncated file and NaN weights', () => {
   const m = new SequenceModel({ mode: 'rnn_tanh', inputSize: 2, hiddenSize: 2, numClasses: 2 });
   const sd = m.table.stateDict();
-  assert.throws(() => decodeModel(encodeSafetensors(sd)), (e: Error) => e instanceof ModelFileError && /no "rnnscope" entry/.test(e.message));
+  assert.throws(
+    () => decodeModel(encodeSafetensors(sd)),
+    (e: Error) => e instanceof ModelFileError && /no "rnnscope" entry/.test(e.message),
+  );
   const bytes = encodeModel(m);
   for (const n of [0, 7, 8, 20, bytes.length - 1]) {
     assert.throws(() => decodeModel(bytes.subarray(0, n)), ModelFileError, `truncated at ${n}`);
   }
   const meta = decodeSafetensors(bytes).metadata;
-  const nan = encodeSafetensors(sd.map((t) => (t.name === 'head.bias' ? { ...t, data: [NaN, 0] } : t)), meta);
-  assert.throws(() => decodeModel(nan), (e: Error) => e instanceof ModelFileError && /head\.bias has NaN/.test(e.message));
+  const nan = encodeSafetensors(
+    sd.map((t) => (t.name === 'head.bias' ? { ...t, data: [NaN, 0] } : t)),
+    meta,
+  );
+  assert.throws(
+    () => decodeModel(nan),
+    (e: Error) => e instanceof ModelFileError && /head\.bias has NaN/.test(e.message),
+  );
 });

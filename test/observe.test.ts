@@ -4,7 +4,17 @@ import { observe } from '../src/train/observe.js';
 import type { EpochRecord } from '../src/train/events.js';
 
 const rec = (epoch: number, loss: number, trainAccuracy: number, valAccuracy: number, extra: Partial<EpochRecord> = {}): EpochRecord => ({
-  epoch, loss, trainAccuracy, valLoss: loss, valAccuracy, lr: 0.01, gradNormMean: 1, gradNormMax: 2, clippedFraction: 0, seconds: 0.1, ...extra,
+  epoch,
+  loss,
+  trainAccuracy,
+  valLoss: loss,
+  valAccuracy,
+  lr: 0.01,
+  gradNormMean: 1,
+  gradNormMax: 2,
+  clippedFraction: 0,
+  seconds: 0.1,
+  ...extra,
 });
 
 test('observe names each phase of a run from its numbers', () => {

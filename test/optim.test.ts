@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  SGD, Adam, AdamW, RMSprop, clipGradNorm, StepLR, CosineAnnealingLR, type Optimizer,
-} from '../src/optim/index.js';
+import { SGD, Adam, AdamW, RMSprop, clipGradNorm, StepLR, CosineAnnealingLR, type Optimizer } from '../src/optim/index.js';
 import { allocations } from '../src/tensor/buf.js';
 import { ConfigError, ModelFileError, ShapeError } from '../src/errors.js';
 import { assertClose } from './helpers.js';
@@ -23,7 +21,11 @@ function run(make: (p: Float64Array, g: Float64Array) => Optimizer, p0: number[]
   });
 }
 
-const G = [[0.5, -2], [-0.25, 1], [0.75, 0.1]];
+const G = [
+  [0.5, -2],
+  [-0.25, 1],
+  [0.75, 0.1],
+];
 const P0 = [1, -0.5];
 
 test('SGD without momentum steps p - lr * g', () => {
@@ -33,9 +35,13 @@ test('SGD without momentum steps p - lr * g', () => {
 });
 
 test('SGD momentum starts its buffer at the first gradient, undamped, as PyTorch', () => {
-  const lr = 0.1, mu = 0.9, damp = 0.5, wd = 0.01;
+  const lr = 0.1,
+    mu = 0.9,
+    damp = 0.5,
+    wd = 0.01;
   const expect = P0.map((p0, j) => {
-    let p = p0, b = 0;
+    let p = p0,
+      b = 0;
     return G.map((gs, t) => {
       const g = gs[j]! + wd * p;
       b = t === 0 ? g : mu * b + (1 - damp) * g;
@@ -49,9 +55,11 @@ test('SGD momentum starts its buffer at the first gradient, undamped, as PyTorch
 });
 
 test('SGD with nesterov and maximize follows the gradient plus momentum times the buffer', () => {
-  const lr = 0.05, mu = 0.8;
+  const lr = 0.05,
+    mu = 0.8;
   const expect = P0.map((p0, j) => {
-    let p = p0, b = 0;
+    let p = p0,
+      b = 0;
     return G.map((gs, t) => {
       const g = -gs[j]!;
       b = t === 0 ? g : mu * b + g;
@@ -66,7 +74,10 @@ test('SGD with nesterov and maximize follows the gradient plus momentum times th
 /** Adam in the textbook form of Kingma and Ba, with PyTorch's L2 or decoupled decay. */
 function adamByHand(lr: number, b1: number, b2: number, eps: number, wd: number, decoupled: boolean, amsgrad: boolean): number[][] {
   const cols = P0.map((p0, j) => {
-    let p = p0, m = 0, v = 0, vmax = 0;
+    let p = p0,
+      m = 0,
+      v = 0,
+      vmax = 0;
     return G.map((gs, i) => {
       const t = i + 1;
       if (decoupled) p *= 1 - lr * wd;
@@ -110,7 +121,10 @@ test('AdamW decays parameters by 1 - lr * weightDecay before the Adam update', (
 /** RMSprop from torch.optim.RMSprop's docs. */
 function rmspropByHand(lr: number, alpha: number, eps: number, wd: number, mu: number, centered: boolean): number[][] {
   const cols = P0.map((p0, j) => {
-    let p = p0, s = 0, a = 0, b = 0;
+    let p = p0,
+      s = 0,
+      a = 0,
+      b = 0;
     return G.map((gs) => {
       const g = gs[j]! + wd * p;
       s = alpha * s + (1 - alpha) * g * g;
@@ -146,18 +160,37 @@ test('RMSprop centered with momentum and weight decay', () => {
 test('optimizers on float32 agree with PyTorch 1.13 within 1e-6 after three steps', () => {
   // Recorded once with torch 1.13 (float32, foreach=False) from the inputs below.
   const p0 = [0.5, -1.25, 2.0, 0.0];
-  const gs = [[0.1, -0.2, 3.0, 0.0], [-0.3, 0.05, 2.5, 1e-4], [0.2, -0.4, -1.0, 0.02]];
+  const gs = [
+    [0.1, -0.2, 3.0, 0.0],
+    [-0.3, 0.05, 2.5, 1e-4],
+    [0.2, -0.4, -1.0, 0.02],
+  ];
   const cases: [string, (p: Float32Array, g: Float32Array) => Optimizer, number[]][] = [
-    ['SGD', (p, g) => new SGD(p, g, { lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01 }),
-      [0.5035520195960999, -1.1617696285247803, 0.8400967121124268, -0.0018170918338000774]],
-    ['SGD nesterov', (p, g) => new SGD(p, g, { lr: 0.1, momentum: 0.9, nesterov: true }),
-      [0.5089100003242493, -1.1187700033187866, 0.4808000922203064, -0.003827099921181798]],
-    ['Adam', (p, g) => new Adam(p, g, { lr: 0.01, weightDecay: 0.1, amsgrad: true }),
-      [0.4905427098274231, -1.2230271100997925, 1.9737519025802612, -0.013858216814696789]],
-    ['AdamW', (p, g) => new AdamW(p, g, { lr: 0.01 }),
-      [0.49460554122924805, -1.2275919914245605, 1.9736552238464355, -0.013856368139386177]],
-    ['RMSprop', (p, g) => new RMSprop(p, g, { lr: 0.01, momentum: 0.5, centered: true, weightDecay: 0.1 }),
-      [0.3910193145275116, -0.9594549536705017, 1.745913028717041, -0.251112163066864]],
+    [
+      'SGD',
+      (p, g) => new SGD(p, g, { lr: 0.1, momentum: 0.9, dampening: 0.1, weightDecay: 0.01 }),
+      [0.5035520195960999, -1.1617696285247803, 0.8400967121124268, -0.0018170918338000774],
+    ],
+    [
+      'SGD nesterov',
+      (p, g) => new SGD(p, g, { lr: 0.1, momentum: 0.9, nesterov: true }),
+      [0.5089100003242493, -1.1187700033187866, 0.4808000922203064, -0.003827099921181798],
+    ],
+    [
+      'Adam',
+      (p, g) => new Adam(p, g, { lr: 0.01, weightDecay: 0.1, amsgrad: true }),
+      [0.4905427098274231, -1.2230271100997925, 1.9737519025802612, -0.013858216814696789],
+    ],
+    [
+      'AdamW',
+      (p, g) => new AdamW(p, g, { lr: 0.01 }),
+      [0.49460554122924805, -1.2275919914245605, 1.9736552238464355, -0.013856368139386177],
+    ],
+    [
+      'RMSprop',
+      (p, g) => new RMSprop(p, g, { lr: 0.01, momentum: 0.5, centered: true, weightDecay: 0.1 }),
+      [0.3910193145275116, -0.9594549536705017, 1.745913028717041, -0.251112163066864],
+    ],
   ];
   for (const [name, make, expected] of cases) {
     const p = Float32Array.from(p0);
@@ -196,7 +229,12 @@ test('stateDict and loadState resume an optimizer exactly, through JSON', () => 
     const p = Float32Array.from([0.3, -0.7, 1.1]);
     const g = new Float32Array(3);
     const a = everyOptimizer(p, g)[k]!;
-    const grads = [[0.1, -0.2, 0.3], [0.5, 0.4, -0.1], [-0.3, 0.2, 0.2], [0.05, -0.6, 0.9]];
+    const grads = [
+      [0.1, -0.2, 0.3],
+      [0.5, 0.4, -0.1],
+      [-0.3, 0.2, 0.2],
+      [0.05, -0.6, 0.9],
+    ];
     for (const s of grads.slice(0, 2)) (g.set(s), a.step());
     const saved = JSON.parse(JSON.stringify(a.stateDict()));
     const p2 = Float32Array.from(p);
@@ -226,7 +264,7 @@ test('loadState rejects a state of another optimizer or size, changing nothing',
   assert.equal(adam.stepCount, 0);
 });
 
-test('optimizers reject invalid options with PyTorch\'s messages', () => {
+test("optimizers reject invalid options with PyTorch's messages", () => {
   const p = new Float32Array(2);
   const g = new Float32Array(2);
   const cases: [() => unknown, RegExp][] = [
@@ -266,7 +304,13 @@ test('clipGradNorm leaves gradients alone below maxNorm', () => {
 test('clipGradNorm supports the infinity norm and other p-norms', () => {
   const g = Float64Array.from([1, -6, 2]);
   assert.equal(clipGradNorm(g, 3, Infinity), 6);
-  assertClose(g, [0.5, -3, 1].map((v) => v * (6 / (6 + 1e-6))), 'inf-clipped', 1e-15, 0);
+  assertClose(
+    g,
+    [0.5, -3, 1].map((v) => v * (6 / (6 + 1e-6))),
+    'inf-clipped',
+    1e-15,
+    0,
+  );
   assertClose([clipGradNorm(Float64Array.from([1, -2, 2]), 100, 1)], [5], '1-norm', 1e-15, 0);
   assertClose([clipGradNorm(Float64Array.from([1, 2]), 100, 3)], [9 ** (1 / 3)], '3-norm', 1e-15, 0);
 });
@@ -293,7 +337,13 @@ test('StepLR multiplies the lr by gamma every stepSize epochs', () => {
   const opt = new SGD(new Float32Array(1), new Float32Array(1), { lr: 0.05 });
   const s = new StepLR(opt, { stepSize: 3 });
   const got = lrs(s, opt, 10);
-  assertClose(got, got.map((_, e) => 0.05 * 0.1 ** Math.floor(e / 3)), 'lr', 0, 1e-15);
+  assertClose(
+    got,
+    got.map((_, e) => 0.05 * 0.1 ** Math.floor(e / 3)),
+    'lr',
+    0,
+    1e-15,
+  );
   assert.equal(s.lastEpoch, 10);
   assert.equal(s.getLastLr(), opt.lr);
   // PyTorch's recursive product, not the closed form: 0.05 * 0.1 * 0.1 * 0.1.
@@ -307,8 +357,10 @@ test('CosineAnnealingLR follows the half cosine to etaMin and back up past tMax'
   const closed = got.map((_, e) => 0.001 + ((0.05 - 0.001) * (1 + Math.cos((Math.PI * e) / 5))) / 2);
   assertClose(got, closed, 'lr', 0, 1e-13);
   // Recorded from torch 1.13; these differ from the closed form in the last bits.
-  const torch = [0.05, 0.045320916362186214, 0.03307091636218621, 0.017929083637813786, 0.005679083637813789, 0.001,
-    0.005679083637813788, 0.017929083637813797, 0.03307091636218623, 0.04532091636218624, 0.05000000000000003];
+  const torch = [
+    0.05, 0.045320916362186214, 0.03307091636218621, 0.017929083637813786, 0.005679083637813789, 0.001, 0.005679083637813788,
+    0.017929083637813797, 0.03307091636218623, 0.04532091636218624, 0.05000000000000003,
+  ];
   assertClose(got.slice(0, 11), torch, 'lr vs torch', 0, 1e-15);
   assert.equal(s.lastEpoch, 25);
 });

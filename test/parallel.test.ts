@@ -17,7 +17,11 @@ import { getTask } from '../src/data/tasks.js';
 import { split } from '../src/data/dataset.js';
 import { assertClose } from './helpers.js';
 
-interface Batch { x: Tensor; targets: Int32Array; lengths: Int32Array | null }
+interface Batch {
+  x: Tensor;
+  targets: Int32Array;
+  lengths: Int32Array | null;
+}
 
 function batches(o: SequenceModelOptions, T: number, B: number, n: number, dtype: DType, ragged: boolean, ignore: boolean): Batch[] {
   const rng = new Rng(7);
@@ -26,7 +30,9 @@ function batches(o: SequenceModelOptions, T: number, B: number, n: number, dtype
   return Array.from({ length: n }, () => {
     const data = dtype === 'float64' ? new Float64Array(T * B * I) : new Float32Array(T * B * I);
     for (let i = 0; i < data.length; i++) data[i] = rng.random() * 2 - 1;
-    const targets = Int32Array.from({ length: rows }, () => (ignore && rng.random() < 0.2 ? -100 : Math.floor(rng.random() * o.numClasses)));
+    const targets = Int32Array.from({ length: rows }, () =>
+      ignore && rng.random() < 0.2 ? -100 : Math.floor(rng.random() * o.numClasses),
+    );
     const lengths = ragged ? Int32Array.from({ length: B }, () => 1 + Math.floor(rng.random() * T)) : null;
     return { x: { data, shape: o.batchFirst ? [B, T, I] : [T, B, I] }, targets, lengths };
   });
@@ -38,9 +44,28 @@ function runAll(step: StepRunner, bs: Batch[]) {
 
 const cases: { name: string; o: SequenceModelOptions; T: number; B: number; ragged?: boolean; ignore?: boolean; step?: StepOptions }[] = [
   { name: 'rnn_tanh', o: { mode: 'rnn_tanh', inputSize: 3, hiddenSize: 5, numClasses: 3 }, T: 6, B: 8 },
-  { name: 'lstm, 2 layers, ragged lengths, ignored targets, class weights, clipping', o: { mode: 'lstm', inputSize: 4, hiddenSize: 6, numLayers: 2, numClasses: 3 }, T: 7, B: 9, ragged: true, ignore: true, step: { classWeights: [1, 2, 0.5], clipNorm: 0.5 } },
-  { name: 'gru, batch first, bidirectional', o: { mode: 'gru', inputSize: 3, hiddenSize: 4, numClasses: 2, batchFirst: true, bidirectional: true }, T: 5, B: 6 },
-  { name: 'lstm with projection, head on the last step, odd batch', o: { mode: 'lstm', inputSize: 3, hiddenSize: 6, projSize: 3, numClasses: 4, headOn: 'last' }, T: 5, B: 7, ragged: true },
+  {
+    name: 'lstm, 2 layers, ragged lengths, ignored targets, class weights, clipping',
+    o: { mode: 'lstm', inputSize: 4, hiddenSize: 6, numLayers: 2, numClasses: 3 },
+    T: 7,
+    B: 9,
+    ragged: true,
+    ignore: true,
+    step: { classWeights: [1, 2, 0.5], clipNorm: 0.5 },
+  },
+  {
+    name: 'gru, batch first, bidirectional',
+    o: { mode: 'gru', inputSize: 3, hiddenSize: 4, numClasses: 2, batchFirst: true, bidirectional: true },
+    T: 5,
+    B: 6,
+  },
+  {
+    name: 'lstm with projection, head on the last step, odd batch',
+    o: { mode: 'lstm', inputSize: 3, hiddenSize: 6, projSize: 3, numClasses: 4, headOn: 'last' },
+    T: 5,
+    B: 7,
+    ragged: true,
+  },
   { name: 'rnn_relu, batch of 2', o: { mode: 'rnn_relu', inputSize: 2, hiddenSize: 3, numClasses: 2 }, T: 4, B: 2 },
 ];
 
@@ -95,17 +120,23 @@ test('batches below minWork, of one item or unbatched stay on this thread, and m
   par.run({ data: new Float32Array(10 * 5), shape: [10, 1, 5] }, new Int32Array(10)); // one item
   par.close();
   assert.deepEqual(par.counts, { parallel: 0, single: 4 });
-  assert.deepEqual(b.map((r) => r.loss), a.map((r) => r.loss));
+  assert.deepEqual(
+    b.map((r) => r.loss),
+    a.map((r) => r.loss),
+  );
 });
 
-test('a bad batch gets the single step\'s error, naming the whole batch', () => {
+test("a bad batch gets the single step's error, naming the whole batch", () => {
   const o: SequenceModelOptions = { mode: 'gru', inputSize: 2, hiddenSize: 4, numClasses: 3 };
   const m = new SequenceModel(o);
   const par = new ParallelTrainStep(m, new Adam(m.table.data, m.table.grad), { minWork: 0 });
   try {
     const [b] = batches(o, 4, 6, 1, 'float32', false, false);
     b!.x.data[(3 * 6 + 5) * 2 + 1] = NaN; // step 3, item 5: in the worker's half
-    assert.throws(() => par.run(b!.x, b!.targets), (e: Error) => e instanceof ShapeError && /at step 3, item 5, feature 1/.test(e.message));
+    assert.throws(
+      () => par.run(b!.x, b!.targets),
+      (e: Error) => e instanceof ShapeError && /at step 3, item 5, feature 1/.test(e.message),
+    );
     b!.x.data[(3 * 6 + 5) * 2 + 1] = 0;
     b!.targets[23] = 3;
     assert.throws(() => par.run(b!.x, b!.targets), /target 3 at row 23 is out of bounds/);
@@ -131,7 +162,10 @@ test('a part whose counted targets all weigh 0 adds nothing (not 0/0): class wei
     const b = par.run(x, targets);
     assert.equal(par.counts.parallel, 1);
     assert.ok(Number.isFinite(b.gradNorm), `gradient norm ${b.gradNorm}`);
-    assert.ok(Math.abs(a.loss - b.loss) < 1e-12 && Math.abs(a.gradNorm - b.gradNorm) < 1e-12, `${a.loss} ${a.gradNorm} vs ${b.loss} ${b.gradNorm}`);
+    assert.ok(
+      Math.abs(a.loss - b.loss) < 1e-12 && Math.abs(a.gradNorm - b.gradNorm) < 1e-12,
+      `${a.loss} ${a.gradNorm} vs ${b.loss} ${b.gradNorm}`,
+    );
     assertClose(two.table.data, one.table.data, 'weights', 1e-12, 1e-10);
   } finally {
     par.close();
@@ -159,7 +193,14 @@ test('a Trainer with stepFactory(2) trains like one with a single thread, and th
   const task = getTask('trend');
   const data = task.generate(4, { count: 300, length: 8 });
   const s = split(data.sequences, new Rng(4));
-  const o: SequenceModelOptions = { mode: 'lstm', inputSize: data.features.length, hiddenSize: 24, numLayers: 2, dropout: 0.2, numClasses: data.classes.length };
+  const o: SequenceModelOptions = {
+    mode: 'lstm',
+    inputSize: data.features.length,
+    hiddenSize: 24,
+    numLayers: 2,
+    dropout: 0.2,
+    numClasses: data.classes.length,
+  };
   const train = (threads: number) => {
     const m = new SequenceModel(o, { seed: 5 });
     const t = new Trainer(m, s.train, s.val, { epochs: 2, batchSize: 32, makeStep: stepFactory(threads, 0) });

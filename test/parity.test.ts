@@ -11,7 +11,9 @@ import { flatten, runCase, type Nested, type ParityCase, type ParityResult } fro
 import { assertClose } from './helpers.js';
 
 const dir = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'parity');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 interface Fixture extends ParityCase {
   expected: Omit<ParityResult, 'optim_runs'>;
@@ -30,18 +32,51 @@ test('the parity fixtures cover every cell and option', () => {
   const cases = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Fixture);
   for (const mode of ['rnn_tanh', 'rnn_relu', 'lstm', 'gru']) {
     const of = cases.filter((c) => c.mode === mode);
-    assert.ok(of.some((c) => (c.num_layers ?? 1) > 1), `${mode}: no two-layer case`);
-    assert.ok(of.some((c) => c.bidirectional), `${mode}: no bidirectional case`);
-    assert.ok(of.some((c) => c.batch_first), `${mode}: no batch_first case`);
-    assert.ok(of.some((c) => c.bias === false), `${mode}: no case without bias`);
-    assert.ok(of.some((c) => c.h0 !== undefined), `${mode}: no case with h0`);
-    assert.ok(of.some((c) => flatten(c.x).shape.length === 2), `${mode}: no unbatched case`);
-    assert.ok(of.some((c) => c.lengths), `${mode}: no variable-length case`);
-    assert.ok(of.some((c) => c.head_on === 'last'), `${mode}: no many-to-one case`);
-    assert.ok(of.some((c) => c.optim_runs?.length), `${mode}: no optimizer runs`);
+    assert.ok(
+      of.some((c) => (c.num_layers ?? 1) > 1),
+      `${mode}: no two-layer case`,
+    );
+    assert.ok(
+      of.some((c) => c.bidirectional),
+      `${mode}: no bidirectional case`,
+    );
+    assert.ok(
+      of.some((c) => c.batch_first),
+      `${mode}: no batch_first case`,
+    );
+    assert.ok(
+      of.some((c) => c.bias === false),
+      `${mode}: no case without bias`,
+    );
+    assert.ok(
+      of.some((c) => c.h0 !== undefined),
+      `${mode}: no case with h0`,
+    );
+    assert.ok(
+      of.some((c) => flatten(c.x).shape.length === 2),
+      `${mode}: no unbatched case`,
+    );
+    assert.ok(
+      of.some((c) => c.lengths),
+      `${mode}: no variable-length case`,
+    );
+    assert.ok(
+      of.some((c) => c.head_on === 'last'),
+      `${mode}: no many-to-one case`,
+    );
+    assert.ok(
+      of.some((c) => c.optim_runs?.length),
+      `${mode}: no optimizer runs`,
+    );
   }
-  assert.ok(cases.some((c) => (c.proj_size ?? 0) > 0), 'no projSize case');
-  assert.ok(cases.some((c) => c.c0 !== undefined), 'no case with c0');
+  assert.ok(
+    cases.some((c) => (c.proj_size ?? 0) > 0),
+    'no projSize case',
+  );
+  assert.ok(
+    cases.some((c) => c.c0 !== undefined),
+    'no case with c0',
+  );
 });
 
 for (const f of files) {

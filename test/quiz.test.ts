@@ -68,12 +68,17 @@ test('every question has four distinct choices, a valid answer and an explanatio
   }
 });
 
-test('makeQuiz always asks the lesson\'s question first, word for word', () => {
+test("makeQuiz always asks the lesson's question first, word for word", () => {
   for (const n of [1, 8]) {
     const q = makeQuiz(runs.lstm.input, 3, { questions: n })[0]!;
     assert.equal(q.id, LESSON_QUESTION);
     assert.equal(q.prompt, 'Why does the RNN keep a hidden state during sequence processing?');
-    assert.deepEqual([...q.choices].sort(), ['To increase the input size', 'To reduce the number of features', 'To remember information from previous time steps', 'To shuffle the input data']);
+    assert.deepEqual([...q.choices].sort(), [
+      'To increase the input size',
+      'To reduce the number of features',
+      'To remember information from previous time steps',
+      'To shuffle the input data',
+    ]);
     assert.equal(answer(q), 'To remember information from previous time steps');
   }
 });
@@ -83,7 +88,7 @@ test('makeQuiz mixes model, run and concept questions', () => {
   assert.deepEqual([...kinds].sort(), ['concept', 'model', 'run']);
 });
 
-test('model questions give the model\'s own shapes and parameter counts', () => {
+test("model questions give the model's own shapes and parameter counts", () => {
   for (const [name, { input, model, flow }] of Object.entries(runs)) {
     const qs = quizPool(input, 0);
     const size = (prefix: RegExp) => model.table.entries.filter((e) => prefix.test(e.name)).reduce((a, e) => a + e.size, 0);
@@ -124,7 +129,8 @@ test('questions name the cell and its gates as the cell descriptor does', () => 
     const qs = quizPool(input, 0);
     const q = byId(qs, 'weight-ih-shape')!;
     assert.ok(q.prompt.includes(`This model's ${spec.label} layer`), `${name}: ${q.prompt}`);
-    if (spec.rows > 1) assert.ok(q.explanation.includes(`(${spec.gates.map((g) => g.symbol).join(', ')}, stacked)`), `${name}: ${q.explanation}`);
+    if (spec.rows > 1)
+      assert.ok(q.explanation.includes(`(${spec.gates.map((g) => g.symbol).join(', ')}, stacked)`), `${name}: ${q.explanation}`);
   }
 });
 
@@ -136,8 +142,14 @@ test('the memory question says the hidden state is worth what memoryWorth says',
 });
 
 test('parseChoice accepts a-d and 1-4, nothing else', () => {
-  assert.deepEqual(['a', ' B ', '3', 'd', '4'].map((s) => parseChoice(s)), [0, 1, 2, 3, 3]);
-  assert.deepEqual(['e', '0', '5', '', 'ab', '1.5'].map((s) => parseChoice(s)), [-1, -1, -1, -1, -1, -1]);
+  assert.deepEqual(
+    ['a', ' B ', '3', 'd', '4'].map((s) => parseChoice(s)),
+    [0, 1, 2, 3, 3],
+  );
+  assert.deepEqual(
+    ['e', '0', '5', '', 'ab', '1.5'].map((s) => parseChoice(s)),
+    [-1, -1, -1, -1, -1, -1],
+  );
 });
 
 test('the question generator imports nothing from node and prints nothing (the web page reuses it)', () => {
@@ -148,12 +160,20 @@ test('the question generator imports nothing from node and prints nothing (the w
 });
 
 const quick = ['quiz', '--count', '500', '--epochs', '1', '--seed', '4'];
-const quiz = (...args: string[]) => spawnSync(process.execPath, [cli, ...quick, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+const quiz = (...args: string[]) =>
+  spawnSync(process.execPath, [cli, ...quick, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
 
 test('rnnscope quiz --answers grades the answers and exits 0 whatever the score', () => {
   const json = quiz('--json', '--questions', '5');
   assert.equal(json.status, 0, json.stderr);
-  const lines = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; answer?: number });
+  const lines = json.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; answer?: number });
   const key = lines.filter((l) => l.type === 'question').map((l) => 'abcd'[l.answer!]!);
   assert.equal(key.length, 5);
   const all = quiz('--questions', '5', '--answers', key.join(','));

@@ -18,10 +18,26 @@ test('RNN, LSTM and GRU have PyTorch parameter names, shapes and U(-1/sqrt(H), 1
   const lstm = new LSTM({ inputSize: 5, hiddenSize: 16, numLayers: 2, bidirectional: true, projSize: 4 }, { seed: 1 });
   const shapes = Object.fromEntries(lstm.table.entries.map((e) => [e.name, e.shape.join('x')]));
   assert.deepEqual(shapes, {
-    weight_ih_l0: '64x5', weight_hh_l0: '64x4', bias_ih_l0: '64', bias_hh_l0: '64', weight_hr_l0: '4x16',
-    weight_ih_l0_reverse: '64x5', weight_hh_l0_reverse: '64x4', bias_ih_l0_reverse: '64', bias_hh_l0_reverse: '64', weight_hr_l0_reverse: '4x16',
-    weight_ih_l1: '64x8', weight_hh_l1: '64x4', bias_ih_l1: '64', bias_hh_l1: '64', weight_hr_l1: '4x16',
-    weight_ih_l1_reverse: '64x8', weight_hh_l1_reverse: '64x4', bias_ih_l1_reverse: '64', bias_hh_l1_reverse: '64', weight_hr_l1_reverse: '4x16',
+    weight_ih_l0: '64x5',
+    weight_hh_l0: '64x4',
+    bias_ih_l0: '64',
+    bias_hh_l0: '64',
+    weight_hr_l0: '4x16',
+    weight_ih_l0_reverse: '64x5',
+    weight_hh_l0_reverse: '64x4',
+    bias_ih_l0_reverse: '64',
+    bias_hh_l0_reverse: '64',
+    weight_hr_l0_reverse: '4x16',
+    weight_ih_l1: '64x8',
+    weight_hh_l1: '64x4',
+    bias_ih_l1: '64',
+    bias_hh_l1: '64',
+    weight_hr_l1: '4x16',
+    weight_ih_l1_reverse: '64x8',
+    weight_hh_l1_reverse: '64x4',
+    bias_ih_l1_reverse: '64',
+    bias_hh_l1_reverse: '64',
+    weight_hr_l1_reverse: '4x16',
   });
   const bound = 1 / Math.sqrt(16);
   let max = 0;
@@ -49,7 +65,16 @@ test('the same seed gives the same weights and the same training run, bit for bi
 
 test('a training step allocates no buffers once the workspace for its batch and length exists', () => {
   for (const mode of ['rnn_tanh', 'lstm', 'gru'] as const) {
-    const m = new SequenceModel({ mode, inputSize: 5, hiddenSize: 8, numClasses: 3, numLayers: 2, bidirectional: true, dropout: 0.2, projSize: mode === 'lstm' ? 4 : 0 });
+    const m = new SequenceModel({
+      mode,
+      inputSize: 5,
+      hiddenSize: 8,
+      numClasses: 3,
+      numLayers: 2,
+      bidirectional: true,
+      dropout: 0.2,
+      projSize: mode === 'lstm' ? 4 : 0,
+    });
     const step = new TrainStep(m, new Adam(m.table.data, m.table.grad), { clipNorm: 1 });
     const x = { data: randBuf(1, 10 * 32 * 5), shape: [10, 32, 5] };
     const y = Int32Array.from({ length: 320 }, (_, i) => i % 3);
@@ -93,28 +118,52 @@ const isShape = (re: RegExp) => (e: Error) => e instanceof ShapeError && re.test
 
 test('bad options throw a ConfigError that says what is valid', () => {
   assert.throws(() => new RNN({ inputSize: 5, hiddenSize: 0 }), isConfig(/hiddenSize must be a positive integer, got 0/));
-  assert.throws(() => new GRU({ inputSize: 5, hiddenSize: 4, dropout: 1.5 }), isConfig(/dropout must be a probability in \[0, 1\], got 1\.5/));
-  assert.throws(() => new LSTM({ inputSize: 5, hiddenSize: 4, projSize: 4 }), isConfig(/projSize must be smaller than hiddenSize \(4\), got 4/));
+  assert.throws(
+    () => new GRU({ inputSize: 5, hiddenSize: 4, dropout: 1.5 }),
+    isConfig(/dropout must be a probability in \[0, 1\], got 1\.5/),
+  );
+  assert.throws(
+    () => new LSTM({ inputSize: 5, hiddenSize: 4, projSize: 4 }),
+    isConfig(/projSize must be smaller than hiddenSize \(4\), got 4/),
+  );
   assert.throws(() => new GRU({ inputSize: 5, hiddenSize: 4, projSize: 2 }), isConfig(/projSize is only supported by lstm/));
   assert.throws(() => new RNN({ inputSize: 2.5, hiddenSize: 4 }), isConfig(/inputSize must be a positive integer, got 2\.5/));
-  assert.throws(() => new RNN({ inputSize: 2, hiddenSize: 4, nonlinearity: 'sigmoid' as 'tanh' }), isConfig(/nonlinearity must be "tanh" or "relu"/));
+  assert.throws(
+    () => new RNN({ inputSize: 2, hiddenSize: 4, nonlinearity: 'sigmoid' as 'tanh' }),
+    isConfig(/nonlinearity must be "tanh" or "relu"/),
+  );
   assert.throws(() => new RNN({ inputSize: 2, hiddenSize: 4, numLayers: 0 }), isConfig(/numLayers must be a positive integer/));
-  assert.throws(() => new SequenceModel({ mode: 'lstm', inputSize: 2, hiddenSize: 4, numClasses: 0 }), isConfig(/numClasses must be a positive integer/));
+  assert.throws(
+    () => new SequenceModel({ mode: 'lstm', inputSize: 2, hiddenSize: 4, numClasses: 0 }),
+    isConfig(/numClasses must be a positive integer/),
+  );
 });
 
 test('bad inputs throw a ShapeError that says what and where', () => {
   const m = new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2 });
   const x = { data: new Float32Array(5 * 2 * 3), shape: [5, 2, 3] };
-  assert.throws(() => m.forward(x, { h0: { data: new Float32Array(8), shape: [1, 2, 4] } }), isShape(/h0 must have shape \[2, 2, 4\].*got \[1, 2, 4\]/));
+  assert.throws(
+    () => m.forward(x, { h0: { data: new Float32Array(8), shape: [1, 2, 4] } }),
+    isShape(/h0 must have shape \[2, 2, 4\].*got \[1, 2, 4\]/),
+  );
   assert.throws(() => m.forward(x, { c0: { data: new Float32Array(8), shape: [2, 4] } }), isShape(/c0 must have shape \[2, 2, 4\]/));
   const nan = new Float32Array(30);
   nan[3 * 2 * 3 + 1 * 3 + 2] = NaN;
   assert.throws(() => m.forward({ data: nan, shape: [5, 2, 3] }), isShape(/input has NaN at step 3, item 1, feature 2/));
-  assert.throws(() => m.forward(x, { lengths: [0, 5] }), isShape(/lengths\[0\] is 0; each length must be an integer from 1 to the sequence length 5/));
+  assert.throws(
+    () => m.forward(x, { lengths: [0, 5] }),
+    isShape(/lengths\[0\] is 0; each length must be an integer from 1 to the sequence length 5/),
+  );
   assert.throws(() => m.forward(x, { lengths: [5, 6] }), isShape(/lengths\[1\] is 6/));
   assert.throws(() => m.forward(x, { lengths: [5] }), isShape(/one per batch item \(2\)/));
-  assert.throws(() => m.forward({ data: new Float32Array(10), shape: [5, 2] }), isShape(/input has 2 features per step, expected inputSize 3/));
-  assert.throws(() => new GRU({ inputSize: 3, hiddenSize: 4 }).forward(x, { c0: { data: new Float32Array(8), shape: [1, 2, 4] } }), isShape(/c0 is only for lstm/));
+  assert.throws(
+    () => m.forward({ data: new Float32Array(10), shape: [5, 2] }),
+    isShape(/input has 2 features per step, expected inputSize 3/),
+  );
+  assert.throws(
+    () => new GRU({ inputSize: 3, hiddenSize: 4 }).forward(x, { c0: { data: new Float32Array(8), shape: [1, 2, 4] } }),
+    isShape(/c0 is only for lstm/),
+  );
 });
 
 test('unbatched input gives the same result as a batch of one', () => {
@@ -130,7 +179,7 @@ test('unbatched input gives the same result as a batch of one', () => {
   assert.deepEqual(hA, Array.from(b.hN.data));
 });
 
-test('with lengths, padded outputs are zero and h_n is each item\'s state at its own last step', () => {
+test("with lengths, padded outputs are zero and h_n is each item's state at its own last step", () => {
   const m = new RNN({ inputSize: 2, hiddenSize: 3 }, { seed: 4 });
   const T = 5;
   const x = randBuf(6, T * 2 * 2);
@@ -147,7 +196,10 @@ test('with lengths, padded outputs are zero and h_n is each item\'s state at its
 
 test('a stream, one step at a time, gives the logits of the whole sequence so far through forward', () => {
   for (const mode of ['rnn_tanh', 'lstm', 'gru'] as const) {
-    const m = new SequenceModel({ mode, inputSize: 3, hiddenSize: 5, numLayers: 2, numClasses: 4, projSize: mode === 'lstm' ? 2 : 0 }, { seed: 6 });
+    const m = new SequenceModel(
+      { mode, inputSize: 3, hiddenSize: 5, numLayers: 2, numClasses: 4, projSize: mode === 'lstm' ? 2 : 0 },
+      { seed: 6 },
+    );
     const x = randBuf(8, 7 * 3);
     const whole = Array.from(m.forward({ data: x, shape: [7, 3] }).logits.data);
     const s = m.stream();
@@ -159,7 +211,10 @@ test('a stream, one step at a time, gives the logits of the whole sequence so fa
     assert.equal(s.steps, 0);
     assert.ok(s.h.every((v) => v === 0));
   }
-  assert.throws(() => new SequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 5, numClasses: 2, bidirectional: true }).stream(), /cannot stream/);
+  assert.throws(
+    () => new SequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 5, numClasses: 2, bidirectional: true }).stream(),
+    /cannot stream/,
+  );
 });
 
 test('the workspace grows linearly in T, in B and in H, and in nothing else (issue #5: memory)', () => {
@@ -178,7 +233,12 @@ test('the workspace grows linearly in T, in B and in H, and in nothing else (iss
     Object.entries(ws).forEach(([k, v]) => k !== 'results' && add(v));
     return n;
   };
-  for (const [mode, proj] of [['lstm', 0], ['lstm', 1], ['gru', 0], ['rnn_tanh', 0]] as const) {
+  for (const [mode, proj] of [
+    ['lstm', 0],
+    ['lstm', 1],
+    ['gru', 0],
+    ['rnn_tanh', 0],
+  ] as const) {
     const f = (T: number, B: number, H: number) => bytes(mode, T, B, H, proj);
     assert.equal(f(4, 3, 8) + f(12, 3, 8), 2 * f(8, 3, 8), `${mode} ${proj}: affine in T`);
     assert.equal(f(5, 2, 8) + f(5, 6, 8), 2 * f(5, 4, 8), `${mode} ${proj}: affine in B`);

@@ -72,9 +72,12 @@ test('decodeSafetensors(encodeSafetensors(x)) gives back names, shapes, values a
     { name: 'empty', shape: [0, 5], data: [] },
     { name: '__proto__', shape: [1], data: [42] },
   ];
-  const { tensors: got, metadata } = decodeSafetensors(encodeSafetensors(tensors, { cell: 'LSTM', 'é': '✓' }));
-  assert.deepEqual(metadata, { cell: 'LSTM', 'é': '✓' });
-  assert.deepEqual([...got.keys()], tensors.map((t) => t.name));
+  const { tensors: got, metadata } = decodeSafetensors(encodeSafetensors(tensors, { cell: 'LSTM', é: '✓' }));
+  assert.deepEqual(metadata, { cell: 'LSTM', é: '✓' });
+  assert.deepEqual(
+    [...got.keys()],
+    tensors.map((t) => t.name),
+  );
   for (const t of tensors) {
     const g = got.get(t.name)!;
     assert.equal(g.dtype, 'F32');
@@ -162,18 +165,29 @@ test('decodeSafetensors rejects a tensor entry without dtype, shape or data_offs
 });
 
 test('decodeSafetensors rejects integer and unknown dtypes, naming the tensor', () => {
-  rejects(rawFile('{"steps":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}', F32x2), /tensor steps .* dtype I64/, /F32, F64, F16 and BF16/);
+  rejects(
+    rawFile('{"steps":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}', F32x2),
+    /tensor steps .* dtype I64/,
+    /F32, F64, F16 and BF16/,
+  );
   rejects(rawFile('{"w":{"dtype":"F24","shape":[2],"data_offsets":[0,8]}}', F32x2), /tensor w .* unknown dtype "F24"/);
   rejects(rawFile('{"w":{"dtype":"toString","shape":[2],"data_offsets":[0,8]}}', F32x2), /unknown dtype "toString"/);
 });
 
 test('decodeSafetensors rejects offsets that overlap, leave a gap, run past the file or misfit the shape', () => {
-  const two = (a: string, b: string) => `{"a":{"dtype":"F32","shape":[1],"data_offsets":${a}},"b":{"dtype":"F32","shape":[1],"data_offsets":${b}}}`;
+  const two = (a: string, b: string) =>
+    `{"a":{"dtype":"F32","shape":[1],"data_offsets":${a}},"b":{"dtype":"F32","shape":[1],"data_offsets":${b}}}`;
   rejects(rawFile(two('[0,4]', '[2,6]'), F32x2), /tensor b .* overlapping tensor a, which ends at 4/);
   rejects(rawFile(two('[0,4]', '[0,4]'), F32x2), /tensor b .* overlapping tensor a/);
-  rejects(rawFile(two('[0,4]', '[8,12]'), [...F32x2, 0, 0, 0, 0]), /tensor b .* starts at data byte 8 \(file byte \d+\) but the data before it ends at 4/);
+  rejects(
+    rawFile(two('[0,4]', '[8,12]'), [...F32x2, 0, 0, 0, 0]),
+    /tensor b .* starts at data byte 8 \(file byte \d+\) but the data before it ends at 4/,
+  );
   rejects(rawFile(two('[0,4]', '[4,12]'), F32x2), /tensor b .* ends at data byte 12 .* only 8 data bytes/);
-  rejects(rawFile('{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', F32x2), /tensor w .* shape \[3\] and dtype F32, which take 12 bytes, .* span 8/);
+  rejects(
+    rawFile('{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', F32x2),
+    /tensor w .* shape \[3\] and dtype F32, which take 12 bytes, .* span 8/,
+  );
 });
 
 test('decodeSafetensors rejects data bytes that no tensor covers, as the reference library does', () => {
@@ -188,7 +202,13 @@ test('decodeSafetensors rejects metadata that is not a map of strings', () => {
 });
 
 test('decodeSafetensors fails with ModelFileError on a file truncated at every length', () => {
-  const bytes = encodeSafetensors([{ name: 'a', shape: [2, 2], data: [1, 2, 3, 4] }, { name: 'b', shape: [3], data: [5, 6, 7] }], { k: 'v' });
+  const bytes = encodeSafetensors(
+    [
+      { name: 'a', shape: [2, 2], data: [1, 2, 3, 4] },
+      { name: 'b', shape: [3], data: [5, 6, 7] },
+    ],
+    { k: 'v' },
+  );
   for (let len = 0; len < bytes.length; len++) rejects(bytes.slice(0, len));
 });
 
@@ -214,22 +234,48 @@ const LSTM = [
 ];
 
 test('checkStateDict accepts exactly the expected names and shapes, in any order', () => {
-  checkStateDict(LSTM, new Map([['rnn.weight_hh_l0', { shape: [32, 8] }], ['rnn.weight_ih_l0', { shape: [32, 5] }]]), 'model.safetensors');
+  checkStateDict(
+    LSTM,
+    new Map([
+      ['rnn.weight_hh_l0', { shape: [32, 8] }],
+      ['rnn.weight_ih_l0', { shape: [32, 5] }],
+    ]),
+    'model.safetensors',
+  );
 });
 
 test('checkStateDict names a missing tensor first, then an unexpected one, then a shape mismatch', () => {
   const check = (got: [string, number[]][]) => () =>
     checkStateDict(LSTM, new Map(got.map(([n, s]) => [n, { shape: s }])), 'model.safetensors');
-  assert.throws(check([['rnn.weight_ih_l0', [16, 5]], ['x', [1]]]), {
-    name: 'ModelFileError',
-    message: 'model.safetensors is missing tensor rnn.weight_hh_l0 of shape [32, 8] (and 2 more problems)',
-  });
-  assert.throws(check([['rnn.weight_ih_l0', [32, 5]], ['rnn.weight_hh_l0', [32, 8]], ['rnn.weight_hh_l1', [32, 8]]]), {
-    message: 'model.safetensors has tensor rnn.weight_hh_l1 of shape [32, 8], which this model has no parameter for',
-  });
-  assert.throws(check([['rnn.weight_ih_l0', [16, 5]], ['rnn.weight_hh_l0', [32, 8]]]), {
-    message: 'tensor rnn.weight_ih_l0 in model.safetensors has shape [16, 5], expected [32, 5]',
-  });
+  assert.throws(
+    check([
+      ['rnn.weight_ih_l0', [16, 5]],
+      ['x', [1]],
+    ]),
+    {
+      name: 'ModelFileError',
+      message: 'model.safetensors is missing tensor rnn.weight_hh_l0 of shape [32, 8] (and 2 more problems)',
+    },
+  );
+  assert.throws(
+    check([
+      ['rnn.weight_ih_l0', [32, 5]],
+      ['rnn.weight_hh_l0', [32, 8]],
+      ['rnn.weight_hh_l1', [32, 8]],
+    ]),
+    {
+      message: 'model.safetensors has tensor rnn.weight_hh_l1 of shape [32, 8], which this model has no parameter for',
+    },
+  );
+  assert.throws(
+    check([
+      ['rnn.weight_ih_l0', [16, 5]],
+      ['rnn.weight_hh_l0', [32, 8]],
+    ]),
+    {
+      message: 'tensor rnn.weight_ih_l0 in model.safetensors has shape [16, 5], expected [32, 5]',
+    },
+  );
 });
 
 async function withTmpDir(fn: (dir: string) => Promise<void>): Promise<void> {
@@ -275,7 +321,10 @@ test('readModelBytes reads a file and reports a missing file, a directory or an 
       name: 'ModelFileError',
       message: `cannot read model file ${join(dir, 'gone.safetensors')}: there is no such file`,
     });
-    await assert.rejects(readModelBytes(dir), { name: 'ModelFileError', message: `${dir} is a directory; expected a .safetensors model file` });
+    await assert.rejects(readModelBytes(dir), {
+      name: 'ModelFileError',
+      message: `${dir} is a directory; expected a .safetensors model file`,
+    });
     await writeFile(join(dir, 'empty'), '');
     await assert.rejects(readModelBytes(join(dir, 'empty')), /is empty; expected a \.safetensors model file/);
   }));

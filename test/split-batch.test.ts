@@ -15,7 +15,8 @@ function batch(l: Layout, target: (t: number, b: number) => number): Batch {
   const x = new Float32Array(T * B * I);
   const rows = l.perStep ? T : 1;
   const targets = new Int32Array(rows * B);
-  for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) for (let i = 0; i < I; i++) x[(bf ? b * T + t : t * B + b) * I + i] = 100 * t + 10 * b + i;
+  for (let t = 0; t < T; t++)
+    for (let b = 0; b < B; b++) for (let i = 0; i < I; i++) x[(bf ? b * T + t : t * B + b) * I + i] = 100 * t + 10 * b + i;
   for (let t = 0; t < rows; t++) for (let b = 0; b < B; b++) targets[bf ? b * rows + t : t * B + b] = target(t, b);
   return { x: { data: x, shape: bf ? [B, T, I] : [T, B, I] }, targets, lengths: Int32Array.from({ length: B }, (_, b) => 1 + (b % T)) };
 }
@@ -24,7 +25,9 @@ function batch(l: Layout, target: (t: number, b: number) => number): Batch {
 function item(p: Part, l: Layout, k: number, items: number) {
   const { T, I, batchFirst: bf } = l;
   const rows = l.perStep ? T : 1;
-  const xs = Array.from({ length: T }, (_, t) => Array.from(p.x.data.subarray((bf ? k * T + t : t * items + k) * I, (bf ? k * T + t : t * items + k) * I + I)));
+  const xs = Array.from({ length: T }, (_, t) =>
+    Array.from(p.x.data.subarray((bf ? k * T + t : t * items + k) * I, (bf ? k * T + t : t * items + k) * I + I)),
+  );
   const ys = Array.from({ length: rows }, (_, t) => p.targets[bf ? k * rows + t : t * items + k]);
   return [xs, ys, p.lengths?.[k]];
 }
@@ -39,7 +42,10 @@ for (const batchFirst of [false, true]) {
       whole.x.data.set(b.x.data);
       whole.targets.set(b.targets);
       whole.lengths!.set(b.lengths!);
-      assert.deepEqual(parts.map((p) => p.x.shape), [batchFirst ? [4, 3, 2] : [3, 4, 2], batchFirst ? [3, 3, 2] : [3, 3, 2]]);
+      assert.deepEqual(
+        parts.map((p) => p.x.shape),
+        [batchFirst ? [4, 3, 2] : [3, 4, 2], batchFirst ? [3, 3, 2] : [3, 3, 2]],
+      );
       for (let k = 0; k < 7; k++) {
         const [p, at, items] = k < 4 ? [parts[0], k, 4] : [parts[1], k - 4, 3];
         assert.deepEqual(item(p, l, at, items), item(whole, l, k, 7), `item ${k}`);
@@ -51,7 +57,14 @@ for (const batchFirst of [false, true]) {
 test('each part weighs its counted targets by their class weights, and the two weigh what the batch does', () => {
   const l: Layout = { T: 2, B: 4, I: 1, batchFirst: false, perStep: true };
   // rows t * 4 + b: items 0-1 go to the first part, 2-3 to the second
-  const b = batch(l, (t, k) => [[0, 1, 2, -100], [2, -100, 1, 1]][t]![k]!);
+  const b = batch(
+    l,
+    (t, k) =>
+      [
+        [0, 1, 2, -100],
+        [2, -100, 1, 1],
+      ][t]![k]!,
+  );
   const loss: LossSpec = { weight: Float64Array.of(0.5, 1, 2), ignoreIndex: -100 };
   const { parts, weight } = splitBatch(b, l, loss);
   assert.equal(parts[0].weight, 0.5 + 1 + 2);
@@ -62,7 +75,11 @@ test('each part weighs its counted targets by their class weights, and the two w
 
 test('a part whose targets are all ignored weighs 0, and the other the whole batch', () => {
   const l: Layout = { T: 1, B: 3, I: 1, batchFirst: true, perStep: false };
-  const { parts, weight } = splitBatch(batch(l, (_, k) => (k < 2 ? -100 : 1)), l, plain);
+  const { parts, weight } = splitBatch(
+    batch(l, (_, k) => (k < 2 ? -100 : 1)),
+    l,
+    plain,
+  );
   assert.deepEqual([parts[0].weight, parts[1].weight, weight], [0, 1, 1]);
 });
 

@@ -25,14 +25,27 @@ for (const mode of ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as const) {
       for (const c of s.cells) {
         const pre = c.inputPart.map((v, k) => v + c.hiddenPart[k]!);
         if (mode === 'rnn_tanh') assertClose(c.h, pre.map(Math.tanh), 'tanh(sum)');
-        if (mode === 'rnn_relu') assertClose(c.h, pre.map((v) => Math.max(0, v)), 'relu(sum)');
+        if (mode === 'rnn_relu')
+          assertClose(
+            c.h,
+            pre.map((v) => Math.max(0, v)),
+            'relu(sum)',
+          );
         if (mode === 'lstm') {
           const H = 4;
           assertClose(c.gates!.i!, pre.slice(0, H).map(sigmoid), 'i');
           assertClose(c.gates!.f!, pre.slice(H, 2 * H).map(sigmoid), 'f');
           assertClose(c.gates!.g!, pre.slice(2 * H, 3 * H).map(Math.tanh), 'g');
-          assertClose(c.c!, c.c!.map((_, j) => c.gates!.f![j]! * c.cPrev![j]! + c.gates!.i![j]! * c.gates!.g![j]!), 'c');
-          assertClose(c.h, c.c!.map((v, j) => c.gates!.o![j]! * Math.tanh(v)), 'h = o tanh(c)');
+          assertClose(
+            c.c!,
+            c.c!.map((_, j) => c.gates!.f![j]! * c.cPrev![j]! + c.gates!.i![j]! * c.gates!.g![j]!),
+            'c',
+          );
+          assertClose(
+            c.h,
+            c.c!.map((v, j) => c.gates!.o![j]! * Math.tanh(v)),
+            'h = o tanh(c)',
+          );
         }
         if (mode === 'gru') {
           const H = 4;
@@ -40,7 +53,11 @@ for (const mode of ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as const) {
           assertClose(c.gates!.r!, r, 'r');
           const n = r.map((rv, j) => Math.tanh(c.inputPart[2 * H + j]! + rv * c.hiddenPart[2 * H + j]!));
           assertClose(c.gates!.n!, n, 'n');
-          assertClose(c.h, n.map((nv, j) => (1 - c.gates!.z![j]!) * nv + c.gates!.z![j]! * c.hPrev[j]!), 'h');
+          assertClose(
+            c.h,
+            n.map((nv, j) => (1 - c.gates!.z![j]!) * nv + c.gates!.z![j]! * c.hPrev[j]!),
+            'h',
+          );
         }
       }
     }
@@ -50,10 +67,24 @@ for (const mode of ['rnn_tanh', 'rnn_relu', 'lstm', 'gru'] as const) {
 test('the data flow has a stage per layer with real shapes, and its parameter counts add up to the model', () => {
   const m = new SequenceModel({ mode: 'gru', inputSize: 5, hiddenSize: 6, numClasses: 3, numLayers: 2, bidirectional: true }, { seed: 1 });
   const f = dataFlow(m, seq);
-  assert.deepEqual(f.stages.map((s) => s.name), ['Input sequence', 'GRU layer 1', 'GRU layer 2', 'Output layer']);
-  assert.deepEqual(f.stages.map((s) => s.outShape), [[10, 5], [10, 12], [10, 12], [10, 3]]);
+  assert.deepEqual(
+    f.stages.map((s) => s.name),
+    ['Input sequence', 'GRU layer 1', 'GRU layer 2', 'Output layer'],
+  );
+  assert.deepEqual(
+    f.stages.map((s) => s.outShape),
+    [
+      [10, 5],
+      [10, 12],
+      [10, 12],
+      [10, 3],
+    ],
+  );
   assert.deepEqual(f.stages[2]!.inShape, [10, 12]);
-  assert.equal(f.stages.reduce((a, s) => a + s.parameterCount, 0), m.parameterCount);
+  assert.equal(
+    f.stages.reduce((a, s) => a + s.parameterCount, 0),
+    m.parameterCount,
+  );
   for (const s of f.stages) assert.equal(s.values.length, 10);
   for (const row of f.stages[3]!.values) assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-9);
 });
@@ -62,7 +93,8 @@ test('stepRecord reads any batch item of the last pass as a pass of that item al
   for (const mode of ['lstm', 'gru', 'rnn_tanh'] as const) {
     const r = new Recurrent({ mode, inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true }, { seed: 2 });
     assert.throws(() => r.stepRecord(0, 0, 0), /forward\(\) pass first/);
-    const T = 5, B = 3;
+    const T = 5,
+      B = 3;
     const x = Float32Array.from({ length: T * B * 3 }, (_, i) => Math.sin(i * 0.7));
     r.forward({ data: x, shape: [T, B, 3] });
     const batched = [0, 1].flatMap((l) => [0, 1].map((d) => r.stepRecord(l, d, 2, 1)));
@@ -70,12 +102,16 @@ test('stepRecord reads any batch item of the last pass as a pass of that item al
     r.forward({ data: one, shape: [T, 3] });
     const alone = [0, 1].flatMap((l) => [0, 1].map((d) => r.stepRecord(l, d, 2)));
     for (let k = 0; k < 4; k++) {
-      const a = batched[k]!, b = alone[k]!;
+      const a = batched[k]!,
+        b = alone[k]!;
       assertClose(a.x, b.x, `${mode} x`);
       assertClose(a.hPrev, b.hPrev, `${mode} h_(t-1)`);
       assertClose(a.h, b.h, `${mode} h_t`);
       assertClose([...a.inputPart, ...a.hiddenPart], [...b.inputPart, ...b.hiddenPart], `${mode} halves`);
-      assert.deepEqual(Object.keys(a.gates), r.cell.gates.map((g) => g.symbol));
+      assert.deepEqual(
+        Object.keys(a.gates),
+        r.cell.gates.map((g) => g.symbol),
+      );
       for (const s of Object.keys(a.gates)) assertClose(a.gates[s]!, b.gates[s]!, `${mode} gate ${s}`);
       if (a.c) assertClose(a.c, b.c!, `${mode} c_t`);
     }

@@ -28,8 +28,10 @@ test('the default pipeline reaches 0.85 held-out accuracy in 5 epochs, and a mod
 });
 
 test('changing the seed changes every number of the run', () => {
-  const losses = (seed: number) => [...runPipeline({ seed, insight: false, taskOptions: { count: 600 }, train: { epochs: 2 } })]
-    .flatMap((e) => (e.type === 'epoch' ? [e.loss, e.valAccuracy] : []));
+  const losses = (seed: number) =>
+    [...runPipeline({ seed, insight: false, taskOptions: { count: 600 }, train: { epochs: 2 } })].flatMap((e) =>
+      e.type === 'epoch' ? [e.loss, e.valAccuracy] : [],
+    );
   const a = losses(0);
   const b = losses(1);
   assert.deepEqual(a, losses(0));
@@ -58,13 +60,20 @@ test('training stops at a non-finite loss and says at which epoch and step', () 
   const end = events.at(-1)!;
   assert.equal(end.type, 'train_end');
   assert.ok(end.type === 'train_end' && end.reason === 'nonfinite', JSON.stringify(end));
-  assert.match((end as { message: string }).message, /training stopped at epoch \d+, step \d+ of \d+: the (loss|gradient norm) is (NaN|Infinity)/);
+  assert.match(
+    (end as { message: string }).message,
+    /training stopped at epoch \d+, step \d+ of \d+: the (loss|gradient norm) is (NaN|Infinity)/,
+  );
   assert.ok(p.model.table.data.every(Number.isFinite), 'the weights were left non-finite');
 });
 
 test('early stopping restores the weights of the best held-out epoch', () => {
   const p = prepare({ taskOptions: { count: 300 } });
-  const t = new Trainer(p.model, p.split.train, p.split.val, { epochs: 30, optimizer: { type: 'adam', lr: 0.05 }, earlyStopping: { patience: 2 } });
+  const t = new Trainer(p.model, p.split.train, p.split.val, {
+    epochs: 30,
+    optimizer: { type: 'adam', lr: 0.05 },
+    earlyStopping: { patience: 2 },
+  });
   const events = [...t.run()];
   const end = events.at(-1)!;
   assert.ok(end.type === 'train_end');
@@ -77,7 +86,10 @@ test('early stopping restores the weights of the best held-out epoch', () => {
 test('every built-in task generates well-formed sequences with a description, its steps alone as length-1 sequences, and no dominant class', () => {
   for (const name of Object.keys(TASKS)) {
     const ds = TASKS[name]!.generate(1, { count: 200 });
-    assert.ok(ds.sequences.every((s) => s.x.length === s.length * ds.features.length), name);
+    assert.ok(
+      ds.sequences.every((s) => s.x.length === s.length * ds.features.length),
+      name,
+    );
     assert.ok(ds.description.length > 20, name);
     const alone = stepsAlone(ds.sequences, ds.target);
     assert.ok(alone.every((s) => s.length === 1));

@@ -20,7 +20,10 @@ const sources = [
   'src/tensor/wasm/gemm.wat',
   'src/tensor/wasm/activations.wat',
   // a new cell's .wat beside its .ts joins the module with no other change
-  ...(await readdir(cells)).filter((f) => f.endsWith('.wat')).sort().map((f) => `src/nn/cells/${f}`),
+  ...(await readdir(cells))
+    .filter((f) => f.endsWith('.wat'))
+    .sort()
+    .map((f) => `src/nn/cells/${f}`),
 ];
 const out = path.join(root, 'src/tensor/wasm/module-bytes.ts');
 

@@ -89,9 +89,17 @@ export function buildModel(c: ParityCase): SequenceModel {
   const dtype = c.dtype ?? 'float32';
   const m = new SequenceModel(
     {
-      mode: c.mode, inputSize: c.input_size, hiddenSize: c.hidden_size, numLayers: c.num_layers ?? 1,
-      bidirectional: c.bidirectional ?? false, batchFirst: c.batch_first ?? false, bias: c.bias ?? true,
-      projSize: c.proj_size ?? 0, numClasses: c.num_classes, headBias: c.head_bias ?? true, headOn: c.head_on ?? 'steps',
+      mode: c.mode,
+      inputSize: c.input_size,
+      hiddenSize: c.hidden_size,
+      numLayers: c.num_layers ?? 1,
+      bidirectional: c.bidirectional ?? false,
+      batchFirst: c.batch_first ?? false,
+      bias: c.bias ?? true,
+      projSize: c.proj_size ?? 0,
+      numClasses: c.num_classes,
+      headBias: c.head_bias ?? true,
+      headOn: c.head_on ?? 'steps',
     },
     { dtype },
   );
@@ -113,13 +121,35 @@ function makeOptimizer(spec: OptimRun['optimizer'], params: Buf, grads: Buf): Op
   const common = { lr: n('lr'), weightDecay: n('weight_decay') };
   switch (spec.type) {
     case 'sgd':
-      return new SGD(params, grads, { ...common, lr: n('lr')!, momentum: n('momentum'), dampening: n('dampening'), nesterov: spec.nesterov as boolean | undefined });
+      return new SGD(params, grads, {
+        ...common,
+        lr: n('lr')!,
+        momentum: n('momentum'),
+        dampening: n('dampening'),
+        nesterov: spec.nesterov as boolean | undefined,
+      });
     case 'adam':
-      return new Adam(params, grads, { ...common, betas: spec.betas as [number, number] | undefined, eps: n('eps'), amsgrad: spec.amsgrad as boolean | undefined });
+      return new Adam(params, grads, {
+        ...common,
+        betas: spec.betas as [number, number] | undefined,
+        eps: n('eps'),
+        amsgrad: spec.amsgrad as boolean | undefined,
+      });
     case 'adamw':
-      return new AdamW(params, grads, { ...common, betas: spec.betas as [number, number] | undefined, eps: n('eps'), amsgrad: spec.amsgrad as boolean | undefined });
+      return new AdamW(params, grads, {
+        ...common,
+        betas: spec.betas as [number, number] | undefined,
+        eps: n('eps'),
+        amsgrad: spec.amsgrad as boolean | undefined,
+      });
     case 'rmsprop':
-      return new RMSprop(params, grads, { ...common, alpha: n('alpha'), eps: n('eps'), momentum: n('momentum'), centered: spec.centered as boolean | undefined });
+      return new RMSprop(params, grads, {
+        ...common,
+        alpha: n('alpha'),
+        eps: n('eps'),
+        momentum: n('momentum'),
+        centered: spec.centered as boolean | undefined,
+      });
     default:
       throw new ConfigError(`optimizer type must be sgd, adam, adamw or rmsprop, got ${spec.type}`);
   }
@@ -172,8 +202,10 @@ export function runCase(c: ParityCase): ParityResult {
       const mm = buildModel(c);
       const opt = makeOptimizer(run.optimizer, mm.table.data, mm.table.grad);
       const s = run.scheduler;
-      const sched: LRSchedule | null = !s ? null
-        : s.type === 'step' ? new StepLR(opt, { stepSize: s.step_size, gamma: s.gamma })
+      const sched: LRSchedule | null = !s
+        ? null
+        : s.type === 'step'
+          ? new StepLR(opt, { stepSize: s.step_size, gamma: s.gamma })
           : new CosineAnnealingLR(opt, { tMax: s.t_max, etaMin: s.eta_min });
       const losses: number[] = [];
       for (let i = 0; i < run.steps; i++) {

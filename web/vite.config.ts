@@ -18,8 +18,10 @@ function firstPaint(): Plugin {
     resolveId: (source) => (source === id ? `\0${id}` : null),
     async load(source) {
       if (source !== `\0${id}`) return null;
-      json ??= runnerImport<typeof import('./src/runner/precompute.js')>(resolve(web, 'src/runner/precompute.ts'), { configFile: false, logLevel: 'error' })
-        .then(({ module }) => JSON.stringify(module.firstPaint()));
+      json ??= runnerImport<typeof import('./src/runner/precompute.js')>(resolve(web, 'src/runner/precompute.ts'), {
+        configFile: false,
+        logLevel: 'error',
+      }).then(({ module }) => JSON.stringify(module.firstPaint()));
       // JSON.parse of a string literal is faster for the browser than the same object as code.
       return `export default JSON.parse(${JSON.stringify(await json)});`;
     },

@@ -78,7 +78,11 @@ export class BrainPeer implements Peer {
       this.brain = require('brain.js') as Brain;
       const v = (require('brain.js/package.json') as { version: string }).version;
       const g = (require('gpu.js/package.json') as { version: string }).version;
-      return { ok: true, version: `brain.js ${v}`, notes: [`gpu.js ${g} (unused by the recurrent nets)`, 'one sequence at a time, one update per sequence'] };
+      return {
+        ok: true,
+        version: `brain.js ${v}`,
+        notes: [`gpu.js ${g} (unused by the recurrent nets)`, 'one sequence at a time, one update per sequence'],
+      };
     } catch (e) {
       return { ok: false, reason: `cannot load brain.js: ${(e as Error).message.split('\n')[0]}` };
     }
@@ -88,7 +92,8 @@ export class BrainPeer implements Peer {
     const brain = this.brain ?? (require('brain.js') as Brain);
     const { T, B, I, H, C } = c;
     const notes: string[] = [];
-    const Net = c.mode === 'lstm' ? brain.recurrent.LSTMTimeStep : c.mode === 'gru' ? brain.recurrent.GRUTimeStep : brain.recurrent.RNNTimeStep;
+    const Net =
+      c.mode === 'lstm' ? brain.recurrent.LSTMTimeStep : c.mode === 'gru' ? brain.recurrent.GRUTimeStep : brain.recurrent.RNNTimeStep;
     const net = new Net({ inputSize: I, hiddenLayers: [H], outputSize: C });
     if (c.mode === 'rnn_tanh' || c.mode === 'rnn_relu') {
       // brain.js's RNN equation with the activation of the config (brain.js's own is ReLU).
@@ -117,13 +122,21 @@ export class BrainPeer implements Peer {
       for (let j = 0; j < H; j++) m.weights[j] = bih.data[gate * H + j]! + bhh.data[gate * H + j]!;
     };
     // [input matrix, hidden matrix, bias] per brain.js gate, and the PyTorch gate it takes.
-    const gates: [string, string, string, number][] = c.mode === 'lstm'
-      ? [['inputMatrix', 'inputHidden', 'inputBias', 0], ['forgetMatrix', 'forgetHidden', 'forgetBias', 1],
-         ['cellActivationMatrix', 'cellActivationHidden', 'cellActivationBias', 2], ['outputMatrix', 'outputHidden', 'outputBias', 3]]
-      : c.mode === 'gru'
-        ? [['resetGateInputMatrix', 'resetGateHiddenMatrix', 'resetGateBias', 0], ['updateGateInputMatrix', 'updateGateHiddenMatrix', 'updateGateBias', 1],
-           ['cellWriteInputMatrix', 'cellWriteHiddenMatrix', 'cellWriteBias', 2]]
-        : [['weight', 'transition', 'bias', 0]];
+    const gates: [string, string, string, number][] =
+      c.mode === 'lstm'
+        ? [
+            ['inputMatrix', 'inputHidden', 'inputBias', 0],
+            ['forgetMatrix', 'forgetHidden', 'forgetBias', 1],
+            ['cellActivationMatrix', 'cellActivationHidden', 'cellActivationBias', 2],
+            ['outputMatrix', 'outputHidden', 'outputBias', 3],
+          ]
+        : c.mode === 'gru'
+          ? [
+              ['resetGateInputMatrix', 'resetGateHiddenMatrix', 'resetGateBias', 0],
+              ['updateGateInputMatrix', 'updateGateHiddenMatrix', 'updateGateBias', 1],
+              ['cellWriteInputMatrix', 'cellWriteHiddenMatrix', 'cellWriteBias', 2],
+            ]
+          : [['weight', 'transition', 'bias', 0]];
     for (const [wi, wh, b, g] of gates) {
       load(wi, wih, g);
       load(wh, whh, g);
@@ -132,13 +145,15 @@ export class BrainPeer implements Peer {
     net.model.outputConnector.weights.set(param(data, 'head.weight').data);
     net.model.output.weights.set(param(data, 'head.bias').data);
     if (c.mode === 'lstm') notes.push('brain.js LSTM has no cell state (c_t = f*h_{t-1} + i*g): weights converted into a different model');
-    if (c.mode === 'gru') notes.push('brain.js GRU: reset before W_hn, b_hn folded into the bias: weights converted into a different model');
-    if (c.task === 'train' && B > 1) notes.push(`one sequence at a time: a step is ${B} sequences, each with its own Adam update (${B} updates where the others make 1)`);
-    if (c.task === 'train' && B > 1) notes.push('its first loss is the mean over the first step\'s sequences, each taken after the updates of those before it');
+    if (c.mode === 'gru')
+      notes.push('brain.js GRU: reset before W_hn, b_hn folded into the bias: weights converted into a different model');
+    if (c.task === 'train' && B > 1)
+      notes.push(`one sequence at a time: a step is ${B} sequences, each with its own Adam update (${B} updates where the others make 1)`);
+    if (c.task === 'train' && B > 1)
+      notes.push("its first loss is the mean over the first step's sequences, each taken after the updates of those before it");
 
     // Sequence b's step t as its own Float32Array (brain.js takes an array per step).
-    const xs = Array.from({ length: B }, (_, b) =>
-      Array.from({ length: T }, (_, t) => data.x.slice((t * B + b) * I, (t * B + b + 1) * I)));
+    const xs = Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => data.x.slice((t * B + b) * I, (t * B + b + 1) * I)));
     const clock = (): bigint => process.hrtime.bigint();
     const secs = (t0: bigint): number => Number(clock() - t0) / 1e9;
     let run: (steps: number) => StepsResult;
@@ -229,7 +244,7 @@ export class BrainPeer implements Peer {
         }
         return { seconds: secs(t0), lossFirst: NaN, lossLast: NaN, check };
       };
-      notes.push('no streaming API: the first step\'s Equation.runInput with h_{t-1} set to the kept state');
+      notes.push("no streaming API: the first step's Equation.runInput with h_{t-1} set to the kept state");
     }
     this.runNotes = notes;
     const mem: MemoryReport = { rssMB: 0 };

@@ -32,7 +32,10 @@ export class ForkedPeer implements Peer {
   private output = '';
   private status: Promise<Availability> | null = null;
 
-  constructor(readonly name: string, readonly label?: string) {}
+  constructor(
+    readonly name: string,
+    readonly label?: string,
+  ) {}
 
   available(): Promise<Availability> {
     this.status ??= this.start();

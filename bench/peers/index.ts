@@ -28,25 +28,32 @@ export const PEER_NAMES = ['rnnscope', 'pytorch', 'tfjs-cpu', 'tfjs-wasm', 'brai
 /** The JavaScript peers that peer_host.ts can run. */
 export function makeLocalPeer(name: string): Peer {
   switch (name) {
-    case 'tfjs-cpu': return new TfjsPeer('cpu');
-    case 'tfjs-wasm': return new TfjsPeer('wasm');
-    case 'brainjs': return new BrainPeer();
-    default: throw new Error(`unknown JavaScript peer "${name}"`);
+    case 'tfjs-cpu':
+      return new TfjsPeer('cpu');
+    case 'tfjs-wasm':
+      return new TfjsPeer('wasm');
+    case 'brainjs':
+      return new BrainPeer();
+    default:
+      throw new Error(`unknown JavaScript peer "${name}"`);
   }
 }
 
 export function makePeers(names: readonly string[], o: PeerOptions): Peer[] {
   return names.map((n) => {
     switch (n) {
-      case 'rnnscope': return new RnnscopePeer(o.threads ?? 1);
-      case 'pytorch': return new TorchPeer({ threads: o.torchThreads });
+      case 'rnnscope':
+        return new RnnscopePeer(o.threads ?? 1);
+      case 'pytorch':
+        return new TorchPeer({ threads: o.torchThreads });
       case 'tfjs-cpu':
       case 'tfjs-wasm':
       case 'brainjs': {
         const local = makeLocalPeer(n);
         return o.inProcess ? local : new ForkedPeer(n, local.label);
       }
-      default: throw new Error(`unknown peer "${n}"; known: ${PEER_NAMES.join(', ')}`);
+      default:
+        throw new Error(`unknown peer "${n}"; known: ${PEER_NAMES.join(', ')}`);
     }
   });
 }

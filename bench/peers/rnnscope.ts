@@ -34,7 +34,8 @@ export class RnnscopePeer implements Peer {
   }
 
   async available(): Promise<Availability> {
-    const notes = this.threads === 2 ? ['training on 2 threads (ParallelTrainStep) where a batch has 2M multiply-adds or more, else 1'] : [];
+    const notes =
+      this.threads === 2 ? ['training on 2 threads (ParallelTrainStep) where a batch has 2M multiply-adds or more, else 1'] : [];
     return { ok: true, version: 'this tree', notes };
   }
 
@@ -81,7 +82,9 @@ export class RnnscopePeer implements Peer {
       this.steps.push(step);
       if (this.threads === 2) {
         const n = step.threadsFor(B, T);
-        this.runNotes.push(n > 1 ? 'rnnscope on 2 threads (the worker\'s replica is in rss, not in arrays)' : 'rnnscope on 1 thread (below minWork)');
+        this.runNotes.push(
+          n > 1 ? "rnnscope on 2 threads (the worker's replica is in rss, not in arrays)" : 'rnnscope on 1 thread (below minWork)',
+        );
       }
       const x = { data: data.x, shape: [T, B, I] };
       const targets = data.targets;

@@ -111,8 +111,14 @@ export class TfjsPeer implements Peer {
         await tf.ready();
         const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
         const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-        notes.push(`SIMD ${simd ? 'on' : 'off'}, ${threads ? `${wasm.getThreadsCount()} threads` : 'one thread (no multithreaded build in Node)'}; .wasm from node_modules`);
-        return { ok: true, version: `@tensorflow/tfjs ${pkgVersion('@tensorflow/tfjs')}, tfjs-backend-wasm ${pkgVersion('@tensorflow/tfjs-backend-wasm')}`, notes };
+        notes.push(
+          `SIMD ${simd ? 'on' : 'off'}, ${threads ? `${wasm.getThreadsCount()} threads` : 'one thread (no multithreaded build in Node)'}; .wasm from node_modules`,
+        );
+        return {
+          ok: true,
+          version: `@tensorflow/tfjs ${pkgVersion('@tensorflow/tfjs')}, tfjs-backend-wasm ${pkgVersion('@tensorflow/tfjs-backend-wasm')}`,
+          notes,
+        };
       }
       if (!(await tf.setBackend('cpu'))) return { ok: false, reason: 'the cpu backend did not initialise' };
       await tf.ready();
@@ -143,11 +149,12 @@ export class TfjsPeer implements Peer {
       recurrentInitializer: 'zeros',
       ...(stream ? { stateful: true, batchInputShape: [1, 1, I] } : { inputShape: [T, I] }),
     };
-    const rnn = c.mode === 'lstm'
-      ? tfl.layers.lstm({ ...common, recurrentActivation: 'sigmoid' })
-      : c.mode === 'gru'
-        ? tfl.layers.gru({ ...common, recurrentActivation: 'sigmoid' })
-        : tfl.layers.simpleRNN({ ...common, activation: c.mode === 'rnn_relu' ? 'relu' : 'tanh' });
+    const rnn =
+      c.mode === 'lstm'
+        ? tfl.layers.lstm({ ...common, recurrentActivation: 'sigmoid' })
+        : c.mode === 'gru'
+          ? tfl.layers.gru({ ...common, recurrentActivation: 'sigmoid' })
+          : tfl.layers.simpleRNN({ ...common, activation: c.mode === 'rnn_relu' ? 'relu' : 'tanh' });
     const head = tfl.layers.dense({ units: C, kernelInitializer: 'zeros' });
     const model = tfl.sequential({ layers: [rnn, head] });
 
@@ -162,19 +169,33 @@ export class TfjsPeer implements Peer {
     let bias: Float32Array;
     if (c.mode === 'gru') {
       // PyTorch r, z, n -> Keras z, r, h.
-      const order: [number, number][] = [[H, 2 * H], [0, H], [2 * H, 3 * H]];
-      kernel = hcat(I, order.map(([a, b]) => rowsT(wih, a, b)));
-      recurrent = hcat(H, order.map(([a, b]) => rowsT(whh, a, b)));
+      const order: [number, number][] = [
+        [H, 2 * H],
+        [0, H],
+        [2 * H, 3 * H],
+      ];
+      kernel = hcat(
+        I,
+        order.map(([a, b]) => rowsT(wih, a, b)),
+      );
+      recurrent = hcat(
+        H,
+        order.map(([a, b]) => rowsT(whh, a, b)),
+      );
       bias = addSlices(bih, bhh, order);
-      notes.push('GRU: TF.js has only the reset-before variant (resetAfter: true throws); weights converted, b_hn folded into the bias: close to PyTorch\'s GRU, not equal');
+      notes.push(
+        "GRU: TF.js has only the reset-before variant (resetAfter: true throws); weights converted, b_hn folded into the bias: close to PyTorch's GRU, not equal",
+      );
     } else {
       kernel = rowsT(wih, 0, G * H);
       recurrent = rowsT(whh, 0, G * H);
       bias = addSlices(bih, bhh, [[0, G * H]]);
     }
     if (c.task === 'train') {
-      notes.push('one bias per gate where PyTorch has b_ih and b_hh, each moved by Adam: the same model at the first step, ' +
-        'then PyTorch\'s summed bias moves up to twice as far per step and the losses drift apart slowly');
+      notes.push(
+        'one bias per gate where PyTorch has b_ih and b_hh, each moved by Adam: the same model at the first step, ' +
+          "then PyTorch's summed bias moves up to twice as far per step and the losses drift apart slowly",
+      );
     }
     const weights = [tf.tensor2d(kernel, [I, G * H]), tf.tensor2d(recurrent, [H, G * H]), tf.tensor1d(bias)];
     rnn.setWeights(weights);

@@ -124,7 +124,10 @@ export class TorchPeer implements Peer {
     } catch (e) {
       p.kill('SIGTERM');
       const msg = (e as Error).message;
-      return { ok: false, reason: /No module named 'torch'/.test(msg + this.stderr) ? `python3 cannot import torch (apt install python3-torch)` : msg };
+      return {
+        ok: false,
+        reason: /No module named 'torch'/.test(msg + this.stderr) ? `python3 cannot import torch (apt install python3-torch)` : msg,
+      };
     } finally {
       clearTimeout(timer);
     }

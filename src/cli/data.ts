@@ -17,7 +17,8 @@ export async function loadData(o: CommonOpts, expect?: { classes?: string[]; fea
   if (o.delay !== undefined && (o.task ?? 'trend') !== 'delay') throw new ConfigError('--delay is for --task delay');
   if (!o.data) {
     for (const k of ['idCol', 'stepCol', 'labelCol', 'features', 'target', 'delimiter'] as const) {
-      if (o[k] !== undefined) throw new ConfigError(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --data files, not built-in tasks`);
+      if (o[k] !== undefined)
+        throw new ConfigError(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --data files, not built-in tasks`);
     }
     return { task: o.task ?? 'trend', taskOptions };
   }
@@ -25,7 +26,12 @@ export async function loadData(o: CommonOpts, expect?: { classes?: string[]; fea
     if (o[k] !== undefined) throw new ConfigError(`--${k} is for built-in tasks, not --data files`);
   }
   const { readDataFile } = await import('../data/read.js');
-  const data = await readDataFile(o.data, { ...columnOptions(o), target: o.target, classes: expect?.classes, featureCount: expect?.features });
+  const data = await readDataFile(o.data, {
+    ...columnOptions(o),
+    target: o.target,
+    classes: expect?.classes,
+    featureCount: expect?.features,
+  });
   return { data, taskOptions };
 }
 

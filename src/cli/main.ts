@@ -18,7 +18,7 @@ import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('rnnscope')
-    .description('Train, run and understand recurrent networks (RNN, LSTM, GRU) with PyTorch\'s semantics.')
+    .description("Train, run and understand recurrent networks (RNN, LSTM, GRU) with PyTorch's semantics.")
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -32,12 +32,15 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerQuiz(program);
   registerServe(program);
-  program.addHelpText('after', `
+  program.addHelpText(
+    'after',
+    `
 Examples:
   rnnscope                                  train the reference pipeline and show every view
   rnnscope --cell lstm --hidden 16 --seed 3 the same with an LSTM, another seed
   rnnscope train --task delay --delay 8 --cell gru --out gru.safetensors
-  rnnscope <command> --help                 options of one command`);
+  rnnscope <command> --help                 options of one command`,
+  );
   return program;
 }
 
@@ -48,7 +51,9 @@ export async function main(argv: string[]): Promise<number> {
   const known = new Set(['help', ...program.commands.flatMap((c) => [c.name(), ...c.aliases()])]);
   const word = argv[0] === 'help' ? argv[1] : argv[0];
   if (word !== undefined && !word.startsWith('-') && !known.has(word)) {
-    process.stderr.write(`rnnscope: unknown command '${word}'; the commands are ${[...known].filter((k) => k !== 'help').join(', ')} (rnnscope --help)\n`);
+    process.stderr.write(
+      `rnnscope: unknown command '${word}'; the commands are ${[...known].filter((k) => k !== 'help').join(', ')} (rnnscope --help)\n`,
+    );
     return 2;
   }
   try {

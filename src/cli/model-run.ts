@@ -29,18 +29,29 @@ export async function loadModelRun(path: string, o: CommonOpts, requireLabels = 
   const { model, meta: m } = decodeModel(await readModelBytes(path), path);
   const meta = m as RunMeta;
   const classes = meta.classes ?? Array.from({ length: model.options.numClasses }, (_, i) => String(i));
-  refuse(o, ['count', 'length', 'delay', 'target'], `does not apply to a trained model: ${path} says what it was trained on (give other sequences with --data)`);
+  refuse(
+    o,
+    ['count', 'length', 'delay', 'target'],
+    `does not apply to a trained model: ${path} says what it was trained on (give other sequences with --data)`,
+  );
   if (o.data) {
     const { readDataFile } = await import('../data/read.js');
     const ds = await readDataFile(o.data, {
-      ...columnOptions(o), target: meta.target ?? model.options.headOn, classes, featureCount: model.options.inputSize, requireLabels,
+      ...columnOptions(o),
+      target: meta.target ?? model.options.headOn,
+      classes,
+      featureCount: model.options.inputSize,
+      requireLabels,
     });
     const seqs = meta.normalization ? applyNormalization(ds.sequences, meta.normalization) : ds.sequences;
     return { model, meta, classes, sequences: seqs, source: o.data };
   }
   const spec = meta.taskSpec;
   refuse(o, ['idCol', 'stepCol', 'labelCol', 'features', 'delimiter'], 'is for --data files');
-  if (!spec) throw new ConfigError(`${path} was trained on a data file${meta.dataFile ? ` (${meta.dataFile})` : ''}; give the sequences with --data`);
+  if (!spec)
+    throw new ConfigError(
+      `${path} was trained on a data file${meta.dataFile ? ` (${meta.dataFile})` : ''}; give the sequences with --data`,
+    );
   const { task, taskOptions } = await loadData({ task: spec.name, ...(spec.options as object) } as CommonOpts);
   const p = prepare({ task, taskOptions, seed: spec.seed, model: { mode: model.options.mode, hiddenSize: model.options.hiddenSize } });
   return { model, meta, classes, sequences: p.split.test, source: `the test split of ${spec.name} (seed ${spec.seed})` };
@@ -54,7 +65,8 @@ export function pickSequence(seqs: Sequence[], source: string, o: { id?: string;
     return s;
   }
   if (o.index !== undefined) {
-    if (o.index >= seqs.length) throw new ConfigError(`--index ${o.index} is out of range: ${source} has ${seqs.length} sequences (0 to ${seqs.length - 1})`);
+    if (o.index >= seqs.length)
+      throw new ConfigError(`--index ${o.index} is out of range: ${source} has ${seqs.length} sequences (0 to ${seqs.length - 1})`);
     return seqs[o.index]!;
   }
   return seqs[interestingIndex(seqs)]!;

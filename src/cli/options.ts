@@ -17,7 +17,9 @@ export function int(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (v: string): number => {
     const n = Number(v);
     if (!/^-?\d+$/.test(v.trim()) || n < min || n > max) {
-      throw new InvalidArgumentError(`It must be an integer${max === Number.MAX_SAFE_INTEGER ? ` of at least ${min}` : ` from ${min} to ${max}`}.`);
+      throw new InvalidArgumentError(
+        `It must be an integer${max === Number.MAX_SAFE_INTEGER ? ` of at least ${min}` : ` from ${min} to ${max}`}.`,
+      );
     }
     return n;
   };
@@ -27,7 +29,9 @@ export function float(min: number, max: number, { minOpen = false } = {}) {
   return (v: string): number => {
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n) || (minOpen ? n <= min : n < min) || n > max) {
-      throw new InvalidArgumentError(`It must be a number ${minOpen ? 'above' : 'from'} ${min}${max === Infinity ? '' : ` ${minOpen ? 'and at most' : 'to'} ${max}`}.`);
+      throw new InvalidArgumentError(
+        `It must be a number ${minOpen ? 'above' : 'from'} ${min}${max === Infinity ? '' : ` ${minOpen ? 'and at most' : 'to'} ${max}`}.`,
+      );
     }
     return n;
   };
@@ -45,7 +49,14 @@ export function addJson(cmd: Command): Command {
 
 export function addTaskOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--task <name>', `built-in task: ${Object.values(TASKS).map((t) => t.name).join(', ')}`).choices(Object.keys(TASKS)))
+    .addOption(
+      new Option(
+        '--task <name>',
+        `built-in task: ${Object.values(TASKS)
+          .map((t) => t.name)
+          .join(', ')}`,
+      ).choices(Object.keys(TASKS)),
+    )
     .option('--data <file>', 'your own sequences: a .csv (long form, one row per step) or .json file')
     .option('--id-col <name>', 'CSV column holding the sequence id (default: id)')
     .option('--step-col <name>', 'CSV column holding the step number (default: step; optional)')
@@ -82,8 +93,16 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--gamma <g>', `step schedule: decay factor (default ${DEFAULTS.gamma})`, float(0, 1, { minOpen: true }))
     .option('--clip <norm>', 'clip the gradient norm to this (default: no clipping)', float(0, Infinity, { minOpen: true }))
     .option('--patience <n>', 'early stopping: epochs without a better held-out loss (default: off)', int(1))
-    .option('--seed <n>', `seed of the data, the split, the initial weights and the batch order (default ${DEFAULTS.seed})`, int(0, 2 ** 31 - 1))
-    .option('--threads <n>', 'training threads: 1, 2, or auto (default: 2 on two cores or more, for batches large enough to gain)', threadCount);
+    .option(
+      '--seed <n>',
+      `seed of the data, the split, the initial weights and the batch order (default ${DEFAULTS.seed})`,
+      int(0, 2 ** 31 - 1),
+    )
+    .option(
+      '--threads <n>',
+      'training threads: 1, 2, or auto (default: 2 on two cores or more, for batches large enough to gain)',
+      threadCount,
+    );
 }
 
 function threadCount(v: string): number | 'auto' {
@@ -131,10 +150,15 @@ export function modelChoice(o: CommonOpts): ModelChoice {
   if (o.proj !== undefined && o.cell !== 'lstm') throw new ConfigError(`--proj is only for --cell lstm, not ${o.cell ?? 'rnn'}`);
   const hidden = o.hidden ?? DEFAULTS.hidden;
   if (o.proj !== undefined && o.proj >= hidden) throw new ConfigError(`--proj must be smaller than --hidden (${hidden}), got ${o.proj}`);
-  if (o.dropout && (o.layers ?? DEFAULTS.layers) < 2) throw new ConfigError('--dropout acts between layers, so it needs --layers 2 or more');
+  if (o.dropout && (o.layers ?? DEFAULTS.layers) < 2)
+    throw new ConfigError('--dropout acts between layers, so it needs --layers 2 or more');
   return {
-    mode: o.cell ?? DEFAULTS.cell, hiddenSize: hidden, numLayers: o.layers ?? DEFAULTS.layers, bidirectional: o.bidirectional ?? DEFAULTS.bidirectional,
-    dropout: o.dropout ?? DEFAULTS.dropout, projSize: o.proj ?? 0,
+    mode: o.cell ?? DEFAULTS.cell,
+    hiddenSize: hidden,
+    numLayers: o.layers ?? DEFAULTS.layers,
+    bidirectional: o.bidirectional ?? DEFAULTS.bidirectional,
+    dropout: o.dropout ?? DEFAULTS.dropout,
+    projSize: o.proj ?? 0,
   };
 }
 
@@ -142,16 +166,21 @@ export function trainConfig(o: CommonOpts): TrainConfig {
   const type = o.optimizer ?? DEFAULTS.optimizer;
   if (o.nesterov && type !== 'sgd') throw new ConfigError('--nesterov is only for --optimizer sgd');
   if (o.nesterov && !o.momentum) throw new ConfigError('--nesterov needs --momentum above 0');
-  if (o.momentum !== undefined && type !== 'sgd' && type !== 'rmsprop') throw new ConfigError(`--momentum is for sgd and rmsprop, not ${type}`);
+  if (o.momentum !== undefined && type !== 'sgd' && type !== 'rmsprop')
+    throw new ConfigError(`--momentum is for sgd and rmsprop, not ${type}`);
   const epochs = o.epochs ?? DEFAULTS.epochs;
   let schedule: ScheduleSpec | null = null;
   if (o.schedule === 'step') schedule = { type: 'step', stepSize: o.stepSize ?? DEFAULTS.stepSize, gamma: o.gamma ?? DEFAULTS.gamma };
   else if (o.schedule === 'cosine') schedule = { type: 'cosine', tMax: epochs };
   else if (o.stepSize !== undefined || o.gamma !== undefined) throw new ConfigError('--step-size and --gamma need --schedule step');
   return {
-    epochs, batchSize: o.batchSize ?? DEFAULTS.batchSize, seed: o.seed ?? DEFAULTS.seed,
+    epochs,
+    batchSize: o.batchSize ?? DEFAULTS.batchSize,
+    seed: o.seed ?? DEFAULTS.seed,
     optimizer: { type, lr: o.lr, momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay },
-    schedule, clipNorm: o.clip ?? null, earlyStopping: o.patience ? { patience: o.patience } : null,
+    schedule,
+    clipNorm: o.clip ?? null,
+    earlyStopping: o.patience ? { patience: o.patience } : null,
     threads: resolveThreads(o.threads ?? 'auto'),
     makeStep: stepFactory(o.threads ?? 'auto'),
   };

@@ -29,16 +29,27 @@ export class PipelineRenderer {
     this.out.event(e);
     if (this.out.json) return;
     switch (e.type) {
-      case 'data': return this.onData(e);
-      case 'model': return this.print(`Model: ${describeModel(e.options)}, ${e.parameters} parameters.`);
-      case 'flow': return this.renderFlow(e.flow, e.weights);
+      case 'data':
+        return this.onData(e);
+      case 'model':
+        return this.print(`Model: ${describeModel(e.options)}, ${e.parameters} parameters.`);
+      case 'flow':
+        return this.renderFlow(e.flow, e.weights);
       case 'train_start': {
-        this.heading(`Training trace — ${e.epochs} epochs of ${e.batchesPerEpoch} batches of ${e.batchSize}${e.threads > 1 ? `, on ${e.threads} threads` : ''}`);
+        this.heading(
+          `Training trace — ${e.epochs} epochs of ${e.batchesPerEpoch} batches of ${e.batchSize}${e.threads > 1 ? `, on ${e.threads} threads` : ''}`,
+        );
         if (this.out.tty) {
-          this.bar = new cliProgress.SingleBar({
-            format: '  {bar} epoch {epoch}/{epochs}  batch {value}/{total}  loss {loss}', hideCursor: true, clearOnComplete: true,
-            barsize: 30, stream: process.stdout,
-          }, cliProgress.Presets.shades_classic);
+          this.bar = new cliProgress.SingleBar(
+            {
+              format: '  {bar} epoch {epoch}/{epochs}  batch {value}/{total}  loss {loss}',
+              hideCursor: true,
+              clearOnComplete: true,
+              barsize: 30,
+              stream: process.stdout,
+            },
+            cliProgress.Presets.shades_classic,
+          );
           this.bar.start(e.batchesPerEpoch, 0, { epoch: 1, epochs: e.epochs, loss: '-' });
         }
         return;
@@ -54,9 +65,12 @@ export class PipelineRenderer {
         this.bar?.stop();
         this.bar = null;
         return this.renderTraining(e);
-      case 'trace': return this.renderTrace(e.trace, e.classes);
-      case 'test': return this.renderTest(e.evaluation);
-      case 'insight': return this.renderInsight(e.comparison);
+      case 'trace':
+        return this.renderTrace(e.trace, e.classes);
+      case 'test':
+        return this.renderTest(e.evaluation);
+      case 'insight':
+        return this.renderInsight(e.comparison);
     }
   }
 
@@ -83,16 +97,22 @@ export class PipelineRenderer {
     const c = this.out.color;
     this.print(c.bold(`rnnscope — how an RNN handles a sequence (seed ${e.seed})`));
     this.print(`Task ${c.cyan(e.name)}: ${e.description}`);
-    this.print(`Data: ${e.sizes.train + e.sizes.val + e.sizes.test} sequences of up to ${e.steps} steps x ${e.features.length} features, `
-      + `${e.target === 'steps' ? 'a label per step' : 'one label per sequence'} (${e.classes.join(', ')}); `
-      + `split ${e.sizes.train} train / ${e.sizes.val} validation / ${e.sizes.test} test.`);
+    this.print(
+      `Data: ${e.sizes.train + e.sizes.val + e.sizes.test} sequences of up to ${e.steps} steps x ${e.features.length} features, ` +
+        `${e.target === 'steps' ? 'a label per step' : 'one label per sequence'} (${e.classes.join(', ')}); ` +
+        `split ${e.sizes.train} train / ${e.sizes.val} validation / ${e.sizes.test} test.`,
+    );
   }
 
   renderFlow(f: DataFlow, weights: 'initial' | 'trained'): void {
     const c = this.out.color;
-    this.heading(`Data flow — ${f.stages.length} stages (test sequence ${f.sequenceId}, ${weights === 'initial' ? 'initial weights, before training' : 'trained weights'})`);
+    this.heading(
+      `Data flow — ${f.stages.length} stages (test sequence ${f.sequenceId}, ${weights === 'initial' ? 'initial weights, before training' : 'trained weights'})`,
+    );
     f.stages.forEach((s, i) => {
-      this.print(`  ${c.bold(`${s.index} ${s.name}`)}  ${shape(s.inShape)} -> ${c.cyan(shape(s.outShape))}  (${dims(s.outShape, s.outDims)})${s.parameterCount ? `, ${s.parameterCount} parameters` : ''}`);
+      this.print(
+        `  ${c.bold(`${s.index} ${s.name}`)}  ${shape(s.inShape)} -> ${c.cyan(shape(s.outShape))}  (${dims(s.outShape, s.outDims)})${s.parameterCount ? `, ${s.parameterCount} parameters` : ''}`,
+      );
       this.print(`    ${s.description}`);
       if (s.parameters.length) this.print(c.dim(`    ${s.parameters.map((p) => `${p.name} ${shape(p.shape)}`).join(', ')}`));
       this.print(`    ${rowsSample(s.values)}`);
@@ -104,7 +124,8 @@ export class PipelineRenderer {
     const c = this.out.color;
     const t = new Table({
       head: ['Epoch', 'Loss ↓', 'Train acc ↑', 'Held-out acc ↑', 'Time', 'Observation'],
-      colWidths: [7, 9, 13, 16, 9, Math.max(30, this.out.width - 64)], wordWrap: true,
+      colWidths: [7, 9, 13, 16, 9, Math.max(30, this.out.width - 64)],
+      wordWrap: true,
       style: { head: this.out.color.isColorSupported ? ['cyan'] : [], border: [] },
     });
     for (const e of this.epochs) {
@@ -115,9 +136,12 @@ export class PipelineRenderer {
       const width = Math.min(this.out.width - 14, 90);
       const series = bucketMeans(this.batchLosses, width);
       this.print(`  Loss per batch (${this.batchLosses.length} batches, averaged into ${series.length} columns)`);
-      this.print(asciichart.plot(series, { height: 8, format: (x: number) => (Math.abs(x) < 1000 ? x.toFixed(3) : x.toExponential(2)).padStart(9) }));
+      this.print(
+        asciichart.plot(series, { height: 8, format: (x: number) => (Math.abs(x) < 1000 ? x.toFixed(3) : x.toExponential(2)).padStart(9) }),
+      );
     }
-    if (end.reason === 'nonfinite') this.print(c.red(`  Training stopped after ${seconds(end.seconds)}: a step went non-finite (see below).`));
+    if (end.reason === 'nonfinite')
+      this.print(c.red(`  Training stopped after ${seconds(end.seconds)}: a step went non-finite (see below).`));
     else this.print(`  ${end.message} in ${seconds(end.seconds)}.`);
   }
 
@@ -125,18 +149,23 @@ export class PipelineRenderer {
     const c = this.out.color;
     const kind = cellOf(tr.mode).short;
     this.heading(`Prediction trace — test sequence ${tr.sequenceId}, ${tr.steps.length} steps`);
-    const ok = (p: number, y: number) => (y < 0 ? c.dim('no label') : p === y ? c.green(`true ${classes[y]} ✓`) : c.red(`true ${classes[y]} ✗`));
+    const ok = (p: number, y: number) =>
+      y < 0 ? c.dim('no label') : p === y ? c.green(`true ${classes[y]} ✓`) : c.red(`true ${classes[y]} ✗`);
     for (const s of tr.steps) {
       this.print(`  ${c.bold(`Step ${s.t + 1}`)}  input x_${s.t + 1} = ${vec(s.x)}`);
       for (const cell of s.cells) this.renderCell(cell, s.t, kind, tr.mode, tr.steps.length);
       if (s.probs) {
         const probs = s.probs.map((p, k) => `${classes[k]} ${num(p)}`).join('  ');
-        this.print(`    output layer: softmax(head(h_${s.t + 1})) = ${probs} -> ${c.bold(classes[s.predicted!]!)}, ${ok(s.predicted!, s.target!)}`);
+        this.print(
+          `    output layer: softmax(head(h_${s.t + 1})) = ${probs} -> ${c.bold(classes[s.predicted!]!)}, ${ok(s.predicted!, s.target!)}`,
+        );
       }
     }
     if (tr.final) {
       const probs = tr.final.probs.map((p, k) => `${classes[k]} ${num(p)}`).join('  ');
-      this.print(`  ${c.bold('Output layer')} on h_n: ${probs} -> ${c.bold(classes[tr.final.predicted]!)}, ${ok(tr.final.predicted, tr.final.target)}`);
+      this.print(
+        `  ${c.bold('Output layer')} on h_n: ${probs} -> ${c.bold(classes[tr.final.predicted]!)}, ${ok(tr.final.predicted, tr.final.target)}`,
+      );
     }
     this.renderHeat(tr);
     this.print(`  ${tr.correct} of ${tr.counted} ${tr.final ? 'sequence' : 'labelled steps'} right.`);
@@ -149,13 +178,20 @@ export class PipelineRenderer {
     const now = `h_${t + 1}`;
     const atStart = cell.direction ? t === T - 1 : t === 0;
     this.print(`    ${where}: W_ih x_${t + 1} + b_ih = ${vec(cell.inputPart)}`);
-    this.print(`    ${' '.repeat(where.length)}  W_hh ${prev} + b_hh = ${vec(cell.hiddenPart)}${atStart ? c.dim(`  (${prev} = h0, the initial state)`) : ''}`);
+    this.print(
+      `    ${' '.repeat(where.length)}  W_hh ${prev} + b_hh = ${vec(cell.hiddenPart)}${atStart ? c.dim(`  (${prev} = h0, the initial state)`) : ''}`,
+    );
     if (cell.gates) {
       const names = Object.keys(cell.gates).join(', ');
-      this.print(`    ${' '.repeat(where.length)}  gates ${names}: ${Object.entries(cell.gates).map(([k, v]) => `${k} ${vec(v, 2, 4)}`).join('  ')}`);
+      this.print(
+        `    ${' '.repeat(where.length)}  gates ${names}: ${Object.entries(cell.gates)
+          .map(([k, v]) => `${k} ${vec(v, 2, 4)}`)
+          .join('  ')}`,
+      );
       if (cell.c) this.print(`    ${' '.repeat(where.length)}  c_${t + 1} = f * c_prev + i * g = ${vec(cell.c)}`);
     }
-    const act = mode === 'rnn_relu' ? 'relu(sum)' : mode === 'rnn_tanh' ? 'tanh(sum)' : mode === 'lstm' ? 'o * tanh(c)' : '(1 - z) * n + z * h_prev';
+    const act =
+      mode === 'rnn_relu' ? 'relu(sum)' : mode === 'rnn_tanh' ? 'tanh(sum)' : mode === 'lstm' ? 'o * tanh(c)' : '(1 - z) * n + z * h_prev';
     this.print(`    ${' '.repeat(where.length)}  ${now} = ${act} = ${c.cyan(vec(cell.h))}`);
   }
 
@@ -169,13 +205,21 @@ export class PipelineRenderer {
       const H = cell.h.length;
       const G = cell.inputPart.length;
       const gates = cell.gates ? Object.keys(cell.gates) : [];
-      const head = ['Unit', ...(gates.length ? gates.flatMap((g) => [`${g}: in`, `${g}: hid`, g]) : ['W_ih x + b_ih', 'W_hh h + b_hh', 'sum']), ...(cell.c ? ['c_prev', 'c'] : []), 'h_prev', 'h'];
+      const head = [
+        'Unit',
+        ...(gates.length ? gates.flatMap((g) => [`${g}: in`, `${g}: hid`, g]) : ['W_ih x + b_ih', 'W_hh h + b_hh', 'sum']),
+        ...(cell.c ? ['c_prev', 'c'] : []),
+        'h_prev',
+        'h',
+      ];
       const tbl = new Table({ head, style: { head: c.isColorSupported ? ['cyan'] : [], border: [] } });
       const Hg = G / Math.max(gates.length, 1);
       for (let u = 0; u < Hg; u++) {
         const row: (string | number)[] = [u + 1];
         if (gates.length) {
-          gates.forEach((g, k) => row.push(num(cell.inputPart[k * Hg + u]!, 3), num(cell.hiddenPart[k * Hg + u]!, 3), num(cell.gates![g]![u]!, 3)));
+          gates.forEach((g, k) =>
+            row.push(num(cell.inputPart[k * Hg + u]!, 3), num(cell.hiddenPart[k * Hg + u]!, 3), num(cell.gates![g]![u]!, 3)),
+          );
         } else {
           row.push(num(cell.inputPart[u]!, 3), num(cell.hiddenPart[u]!, 3), num(cell.inputPart[u]! + cell.hiddenPart[u]!, 3));
         }
@@ -187,7 +231,9 @@ export class PipelineRenderer {
       this.print(tbl.toString());
     }
     if (s.probs) {
-      this.print(`  Output layer: logits ${vec(s.logits!, 4, 100)} -> softmax ${s.probs.map((p, k) => `${classes[k]} ${num(p, 4)}`).join('  ')}`);
+      this.print(
+        `  Output layer: logits ${vec(s.logits!, 4, 100)} -> softmax ${s.probs.map((p, k) => `${classes[k]} ${num(p, 4)}`).join('  ')}`,
+      );
       this.print(`  Predicted ${c.bold(classes[s.predicted!]!)}${s.target! >= 0 ? `, true ${classes[s.target!]}` : ''}.`);
     }
   }
@@ -200,18 +246,22 @@ export class PipelineRenderer {
     const ramp = '▁▂▃▄▅▆▇█';
     this.print(`  Hidden state h_t of layer 1 over time (rows: units, columns: steps; bar height from -1 to +1):`);
     for (let u = 0; u < units; u++) {
-      const row = cells.map((cell) => {
-        const v = Math.max(-1, Math.min(1, cell.h[u]!));
-        const ch = ramp[Math.round(((v + 1) / 2) * (ramp.length - 1))]!;
-        return v >= 0 ? c.red(ch) : c.blue(ch);
-      }).join('');
+      const row = cells
+        .map((cell) => {
+          const v = Math.max(-1, Math.min(1, cell.h[u]!));
+          const ch = ramp[Math.round(((v + 1) / 2) * (ramp.length - 1))]!;
+          return v >= 0 ? c.red(ch) : c.blue(ch);
+        })
+        .join('');
       this.print(`    unit ${String(u + 1).padStart(2)} ${row}`);
     }
   }
 
   private renderTest(ev: Evaluation): void {
     this.print();
-    this.print(`Test split: accuracy ${num(ev.accuracy, 3)} over ${ev.counted} labelled ${this.data?.target === 'last' ? 'sequences' : 'steps'}, loss ${num(ev.loss, 4)}.`);
+    this.print(
+      `Test split: accuracy ${num(ev.accuracy, 3)} over ${ev.counted} labelled ${this.data?.target === 'last' ? 'sequences' : 'steps'}, loss ${num(ev.loss, 4)}.`,
+    );
   }
 
   private renderInsight(m: MemoryComparison): void {
@@ -230,7 +280,16 @@ export class PipelineRenderer {
   }
 }
 
-export function describeModel(o: { mode: string; inputSize: number; hiddenSize: number; numLayers: number; bidirectional: boolean; numClasses: number; headOn: string; projSize: number }): string {
+export function describeModel(o: {
+  mode: string;
+  inputSize: number;
+  hiddenSize: number;
+  numLayers: number;
+  bidirectional: boolean;
+  numClasses: number;
+  headOn: string;
+  projSize: number;
+}): string {
   const cell = cellOf(o.mode as Mode).label.replace(/[()]/g, '');
   const parts = [`${o.inputSize} features -> ${cell}, ${o.hiddenSize} hidden`];
   if (o.numLayers > 1) parts.push(`${o.numLayers} layers`);

@@ -32,14 +32,28 @@ export interface Locator {
  * Makes the Dataset: picks the target, fixes the classes (the caller's, else the file's, else the
  * labels found) and turns label text into class ids.
  */
-export function assemble(raw: RawSequence[], features: string[], source: string, o: ReadOptions, loc: Locator, fileClasses?: readonly string[], description?: string): Dataset {
+export function assemble(
+  raw: RawSequence[],
+  features: string[],
+  source: string,
+  o: ReadOptions,
+  loc: Locator,
+  fileClasses?: readonly string[],
+  description?: string,
+): Dataset {
   const labelled = (s: RawSequence) => s.labels.reduce((n, l) => n + (l === null ? 0 : 1), 0);
-  const target: Target = o.target === 'steps' || o.target === 'last' ? o.target
-    : raw.every((s) => labelled(s) === 1) && raw.some((s) => s.length > 1) ? 'last' : 'steps';
+  const target: Target =
+    o.target === 'steps' || o.target === 'last'
+      ? o.target
+      : raw.every((s) => labelled(s) === 1) && raw.some((s) => s.length > 1)
+        ? 'last'
+        : 'steps';
   if (o.requireLabels ?? true) {
     raw.forEach((s, k) => {
       if (labelled(s) === 0) {
-        throw new DataError(`${source} ${loc.sequence(k)}: the sequence has no label; ${target === 'last' ? 'give it its class (on its last step, or on every step)' : 'label its steps (a step left empty is skipped by the loss)'}`);
+        throw new DataError(
+          `${source} ${loc.sequence(k)}: the sequence has no label; ${target === 'last' ? 'give it its class (on its last step, or on every step)' : 'label its steps (a step left empty is skipped by the loss)'}`,
+        );
       }
     });
   }
@@ -50,7 +64,8 @@ export function assemble(raw: RawSequence[], features: string[], source: string,
   const classOf = (k: number, t: number): number => {
     const l = raw[k]!.labels[t]!;
     const c = index.get(l);
-    if (c === undefined) throw new DataError(`${source} ${loc.label(k, t)}: ${quote(l)} is not one of the ${given} classes (${list(classes)})`);
+    if (c === undefined)
+      throw new DataError(`${source} ${loc.label(k, t)}: ${quote(l)} is not one of the ${given} classes (${list(classes)})`);
     return c;
   };
   const sequences: Sequence[] = raw.map((s, k) => {
@@ -64,20 +79,28 @@ export function assemble(raw: RawSequence[], features: string[], source: string,
       for (let t = t0 + 1; t0 >= 0 && t < s.length; t++) {
         const l = s.labels[t];
         if (l !== null && l !== s.labels[t0]) {
-          throw new DataError(`${source} ${loc.label(k, t)}: sequence ${JSON.stringify(s.id)} is labelled ${quote(l!)} here but ${quote(s.labels[t0]!)} at ${loc.short(k, t0)}; with one label per sequence (target "last") its labelled steps must agree`);
+          throw new DataError(
+            `${source} ${loc.label(k, t)}: sequence ${JSON.stringify(s.id)} is labelled ${quote(l!)} here but ${quote(s.labels[t0]!)} at ${loc.short(k, t0)}; with one label per sequence (target "last") its labelled steps must agree`,
+          );
         }
       }
     }
     return { id: s.id, length: s.length, x: s.x, y };
   });
   const name = o.name ?? baseName(source).replace(/\.[^.]*$/, '');
-  let lo = Infinity, hi = 0;
+  let lo = Infinity,
+    hi = 0;
   for (const s of raw) [lo, hi] = [Math.min(lo, s.length), Math.max(hi, s.length)];
   const steps = lo === hi ? `${lo}` : `${lo} to ${hi}`;
   return {
     name,
-    description: description ?? `${raw.length} sequence${raw.length === 1 ? '' : 's'} of ${steps} step${hi === 1 ? '' : 's'} from ${baseName(source)}.`,
-    features, classes, target, sequences,
+    description:
+      description ??
+      `${raw.length} sequence${raw.length === 1 ? '' : 's'} of ${steps} step${hi === 1 ? '' : 's'} from ${baseName(source)}.`,
+    features,
+    classes,
+    target,
+    sequences,
   };
 }
 
@@ -92,9 +115,17 @@ function inferClasses(seen: string[]): string[] {
 }
 
 /** Checks a file's feature count against ReadOptions.featureCount. */
-export function checkFeatureCount(I: number, names: readonly string[], source: string, o: ReadOptions, unit: 'feature column' | 'feature' = 'feature'): void {
+export function checkFeatureCount(
+  I: number,
+  names: readonly string[],
+  source: string,
+  o: ReadOptions,
+  unit: 'feature column' | 'feature' = 'feature',
+): void {
   if (o.featureCount !== undefined && I !== o.featureCount) {
     const what = `${I} ${unit}${I === 1 ? '' : 's'}${unit === 'feature' ? ' per step' : ''}`;
-    throw new DataError(`${source} has ${what} (${list(names)}) but the model's input size is ${o.featureCount}; give each step exactly ${o.featureCount} feature${o.featureCount === 1 ? '' : 's'}`);
+    throw new DataError(
+      `${source} has ${what} (${list(names)}) but the model's input size is ${o.featureCount}; give each step exactly ${o.featureCount} feature${o.featureCount === 1 ? '' : 's'}`,
+    );
   }
 }

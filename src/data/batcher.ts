@@ -27,7 +27,13 @@ export class Batcher {
   private readonly bufs = new Map<number, Buffers>();
   private readonly order: number[];
 
-  constructor(readonly seqs: readonly Sequence[], readonly I: number, readonly target: Target, readonly batchSize: number, T?: number) {
+  constructor(
+    readonly seqs: readonly Sequence[],
+    readonly I: number,
+    readonly target: Target,
+    readonly batchSize: number,
+    T?: number,
+  ) {
     this.T = T ?? maxLength(seqs);
     this.order = seqs.map((_, i) => i);
   }

@@ -40,24 +40,34 @@ export interface Columns {
 
 export function resolveColumns(header: string[], headerLine: number, source: string, o: CsvOptions): Columns {
   const empty = header.indexOf('');
-  if (empty >= 0) throw new DataError(`${source} line ${headerLine}: header column ${empty + 1} has no name; every column needs a name (remove a trailing separator if there is one)`);
+  if (empty >= 0)
+    throw new DataError(
+      `${source} line ${headerLine}: header column ${empty + 1} has no name; every column needs a name (remove a trailing separator if there is one)`,
+    );
   header.forEach((h, c) => {
     const d = header.indexOf(h);
-    if (d !== c) throw new DataError(`${source} line ${headerLine}: column ${JSON.stringify(h)} appears twice in the header (columns ${d + 1} and ${c + 1}); column names must be unique`);
+    if (d !== c)
+      throw new DataError(
+        `${source} line ${headerLine}: column ${JSON.stringify(h)} appears twice in the header (columns ${d + 1} and ${c + 1}); column names must be unique`,
+      );
   });
   const other = header.length === 1 ? /[;\t|]/.exec(header[0]!)?.[0] : undefined;
   if (other !== undefined) {
     const sep = other === '\t' ? 'tabs' : `"${other}"`;
-    throw new DataError(`${source} line ${headerLine}: the header is one column, ${quote(header[0]!)}, so the fields seem separated by ${sep} rather than by "${o.delimiter ?? ','}"; save the file with commas, or give the separator with ${optionName(o, 'delimiter')}`);
+    throw new DataError(
+      `${source} line ${headerLine}: the header is one column, ${quote(header[0]!)}, so the fields seem separated by ${sep} rather than by "${o.delimiter ?? ','}"; save the file with commas, or give the separator with ${optionName(o, 'delimiter')}`,
+    );
   }
   const lower = header.map((h) => h.toLowerCase());
   // The first name of the list that is a column (so "label" wins over a feature named "y").
   const find = (given: string | undefined, names: string[]) =>
-    given !== undefined ? header.indexOf(given) : names.map((n) => lower.indexOf(n)).find((c) => c >= 0) ?? -1;
+    given !== undefined ? header.indexOf(given) : (names.map((n) => lower.indexOf(n)).find((c) => c >= 0) ?? -1);
   const missing = (role: 'id' | 'step' | 'label', given: string | undefined, names: string[]) => {
     return given !== undefined
       ? new DataError(`${source} has no column ${JSON.stringify(given)} (${optionName(o, role)}); its columns are ${list(header)}`)
-      : new DataError(`${source} has no ${role} column: its columns are ${list(header)}, and none is named ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}; name the column "${names[0]}", or give its name with ${optionName(o, role)}`);
+      : new DataError(
+          `${source} has no ${role} column: its columns are ${list(header)}, and none is named ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}; name the column "${names[0]}", or give its name with ${optionName(o, role)}`,
+        );
   };
   const id = find(o.id, defaults.id);
   if (id < 0) throw missing('id', o.id, defaults.id);
@@ -66,10 +76,17 @@ export function resolveColumns(header: string[], headerLine: number, source: str
   const step = o.step === null ? -1 : find(o.step, defaults.step);
   if (step < 0 && typeof o.step === 'string') throw missing('step', o.step, defaults.step);
   const roles = new Map<number, string>();
-  for (const [role, c] of [['id', id], ['step', step], ['label', label]] as const) {
+  for (const [role, c] of [
+    ['id', id],
+    ['step', step],
+    ['label', label],
+  ] as const) {
     if (c < 0) continue;
     const other = roles.get(c);
-    if (other !== undefined) throw new DataError(`${source}: column ${JSON.stringify(header[c])} is given as both the ${other} and the ${role} column; each needs its own column`);
+    if (other !== undefined)
+      throw new DataError(
+        `${source}: column ${JSON.stringify(header[c])} is given as both the ${other} and the ${role} column; each needs its own column`,
+      );
     roles.set(c, role);
   }
   let features: number[];
@@ -78,15 +95,24 @@ export function resolveColumns(header: string[], headerLine: number, source: str
       const c = header.indexOf(f);
       if (c < 0) throw new DataError(`${source} has no feature column ${JSON.stringify(f)}; its columns are ${list(header)}`);
       const role = roles.get(c);
-      if (role !== undefined) throw new DataError(`${source}: column ${JSON.stringify(f)} is the ${role} column, so it cannot also be a feature`);
+      if (role !== undefined)
+        throw new DataError(`${source}: column ${JSON.stringify(f)} is the ${role} column, so it cannot also be a feature`);
       return c;
     });
   } else {
     features = header.map((_, c) => c).filter((c) => !roles.has(c));
   }
   if (features.length === 0) {
-    throw new DataError(`${source} has no feature columns: its columns are ${list(header)}; add at least one column holding a number per step`);
+    throw new DataError(
+      `${source} has no feature columns: its columns are ${list(header)}; add at least one column holding a number per step`,
+    );
   }
-  checkFeatureCount(features.length, features.map((c) => header[c]!), source, o, 'feature column');
+  checkFeatureCount(
+    features.length,
+    features.map((c) => header[c]!),
+    source,
+    o,
+    'feature column',
+  );
   return { id, step, label, features };
 }

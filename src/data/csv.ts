@@ -20,7 +20,9 @@ import { DECIMAL, labelText, list, parseFeature, quote } from './values.js';
 export function readCsv(text: string, source: string, o: CsvOptions = {}): Dataset {
   checkOptions(o);
   if (text.replace(/^\ufeff/, '').trim() === '') {
-    throw new DataError(`${source} is empty; a CSV data file needs a header naming its columns (id, step, features, label) and one row per step`);
+    throw new DataError(
+      `${source} is empty; a CSV data file needs a header naming its columns (id, step, features, label) and one row per step`,
+    );
   }
   const rows = parseRows(text, source, o.delimiter ?? ',');
   const first = rows.findIndex((r) => !blank(r.fields));
@@ -38,7 +40,9 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
     const { fields, line } = rows[r]!;
     if (blank(fields)) continue;
     if (fields.length !== M) {
-      throw new DataError(`${source} line ${line} has ${fields.length} fields but the header (line ${headerLine}) has ${M} (${list(header)}); every row needs one value per column`);
+      throw new DataError(
+        `${source} line ${line} has ${fields.length} fields but the header (line ${headerLine}) has ${M} (${list(header)}); every row needs one value per column`,
+      );
     }
     const at = (c: number) => `${source} line ${line}, column ${JSON.stringify(header[c])}`;
     const id = fields[cols.id]!.trim();
@@ -53,16 +57,25 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
       const s = seqs[k]!;
       const last = s.lines[s.lines.length - 1]!;
       if (step === null && k !== current) {
-        throw new DataError(`${source} line ${line}: sequence ${JSON.stringify(id)} continues here after rows of other sequences (its earlier rows end on line ${last}); without a step column a sequence's rows must be together and in order, so sort the rows by id or add a step column`);
+        throw new DataError(
+          `${source} line ${line}: sequence ${JSON.stringify(id)} continues here after rows of other sequences (its earlier rows end on line ${last}); without a step column a sequence's rows must be together and in order, so sort the rows by id or add a step column`,
+        );
       }
       if (step !== null && step !== s.step + 1) {
-        const what = step === s.step ? `has step ${step} twice (lines ${last} and ${line})`
-          : step < s.step ? `has step ${step} after step ${s.step} (line ${last})`
-          : `goes from step ${s.step} (line ${last}) to step ${step}`;
-        throw new DataError(`${at(cols.step)}: sequence ${JSON.stringify(id)} ${what}; steps must count up by one within a sequence, so step ${s.step + 1} was expected here`);
+        const what =
+          step === s.step
+            ? `has step ${step} twice (lines ${last} and ${line})`
+            : step < s.step
+              ? `has step ${step} after step ${s.step} (line ${last})`
+              : `goes from step ${s.step} (line ${last}) to step ${step}`;
+        throw new DataError(
+          `${at(cols.step)}: sequence ${JSON.stringify(id)} ${what}; steps must count up by one within a sequence, so step ${s.step + 1} was expected here`,
+        );
       }
       if (s.lines.length >= maxSteps) {
-        throw new DataError(`${source} line ${line}: sequence ${JSON.stringify(id)} has more than ${maxSteps} steps, the most one sequence may have; split it into shorter sequences`);
+        throw new DataError(
+          `${source} line ${line}: sequence ${JSON.stringify(id)} has more than ${maxSteps} steps, the most one sequence may have; split it into shorter sequences`,
+        );
       }
       s.step = step ?? s.step + 1;
     }
@@ -82,15 +95,21 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
   }
   const raw = seqs.map((s) => ({ id: s.id, length: s.lines.length, x: Float32Array.from(s.x), labels: s.labels }));
   const labelCol = JSON.stringify(header[cols.label]);
-  return assemble(raw, cols.features.map((c) => header[c]!), source, o, {
-    label: (k, t) => `line ${seqs[k]!.lines[t]}, column ${labelCol}`,
-    short: (k, t) => `line ${seqs[k]!.lines[t]}`,
-    sequence: (k) => {
-      const ls = seqs[k]!.lines;
-      const span = ls.length === 1 ? `line ${ls[0]}` : `lines ${ls[0]} to ${ls[ls.length - 1]}`;
-      return `${span} (sequence ${JSON.stringify(seqs[k]!.id)})`;
+  return assemble(
+    raw,
+    cols.features.map((c) => header[c]!),
+    source,
+    o,
+    {
+      label: (k, t) => `line ${seqs[k]!.lines[t]}, column ${labelCol}`,
+      short: (k, t) => `line ${seqs[k]!.lines[t]}`,
+      sequence: (k) => {
+        const ls = seqs[k]!.lines;
+        const span = ls.length === 1 ? `line ${ls[0]}` : `lines ${ls[0]} to ${ls[ls.length - 1]}`;
+        return `${span} (sequence ${JSON.stringify(seqs[k]!.id)})`;
+      },
     },
-  });
+  );
 }
 
 interface Row {

@@ -21,16 +21,21 @@ export function parseJson(text: string, source: string): unknown {
 /** A JSON syntax error with the line and column where it happened. */
 function syntaxError(text: string, source: string, e: Error): DataError {
   const pos = errorOffset(text) ?? Number(/position (\d+)/.exec(e.message)?.[1] ?? NaN);
-  if (Number.isNaN(pos)) return new DataError(`${source} is not valid JSON (${e.message}); check for a missing or extra comma, quote or bracket`);
+  if (Number.isNaN(pos))
+    return new DataError(`${source} is not valid JSON (${e.message}); check for a missing or extra comma, quote or bracket`);
   const before = text.slice(0, pos);
   const line = before.split(/\r\n|\r|\n/).length;
   const column = pos - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
   const rest = text.slice(pos);
   const nan = /^-?(NaN|Infinity)/.exec(rest);
-  const what = pos >= text.length ? 'the text ends before the JSON does; check for a missing closing bracket, brace or quote'
-    : nan ? `${nan[0]} is not a JSON value (Python's json.dumps writes it for a non-finite float); replace missing or infinite values with numbers before saving`
-    : rest[0] === "'" ? "unexpected \"'\"; JSON strings and keys use double quotes"
-    : `unexpected '${String.fromCodePoint(rest.codePointAt(0)!)}'; check for a missing or extra comma, quote or bracket just before it`;
+  const what =
+    pos >= text.length
+      ? 'the text ends before the JSON does; check for a missing closing bracket, brace or quote'
+      : nan
+        ? `${nan[0]} is not a JSON value (Python's json.dumps writes it for a non-finite float); replace missing or infinite values with numbers before saving`
+        : rest[0] === "'"
+          ? 'unexpected "\'"; JSON strings and keys use double quotes'
+          : `unexpected '${String.fromCodePoint(rest.codePointAt(0)!)}'; check for a missing or extra comma, quote or bracket just before it`;
   return new DataError(`${source} is not valid JSON at line ${line}, column ${column}: ${what}`);
 }
 
@@ -50,16 +55,20 @@ export function errorOffset(text: string): number | null {
   };
   const close = () => void ((valueNext = false), open.pop());
   try {
-    visit(text, {
-      onError,
-      onArrayBegin: () => void ((valueNext = true), open.push(true)),
-      onObjectBegin: () => void ((valueNext = false), open.push(false)),
-      onArrayEnd: close,
-      onObjectEnd: close,
-      onLiteralValue: () => void (valueNext = false),
-      onObjectProperty: () => void (valueNext = false),
-      onSeparator: (c) => void (valueNext = c === ':' || open[open.length - 1] === true),
-    }, STRICT);
+    visit(
+      text,
+      {
+        onError,
+        onArrayBegin: () => void ((valueNext = true), open.push(true)),
+        onObjectBegin: () => void ((valueNext = false), open.push(false)),
+        onArrayEnd: close,
+        onObjectEnd: close,
+        onLiteralValue: () => void (valueNext = false),
+        onObjectProperty: () => void (valueNext = false),
+        onSeparator: (c) => void (valueNext = c === ':' || open[open.length - 1] === true),
+      },
+      STRICT,
+    );
   } catch (e) {
     if (e instanceof RangeError) return null;
     throw e;

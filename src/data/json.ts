@@ -29,7 +29,8 @@ type Fail = (where: string, what: string) => DataError;
 export function readJson(text: string, source: string, o: ReadOptions = {}): Dataset {
   checkOptions(o);
   const body = text.replace(/^\ufeff/, '');
-  if (body.trim() === '') throw new DataError(`${source} is empty; a JSON data file holds {"sequences": [{"x": [[...], ...], "y": [...]}, ...]}`);
+  if (body.trim() === '')
+    throw new DataError(`${source} is empty; a JSON data file holds {"sequences": [{"x": [[...], ...], "y": [...]}, ...]}`);
   const fail: Fail = (where, what) => new DataError(`${source} ${where}: ${what}`);
   const top = topLevel(parseJson(body, source), source, fail);
   const reader = new SequenceReader(source, top, o.maxSteps ?? MAX_STEPS, fail);
@@ -38,11 +39,19 @@ export function readJson(text: string, source: string, o: ReadOptions = {}): Dat
   const features = top.names ?? Array.from({ length: reader.I }, (_, i) => `f${i}`);
   checkFeatureCount(reader.I, features, source, o);
   const at = (k: number, t: number) => `${top.prefix}[${k}].y${raw[k]!.scalarY ? '' : `[${t}]`}`;
-  return assemble(raw, features, source, { ...o, name: o.name ?? top.name }, {
-    label: at,
-    short: at,
-    sequence: (k) => `${top.prefix}[${k}]${raw[k]!.id === String(k) ? '' : ` (id ${JSON.stringify(raw[k]!.id)})`}`,
-  }, top.classes, top.description);
+  return assemble(
+    raw,
+    features,
+    source,
+    { ...o, name: o.name ?? top.name },
+    {
+      label: at,
+      short: at,
+      sequence: (k) => `${top.prefix}[${k}]${raw[k]!.id === String(k) ? '' : ` (id ${JSON.stringify(raw[k]!.id)})`}`,
+    },
+    top.classes,
+    top.description,
+  );
 }
 
 /** The document's sequences, where they sit ("sequences" or the top-level array), and the keys beside them. */
@@ -61,8 +70,12 @@ function topLevel(doc: unknown, source: string, fail: Fail): TopLevel {
     top = { items: doc, prefix: '' };
   } else if (isObject(doc)) {
     const extra = Object.keys(doc).find((key) => !TOP_KEYS.includes(key));
-    if (extra !== undefined) throw new DataError(`${source} has an unknown top-level key ${quote(extra)}; the keys are sequences (required), features, classes, name and description`);
-    if (!('sequences' in doc)) throw new DataError(`${source} has no "sequences" key; expected {"sequences": [...]} or an array of sequences`);
+    if (extra !== undefined)
+      throw new DataError(
+        `${source} has an unknown top-level key ${quote(extra)}; the keys are sequences (required), features, classes, name and description`,
+      );
+    if (!('sequences' in doc))
+      throw new DataError(`${source} has no "sequences" key; expected {"sequences": [...]} or an array of sequences`);
     const items = doc['sequences'];
     const names = doc['features'] === undefined ? undefined : stringList(doc['features'], 'features', fail);
     const classes = doc['classes'] === undefined ? undefined : stringList(doc['classes'], 'classes', fail);
@@ -70,9 +83,18 @@ function topLevel(doc: unknown, source: string, fail: Fail): TopLevel {
       if (doc[key] !== undefined && typeof doc[key] !== 'string') throw fail(key, `expected a string, got ${typeName(doc[key])}`);
     }
     if (!Array.isArray(items)) throw fail('sequences', `expected an array of sequences, got ${typeName(items)}`);
-    top = { items, prefix: 'sequences', names, classes, name: doc['name'] as string | undefined, description: doc['description'] as string | undefined };
+    top = {
+      items,
+      prefix: 'sequences',
+      names,
+      classes,
+      name: doc['name'] as string | undefined,
+      description: doc['description'] as string | undefined,
+    };
   } else {
-    throw new DataError(`${source}: the top level is ${typeName(doc)}; expected an object with a "sequences" array, or an array of sequences`);
+    throw new DataError(
+      `${source}: the top level is ${typeName(doc)}; expected an object with a "sequences" array, or an array of sequences`,
+    );
   }
   if (top.items.length === 0) throw fail(top.prefix || 'the top-level array', 'there are no sequences; give at least one');
   return top;
@@ -86,7 +108,12 @@ class SequenceReader {
   private form: { scalar: boolean; where: string } | null = null;
   private readonly ids = new Map<string, string>();
 
-  constructor(private readonly source: string, private readonly top: TopLevel, private readonly maxSteps: number, private readonly fail: Fail) {
+  constructor(
+    private readonly source: string,
+    private readonly top: TopLevel,
+    private readonly maxSteps: number,
+    private readonly fail: Fail,
+  ) {
     this.I = top.names?.length ?? -1;
     this.firstWidth = top.names ? '"features"' : '';
   }
@@ -102,7 +129,11 @@ class SequenceReader {
     if (x === undefined) throw fail(p, 'the sequence has no "x"; give its features as one array of numbers per step');
     if (!Array.isArray(x)) throw fail(`${p}.x`, `expected an array with one entry per step, got ${typeName(x)}`);
     if (x.length === 0) throw fail(`${p}.x`, 'the sequence has no steps; give it at least one');
-    if (x.length > this.maxSteps) throw fail(`${p}.x`, `the sequence has ${x.length} steps, more than the ${this.maxSteps} one sequence may have; split it into shorter sequences`);
+    if (x.length > this.maxSteps)
+      throw fail(
+        `${p}.x`,
+        `the sequence has ${x.length} steps, more than the ${this.maxSteps} one sequence may have; split it into shorter sequences`,
+      );
     const values = this.features(x, p);
     const y = item['y'];
     return { id, length: x.length, x: values, labels: this.labels(y, x.length, p), scalarY: !Array.isArray(y) };
@@ -111,7 +142,8 @@ class SequenceReader {
   private id(v: unknown, k: number, p: string): string {
     let id = String(k);
     if (v !== undefined) {
-      if (typeof v !== 'string' && !(typeof v === 'number' && Number.isSafeInteger(v))) throw this.fail(`${p}.id`, `expected a string or an integer, got ${typeName(v)}`);
+      if (typeof v !== 'string' && !(typeof v === 'number' && Number.isSafeInteger(v)))
+        throw this.fail(`${p}.id`, `expected a string or an integer, got ${typeName(v)}`);
       id = String(v);
       if (id.trim() === '') throw this.fail(`${p}.id`, 'the id is empty; leave it out, or name the sequence');
       const before = this.ids.get(id);
@@ -131,18 +163,29 @@ class SequenceReader {
     x.forEach((step, t) => {
       const sp = `${p}.x[${t}]`;
       if (Array.isArray(step) === flat) {
-        throw fail(sp, flat ? `expected a number like the steps before (${p}.x[0] is one), got an array` : `expected an array of numbers like ${p}.x[0], got ${typeName(step)}`);
+        throw fail(
+          sp,
+          flat
+            ? `expected a number like the steps before (${p}.x[0] is one), got an array`
+            : `expected an array of numbers like ${p}.x[0], got ${typeName(step)}`,
+        );
       }
       const row = flat ? [step] : (step as unknown[]);
       if (row.length !== I) {
-        throw fail(sp, `the step has ${row.length} feature${row.length === 1 ? '' : 's'} but ${this.firstWidth} gives ${I}; every step needs the same number of features`);
+        throw fail(
+          sp,
+          `the step has ${row.length} feature${row.length === 1 ? '' : 's'} but ${this.firstWidth} gives ${I}; every step needs the same number of features`,
+        );
       }
       row.forEach((v, i) => {
         const where = flat ? sp : `${sp}[${i}]`;
         if (typeof v !== 'number') {
-          throw fail(where, v === null
-            ? 'the value is null; features must be numbers (fill or drop missing values first: JSON has no NaN, so they often appear as null)'
-            : `expected a number, got ${typeName(v)}`);
+          throw fail(
+            where,
+            v === null
+              ? 'the value is null; features must be numbers (fill or drop missing values first: JSON has no NaN, so they often appear as null)'
+              : `expected a number, got ${typeName(v)}`,
+          );
         }
         const f = inFloat32(v, String(v));
         if (typeof f === 'string') throw fail(where, f);
@@ -160,10 +203,17 @@ class SequenceReader {
     if (this.form === null) this.form = { scalar, where: `${p}.y` };
     else if (this.form.scalar !== scalar) {
       const { form } = this;
-      throw this.fail(`${p}.y`, `${scalar ? 'one label for the sequence' : 'one label per step'}, but ${form.where} is ${form.scalar ? 'one label for its sequence' : 'one label per step'}; use the same form in every sequence`);
+      throw this.fail(
+        `${p}.y`,
+        `${scalar ? 'one label for the sequence' : 'one label per step'}, but ${form.where} is ${form.scalar ? 'one label for its sequence' : 'one label per step'}; use the same form in every sequence`,
+      );
     }
     if (Array.isArray(y)) {
-      if (y.length !== steps) throw this.fail(`${p}.y`, `${y.length} labels for ${steps} steps; give one label per step (null where a step has none), or one label for the whole sequence`);
+      if (y.length !== steps)
+        throw this.fail(
+          `${p}.y`,
+          `${y.length} labels for ${steps} steps; give one label per step (null where a step has none), or one label for the whole sequence`,
+        );
       y.forEach((v, t) => (labels[t] = this.label(v, `${p}.y[${t}]`)));
     } else {
       labels[steps - 1] = this.label(y, `${p}.y`);
@@ -181,7 +231,8 @@ class SequenceReader {
     if (typeof v === 'number') {
       const l = labelText(v, `${this.source} ${where}`)!;
       if (classes === undefined) return l;
-      if (v < 0 || v >= classes.length) throw this.fail(where, `class id ${v} is outside the file's ${classes.length} classes (0 to ${classes.length - 1})`);
+      if (v < 0 || v >= classes.length)
+        throw this.fail(where, `class id ${v} is outside the file's ${classes.length} classes (0 to ${classes.length - 1})`);
       return classes[v]!;
     }
     throw this.fail(where, `expected a label (a string or an integer), got ${typeName(v)}`);

@@ -35,7 +35,8 @@ export const MAX_STEPS = 100_000;
 
 /** Rejects options a caller got wrong (these are programming or CLI mistakes, not data mistakes). */
 export function checkOptions(o: ReadOptions): void {
-  if (o.target !== undefined && !['steps', 'last', 'auto'].includes(o.target)) throw new ConfigError(`target must be "steps", "last" or "auto", got ${JSON.stringify(o.target)}`);
+  if (o.target !== undefined && !['steps', 'last', 'auto'].includes(o.target))
+    throw new ConfigError(`target must be "steps", "last" or "auto", got ${JSON.stringify(o.target)}`);
   for (const key of ['featureCount', 'maxSteps'] as const) {
     const v = o[key];
     if (v !== undefined && (!Number.isSafeInteger(v) || v < 1)) throw new ConfigError(`${key} must be a positive integer, got ${v}`);

@@ -15,7 +15,9 @@ export type DataFormat = 'csv' | 'json';
 export function dataFormat(source: string): DataFormat {
   const ext = /\.[^./\\]*$/.exec(source)?.[0].toLowerCase() ?? '';
   if (ext === '.csv' || ext === '.json') return ext === '.csv' ? 'csv' : 'json';
-  throw new DataError(`${source} has ${ext === '' ? 'no extension' : `the extension ${ext}`}, so its format is unknown; data files are .csv or .json`);
+  throw new DataError(
+    `${source} has ${ext === '' ? 'no extension' : `the extension ${ext}`}, so its format is unknown; data files are .csv or .json`,
+  );
 }
 
 /** The column flags of the command line, as one data file's reader options. */
@@ -34,7 +36,11 @@ export interface ColumnFlags {
  */
 export function columnOptions(o: ColumnFlags): CsvOptions {
   return {
-    id: o.idCol, step: o.stepCol, label: o.labelCol, features: o.features?.split(',').map((s) => s.trim()), delimiter: o.delimiter,
+    id: o.idCol,
+    step: o.stepCol,
+    label: o.labelCol,
+    features: o.features?.split(',').map((s) => s.trim()),
+    delimiter: o.delimiter,
     optionNames: { id: '--id-col', step: '--step-col', label: '--label-col', features: '--features', delimiter: '--delimiter' },
   };
 }
@@ -54,7 +60,8 @@ export async function readDataFile(path: string, o: CsvOptions = {}): Promise<Da
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new DataError(`${path} does not exist; give the path of a .csv or .json data file`);
     if (code === 'EISDIR') throw new DataError(`${path} is a directory; give the path of a .csv or .json data file`);
-    if (code === 'EACCES' || code === 'EPERM') throw new DataError(`${path} cannot be read (permission denied); give a data file you may read`);
+    if (code === 'EACCES' || code === 'EPERM')
+      throw new DataError(`${path} cannot be read (permission denied); give a data file you may read`);
     throw e;
   }
   return readDataText(text, path, o);

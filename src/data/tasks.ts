@@ -34,7 +34,8 @@ function check(o: TaskOptions, minFeatures: number): { n: number; I: number } {
   const n = o.count ?? 10000;
   const I = o.features ?? 5;
   if (!Number.isInteger(n) || n < 10) throw new ConfigError(`count must be an integer of at least 10 sequences, got ${n}`);
-  if (!Number.isInteger(I) || I < minFeatures || I > 1000) throw new ConfigError(`features must be an integer from ${minFeatures} to 1000, got ${I}`);
+  if (!Number.isInteger(I) || I < minFeatures || I > 1000)
+    throw new ConfigError(`features must be an integer from ${minFeatures} to 1000, got ${I}`);
   if (o.length !== undefined && (!Number.isInteger(o.length) || o.length < 2 || o.length > 10000)) {
     throw new ConfigError(`length must be an integer from 2 to 10000 steps, got ${o.length}`);
   }
@@ -73,7 +74,14 @@ export const trend: Task = {
       }
       seqs.push({ id: `seq-${k}`, length: T, x, y });
     }
-    return { name: 'trend', description: this.description, features: featureNames(I), classes: ['down', 'flat', 'up'], target: 'steps', sequences: seqs };
+    return {
+      name: 'trend',
+      description: this.description,
+      features: featureNames(I),
+      classes: ['down', 'flat', 'up'],
+      target: 'steps',
+      sequences: seqs,
+    };
   },
 };
 
@@ -108,7 +116,14 @@ export const count: Task = {
       }
       seqs.push({ id: `seq-${k}`, length: T, x, y });
     }
-    return { name: 'count', description: this.description, features: featureNames(I), classes: tokenClasses, target: 'steps', sequences: seqs };
+    return {
+      name: 'count',
+      description: this.description,
+      features: featureNames(I),
+      classes: tokenClasses,
+      target: 'steps',
+      sequences: seqs,
+    };
   },
 };
 
@@ -139,7 +154,14 @@ export const delay: Task = {
       }
       seqs.push({ id: `seq-${s}`, length: T, x, y });
     }
-    return { name: 'delay', description: this.description.replace('k steps', `${k} steps`), features: featureNames(I), classes: tokenClasses, target: 'steps', sequences: seqs };
+    return {
+      name: 'delay',
+      description: this.description.replace('k steps', `${k} steps`),
+      features: featureNames(I),
+      classes: tokenClasses,
+      target: 'steps',
+      sequences: seqs,
+    };
   },
 };
 

@@ -12,7 +12,8 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 export function parseFeature(cell: string): number | string {
   const s = cell.trim();
   if (s === '') return 'the value is empty; every step needs a number for every feature (fill or drop missing values first)';
-  if (/^[+-]?(nan|inf|infinity)$/i.test(s)) return `${quote(s)} is not a finite number; features must be finite (fill or drop missing values first)`;
+  if (/^[+-]?(nan|inf|infinity)$/i.test(s))
+    return `${quote(s)} is not a finite number; features must be finite (fill or drop missing values first)`;
   if (!DECIMAL.test(s)) return `${quote(s)} is not a number; features are decimal numbers such as 0.25, -3 or 1e-4`;
   return inFloat32(Number(s), s);
 }

@@ -59,7 +59,15 @@ export interface CompareResult {
 }
 
 export type CompareEvent =
-  | { type: 'compare_start'; task: string; description: string; own: Mode; delay: number | null; cells: { mode: Mode; label: string; parameters: number; batchesTotal: number }[]; memoryless: { label: string; parameters: number } }
+  | {
+      type: 'compare_start';
+      task: string;
+      description: string;
+      own: Mode;
+      delay: number | null;
+      cells: { mode: Mode; label: string; parameters: number; batchesTotal: number }[];
+      memoryless: { label: string; parameters: number };
+    }
   | { type: 'compare_train'; mode: Mode; event: TrainEvent; seconds: number }
   | { type: 'compare_cell'; mode: Mode; valAccuracy: number; testAccuracy: number; reset: number; seconds: number }
   | { type: 'memoryless_train'; event: TrainEvent }
@@ -105,7 +113,11 @@ export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, C
   const ownRunner = runners.find((r) => r.mode === own) ?? runners[0]!;
   const delay = o.task === 'delay' && !o.data ? (o.taskOptions?.delay ?? DEFAULTS.delay) : null;
   yield {
-    type: 'compare_start', task: first.dataset.name, description: first.dataset.description, own: ownRunner.mode, delay,
+    type: 'compare_start',
+    task: first.dataset.name,
+    description: first.dataset.description,
+    own: ownRunner.mode,
+    delay,
     cells: runners.map((r) => ({ mode: r.mode, label: cellOf(r.mode).label, parameters: r.p.model.parameterCount, batchesTotal: r.total })),
     memoryless: { label: memorylessLabel(ownRunner.mode), parameters: ownRunner.p.model.parameterCount },
   };
@@ -131,7 +143,10 @@ export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, C
       return null;
     }
     const { test } = r.p.split;
-    r.result = { testAccuracy: evaluate(r.p.model, test).accuracy, reset: evaluate(r.p.model, stepsAlone(test, r.p.model.options.headOn)).accuracy };
+    r.result = {
+      testAccuracy: evaluate(r.p.model, test).accuracy,
+      reset: evaluate(r.p.model, stepsAlone(test, r.p.model.options.headOn)).accuracy,
+    };
     r.done = r.total;
     yield { type: 'compare_cell', mode: r.mode, valAccuracy: r.valAccuracy, ...r.result, seconds: r.seconds };
   }
@@ -143,11 +158,25 @@ export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, C
   const m = step.value;
   const rows: CompareRow[] = runners.map((x) => {
     const { testAccuracy, reset } = x.result!;
-    return { mode: x.mode, label: cellOf(x.mode).label, parameters: x.p.model.parameterCount, valAccuracy: x.valAccuracy, testAccuracy, reset, ...memoryWorth({ withMemory: testAccuracy, reset, memoryless: m.memoryless }), seconds: x.seconds };
+    return {
+      mode: x.mode,
+      label: cellOf(x.mode).label,
+      parameters: x.p.model.parameterCount,
+      valAccuracy: x.valAccuracy,
+      testAccuracy,
+      reset,
+      ...memoryWorth({ withMemory: testAccuracy, reset, memoryless: m.memoryless }),
+      seconds: x.seconds,
+    };
   });
   return {
-    task: first.dataset.name, own: ownRunner.mode, rows, memoryless: { mode: ownRunner.mode, accuracy: m.memoryless, parameters: m.parameters },
-    chance: m.chance, comparison: m, verdict: verdictOf(rows, first.dataset.name, delay),
+    task: first.dataset.name,
+    own: ownRunner.mode,
+    rows,
+    memoryless: { mode: ownRunner.mode, accuracy: m.memoryless, parameters: m.parameters },
+    chance: m.chance,
+    comparison: m,
+    verdict: verdictOf(rows, first.dataset.name, delay),
   };
 }
 
@@ -155,7 +184,14 @@ export function verdictOf(rows: readonly Pick<CompareRow, 'mode' | 'testAccuracy
   const best = rows.reduce((a, b) => (b.testAccuracy > a.testAccuracy ? b : a));
   const worst = rows.reduce((a, b) => (b.testAccuracy < a.testAccuracy ? b : a));
   const gap = best.testAccuracy - worst.testAccuracy;
-  return { best: best.mode, worst: worst.mode, gap, vanishing: gap >= LEVEL_GAP && worst.mode.startsWith('rnn') && delay !== null, task, delay };
+  return {
+    best: best.mode,
+    worst: worst.mode,
+    gap,
+    vanishing: gap >= LEVEL_GAP && worst.mode.startsWith('rnn') && delay !== null,
+    task,
+    delay,
+  };
 }
 
 /** The verdict in words, from the measured gap: level cells are called level, a trailing one trails. */
@@ -164,8 +200,10 @@ export function verdictSentence(v: Verdict): string {
   const worst = cellOf(v.worst).label;
   const gap = points(v.gap).replace(/^\+/, '');
   if (v.gap < LEVEL_GAP) {
-    return `The three cells are within ${gap} of each other here: on this task the plain RNN's simpler update is enough.`
-      + (v.delay === null ? ' Try the delay task with k = 10 and 16 hidden units to see the gates matter.' : '');
+    return (
+      `The three cells are within ${gap} of each other here: on this task the plain RNN's simpler update is enough.` +
+      (v.delay === null ? ' Try the delay task with k = 10 and 16 hidden units to see the gates matter.' : '')
+    );
   }
   const why = v.vanishing
     ? `: the answer lies ${v.delay} steps back, and across those steps a plain RNN's gradient fades step by step (vanishing gradients), while the gates of an LSTM or GRU let it pass`

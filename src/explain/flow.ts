@@ -40,13 +40,23 @@ export function dataFlow(model: SequenceModel, seq: Sequence): DataFlow {
   const { res, step } = forwardOne(model, seq);
   const rows = (buf: ArrayLike<number>, n: number, w: number): number[][] =>
     Array.from({ length: n }, (_, t) => Array.from({ length: w }, (_, j) => buf[t * w + j]!));
-  const params = (prefix: string) => model.table.entries.filter((e) => e.name.startsWith(prefix)).map((e) => ({ name: e.name, shape: e.shape }));
+  const params = (prefix: string) =>
+    model.table.entries.filter((e) => e.name.startsWith(prefix)).map((e) => ({ name: e.name, shape: e.shape }));
   const count = (ps: { shape: number[] }[]) => ps.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0);
 
-  const stages: FlowStage[] = [{
-    index: 1, name: 'Input sequence', description: `${T} time steps of ${I} features each, one step at a time`,
-    inShape: [T, I], outShape: [T, I], outDims: ['time steps', 'features'], parameters: [], parameterCount: 0, values: rows(seq.x, T, I),
-  }];
+  const stages: FlowStage[] = [
+    {
+      index: 1,
+      name: 'Input sequence',
+      description: `${T} time steps of ${I} features each, one step at a time`,
+      inShape: [T, I],
+      outShape: [T, I],
+      outDims: ['time steps', 'features'],
+      parameters: [],
+      parameterCount: 0,
+      values: rows(seq.x, T, I),
+    },
+  ];
   for (let l = 0; l < o.numLayers; l++) {
     const ps = params(`rnn.`).filter((p) => new RegExp(`_l${l}(_reverse)?$`).test(p.name));
     const inW = l === 0 ? I : D * P;
@@ -56,8 +66,12 @@ export function dataFlow(model: SequenceModel, seq: Sequence): DataFlow {
       index: stages.length + 1,
       name: `${cell.label} layer${o.numLayers > 1 ? ` ${l + 1}` : ''}`,
       description: `Each step, ${cell.step}${D === 2 ? '; a second direction runs from the last step back' : ''}`,
-      inShape: [T, inW], outShape: [T, D * P], outDims: ['time steps', D === 2 ? 'hidden units (both directions)' : 'hidden units'],
-      parameters: ps, parameterCount: count(ps), values: hOut,
+      inShape: [T, inW],
+      outShape: [T, D * P],
+      outDims: ['time steps', D === 2 ? 'hidden units (both directions)' : 'hidden units'],
+      parameters: ps,
+      parameterCount: count(ps),
+      values: hOut,
     });
   }
   const C = o.numClasses;
@@ -66,11 +80,18 @@ export function dataFlow(model: SequenceModel, seq: Sequence): DataFlow {
   const probs = new Float64Array(n * C);
   softmaxRows(probs, 0, res.logits.data, 0, n, C);
   stages.push({
-    index: stages.length + 1, name: 'Output layer',
-    description: o.headOn === 'steps' ? `Linear ${D * P} -> ${C} on every step, then softmax: class probabilities per step` : `Linear ${D * P} -> ${C} on the last hidden state, then softmax`,
-    inShape: o.headOn === 'steps' ? [T, D * P] : [D * P], outShape: o.headOn === 'steps' ? [T, C] : [C],
+    index: stages.length + 1,
+    name: 'Output layer',
+    description:
+      o.headOn === 'steps'
+        ? `Linear ${D * P} -> ${C} on every step, then softmax: class probabilities per step`
+        : `Linear ${D * P} -> ${C} on the last hidden state, then softmax`,
+    inShape: o.headOn === 'steps' ? [T, D * P] : [D * P],
+    outShape: o.headOn === 'steps' ? [T, C] : [C],
     outDims: o.headOn === 'steps' ? ['time steps', 'classes'] : ['classes'],
-    parameters: hs, parameterCount: count(hs), values: rows(probs, n, C),
+    parameters: hs,
+    parameterCount: count(hs),
+    values: rows(probs, n, C),
   });
   return { sequenceId: seq.id, stages, parameterCount: model.parameterCount };
 }

@@ -17,7 +17,6 @@ import type { MemoryComparison } from './memory.js';
 export { chanceAccuracy };
 export { memoryWorth, memoryWords, memorySentence, type MemoryComparison } from './memory.js';
 
-
 /**
  * Every step as a sequence of its own, with its label ("steps"), or, for one label per sequence
  * ("last"), the last step alone with the sequence's label: what a model without memory gets to see.
@@ -40,7 +39,12 @@ export function stepsAlone(seqs: readonly Sequence[], target: Target): Sequence[
 
 /** Trains the memoryless model (yielding its training events) and measures all four. */
 export function* compareMemory(
-  model: SequenceModel, train: readonly Sequence[], val: readonly Sequence[], test: readonly Sequence[], config: TrainConfig, seed = 0,
+  model: SequenceModel,
+  train: readonly Sequence[],
+  val: readonly Sequence[],
+  test: readonly Sequence[],
+  config: TrainConfig,
+  seed = 0,
 ): Generator<TrainEvent, MemoryComparison> {
   const target = model.options.headOn;
   const trained = evaluate(model, test);
@@ -51,7 +55,11 @@ export function* compareMemory(
   yield* trainer.run();
   const memoryless = evaluate(stepModel, stepsAlone(test, target));
   return {
-    withMemory: trained.accuracy, reset: reset.accuracy, memoryless: memoryless.accuracy,
-    chance: chanceAccuracy(train, test), parameters: stepModel.parameterCount, tested: trained.counted,
+    withMemory: trained.accuracy,
+    reset: reset.accuracy,
+    memoryless: memoryless.accuracy,
+    chance: chanceAccuracy(train, test),
+    parameters: stepModel.parameterCount,
+    tested: trained.counted,
   };
 }

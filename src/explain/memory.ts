@@ -34,13 +34,24 @@ export function memoryWorth(m: Pick<MemoryComparison, 'withMemory' | 'reset' | '
  * What memory is worth, in words, in three parts so that a front end can set the figure apart (bold on a
  * terminal, <strong> on the page): "Here that memory is worth" "+53.4 points" "of accuracy: with it ...".
  */
-export function memoryWords(m: Pick<MemoryComparison, 'withMemory' | 'reset' | 'memoryless' | 'chance'>, whose = 'that memory'): [string, string, string] {
+export function memoryWords(
+  m: Pick<MemoryComparison, 'withMemory' | 'reset' | 'memoryless' | 'chance'>,
+  whose = 'that memory',
+): [string, string, string] {
   const { gain, without } = memoryWorth(m);
-  return [`Here ${whose} is worth`, points(gain), `of accuracy: with it ${pct(m.withMemory)}, without it ${pct(without)}, chance ${pct(m.chance)}.`];
+  return [
+    `Here ${whose} is worth`,
+    points(gain),
+    `of accuracy: with it ${pct(m.withMemory)}, without it ${pct(without)}, chance ${pct(m.chance)}.`,
+  ];
 }
 
 /** memoryWords as one sentence, the figure passed through `strong`. */
-export function memorySentence(m: Pick<MemoryComparison, 'withMemory' | 'reset' | 'memoryless' | 'chance'>, strong = (s: string) => s, whose?: string): string {
+export function memorySentence(
+  m: Pick<MemoryComparison, 'withMemory' | 'reset' | 'memoryless' | 'chance'>,
+  strong = (s: string) => s,
+  whose?: string,
+): string {
   const [lead, figure, tail] = memoryWords(m, whose);
   return `${lead} ${strong(figure)} ${tail}`;
 }

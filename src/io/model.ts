@@ -36,7 +36,9 @@ export function decodeModel(bytes: Uint8Array, source = 'model file'): { model: 
   const file = decodeSafetensors(bytes, source);
   const raw = file.metadata['rnnscope'];
   if (raw === undefined) {
-    throw new ModelFileError(`${source} has no "rnnscope" entry in __metadata__, so its model config is unknown; save it with rnnscope, or add the config as shown in the README`);
+    throw new ModelFileError(
+      `${source} has no "rnnscope" entry in __metadata__, so its model config is unknown; save it with rnnscope, or add the config as shown in the README`,
+    );
   }
   let payload: { version?: unknown; config?: unknown } & ModelMeta;
   try {
@@ -48,7 +50,9 @@ export function decodeModel(bytes: Uint8Array, source = 'model file'): { model: 
     throw new ModelFileError(`${source} has an "rnnscope" metadata entry without a "config" object`);
   }
   if (payload.version !== FORMAT_VERSION) {
-    throw new ModelFileError(`${source} is rnnscope model format version ${String(payload.version)}; this rnnscope reads version ${FORMAT_VERSION}`);
+    throw new ModelFileError(
+      `${source} is rnnscope model format version ${String(payload.version)}; this rnnscope reads version ${FORMAT_VERSION}`,
+    );
   }
   let model: SequenceModel;
   try {
@@ -60,11 +64,11 @@ export function decodeModel(bytes: Uint8Array, source = 'model file'): { model: 
   checkStateDict(model.table.entries, file.tensors, source);
   for (const [name, t] of file.tensors) {
     for (let i = 0; i < t.data.length; i++) {
-      if (!Number.isFinite(t.data[i]!)) throw new ModelFileError(`${source}: tensor ${name} has ${t.data[i]} at index ${i}; a model's weights must be finite`);
+      if (!Number.isFinite(t.data[i]!))
+        throw new ModelFileError(`${source}: tensor ${name} has ${t.data[i]} at index ${i}; a model's weights must be finite`);
     }
     model.table.set(name, t.data);
   }
   const { version: _v, config: _c, ...meta } = payload;
   return { model, meta };
 }
-

@@ -25,11 +25,20 @@ export interface RunSource {
 export function runMeta(s: RunSource): RunMeta {
   const { prepared: p, trainer } = s;
   return {
-    classes: p.dataset.classes, features: p.dataset.features, target: p.dataset.target,
+    classes: p.dataset.classes,
+    features: p.dataset.features,
+    target: p.dataset.target,
     normalization: s.normalization ?? p.normalization,
-    task: p.dataset.name, taskSpec: s.task ? { name: s.task.name, options: { ...s.task.options }, seed: p.seed } : null, dataFile: s.dataFile ?? null,
-    train: { ...trainer.config, history: undefined }, history: trainer.history,
-    checkpoint: { epoch: trainer.history.length, optimizer: trainer.optimizer.stateDict(), schedule: trainer.schedule?.stateDict() ?? null },
+    task: p.dataset.name,
+    taskSpec: s.task ? { name: s.task.name, options: { ...s.task.options }, seed: p.seed } : null,
+    dataFile: s.dataFile ?? null,
+    train: { ...trainer.config, history: undefined },
+    history: trainer.history,
+    checkpoint: {
+      epoch: trainer.history.length,
+      optimizer: trainer.optimizer.stateDict(),
+      schedule: trainer.schedule?.stateDict() ?? null,
+    },
   };
 }
 

@@ -58,7 +58,9 @@ export function encodeSafetensors(tensors: TensorEntry[], metadata?: Record<stri
   if (metadata !== undefined) {
     for (const [k, v] of Object.entries(metadata)) {
       if (typeof v !== 'string') {
-        throw new ModelFileError(`cannot write metadata key ${JSON.stringify(k)}: its value is a ${typeof v}, and safetensors metadata values must be strings`);
+        throw new ModelFileError(
+          `cannot write metadata key ${JSON.stringify(k)}: its value is a ${typeof v}, and safetensors metadata values must be strings`,
+        );
       }
     }
     header[METADATA_KEY] = metadata;
@@ -97,15 +99,21 @@ export function encodeSafetensors(tensors: TensorEntry[], metadata?: Record<stri
 export function decodeSafetensors(bytes: Uint8Array, source = 'model file'): DecodedFile {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 8) {
-    throw new ModelFileError(`${source} is ${bytes.length} bytes long, too short for a safetensors file, which starts with an 8-byte header length`);
+    throw new ModelFileError(
+      `${source} is ${bytes.length} bytes long, too short for a safetensors file, which starts with an 8-byte header length`,
+    );
   }
   const n = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true);
   if (n > bytes.length - 8 && n > MAX_HEADER_SIZE) {
     // Random bytes or a text file read as a length: no use quoting a 20-digit number.
-    throw new ModelFileError(`${source} is not a safetensors file: it must start with the length of its JSON header, and its first 8 bytes give no plausible length`);
+    throw new ModelFileError(
+      `${source} is not a safetensors file: it must start with the length of its JSON header, and its first 8 bytes give no plausible length`,
+    );
   }
   if (n > bytes.length - 8) {
-    throw new ModelFileError(`${source} declares a ${n}-byte header at byte 0 but only ${bytes.length - 8} bytes follow; the file is truncated or not a safetensors file`);
+    throw new ModelFileError(
+      `${source} declares a ${n}-byte header at byte 0 but only ${bytes.length - 8} bytes follow; the file is truncated or not a safetensors file`,
+    );
   }
   if (n > MAX_HEADER_SIZE) {
     throw new ModelFileError(`${source} declares a ${n}-byte header, above the ${MAX_HEADER_SIZE}-byte limit of the safetensors format`);
@@ -127,18 +135,26 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'model file'): Dec
   for (const e of entries) {
     const where = `tensor ${e.name} in ${source}`;
     if (e.begin < covered) {
-      throw new ModelFileError(`${where} has data_offsets [${e.begin}, ${e.end}], overlapping tensor ${previous}, which ends at ${covered}; tensors must not share bytes`);
+      throw new ModelFileError(
+        `${where} has data_offsets [${e.begin}, ${e.end}], overlapping tensor ${previous}, which ends at ${covered}; tensors must not share bytes`,
+      );
     }
     if (e.begin > covered) {
-      throw new ModelFileError(`${where} starts at data byte ${e.begin} (file byte ${dataStart + e.begin}) but the data before it ends at ${covered}; every byte of the data section must belong to a tensor`);
+      throw new ModelFileError(
+        `${where} starts at data byte ${e.begin} (file byte ${dataStart + e.begin}) but the data before it ends at ${covered}; every byte of the data section must belong to a tensor`,
+      );
     }
     if (e.end > dataLen) {
-      throw new ModelFileError(`${where} ends at data byte ${e.end} (file byte ${dataStart + e.end}) but the file has only ${dataLen} data bytes; the file is truncated`);
+      throw new ModelFileError(
+        `${where} ends at data byte ${e.end} (file byte ${dataStart + e.end}) but the file has only ${dataLen} data bytes; the file is truncated`,
+      );
     }
     const { size, read } = FLOAT_DTYPES[e.dtype]!;
     const count = numel(e.shape);
     if (e.end - e.begin !== count * size) {
-      throw new ModelFileError(`${where} has shape ${fmtShape(e.shape)} and dtype ${e.dtype}, which take ${count * size} bytes, but its data_offsets [${e.begin}, ${e.end}] span ${e.end - e.begin}`);
+      throw new ModelFileError(
+        `${where} has shape ${fmtShape(e.shape)} and dtype ${e.dtype}, which take ${count * size} bytes, but its data_offsets [${e.begin}, ${e.end}] span ${e.end - e.begin}`,
+      );
     }
     // Reading through a DataView does not care whether the tensor's bytes are aligned.
     const data = new Float32Array(count);
@@ -148,7 +164,9 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'model file'): Dec
     previous = e.name;
   }
   if (covered !== dataLen) {
-    throw new ModelFileError(`${source} has ${dataLen - covered} bytes after its last tensor (from file byte ${dataStart + covered}) that no tensor covers; the data section must end where the last tensor ends`);
+    throw new ModelFileError(
+      `${source} has ${dataLen - covered} bytes after its last tensor (from file byte ${dataStart + covered}) that no tensor covers; the data section must end where the last tensor ends`,
+    );
   }
   return { tensors, metadata };
 }
@@ -183,13 +201,17 @@ function parseHeader(raw: Uint8Array, source: string): Record<string, unknown> {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
   } catch {
-    throw new ModelFileError(`${source} has a header (file bytes 8 to ${8 + raw.length}) that is not valid UTF-8; a safetensors header is UTF-8 JSON`);
+    throw new ModelFileError(
+      `${source} has a header (file bytes 8 to ${8 + raw.length}) that is not valid UTF-8; a safetensors header is UTF-8 JSON`,
+    );
   }
   let header: unknown;
   try {
     header = JSON.parse(text);
   } catch (err) {
-    throw new ModelFileError(`${source} has a header that is not valid JSON (${(err as Error).message}); a safetensors header is a JSON object`);
+    throw new ModelFileError(
+      `${source} has a header that is not valid JSON (${(err as Error).message}); a safetensors header is a JSON object`,
+    );
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     const kind = header === null ? 'null' : Array.isArray(header) ? 'an array' : `a ${typeof header}`;
@@ -206,7 +228,9 @@ function readMetadata(value: unknown, source: string): Record<string, string> {
   }
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== 'string') {
-      throw new ModelFileError(`${source} has metadata key ${JSON.stringify(k)} with a non-string value (${JSON.stringify(v)}); safetensors metadata values must be strings`);
+      throw new ModelFileError(
+        `${source} has metadata key ${JSON.stringify(k)} with a non-string value (${JSON.stringify(v)}); safetensors metadata values must be strings`,
+      );
     }
   }
   return Object.fromEntries(Object.entries(value)); // defines keys, so even __proto__ stays data
@@ -226,7 +250,11 @@ function readEntry(name: string, value: unknown, source: string): Entry {
     throw new ModelFileError(`${where} is described by ${JSON.stringify(value)}, not an object with dtype, shape and data_offsets`);
   }
   const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
-  for (const [key, v] of [['dtype', dtype], ['shape', shape], ['data_offsets', offsets]] as const) {
+  for (const [key, v] of [
+    ['dtype', dtype],
+    ['shape', shape],
+    ['data_offsets', offsets],
+  ] as const) {
     if (v === undefined) throw new ModelFileError(`${where} has no ${key}; each tensor entry needs dtype, shape and data_offsets`);
   }
   if (typeof dtype !== 'string' || !Object.hasOwn(FLOAT_DTYPES, dtype)) {

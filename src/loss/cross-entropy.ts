@@ -24,8 +24,13 @@ export interface CrossEntropyOptions {
  * NaN (0/0, as PyTorch) and the gradient is all zeros. Sums are accumulated in doubles.
  */
 export function crossEntropy(
-  logits: Buf, logitsOff: number, n: number, c: number,
-  targets: Int32Array, dlogits: Buf | null, opts: CrossEntropyOptions = {},
+  logits: Buf,
+  logitsOff: number,
+  n: number,
+  c: number,
+  targets: Int32Array,
+  dlogits: Buf | null,
+  opts: CrossEntropyOptions = {},
 ): number {
   const ignoreIndex = opts.ignoreIndex ?? -100;
   const weight = opts.weight ?? null;
@@ -101,8 +106,14 @@ function logSumExp(x: Buf, off: number, c: number): number {
 }
 
 function checkShapes(
-  logits: Buf, off: number, n: number, c: number, targets: Int32Array,
-  dlogits: Buf | null, weight: Buf | null, ignoreIndex: number,
+  logits: Buf,
+  off: number,
+  n: number,
+  c: number,
+  targets: Int32Array,
+  dlogits: Buf | null,
+  weight: Buf | null,
+  ignoreIndex: number,
 ): void {
   if (!Number.isInteger(n) || n < 0 || !Number.isInteger(c) || c < 1) {
     throw new ShapeError(`crossEntropy needs n >= 0 rows and c >= 1 classes as integers, got n = ${n}, c = ${c}.`);
@@ -125,7 +136,9 @@ function checkShapes(
   for (let i = 0; i < n; i++) {
     const y = targets[i]!;
     if (y !== ignoreIndex && (y < 0 || y >= c)) {
-      throw new ShapeError(`crossEntropy target ${y} at row ${i} is out of bounds; it must be in [0, ${c}) or equal ignoreIndex (${ignoreIndex}).`);
+      throw new ShapeError(
+        `crossEntropy target ${y} at row ${i} is out of bounds; it must be in [0, ${c}) or equal ignoreIndex (${ignoreIndex}).`,
+      );
     }
   }
 }

@@ -13,7 +13,7 @@ export function mse(pred: Buf, target: Buf | ArrayLike<number>, n: number, dpred
   if (!Number.isInteger(n) || n < 0 || n > pred.length || n > target.length || (dpred !== null && n > dpred.length)) {
     throw new ShapeError(
       `mse needs n to be an integer in [0, ${Math.min(pred.length, target.length, dpred?.length ?? Infinity)}] ` +
-      `(pred ${pred.length}, target ${target.length}${dpred === null ? '' : `, dpred ${dpred.length}`} elements), got ${n}.`,
+        `(pred ${pred.length}, target ${target.length}${dpred === null ? '' : `, dpred ${dpred.length}`} elements), got ${n}.`,
     );
   }
   let sum = 0;

@@ -33,7 +33,11 @@ export class Linear {
   private readonly w: number;
   private readonly b: number;
 
-  constructor(o: LinearOptions, readonly table: ParamTable, prefix: string) {
+  constructor(
+    o: LinearOptions,
+    readonly table: ParamTable,
+    prefix: string,
+  ) {
     this.inFeatures = o.inFeatures;
     this.outFeatures = o.outFeatures;
     this.w = table.offsetOf(`${prefix}weight`);
@@ -53,7 +57,18 @@ export class Linear {
   }
 
   /** dW += dy^T x, db += sum over rows of dy, and dx (+)= dy W when dx is given (beta: 0 writes, 1 adds). */
-  backward(dy: Buf, dyOff: number, x: Buf, xOff: number, ldx: number, N: number, dx: Buf | null, dxOff: number, lddx: number, beta: 0 | 1): void {
+  backward(
+    dy: Buf,
+    dyOff: number,
+    x: Buf,
+    xOff: number,
+    ldx: number,
+    N: number,
+    dx: Buf | null,
+    dxOff: number,
+    lddx: number,
+    beta: 0 | 1,
+  ): void {
     const { inFeatures: I, outFeatures: O } = this;
     const g = this.table.grad;
     gemm(true, false, O, I, N, 1, dy, dyOff, O, x, xOff, ldx, 1, g, this.w, I);

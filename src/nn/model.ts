@@ -12,7 +12,15 @@ import { resolveOptions, type RecurrentOptions, type ResolvedOptions } from './o
 import { ParamTable } from './params.js';
 import { Linear, linearSpecs } from './linear.js';
 import { Stream } from './stream.js';
-import { NO_OPTIONS, Recurrent, recurrentSpecs, type ForwardOptions, type ModuleInit, type RecurrentGrads, type RecurrentResult } from './recurrent.js';
+import {
+  NO_OPTIONS,
+  Recurrent,
+  recurrentSpecs,
+  type ForwardOptions,
+  type ModuleInit,
+  type RecurrentGrads,
+  type RecurrentResult,
+} from './recurrent.js';
 
 export type HeadOn = 'steps' | 'last';
 
@@ -38,7 +46,9 @@ export interface ModelResult extends RecurrentResult {
 
 interface HeadSpace {
   /** (B, D*P) the head's input for "last"; its gradient; dL/dh_n for the whole stack. */
-  feat: Buf; dFeat: Buf; dhN: Buf;
+  feat: Buf;
+  dFeat: Buf;
+  dhN: Buf;
   /** (rows, C) logits. */
   logits: Buf;
   /** forward()'s result objects per layout (0 unbatched, 1 batched), made once. */
@@ -94,7 +104,8 @@ export class SequenceModel {
     const C = o.numClasses;
     const F = this.head.inFeatures;
     const batched = x.shape.length === 3;
-    const L = o.numLayers, D = this.rnn.directions;
+    const L = o.numLayers,
+      D = this.rnn.directions;
     const B = res.hN.shape.length === 3 ? res.hN.shape[1]! : 1;
     const T = res.output.data.length / (B * F);
     const hs = this.space(B, T);
@@ -137,7 +148,9 @@ export class SequenceModel {
    * returns dL/dx, dL/dh0, dL/dc0 (pass needInputGrad: false when dL/dx is not wanted).
    */
   backward(dLogits: Buf, o: { needInputGrad?: boolean } = {}): RecurrentGrads {
-    const res = this.lastRes, hs = this.lastHs, rows = this.lastRows;
+    const res = this.lastRes,
+      hs = this.lastHs,
+      rows = this.lastRows;
     if (!res || !hs) throw new ConfigError('backward() needs a forward() pass first');
     const F = this.head.inFeatures;
     if (dLogits.length !== rows * this.options.numClasses) {

@@ -29,7 +29,10 @@ export class ParamTable {
   /** Gradients, same layout as `data`. Backward passes accumulate (+=) into it. */
   readonly grad: Buf;
 
-  constructor(specs: ParamSpec[], readonly dtype: DType = 'float32') {
+  constructor(
+    specs: ParamSpec[],
+    readonly dtype: DType = 'float32',
+  ) {
     let offset = 0;
     for (const s of specs) {
       if (this.byName.has(s.name)) throw new ConfigError(`parameter ${s.name} is declared twice`);

@@ -149,17 +149,33 @@ export class Recurrent {
     const ws = this.lastWs;
     if (!ws) throw new ConfigError('stepRecord() needs a forward() pass first');
     const D = this.directions;
-    if (!(layer >= 0 && layer < this.options.numLayers && direction >= 0 && direction < D && t >= 0 && t < ws.T && item >= 0 && item < ws.B)) {
-      throw new ShapeError(`no step ${t} of item ${item} in layer ${layer}, direction ${direction}: the last pass had ${this.options.numLayers} layers, ${D} directions, ${ws.T} steps, ${ws.B} items`);
+    if (!(
+      layer >= 0 &&
+      layer < this.options.numLayers &&
+      direction >= 0 &&
+      direction < D &&
+      t >= 0 &&
+      t < ws.T &&
+      item >= 0 &&
+      item < ws.B
+    )) {
+      throw new ShapeError(
+        `no step ${t} of item ${item} in layer ${layer}, direction ${direction}: the last pass had ${this.options.numLayers} layers, ${D} directions, ${ws.T} steps, ${ws.B} items`,
+      );
     }
     return readStep(ws, this.cell, this.table.data, layer, direction, t, item);
   }
 
   forward(x: Tensor, f: ForwardOptions = NO_OPTIONS): RecurrentResult {
     const o = this.options;
-    const L = o.numLayers, D = this.directions, P = this.stateSize, H = o.hiddenSize;
+    const L = o.numLayers,
+      D = this.directions,
+      P = this.stateSize,
+      H = o.hiddenSize;
     if (x.shape.length !== 2 && x.shape.length !== 3) {
-      throw new ShapeError(`input must be 3-D ${o.batchFirst ? '[batch, seq, features]' : '[seq, batch, features]'} or 2-D [seq, features], got shape ${fmtShape(x.shape)}`);
+      throw new ShapeError(
+        `input must be 3-D ${o.batchFirst ? '[batch, seq, features]' : '[seq, batch, features]'} or 2-D [seq, features], got shape ${fmtShape(x.shape)}`,
+      );
     }
     const batched = x.shape.length === 3;
     const T = batched && o.batchFirst ? x.shape[1]! : x.shape[0]!;
@@ -191,7 +207,8 @@ export class Recurrent {
         for (let b = 0; b < B; b++) {
           for (let i = 0; i < I; i++) {
             const v = src[(bf ? b * T + t : t * B + b) * I + i]!;
-            if (!Number.isFinite(v)) throw new ShapeError(`input has ${v} at step ${t}, item ${b}, feature ${i}; every value must be finite`);
+            if (!Number.isFinite(v))
+              throw new ShapeError(`input has ${v} at step ${t}, item ${b}, feature ${i}; every value must be finite`);
           }
         }
       }
@@ -299,7 +316,9 @@ export class Recurrent {
     }
     const want = batched ? [LD, B, S] : [LD, S];
     if (t.shape.length !== want.length || t.shape.some((v, i) => v !== want[i]) || t.data.length !== into.length) {
-      throw new ShapeError(`${name} must have shape ${fmtShape(want)} (num_layers * num_directions, ${batched ? 'batch, ' : ''}${name === 'c0' ? 'hidden_size' : 'state size'}), got ${fmtShape(t.shape)}`);
+      throw new ShapeError(
+        `${name} must have shape ${fmtShape(want)} (num_layers * num_directions, ${batched ? 'batch, ' : ''}${name === 'c0' ? 'hidden_size' : 'state size'}), got ${fmtShape(t.shape)}`,
+      );
     }
     for (let i = 0; i < into.length; i++) {
       const v = t.data[i]!;
@@ -390,7 +409,10 @@ function colSumInto(into: Buf, off: number, src: Buf, rows: number, cols: number
   // Four rows per pass: a quarter of the read-modify-writes of `into`, sums in doubles.
   let r = 0;
   for (; r + 3 < rows; r += 4) {
-    const a = r * cols, b = a + cols, c2 = b + cols, d = c2 + cols;
+    const a = r * cols,
+      b = a + cols,
+      c2 = b + cols,
+      d = c2 + cols;
     for (let c = 0; c < cols; c++) into[off + c]! += src[a + c]! + src[b + c]! + src[c2 + c]! + src[d + c]!;
   }
   for (; r < rows; r++) for (let c = 0; c < cols; c++) into[off + c]! += src[r * cols + c]!;
@@ -435,4 +457,3 @@ export class GRU extends Recurrent {
     super({ ...o, mode: 'gru' }, init);
   }
 }
-

@@ -41,8 +41,12 @@ export function readStep(ws: Workspace, cell: Cell, p: Buf, l: number, d: number
   const gates: Record<string, number[]> = {};
   cell.gates.forEach((g, k) => (gates[g.symbol] = slice(dir.gates, r * G + k * H, H)));
   const rec: StepRecord = {
-    x: slice(xin, r * I, I), hPrev: slice(dir.hprev, r * P, P), h: slice(ws.out[l]!, r * D * P + d * P, P), gates,
-    inputPart: Array.from(inPart), hiddenPart: Array.from(hidPart),
+    x: slice(xin, r * I, I),
+    hPrev: slice(dir.hprev, r * P, P),
+    h: slice(ws.out[l]!, r * D * P + d * P, P),
+    gates,
+    inputPart: Array.from(inPart),
+    hiddenPart: Array.from(hidPart),
   };
   if (dir.c) {
     rec.cPrev = slice(dir.cprev!, r * H, H);

@@ -24,7 +24,8 @@ export class Stream {
 
   constructor(readonly model: SequenceModel) {
     const o = model.options;
-    if (o.bidirectional) throw new ConfigError('a bidirectional model cannot stream: its reverse direction starts at the end of the sequence');
+    if (o.bidirectional)
+      throw new ConfigError('a bidirectional model cannot stream: its reverse direction starts at the end of the sequence');
     const dt = model.table.dtype;
     const L = o.numLayers;
     this.h = alloc(dt, L * model.rnn.stateSize);

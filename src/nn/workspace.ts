@@ -12,9 +12,16 @@ import type { RecurrentResult } from './recurrent.js';
 export interface Dir {
   rev: boolean;
   /** Input features of this layer, hidden units, state size, gate rows. */
-  I: number; H: number; P: number; G: number;
+  I: number;
+  H: number;
+  P: number;
+  G: number;
   /** Offsets into the parameter arena (and its gradient); -1 when absent. */
-  wih: number; whh: number; bih: number; bhh: number; whr: number;
+  wih: number;
+  whh: number;
+  bih: number;
+  bhh: number;
+  whr: number;
   /** This direction's columns in the layer output (T, B, D*P). */
   col: number;
   /** (T, B, G) pre-activations of the gates; activated in place by the forward step. */
@@ -65,10 +72,16 @@ export interface Workspace {
   /** [L][D] */
   dirs: Dir[][];
   /** (L*D, B, P), (L*D, B, H): initial and final states; their gradients. */
-  h0: Buf; c0: Buf | null; hN: Buf; cN: Buf | null;
-  dh0: Buf; dc0: Buf | null;
+  h0: Buf;
+  c0: Buf | null;
+  hN: Buf;
+  cN: Buf | null;
+  dh0: Buf;
+  dc0: Buf | null;
   /** Layout conversions at the edge (batch-first output, gradients in and out). */
-  edgeOut: Buf; edgeDOut: Buf; edgeDx: Buf;
+  edgeOut: Buf;
+  edgeDOut: Buf;
+  edgeDx: Buf;
   /**
    * forward()'s result objects, made once per layout (0 unbatched, 1 batched): their data are this
    * workspace's buffers anyway, so a new object per call would only be garbage.
@@ -96,7 +109,11 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
     for (let d = 0; d < D; d++) {
       const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
       row.push({
-        rev: d === 1, I, H, P, G,
+        rev: d === 1,
+        I,
+        H,
+        P,
+        G,
         wih: table.offsetOf(`${prefix}weight_ih${sfx}`),
         whh: table.offsetOf(`${prefix}weight_hh${sfx}`),
         bih: table.offsetOf(`${prefix}bias_ih${sfx}`),
@@ -129,13 +146,25 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
   const LD = o.numLayers * D;
   const len = new Int32Array(B);
   return {
-    T, B, len, ragged: false,
+    T,
+    B,
+    len,
+    ragged: false,
     x: alloc(dt, TB * o.inputSize),
-    out, dIn, mask, dropped: false, dirs,
-    h0: alloc(dt, LD * B * P), c0: withC ? alloc(dt, LD * B * H) : null,
-    hN: alloc(dt, LD * B * P), cN: withC ? alloc(dt, LD * B * H) : null,
-    dh0: alloc(dt, LD * B * P), dc0: withC ? alloc(dt, LD * B * H) : null,
-    edgeOut: alloc(dt, TB * D * P), edgeDOut: alloc(dt, TB * D * P), edgeDx: alloc(dt, TB * o.inputSize),
+    out,
+    dIn,
+    mask,
+    dropped: false,
+    dirs,
+    h0: alloc(dt, LD * B * P),
+    c0: withC ? alloc(dt, LD * B * H) : null,
+    hN: alloc(dt, LD * B * P),
+    cN: withC ? alloc(dt, LD * B * H) : null,
+    dh0: alloc(dt, LD * B * P),
+    dc0: withC ? alloc(dt, LD * B * H) : null,
+    edgeOut: alloc(dt, TB * D * P),
+    edgeDOut: alloc(dt, TB * D * P),
+    edgeDx: alloc(dt, TB * o.inputSize),
     results: [],
   };
 }

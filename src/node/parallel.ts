@@ -27,8 +27,31 @@ import { cellOf } from '../nn/cells/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { clipGradNorm, totalNorm } from '../optim/clip.js';
 import { ConfigError } from '../errors.js';
-import { accumulateGradients, batchDims, checkBatch, TrainStep, type LossSpec, type StepOptions, type StepResult, type StepRunner } from '../train/step.js';
-import { DONE, JOB, READY, STATUS, readResult, sharedBuf, sharedInts, sharedMemory, signal, type Close, type Job, type PartResult, type WorkerInit } from './protocol.js';
+import {
+  accumulateGradients,
+  batchDims,
+  checkBatch,
+  TrainStep,
+  type LossSpec,
+  type StepOptions,
+  type StepResult,
+  type StepRunner,
+} from '../train/step.js';
+import {
+  DONE,
+  JOB,
+  READY,
+  STATUS,
+  readResult,
+  sharedBuf,
+  sharedInts,
+  sharedMemory,
+  signal,
+  type Close,
+  type Job,
+  type PartResult,
+  type WorkerInit,
+} from './protocol.js';
 import { makePart, partItems, splitBatch, type Alloc, type Layout, type Part } from './split-batch.js';
 
 export interface ParallelStepOptions extends StepOptions {
@@ -69,7 +92,11 @@ export class ParallelTrainStep implements StepRunner {
   /** Steps that ran on both threads, and on this one alone (small or unbatched batches). */
   readonly counts = { parallel: 0, single: 0 };
 
-  constructor(readonly model: SequenceModel, readonly optimizer: Optimizer, o: ParallelStepOptions = {}) {
+  constructor(
+    readonly model: SequenceModel,
+    readonly optimizer: Optimizer,
+    o: ParallelStepOptions = {},
+  ) {
     this.threads = o.threads ?? 2;
     if (this.threads !== 1 && this.threads !== 2) throw new ConfigError(`threads must be 1 or 2, got ${String(o.threads)}`);
     this.minWork = o.minWork ?? 2_000_000;
@@ -94,7 +121,13 @@ export class ParallelTrainStep implements StepRunner {
     if (this.worker) return true;
     const m = this.model;
     const init: WorkerInit = {
-      options: m.options, dtype: m.table.dtype, backend: gemmBackend(), dispatch: { ...gemmDispatch }, ...this.shared, port: this.workerPort, loss: this.workerLoss,
+      options: m.options,
+      dtype: m.table.dtype,
+      backend: gemmBackend(),
+      dispatch: { ...gemmDispatch },
+      ...this.shared,
+      port: this.workerPort,
+      loss: this.workerLoss,
     };
     try {
       const file = new URL('./parallel-worker.js', import.meta.url);
@@ -140,7 +173,10 @@ export class ParallelTrainStep implements StepRunner {
     // Checked whole, so that an error names the batch's rows and items, not a part's.
     checkBatch(m, x, targets, lengths, this.loss);
     const layout: Layout = { T, B, I: o.inputSize, batchFirst: o.batchFirst, perStep: o.headOn === 'steps' };
-    const { parts: [mine, theirs], weight: W } = splitBatch({ x, targets, lengths: lengths ?? null }, layout, this.loss, this.partsFor(layout, !!lengths));
+    const {
+      parts: [mine, theirs],
+      weight: W,
+    } = splitBatch({ x, targets, lengths: lengths ?? null }, layout, this.loss, this.partsFor(layout, !!lengths));
     // With no counted target the loss is 0/0 (as in PyTorch): the single step says so.
     if (!(W > 0) || !this.startWorker()) {
       this.counts.single++;
@@ -260,8 +296,12 @@ export function resolveThreads(threads: number | 'auto'): number {
  * A Trainer's `makeStep` for `threads` threads: 1 is TrainStep; 2 is ParallelTrainStep; "auto" is 2
  * where there are two cores or more. Either way small batches stay on one thread (see minWork).
  */
-export function stepFactory(threads: number | 'auto', minWork?: number): (model: SequenceModel, optimizer: Optimizer, o: StepOptions) => StepRunner {
+export function stepFactory(
+  threads: number | 'auto',
+  minWork?: number,
+): (model: SequenceModel, optimizer: Optimizer, o: StepOptions) => StepRunner {
   const n = resolveThreads(threads);
   if (n !== 1 && n !== 2) throw new ConfigError(`threads must be 1, 2 or "auto", got ${String(threads)}`);
-  return (model, optimizer, o) => (n === 1 ? new TrainStep(model, optimizer, o) : new ParallelTrainStep(model, optimizer, { ...o, threads: n, minWork }));
+  return (model, optimizer, o) =>
+    n === 1 ? new TrainStep(model, optimizer, o) : new ParallelTrainStep(model, optimizer, { ...o, threads: n, minWork });
 }

@@ -9,10 +9,15 @@ import type { gemmDispatch } from '../tensor/gemm.js';
 import type { SequenceModel } from '../nn/model.js';
 
 /** ctrl slots (Int32): the job number posted, the job number done, its status (0 ok, 1 threw), and ready (1, or -1: failed to start). */
-export const JOB = 0, DONE = 1, STATUS = 2, READY = 3;
+export const JOB = 0,
+  DONE = 1,
+  STATUS = 2,
+  READY = 3;
 const SLOTS = 4;
 /** What the worker reports per job (Float64): loss (mean over its part), correct, counted. */
-const OUT_LOSS = 0, OUT_CORRECT = 1, OUT_COUNTED = 2;
+const OUT_LOSS = 0,
+  OUT_CORRECT = 1,
+  OUT_COUNTED = 2;
 
 /** The worker's start-up data. */
 export interface WorkerInit {
@@ -53,7 +58,12 @@ export interface PartResult {
 
 /** Shared memory for the two threads: control slots, weights, the worker's gradient and results. */
 export function sharedMemory(dtype: DType, params: number): Pick<WorkerInit, 'ctrl' | 'params' | 'grad' | 'out'> {
-  return { ctrl: new Int32Array(new SharedArrayBuffer(4 * SLOTS)), params: sharedBuf(dtype, params), grad: sharedBuf(dtype, params), out: new Float64Array(new SharedArrayBuffer(24)) };
+  return {
+    ctrl: new Int32Array(new SharedArrayBuffer(4 * SLOTS)),
+    params: sharedBuf(dtype, params),
+    grad: sharedBuf(dtype, params),
+    out: new Float64Array(new SharedArrayBuffer(24)),
+  };
 }
 
 /** A float buffer in shared memory. */

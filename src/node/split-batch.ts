@@ -50,7 +50,12 @@ export function partItems(B: number): [number, number] {
 export function makePart(l: Layout, items: number, dtype: DType, ragged: boolean, alloc: Alloc = plain): Part {
   const x = alloc.floats(dtype, l.T * items * l.I);
   const targets = alloc.ints((l.perStep ? l.T : 1) * items);
-  return { x: { data: x, shape: l.batchFirst ? [items, l.T, l.I] : [l.T, items, l.I] }, targets, lengths: ragged ? alloc.ints(items) : null, weight: 0 };
+  return {
+    x: { data: x, shape: l.batchFirst ? [items, l.T, l.I] : [l.T, items, l.I] },
+    targets,
+    lengths: ragged ? alloc.ints(items) : null,
+    weight: 0,
+  };
 }
 
 /**

@@ -9,8 +9,15 @@
  */
 import type { Buf } from '../tensor/buf.js';
 import {
-  check, checkBuffers, checkCommon, restoreState, saveState, scalarRounder, stateBuf,
-  type Optimizer, type OptimizerState,
+  check,
+  checkBuffers,
+  checkCommon,
+  restoreState,
+  saveState,
+  scalarRounder,
+  stateBuf,
+  type Optimizer,
+  type OptimizerState,
 } from './optimizer.js';
 
 export interface AdamOptions {
@@ -86,7 +93,10 @@ export abstract class AdamBase implements Optimizer {
     const r = this.round;
     const decay = this.decoupled ? r(1 - lr * wd) : 1;
     const l2 = this.decoupled ? 0 : r(wd);
-    const b1 = r(this.beta1), c1 = r(1 - this.beta1), b2 = r(this.beta2), c2 = r(1 - this.beta2);
+    const b1 = r(this.beta1),
+      c1 = r(1 - this.beta1),
+      b2 = r(this.beta2),
+      c2 = r(1 - this.beta2);
     const stepSize = r(lr / (1 - this.beta1 ** t));
     const bc2Sqrt = r(Math.sqrt(1 - this.beta2 ** t));
     const eps = r(this.eps);

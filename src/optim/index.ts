@@ -6,6 +6,11 @@ export { AdamW, type AdamWOptions } from './adamw.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { clipGradNorm } from './clip.js';
 export {
-  StepLR, CosineAnnealingLR, LRSchedule,
-  type StepLROptions, type CosineAnnealingLROptions, type ScheduleState, type HasLr,
+  StepLR,
+  CosineAnnealingLR,
+  LRSchedule,
+  type StepLROptions,
+  type CosineAnnealingLROptions,
+  type ScheduleState,
+  type HasLr,
 } from './schedule.js';

@@ -7,8 +7,15 @@
  */
 import type { Buf } from '../tensor/buf.js';
 import {
-  check, checkBuffers, checkCommon, restoreState, saveState, scalarRounder, stateBuf,
-  type Optimizer, type OptimizerState,
+  check,
+  checkBuffers,
+  checkCommon,
+  restoreState,
+  saveState,
+  scalarRounder,
+  stateBuf,
+  type Optimizer,
+  type OptimizerState,
 } from './optimizer.js';
 
 export interface RMSpropOptions {
@@ -44,7 +51,11 @@ export class RMSprop implements Optimizer {
   private readonly momentumBuf: Buf | null;
   private readonly round: (x: number) => number;
 
-  constructor(readonly params: Buf, readonly grads: Buf, opts: RMSpropOptions = {}) {
+  constructor(
+    readonly params: Buf,
+    readonly grads: Buf,
+    opts: RMSpropOptions = {},
+  ) {
     checkBuffers('RMSprop', params, grads);
     this.lr = opts.lr ?? 1e-2;
     this.alpha = opts.alpha ?? 0.99;
@@ -73,8 +84,12 @@ export class RMSprop implements Optimizer {
     const sign = this.maximize ? -1 : 1;
     // The scalars as PyTorch's kernels see them: rounded to the buffer's dtype.
     const r = this.round;
-    const lr = r(this.lr), wd = r(this.weightDecay), mu = r(this.momentum), eps = r(this.eps);
-    const alpha = r(this.alpha), c = r(1 - this.alpha);
+    const lr = r(this.lr),
+      wd = r(this.weightDecay),
+      mu = r(this.momentum),
+      eps = r(this.eps);
+    const alpha = r(this.alpha),
+      c = r(1 - this.alpha);
     for (let i = 0; i < p.length; i++) {
       let g = sign * grads[i]!;
       if (wd !== 0) g += wd * p[i]!;

@@ -48,7 +48,9 @@ export abstract class LRSchedule {
   /** Restores epoch and base lr. Load the optimizer first: its lr (saved in its state) is taken as the last lr. */
   loadState(state: ScheduleState): void {
     if (!Number.isInteger(state.lastEpoch) || state.lastEpoch < 0 || !(state.baseLr >= 0)) {
-      throw new ModelFileError(`Schedule state needs an integer lastEpoch >= 0 and a baseLr >= 0, got ${state.lastEpoch} and ${state.baseLr}.`);
+      throw new ModelFileError(
+        `Schedule state needs an integer lastEpoch >= 0 and a baseLr >= 0, got ${state.lastEpoch} and ${state.baseLr}.`,
+      );
     }
     this.lastEpoch = state.lastEpoch;
     this.baseLr = state.baseLr;

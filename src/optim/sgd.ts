@@ -8,8 +8,15 @@
 import type { Buf } from '../tensor/buf.js';
 import { ConfigError } from '../errors.js';
 import {
-  check, checkBuffers, checkCommon, restoreState, saveState, scalarRounder, stateBuf,
-  type Optimizer, type OptimizerState,
+  check,
+  checkBuffers,
+  checkCommon,
+  restoreState,
+  saveState,
+  scalarRounder,
+  stateBuf,
+  type Optimizer,
+  type OptimizerState,
 } from './optimizer.js';
 
 export interface SGDOptions {
@@ -40,7 +47,11 @@ export class SGD implements Optimizer {
   private readonly buf: Buf | null;
   private readonly round: (x: number) => number;
 
-  constructor(readonly params: Buf, readonly grads: Buf, opts: SGDOptions) {
+  constructor(
+    readonly params: Buf,
+    readonly grads: Buf,
+    opts: SGDOptions,
+  ) {
     checkBuffers('SGD', params, grads);
     if (opts?.lr === undefined) throw new ConfigError('SGD needs a learning rate: pass { lr } (a number >= 0).');
     this.lr = opts.lr;
@@ -71,7 +82,10 @@ export class SGD implements Optimizer {
     const first = this.steps === 0;
     // The scalars as PyTorch's kernels see them: rounded to the buffer's dtype.
     const r = this.round;
-    const lr = r(this.lr), wd = r(this.weightDecay), mu = r(this.momentum), keep = r(1 - this.dampening);
+    const lr = r(this.lr),
+      wd = r(this.weightDecay),
+      mu = r(this.momentum),
+      keep = r(1 - this.dampening);
     for (let i = 0; i < p.length; i++) {
       let g = sign * grads[i]!;
       if (wd !== 0) g += wd * p[i]!;

@@ -48,9 +48,22 @@ export function wasmSized(M: number, N: number, K: number): boolean {
 
 /** The reference: three loops, one dot product per output element. */
 export function gemmRef(
-  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
-  A: Buf, aOff: number, lda: number, B: Buf, bOff: number, ldb: number,
-  beta: number, C: Buf, cOff: number, ldc: number,
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Buf,
+  aOff: number,
+  lda: number,
+  B: Buf,
+  bOff: number,
+  ldb: number,
+  beta: number,
+  C: Buf,
+  cOff: number,
+  ldc: number,
 ): void {
   for (let m = 0; m < M; m++) {
     for (let n = 0; n < N; n++) {
@@ -68,13 +81,30 @@ export function gemmRef(
 
 /** C = alpha * op(A) op(B) + beta * C. beta = 0 overwrites C (NaNs in C do not leak through). */
 export function gemm(
-  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
-  A: Buf, aOff: number, lda: number, B: Buf, bOff: number, ldb: number,
-  beta: number, C: Buf, cOff: number, ldc: number,
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Buf,
+  aOff: number,
+  lda: number,
+  B: Buf,
+  bOff: number,
+  ldb: number,
+  beta: number,
+  C: Buf,
+  cOff: number,
+  ldc: number,
 ): void {
   if (M === 0 || N === 0) return;
   if (
-    backend !== 'js' && K > 0 && C instanceof Float32Array && A instanceof Float32Array && B instanceof Float32Array &&
+    backend !== 'js' &&
+    K > 0 &&
+    C instanceof Float32Array &&
+    A instanceof Float32Array &&
+    B instanceof Float32Array &&
     (backend === 'wasm' || M * N * K >= gemmDispatch.wasmMinWork) &&
     gemmWasm(transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc)
   ) {
@@ -100,9 +130,23 @@ export function gemm(
  * so the caller can swap the roles of A and B.
  */
 function gemmBlocked(
-  M: number, N: number, K: number, alpha: number,
-  A: Buf, aOff: number, sam: number, sak: number, B: Buf, bOff: number, sbk: number, sbn: number,
-  beta: number, C: Buf, cOff: number, scm: number, scn: number,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Buf,
+  aOff: number,
+  sam: number,
+  sak: number,
+  B: Buf,
+  bOff: number,
+  sbk: number,
+  sbn: number,
+  beta: number,
+  C: Buf,
+  cOff: number,
+  scm: number,
+  scn: number,
 ): void {
   const N4 = N - (N % 4);
   let m = 0;
@@ -112,25 +156,46 @@ function gemmBlocked(
     const c0 = cOff + m * scm;
     const c1 = c0 + scm;
     for (let n = 0; n < N4; n += 4) {
-      let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s02 = 0,
+        s03 = 0,
+        s10 = 0,
+        s11 = 0,
+        s12 = 0,
+        s13 = 0;
       let b = bOff + n * sbn;
       let i0 = a0;
       let i1 = a1;
       for (let k = 0; k < K; k++, b += sbk, i0 += sak, i1 += sak) {
         const x0 = A[i0]!;
         const x1 = A[i1]!;
-        const y0 = B[b]!, y1 = B[b + sbn]!, y2 = B[b + 2 * sbn]!, y3 = B[b + 3 * sbn]!;
-        s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-        s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+        const y0 = B[b]!,
+          y1 = B[b + sbn]!,
+          y2 = B[b + 2 * sbn]!,
+          y3 = B[b + 3 * sbn]!;
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s02 += x0 * y2;
+        s03 += x0 * y3;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+        s12 += x1 * y2;
+        s13 += x1 * y3;
       }
       const d = n * scn;
-      store(C, c0 + d, alpha, beta, s00); store(C, c0 + d + scn, alpha, beta, s01);
-      store(C, c0 + d + 2 * scn, alpha, beta, s02); store(C, c0 + d + 3 * scn, alpha, beta, s03);
-      store(C, c1 + d, alpha, beta, s10); store(C, c1 + d + scn, alpha, beta, s11);
-      store(C, c1 + d + 2 * scn, alpha, beta, s12); store(C, c1 + d + 3 * scn, alpha, beta, s13);
+      store(C, c0 + d, alpha, beta, s00);
+      store(C, c0 + d + scn, alpha, beta, s01);
+      store(C, c0 + d + 2 * scn, alpha, beta, s02);
+      store(C, c0 + d + 3 * scn, alpha, beta, s03);
+      store(C, c1 + d, alpha, beta, s10);
+      store(C, c1 + d + scn, alpha, beta, s11);
+      store(C, c1 + d + 2 * scn, alpha, beta, s12);
+      store(C, c1 + d + 3 * scn, alpha, beta, s13);
     }
     for (let n = N4; n < N; n++) {
-      let s0 = 0, s1 = 0;
+      let s0 = 0,
+        s1 = 0;
       let b = bOff + n * sbn;
       let i0 = a0;
       let i1 = a1;
@@ -147,16 +212,24 @@ function gemmBlocked(
     const a0 = aOff + m * sam;
     const c0 = cOff + m * scm;
     for (let n = 0; n < N4; n += 4) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
       let b = bOff + n * sbn;
       let i0 = a0;
       for (let k = 0; k < K; k++, b += sbk, i0 += sak) {
         const x = A[i0]!;
-        s0 += x * B[b]!; s1 += x * B[b + sbn]!; s2 += x * B[b + 2 * sbn]!; s3 += x * B[b + 3 * sbn]!;
+        s0 += x * B[b]!;
+        s1 += x * B[b + sbn]!;
+        s2 += x * B[b + 2 * sbn]!;
+        s3 += x * B[b + 3 * sbn]!;
       }
       const d = c0 + n * scn;
-      store(C, d, alpha, beta, s0); store(C, d + scn, alpha, beta, s1);
-      store(C, d + 2 * scn, alpha, beta, s2); store(C, d + 3 * scn, alpha, beta, s3);
+      store(C, d, alpha, beta, s0);
+      store(C, d + scn, alpha, beta, s1);
+      store(C, d + 2 * scn, alpha, beta, s2);
+      store(C, d + 3 * scn, alpha, beta, s3);
     }
     for (let n = N4; n < N; n++) {
       let s = 0;

@@ -30,11 +30,16 @@ export function defaultLr(type: OptimizerName): number {
 export function makeOptimizer(s: OptimizerSpec, params: Buf, grads: Buf): Optimizer {
   const lr = s.lr ?? defaultLr(s.type);
   switch (s.type) {
-    case 'adam': return new Adam(params, grads, { lr, weightDecay: s.weightDecay });
-    case 'adamw': return new AdamW(params, grads, { lr, weightDecay: s.weightDecay });
-    case 'sgd': return new SGD(params, grads, { lr, momentum: s.momentum, nesterov: s.nesterov, weightDecay: s.weightDecay });
-    case 'rmsprop': return new RMSprop(params, grads, { lr, momentum: s.momentum, weightDecay: s.weightDecay });
-    default: throw new ConfigError(`optimizer must be one of ${OPTIMIZERS.join(', ')}, got ${String((s as { type: unknown }).type)}`);
+    case 'adam':
+      return new Adam(params, grads, { lr, weightDecay: s.weightDecay });
+    case 'adamw':
+      return new AdamW(params, grads, { lr, weightDecay: s.weightDecay });
+    case 'sgd':
+      return new SGD(params, grads, { lr, momentum: s.momentum, nesterov: s.nesterov, weightDecay: s.weightDecay });
+    case 'rmsprop':
+      return new RMSprop(params, grads, { lr, momentum: s.momentum, weightDecay: s.weightDecay });
+    default:
+      throw new ConfigError(`optimizer must be one of ${OPTIMIZERS.join(', ')}, got ${String((s as { type: unknown }).type)}`);
   }
 }
 

@@ -6,7 +6,15 @@
 import { Rng } from '../tensor/rng.js';
 import { SequenceModel, type SequenceModelOptions } from '../nn/model.js';
 import type { Mode } from '../nn/options.js';
-import { applyNormalization, fitNormalization, maxLength, split, type Dataset, type Normalization, type Sequence } from '../data/dataset.js';
+import {
+  applyNormalization,
+  fitNormalization,
+  maxLength,
+  split,
+  type Dataset,
+  type Normalization,
+  type Sequence,
+} from '../data/dataset.js';
 import { getTask, type TaskOptions } from '../data/tasks.js';
 import { ConfigError } from '../errors.js';
 import { DEFAULTS } from '../defaults.js';
@@ -46,9 +54,15 @@ export interface DataEvent {
 
 export function modelOptions(ds: Dataset, m: ModelChoice = {}): SequenceModelOptions {
   return {
-    mode: m.mode ?? DEFAULTS.cell, inputSize: ds.features.length, hiddenSize: m.hiddenSize ?? DEFAULTS.hidden, numLayers: m.numLayers ?? DEFAULTS.layers,
-    bidirectional: m.bidirectional ?? DEFAULTS.bidirectional, dropout: m.dropout ?? DEFAULTS.dropout, projSize: m.projSize ?? 0,
-    numClasses: ds.classes.length, headOn: ds.target,
+    mode: m.mode ?? DEFAULTS.cell,
+    inputSize: ds.features.length,
+    hiddenSize: m.hiddenSize ?? DEFAULTS.hidden,
+    numLayers: m.numLayers ?? DEFAULTS.layers,
+    bidirectional: m.bidirectional ?? DEFAULTS.bidirectional,
+    dropout: m.dropout ?? DEFAULTS.dropout,
+    projSize: m.projSize ?? 0,
+    numClasses: ds.classes.length,
+    headOn: ds.target,
   };
 }
 
@@ -64,10 +78,15 @@ export interface Prepared {
 export function prepare(o: PrepareOptions = {}): Prepared {
   const seed = o.seed ?? DEFAULTS.seed;
   const ds = o.data ?? getTask(o.task ?? DEFAULTS.task).generate(seed, o.taskOptions);
-  if (ds.sequences.length < 3) throw new ConfigError(`${ds.name} has ${ds.sequences.length} sequences; training, validation and test need at least 3`);
+  if (ds.sequences.length < 3)
+    throw new ConfigError(`${ds.name} has ${ds.sequences.length} sequences; training, validation and test need at least 3`);
   const parts = split(ds.sequences, new Rng(seed));
   const norm = fitNormalization(parts.train, ds.features.length);
-  const [train, val, test] = [parts.train, parts.val, parts.test].map((s) => applyNormalization(s, norm)) as [Sequence[], Sequence[], Sequence[]];
+  const [train, val, test] = [parts.train, parts.val, parts.test].map((s) => applyNormalization(s, norm)) as [
+    Sequence[],
+    Sequence[],
+    Sequence[],
+  ];
   const model = new SequenceModel(modelOptions(ds, o.model), { seed });
   return { dataset: ds, normalization: norm, split: { train, val, test }, model, seed };
 }
@@ -76,7 +95,14 @@ export function dataEvent(p: Prepared): DataEvent {
   const ds = p.dataset;
   const { train, val, test } = p.split;
   return {
-    type: 'data', name: ds.name, description: ds.description, features: ds.features, classes: ds.classes, target: ds.target,
-    steps: maxLength(ds.sequences), sizes: { train: train.length, val: val.length, test: test.length }, seed: p.seed,
+    type: 'data',
+    name: ds.name,
+    description: ds.description,
+    features: ds.features,
+    classes: ds.classes,
+    target: ds.target,
+    steps: maxLength(ds.sequences),
+    sizes: { train: train.length, val: val.length, test: test.length },
+    seed: p.seed,
   };
 }

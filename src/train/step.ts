@@ -44,8 +44,13 @@ export class TrainStep implements StepRunner {
   private readonly loss: LossSpec;
   private readonly clipNorm: number | null;
 
-  constructor(readonly model: SequenceModel, readonly optimizer: Optimizer, o: StepOptions = {}) {
-    if (optimizer.params !== model.table.data) throw new ConfigError('the optimizer must be built over model.table.data and model.table.grad');
+  constructor(
+    readonly model: SequenceModel,
+    readonly optimizer: Optimizer,
+    o: StepOptions = {},
+  ) {
+    if (optimizer.params !== model.table.data)
+      throw new ConfigError('the optimizer must be built over model.table.data and model.table.grad');
     const C = model.options.numClasses;
     if (o.classWeights && o.classWeights.length !== C) {
       throw new ConfigError(`classWeights has ${o.classWeights.length} entries, expected one per class (${C})`);
@@ -113,18 +118,35 @@ export function batchDims(o: ResolvedModelOptions, x: Tensor): { T: number; B: n
  * `values` false leaves the input's values and the targets' range to forward() and the loss, which
  * check them as they go when they see the whole batch.
  */
-export function checkBatch(m: SequenceModel, x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null | undefined, loss: LossSpec, values = true): void {
+export function checkBatch(
+  m: SequenceModel,
+  x: Tensor,
+  targets: Int32Array,
+  lengths: ArrayLike<number> | null | undefined,
+  loss: LossSpec,
+  values = true,
+): void {
   if (batchFits(m.options, x, targets, lengths, loss.ignoreIndex, values)) return;
   // Something is wrong: forward() and the loss say what, in their own words (no dropout, no gradient).
   const logits = m.forward(x, { lengths }).logits.data;
   const C = m.options.numClasses;
   const rows = logits.length / C;
-  if (targets.length !== rows) throw new ConfigError(`targets has ${targets.length} entries, expected ${rows} (one per ${m.options.headOn === 'steps' ? 'step and item' : 'item'})`);
+  if (targets.length !== rows)
+    throw new ConfigError(
+      `targets has ${targets.length} entries, expected ${rows} (one per ${m.options.headOn === 'steps' ? 'step and item' : 'item'})`,
+    );
   crossEntropy(logits, 0, rows, C, targets, null, loss);
 }
 
 /** Whether forward() and the loss take the batch: its shape, lengths, target count, and (`values`) finite inputs and targets in range. */
-function batchFits(o: ResolvedModelOptions, x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null | undefined, ignoreIndex: number, values: boolean): boolean {
+function batchFits(
+  o: ResolvedModelOptions,
+  x: Tensor,
+  targets: Int32Array,
+  lengths: ArrayLike<number> | null | undefined,
+  ignoreIndex: number,
+  values: boolean,
+): boolean {
   const rank = x.shape.length;
   if ((rank !== 2 && rank !== 3) || x.shape[rank - 1] !== o.inputSize) return false;
   const { T, B, batched } = batchDims(o, x);
@@ -158,8 +180,13 @@ function batchFits(o: ResolvedModelOptions, x: Tensor, targets: Int32Array, leng
  * The batch is one checkBatch passed. `dLogits` caches the gradient buffer per row count.
  */
 export function accumulateGradients(
-  m: SequenceModel, x: Tensor, targets: Int32Array, lengths: ArrayLike<number> | null | undefined,
-  dLogits: Map<number, Buf>, loss: LossSpec, scale: number,
+  m: SequenceModel,
+  x: Tensor,
+  targets: Int32Array,
+  lengths: ArrayLike<number> | null | undefined,
+  dLogits: Map<number, Buf>,
+  loss: LossSpec,
+  scale: number,
 ): { loss: number; correct: number; counted: number } {
   const res = m.forward(x, { lengths, training: true });
   const C = m.options.numClasses;
@@ -180,7 +207,13 @@ export function accumulateGradients(
 }
 
 /** Rows whose arg-max logit is the target, among rows whose target is not ignored. */
-export function countCorrect(logits: Buf, rows: number, C: number, targets: Int32Array, ignoreIndex = -100): { correct: number; counted: number } {
+export function countCorrect(
+  logits: Buf,
+  rows: number,
+  C: number,
+  targets: Int32Array,
+  ignoreIndex = -100,
+): { correct: number; counted: number } {
   let correct = 0;
   let counted = 0;
   for (let r = 0; r < rows; r++) {

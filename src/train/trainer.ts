@@ -45,7 +45,11 @@ export interface TrainConfig {
   threads?: number;
 }
 
-export const trainDefaults = { epochs: DEFAULTS.epochs, batchSize: DEFAULTS.batchSize, optimizer: { type: DEFAULTS.optimizer, lr: DEFAULTS.lr } as OptimizerSpec };
+export const trainDefaults = {
+  epochs: DEFAULTS.epochs,
+  batchSize: DEFAULTS.batchSize,
+  optimizer: { type: DEFAULTS.optimizer, lr: DEFAULTS.lr } as OptimizerSpec,
+};
 
 export class Trainer {
   readonly optimizer: Optimizer;
@@ -57,14 +61,20 @@ export class Trainer {
   private readonly epochs: number;
   private readonly T: number;
 
-  constructor(readonly model: SequenceModel, readonly train: readonly Sequence[], readonly val: readonly Sequence[], readonly config: TrainConfig = {}) {
+  constructor(
+    readonly model: SequenceModel,
+    readonly train: readonly Sequence[],
+    readonly val: readonly Sequence[],
+    readonly config: TrainConfig = {},
+  ) {
     const epochs = config.epochs ?? trainDefaults.epochs;
     const batchSize = config.batchSize ?? trainDefaults.batchSize;
     if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError(`epochs must be a positive integer, got ${epochs}`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`batch size must be a positive integer, got ${batchSize}`);
     if (train.length === 0) throw new ConfigError('the training split is empty; give more sequences');
     const es = config.earlyStopping;
-    if (es && (!Number.isInteger(es.patience) || es.patience < 1)) throw new ConfigError(`early-stopping patience must be a positive integer, got ${es.patience}`);
+    if (es && (!Number.isInteger(es.patience) || es.patience < 1))
+      throw new ConfigError(`early-stopping patience must be a positive integer, got ${es.patience}`);
     this.epochs = epochs;
     this.T = Math.max(maxLength(train), maxLength(val));
     this.optimizer = makeOptimizer(config.optimizer ?? trainDefaults.optimizer, model.table.data, model.table.grad);
@@ -74,7 +84,10 @@ export class Trainer {
     this.batcher = new Batcher(train, model.options.inputSize, model.options.headOn, batchSize, this.T);
     this.seed = config.seed ?? DEFAULTS.seed;
     this.history.push(...(config.history ?? []));
-    if (this.history.length >= epochs) throw new ConfigError(`the checkpoint has already trained ${this.history.length} epochs; ask for more than ${this.history.length} epochs`);
+    if (this.history.length >= epochs)
+      throw new ConfigError(
+        `the checkpoint has already trained ${this.history.length} epochs; ask for more than ${this.history.length} epochs`,
+      );
   }
 
   /** Accuracy of always answering the commonest class of the training split, on the training split. */
@@ -95,8 +108,13 @@ export class Trainer {
     const started = performance.now();
     const batches = this.batcher.count;
     yield {
-      type: 'train_start', epochs: this.epochs, batchesPerEpoch: batches, batchSize: this.batcher.batchSize,
-      trainSize: this.train.length, valSize: this.val.length, parameters: this.model.parameterCount,
+      type: 'train_start',
+      epochs: this.epochs,
+      batchesPerEpoch: batches,
+      batchSize: this.batcher.batchSize,
+      trainSize: this.train.length,
+      valSize: this.val.length,
+      parameters: this.model.parameterCount,
       threads: this.step.threadsFor(Math.min(this.batcher.batchSize, this.train.length), this.T),
     };
     const chance = this.chance();
@@ -113,14 +131,20 @@ export class Trainer {
       // Batch order and dropout depend on (seed, epoch) alone, so a resumed run is the same run.
       this.batcher.shuffle(new Rng(this.seed * 100003 + epoch));
       this.step.reseedDropout(this.seed * 100003 + epoch);
-      let lossSum = 0, correct = 0, counted = 0, gSum = 0, gMax = 0, clipped = 0;
+      let lossSum = 0,
+        correct = 0,
+        counted = 0,
+        gSum = 0,
+        gMax = 0,
+        clipped = 0;
       for (let k = 0; k < batches; k++) {
         const b = this.batcher.batch(k);
         const r = this.step.run(b.x, b.targets, b.lengths);
         if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
           reason = 'nonfinite';
-          message = `training stopped at epoch ${epoch}, step ${k + 1} of ${batches}: the ${Number.isFinite(r.loss) ? 'gradient norm' : 'loss'} is ${Number.isFinite(r.loss) ? r.gradNorm : r.loss}; `
-            + `the model keeps the weights it had ${epoch > 1 ? `after epoch ${epoch - 1}` : 'before training'}; lower the learning rate or clip gradients`;
+          message =
+            `training stopped at epoch ${epoch}, step ${k + 1} of ${batches}: the ${Number.isFinite(r.loss) ? 'gradient norm' : 'loss'} is ${Number.isFinite(r.loss) ? r.gradNorm : r.loss}; ` +
+            `the model keeps the weights it had ${epoch > 1 ? `after epoch ${epoch - 1}` : 'before training'}; lower the learning rate or clip gradients`;
           this.model.table.data.set(lastGood);
           break;
         }
@@ -135,8 +159,16 @@ export class Trainer {
       if (reason === 'nonfinite') break;
       const v = this.val.length ? evaluate(this.model, this.val, 256, this.T) : { loss: NaN, accuracy: NaN };
       const rec: EpochRecord = {
-        epoch, loss: lossSum / counted, trainAccuracy: correct / counted, valLoss: v.loss, valAccuracy: v.accuracy,
-        lr, gradNormMean: gSum / batches, gradNormMax: gMax, clippedFraction: clipped / batches, seconds: (performance.now() - t0) / 1000,
+        epoch,
+        loss: lossSum / counted,
+        trainAccuracy: correct / counted,
+        valLoss: v.loss,
+        valAccuracy: v.accuracy,
+        lr,
+        gradNormMean: gSum / batches,
+        gradNormMax: gMax,
+        clippedFraction: clipped / batches,
+        seconds: (performance.now() - t0) / 1000,
       };
       this.history.push(rec);
       lastGood.set(this.model.table.data);
@@ -158,8 +190,12 @@ export class Trainer {
       bestEpoch = best.epoch;
     }
     yield {
-      type: 'train_end', reason, epochs: this.history.length, bestEpoch,
-      seconds: (performance.now() - started) / 1000, message: message || `trained ${this.history.length} epochs`,
+      type: 'train_end',
+      reason,
+      epochs: this.history.length,
+      bestEpoch,
+      seconds: (performance.now() - started) / 1000,
+      message: message || `trained ${this.history.length} epochs`,
     };
     return this.history;
   }

@@ -45,11 +45,16 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
       const { page: p, context } = await h.newPage();
       await p.goto(h.url);
       await p.waitForSelector('[data-testid=flow]');
-      paints.push(await p.evaluate(() => new Promise<number>((ok) => {
-        const e = performance.getEntriesByName('first-contentful-paint')[0];
-        if (e) return ok(e.startTime);
-        new PerformanceObserver((l) => ok(l.getEntries()[0]!.startTime)).observe({ type: 'paint', buffered: true });
-      })));
+      paints.push(
+        await p.evaluate(
+          () =>
+            new Promise<number>((ok) => {
+              const e = performance.getEntriesByName('first-contentful-paint')[0];
+              if (e) return ok(e.startTime);
+              new PerformanceObserver((l) => ok(l.getEntries()[0]!.startTime)).observe({ type: 'paint', buffered: true });
+            }),
+        ),
+      );
       await context.close();
     }
     const median = [...paints].sort((a, b) => a - b)[1]!;
@@ -62,7 +67,7 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     assert.match((await page.textContent('[data-testid=stage-2]'))!, /\[10, 5\] → \[10, 8\]/);
   });
 
-  test('the live run trains the reference pipeline past the accuracy bar, with the engine\'s numbers', async () => {
+  test("the live run trains the reference pipeline past the accuracy bar, with the engine's numbers", async () => {
     await trained(page);
     await page.click('#tab-training');
     const rows = page.locator('[data-testid=epochs] tbody tr[data-epoch]');
@@ -75,7 +80,7 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     assert.equal(Number(await page.getAttribute('[data-testid=test-accuracy]', 'data-value')), ref.test);
   });
 
-  test('step-through: every step\'s numbers are the engine\'s predictionTrace for the same seed; arrow keys step', async () => {
+  test("step-through: every step's numbers are the engine's predictionTrace for the same seed; arrow keys step", async () => {
     await page.click('#tab-step');
     await page.waitForSelector('[data-testid=h-heatmap]');
     await page.locator('#panel').focus();
@@ -84,7 +89,14 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
       assert.equal((await page.textContent('[data-testid=step-label]'))!.trim(), `Step ${t + 1} of ${T}`);
       const s = ref.trace.steps[t]!;
       const c = s.cells[0]!;
-      const checks: [string, number[]][] = [['x', s.x], ['h-prev', c.hPrev], ['input-part-0', c.inputPart], ['hidden-part-0', c.hiddenPart], ['h', c.h], ['outputs', s.probs!]];
+      const checks: [string, number[]][] = [
+        ['x', s.x],
+        ['h-prev', c.hPrev],
+        ['input-part-0', c.inputPart],
+        ['hidden-part-0', c.hiddenPart],
+        ['h', c.h],
+        ['outputs', s.probs!],
+      ];
       for (const [id, want] of checks) {
         const d = maxDiff(await valuesOf(page, id), want);
         assert.ok(d <= TOL, `step ${t + 1}, ${id}: largest difference ${d}`);
@@ -98,7 +110,7 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     await page.keyboard.press('ArrowRight');
   });
 
-  test('math: the equations are typeset and carry this step\'s numbers', async () => {
+  test("math: the equations are typeset and carry this step's numbers", async () => {
     await page.click('#tab-math');
     await page.waitForSelector('[data-testid=instance] .katex');
     const c = ref.trace.steps[1]!.cells[0]!;
@@ -107,7 +119,7 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     assert.ok(await page.locator('[data-testid=dot-input] .katex').count());
   });
 
-  test('code: generated from the settings; the downloaded weights are the engine\'s, loadable by name', async () => {
+  test("code: generated from the settings; the downloaded weights are the engine's, loadable by name", async () => {
     await page.click('#tab-code');
     const torch = (await page.textContent('[data-testid=code-pytorch]'))!;
     assert.match(torch, /SequenceModel\(mode="rnn_tanh", inputSize=5, hiddenSize=8, numClasses=3/);
@@ -132,14 +144,25 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     await page.click('#tab-playground');
     const first = await page.getAttribute('[data-testid=predictions] td[data-probs]', 'data-probs');
     await page.click('[data-testid=preset-rising]');
-    await page.waitForFunction((before) => document.querySelector('[data-testid=predictions] td[data-probs]')?.getAttribute('data-probs') !== before, first);
+    await page.waitForFunction(
+      (before) => document.querySelector('[data-testid=predictions] td[data-probs]')?.getAttribute('data-probs') !== before,
+      first,
+    );
     // The edited sequence is in the URL; trace it in Node and compare.
     const pg = new URL(page.url()).searchParams.get('pg')!.split('_').map(Number);
-    const [seq] = applyNormalization([{ id: 'pg', length: 10, x: Float32Array.from(pg), y: new Int32Array(10).fill(-100) }], ref.p.normalization);
+    const [seq] = applyNormalization(
+      [{ id: 'pg', length: 10, x: Float32Array.from(pg), y: new Int32Array(10).fill(-100) }],
+      ref.p.normalization,
+    );
     const want = predictionTrace(ref.p.model, seq!);
-    const got = await page.locator('[data-testid=predictions] td[data-probs]').evaluateAll((tds) => tds.map((td) => JSON.parse(td.getAttribute('data-probs')!) as number[]));
+    const got = await page
+      .locator('[data-testid=predictions] td[data-probs]')
+      .evaluateAll((tds) => tds.map((td) => JSON.parse(td.getAttribute('data-probs')!) as number[]));
     got.forEach((probs, t) => assert.ok(maxDiff(probs, want.steps[t]!.probs!) <= TOL, `step ${t + 1}`));
-    assert.deepEqual(await page.locator('[data-testid=predictions] tr').nth(1).locator('td').allTextContents(), want.steps.map((s) => ['down', 'flat', 'up'][s.predicted!]));
+    assert.deepEqual(
+      await page.locator('[data-testid=predictions] tr').nth(1).locator('td').allTextContents(),
+      want.steps.map((s) => ['down', 'flat', 'up'][s.predicted!]),
+    );
     // Drag step 6 far down: the prediction there turns.
     const before = await page.locator('[data-testid=predictions] td[data-probs]').nth(5).getAttribute('data-probs');
     const box = (await page.locator('[data-testid=handle-5]').boundingBox())!;
@@ -147,7 +170,10 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     await page.mouse.down();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + 120, { steps: 5 });
     await page.mouse.up();
-    await page.waitForFunction((b) => document.querySelectorAll('[data-testid=predictions] td[data-probs]')[5]?.getAttribute('data-probs') !== b, before);
+    await page.waitForFunction(
+      (b) => document.querySelectorAll('[data-testid=predictions] td[data-probs]')[5]?.getAttribute('data-probs') !== b,
+      before,
+    );
     // Keyboard: a focused point moves with the arrow keys.
     await page.locator('[data-testid=handle-2]').focus();
     const v0 = Number(await page.getAttribute('[data-testid=handle-2]', 'aria-valuenow'));
@@ -158,7 +184,8 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
   test('compare: RNN, LSTM and GRU train side by side; memory beats its absence', async () => {
     await page.click('#tab-compare');
     await page.waitForSelector('[data-testid=compare-status][data-status=done]', { timeout: 120_000 });
-    const acc = async (mode: string) => Number(await page.getAttribute(`[data-testid=compare-table] tr[data-mode=${mode}]`, 'data-test-accuracy'));
+    const acc = async (mode: string) =>
+      Number(await page.getAttribute(`[data-testid=compare-table] tr[data-mode=${mode}]`, 'data-test-accuracy'));
     assert.equal(await acc('rnn_tanh'), ref.test);
     assert.equal(await acc('memoryless'), ref.comparison!.memoryless);
     for (const m of ['lstm', 'gru']) assert.ok((await acc(m)) > ref.comparison!.memoryless + 0.3, m);
@@ -166,7 +193,7 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     assert.doesNotMatch((await page.textContent('[data-testid=compare-verdict]'))!, /does not need/);
   });
 
-  test('same settings, same seed: Compare\'s row for the run\'s own cell and Key insight show the same memory figure', async () => {
+  test("same settings, same seed: Compare's row for the run's own cell and Key insight show the same memory figure", async () => {
     await page.click('#tab-compare');
     await page.waitForSelector('[data-testid=compare-status][data-status=done]', { timeout: 120_000 });
     const row = Number(await page.getAttribute('[data-testid=compare-table] tr[data-mode=rnn_tanh]', 'data-gain'));
@@ -188,7 +215,7 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     await context.close();
   });
 
-  test('quiz: the engine\'s questions; answers get explanations and a score', async () => {
+  test("quiz: the engine's questions; answers get explanations and a score", async () => {
     await page.click('#tab-quiz');
     await page.waitForSelector('.question', { timeout: 60_000 });
     const qs = ref.quiz!;
@@ -206,11 +233,13 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     assert.match((await page.textContent('[data-testid=quiz-score]'))!, new RegExp(`Score: ${qs.length - 1} of ${qs.length} answered`));
   });
 
-  test('key insight: the seed\'s summary with this session\'s measured numbers', async () => {
+  test("key insight: the seed's summary with this session's measured numbers", async () => {
     await page.click('#tab-insight');
     await page.waitForSelector('[data-testid=insight-bars]');
     const m = ref.comparison!;
-    const bars = await page.locator('[data-testid=insight-bars] li').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-value'))));
+    const bars = await page
+      .locator('[data-testid=insight-bars] li')
+      .evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-value'))));
     assert.deepEqual(bars, [m.withMemory, m.reset, m.memoryless, m.chance]);
     assert.match((await page.textContent('.seed'))!, /RNNs handle sequences by remembering past inputs/);
   });
@@ -246,11 +275,16 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     await page.click('[data-testid=play]');
     await trained(page);
     // Stepping and pausing change nothing: the run ends where the first one did.
-    const acc = await page.locator('[data-testid=epochs] tbody tr[data-epoch]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-val-accuracy'))));
-    assert.deepEqual(acc, ref.history.map((e) => e.valAccuracy));
+    const acc = await page
+      .locator('[data-testid=epochs] tbody tr[data-epoch]')
+      .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-val-accuracy'))));
+    assert.deepEqual(
+      acc,
+      ref.history.map((e) => e.valAccuracy),
+    );
   });
 
-  test('screenshots of every mode at a laptop\'s width', async () => {
+  test("screenshots of every mode at a laptop's width", async () => {
     for (const m of MODES) {
       await page.click(`#tab-${m}`);
       if (m === 'math') await page.waitForSelector('.katex');
@@ -260,10 +294,14 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     }
   });
 
-  test('upload: a bad file gets the CLI\'s message; a good one trains', async () => {
+  test("upload: a bad file gets the CLI's message; a good one trains", async () => {
     const fixtures = join(root, 'test', 'fixtures', 'data');
     for (const bad of ['not-a-number.csv', 'syntax.json']) {
-      const cli = spawnSync(process.execPath, [join(root, 'dist', 'src', 'cli', 'main.js'), 'train', '--data', bad, '--out', 'never-written.safetensors'], { cwd: fixtures, encoding: 'utf8' });
+      const cli = spawnSync(
+        process.execPath,
+        [join(root, 'dist', 'src', 'cli', 'main.js'), 'train', '--data', bad, '--out', 'never-written.safetensors'],
+        { cwd: fixtures, encoding: 'utf8' },
+      );
       assert.equal(cli.status, 2);
       await page.setInputFiles('#upload-file', join(fixtures, bad));
       await page.waitForSelector('[data-testid=upload-error]');
@@ -310,7 +348,10 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
       assert.equal(await p.inputValue('#set-cell'), 'lstm');
       assert.ok(await p.locator('[data-testid=c-heatmap]').count(), 'the LSTM shows c_t as a heat map');
       const hv = await valuesOf(p, 'h');
-      assert.ok(maxDiff(hv, want.trace.steps[3]!.cells[0]!.h) <= TOL, `h_4 differs from the engine's by ${maxDiff(hv, want.trace.steps[3]!.cells[0]!.h)}`);
+      assert.ok(
+        maxDiff(hv, want.trace.steps[3]!.cells[0]!.h) <= TOL,
+        `h_4 differs from the engine's by ${maxDiff(hv, want.trace.steps[3]!.cells[0]!.h)}`,
+      );
       const cell = want.trace.steps[3]!.cells[0]!;
       for (const g of ['i', 'f', 'g', 'o']) assert.ok(maxDiff(await valuesOf(p, `gate-${g}`), cell.gates![g]!) <= TOL, g);
       assert.ok(maxDiff(await valuesOf(p, 'c'), cell.c!) <= TOL, 'c_4');
@@ -326,7 +367,7 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     assert.deepEqual(views[0], views[1]);
   });
 
-  test('screenshots of every mode at a phone\'s width', async () => {
+  test("screenshots of every mode at a phone's width", async () => {
     const { page: p, context } = await h.newPage({ width: 390, height: 844, mobile: true });
     await p.goto(h.url);
     await trained(p);

@@ -9,15 +9,31 @@ import type { Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ensureWebBuild, startServer } from '../../src/cli/commands/serve.js';
 import {
-  Trainer, compareMemory, evaluate, interestingIndex, predictionTrace, prepare,
-  type EpochRecord, type MemoryComparison, type PipelineOptions, type Prepared, type PredictionTrace,
+  Trainer,
+  compareMemory,
+  evaluate,
+  interestingIndex,
+  predictionTrace,
+  prepare,
+  type EpochRecord,
+  type MemoryComparison,
+  type PipelineOptions,
+  type Prepared,
+  type PredictionTrace,
 } from '../../src/internal.js';
 import { makeQuiz, modelFacts, type Question } from '../../src/explain/quiz/index.js';
 import { dataEvent } from '../../src/pipeline.js';
 
 export const root = join(import.meta.dirname, '..', '..', '..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Why the browser tests cannot run here, or null. On CI a missing Chromium is a failure, not a skip. */
 export function cannotRun(): string | null {
@@ -49,9 +65,19 @@ export async function start(): Promise<Harness> {
   const errors: string[] = [];
   mkdirSync(shotDir, { recursive: true });
   return {
-    browser, server, url, errors, buildSeconds,
+    browser,
+    server,
+    url,
+    errors,
+    buildSeconds,
     async newPage({ width = 1280, height = 860, mobile = false } = {}) {
-      const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor: 1, isMobile: mobile, hasTouch: mobile, acceptDownloads: true });
+      const context = await browser.newContext({
+        viewport: { width, height },
+        deviceScaleFactor: 1,
+        isMobile: mobile,
+        hasTouch: mobile,
+        acceptDownloads: true,
+      });
       const page = await context.newPage();
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(`console error on ${page.url()}: ${m.text()}`);
@@ -92,7 +118,9 @@ export function reference(o: PipelineOptions & { epochs?: number; lr?: number; b
   const p = prepare(o);
   const cfg = { epochs: o.epochs ?? 5, batchSize: o.batchSize ?? 32, optimizer: { type: 'adam' as const, lr: o.lr ?? 0.005 }, seed };
   const trainer = new Trainer(p.model, p.split.train, p.split.val, cfg);
-  for (const _ of trainer.run()) { /* events are checked through the page */ }
+  for (const _ of trainer.run()) {
+    /* events are checked through the page */
+  }
   const trace = predictionTrace(p.model, p.split.test[interestingIndex(p.split.test)]!);
   const test = evaluate(p.model, p.split.test).accuracy;
   if (!insight) return { p, history: trainer.history, trace, test, comparison: null, quiz: null };

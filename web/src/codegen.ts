@@ -14,15 +14,26 @@ export function torchModule(): string {
   return torchSource.slice(start, end).trimEnd();
 }
 
-const py = (v: unknown): string => (typeof v === 'boolean' ? (v ? 'True' : 'False') : typeof v === 'string' ? JSON.stringify(v) : String(v));
+const py = (v: unknown): string =>
+  typeof v === 'boolean' ? (v ? 'True' : 'False') : typeof v === 'string' ? JSON.stringify(v) : String(v);
 
 export function fileName(s: Settings): string {
   return `rnnscope-${s.cell}-h${s.hidden}-seed${s.seed}.safetensors`;
 }
 
 export function pytorchCode(s: Settings, o: ResolvedModelOptions, classes: string[], parameters: number): string {
-  const cfg = { mode: o.mode, inputSize: o.inputSize, hiddenSize: o.hiddenSize, numClasses: o.numClasses, numLayers: o.numLayers, bidirectional: o.bidirectional, headOn: o.headOn };
-  const args = Object.entries(cfg).map(([k, v]) => `${k}=${py(v)}`).join(', ');
+  const cfg = {
+    mode: o.mode,
+    inputSize: o.inputSize,
+    hiddenSize: o.hiddenSize,
+    numClasses: o.numClasses,
+    numLayers: o.numLayers,
+    bidirectional: o.bidirectional,
+    headOn: o.headOn,
+  };
+  const args = Object.entries(cfg)
+    .map(([k, v]) => `${k}=${py(v)}`)
+    .join(', ');
   const C = o.numClasses;
   const steps = o.headOn === 'steps';
   return `# The model of this page in PyTorch (1.13 or later): pip install torch safetensors
@@ -67,7 +78,14 @@ def train(batches):                               # batches: (x [T, B, ${o.input
 }
 
 export function rnnscopeCode(s: Settings): string {
-  const model = [`mode: '${s.cell}'`, `hiddenSize: ${s.hidden}`, s.layers > 1 ? `numLayers: ${s.layers}` : '', s.bidirectional ? 'bidirectional: true' : ''].filter(Boolean).join(', ');
+  const model = [
+    `mode: '${s.cell}'`,
+    `hiddenSize: ${s.hidden}`,
+    s.layers > 1 ? `numLayers: ${s.layers}` : '',
+    s.bidirectional ? 'bidirectional: true' : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   const data = s.data
     ? `data: readDataText(readFileSync('${s.data}', 'utf8'), '${s.data}')`
     : `task: '${s.task}'${s.task === 'delay' ? `, taskOptions: { delay: ${s.delay} }` : ''}`;

@@ -29,4 +29,4 @@ batch(() => {
 render(<App />, document.getElementById('app')!);
 performance.mark('rnnscope:first-view');
 // The worker starts after the first frame, so its messages cannot hold up the first paint.
-if (!location.hash.includes("nostart")) requestAnimationFrame(() => setTimeout(start, 0));
+if (!location.hash.includes('nostart')) requestAnimationFrame(() => setTimeout(start, 0));

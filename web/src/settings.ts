@@ -28,13 +28,27 @@ export interface Settings {
 
 /** The engine's defaults (src/defaults.ts): the explorer starts from the run `rnnscope` makes. */
 export const DEFAULTS: Settings = {
-  task: ENGINE.task, delay: ENGINE.delay, cell: ENGINE.cell, hidden: ENGINE.hidden, layers: ENGINE.layers, bidirectional: ENGINE.bidirectional,
-  epochs: ENGINE.epochs, lr: ENGINE.lr, batchSize: ENGINE.batchSize, seed: ENGINE.seed, data: null,
+  task: ENGINE.task,
+  delay: ENGINE.delay,
+  cell: ENGINE.cell,
+  hidden: ENGINE.hidden,
+  layers: ENGINE.layers,
+  bidirectional: ENGINE.bidirectional,
+  epochs: ENGINE.epochs,
+  lr: ENGINE.lr,
+  batchSize: ENGINE.batchSize,
+  seed: ENGINE.seed,
+  data: null,
 };
 
 /** Integer ranges the page offers (the CLI allows more; a browser tab is a smaller machine). */
 export const LIMITS = {
-  delay: [1, 20], hidden: [1, 128], layers: [1, 4], epochs: [1, 50], batchSize: [1, 512], seed: [0, 2 ** 31 - 1],
+  delay: [1, 20],
+  hidden: [1, 128],
+  layers: [1, 4],
+  epochs: [1, 50],
+  batchSize: [1, 512],
+  seed: [0, 2 ** 31 - 1],
 } as const satisfies Partial<Record<keyof Settings, readonly [number, number]>>;
 
 export const LR_RANGE = [1e-5, 1] as const;
@@ -47,7 +61,6 @@ export const TASK_LABELS: Record<TaskName, string> = {
   count: 'count: which token has been seen most so far?',
   delay: 'delay: which token came k steps ago?',
 };
-
 
 /** A canonical string of the settings: equal strings, equal runs. */
 export function settingsKey(s: Settings): string {

@@ -43,7 +43,16 @@ export interface ViewState {
 }
 
 export const DEFAULT_VIEW: ViewState = {
-  mode: 'pipeline', seq: null, step: 0, cell: 0, unit: 0, gate: 0, feature: 0, together: true, playground: null, weights: 'trained',
+  mode: 'pipeline',
+  seq: null,
+  step: 0,
+  cell: 0,
+  unit: 0,
+  gate: 0,
+  feature: 0,
+  together: true,
+  playground: null,
+  weights: 'trained',
 };
 
 export const settings = signal<Settings>(DEFAULTS);

@@ -11,19 +11,25 @@ import { loadModelRun, pickSequence } from '../model-run.js';
 import { loadData } from '../data.js';
 
 export function registerFlow(program: Command): void {
-  const cmd = program.command('flow').description('show the data flow of a model: every stage, its shapes and parameters, and the values that flow')
+  const cmd = program
+    .command('flow')
+    .description('show the data flow of a model: every stage, its shapes and parameters, and the values that flow')
     .option('--model <file>', 'a trained model file (default: a fresh model with its initial weights)');
   addTaskOptions(cmd);
   addModelOptions(cmd);
-  cmd.option('--index <i>', 'the sequence whose values are shown, by position', int(0))
+  cmd
+    .option('--index <i>', 'the sequence whose values are shown, by position', int(0))
     .option('--id <id>', 'the sequence by id')
     .option('--seed <n>', 'without --model: seed of the data and the initial weights (default 0)', int(0, 2 ** 31 - 1));
   addJson(cmd);
-  cmd.addHelpText('after', `
+  cmd.addHelpText(
+    'after',
+    `
 Examples:
   rnnscope flow                                     the reference pipeline: 10 x 5 -> RNN 8 -> 10 x 3
   rnnscope flow --cell lstm --layers 2 --bidirectional
-  rnnscope flow --model model.safetensors --index 3`);
+  rnnscope flow --model model.safetensors --index 3`,
+  );
   cmd.action(async (o: CommonOpts & { model?: string; index?: number; id?: string }) => {
     const out = makeOutput(!!o.json);
     if (o.index !== undefined && o.id !== undefined) throw new ConfigError('give --index or --id, not both');

@@ -12,37 +12,64 @@ import type { RunMeta } from '../../io/run-meta.js';
 import type { EpochRecord } from '../../train/events.js';
 
 export function registerInspect(program: Command): void {
-  const cmd = program.command('inspect').description('show what a model file holds: config, tensor names and shapes, classes, history')
+  const cmd = program
+    .command('inspect')
+    .description('show what a model file holds: config, tensor names and shapes, classes, history')
     .argument('<file>', 'a .safetensors model file');
   addJson(cmd);
-  cmd.addHelpText('after', `
+  cmd.addHelpText(
+    'after',
+    `
 Examples:
   rnnscope inspect model.safetensors
-  rnnscope inspect model.safetensors --json`);
+  rnnscope inspect model.safetensors --json`,
+  );
   cmd.action(async (file: string, o: { json?: boolean }) => {
     const out = makeOutput(!!o.json);
     const bytes = await readModelBytes(file);
     const { model, meta: m } = decodeModel(bytes, file);
     const meta = m as RunMeta;
-    const tensors = [...decodeSafetensors(bytes, file).tensors].map(([name, t]) => ({ name, shape: t.shape, dtype: t.dtype, count: t.data.length }));
+    const tensors = [...decodeSafetensors(bytes, file).tensors].map(([name, t]) => ({
+      name,
+      shape: t.shape,
+      dtype: t.dtype,
+      count: t.data.length,
+    }));
     const history = (meta.history ?? []) as EpochRecord[];
-    out.event({ type: 'inspect', file, bytes: bytes.length, config: model.options, parameters: model.parameterCount, tensors, meta: { ...meta, history: undefined, checkpoint: meta.checkpoint ? { epoch: meta.checkpoint.epoch } : undefined }, history });
+    out.event({
+      type: 'inspect',
+      file,
+      bytes: bytes.length,
+      config: model.options,
+      parameters: model.parameterCount,
+      tensors,
+      meta: { ...meta, history: undefined, checkpoint: meta.checkpoint ? { epoch: meta.checkpoint.epoch } : undefined },
+      history,
+    });
     if (out.json) return;
     const c = out.color;
     out.print(c.bold(`${file}`) + ` (${bytes.length} bytes, safetensors)`);
     out.print(`Model: ${describeModel(model.options)}, ${model.parameterCount} parameters.`);
     const mo = model.options;
-    out.print(`Config: mode ${mo.mode}, inputSize ${mo.inputSize}, hiddenSize ${mo.hiddenSize}, numLayers ${mo.numLayers}, bias ${mo.bias}, batchFirst ${mo.batchFirst}, dropout ${mo.dropout}, bidirectional ${mo.bidirectional}, projSize ${mo.projSize}, numClasses ${mo.numClasses}, headBias ${mo.headBias}, headOn ${mo.headOn}`);
+    out.print(
+      `Config: mode ${mo.mode}, inputSize ${mo.inputSize}, hiddenSize ${mo.hiddenSize}, numLayers ${mo.numLayers}, bias ${mo.bias}, batchFirst ${mo.batchFirst}, dropout ${mo.dropout}, bidirectional ${mo.bidirectional}, projSize ${mo.projSize}, numClasses ${mo.numClasses}, headBias ${mo.headBias}, headOn ${mo.headOn}`,
+    );
     if (meta.classes) out.print(`Classes: ${meta.classes.join(', ')}`);
     if (meta.features) out.print(`Features: ${meta.features.join(', ')}`);
-    if (meta.normalization) out.print(`Normalisation (from the training split): mean ${meta.normalization.mean.map((v) => num(v, 3)).join(', ')}; std ${meta.normalization.std.map((v) => num(v, 3)).join(', ')}`);
+    if (meta.normalization)
+      out.print(
+        `Normalisation (from the training split): mean ${meta.normalization.mean.map((v) => num(v, 3)).join(', ')}; std ${meta.normalization.std.map((v) => num(v, 3)).join(', ')}`,
+      );
     if (meta.taskSpec) out.print(`Trained on: built-in task ${meta.taskSpec.name}, seed ${meta.taskSpec.seed}`);
     else if (meta.dataFile) out.print(`Trained on: ${meta.dataFile}`);
     const t = new Table({ head: ['Tensor', 'Shape', 'Values', 'dtype'], style: { head: c.isColorSupported ? ['cyan'] : [], border: [] } });
     for (const x of tensors) t.push([x.name, shape(x.shape), x.count, x.dtype]);
     out.print(t.toString());
     if (history.length) {
-      const h = new Table({ head: ['Epoch', 'Loss', 'Train acc', 'Held-out acc', 'lr'], style: { head: c.isColorSupported ? ['cyan'] : [], border: [] } });
+      const h = new Table({
+        head: ['Epoch', 'Loss', 'Train acc', 'Held-out acc', 'lr'],
+        style: { head: c.isColorSupported ? ['cyan'] : [], border: [] },
+      });
       for (const e of history) h.push([e.epoch, num(e.loss, 4), num(e.trainAccuracy, 3), num(e.valAccuracy, 3), String(e.lr)]);
       out.print('Training history:');
       out.print(h.toString());

@@ -19,22 +19,27 @@ interface PredictOpts extends CommonOpts {
 }
 
 export function registerPredict(program: Command): void {
-  const cmd = program.command('predict').description('predict the class of every step (or sequence) of a data file, with probabilities')
+  const cmd = program
+    .command('predict')
+    .description('predict the class of every step (or sequence) of a data file, with probabilities')
     .requiredOption('--model <file>', 'a model file from rnnscope train')
-    .option('--data <file>', 'sequences to predict, .csv or .json (labels optional; default: the test split of the model\'s task)')
+    .option('--data <file>', "sequences to predict, .csv or .json (labels optional; default: the test split of the model's task)")
     .option('--id-col <name>', 'CSV column holding the sequence id')
     .option('--step-col <name>', 'CSV column holding the step number')
     .option('--label-col <name>', 'CSV column holding the label, if any')
     .option('--features <names>', 'CSV feature columns, comma-separated')
     .option('--delimiter <char>', 'CSV field separator (default ,)')
     .option('--out <file>', 'write predictions here (default: standard output)')
-    .addOption(new Option('--format <fmt>', 'csv or json (default: from --out\'s extension, else csv)').choices(['csv', 'json']))
+    .addOption(new Option('--format <fmt>', "csv or json (default: from --out's extension, else csv)").choices(['csv', 'json']))
     .option('--force', 'overwrite --out if it exists');
   addJson(cmd);
-  cmd.addHelpText('after', `
+  cmd.addHelpText(
+    'after',
+    `
 Examples:
   rnnscope predict --model model.safetensors                         the task's test split, CSV to stdout
-  rnnscope predict --model my.safetensors --data new.csv --out predictions.csv`);
+  rnnscope predict --model my.safetensors --data new.csv --out predictions.csv`,
+  );
   cmd.action(async (o: PredictOpts) => {
     const out = makeOutput(!!o.json);
     const format = o.format ?? (o.out?.toLowerCase().endsWith('.json') ? 'json' : 'csv');
@@ -46,12 +51,22 @@ Examples:
     const cls = run.classes;
     const steps = run.model.options.headOn === 'steps';
     const records = preds.map((p) => ({
-      id: p.id, ...(steps ? { step: p.t + 1 } : {}), predicted: cls[p.predicted],
+      id: p.id,
+      ...(steps ? { step: p.t + 1 } : {}),
+      predicted: cls[p.predicted],
       ...Object.fromEntries(cls.map((c, k) => [`p_${c}`, Number(p.probs[k]!.toFixed(6))])),
       ...(labelled.length ? { label: p.target >= 0 ? cls[p.target] : '' } : {}),
     }));
-    const text = format === 'json' ? JSON.stringify({ classes: cls, predictions: records }, null, 1) + '\n' : stringify(records, { header: true });
-    const summary = { type: 'predictions', sequences: run.sequences.length, rows: preds.length, labelled: labelled.length, accuracy: labelled.length ? correct / labelled.length : null, out: o.out ?? null };
+    const text =
+      format === 'json' ? JSON.stringify({ classes: cls, predictions: records }, null, 1) + '\n' : stringify(records, { header: true });
+    const summary = {
+      type: 'predictions',
+      sequences: run.sequences.length,
+      rows: preds.length,
+      labelled: labelled.length,
+      accuracy: labelled.length ? correct / labelled.length : null,
+      out: o.out ?? null,
+    };
     if (o.out) await writeFileAtomic(o.out, new TextEncoder().encode(text), { force: o.force });
     if (out.json) {
       if (!o.out) for (const r of records) out.event({ type: 'prediction', ...r });
@@ -59,7 +74,11 @@ Examples:
       return;
     }
     if (!o.out) process.stdout.write(text);
-    const acc = labelled.length ? `; accuracy ${num(correct / labelled.length, 3)} on ${labelled.length} labelled ${steps ? 'steps' : 'sequences'}` : '';
-    process.stderr.write(`${preds.length} predictions for ${run.sequences.length} sequences of ${run.source}${acc}${o.out ? `; written to ${o.out}` : ''}.\n`);
+    const acc = labelled.length
+      ? `; accuracy ${num(correct / labelled.length, 3)} on ${labelled.length} labelled ${steps ? 'steps' : 'sequences'}`
+      : '';
+    process.stderr.write(
+      `${preds.length} predictions for ${run.sequences.length} sequences of ${run.source}${acc}${o.out ? `; written to ${o.out}` : ''}.\n`,
+    );
   });
 }

@@ -35,15 +35,23 @@ function answerList(v: string): number[] {
 }
 
 export function registerQuiz(program: Command): void {
-  const cmd = program.command('quiz')
-    .description('questions about the model and its run (shapes, parameters, what a gate did) and the seed\'s concepts, with explanations');
+  const cmd = program
+    .command('quiz')
+    .description("questions about the model and its run (shapes, parameters, what a gate did) and the seed's concepts, with explanations");
   addTaskOptions(cmd);
   addModelOptions(cmd);
   addTrainOptions(cmd);
-  cmd.option('--questions <n>', `how many questions (default ${quizDefaults.questions}; the lesson's own is always one)`, int(1, MAX_QUESTIONS))
+  cmd
+    .option(
+      '--questions <n>',
+      `how many questions (default ${quizDefaults.questions}; the lesson's own is always one)`,
+      int(1, MAX_QUESTIONS),
+    )
     .option('--answers <list>', 'grade these answers without asking: one of a-d (or 1-4) per question, comma-separated', answerList);
   addJson(cmd);
-  cmd.addHelpText('after', `
+  cmd.addHelpText(
+    'after',
+    `
 On a terminal the quiz asks each question and shows the explanation; piped or redirected (without
 --answers) it prints a study sheet: every question with its answer and explanation. The score does not
 change the exit code.
@@ -53,12 +61,15 @@ Examples:
   rnnscope quiz --cell lstm --questions 12       an LSTM: questions about its gates, too
   rnnscope quiz --seed 3 | less                  a study sheet for another seed
   rnnscope quiz --answers b,a,c,d,a,b,c,d        grade answers (same options and seed = same questions)
-  rnnscope quiz --json --count 1000 --epochs 2   questions as JSON lines, from a quick run`);
+  rnnscope quiz --json --count 1000 --epochs 2   questions as JSON lines, from a quick run`,
+  );
   cmd.action(async (o: QuizOpts) => {
     const out = makeOutput(!!o.json);
     const n = o.questions ?? quizDefaults.questions;
     if (o.answers && o.answers.length !== n) {
-      throw new ConfigError(`--answers has ${o.answers.length} answer${o.answers.length === 1 ? '' : 's'} but the quiz has ${n} questions; give one of a-d per question, comma-separated`);
+      throw new ConfigError(
+        `--answers has ${o.answers.length} answer${o.answers.length === 1 ? '' : 's'} but the quiz has ${n} questions; give one of a-d per question, comma-separated`,
+      );
     }
     const seed = o.seed ?? 0;
     const { data, task, taskOptions } = await loadData(o);
@@ -76,7 +87,8 @@ Examples:
       if (e.type === 'data') dataEv = e;
       else if (e.type === 'trace') trace = e.trace;
       else if (e.type === 'insight') comparison = e.comparison;
-      else if (e.type === 'epoch') status(`Training the model this quiz is about… epoch ${e.epoch}/${e.epochs}, held-out accuracy ${e.valAccuracy.toFixed(3)}`);
+      else if (e.type === 'epoch')
+        status(`Training the model this quiz is about… epoch ${e.epoch}/${e.epochs}, held-out accuracy ${e.valAccuracy.toFixed(3)}`);
       else if (e.type === 'train_end' && e.reason === 'nonfinite') failure = e.message;
       else if (e.type === 'test') status('Measuring the same data without memory…');
     }
@@ -87,9 +99,13 @@ Examples:
       process.exitCode = 1;
       return;
     }
-    const questions = makeQuiz({ model: modelFacts(run.model), data: dataEv!, history: run.history, trace, comparison }, seed, { questions: n });
+    const questions = makeQuiz({ model: modelFacts(run.model), data: dataEv!, history: run.history, trace, comparison }, seed, {
+      questions: n,
+    });
     if (o.answers && o.answers.length !== questions.length) {
-      throw new ConfigError(`--answers has ${o.answers.length} answers but this run gives ${questions.length} questions; give one of a-d per question`);
+      throw new ConfigError(
+        `--answers has ${o.answers.length} answers but this run gives ${questions.length} questions; give one of a-d per question`,
+      );
     }
     const about = `${describeModel(run.model.options)}; task ${dataEv!.name}, seed ${seed}`;
     if (out.json) return printJson(out, questions, o.answers, about);
@@ -117,7 +133,9 @@ function printJson(out: Output, qs: Question[], answers: number[] | undefined, a
 function showQuestion(out: Output, q: Question, i: number, total: number): void {
   const c = out.color;
   out.print();
-  out.print(c.bold(`Question ${i + 1} of ${total}`) + c.dim(` (${q.kind === 'run' ? 'this run' : q.kind === 'model' ? 'this model' : 'concept'})`));
+  out.print(
+    c.bold(`Question ${i + 1} of ${total}`) + c.dim(` (${q.kind === 'run' ? 'this run' : q.kind === 'model' ? 'this model' : 'concept'})`),
+  );
   out.print(wrap(q.prompt, out.width, 2, 2));
   q.choices.forEach((ch, k) => out.print(wrap(`${letter(k)}) ${ch}`, out.width, 4, 7)));
 }
@@ -125,7 +143,11 @@ function showQuestion(out: Output, q: Question, i: number, total: number): void 
 function showVerdict(out: Output, q: Question, given: number): void {
   const c = out.color;
   const right = `${letter(q.answer)}) ${q.choices[q.answer]}`;
-  out.print(given === q.answer ? c.green(`  ✓ Right: ${letter(given)}.`) : c.red(wrap(`✗ ${letter(given)} is wrong; the answer is ${right}.`, out.width, 2, 4)));
+  out.print(
+    given === q.answer
+      ? c.green(`  ✓ Right: ${letter(given)}.`)
+      : c.red(wrap(`✗ ${letter(given)} is wrong; the answer is ${right}.`, out.width, 2, 4)),
+  );
   out.print(wrap(q.explanation, out.width, 4, 4));
 }
 
@@ -152,7 +174,9 @@ function studySheet(out: Output, qs: Question[]): void {
     out.print(wrap(q.explanation, out.width, 4, 4));
   });
   out.print();
-  out.print(out.color.dim('On a terminal, rnnscope quiz asks these one by one; --answers a,b,... (one per question) grades a set of answers.'));
+  out.print(
+    out.color.dim('On a terminal, rnnscope quiz asks these one by one; --answers a,b,... (one per question) grades a set of answers.'),
+  );
 }
 
 async function ask(out: Output, qs: Question[]): Promise<void> {

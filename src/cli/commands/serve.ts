@@ -75,7 +75,8 @@ export async function ensureWebBuild(root = packageRoot, o: { force?: boolean; l
 const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
-  'Content-Security-Policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'",
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'",
 };
 
 /** Serves `dir` on host:port (port 0: any free one). Resolves once listening, with the address. */
@@ -99,8 +100,10 @@ export async function startServer(dir: string, port = DEFAULT_PORT, host = '127.
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EADDRINUSE') fail(new ConfigError(`port ${port} on ${host} is already in use; stop what is using it, or give another with --port N`));
-      else if (e.code === 'EACCES') fail(new ConfigError(`port ${port} on ${host} may not be used by this user; give one from 1024 up with --port N`));
+      if (e.code === 'EADDRINUSE')
+        fail(new ConfigError(`port ${port} on ${host} is already in use; stop what is using it, or give another with --port N`));
+      else if (e.code === 'EACCES')
+        fail(new ConfigError(`port ${port} on ${host} may not be used by this user; give one from 1024 up with --port N`));
       else fail(e);
     });
     server.listen(port, host, () => ok());
@@ -111,20 +114,26 @@ export async function startServer(dir: string, port = DEFAULT_PORT, host = '127.
 }
 
 export function registerServe(program: Command): void {
-  program.command('serve')
+  program
+    .command('serve')
     .description('open the web explorer: the nine learning modes, trained in your browser (static files on 127.0.0.1)')
     .option('--port <n>', `port on 127.0.0.1 (default ${DEFAULT_PORT}; 0 picks a free one)`, int(0, 65535))
     .option('--rebuild', 'build the explorer again even if the build looks up to date')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 The explorer is built from web/ into dist/web the first time (and whenever web/ or src/ changed), then
 served as static files; every model runs and trains in the page itself.
 
 Examples:
   rnnscope serve                 http://127.0.0.1:${DEFAULT_PORT}/
-  rnnscope serve --port 8080`)
+  rnnscope serve --port 8080`,
+    )
     .action(async (o: { port?: number; rebuild?: boolean }) => {
       const dir = await ensureWebBuild(packageRoot, { force: o.rebuild, log: (s) => process.stderr.write(`${s}\n`) });
       const { url } = await startServer(dir, o.port ?? DEFAULT_PORT);
-      process.stdout.write(`rnnscope explorer: ${url}\n(static files from ${relative(process.cwd(), dir) || dir}; Ctrl+C stops the server)\n`);
+      process.stdout.write(
+        `rnnscope explorer: ${url}\n(static files from ${relative(process.cwd(), dir) || dir}; Ctrl+C stops the server)\n`,
+      );
     });
 }

@@ -7,26 +7,38 @@ import { addJson, addModelOptions, addTaskOptions, addTrainOptions, int, modelCh
 import { loadData } from '../data.js';
 
 export function registerTour(program: Command): void {
-  const cmd = program.command('tour', { isDefault: true })
-    .description('train the seed\'s pipeline and show its data flow, training trace, prediction trace and key insight (the default)');
+  const cmd = program
+    .command('tour', { isDefault: true })
+    .description("train the seed's pipeline and show its data flow, training trace, prediction trace and key insight (the default)");
   addTaskOptions(cmd);
   addModelOptions(cmd);
   addTrainOptions(cmd);
   cmd.option('--trace-index <i>', 'which test sequence to trace (default: the first whose label changes)', int(0));
   addJson(cmd);
-  cmd.addHelpText('after', `
+  cmd.addHelpText(
+    'after',
+    `
 Examples:
   rnnscope                                   the reference pipeline on the trend task, every view
   rnnscope --seed 7                          the same with other data, weights and batch order
   rnnscope --cell lstm --hidden 16           an LSTM instead
   rnnscope --task count --epochs 8           another built-in task
   rnnscope --data examples/sine-direction.csv --epochs 20
-  rnnscope --json | head -3                  the same events as JSON lines`);
+  rnnscope --json | head -3                  the same events as JSON lines`,
+  );
   cmd.action(async (o: CommonOpts & { traceIndex?: number }) => {
     const out = makeOutput(!!o.json);
     const { data, task, taskOptions } = await loadData(o);
     const r = new PipelineRenderer(out);
-    const gen = runPipeline({ data, task, taskOptions, model: modelChoice(o), train: trainConfig(o), seed: o.seed ?? 0, traceIndex: o.traceIndex });
+    const gen = runPipeline({
+      data,
+      task,
+      taskOptions,
+      model: modelChoice(o),
+      train: trainConfig(o),
+      seed: o.seed ?? 0,
+      traceIndex: o.traceIndex,
+    });
     for (let it = gen.next(); !it.done; it = gen.next()) r.handle(it.value);
     r.finish();
   });

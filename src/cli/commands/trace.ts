@@ -18,25 +18,32 @@ interface TraceOpts extends CommonOpts {
 }
 
 export function registerTrace(program: Command): void {
-  const cmd = program.command('trace').description('show how a model handles one sequence: every step\'s cell update, hidden state and prediction')
+  const cmd = program
+    .command('trace')
+    .description("show how a model handles one sequence: every step's cell update, hidden state and prediction")
     .option('--model <file>', 'a model file from rnnscope train (default: train the reference pipeline first)');
   addTaskOptions(cmd);
-  cmd.option('--index <i>', 'the sequence by position (default: the first whose label changes)', int(0))
+  cmd
+    .option('--index <i>', 'the sequence by position (default: the first whose label changes)', int(0))
     .option('--id <id>', 'the sequence by id')
     .option('--step <t>', 'also show step t (1-based) in full detail, unit by unit', int(1))
     .option('--seed <n>', 'without --model: the seed of the pipeline trained first (default 0)', int(0, 2 ** 31 - 1));
   addJson(cmd);
-  cmd.addHelpText('after', `
+  cmd.addHelpText(
+    'after',
+    `
 Examples:
   rnnscope trace --model model.safetensors                 a sequence of the task's test split
   rnnscope trace --model model.safetensors --index 4 --step 2
-  rnnscope trace --model my.safetensors --data my.csv --id walk-17`);
+  rnnscope trace --model my.safetensors --data my.csv --id walk-17`,
+  );
   cmd.action(async (o: TraceOpts) => {
     const out = makeOutput(!!o.json);
     if (o.index !== undefined && o.id !== undefined) throw new ConfigError('give --index or --id, not both');
     let model, seqs, classes, source;
     if (o.model) {
-      if (o.task) throw new ConfigError('--task is for training; a model file already says which task it learnt (use --data for other sequences)');
+      if (o.task)
+        throw new ConfigError('--task is for training; a model file already says which task it learnt (use --data for other sequences)');
       ({ model, sequences: seqs, classes, source } = await loadModelRun(o.model, o));
     } else {
       out.print(out.color.dim('No --model given: training the reference pipeline first (rnnscope train saves one).'));
@@ -49,7 +56,8 @@ Examples:
     }
     const seq = pickSequence(seqs, source, o);
     const tr = predictionTrace(model, seq);
-    if (o.step !== undefined && o.step > seq.length) throw new ConfigError(`--step ${o.step} is past the end of sequence ${seq.id}, which has ${seq.length} steps`);
+    if (o.step !== undefined && o.step > seq.length)
+      throw new ConfigError(`--step ${o.step} is past the end of sequence ${seq.id}, which has ${seq.length} steps`);
     out.event({ type: 'trace', trace: tr, classes });
     const r = new PipelineRenderer(out);
     if (!out.json) {

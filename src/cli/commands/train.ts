@@ -41,7 +41,8 @@ function checkWritableDir(path: string): void {
   } catch {
     throw new ConfigError(`cannot write ${path}: the directory ${dirname(path)} is not writable`);
   }
-  if (existsSync(path) && statSync(path).isDirectory()) throw new ConfigError(`cannot write ${path}: it is a directory; give a file name with --out`);
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new ConfigError(`cannot write ${path}: it is a directory; give a file name with --out`);
 }
 
 export function registerTrain(program: Command): void {
@@ -49,16 +50,20 @@ export function registerTrain(program: Command): void {
   addTaskOptions(cmd);
   addModelOptions(cmd);
   addTrainOptions(cmd);
-  cmd.option('--out <file>', 'where to write the model (default model.safetensors; a checkpoint after every epoch)')
+  cmd
+    .option('--out <file>', 'where to write the model (default model.safetensors; a checkpoint after every epoch)')
     .option('--force', 'overwrite --out if it exists')
     .option('--resume <file>', 'go on training from this checkpoint up to --epochs (same data and batch order)');
   addJson(cmd);
-  cmd.addHelpText('after', `
+  cmd.addHelpText(
+    'after',
+    `
 Examples:
   rnnscope train                                         the reference pipeline on the trend task -> model.safetensors
   rnnscope train --task delay --delay 8 --cell lstm --hidden 16 --epochs 20 --out lstm.safetensors
   rnnscope train --data my.csv --label-col class --target last --out my.safetensors
-  rnnscope train --resume model.safetensors --epochs 10 --force   five more epochs`);
+  rnnscope train --resume model.safetensors --epochs 10 --force   five more epochs`,
+  );
   cmd.action(async (o: TrainOpts) => {
     const out = makeOutput(!!o.json);
     const path = o.out ?? 'model.safetensors';
@@ -69,7 +74,8 @@ Examples:
       }
       const d = decodeModel(await readModelBytes(o.resume), o.resume);
       resumed = { meta: d.meta as RunMeta, model: d.model };
-      if (!resumed.meta.checkpoint) throw new ConfigError(`${o.resume} has no training checkpoint to resume (it was not written by rnnscope train)`);
+      if (!resumed.meta.checkpoint)
+        throw new ConfigError(`${o.resume} has no training checkpoint to resume (it was not written by rnnscope train)`);
     }
     const mayOverwrite = !!o.force || (resumed !== null && o.resume === path);
     if (existsSync(path) && !mayOverwrite) {
@@ -80,8 +86,12 @@ Examples:
     const spec = resumed?.meta.taskSpec;
     const seed = o.seed ?? spec?.seed ?? resumed?.meta.train?.seed ?? 0;
     const fromTask = !o.data && !o.task && spec ? { ...o, task: spec.name, ...(spec.options as object) } : o;
-    if (resumed && !o.data && !o.task && !spec) throw new ConfigError(`${o.resume} was trained on a data file (${resumed.meta.dataFile}); give it again with --data`);
-    const { data, task, taskOptions } = await loadData(fromTask as CommonOpts, resumed ? { classes: resumed.meta.classes, features: resumed.model.options.inputSize } : undefined);
+    if (resumed && !o.data && !o.task && !spec)
+      throw new ConfigError(`${o.resume} was trained on a data file (${resumed.meta.dataFile}); give it again with --data`);
+    const { data, task, taskOptions } = await loadData(
+      fromTask as CommonOpts,
+      resumed ? { classes: resumed.meta.classes, features: resumed.model.options.inputSize } : undefined,
+    );
     const p: Prepared = prepare({ data, task, taskOptions, model: modelChoice(o), seed });
     let model = p.model;
     // A resumed run keeps its thread count (two threads and one are the same run only to rounding).
@@ -91,7 +101,9 @@ Examples:
       model = resumed.model;
       cfg.history = (resumed.meta.history ?? []) as EpochRecord[];
       if (o.epochs === undefined || o.epochs <= cfg.history.length) {
-        throw new ConfigError(`${o.resume} has trained ${cfg.history.length} epoch${cfg.history.length === 1 ? '' : 's'} already; give --epochs above ${cfg.history.length} to go on`);
+        throw new ConfigError(
+          `${o.resume} has trained ${cfg.history.length} epoch${cfg.history.length === 1 ? '' : 's'} already; give --epochs above ${cfg.history.length} to go on`,
+        );
       }
     }
     const trainer = new Trainer(model, p.split.train, p.split.val, cfg);
@@ -100,7 +112,10 @@ Examples:
       if (trainer.schedule && resumed.meta.checkpoint.schedule) trainer.schedule.loadState(resumed.meta.checkpoint.schedule);
     }
     const run: RunSource = {
-      prepared: p, trainer, task: data ? null : { name: task!, options: taskOptions ?? {} }, dataFile: o.data ? basename(o.data) : null,
+      prepared: p,
+      trainer,
+      task: data ? null : { name: task!, options: taskOptions ?? {} },
+      dataFile: o.data ? basename(o.data) : null,
       normalization: resumed?.meta.normalization,
     };
 
@@ -127,11 +142,15 @@ Examples:
     const saved = { type: 'saved', path, epochs: trainer.history.length, parameters: model.parameterCount, testAccuracy: ev.accuracy };
     out.event(saved);
     if (failed) {
-      const kept = trainer.history.length ? `the last good checkpoint (epoch ${trainer.history.length}) is in ${path}` : `no epoch finished, so no checkpoint was written`;
+      const kept = trainer.history.length
+        ? `the last good checkpoint (epoch ${trainer.history.length}) is in ${path}`
+        : `no epoch finished, so no checkpoint was written`;
       process.stderr.write(`rnnscope: ${endMessage}; ${kept}.\n`);
       process.exitCode = 1;
     } else {
-      out.print(`Saved ${path}: ${model.parameterCount} parameters, ${trainer.history.length} epochs. Next: rnnscope trace --model ${path}`);
+      out.print(
+        `Saved ${path}: ${model.parameterCount} parameters, ${trainer.history.length} epochs. Next: rnnscope trace --model ${path}`,
+      );
     }
   });
 }

@@ -41,7 +41,8 @@ const VALUES: Readonly<Record<string, (c: Ctx, q: Concept) => Values | null>> = 
     return { sizes: s ? part(q, 'sizes', { val: s.val, total: s.train + s.val + s.test, test: s.test, train: s.train }) : '' };
   },
   vanishing: (c) => ({
-    H: c.H, I: c.I,
+    H: c.H,
+    I: c.I,
     lstmCount: (c.o.bias ? 8 * c.H : 0) + 4 * c.H * (c.I + c.H),
     rnnCount: (c.o.bias ? 2 * c.H : 0) + c.H * (c.I + c.H),
   }),
@@ -57,8 +58,13 @@ function conceptQuestion(q: Concept): Maker {
     const v = VALUES[q.id]!(c, q);
     if (!v) return null;
     return {
-      id: q.id, kind: 'concept', rank: q.rank, prompt: fill(q.prompt, v), answer: fill(q.answer, v),
-      distractors: q.distractors.map((d) => fill(d, v)), explanation: fill(q.explanation, v),
+      id: q.id,
+      kind: 'concept',
+      rank: q.rank,
+      prompt: fill(q.prompt, v),
+      answer: fill(q.answer, v),
+      distractors: q.distractors.map((d) => fill(d, v)),
+      explanation: fill(q.explanation, v),
     };
   };
 }

@@ -90,10 +90,25 @@ export function context(input: QuizInput, seed: number): Ctx {
   const o = input.model.options;
   const spec = cellOf(o.mode);
   const H = o.hiddenSize;
-  const sized = (p: { name: string; shape: number[] }): Sized => ({ name: p.name, shape: p.shape, size: p.shape.reduce((a, b) => a * b, 1) });
+  const sized = (p: { name: string; shape: number[] }): Sized => ({
+    name: p.name,
+    shape: p.shape,
+    size: p.shape.reduce((a, b) => a * b, 1),
+  });
   return {
-    seed, in: input, o, spec, cell: spec.label, T: input.trace?.steps.length ?? input.data.steps,
-    I: o.inputSize, H, P: o.projSize || H, D: o.bidirectional ? 2 : 1, G: spec.rows * H, C: o.numClasses, gates: spec.rows,
+    seed,
+    in: input,
+    o,
+    spec,
+    cell: spec.label,
+    T: input.trace?.steps.length ?? input.data.steps,
+    I: o.inputSize,
+    H,
+    P: o.projSize || H,
+    D: o.bidirectional ? 2 : 1,
+    G: spec.rows * H,
+    C: o.numClasses,
+    gates: spec.rows,
     layer0: input.model.parameters.filter((p) => /^rnn\..*_l0(_reverse)?$/.test(p.name)).map(sized),
     head: input.model.parameters.filter((p) => p.name.startsWith('head.')).map(sized),
   };

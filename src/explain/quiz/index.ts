@@ -112,5 +112,12 @@ function finish(d: Draft, seed: number): Question | null {
   const order = [0, 1, 2, 3];
   // Each question's order depends on the seed and the question alone, not on which others were asked.
   rngFor(seed, `${d.id}:${d.answer}`).shuffle(order);
-  return { id: d.id, kind: d.kind, prompt: d.prompt, choices: order.map((i) => choices[i]!), answer: order.indexOf(0), explanation: d.explanation };
+  return {
+    id: d.id,
+    kind: d.kind,
+    prompt: d.prompt,
+    choices: order.map((i) => choices[i]!),
+    answer: order.indexOf(0),
+    explanation: d.explanation,
+  };
 }

@@ -28,7 +28,9 @@ function firstStep(c: Ctx): Draft | null {
   if (!zeros) return null;
   const dirNote = c.D === 2 ? ' (in the forward direction)' : '';
   return {
-    id: 'h1-depends', kind: 'run', rank: 20,
+    id: 'h1-depends',
+    kind: 'run',
+    rank: 20,
     prompt: `In this model, what does the hidden state h_1${dirNote}, after the first step of a sequence, depend on?`,
     answer: 'Only x_1 and the biases: h_0 is all zeros, so W_hh h_0 adds nothing',
     distractors: [
@@ -36,9 +38,10 @@ function firstStep(c: Ctx): Draft | null {
       `All ${c.T} inputs x_1 to x_${c.T}: the layer reads the whole sequence first`,
       'Nothing: h_1 is always zeros, and memory only starts at step 2',
     ],
-    explanation: `No initial state was given, so h_0 is zeros (PyTorch's default): every sequence starts fresh. In this run's trace, at `
-      + `step 1, W_hh h_0 + b_hh = ${vecText(cell.hiddenPart)}, which is b_hh alone; h_1 = ${vecText(cell.h)} comes from x_1 through W_ih. `
-      + `From step 2 on, h_(t-1) carries what earlier steps said.${c.D === 2 ? ` The reverse direction starts from zeros at step ${c.T} and reaches step 1 last, having read them all.` : ''}`,
+    explanation:
+      `No initial state was given, so h_0 is zeros (PyTorch's default): every sequence starts fresh. In this run's trace, at ` +
+      `step 1, W_hh h_0 + b_hh = ${vecText(cell.hiddenPart)}, which is b_hh alone; h_1 = ${vecText(cell.h)} comes from x_1 through W_ih. ` +
+      `From step 2 on, h_(t-1) carries what earlier steps said.${c.D === 2 ? ` The reverse direction starts from zeros at step ${c.T} and reaches step 1 last, having read them all.` : ''}`,
   };
 }
 
@@ -51,7 +54,15 @@ function cellUpdate(c: Ctx): Draft | null {
     const cell = p.s.cells[0]!;
     const [a, b, h] = [cell.inputPart[p.u]!, cell.hiddenPart[p.u]!, cell.h[p.u]!];
     // Both parts matter, the sum is not saturated, and forgetting either part gives a visibly different answer.
-    return Math.abs(a) > 0.1 && Math.abs(b) > 0.1 && Math.abs(h) < 0.9 && (!relu || h > 0) && apart([h, a + b, act(a), act(b)], 0.05) && Math.abs(h - a) >= 0.05 && Math.abs(h - b) >= 0.05;
+    return (
+      Math.abs(a) > 0.1 &&
+      Math.abs(b) > 0.1 &&
+      Math.abs(h) < 0.9 &&
+      (!relu || h > 0) &&
+      apart([h, a + b, act(a), act(b)], 0.05) &&
+      Math.abs(h - a) >= 0.05 &&
+      Math.abs(h - b) >= 0.05
+    );
   };
   const cands = stepsAndUnits(c, 'cell-update', c.H);
   const pick = cands.find(ok) ?? cands[0];
@@ -62,13 +73,22 @@ function cellUpdate(c: Ctx): Draft | null {
   const b = cell.hiddenPart[u]!;
   const h = cell.h[u]!;
   return {
-    id: 'cell-update', kind: 'run', rank: 21,
+    id: 'cell-update',
+    kind: 'run',
+    rank: 21,
     prompt: `At step ${t + 1} of a test sequence, unit ${u + 1} of the RNN layer has W_ih x_${t + 1} + b_ih = ${f2(a)} and W_hh h_${t} + b_hh = ${f2(b)}. What is its h_${t + 1}?`,
     answer: f2(h),
-    distractors: [f2(a + b), f2(act(a)), f2(act(b)), f2(act(a - b)), ...(relu ? [f2(Math.abs(a) + Math.abs(b)), f2(a * b)] : [f2(-h), f2(act(a * b))])],
-    explanation: `h_${t + 1} = ${name}(W_ih x_${t + 1} + b_ih + W_hh h_${t} + b_hh) = ${name}(${f2(a)} ${plus(b)}) = ${name}(${f2(a + b)}) = ${f2(h)}. `
-      + `The two parts add before the nonlinearity: the input says ${f2(a)}, the memory of steps 1 to ${t} says ${f2(b)}. `
-      + `Leaving out the memory would give ${name}(${f2(a)}) = ${f2(act(a))}.`,
+    distractors: [
+      f2(a + b),
+      f2(act(a)),
+      f2(act(b)),
+      f2(act(a - b)),
+      ...(relu ? [f2(Math.abs(a) + Math.abs(b)), f2(a * b)] : [f2(-h), f2(act(a * b))]),
+    ],
+    explanation:
+      `h_${t + 1} = ${name}(W_ih x_${t + 1} + b_ih + W_hh h_${t} + b_hh) = ${name}(${f2(a)} ${plus(b)}) = ${name}(${f2(a + b)}) = ${f2(h)}. ` +
+      `The two parts add before the nonlinearity: the input says ${f2(a)}, the memory of steps 1 to ${t} says ${f2(b)}. ` +
+      `Leaving out the memory would give ${name}(${f2(a)}) = ${f2(act(a))}.`,
   };
 }
 
@@ -90,14 +110,18 @@ function gateAtStep(c: Ctx): Draft | null {
   if (c.o.mode !== 'lstm' && c.o.mode !== 'gru') return null;
   const cands = stepsAndUnits(c, 'gate', c.H);
   // A gate clearly open or clearly closed says more than one at 0.5.
-  const pick = cands.find((p) => p.s.cells[0]!.gates && Object.values(p.s.cells[0]!.gates).every((v) => Math.abs(v[p.u]! - 0.5) > 0.15)) ?? cands[0];
+  const pick =
+    cands.find((p) => p.s.cells[0]!.gates && Object.values(p.s.cells[0]!.gates).every((v) => Math.abs(v[p.u]! - 0.5) > 0.15)) ?? cands[0];
   if (!pick) return null;
   const { t, u, s } = pick;
   const cell = s.cells[0]!;
   if (!cell.gates) return null;
   const g = (k: string) => cell.gates![k]![u]!;
   const S = t + 1;
-  const which = c.o.mode === 'lstm' ? (['f', 'i', 'o'] as const)[rngFor(c.seed, 'gate-name').int(3)]! : (['z', 'r'] as const)[rngFor(c.seed, 'gate-name').int(2)]!;
+  const which =
+    c.o.mode === 'lstm'
+      ? (['f', 'i', 'o'] as const)[rngFor(c.seed, 'gate-name').int(3)]!
+      : (['z', 'r'] as const)[rngFor(c.seed, 'gate-name').int(2)]!;
   const v = g(which);
   const p = pct0(v);
   const roles = c.o.mode === 'lstm' ? lstmRoles(p, S) : gruRoles(p, S);
@@ -107,24 +131,30 @@ function gateAtStep(c: Ctx): Draft | null {
     const cp = cell.cPrev![u]!;
     const cn = cell.c![u]!;
     const out = g('o') * Math.tanh(cn);
-    math = `c_${S} = f * c_${S - 1} + i * g = ${f2(g('f'))} * ${fp(cp)} + ${f2(g('i'))} * ${fp(g('g'))} = ${f2(cn)}, and `
-      + `${c.o.projSize ? `o * tanh(c_${S}) = ${f2(g('o'))} * tanh(${f2(cn)}) = ${f2(out)} (then projected by W_hr into h_${S})` : `h_${S} = o * tanh(c_${S}) = ${f2(g('o'))} * tanh(${f2(cn)}) = ${f2(cell.h[u]!)}`}. `
-      + `Gates are sigmoids, between 0 and 1: f near 1 keeps the cell's memory and near 0 forgets it, i decides how much of the candidate `
-      + `g = ${f2(g('g'))} is written, o how much of the cell is shown.`;
+    math =
+      `c_${S} = f * c_${S - 1} + i * g = ${f2(g('f'))} * ${fp(cp)} + ${f2(g('i'))} * ${fp(g('g'))} = ${f2(cn)}, and ` +
+      `${c.o.projSize ? `o * tanh(c_${S}) = ${f2(g('o'))} * tanh(${f2(cn)}) = ${f2(out)} (then projected by W_hr into h_${S})` : `h_${S} = o * tanh(c_${S}) = ${f2(g('o'))} * tanh(${f2(cn)}) = ${f2(cell.h[u]!)}`}. ` +
+      `Gates are sigmoids, between 0 and 1: f near 1 keeps the cell's memory and near 0 forgets it, i decides how much of the candidate ` +
+      `g = ${f2(g('g'))} is written, o how much of the cell is shown.`;
   } else {
     const H = c.H;
     const zt = g('z');
     const hp = cell.hPrev[u]!;
     const nIn = cell.inputPart[2 * H + u]!;
     const nHid = cell.hiddenPart[2 * H + u]!;
-    math = `n = tanh(W_in x_${S} + b_in + r * (W_hn h_${S - 1} + b_hn)) = tanh(${f2(nIn)} + ${f2(g('r'))} * ${fp(nHid)}) = ${f2(g('n'))}, and `
-      + `h_${S} = (1 - z) * n + z * h_${S - 1} = ${f2(1 - zt)} * ${fp(g('n'))} + ${f2(zt)} * ${fp(hp)} = ${f2(cell.h[u]!)}. `
-      + `Gates are sigmoids, between 0 and 1: z near 1 keeps the old state, near 0 takes the candidate; r decides how much of the `
-      + `old state goes into the candidate.`;
+    math =
+      `n = tanh(W_in x_${S} + b_in + r * (W_hn h_${S - 1} + b_hn)) = tanh(${f2(nIn)} + ${f2(g('r'))} * ${fp(nHid)}) = ${f2(g('n'))}, and ` +
+      `h_${S} = (1 - z) * n + z * h_${S - 1} = ${f2(1 - zt)} * ${fp(g('n'))} + ${f2(zt)} * ${fp(hp)} = ${f2(cell.h[u]!)}. ` +
+      `Gates are sigmoids, between 0 and 1: z near 1 keeps the old state, near 0 takes the candidate; r decides how much of the ` +
+      `old state goes into the candidate.`;
   }
-  const others = Object.keys(roles).filter((k) => k !== which).map((k) => roles[k]!);
+  const others = Object.keys(roles)
+    .filter((k) => k !== which)
+    .map((k) => roles[k]!);
   return {
-    id: 'gate', kind: 'run', rank: 21,
+    id: 'gate',
+    kind: 'run',
+    rank: 21,
     prompt: `At step ${S} of a test sequence, unit ${u + 1}'s ${gate.name} ${gate.symbol} in the ${c.cell} layer was ${f2(v)}. What did that do?`,
     answer: roles[which]!,
     distractors: others,
@@ -161,16 +191,23 @@ function prediction(c: Ctx): Draft | null {
   const distractors = [say(last, p[k]!), say(k, 1 / z.length), say(second, p[k]!), say(k, 1), say(second, p[second]!)];
   if (logitShare > 0 && logitShare < 1) distractors.splice(2, 0, say(k, logitShare));
   const denom = z.map((v) => `exp(${f2(v)})`).join(' + ');
-  const verdict = target < 0 ? 'This step has no label.' : target === k ? `The true class was ${classes[target]}: right.` : `The true class was ${classes[target]}: wrong.`;
+  const verdict =
+    target < 0
+      ? 'This step has no label.'
+      : target === k
+        ? `The true class was ${classes[target]}: right.`
+        : `The true class was ${classes[target]}: wrong.`;
   return {
-    id: 'prediction', kind: 'run', rank: 22,
+    id: 'prediction',
+    kind: 'run',
+    rank: 22,
     prompt: `${where} gave the logits ${z.map((v, i) => `${classes[i]} ${f2(v)}`).join(', ')}. What does the model predict, after softmax?`,
     answer: say(k, p[k]!),
     distractors,
-    explanation: `softmax turns logits into probabilities: p_k = exp(z_k) / sum_j exp(z_j), so p(${classes[k]}) = exp(${f2(z[k]!)}) / (${denom}) = ${f2(p[k]!)}. `
-      + `The largest logit always wins, and how far it stands above the others sets how sure the model is (${p.map((v, i) => `${classes[i]} ${f2(v)}`).join(', ')}). ${verdict}`,
+    explanation:
+      `softmax turns logits into probabilities: p_k = exp(z_k) / sum_j exp(z_j), so p(${classes[k]}) = exp(${f2(z[k]!)}) / (${denom}) = ${f2(p[k]!)}. ` +
+      `The largest logit always wins, and how far it stands above the others sets how sure the model is (${p.map((v, i) => `${classes[i]} ${f2(v)}`).join(', ')}). ${verdict}`,
   };
 }
-
 
 export const traceQuestions: readonly Maker[] = [firstStep, cellUpdate, gateAtStep, prediction];

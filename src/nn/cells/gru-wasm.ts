@@ -47,7 +47,12 @@ let fwdSlots: [number, number, number, number] | undefined;
 let backSlots: [number, number, number, number, number, number] | undefined;
 
 function forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolean {
-  const [h, gh, gates, bias] = (fwdSlots ??= WasmStep.slotsOf(forwardStep(1, 4), 'h', 'gh', 'gates', 'bias') as [number, number, number, number]);
+  const [h, gh, gates, bias] = (fwdSlots ??= WasmStep.slotsOf(forwardStep(1, 4), 'h', 'gh', 'gates', 'bias') as [
+    number,
+    number,
+    number,
+    number,
+  ]);
   const { T, B } = ws;
   const { H, G, col } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || H % 4 !== 0 || !wasmSized(B, G, H)) return false;
@@ -72,7 +77,15 @@ function forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolea
 }
 
 function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): boolean {
-  const [bGates, bGh, bHprev, bDh, bDgates, bDgh] = (backSlots ??= WasmStep.slotsOf(backwardStep(1, 4), 'gates', 'gh', 'hprev', 'dh', 'dgates', 'dgh') as [number, number, number, number, number, number]);
+  const [bGates, bGh, bHprev, bDh, bDgates, bDgh] = (backSlots ??= WasmStep.slotsOf(
+    backwardStep(1, 4),
+    'gates',
+    'gh',
+    'hprev',
+    'dh',
+    'dgates',
+    'dgh',
+  ) as [number, number, number, number, number, number]);
   const { T, B } = ws;
   const { H, G, col, dh } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || H % 4 !== 0 || !wasmSized(B, H, G)) return false;

@@ -60,7 +60,8 @@ export function gruForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numbe
 export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): void {
   const { T, B, len } = ws;
   const { H, G, gates, hprev, dgates, dh, tmp, col } = dir;
-  const gh = dir.gh!, dgh = dir.dgh!;
+  const gh = dir.gh!,
+    dgh = dir.dgh!;
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
     for (let b = 0; b < B; b++) {
@@ -73,7 +74,9 @@ export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
       const o = (t * B + b) * ldo + col;
       const hp = (t * B + b) * H;
       for (let j = 0; j < H; j++) {
-        const r = gates[g + j]!, z = gates[g + H + j]!, n = gates[g + 2 * H + j]!;
+        const r = gates[g + j]!,
+          z = gates[g + H + j]!,
+          n = gates[g + 2 * H + j]!;
         const dhv = dh[b * H + j]! + dOut[o + j]!;
         const dan = dhv * (1 - z) * (1 - n * n);
         const daz = dhv * (hprev[hp + j]! - n) * z * (1 - z);
@@ -95,7 +98,12 @@ export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
 
 /** What the GRU is, without its kernels (what a page that only names cells imports). */
 export const gruInfo: CellInfo = {
-  mode: 'gru', label: 'GRU', short: 'GRU', rows: 3, cellState: false, hiddenApart: true,
+  mode: 'gru',
+  label: 'GRU',
+  short: 'GRU',
+  rows: 3,
+  cellState: false,
+  hiddenApart: true,
   gates: [
     { symbol: 'r', name: 'reset gate', activation: 'sigmoid' },
     { symbol: 'z', name: 'update gate', activation: 'sigmoid' },

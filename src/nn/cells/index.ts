@@ -50,7 +50,15 @@ export function cellInfo(mode: Mode): CellInfo {
 }
 
 /** The words a person may use for a cell, in the CLI and in a URL: the modes themselves, and rnn, tanh and relu. */
-const WORDS: Readonly<Record<string, Mode>> = { rnn: 'rnn_tanh', tanh: 'rnn_tanh', relu: 'rnn_relu', rnn_tanh: 'rnn_tanh', rnn_relu: 'rnn_relu', lstm: 'lstm', gru: 'gru' };
+const WORDS: Readonly<Record<string, Mode>> = {
+  rnn: 'rnn_tanh',
+  tanh: 'rnn_tanh',
+  relu: 'rnn_relu',
+  rnn_tanh: 'rnn_tanh',
+  rnn_relu: 'rnn_relu',
+  lstm: 'lstm',
+  gru: 'gru',
+};
 
 /** The cell a word names (any case), or null: one parser for every front end. */
 export function parseCell(word: string): Mode | null {

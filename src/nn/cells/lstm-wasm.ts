@@ -49,13 +49,21 @@ let fwdSlots: [number, number, number, number, number, number] | undefined;
 let backSlots: [number, number, number, number, number, number] | undefined;
 
 function forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolean {
-  const [h, gates, cc, c, tc, hOut] = (fwdSlots ??= WasmStep.slotsOf(forwardStep(1, 4, 4), 'h', 'gates', 'ccur', 'c', 'tc', 'hOut') as [number, number, number, number, number, number]);
+  const [h, gates, cc, c, tc, hOut] = (fwdSlots ??= WasmStep.slotsOf(forwardStep(1, 4, 4), 'h', 'gates', 'ccur', 'c', 'tc', 'hOut') as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]);
   const { T, B } = ws;
   const { H, P, G, col, m, tmp } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || H % 4 !== 0 || !wasmSized(B, G, P)) return false;
   const step = forwards.get(dir) ?? WasmStep.keep(forwards, dir, forwardStep(B, H, P));
   if (!step) return false;
-  const hcur = dir.hcur as Float32Array, ccur = dir.ccur as Float32Array;
+  const hcur = dir.hcur as Float32Array,
+    ccur = dir.ccur as Float32Array;
   step.weight(p, dir.whh);
   step.bind(h, hcur, 0);
   step.bind(cc, ccur, 0);
@@ -80,7 +88,15 @@ function forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolea
 }
 
 function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): boolean {
-  const [bGates, bTc, bCprev, bDh, bDc, bDgates] = (backSlots ??= WasmStep.slotsOf(backwardStep(1, 4), 'gates', 'tc', 'cprev', 'dh', 'dc', 'dgates') as [number, number, number, number, number, number]);
+  const [bGates, bTc, bCprev, bDh, bDc, bDgates] = (backSlots ??= WasmStep.slotsOf(
+    backwardStep(1, 4),
+    'gates',
+    'tc',
+    'cprev',
+    'dh',
+    'dc',
+    'dgates',
+  ) as [number, number, number, number, number, number]);
   const { T, B } = ws;
   const { H, P, G, col, dh } = dir;
   if (!(p instanceof Float32Array) || ws.ragged || dir.m || H % 4 !== 0 || !wasmSized(B, P, G)) return false;

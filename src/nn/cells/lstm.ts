@@ -24,7 +24,11 @@ export function lstmForward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: numb
   const th = exact ? Math.tanh : tanh32;
   const { T, B, len } = ws;
   const { H, G, gates, hprev, hcur, P } = dir;
-  const c = dir.c!, tc = dir.tc!, cprev = dir.cprev!, ccur = dir.ccur!, m = dir.m;
+  const c = dir.c!,
+    tc = dir.tc!,
+    cprev = dir.cprev!,
+    ccur = dir.ccur!,
+    m = dir.m;
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
     copyInto(hprev, t * B * P, hcur);
@@ -94,7 +98,11 @@ function addOutputGrad(dir: Dir, ws: Workspace, dOut: Buf, ldo: number, t: numbe
 export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): void {
   const { T, B, len } = ws;
   const { H, P, G, gates, dgates, dh, tmp } = dir;
-  const tcs = dir.tc!, cprev = dir.cprev!, dc = dir.dc!, m = dir.m, dhs = dir.dhs;
+  const tcs = dir.tc!,
+    cprev = dir.cprev!,
+    dc = dir.dc!,
+    m = dir.m,
+    dhs = dir.dhs;
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
     addOutputGrad(dir, ws, dOut, ldo, t);
@@ -116,7 +124,10 @@ export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: nu
         continue;
       }
       for (let j = 0; j < H; j++) {
-        const i = gates[g + j]!, f = gates[g + H + j]!, gg = gates[g + 2 * H + j]!, o = gates[g + 3 * H + j]!;
+        const i = gates[g + j]!,
+          f = gates[g + H + j]!,
+          gg = gates[g + 2 * H + j]!,
+          o = gates[g + 3 * H + j]!;
         const tc = tcs[r * H + j]!; // tanh(c_t) as the forward pass computed it
         const dmv = dm[b * (m ? H : P) + j]!;
         const dct = dmv * o * (1 - tc * tc) + dc[b * H + j]!;
@@ -135,7 +146,12 @@ export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: nu
 
 /** What the LSTM is, without its kernels (what a page that only names cells imports). */
 export const lstmInfo: CellInfo = {
-  mode: 'lstm', label: 'LSTM', short: 'LSTM', rows: 4, cellState: true, hiddenApart: false,
+  mode: 'lstm',
+  label: 'LSTM',
+  short: 'LSTM',
+  rows: 4,
+  cellState: true,
+  hiddenApart: false,
   gates: [
     { symbol: 'i', name: 'input gate', activation: 'sigmoid' },
     { symbol: 'f', name: 'forget gate', activation: 'sigmoid' },

@@ -49,7 +49,7 @@ export function rnnWasm(relu: boolean): CellFast {
       const [h, gates] = (fwdSlots ??= WasmStep.slotsOf(forwardStep(1, 4, false), 'h', 'gates') as [number, number]);
       const { T, B } = ws;
       const { H, col } = dir;
-      const step = fits(dir, ws, p) ? forwards.get(dir) ?? WasmStep.keep(forwards, dir, forwardStep(B, H, relu)) : null;
+      const step = fits(dir, ws, p) ? (forwards.get(dir) ?? WasmStep.keep(forwards, dir, forwardStep(B, H, relu))) : null;
       if (!step) return false;
       const hcur = dir.hcur as Float32Array;
       step.weight(p as Float32Array, dir.whh);
@@ -67,10 +67,14 @@ export function rnnWasm(relu: boolean): CellFast {
       return true;
     },
     backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): boolean {
-      const [bH, bDh, bDgates] = (backSlots ??= WasmStep.slotsOf(backwardStep(1, 4, false), 'h', 'dh', 'dgates') as [number, number, number]);
+      const [bH, bDh, bDgates] = (backSlots ??= WasmStep.slotsOf(backwardStep(1, 4, false), 'h', 'dh', 'dgates') as [
+        number,
+        number,
+        number,
+      ]);
       const { T, B } = ws;
       const { H, col, dh } = dir;
-      const step = fits(dir, ws, p) ? backwards.get(dir) ?? WasmStep.keep(backwards, dir, backwardStep(B, H, relu)) : null;
+      const step = fits(dir, ws, p) ? (backwards.get(dir) ?? WasmStep.keep(backwards, dir, backwardStep(B, H, relu))) : null;
       if (!step) return false;
       step.weight(p as Float32Array, dir.whh);
       step.bind(bDh, dh as Float32Array, 0);

@@ -69,11 +69,20 @@ export function rnnForwardFused(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: 
       const x = hp + b * H; // h_(t-1) of item b
       let j = 0;
       for (; j < H4; j += 4) {
-        let s0 = gates[g + j]!, s1 = gates[g + j + 1]!, s2 = gates[g + j + 2]!, s3 = gates[g + j + 3]!;
-        const w0 = w + j * H, w1 = w0 + H, w2 = w1 + H, w3 = w2 + H;
+        let s0 = gates[g + j]!,
+          s1 = gates[g + j + 1]!,
+          s2 = gates[g + j + 2]!,
+          s3 = gates[g + j + 3]!;
+        const w0 = w + j * H,
+          w1 = w0 + H,
+          w2 = w1 + H,
+          w3 = w2 + H;
         for (let k = 0; k < H; k++) {
           const v = hprev[x + k]!;
-          s0 += v * p[w0 + k]!; s1 += v * p[w1 + k]!; s2 += v * p[w2 + k]!; s3 += v * p[w3 + k]!;
+          s0 += v * p[w0 + k]!;
+          s1 += v * p[w1 + k]!;
+          s2 += v * p[w2 + k]!;
+          s3 += v * p[w3 + k]!;
         }
         emit(gates, hcur, out, g + j, b * H + j, o + j, relu ? relu1(s0) : exact ? Math.tanh(s0) : tanh32(s0));
         emit(gates, hcur, out, g + j + 1, b * H + j + 1, o + j + 1, relu ? relu1(s1) : exact ? Math.tanh(s1) : tanh32(s1));
@@ -129,7 +138,13 @@ export function rnnBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
 }
 
 const elmanInfo = (act: 'tanh' | 'relu'): CellInfo => ({
-  mode: act === 'relu' ? 'rnn_relu' : 'rnn_tanh', label: `RNN (${act})`, short: 'RNN', rows: 1, cellState: false, hiddenApart: false, gates: [],
+  mode: act === 'relu' ? 'rnn_relu' : 'rnn_tanh',
+  label: `RNN (${act})`,
+  short: 'RNN',
+  rows: 1,
+  cellState: false,
+  hiddenApart: false,
+  gates: [],
   step: `h_t = ${act}(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh)`,
   equation: `h = ${act}(W_ih x + b_ih + W_hh h_prev + b_hh)`,
 });

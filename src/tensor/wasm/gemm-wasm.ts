@@ -17,9 +17,22 @@ import { align, BASE, copy, forgetPacked, load, reserve, spanOf, tuning, workByt
  * gradients over T*B rows). Chunks of k are whole k-blocks, so the sums are grouped as without them.
  */
 export function gemmWasm(
-  transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
-  A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
-  beta: number, C: Float32Array, cOff: number, ldc: number,
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Float32Array,
+  aOff: number,
+  lda: number,
+  B: Float32Array,
+  bOff: number,
+  ldb: number,
+  beta: number,
+  C: Float32Array,
+  cOff: number,
+  ldc: number,
 ): boolean {
   const k = load();
   if (!k) return false;
@@ -68,12 +81,28 @@ function bytesIn(rows: number, cols: number, ld: number): number {
 
 /** One call: copy op(A), op(B) and C in, multiply, copy C out. */
 function once(
-  k: Kernel, transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
-  A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
-  beta: number, C: Float32Array, cOff: number, ldc: number,
+  k: Kernel,
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Float32Array,
+  aOff: number,
+  lda: number,
+  B: Float32Array,
+  bOff: number,
+  ldb: number,
+  beta: number,
+  C: Float32Array,
+  cOff: number,
+  ldc: number,
 ): boolean {
-  const aRows = transA ? K : M, aCols = transA ? M : K;
-  const bRows = transB ? N : K, bCols = transB ? K : N;
+  const aRows = transA ? K : M,
+    aCols = transA ? M : K;
+  const bRows = transB ? N : K,
+    bCols = transB ? K : N;
   const pA = BASE;
   const pB = pA + bytesIn(aRows, aCols, lda);
   const pC = pB + bytesIn(bRows, bCols, ldb);
@@ -93,9 +122,22 @@ function once(
 
 /** A^T B over many rows k, kr rows of A and B at a time, C kept in wasm memory throughout. */
 function streamK(
-  k: Kernel, kr: number, M: number, N: number, K: number, alpha: number,
-  A: Float32Array, aOff: number, lda: number, B: Float32Array, bOff: number, ldb: number,
-  beta: number, C: Float32Array, cOff: number, ldc: number,
+  k: Kernel,
+  kr: number,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: Float32Array,
+  aOff: number,
+  lda: number,
+  B: Float32Array,
+  bOff: number,
+  ldb: number,
+  beta: number,
+  C: Float32Array,
+  cOff: number,
+  ldc: number,
 ): boolean {
   const pA = BASE;
   const pB = pA + align(4 * spanOf(kr, M, lda));
@@ -119,11 +161,25 @@ function streamK(
 }
 
 function call(
-  k: Kernel, transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
-  pA: number, lda: number, pB: number, ldb: number, beta: number, pC: number, ldc: number, pW: number,
+  k: Kernel,
+  transA: boolean,
+  transB: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  pA: number,
+  lda: number,
+  pB: number,
+  ldb: number,
+  beta: number,
+  pC: number,
+  ldc: number,
+  pW: number,
 ): void {
   k.gemm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pA, lda, pB, ldb, beta, pC, ldc, pW, tuning.kc, tuning.mc, 0);
-  if (tap !== null) tap.call([transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pA, lda, pB, ldb, beta, pC, ldc, pW, tuning.kc, tuning.mc, 0]);
+  if (tap !== null)
+    tap.call([transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pA, lda, pB, ldb, beta, pC, ldc, pW, tuning.kc, tuning.mc, 0]);
 }
 
 /**

@@ -115,7 +115,14 @@ export const workBytes = (K: number, N: number, kc = tuning.kc): number => 4 * M
  * between) multiplies by those panels without copying or packing W_hh again, which at batch 32 is
  * a tenth of a step. Every other call into the module forgets it (forgetPacked).
  */
-interface Resident { src: Float32Array; off: number; n: number; transB: boolean; pW: number; kc: number }
+interface Resident {
+  src: Float32Array;
+  off: number;
+  n: number;
+  transB: boolean;
+  pW: number;
+  kc: number;
+}
 let resident: Resident | null = null;
 
 /** Called by every module call that is not a step: whatever W_hh was packed is overwritten. */
@@ -193,7 +200,10 @@ export class WasmStep {
   private p: Float32Array | null = null;
   private whh = 0;
 
-  private constructor(private readonly k: Kernel, readonly table: StepTable) {
+  private constructor(
+    private readonly k: Kernel,
+    readonly table: StepTable,
+  ) {
     const ops = table.operands;
     const n = ops.length;
     this.src = new Array<Float32Array | null>(n).fill(null);
@@ -290,7 +300,27 @@ export class WasmStep {
 
   private multiply(packed: boolean): void {
     const g = this.g;
-    const lda = g.K, ldw = g.transW ? g.K : g.N, ldc = g.N;
-    this.k.gemm(0, g.transW ? 1 : 0, g.M, g.N, g.K, 1, this.pA, lda, this.pWhh, ldw, g.beta, this.pC, ldc, this.pW, this.kc, tuning.mc, packed ? 1 : 0);
+    const lda = g.K,
+      ldw = g.transW ? g.K : g.N,
+      ldc = g.N;
+    this.k.gemm(
+      0,
+      g.transW ? 1 : 0,
+      g.M,
+      g.N,
+      g.K,
+      1,
+      this.pA,
+      lda,
+      this.pWhh,
+      ldw,
+      g.beta,
+      this.pC,
+      ldc,
+      this.pW,
+      this.kc,
+      tuning.mc,
+      packed ? 1 : 0,
+    );
   }
 }

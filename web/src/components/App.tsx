@@ -16,8 +16,15 @@ import { Quiz } from './modes/Quiz.js';
 import { Insight } from './modes/Insight.js';
 
 const VIEWS = {
-  pipeline: Pipeline, training: Training, step: StepThrough, math: MathMode, code: Code,
-  playground: Playground, compare: Compare, quiz: Quiz, insight: Insight,
+  pipeline: Pipeline,
+  training: Training,
+  step: StepThrough,
+  math: MathMode,
+  code: Code,
+  playground: Playground,
+  compare: Compare,
+  quiz: Quiz,
+  insight: Insight,
 };
 
 export function App() {
@@ -35,17 +42,28 @@ export function App() {
   }, []);
   return (
     <>
-      <a class="skip" href="#panel">Skip to the current mode</a>
+      <a class="skip" href="#panel">
+        Skip to the current mode
+      </a>
       <header class="top">
-        <h1><span class="brand">rnnscope</span> explorer</h1>
-        <p class="tagline">Why RNNs handle sequences: the model pipeline, trained in your browser with PyTorch's semantics. Every number on this page is computed by the engine, now.</p>
+        <h1>
+          <span class="brand">rnnscope</span> explorer
+        </h1>
+        <p class="tagline">
+          Why RNNs handle sequences: the model pipeline, trained in your browser with PyTorch's semantics. Every number on this page is
+          computed by the engine, now.
+        </p>
       </header>
       <div class="layout">
         <SettingsPanel />
         <main>
           <ModeNav />
           <Status />
-          {notice.value && <p class="notice" role="alert">{notice.value}</p>}
+          {notice.value && (
+            <p class="notice" role="alert">
+              {notice.value}
+            </p>
+          )}
           <section id="panel" class="panel" role="tabpanel" aria-labelledby={`tab-${mode}`} tabIndex={-1} data-mode={mode}>
             <View />
           </section>

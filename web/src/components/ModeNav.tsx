@@ -5,9 +5,16 @@ export function ModeNav() {
   const current = view.value.mode;
   const onKey = (e: KeyboardEvent) => {
     const i = MODES.findIndex((m) => m.id === current);
-    const to = e.key === 'ArrowRight' ? (i + 1) % MODES.length
-      : e.key === 'ArrowLeft' ? (i - 1 + MODES.length) % MODES.length
-        : e.key === 'Home' ? 0 : e.key === 'End' ? MODES.length - 1 : -1;
+    const to =
+      e.key === 'ArrowRight'
+        ? (i + 1) % MODES.length
+        : e.key === 'ArrowLeft'
+          ? (i - 1 + MODES.length) % MODES.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? MODES.length - 1
+              : -1;
     if (to < 0) return;
     e.preventDefault();
     e.stopPropagation();
@@ -20,10 +27,19 @@ export function ModeNav() {
       <div role="tablist" aria-label="Learning modes" onKeyDown={onKey}>
         {MODES.map((m, i) => (
           <button
-            role="tab" id={`tab-${m.id}`} aria-selected={m.id === current} aria-controls="panel" tabIndex={m.id === current ? 0 : -1}
-            class={m.id === current ? 'tab active' : 'tab'} onClick={() => setMode(m.id)} title={`${m.hint} (key ${i + 1})`}
+            role="tab"
+            id={`tab-${m.id}`}
+            aria-selected={m.id === current}
+            aria-controls="panel"
+            tabIndex={m.id === current ? 0 : -1}
+            class={m.id === current ? 'tab active' : 'tab'}
+            onClick={() => setMode(m.id)}
+            title={`${m.hint} (key ${i + 1})`}
           >
-            <span class="tab-key" aria-hidden="true">{i + 1}</span>{m.label}
+            <span class="tab-key" aria-hidden="true">
+              {i + 1}
+            </span>
+            {m.label}
           </button>
         ))}
       </div>

@@ -28,11 +28,24 @@ function IntField({ k, label, help }: { k: IntKey; label: string; help?: string 
     <div class="field">
       <label for={id}>{label}</label>
       <input
-        id={id} type="number" inputMode="numeric" min={lo} max={hi} step={1} value={value} onChange={apply}
-        onKeyDown={(e) => e.key === 'Enter' && apply(e)} aria-invalid={!!error} aria-describedby={error ? `${id}-err` : help ? `${id}-help` : undefined}
+        id={id}
+        type="number"
+        inputMode="numeric"
+        min={lo}
+        max={hi}
+        step={1}
+        value={value}
+        onChange={apply}
+        onKeyDown={(e) => e.key === 'Enter' && apply(e)}
+        aria-invalid={!!error}
+        aria-describedby={error ? `${id}-err` : help ? `${id}-help` : undefined}
       />
       {help && !error && <small id={`${id}-help`}>{help}</small>}
-      {error && <small id={`${id}-err`} class="error" role="alert">{error}</small>}
+      {error && (
+        <small id={`${id}-err`} class="error" role="alert">
+          {error}
+        </small>
+      )}
     </div>
   );
 }
@@ -49,8 +62,22 @@ function LrField() {
   return (
     <div class="field">
       <label for="set-lr">Learning rate (Adam)</label>
-      <input id="set-lr" type="number" step="any" min={LR_RANGE[0]} max={LR_RANGE[1]} value={value} onChange={apply} onKeyDown={(e) => e.key === 'Enter' && apply(e)} aria-invalid={!!error} />
-      {error && <small class="error" role="alert">{error}</small>}
+      <input
+        id="set-lr"
+        type="number"
+        step="any"
+        min={LR_RANGE[0]}
+        max={LR_RANGE[1]}
+        value={value}
+        onChange={apply}
+        onKeyDown={(e) => e.key === 'Enter' && apply(e)}
+        aria-invalid={!!error}
+      />
+      {error && (
+        <small class="error" role="alert">
+          {error}
+        </small>
+      )}
     </div>
   );
 }
@@ -60,15 +87,23 @@ export function SettingsPanel() {
   return (
     <aside class="sidebar" aria-label="Settings">
       <details open={typeof window === 'undefined' || window.matchMedia('(min-width: 900px)').matches}>
-        <summary><h2>Settings</h2></summary>
+        <summary>
+          <h2>Settings</h2>
+        </summary>
         <form class="settings" onSubmit={(e) => e.preventDefault()}>
           <fieldset>
             <legend>Data</legend>
             {!s.data && (
               <div class="field">
                 <label for="set-task">Built-in task</label>
-                <select id="set-task" value={s.task} onChange={(e) => setSettings({ task: (e.currentTarget as HTMLSelectElement).value as TaskName })}>
-                  {(Object.keys(TASK_LABELS) as TaskName[]).map((t) => <option value={t}>{TASK_LABELS[t]}</option>)}
+                <select
+                  id="set-task"
+                  value={s.task}
+                  onChange={(e) => setSettings({ task: (e.currentTarget as HTMLSelectElement).value as TaskName })}
+                >
+                  {(Object.keys(TASK_LABELS) as TaskName[]).map((t) => (
+                    <option value={t}>{TASK_LABELS[t]}</option>
+                  ))}
                 </select>
               </div>
             )}
@@ -79,14 +114,25 @@ export function SettingsPanel() {
             <legend>Model</legend>
             <div class="field">
               <label for="set-cell">Recurrent cell</label>
-              <select id="set-cell" value={s.cell} onChange={(e) => setSettings({ cell: (e.currentTarget as HTMLSelectElement).value as Settings['cell'] })}>
-                {CELLS.map((c) => <option value={c.mode}>{c.label}</option>)}
+              <select
+                id="set-cell"
+                value={s.cell}
+                onChange={(e) => setSettings({ cell: (e.currentTarget as HTMLSelectElement).value as Settings['cell'] })}
+              >
+                {CELLS.map((c) => (
+                  <option value={c.mode}>{c.label}</option>
+                ))}
               </select>
             </div>
             <IntField k="hidden" label="Hidden units" />
             <IntField k="layers" label="Layers" />
             <div class="field check">
-              <input id="set-bi" type="checkbox" checked={s.bidirectional} onChange={(e) => setSettings({ bidirectional: (e.currentTarget as HTMLInputElement).checked })} />
+              <input
+                id="set-bi"
+                type="checkbox"
+                checked={s.bidirectional}
+                onChange={(e) => setSettings({ bidirectional: (e.currentTarget as HTMLInputElement).checked })}
+              />
               <label for="set-bi">Bidirectional</label>
             </div>
           </fieldset>
@@ -97,7 +143,12 @@ export function SettingsPanel() {
             <LrField />
             <IntField k="seed" label="Seed" help="Seeds the data, the split, the weights and the batch order." />
           </fieldset>
-          <button type="button" class="secondary" onClick={() => setSettings({ ...DEFAULTS, data: s.data })} disabled={JSON.stringify({ ...DEFAULTS, data: s.data }) === JSON.stringify(s)}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => setSettings({ ...DEFAULTS, data: s.data })}
+            disabled={JSON.stringify({ ...DEFAULTS, data: s.data }) === JSON.stringify(s)}
+          >
             Back to the reference pipeline
           </button>
         </form>

@@ -23,14 +23,26 @@ export function Upload() {
     <div class="upload" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       {s.data && snap?.settings.data === s.data && (
         <p class="uploaded" data-testid="uploaded">
-          Training on <strong>{s.data}</strong>: {snap.data.sizes.train + snap.data.sizes.val + snap.data.sizes.test} sequences, {snap.data.features.length} features, classes {snap.data.classes.join(', ')}.{' '}
-          <button type="button" class="link" onClick={useTask}>Use a built-in task</button>
+          Training on <strong>{s.data}</strong>: {snap.data.sizes.train + snap.data.sizes.val + snap.data.sizes.test} sequences,{' '}
+          {snap.data.features.length} features, classes {snap.data.classes.join(', ')}.{' '}
+          <button type="button" class="link" onClick={useTask}>
+            Use a built-in task
+          </button>
         </p>
       )}
-      <label for="upload-file" class="upload-label">Upload your data (.csv or .json)</label>
+      <label for="upload-file" class="upload-label">
+        Upload your data (.csv or .json)
+      </label>
       <input id="upload-file" type="file" accept=".csv,.json,text/csv,application/json" onChange={onFile} aria-describedby="upload-help" />
-      <small id="upload-help">CSV in long form: an id column, an optional step column, a label column and the features; or JSON {'{"sequences": [...]}'}. Or drop a file here.</small>
-      {uploadError.value && <p class="error" role="alert" data-testid="upload-error">{uploadError.value}</p>}
+      <small id="upload-help">
+        CSV in long form: an id column, an optional step column, a label column and the features; or JSON {'{"sequences": [...]}'}. Or drop
+        a file here.
+      </small>
+      {uploadError.value && (
+        <p class="error" role="alert" data-testid="upload-error">
+          {uploadError.value}
+        </p>
+      )}
     </div>
   );
 }

@@ -11,14 +11,36 @@ export class CompareJob {
   private state: CompareState;
   private dirty = true;
 
-  constructor(readonly settings: Settings, data?: Dataset) {
+  constructor(
+    readonly settings: Settings,
+    data?: Dataset,
+  ) {
     this.job = compareCells({ ...pipelineOptions(settings), data, sideBySide: true });
     const start = this.job.next().value as Extract<CompareEvent, { type: 'compare_start' }>;
     this.state = {
-      key: settingsKey(settings), status: 'running',
-      rows: start.cells.map((c): CompareRow => ({ ...c, history: [], losses: [], batchesDone: 0, testAccuracy: null, gain: null, seconds: 0 })),
-      own: start.own, memoryless: { status: 'waiting', label: start.memoryless.label, accuracy: null, parameters: start.memoryless.parameters, chance: null },
-      memory: null, verdict: null, task: start.task, message: null,
+      key: settingsKey(settings),
+      status: 'running',
+      rows: start.cells.map((c): CompareRow => ({
+        ...c,
+        history: [],
+        losses: [],
+        batchesDone: 0,
+        testAccuracy: null,
+        gain: null,
+        seconds: 0,
+      })),
+      own: start.own,
+      memoryless: {
+        status: 'waiting',
+        label: start.memoryless.label,
+        accuracy: null,
+        parameters: start.memoryless.parameters,
+        chance: null,
+      },
+      memory: null,
+      verdict: null,
+      task: start.task,
+      message: null,
     };
   }
 
@@ -68,8 +90,18 @@ export class CompareJob {
   }
 
   private finish(r: CompareResult): void {
-    for (const x of r.rows) Object.assign(this.state.rows.find((row) => row.mode === x.mode)!, { testAccuracy: x.testAccuracy, gain: x.gain });
-    this.state.memoryless = { ...this.state.memoryless, status: 'done', accuracy: r.memoryless.accuracy, parameters: r.memoryless.parameters, chance: r.chance };
+    for (const x of r.rows)
+      Object.assign(
+        this.state.rows.find((row) => row.mode === x.mode)!,
+        { testAccuracy: x.testAccuracy, gain: x.gain },
+      );
+    this.state.memoryless = {
+      ...this.state.memoryless,
+      status: 'done',
+      accuracy: r.memoryless.accuracy,
+      parameters: r.memoryless.parameters,
+      chance: r.chance,
+    };
     const own = this.state.rows.find((row) => row.mode === r.own)!;
     this.state.memory = memoryWords(r.comparison, `the ${own.label}'s memory`);
     this.state.verdict = verdictSentence(r.verdict);

@@ -4,7 +4,13 @@
  * gave them, never recomputed by a view).
  */
 import type {
-  DataEvent, DataFlow, EpochEvent, Evaluation, MemoryComparison, PredictionTrace, ResolvedModelOptions,
+  DataEvent,
+  DataFlow,
+  EpochEvent,
+  Evaluation,
+  MemoryComparison,
+  PredictionTrace,
+  ResolvedModelOptions,
 } from '../../../src/internal.js';
 import type { Question } from '../../../src/explain/quiz/index.js';
 import type { Settings } from '../settings.js';
@@ -108,7 +114,15 @@ export interface CompareState {
 }
 
 export type Command =
-  | { type: 'configure'; settings: Settings; upload?: { name: string; text: string }; autoplay: boolean; traceIndex: number | null; playground: number[] | null; speed: Speed }
+  | {
+      type: 'configure';
+      settings: Settings;
+      upload?: { name: string; text: string };
+      autoplay: boolean;
+      traceIndex: number | null;
+      playground: number[] | null;
+      speed: Speed;
+    }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }

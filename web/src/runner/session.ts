@@ -6,8 +6,22 @@
  * precomputed first paint.
  */
 import {
-  Trainer, applyNormalization, compareMemory, dataEvent, dataFlow, encodeRun, evaluate, interestingIndex, predictionTrace, prepare, readDataText,
-  type Dataset, type MemoryComparison, type Prepared, type Sequence, type TrainEvent,
+  Trainer,
+  applyNormalization,
+  compareMemory,
+  dataEvent,
+  dataFlow,
+  encodeRun,
+  evaluate,
+  interestingIndex,
+  predictionTrace,
+  prepare,
+  readDataText,
+  type Dataset,
+  type MemoryComparison,
+  type Prepared,
+  type Sequence,
+  type TrainEvent,
 } from '../../../src/internal.js';
 import { makeQuiz, modelFacts } from '../../../src/explain/quiz/index.js';
 import { columnOptions } from '../../../src/data/read.js';
@@ -49,13 +63,32 @@ export class Session {
     const original = this.rawOf(test[idx]!);
     const values = init.playground && init.playground.length === original.length ? init.playground : original;
     this.snap = {
-      id: init.id, key: settingsKey(s), settings: s, source: 'live', status: 'ready', data: dataEvent(this.p),
-      model: { options: m.options, parameters: m.parameterCount, tensors: m.table.entries.map((e) => ({ name: e.name, shape: [...e.shape] })) },
-      testCount: test.length, traceIndex: idx, defaultTraceIndex: def,
-      flowInitial: dataFlow(m, test[idx]!), flow: dataFlow(m, test[idx]!),
-      train: this.emptyProgress(), history: [], losses: [], trace: predictionTrace(m, test[idx]!), test: null,
-      insight: { status: 'waiting', epoch: 0, epochs: s.epochs, comparison: null }, quiz: null, weights: this.weights(),
-      playground: { values, original, ranges: this.ranges(), trace: this.playTrace(values) }, speed: init.speed ?? 'fast',
+      id: init.id,
+      key: settingsKey(s),
+      settings: s,
+      source: 'live',
+      status: 'ready',
+      data: dataEvent(this.p),
+      model: {
+        options: m.options,
+        parameters: m.parameterCount,
+        tensors: m.table.entries.map((e) => ({ name: e.name, shape: [...e.shape] })),
+      },
+      testCount: test.length,
+      traceIndex: idx,
+      defaultTraceIndex: def,
+      flowInitial: dataFlow(m, test[idx]!),
+      flow: dataFlow(m, test[idx]!),
+      train: this.emptyProgress(),
+      history: [],
+      losses: [],
+      trace: predictionTrace(m, test[idx]!),
+      test: null,
+      insight: { status: 'waiting', epoch: 0, epochs: s.epochs, comparison: null },
+      quiz: null,
+      weights: this.weights(),
+      playground: { values, original, ranges: this.ranges(), trace: this.playTrace(values) },
+      speed: init.speed ?? 'fast',
     };
     this.newTrainer();
   }
@@ -114,7 +147,14 @@ export class Session {
     this.p.model.table.data.set(this.initial);
     this.newTrainer();
     this.snap = { ...this.snap, losses: [] };
-    this.set({ status: 'ready', history: [], train: this.emptyProgress(), test: null, quiz: null, insight: { status: 'waiting', epoch: 0, epochs: this.snap.settings.epochs, comparison: null } });
+    this.set({
+      status: 'ready',
+      history: [],
+      train: this.emptyProgress(),
+      test: null,
+      quiz: null,
+      insight: { status: 'waiting', epoch: 0, epochs: this.snap.settings.epochs, comparison: null },
+    });
     this.weightsChanged = true;
     this.refreshViews();
   }
@@ -128,7 +168,10 @@ export class Session {
     const idx = traceIndex != null && traceIndex >= 0 && traceIndex < test.length ? traceIndex : this.snap.defaultTraceIndex;
     const original = this.rawOf(test[idx]!);
     this.set({
-      traceIndex: idx, flowInitial: this.initialFlow(test[idx]!), flow: dataFlow(this.p.model, test[idx]!), trace: predictionTrace(this.p.model, test[idx]!),
+      traceIndex: idx,
+      flowInitial: this.initialFlow(test[idx]!),
+      flow: dataFlow(this.p.model, test[idx]!),
+      trace: predictionTrace(this.p.model, test[idx]!),
       playground: { ...this.snap.playground, original },
     });
   }
@@ -163,7 +206,12 @@ export class Session {
   modelFile(): { bytes: Uint8Array; name: string } {
     const { p, snap } = this;
     const s = snap.settings;
-    const bytes = encodeRun({ prepared: p, trainer: this.trainer, task: s.data ? null : { name: s.task, options: taskOptions(s) }, dataFile: s.data });
+    const bytes = encodeRun({
+      prepared: p,
+      trainer: this.trainer,
+      task: s.data ? null : { name: s.task, options: taskOptions(s) },
+      dataFile: s.data,
+    });
     return { bytes, name: `rnnscope-${s.cell}-h${s.hidden}-seed${s.seed}.safetensors` };
   }
 
@@ -192,8 +240,17 @@ export class Session {
     const s = this.init.settings;
     const batches = Math.ceil(this.p.split.train.length / s.batchSize);
     return {
-      epochs: s.epochs, batchesPerEpoch: batches, batchSize: s.batchSize, trainSize: this.p.split.train.length, valSize: this.p.split.val.length,
-      epoch: 0, batch: 0, batchesDone: 0, reason: null, message: null, seconds: 0,
+      epochs: s.epochs,
+      batchesPerEpoch: batches,
+      batchSize: s.batchSize,
+      trainSize: this.p.split.train.length,
+      valSize: this.p.split.val.length,
+      epoch: 0,
+      batch: 0,
+      batchesDone: 0,
+      reason: null,
+      message: null,
+      seconds: 0,
     };
   }
 
@@ -208,7 +265,16 @@ export class Session {
     const tr = this.snap.train;
     switch (e.type) {
       case 'train_start':
-        this.set({ train: { ...tr, epochs: e.epochs, batchesPerEpoch: e.batchesPerEpoch, batchSize: e.batchSize, trainSize: e.trainSize, valSize: e.valSize } });
+        this.set({
+          train: {
+            ...tr,
+            epochs: e.epochs,
+            batchesPerEpoch: e.batchesPerEpoch,
+            batchSize: e.batchSize,
+            trainSize: e.trainSize,
+            valSize: e.valSize,
+          },
+        });
         break;
       case 'batch':
         this.snap.losses.push(e.loss);
@@ -223,7 +289,8 @@ export class Session {
         this.playing = false;
         this.weightsChanged = true;
         this.set({
-          status: e.reason === 'nonfinite' ? 'failed' : 'done', train: { ...tr, reason: e.reason, message: e.message, seconds: e.seconds },
+          status: e.reason === 'nonfinite' ? 'failed' : 'done',
+          train: { ...tr, reason: e.reason, message: e.message, seconds: e.seconds },
           test: evaluate(this.p.model, this.p.split.test),
           insight: { ...this.snap.insight, status: 'running' },
         });
@@ -253,16 +320,25 @@ export class Session {
   /** The quiz `rnnscope quiz` asks for the same settings: about the default test sequence's trace. */
   private quiz(comparison: MemoryComparison) {
     const seq = this.p.split.test[this.snap.defaultTraceIndex]!;
-    return makeQuiz({
-      model: modelFacts(this.p.model), data: this.snap.data, history: this.trainer.history, trace: predictionTrace(this.p.model, seq), comparison,
-    }, this.p.seed);
+    return makeQuiz(
+      {
+        model: modelFacts(this.p.model),
+        data: this.snap.data,
+        history: this.trainer.history,
+        trace: predictionTrace(this.p.model, seq),
+        comparison,
+      },
+      this.p.seed,
+    );
   }
 
   private refreshViews(): void {
     this.weightsChanged = false;
     const seq = this.p.split.test[this.snap.traceIndex]!;
     this.set({
-      flow: dataFlow(this.p.model, seq), trace: predictionTrace(this.p.model, seq), weights: this.weights(),
+      flow: dataFlow(this.p.model, seq),
+      trace: predictionTrace(this.p.model, seq),
+      weights: this.weights(),
       playground: { ...this.snap.playground, trace: this.playTrace(this.snap.playground.values) },
     });
   }

@@ -79,17 +79,26 @@ function handle(c: Command): void {
         try {
           data = Session.read(c.upload.name, c.upload.text);
         } catch (e) {
-          if (e instanceof DataError || e instanceof RnnscopeError) return post({ type: 'upload-error', message: `rnnscope: ${e.message}` });
+          if (e instanceof DataError || e instanceof RnnscopeError)
+            return post({ type: 'upload-error', message: `rnnscope: ${e.message}` });
           throw e;
         }
         upload = { name: c.upload.name, data };
       } else if (c.settings.data) {
         data = upload?.name === c.settings.data ? upload.data : undefined;
-        if (!data) return post({ type: 'upload-error', message: `${c.settings.data} was uploaded in another page; upload it again to use it here` });
+        if (!data)
+          return post({ type: 'upload-error', message: `${c.settings.data} was uploaded in another page; upload it again to use it here` });
       }
       if (compare && settingsKey(compare.settings) !== settingsKey(c.settings)) compare = null;
       try {
-        session = new Session({ settings: c.settings, id: nextId++, data, traceIndex: c.traceIndex, playground: c.playground, speed: c.speed });
+        session = new Session({
+          settings: c.settings,
+          id: nextId++,
+          data,
+          traceIndex: c.traceIndex,
+          playground: c.playground,
+          speed: c.speed,
+        });
       } catch (e) {
         if (e instanceof RnnscopeError) return post({ type: c.upload ? 'upload-error' : 'error', message: `rnnscope: ${e.message}` });
         throw e;
@@ -102,7 +111,11 @@ function handle(c: Command): void {
     case 'compare':
       if (!session) return;
       if (compare && settingsKey(compare.settings) === session.snapshot.key) compare.touch();
-      else compare = new CompareJob(session.snapshot.settings, upload && session.snapshot.settings.data === upload.name ? upload.data : undefined);
+      else
+        compare = new CompareJob(
+          session.snapshot.settings,
+          upload && session.snapshot.settings.data === upload.name ? upload.data : undefined,
+        );
       break;
     case 'download':
       if (session) {

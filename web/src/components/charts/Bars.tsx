@@ -9,7 +9,17 @@ export interface Bar {
   note?: string;
 }
 
-export function Bars({ bars, title, testId, format = f3 }: { bars: Bar[]; title: string; testId?: string; format?: (v: number) => string }) {
+export function Bars({
+  bars,
+  title,
+  testId,
+  format = f3,
+}: {
+  bars: Bar[];
+  title: string;
+  testId?: string;
+  format?: (v: number) => string;
+}) {
   return (
     <figure class="bars" data-testid={testId}>
       <figcaption>{title}</figcaption>
@@ -18,7 +28,10 @@ export function Bars({ bars, title, testId, format = f3 }: { bars: Bar[]; title:
           <li data-value={b.value}>
             <span class="bar-label">{b.label}</span>
             <span class="bar-track" aria-hidden="true">
-              <span class="bar-fill" style={{ width: `${Math.max(0, Math.min(1, b.value)) * 100}%`, background: b.color ?? SERIES[i % SERIES.length] }} />
+              <span
+                class="bar-fill"
+                style={{ width: `${Math.max(0, Math.min(1, b.value)) * 100}%`, background: b.color ?? SERIES[i % SERIES.length] }}
+              />
             </span>
             <span class="bar-value">{format(b.value)}</span>
             {b.note && <span class="bar-note">{b.note}</span>}

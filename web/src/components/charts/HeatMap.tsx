@@ -39,31 +39,73 @@ export function HeatMap({ rows, rowLabel, colLabel, title, domain, highlight, on
   return (
     <figure class="heatmap" data-testid={testId}>
       <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} width={W} style={{ maxWidth: '100%', height: 'auto' }} role="img" aria-label={`${title}: ${R} rows by ${C} columns; the button below shows the values as a table`}>
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        width={W}
+        style={{ maxWidth: '100%', height: 'auto' }}
+        role="img"
+        aria-label={`${title}: ${R} rows by ${C} columns; the button below shows the values as a table`}
+      >
         {Array.from({ length: C }, (_, c) => (
-          <text x={left + c * cw + cw / 2} y={top - 7} text-anchor="middle" class={c === highlight ? 'axis strong' : 'axis'}>{colLabel(c)}</text>
+          <text x={left + c * cw + cw / 2} y={top - 7} text-anchor="middle" class={c === highlight ? 'axis strong' : 'axis'}>
+            {colLabel(c)}
+          </text>
         ))}
         {rows.map((row, r) => (
           <g key={r}>
-            <text x={left - 6} y={top + r * ch + ch / 2 + 4} text-anchor="end" class="axis">{rowLabel(r)}</text>
+            <text x={left - 6} y={top + r * ch + ch / 2 + 4} text-anchor="end" class="axis">
+              {rowLabel(r)}
+            </text>
             {row.map((v, c) => (
               <g key={c} onClick={onSelect ? () => onSelect(c) : undefined} class={onSelect ? 'clickable' : undefined}>
-                <rect x={left + c * cw} y={top + r * ch} width={cw - 1} height={ch - 1} fill={color(v)}><title>{`${rowLabel(r)}, ${colLabel(c)}: ${f2(v)}`}</title></rect>
-                {values && <text x={left + c * cw + cw / 2} y={top + r * ch + ch / 2 + 4} text-anchor="middle" class="cell" fill={textOn(v, m)}>{f2(v)}</text>}
+                <rect x={left + c * cw} y={top + r * ch} width={cw - 1} height={ch - 1} fill={color(v)}>
+                  <title>{`${rowLabel(r)}, ${colLabel(c)}: ${f2(v)}`}</title>
+                </rect>
+                {values && (
+                  <text x={left + c * cw + cw / 2} y={top + r * ch + ch / 2 + 4} text-anchor="middle" class="cell" fill={textOn(v, m)}>
+                    {f2(v)}
+                  </text>
+                )}
               </g>
             ))}
           </g>
         ))}
         {highlight !== undefined && highlight < C && (
-          <rect x={left + highlight * cw - 1.5} y={top - 1.5} width={cw + 2} height={R * ch + 2} fill="none" stroke="#111" stroke-width="2.5" />
+          <rect
+            x={left + highlight * cw - 1.5}
+            y={top - 1.5}
+            width={cw + 2}
+            height={R * ch + 2}
+            fill="none"
+            stroke="#111"
+            stroke-width="2.5"
+          />
         )}
       </svg>
-      <button type="button" class="link small-link" aria-expanded={table} onClick={() => setTable(!table)}>{table ? 'Hide the table of values' : 'Show the values as a table'}</button>
+      <button type="button" class="link small-link" aria-expanded={table} onClick={() => setTable(!table)}>
+        {table ? 'Hide the table of values' : 'Show the values as a table'}
+      </button>
       {table && (
         <table class="values-table">
           <caption class="sr-only">{title}</caption>
-          <thead><tr><th scope="col" /> {Array.from({ length: C }, (_, c) => <th scope="col">{colLabel(c)}</th>)}</tr></thead>
-          <tbody>{rows.map((row, r) => <tr><th scope="row">{rowLabel(r)}</th>{row.map((v) => <td>{f2(v)}</td>)}</tr>)}</tbody>
+          <thead>
+            <tr>
+              <th scope="col" />{' '}
+              {Array.from({ length: C }, (_, c) => (
+                <th scope="col">{colLabel(c)}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row, r) => (
+              <tr>
+                <th scope="row">{rowLabel(r)}</th>
+                {row.map((v) => (
+                  <td>{f2(v)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
         </table>
       )}
     </figure>

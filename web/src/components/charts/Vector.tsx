@@ -21,10 +21,17 @@ export function Vector({ label, description, values, domain = 1, testId, highlig
   const color = diverging(domain);
   return (
     <div class="vector" data-testid={testId} data-values={JSON.stringify(values)}>
-      <span class="vector-label" title={description}>{label}</span>
+      <span class="vector-label" title={description}>
+        {label}
+      </span>
       <ol class="vector-cells" aria-label={`${description ?? label}: ${values.map(f2).join(', ')}`}>
         {values.map((v, i) => (
-          <li class={i === highlight ? 'hl' : undefined} style={{ background: color(v), color: textOn(v, domain) }} title={`${names?.[i] ?? `unit ${i + 1}`}: ${v}`} aria-hidden="true">
+          <li
+            class={i === highlight ? 'hl' : undefined}
+            style={{ background: color(v), color: textOn(v, domain) }}
+            title={`${names?.[i] ?? `unit ${i + 1}`}: ${v}`}
+            aria-hidden="true"
+          >
             {names && <span class="vector-name">{names[i]}</span>}
             {f2(v)}
           </li>

@@ -19,9 +19,13 @@ function Block({ title, code, lang, testId }: { title: string; code: string; lan
     <section class="code-block" aria-label={title}>
       <div class="code-head">
         <h3>{title}</h3>
-        <button type="button" class="secondary small" onClick={copy}>{copied ? 'Copied' : 'Copy'}</button>
+        <button type="button" class="secondary small" onClick={copy}>
+          {copied ? 'Copied' : 'Copy'}
+        </button>
       </div>
-      <pre tabIndex={0} data-testid={testId}><code class={`language-${lang}`}>{code}</code></pre>
+      <pre tabIndex={0} data-testid={testId}>
+        <code class={`language-${lang}`}>{code}</code>
+      </pre>
     </section>
   );
 }
@@ -39,10 +43,16 @@ export function Code() {
           ⤓ Download the weights ({fileName(st)})
         </button>
         <span class="muted">
-          {trained ? `after ${trained} epoch${trained === 1 ? '' : 's'}` : 'the initial weights (not trained yet)'}: the state_dict under PyTorch's names, with the config, classes and normalisation in its metadata.
+          {trained ? `after ${trained} epoch${trained === 1 ? '' : 's'}` : 'the initial weights (not trained yet)'}: the state_dict under
+          PyTorch's names, with the config, classes and normalisation in its metadata.
         </span>
       </div>
-      <Block title="PyTorch" lang="python" code={pytorchCode(st, s.model.options, s.data.classes, s.model.parameters)} testId="code-pytorch" />
+      <Block
+        title="PyTorch"
+        lang="python"
+        code={pytorchCode(st, s.model.options, s.data.classes, s.model.parameters)}
+        testId="code-pytorch"
+      />
       <Block title="rnnscope (TypeScript, Node.js or the browser)" lang="ts" code={rnnscopeCode(st)} testId="code-rnnscope" />
       <Block title="rnnscope on the command line" lang="sh" code={cliLine(st)} testId="code-cli" />
       <p class="muted">State-dict names here: {s.model.tensors.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ')}.</p>

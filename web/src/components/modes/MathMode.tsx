@@ -27,8 +27,21 @@ function Tex({ tex, label, testId }: { tex: string; label: string; testId?: stri
       live = false;
     };
   }, []);
-  if (!k) return <pre class="tex-fallback" aria-label={label}>{tex}</pre>;
-  return <div class="tex" role="math" aria-label={label} data-testid={testId} dangerouslySetInnerHTML={{ __html: k.renderToString(tex, { displayMode: true, throwOnError: false, output: 'htmlAndMathml' }) }} />;
+  if (!k)
+    return (
+      <pre class="tex-fallback" aria-label={label}>
+        {tex}
+      </pre>
+    );
+  return (
+    <div
+      class="tex"
+      role="math"
+      aria-label={label}
+      data-testid={testId}
+      dangerouslySetInnerHTML={{ __html: k.renderToString(tex, { displayMode: true, throwOnError: false, output: 'htmlAndMathml' }) }}
+    />
+  );
 }
 
 export function MathMode() {
@@ -55,15 +68,23 @@ export function MathMode() {
       <h2>The math of one step</h2>
       <StepControls />
       <div class="toolbar" role="group" aria-label="Unit and gate">
-        <label class="inline">Unit{' '}
+        <label class="inline">
+          Unit{' '}
           <select value={j} onChange={(e) => setView({ unit: Number((e.currentTarget as HTMLSelectElement).value) })} data-testid="unit">
-            {Array.from({ length: H }, (_, u) => <option value={u}>{u + 1}</option>)}
+            {Array.from({ length: H }, (_, u) => (
+              <option value={u}>{u + 1}</option>
+            ))}
           </select>
         </label>
         {gates && (
-          <label class="inline">Sums written out for{' '}
+          <label class="inline">
+            Sums written out for{' '}
             <select value={k} onChange={(e) => setView({ gate: Number((e.currentTarget as HTMLSelectElement).value) })}>
-              {gates.map((x, i) => <option value={i}>{x.name}: {x.label}</option>)}
+              {gates.map((x, i) => (
+                <option value={i}>
+                  {x.name}: {x.label}
+                </option>
+              ))}
             </select>
           </label>
         )}
@@ -71,25 +92,45 @@ export function MathMode() {
       <section class="math-block">
         <h3>The equations (PyTorch's nn.{cellInfo(tr.mode).short})</h3>
         <Tex tex={equations(tr.mode)} label={`The ${tr.mode} cell's equations`} testId="equations" />
-        <p class="muted">W and b are this model's weights ({s.model.parameters} parameters in all); x_t is step t's input, h_(t-1) the state from the step before{tr.mode === 'lstm' ? ', c_t the cell state' : ''}. σ is the logistic sigmoid, ⊙ multiplies element by element.</p>
+        <p class="muted">
+          W and b are this model's weights ({s.model.parameters} parameters in all); x_t is step t's input, h_(t-1) the state from the step
+          before{tr.mode === 'lstm' ? ', c_t the cell state' : ''}. σ is the logistic sigmoid, ⊙ multiplies element by element.
+        </p>
       </section>
       <section class="math-block">
-        <h3>Step {t + 1}, unit {j + 1}, with this model's numbers</h3>
+        <h3>
+          Step {t + 1}, unit {j + 1}, with this model's numbers
+        </h3>
         <Tex tex={instance(tr.mode, c, t, j)} label={`The equations for unit ${j + 1} at step ${t + 1} with numbers`} testId="instance" />
         {wih && whh ? (
           <>
             <p>The two halves of the {gates ? `${gates[k]!.label}'s ` : ''}pre-activation, term by term with the weights:</p>
-            <Tex tex={dot(`(W_{i${g}}\\,x_{${t + 1}} + b_{i${g}})_{${j + 1}}`, wih, input, bih, c.inputPart[k * H + j]!)} label="the input half, written out" testId="dot-input" />
-            <Tex tex={dot(`(W_{h${g}}\\,h_{${t}} + b_{h${g}})_{${j + 1}}`, whh, c.hPrev, bhh, c.hiddenPart[k * H + j]!)} label="the hidden half, written out" testId="dot-hidden" />
-            {t === 0 && <p class="muted">At step 1 the state before is h_0 = 0, so the hidden half is its bias alone: nothing is remembered yet.</p>}
+            <Tex
+              tex={dot(`(W_{i${g}}\\,x_{${t + 1}} + b_{i${g}})_{${j + 1}}`, wih, input, bih, c.inputPart[k * H + j]!)}
+              label="the input half, written out"
+              testId="dot-input"
+            />
+            <Tex
+              tex={dot(`(W_{h${g}}\\,h_{${t}} + b_{h${g}})_{${j + 1}}`, whh, c.hPrev, bhh, c.hiddenPart[k * H + j]!)}
+              label="the hidden half, written out"
+              testId="dot-hidden"
+            />
+            {t === 0 && (
+              <p class="muted">At step 1 the state before is h_0 = 0, so the hidden half is its bias alone: nothing is remembered yet.</p>
+            )}
           </>
-        ) : <p class="muted">This model is too large to write its weights out here ({s.model.parameters} parameters).</p>}
+        ) : (
+          <p class="muted">This model is too large to write its weights out here ({s.model.parameters} parameters).</p>
+        )}
       </section>
       <section class="math-block">
         <h3>Output layer</h3>
         <Tex tex={OUTPUT_EQUATION} label="The output layer: a linear map, then softmax" />
-        {out ? <Tex tex={softmaxLine(out, s.data.classes, st.probs ? t : null)} label="softmax with this step's logits" testId="softmax" />
-          : <p class="muted">This model predicts one class per sequence, from the last step.</p>}
+        {out ? (
+          <Tex tex={softmaxLine(out, s.data.classes, st.probs ? t : null)} label="softmax with this step's logits" testId="softmax" />
+        ) : (
+          <p class="muted">This model predicts one class per sequence, from the last step.</p>
+        )}
       </section>
     </div>
   );

@@ -13,25 +13,46 @@ function Stage({ st, cls }: { st: FlowStage; cls: string[] }) {
   // Values as units x time, like the hidden-state heat map (time runs left to right).
   const cols = st.values.length;
   const rows = Array.from({ length: st.values[0]?.length ?? 0 }, (_, j) => st.values.map((r) => r[j]!));
-  const rowLabel = (j: number) => (last ? cls[j] ?? `class ${j}` : st.index === 1 ? `feature ${j + 1}` : `unit ${j + 1}`);
+  const rowLabel = (j: number) => (last ? (cls[j] ?? `class ${j}`) : st.index === 1 ? `feature ${j + 1}` : `unit ${j + 1}`);
   return (
     <li class="stage" data-testid={`stage-${st.index}`}>
       <div class="stage-head">
-        <span class="stage-num" aria-hidden="true">{st.index}</span>
+        <span class="stage-num" aria-hidden="true">
+          {st.index}
+        </span>
         <h3>{st.name}</h3>
-        <span class="stage-shape" aria-label={`input shape ${shape(st.inShape)}, output shape ${shape(st.outShape)}`}>{shape(st.inShape)} → {shape(st.outShape)}</span>
+        <span class="stage-shape" aria-label={`input shape ${shape(st.inShape)}, output shape ${shape(st.outShape)}`}>
+          {shape(st.inShape)} → {shape(st.outShape)}
+        </span>
       </div>
-      <p>{st.description}. Out: {st.outShape.map((d, i) => `${d} ${st.outDims[i]}`).join(' x ')}.</p>
+      <p>
+        {st.description}. Out: {st.outShape.map((d, i) => `${d} ${st.outDims[i]}`).join(' x ')}.
+      </p>
       {st.parameters.length > 0 && (
         <p class="params">
-          {st.parameterCount} parameters: {st.parameters.map((p) => <code>{p.name} {shape(p.shape)}</code>)}
+          {st.parameterCount} parameters:{' '}
+          {st.parameters.map((p) => (
+            <code>
+              {p.name} {shape(p.shape)}
+            </code>
+          ))}
         </p>
       )}
-      <p class="sample" aria-label="A sample of the values: first row, last row"><code>{st.values.length > 1 ? `[${vec(st.values[0]!, 2, 6, tidy)}, ..., ${vec(st.values[st.values.length - 1]!, 2, 6, tidy)}]` : vec(st.values[0] ?? [], 2, 6, tidy)}</code></p>
+      <p class="sample" aria-label="A sample of the values: first row, last row">
+        <code>
+          {st.values.length > 1
+            ? `[${vec(st.values[0]!, 2, 6, tidy)}, ..., ${vec(st.values[st.values.length - 1]!, 2, 6, tidy)}]`
+            : vec(st.values[0] ?? [], 2, 6, tidy)}
+        </code>
+      </p>
       {rows.length > 0 && rows.length <= 64 && (
         <HeatMap
-          rows={rows} rowLabel={rowLabel} colLabel={(c) => (cols === 1 ? 'out' : `t${c + 1}`)} title={`${st.name}: values for each ${cols === 1 ? 'class' : 'step'}`}
-          domain={last ? 1 : undefined} showValues={rows.length <= 8 && cols <= 12}
+          rows={rows}
+          rowLabel={rowLabel}
+          colLabel={(c) => (cols === 1 ? 'out' : `t${c + 1}`)}
+          title={`${st.name}: values for each ${cols === 1 ? 'class' : 'step'}`}
+          domain={last ? 1 : undefined}
+          showValues={rows.length <= 8 && cols <= 12}
         />
       )}
     </li>
@@ -47,17 +68,40 @@ export function Pipeline() {
   return (
     <div class="mode-pipeline">
       <h2>Model Pipeline: why RNNs handle sequences</h2>
-      <p class="lead">This pipeline shows how a recurrent network processes a sequence step by step: it takes the input one element at a time, remembers past information in its hidden state, and uses it to understand the sequence better.</p>
+      <p class="lead">
+        This pipeline shows how a recurrent network processes a sequence step by step: it takes the input one element at a time, remembers
+        past information in its hidden state, and uses it to understand the sequence better.
+      </p>
       <p>
-        <strong>Task {d.name}</strong>: {d.description} {d.sizes.train + d.sizes.val + d.sizes.test} sequences of up to {d.steps} steps x {d.features.length} features,
-        {d.target === 'steps' ? ' a label on every step' : ' one label per sequence'} ({d.classes.join(', ')}); split {d.sizes.train} train / {d.sizes.val} validation / {d.sizes.test} test.
+        <strong>Task {d.name}</strong>: {d.description} {d.sizes.train + d.sizes.val + d.sizes.test} sequences of up to {d.steps} steps x{' '}
+        {d.features.length} features,
+        {d.target === 'steps' ? ' a label on every step' : ' one label per sequence'} ({d.classes.join(', ')}); split {d.sizes.train} train
+        / {d.sizes.val} validation / {d.sizes.test} test.
       </p>
       <div class="toolbar" role="group" aria-label="Which weights">
-        <span>Values of test sequence <code>{flow.sequenceId}</code> with</span>
-        <button type="button" class={w === 'initial' ? 'toggle on' : 'toggle'} aria-pressed={w === 'initial'} onClick={() => setView({ weights: 'initial' })}>the initial weights</button>
-        <button type="button" class={w === 'trained' ? 'toggle on' : 'toggle'} aria-pressed={w === 'trained'} onClick={() => setView({ weights: 'trained' })}>the current weights</button>
+        <span>
+          Values of test sequence <code>{flow.sequenceId}</code> with
+        </span>
+        <button
+          type="button"
+          class={w === 'initial' ? 'toggle on' : 'toggle'}
+          aria-pressed={w === 'initial'}
+          onClick={() => setView({ weights: 'initial' })}
+        >
+          the initial weights
+        </button>
+        <button
+          type="button"
+          class={w === 'trained' ? 'toggle on' : 'toggle'}
+          aria-pressed={w === 'trained'}
+          onClick={() => setView({ weights: 'trained' })}
+        >
+          the current weights
+        </button>
       </div>
-      <h3 class="flow-title">Data Flow: {flow.stages.length} stages, {flow.parameterCount} parameters</h3>
+      <h3 class="flow-title">
+        Data Flow: {flow.stages.length} stages, {flow.parameterCount} parameters
+      </h3>
       <ol class="flow" data-testid="flow">
         {flow.stages.map((st, i) => (
           <>
@@ -70,7 +114,10 @@ export function Pipeline() {
           </>
         ))}
       </ol>
-      <p class="note">Numbers shown to 2 decimals ({f2(flow.stages[0]!.values[0]![0]!)} is the first input feature, normalised with the training split's mean and standard deviation).</p>
+      <p class="note">
+        Numbers shown to 2 decimals ({f2(flow.stages[0]!.values[0]![0]!)} is the first input feature, normalised with the training split's
+        mean and standard deviation).
+      </p>
     </div>
   );
 }

@@ -22,10 +22,26 @@ const PRESETS: Preset[] = [
   { name: 'zigzag', make: (t, _T, lo, hi) => lo + (hi - lo) * (t % 2 ? 0.6 : 0.4) },
 ];
 
-function Editor({ values, T, I, ranges, feature, together }: { values: number[]; T: number; I: number; ranges: { min: number; max: number }[]; feature: number; together: boolean }) {
+function Editor({
+  values,
+  T,
+  I,
+  ranges,
+  feature,
+  together,
+}: {
+  values: number[];
+  T: number;
+  I: number;
+  ranges: { min: number; max: number }[];
+  feature: number;
+  together: boolean;
+}) {
   const r = ranges[feature]!;
   const pad = (r.max - r.min) * 0.05 || 1;
-  const y = scaleLinear().domain([r.min - pad, r.max + pad]).range([H - M.bottom, M.top]);
+  const y = scaleLinear()
+    .domain([r.min - pad, r.max + pad])
+    .range([H - M.bottom, M.top]);
   const x = (t: number) => M.left + ((W - M.left - M.right) * (t + 0.5)) / T;
   const set = (t: number, v: number) => {
     const next = [...values];
@@ -37,7 +53,7 @@ function Editor({ values, T, I, ranges, feature, together }: { values: number[];
     setView({ playground: next });
   };
   const fromPointer = (e: PointerEvent) => {
-    const svg = (e.currentTarget as SVGSVGElement);
+    const svg = e.currentTarget as SVGSVGElement;
     const box = svg.getBoundingClientRect();
     const px = ((e.clientX - box.left) / box.width) * W;
     const py = ((e.clientY - box.top) / box.height) * H;
@@ -47,33 +63,70 @@ function Editor({ values, T, I, ranges, feature, together }: { values: number[];
   const step = (r.max - r.min) / 40;
   return (
     <svg
-      viewBox={`0 0 ${W} ${H}`} class="editor" data-testid="editor"
+      viewBox={`0 0 ${W} ${H}`}
+      class="editor"
+      data-testid="editor"
       onPointerDown={(e) => {
         (e.currentTarget as SVGSVGElement).setPointerCapture(e.pointerId);
         fromPointer(e);
       }}
-      onPointerMove={(e) => (e.buttons & 1) && fromPointer(e)}
+      onPointerMove={(e) => e.buttons & 1 && fromPointer(e)}
     >
       {y.ticks(5).map((v) => (
         <g>
           <line x1={M.left} x2={W - M.right} y1={y(v)} y2={y(v)} class="grid" />
-          <text x={M.left - 6} y={y(v) + 4} text-anchor="end" class="axis">{v}</text>
+          <text x={M.left - 6} y={y(v) + 4} text-anchor="end" class="axis">
+            {v}
+          </text>
         </g>
       ))}
-      {Array.from({ length: I }, (_, i) => i).filter((i) => i !== feature).map((i) => (
-        <polyline points={Array.from({ length: T }, (_, t) => `${x(t)},${y(values[t * I + i]!)}`).join(' ')} fill="none" stroke="#b8c2cf" stroke-width="1.5" />
-      ))}
-      <polyline points={Array.from({ length: T }, (_, t) => `${x(t)},${y(values[t * I + feature]!)}`).join(' ')} fill="none" stroke={SERIES[0]} stroke-width="2.5" />
+      {Array.from({ length: I }, (_, i) => i)
+        .filter((i) => i !== feature)
+        .map((i) => (
+          <polyline
+            points={Array.from({ length: T }, (_, t) => `${x(t)},${y(values[t * I + i]!)}`).join(' ')}
+            fill="none"
+            stroke="#b8c2cf"
+            stroke-width="1.5"
+          />
+        ))}
+      <polyline
+        points={Array.from({ length: T }, (_, t) => `${x(t)},${y(values[t * I + feature]!)}`).join(' ')}
+        fill="none"
+        stroke={SERIES[0]}
+        stroke-width="2.5"
+      />
       {Array.from({ length: T }, (_, t) => {
         const v = values[t * I + feature]!;
         return (
           <g>
-            <text x={x(t)} y={H - 10} text-anchor="middle" class="axis">{t + 1}</text>
+            <text x={x(t)} y={H - 10} text-anchor="middle" class="axis">
+              {t + 1}
+            </text>
             <circle
-              cx={x(t)} cy={y(v)} r="9" class="handle" tabindex={0} role="slider" data-testid={`handle-${t}`}
-              aria-label={`step ${t + 1}, feature ${feature + 1}`} aria-valuemin={+(r.min - pad).toFixed(2)} aria-valuemax={+(r.max + pad).toFixed(2)} aria-valuenow={+v.toFixed(3)} aria-valuetext={f2(v)}
+              cx={x(t)}
+              cy={y(v)}
+              r="9"
+              class="handle"
+              tabindex={0}
+              role="slider"
+              data-testid={`handle-${t}`}
+              aria-label={`step ${t + 1}, feature ${feature + 1}`}
+              aria-valuemin={+(r.min - pad).toFixed(2)}
+              aria-valuemax={+(r.max + pad).toFixed(2)}
+              aria-valuenow={+v.toFixed(3)}
+              aria-valuetext={f2(v)}
               onKeyDown={(e) => {
-                const d = e.key === 'ArrowUp' ? step : e.key === 'ArrowDown' ? -step : e.key === 'PageUp' ? step * 5 : e.key === 'PageDown' ? -step * 5 : 0;
+                const d =
+                  e.key === 'ArrowUp'
+                    ? step
+                    : e.key === 'ArrowDown'
+                      ? -step
+                      : e.key === 'PageUp'
+                        ? step * 5
+                        : e.key === 'PageDown'
+                          ? -step * 5
+                          : 0;
                 if (!d) return;
                 e.preventDefault();
                 e.stopPropagation();
@@ -111,39 +164,87 @@ export function Playground() {
   return (
     <div class="mode-playground">
       <h2>Playground: change the input, watch the memory</h2>
-      <p>Drag a point up or down (or focus it and use the arrow keys). The model traces the edited sequence at once: the hidden state below and the prediction at every step follow.</p>
+      <p>
+        Drag a point up or down (or focus it and use the arrow keys). The model traces the edited sequence at once: the hidden state below
+        and the prediction at every step follow.
+      </p>
       <div class="toolbar" role="group" aria-label="Edit the sequence">
-        <label class="inline">Feature{' '}
+        <label class="inline">
+          Feature{' '}
           <select value={feature} onChange={(e) => setView({ feature: Number((e.currentTarget as HTMLSelectElement).value) })}>
-            {s.data.features.map((f, i) => <option value={i}>{f}</option>)}
+            {s.data.features.map((f, i) => (
+              <option value={i}>{f}</option>
+            ))}
           </select>
         </label>
         {I > 1 && (
           <label class="inline check">
-            <input type="checkbox" checked={v.together} onChange={(e) => setView({ together: (e.currentTarget as HTMLInputElement).checked })} /> move all features together
+            <input
+              type="checkbox"
+              checked={v.together}
+              onChange={(e) => setView({ together: (e.currentTarget as HTMLInputElement).checked })}
+            />{' '}
+            move all features together
           </label>
         )}
         <span class="spacer" />
         <span>Presets:</span>
-        <button type="button" class="small" onClick={() => setView({ playground: null })} data-testid="preset-test">the test sequence ({s.trace.sequenceId})</button>
-        {PRESETS.map((p) => <button type="button" class="small" onClick={() => preset(p)} data-testid={`preset-${p.name.split(',')[0]}`}>{p.name}</button>)}
+        <button type="button" class="small" onClick={() => setView({ playground: null })} data-testid="preset-test">
+          the test sequence ({s.trace.sequenceId})
+        </button>
+        {PRESETS.map((p) => (
+          <button type="button" class="small" onClick={() => preset(p)} data-testid={`preset-${p.name.split(',')[0]}`}>
+            {p.name}
+          </button>
+        ))}
       </div>
       <Editor values={values} T={T} I={I} ranges={pg.ranges} feature={feature} together={v.together} />
       <table class="predictions" data-testid="predictions">
         <caption>The model's prediction at each step of the edited sequence</caption>
         <tbody>
-          <tr><th scope="row">step</th>{tr.steps.map((x) => <td>{x.t + 1}</td>)}</tr>
+          <tr>
+            <th scope="row">step</th>
+            {tr.steps.map((x) => (
+              <td>{x.t + 1}</td>
+            ))}
+          </tr>
           {tr.steps[0]!.probs ? (
             <>
-              <tr><th scope="row">predicted</th>{tr.steps.map((x) => <td class={`cls cls-${x.predicted}`} data-probs={JSON.stringify(x.probs)}>{classes[x.predicted!]}</td>)}</tr>
-              <tr><th scope="row">probability</th>{tr.steps.map((x) => <td>{f2(x.probs![x.predicted!]!)}</td>)}</tr>
+              <tr>
+                <th scope="row">predicted</th>
+                {tr.steps.map((x) => (
+                  <td class={`cls cls-${x.predicted}`} data-probs={JSON.stringify(x.probs)}>
+                    {classes[x.predicted!]}
+                  </td>
+                ))}
+              </tr>
+              <tr>
+                <th scope="row">probability</th>
+                {tr.steps.map((x) => (
+                  <td>{f2(x.probs![x.predicted!]!)}</td>
+                ))}
+              </tr>
             </>
-          ) : tr.final && (
-            <tr><th scope="row">predicted</th><td colSpan={T} data-probs={JSON.stringify(tr.final.probs)}>{classes[tr.final.predicted]} ({f2(tr.final.probs[tr.final.predicted]!)})</td></tr>
+          ) : (
+            tr.final && (
+              <tr>
+                <th scope="row">predicted</th>
+                <td colSpan={T} data-probs={JSON.stringify(tr.final.probs)}>
+                  {classes[tr.final.predicted]} ({f2(tr.final.probs[tr.final.predicted]!)})
+                </td>
+              </tr>
+            )
           )}
         </tbody>
       </table>
-      <HeatMap rows={hRows} rowLabel={(u) => `unit ${u + 1}`} colLabel={(c) => `${c + 1}`} domain={1} title="Hidden state h_t of the edited sequence (units x steps)" testId="pg-heatmap" />
+      <HeatMap
+        rows={hRows}
+        rowLabel={(u) => `unit ${u + 1}`}
+        colLabel={(c) => `${c + 1}`}
+        domain={1}
+        title="Hidden state h_t of the edited sequence (units x steps)"
+        testId="pg-heatmap"
+      />
     </div>
   );
 }

@@ -17,7 +17,9 @@ export function Quiz() {
         <h2>Model Quiz</h2>
         <p data-testid="quiz-waiting">
           The questions are drawn from this run: its shapes, its trace, its training and what taking the memory away cost.
-          {s.status === 'done' ? ` They appear once the model without memory is measured (epoch ${ins.epoch} of ${ins.epochs})…` : ' They appear when training has finished.'}
+          {s.status === 'done'
+            ? ` They appear once the model without memory is measured (epoch ${ins.epoch} of ${ins.epochs})…`
+            : ' They appear when training has finished.'}
         </p>
       </div>
     );
@@ -30,7 +32,10 @@ export function Quiz() {
       <h2>Model Quiz: {qs.length} questions</h2>
       <p>Test your understanding of this model and this run. Choose an answer to see why it is right or wrong.</p>
       <p class="score" data-testid="quiz-score" aria-live="polite">
-        Score: {right} of {answered.length} answered{answered.length === qs.length ? ` — ${right === qs.length ? 'all right!' : `${right} of ${qs.length}`}` : ` (${qs.length - answered.length} to go)`}
+        Score: {right} of {answered.length} answered
+        {answered.length === qs.length
+          ? ` — ${right === qs.length ? 'all right!' : `${right} of ${qs.length}`}`
+          : ` (${qs.length - answered.length} to go)`}
       </p>
       <ol class="quiz">
         {qs.map((q, qi) => {
@@ -41,8 +46,17 @@ export function Quiz() {
               <fieldset>
                 <legend>{q.prompt}</legend>
                 {q.choices.map((c, ci) => (
-                  <label class={`choice${done && ci === q.answer ? ' right' : ''}${done && ci === chosen && ci !== q.answer ? ' wrong' : ''}`}>
-                    <input type="radio" name={`q-${q.id}`} value={ci} checked={chosen === ci} disabled={done && chosen !== ci} onChange={() => answer(q.id, ci)} />
+                  <label
+                    class={`choice${done && ci === q.answer ? ' right' : ''}${done && ci === chosen && ci !== q.answer ? ' wrong' : ''}`}
+                  >
+                    <input
+                      type="radio"
+                      name={`q-${q.id}`}
+                      value={ci}
+                      checked={chosen === ci}
+                      disabled={done && chosen !== ci}
+                      onChange={() => answer(q.id, ci)}
+                    />
                     <span class="choice-letter">{letter(ci)}</span> {c}
                   </label>
                 ))}

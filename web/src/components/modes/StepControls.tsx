@@ -18,28 +18,53 @@ export function StepControls() {
   }, [T]);
   return (
     <div class="toolbar step-controls" role="group" aria-label="Sequence and step">
-      <label class="inline">Test sequence{' '}
+      <label class="inline">
+        Test sequence{' '}
         <input
-          type="number" min={0} max={s.testCount - 1} value={s.traceIndex} class="narrow" data-testid="seq-index"
+          type="number"
+          min={0}
+          max={s.testCount - 1}
+          value={s.traceIndex}
+          class="narrow"
+          data-testid="seq-index"
           onChange={(e) => {
             const n = Number((e.currentTarget as HTMLInputElement).value);
             if (Number.isInteger(n) && n >= 0 && n < s.testCount) setView({ seq: n, step: 0, playground: null });
           }}
         />
       </label>
-      <span class="muted">of {s.testCount} (<code>{tr.sequenceId}</code>{s.traceIndex === s.defaultTraceIndex ? ', the first whose label changes' : ''})</span>
+      <span class="muted">
+        of {s.testCount} (<code>{tr.sequenceId}</code>
+        {s.traceIndex === s.defaultTraceIndex ? ', the first whose label changes' : ''})
+      </span>
       <span class="spacer" />
-      <button type="button" onClick={() => setStep(t - 1)} disabled={t === 0} aria-label="Previous step" data-testid="prev-step">◀</button>
+      <button type="button" onClick={() => setStep(t - 1)} disabled={t === 0} aria-label="Previous step" data-testid="prev-step">
+        ◀
+      </button>
       <label class="inline">
         <span class="sr-only">Step</span>
-        <input type="range" min={1} max={T} value={t + 1} onInput={(e) => setStep(Number((e.currentTarget as HTMLInputElement).value) - 1)} aria-valuetext={`step ${t + 1} of ${T}`} />
+        <input
+          type="range"
+          min={1}
+          max={T}
+          value={t + 1}
+          onInput={(e) => setStep(Number((e.currentTarget as HTMLInputElement).value) - 1)}
+          aria-valuetext={`step ${t + 1} of ${T}`}
+        />
       </label>
-      <button type="button" onClick={() => setStep(t + 1)} disabled={t === T - 1} aria-label="Next step" data-testid="next-step">▶</button>
-      <span data-testid="step-label" aria-live="polite">Step {t + 1} of {T}</span>
+      <button type="button" onClick={() => setStep(t + 1)} disabled={t === T - 1} aria-label="Next step" data-testid="next-step">
+        ▶
+      </button>
+      <span data-testid="step-label" aria-live="polite">
+        Step {t + 1} of {T}
+      </span>
       {cells.length > 1 && (
-        <label class="inline">Cell{' '}
+        <label class="inline">
+          Cell{' '}
           <select value={ci} onChange={(e) => setView({ cell: Number((e.currentTarget as HTMLSelectElement).value) })}>
-            {cells.map((c, i) => <option value={i}>{cellLabel(c, o.numLayers, o.bidirectional ? 2 : 1)}</option>)}
+            {cells.map((c, i) => (
+              <option value={i}>{cellLabel(c, o.numLayers, o.bidirectional ? 2 : 1)}</option>
+            ))}
           </select>
         </label>
       )}

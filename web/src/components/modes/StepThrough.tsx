@@ -15,12 +15,25 @@ import type { PredictionTrace } from '../../../../src/internal.js';
 
 export function Outputs({ trace, t, classes }: { trace: PredictionTrace; t: number; classes: string[] }) {
   const st = trace.steps[t]!;
-  const out = st.probs ? { probs: st.probs, predicted: st.predicted!, target: st.target! } : t === trace.steps.length - 1 && trace.final ? trace.final : null;
+  const out = st.probs
+    ? { probs: st.probs, predicted: st.predicted!, target: st.target! }
+    : t === trace.steps.length - 1 && trace.final
+      ? trace.final
+      : null;
   if (!out) return <p class="muted">The output layer reads only the last step of this sequence (one label per sequence).</p>;
-  const verdict = out.target < 0 ? 'no label here' : out.predicted === out.target ? `true ${classes[out.target]} ✓` : `true ${classes[out.target]} ✗`;
+  const verdict =
+    out.target < 0 ? 'no label here' : out.predicted === out.target ? `true ${classes[out.target]} ✓` : `true ${classes[out.target]} ✗`;
   return (
     <div data-testid="outputs" data-values={JSON.stringify(out.probs)}>
-      <Bars title={`softmax(head(h_${t + 1})): predicted ${classes[out.predicted]}, ${verdict}`} bars={out.probs.map((p, k) => ({ label: classes[k] ?? `class ${k}`, value: p, color: k === out.predicted ? '#1f5fa8' : '#6b7a8c' }))} format={f2} />
+      <Bars
+        title={`softmax(head(h_${t + 1})): predicted ${classes[out.predicted]}, ${verdict}`}
+        bars={out.probs.map((p, k) => ({
+          label: classes[k] ?? `class ${k}`,
+          value: p,
+          color: k === out.predicted ? '#1f5fa8' : '#6b7a8c',
+        }))}
+        format={f2}
+      />
     </div>
   );
 }
@@ -42,38 +55,90 @@ export function StepThrough() {
       <div class="trace-grid">
         <section class="trace-card" aria-labelledby="tc-input">
           <h3 id="tc-input">Input at time step {t + 1}</h3>
-          <Vector label={`x_${t + 1}`} description={`the input features at step ${t + 1}, normalised`} values={st.x} domain={3} testId="x" names={s.data.features} />
+          <Vector
+            label={`x_${t + 1}`}
+            description={`the input features at step ${t + 1}, normalised`}
+            values={st.x}
+            domain={3}
+            testId="x"
+            names={s.data.features}
+          />
         </section>
         <section class="trace-card" aria-labelledby="tc-cell">
-          <h3 id="tc-cell">{cellInfo(tr.mode).short} cell update at time step {t + 1}{s.model.options.numLayers > 1 ? `, layer ${cell.layer + 1}` : ''}{dir}</h3>
+          <h3 id="tc-cell">
+            {cellInfo(tr.mode).short} cell update at time step {t + 1}
+            {s.model.options.numLayers > 1 ? `, layer ${cell.layer + 1}` : ''}
+            {dir}
+          </h3>
           <Vector label={prev.split(' ')[0]!} description={`the state it starts from: ${prev}`} values={cell.hPrev} testId="h-prev" />
-          {cell.cPrev && <Vector label={t === 0 ? 'c_0' : `c_${t}`} description="the cell state it starts from" values={cell.cPrev} domain={2} testId="c-prev" />}
+          {cell.cPrev && (
+            <Vector
+              label={t === 0 ? 'c_0' : `c_${t}`}
+              description="the cell state it starts from"
+              values={cell.cPrev}
+              domain={2}
+              testId="c-prev"
+            />
+          )}
           {perGate(cell.inputPart, n).map((part, k) => (
-            <Vector label={gates ? `W_i${gates[k]!.name} x + b` : `W_ih x_${t + 1} + b_ih`} description={gates ? `input half of the ${gates[k]!.label}'s pre-activation` : 'the input half of the pre-activation'} values={part} domain={3} testId={`input-part-${k}`} />
+            <Vector
+              label={gates ? `W_i${gates[k]!.name} x + b` : `W_ih x_${t + 1} + b_ih`}
+              description={gates ? `input half of the ${gates[k]!.label}'s pre-activation` : 'the input half of the pre-activation'}
+              values={part}
+              domain={3}
+              testId={`input-part-${k}`}
+            />
           ))}
           {perGate(cell.hiddenPart, n).map((part, k) => (
-            <Vector label={gates ? `W_h${gates[k]!.name} h + b` : `W_hh h_${t} + b_hh`} description={gates ? `hidden half of the ${gates[k]!.label}'s pre-activation` : 'the hidden half: what memory adds'} values={part} domain={3} testId={`hidden-part-${k}`} />
+            <Vector
+              label={gates ? `W_h${gates[k]!.name} h + b` : `W_hh h_${t} + b_hh`}
+              description={gates ? `hidden half of the ${gates[k]!.label}'s pre-activation` : 'the hidden half: what memory adds'}
+              values={part}
+              domain={3}
+              testId={`hidden-part-${k}`}
+            />
           ))}
-          {gates && cell.gates && gates.map((g) => (
-            <Vector label={`${g.name}_${t + 1}`} description={`the ${g.label}`} values={cell.gates![g.name]!} testId={`gate-${g.name}`} />
-          ))}
+          {gates &&
+            cell.gates &&
+            gates.map((g) => (
+              <Vector label={`${g.name}_${t + 1}`} description={`the ${g.label}`} values={cell.gates![g.name]!} testId={`gate-${g.name}`} />
+            ))}
           {cell.c && <Vector label={`c_${t + 1}`} description="the new cell state" values={cell.c} domain={2} testId="c" />}
           <Vector label={`h_${t + 1}`} description={`the new hidden state at step ${t + 1}`} values={cell.h} testId="h" />
         </section>
         <section class="trace-card" aria-labelledby="tc-out">
           <h3 id="tc-out">Output layer at time step {t + 1}</h3>
           <Outputs trace={tr} t={t} classes={s.data.classes} />
-          <p class="muted">Right on {tr.correct} of {tr.counted} labelled {s.data.target === 'steps' ? 'steps' : 'sequences'} of this sequence.</p>
+          <p class="muted">
+            Right on {tr.correct} of {tr.counted} labelled {s.data.target === 'steps' ? 'steps' : 'sequences'} of this sequence.
+          </p>
         </section>
       </div>
       <HeatMap
-        rows={hRows} rowLabel={(u) => `unit ${u + 1}`} colLabel={(c) => `${c + 1}`} highlight={t} onSelect={setStep} domain={1}
-        title={`Hidden state h_t over time (units x steps; click a column to go to its step)`} testId="h-heatmap"
+        rows={hRows}
+        rowLabel={(u) => `unit ${u + 1}`}
+        colLabel={(c) => `${c + 1}`}
+        highlight={t}
+        onSelect={setStep}
+        domain={1}
+        title={`Hidden state h_t over time (units x steps; click a column to go to its step)`}
+        testId="h-heatmap"
       />
       {cRows && (
-        <HeatMap rows={cRows} rowLabel={(u) => `unit ${u + 1}`} colLabel={(c) => `${c + 1}`} highlight={t} onSelect={setStep} title="Cell state c_t over time (LSTM)" testId="c-heatmap" />
+        <HeatMap
+          rows={cRows}
+          rowLabel={(u) => `unit ${u + 1}`}
+          colLabel={(c) => `${c + 1}`}
+          highlight={t}
+          onSelect={setStep}
+          title="Cell state c_t over time (LSTM)"
+          testId="c-heatmap"
+        />
       )}
-      <p class="note">Each box shows a value to 2 decimals; hover for all digits. {f2(cell.h[0]!)} in the first box of h_{t + 1} is unit 1 of the hidden state after step {t + 1}.</p>
+      <p class="note">
+        Each box shows a value to 2 decimals; hover for all digits. {f2(cell.h[0]!)} in the first box of h_{t + 1} is unit 1 of the hidden
+        state after step {t + 1}.
+      </p>
     </div>
   );
 }

@@ -23,12 +23,23 @@ export function Training() {
     <div class="mode-training">
       <h2>Training Trace: epoch by epoch</h2>
       <div class="toolbar" role="group" aria-label="Training controls">
-        {running
-          ? <button type="button" class="primary" onClick={pause} data-testid="pause">❚❚ Pause</button>
-          : <button type="button" class="primary" onClick={play} disabled={!live || finished} data-testid="play">▶ Play</button>}
-        <button type="button" onClick={stepBatch} disabled={!live || finished} data-testid="step-batch">Step one batch</button>
-        <button type="button" onClick={reset} disabled={!live || t.batchesDone === 0} data-testid="reset">↺ Reset</button>
-        <label class="inline">Speed{' '}
+        {running ? (
+          <button type="button" class="primary" onClick={pause} data-testid="pause">
+            ❚❚ Pause
+          </button>
+        ) : (
+          <button type="button" class="primary" onClick={play} disabled={!live || finished} data-testid="play">
+            ▶ Play
+          </button>
+        )}
+        <button type="button" onClick={stepBatch} disabled={!live || finished} data-testid="step-batch">
+          Step one batch
+        </button>
+        <button type="button" onClick={reset} disabled={!live || t.batchesDone === 0} data-testid="reset">
+          ↺ Reset
+        </button>
+        <label class="inline">
+          Speed{' '}
           <select value={speed.value} onChange={(e) => (speed.value = (e.currentTarget as HTMLSelectElement).value as 'fast' | 'slow')}>
             <option value="fast">as fast as it goes</option>
             <option value="slow">slow: a batch per frame</option>
@@ -38,12 +49,16 @@ export function Training() {
       <div class="progress-row">
         <progress max={total} value={t.batchesDone} aria-label="Batches trained" />
         <span data-testid="progress" data-batches={t.batchesDone}>
-          Epoch {Math.max(t.epoch, h.length)} of {t.epochs} · batch {t.batch} of {per} · {t.batchesDone} of {total} batches ({t.trainSize} sequences, batches of {t.batchSize}, Adam lr {s.settings.lr})
+          Epoch {Math.max(t.epoch, h.length)} of {t.epochs} · batch {t.batch} of {per} · {t.batchesDone} of {total} batches ({t.trainSize}{' '}
+          sequences, batches of {t.batchSize}, Adam lr {s.settings.lr})
         </span>
       </div>
       <div class="charts">
         <LineChart
-          title="Loss" testId="loss-chart" xLabel="epoch" yLabel="cross-entropy"
+          title="Loss"
+          testId="loss-chart"
+          xLabel="epoch"
+          yLabel="cross-entropy"
           xDomain={[0, t.epochs]}
           series={[
             { name: 'every batch (train)', points: s.losses.map((l, i) => [(i + 1) / per, l]), color: '#9db4d3', width: 1.2 },
@@ -52,8 +67,13 @@ export function Training() {
           ]}
         />
         <LineChart
-          title="Accuracy" testId="accuracy-chart" xLabel="epoch" yLabel="fraction right"
-          xDomain={[0, t.epochs]} yDomain={[0, 1]} rule={chance !== undefined ? { y: chance, label: `chance ${f3(chance)}` } : undefined}
+          title="Accuracy"
+          testId="accuracy-chart"
+          xLabel="epoch"
+          yLabel="fraction right"
+          xDomain={[0, t.epochs]}
+          yDomain={[0, 1]}
+          rule={chance !== undefined ? { y: chance, label: `chance ${f3(chance)}` } : undefined}
           series={[
             { name: 'train', points: h.map((e) => [e.epoch, e.trainAccuracy]), dots: true, color: '#1f5fa8' },
             { name: 'held-out', points: h.map((e) => [e.epoch, e.valAccuracy]), dots: true, dashed: true, color: '#b4361c' },
@@ -61,25 +81,58 @@ export function Training() {
         />
       </div>
       <table class="trace-table" data-testid="epochs">
-        <caption>Per epoch: mean training loss, accuracy on the training and held-out (validation) splits, and, below each, what the numbers say</caption>
+        <caption>
+          Per epoch: mean training loss, accuracy on the training and held-out (validation) splits, and, below each, what the numbers say
+        </caption>
         <thead>
-          <tr><th scope="col">Epoch</th><th scope="col">Loss ↓</th><th scope="col">Held-out loss ↓</th><th scope="col">Train acc ↑</th><th scope="col">Held-out acc ↑</th><th scope="col">Time</th></tr>
+          <tr>
+            <th scope="col">Epoch</th>
+            <th scope="col">Loss ↓</th>
+            <th scope="col">Held-out loss ↓</th>
+            <th scope="col">Train acc ↑</th>
+            <th scope="col">Held-out acc ↑</th>
+            <th scope="col">Time</th>
+          </tr>
         </thead>
         <tbody>
           {h.map((e) => (
             <>
               <tr data-epoch={e.epoch} data-val-accuracy={e.valAccuracy} class="numbers">
-                <th scope="row">{e.epoch}</th><td>{f4(e.loss)}</td><td>{f4(e.valLoss)}</td><td>{f3(e.trainAccuracy)}</td><td>{f3(e.valAccuracy)}</td><td>{seconds(e.seconds)}</td>
+                <th scope="row">{e.epoch}</th>
+                <td>{f4(e.loss)}</td>
+                <td>{f4(e.valLoss)}</td>
+                <td>{f3(e.trainAccuracy)}</td>
+                <td>{f3(e.valAccuracy)}</td>
+                <td>{seconds(e.seconds)}</td>
               </tr>
-              <tr class="observation"><td colSpan={6}><span class="sr-only">Observation: </span>{e.observation.text}</td></tr>
+              <tr class="observation">
+                <td colSpan={6}>
+                  <span class="sr-only">Observation: </span>
+                  {e.observation.text}
+                </td>
+              </tr>
             </>
           ))}
-          {h.length === 0 && <tr><td colSpan={6}>No epoch finished yet{t.batchesDone ? ` (${t.batchesDone} batches trained)` : ''}.</td></tr>}
+          {h.length === 0 && (
+            <tr>
+              <td colSpan={6}>No epoch finished yet{t.batchesDone ? ` (${t.batchesDone} batches trained)` : ''}.</td>
+            </tr>
+          )}
         </tbody>
       </table>
       {finished && (
         <p data-testid="train-end">
-          {t.message ? t.message[0]!.toUpperCase() + t.message.slice(1) : ''}.{s.test && <> Test split: accuracy <strong data-testid="test-accuracy" data-value={s.test.accuracy}>{f3(s.test.accuracy)}</strong> over {s.test.counted} labelled {s.data.target === 'steps' ? 'steps' : 'sequences'}, loss {f4(s.test.loss)}.</>}
+          {t.message ? t.message[0]!.toUpperCase() + t.message.slice(1) : ''}.
+          {s.test && (
+            <>
+              {' '}
+              Test split: accuracy{' '}
+              <strong data-testid="test-accuracy" data-value={s.test.accuracy}>
+                {f3(s.test.accuracy)}
+              </strong>{' '}
+              over {s.test.counted} labelled {s.data.target === 'steps' ? 'steps' : 'sequences'}, loss {f4(s.test.loss)}.
+            </>
+          )}
         </p>
       )}
     </div>

@@ -17,25 +17,30 @@ export function equations(mode: Mode): string {
     case 'rnn_relu':
       return `h_t = ${act}\\left(W_{ih}\\,x_t + b_{ih} + W_{hh}\\,h_{t-1} + b_{hh}\\right)`;
     case 'lstm':
-      return ['\\begin{aligned}',
+      return [
+        '\\begin{aligned}',
         'i_t &= \\sigma\\left(W_{ii}\\,x_t + b_{ii} + W_{hi}\\,h_{t-1} + b_{hi}\\right) \\\\',
         'f_t &= \\sigma\\left(W_{if}\\,x_t + b_{if} + W_{hf}\\,h_{t-1} + b_{hf}\\right) \\\\',
         'g_t &= \\tanh\\left(W_{ig}\\,x_t + b_{ig} + W_{hg}\\,h_{t-1} + b_{hg}\\right) \\\\',
         'o_t &= \\sigma\\left(W_{io}\\,x_t + b_{io} + W_{ho}\\,h_{t-1} + b_{ho}\\right) \\\\',
         'c_t &= f_t \\odot c_{t-1} + i_t \\odot g_t \\\\',
         'h_t &= o_t \\odot \\tanh(c_t)',
-        '\\end{aligned}'].join('\n');
+        '\\end{aligned}',
+      ].join('\n');
     case 'gru':
-      return ['\\begin{aligned}',
+      return [
+        '\\begin{aligned}',
         'r_t &= \\sigma\\left(W_{ir}\\,x_t + b_{ir} + W_{hr}\\,h_{t-1} + b_{hr}\\right) \\\\',
         'z_t &= \\sigma\\left(W_{iz}\\,x_t + b_{iz} + W_{hz}\\,h_{t-1} + b_{hz}\\right) \\\\',
         'n_t &= \\tanh\\left(W_{in}\\,x_t + b_{in} + r_t \\odot \\left(W_{hn}\\,h_{t-1} + b_{hn}\\right)\\right) \\\\',
         'h_t &= (1 - z_t) \\odot n_t + z_t \\odot h_{t-1}',
-        '\\end{aligned}'].join('\n');
+        '\\end{aligned}',
+      ].join('\n');
   }
 }
 
-export const OUTPUT_EQUATION = 'y_t = \\operatorname{softmax}\\left(W_{\\text{head}}\\,h_t + b_{\\text{head}}\\right),\\qquad p_k = \\frac{e^{z_k}}{\\sum_m e^{z_m}}';
+export const OUTPUT_EQUATION =
+  'y_t = \\operatorname{softmax}\\left(W_{\\text{head}}\\,h_t + b_{\\text{head}}\\right),\\qquad p_k = \\frac{e^{z_k}}{\\sum_m e^{z_m}}';
 
 /** The unit's line of each equation at step `t` (1-based in the text), numbers from the trace. */
 export function instance(mode: Mode, c: CellStep, t: number, j: number): string {
@@ -60,7 +65,9 @@ export function instance(mode: Mode, c: CellStep, t: number, j: number): string 
     rows.push(`r_{${T},${j + 1}} &= \\sigma\\left(${lead(a(0))} + ${n(b(0))}\\right) = ${lead(g.r![j]!)}`);
     rows.push(`z_{${T},${j + 1}} &= \\sigma\\left(${lead(a(1))} + ${n(b(1))}\\right) = ${lead(g.z![j]!)}`);
     rows.push(`n_{${T},${j + 1}} &= \\tanh\\left(${lead(a(2))} + ${n(g.r![j]!)} \\cdot ${n(b(2))}\\right) = ${lead(g.n![j]!)}`);
-    rows.push(`h_{${T},${j + 1}} &= (1 - ${n(g.z![j]!)}) \\cdot ${n(g.n![j]!)} + ${n(g.z![j]!)} \\cdot ${n(c.hPrev[j]!)} = ${lead(c.h[j]!)}`);
+    rows.push(
+      `h_{${T},${j + 1}} &= (1 - ${n(g.z![j]!)}) \\cdot ${n(g.n![j]!)} + ${n(g.z![j]!)} \\cdot ${n(c.hPrev[j]!)} = ${lead(c.h[j]!)}`,
+    );
   }
   return `\\begin{aligned}\n${rows.join(' \\\\\n')}\n\\end{aligned}`;
 }
@@ -84,4 +91,3 @@ export function softmaxLine(st: { logits: number[]; probs: number[]; predicted: 
 function tex(s: string): string {
   return s.replace(/\\/g, '').replace(/[{}$&#^_%~]/g, (c) => `\\${c}`);
 }
-

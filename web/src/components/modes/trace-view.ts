@@ -11,7 +11,10 @@ export function gatesOf(mode: Mode): { name: string; label: string }[] | undefin
 }
 
 export function cellLabel(c: CellStep, layers: number, directions: number): string {
-  return `layer ${c.layer + 1}${directions > 1 ? (c.direction ? ', reverse' : ', forward') : ''}`.replace(/^layer 1$/, layers > 1 ? 'layer 1' : 'the cell');
+  return `layer ${c.layer + 1}${directions > 1 ? (c.direction ? ', reverse' : ', forward') : ''}`.replace(
+    /^layer 1$/,
+    layers > 1 ? 'layer 1' : 'the cell',
+  );
 }
 
 /** Splits a G-long pre-activation into its gates' H-long parts. */
