@@ -18,7 +18,7 @@ import type { Mode } from '../src/nn/options.js';
 export type Task = 'train' | 'infer' | 'stream';
 
 export interface BenchConfig {
-  /** Short name used on the command line (`--config seed,lstm`) and in the table. */
+  /** Short name used on the command line (`--config lesson,lstm`) and in the table. */
   name: string;
   /** One line for the report. */
   title: string;
@@ -37,7 +37,7 @@ export interface BenchConfig {
 
 export const CONFIGS: readonly BenchConfig[] = [
   {
-    name: 'seed',
+    name: 'lesson',
     title: 'train RNN tanh T10 I5 H8 C3, batch 32, Adam',
     task: 'train',
     mode: 'rnn_tanh',
@@ -50,7 +50,7 @@ export const CONFIGS: readonly BenchConfig[] = [
     mark: 500_000,
   },
   {
-    name: 'seed1',
+    name: 'lesson1',
     title: 'train RNN tanh T10 I5 H8 C3, batch 1, Adam',
     task: 'train',
     mode: 'rnn_tanh',
@@ -100,7 +100,7 @@ export const CONFIGS: readonly BenchConfig[] = [
   // Issue #5: 2 us per sequence or less, well under 1 us per streaming step.
   {
     name: 'infer',
-    title: 'inference: one seed-sized sequence (RNN tanh T10 I5 H8 C3, batch 1), forward only',
+    title: 'inference: one lesson-sized sequence (RNN tanh T10 I5 H8 C3, batch 1), forward only',
     task: 'infer',
     mode: 'rnn_tanh',
     T: 10,
@@ -113,7 +113,7 @@ export const CONFIGS: readonly BenchConfig[] = [
   },
   {
     name: 'stream',
-    title: 'streaming: one time step of the seed model (I5 H8 C3, batch 1) from a kept state',
+    title: 'streaming: one time step of the lesson model (I5 H8 C3, batch 1) from a kept state',
     task: 'stream',
     mode: 'rnn_tanh',
     T: 10,

@@ -1,5 +1,5 @@
 /**
- * node dist/bench/profile.js [--config seed] [--seconds 5] [--out FILE] [--no-inline] [--top 25]
+ * node dist/bench/profile.js [--config lesson] [--seconds 5] [--out FILE] [--no-inline] [--top 25]
  *
  * Trains one configuration with rnnscope alone under V8's sampling profiler (the one behind
  * `node --cpu-prof`), writes the .cpuprofile (to the temp directory unless --out; open it in
@@ -48,7 +48,7 @@ export function selfTimes(p: Profile): { fn: string; share: number }[] {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      config: { type: 'string', default: 'seed' },
+      config: { type: 'string', default: 'lesson' },
       seconds: { type: 'string', default: '5' },
       out: { type: 'string' },
       'no-inline': { type: 'boolean' },

@@ -3,7 +3,7 @@
  * sequences per second with gemm() on the JS kernel ("js") and with large problems on the wasm
  * kernel ("auto"), alternating in one process, medians and spreads over the rounds.
  *
- *   node dist/bench/train-speed.js [--config seed,lstm,gru,rnn256] [--rounds 7] [--secs 1.5] [--threshold 4096] [--backends js,auto]
+ *   node dist/bench/train-speed.js [--config lesson,lstm,gru,rnn256] [--rounds 7] [--secs 1.5] [--threshold 4096] [--backends js,auto]
  *
  * Both backends train the same model from the same weights on the same batch; the final losses are
  * printed so that a backend that skipped work would show.
@@ -27,7 +27,7 @@ interface Config {
 }
 
 const CONFIGS: Config[] = [
-  { name: 'seed', mode: 'rnn_tanh', T: 10, B: 32, I: 5, H: 8, C: 3 },
+  { name: 'lesson', mode: 'rnn_tanh', T: 10, B: 32, I: 5, H: 8, C: 3 },
   { name: 'lstm', mode: 'lstm', T: 50, B: 64, I: 32, H: 128, C: 10 },
   { name: 'gru', mode: 'gru', T: 50, B: 64, I: 32, H: 128, C: 10 },
   { name: 'rnn256', mode: 'rnn_tanh', T: 100, B: 64, I: 64, H: 256, C: 10 },

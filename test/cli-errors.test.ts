@@ -1,5 +1,5 @@
 /**
- * Bad input, end to end (DESIGN.md "Bad input", issue 3): each mistake a user can make gets one line
+ * Bad input, end to end (docs/ARCHITECTURE.md, "Errors are one sentence"; issue 3): each mistake a user can make gets one line
  * on stderr, "rnnscope: ..." or commander's "error: ...", that names the file, line, column or option
  * involved; exit code 2; no stack trace; and nothing written. Each case runs in a fresh directory
  * holding only the files it needs (copied from test/fixtures/data/ where one fits). The stderr of

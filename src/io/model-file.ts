@@ -3,7 +3,7 @@
  *
  * Writes go to a temporary file in the target's directory, are fsynced and then renamed over the
  * target, so a kill mid-write leaves either the old file or the new one, never half of one
- * (DESIGN.md, "Bad input"). Nothing that exists is replaced without `force`.
+ * (docs/ARCHITECTURE.md, "Errors are one sentence"). Nothing that exists is replaced without `force`.
  */
 import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';

@@ -98,6 +98,11 @@ export class SequenceModel {
     return this.table.size;
   }
 
+  /**
+   * The logits [T, B, C] (or [B, C] for `headOn: "last"`) and the stack's results. The result and its
+   * tensors are views of the workspace kept for this (B, T): the next forward() of the same shape
+   * overwrites them, and returns the same object. Copy (`.data.slice()`) what must outlive the call.
+   */
   forward(x: Tensor, f: ForwardOptions = NO_OPTIONS): ModelResult {
     const res = this.rnn.forward(x, f);
     const o = this.options;

@@ -1,6 +1,6 @@
 /**
  * The parameter arena: a table of {name, shape} laid out in one buffer, with gradients in a second
- * buffer of the same layout (STYLE.md, after llm.c). Optimizers run one flat loop over it, zeroing
+ * buffer of the same layout (docs/ARCHITECTURE.md, after llm.c). Optimizers run one flat loop over it, zeroing
  * gradients is one fill, and a state_dict is a list of views.
  */
 import { alloc, numel, type Buf, type DType } from '../tensor/buf.js';

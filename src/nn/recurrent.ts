@@ -166,6 +166,11 @@ export class Recurrent {
     return readStep(ws, this.cell, this.table.data, layer, direction, t, item);
   }
 
+  /**
+   * Runs the stack over x ([T, B, I], [B, T, I] batch-first, or [T, I]). The result's tensors are views
+   * of the workspace kept for this (B, T): the next forward() of the same shape overwrites them and
+   * returns the same object (no garbage per call). Copy what must outlive the call.
+   */
   forward(x: Tensor, f: ForwardOptions = NO_OPTIONS): RecurrentResult {
     const o = this.options;
     const L = o.numLayers,

@@ -8,17 +8,7 @@
  * AdamW (adamw.ts) shares this loop with decoupled decay instead of L2.
  */
 import type { Buf } from '../tensor/buf.js';
-import {
-  check,
-  checkBuffers,
-  checkCommon,
-  restoreState,
-  saveState,
-  scalarRounder,
-  stateBuf,
-  type Optimizer,
-  type OptimizerState,
-} from './optimizer.js';
+import { check, checkCommon, scalarRounder, stateBuf, FlatOptimizer } from './optimizer.js';
 
 export interface AdamOptions {
   /** Learning rate. Default 1e-3. */
@@ -39,7 +29,7 @@ export interface AdamOptions {
  * The loop Adam and AdamW share. Not exported from the index: use Adam or AdamW.
  * `decoupled` selects AdamW's p *= 1 - lr * weight_decay over Adam's L2 gradient term.
  */
-export abstract class AdamBase implements Optimizer {
+export abstract class AdamBase extends FlatOptimizer {
   lr: number;
   readonly beta1: number;
   readonly beta2: number;
@@ -47,7 +37,6 @@ export abstract class AdamBase implements Optimizer {
   readonly weightDecay: number;
   readonly amsgrad: boolean;
   readonly maximize: boolean;
-  private steps = 0;
   private readonly m: Buf;
   private readonly v: Buf;
   /** Only allocated with amsgrad, as PyTorch. */
@@ -55,14 +44,14 @@ export abstract class AdamBase implements Optimizer {
   private readonly round: (x: number) => number;
 
   protected constructor(
-    private readonly kind: string,
+    kind: string,
     private readonly decoupled: boolean,
-    readonly params: Buf,
-    readonly grads: Buf,
+    params: Buf,
+    grads: Buf,
     opts: AdamOptions,
     defaultWeightDecay: number,
   ) {
-    checkBuffers(kind, params, grads);
+    super(kind, params, grads);
     this.lr = opts.lr ?? 1e-3;
     const betas = opts.betas ?? [0.9, 0.999];
     this.beta1 = betas[0];
@@ -79,10 +68,6 @@ export abstract class AdamBase implements Optimizer {
     this.v = stateBuf(params);
     this.vmax = this.amsgrad ? stateBuf(params) : null;
     this.round = scalarRounder(params);
-  }
-
-  get stepCount(): number {
-    return this.steps;
   }
 
   step(): void {
@@ -113,17 +98,7 @@ export abstract class AdamBase implements Optimizer {
     }
   }
 
-  stateDict(): OptimizerState {
-    return saveState(this.kind, this.steps, this.lr, this.buffers());
-  }
-
-  loadState(state: OptimizerState): void {
-    this.steps = restoreState(this.kind, state, this.buffers());
-    this.lr = state.lr;
-  }
-
-  /** State buffers by PyTorch's state keys. */
-  private buffers(): Record<string, Buf> {
+  protected buffers(): Record<string, Buf> {
     const b: Record<string, Buf> = { exp_avg: this.m, exp_avg_sq: this.v };
     if (this.vmax !== null) b['max_exp_avg_sq'] = this.vmax;
     return b;

@@ -94,3 +94,38 @@ export function restoreState(kind: string, state: OptimizerState, buffers: Recor
   for (const [name, b] of Object.entries(buffers)) b.set(state.buffers[name]!);
   return state.step;
 }
+
+/**
+ * What every optimizer here keeps the same way: its step count, its learning rate, and its state
+ * buffers by PyTorch's keys, saved and restored as one stateDict.
+ */
+export abstract class FlatOptimizer implements Optimizer {
+  abstract lr: number;
+  protected steps = 0;
+
+  protected constructor(
+    protected readonly kind: string,
+    readonly params: Buf,
+    readonly grads: Buf,
+  ) {
+    checkBuffers(kind, params, grads);
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  abstract step(): void;
+
+  /** State buffers by PyTorch's state keys. */
+  protected abstract buffers(): Record<string, Buf>;
+
+  stateDict(): OptimizerState {
+    return saveState(this.kind, this.steps, this.lr, this.buffers());
+  }
+
+  loadState(state: OptimizerState): void {
+    this.steps = restoreState(this.kind, state, this.buffers());
+    this.lr = state.lr;
+  }
+}

@@ -6,17 +6,7 @@
  *   momentum > 0: b = momentum * b + g / avg;  p = p - lr * b;   else p = p - lr * g / avg
  */
 import type { Buf } from '../tensor/buf.js';
-import {
-  check,
-  checkBuffers,
-  checkCommon,
-  restoreState,
-  saveState,
-  scalarRounder,
-  stateBuf,
-  type Optimizer,
-  type OptimizerState,
-} from './optimizer.js';
+import { check, checkCommon, scalarRounder, stateBuf, FlatOptimizer } from './optimizer.js';
 
 export interface RMSpropOptions {
   /** Learning rate. Default 1e-2. */
@@ -36,7 +26,7 @@ export interface RMSpropOptions {
 }
 
 /** RMSprop over a flat parameter buffer. */
-export class RMSprop implements Optimizer {
+export class RMSprop extends FlatOptimizer {
   lr: number;
   readonly alpha: number;
   readonly eps: number;
@@ -44,19 +34,14 @@ export class RMSprop implements Optimizer {
   readonly momentum: number;
   readonly centered: boolean;
   readonly maximize: boolean;
-  private steps = 0;
   private readonly squareAvg: Buf;
   /** Allocated only when used, as PyTorch. */
   private readonly gradAvg: Buf | null;
   private readonly momentumBuf: Buf | null;
   private readonly round: (x: number) => number;
 
-  constructor(
-    readonly params: Buf,
-    readonly grads: Buf,
-    opts: RMSpropOptions = {},
-  ) {
-    checkBuffers('RMSprop', params, grads);
+  constructor(params: Buf, grads: Buf, opts: RMSpropOptions = {}) {
+    super('RMSprop', params, grads);
     this.lr = opts.lr ?? 1e-2;
     this.alpha = opts.alpha ?? 0.99;
     this.eps = opts.eps ?? 1e-8;
@@ -73,10 +58,6 @@ export class RMSprop implements Optimizer {
     this.gradAvg = this.centered ? stateBuf(params) : null;
     this.momentumBuf = this.momentum > 0 ? stateBuf(params) : null;
     this.round = scalarRounder(params);
-  }
-
-  get stepCount(): number {
-    return this.steps;
   }
 
   step(): void {
@@ -111,17 +92,7 @@ export class RMSprop implements Optimizer {
     this.steps++;
   }
 
-  stateDict(): OptimizerState {
-    return saveState('RMSprop', this.steps, this.lr, this.buffers());
-  }
-
-  loadState(state: OptimizerState): void {
-    this.steps = restoreState('RMSprop', state, this.buffers());
-    this.lr = state.lr;
-  }
-
-  /** State buffers by PyTorch's state keys. */
-  private buffers(): Record<string, Buf> {
+  protected buffers(): Record<string, Buf> {
     const out: Record<string, Buf> = { square_avg: this.squareAvg };
     if (this.gradAvg !== null) out['grad_avg'] = this.gradAvg;
     if (this.momentumBuf !== null) out['momentum_buffer'] = this.momentumBuf;

@@ -7,17 +7,7 @@
  */
 import type { Buf } from '../tensor/buf.js';
 import { ConfigError } from '../errors.js';
-import {
-  check,
-  checkBuffers,
-  checkCommon,
-  restoreState,
-  saveState,
-  scalarRounder,
-  stateBuf,
-  type Optimizer,
-  type OptimizerState,
-} from './optimizer.js';
+import { check, checkCommon, scalarRounder, stateBuf, FlatOptimizer } from './optimizer.js';
 
 export interface SGDOptions {
   /** Learning rate. Required, as in PyTorch. */
@@ -35,24 +25,19 @@ export interface SGDOptions {
 }
 
 /** Stochastic gradient descent over a flat parameter buffer. */
-export class SGD implements Optimizer {
+export class SGD extends FlatOptimizer {
   lr: number;
   readonly momentum: number;
   readonly dampening: number;
   readonly weightDecay: number;
   readonly nesterov: boolean;
   readonly maximize: boolean;
-  private steps = 0;
   /** PyTorch's momentum_buffer: only with momentum, and meaningful only after the first step. */
   private readonly buf: Buf | null;
   private readonly round: (x: number) => number;
 
-  constructor(
-    readonly params: Buf,
-    readonly grads: Buf,
-    opts: SGDOptions,
-  ) {
-    checkBuffers('SGD', params, grads);
+  constructor(params: Buf, grads: Buf, opts: SGDOptions) {
+    super('SGD', params, grads);
     if (opts?.lr === undefined) throw new ConfigError('SGD needs a learning rate: pass { lr } (a number >= 0).');
     this.lr = opts.lr;
     this.momentum = opts.momentum ?? 0;
@@ -70,10 +55,6 @@ export class SGD implements Optimizer {
     }
     this.buf = this.momentum !== 0 ? stateBuf(params) : null;
     this.round = scalarRounder(params);
-  }
-
-  get stepCount(): number {
-    return this.steps;
   }
 
   step(): void {
@@ -99,17 +80,7 @@ export class SGD implements Optimizer {
     this.steps++;
   }
 
-  stateDict(): OptimizerState {
-    return saveState('SGD', this.steps, this.lr, this.buffers());
-  }
-
-  loadState(state: OptimizerState): void {
-    this.steps = restoreState('SGD', state, this.buffers());
-    this.lr = state.lr;
-  }
-
-  /** State buffers by PyTorch's state keys. */
-  private buffers(): Record<string, Buf> {
+  protected buffers(): Record<string, Buf> {
     return this.buf === null ? {} : { momentum_buffer: this.buf };
   }
 }

@@ -3,7 +3,7 @@
  * float32 is the working type; float64 exists for gradient checks by finite differences.
  *
  * All buffers are made through `alloc`, which counts them, so a test can show that a training
- * step allocates nothing once its workspace exists (STYLE.md: one allocation, views into it).
+ * step allocates nothing once its workspace exists (docs/ARCHITECTURE.md: one allocation, views into it).
  */
 export type DType = 'float32' | 'float64';
 export type Buf = Float32Array | Float64Array;

@@ -67,3 +67,11 @@ export interface Cell extends CellInfo {
   /** A fused JavaScript pass, where it beats the reference (the RNN's small recurrences). */
   fused?: CellFast;
 }
+
+/** dh (B, P) += this step's rows of dOut (T, B, ldo) at column col: what every item gets from the output above at step t. */
+export function addOutputGrad(dh: Buf, dOut: Buf, t: number, B: number, P: number, ldo: number, col: number): void {
+  for (let b = 0; b < B; b++) {
+    const o = (t * B + b) * ldo + col;
+    for (let j = 0; j < P; j++) dh[b * P + j]! += dOut[o + j]!;
+  }
+}

@@ -8,7 +8,7 @@ import { wasmSized } from '../../tensor/gemm.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { WasmStep, type StepTable } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
-import type { CellFast } from './cell.js';
+import { addOutputGrad, type CellFast } from './cell.js';
 
 /** Each layer and direction's step layouts, made on its first pass. */
 const forwards = new WeakMap<object, WasmStep>();
@@ -96,10 +96,7 @@ function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): bool
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
     // dh += dL/dh_t from the output first, stored (the reference adds it on the fly)
-    for (let b = 0; b < B; b++) {
-      const o = (t * B + b) * ldo + col;
-      for (let j = 0; j < H; j++) dh[b * H + j]! += dOut[o + j]!;
-    }
+    addOutputGrad(dh, dOut, t, B, H, ldo, col);
     step.bind(bGates, dir.gates as Float32Array, t * B * G);
     step.bind(bGh, dir.gh as Float32Array, t * B * G);
     step.bind(bHprev, dir.hprev as Float32Array, t * B * H);

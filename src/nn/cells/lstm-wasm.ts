@@ -8,7 +8,7 @@ import { gemm, wasmSized } from '../../tensor/gemm.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { WasmStep, type StepTable } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
-import type { CellFast } from './cell.js';
+import { addOutputGrad, type CellFast } from './cell.js';
 
 /** Each layer and direction's step layouts, made on its first pass. */
 const forwards = new WeakMap<object, WasmStep>();
@@ -107,10 +107,7 @@ function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): bool
   step.bind(bDc, dir.dc as Float32Array, 0);
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
-    for (let b = 0; b < B; b++) {
-      const o = (t * B + b) * ldo + col;
-      for (let j = 0; j < P; j++) dh[b * P + j]! += dOut[o + j]!;
-    }
+    addOutputGrad(dh, dOut, t, B, P, ldo, col);
     step.bind(bGates, dir.gates as Float32Array, t * B * G);
     step.bind(bTc, dir.tc as Float32Array, t * B * H);
     step.bind(bCprev, dir.cprev as Float32Array, t * B * H);

@@ -8,7 +8,7 @@ import { wasmSized } from '../../tensor/gemm.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { WasmStep, type StepTable } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
-import type { CellFast } from './cell.js';
+import { addOutputGrad, type CellFast } from './cell.js';
 
 // gates_t += h_(t-1) W_hh^T, then rnn_cell: h_t = act(gates_t), in place and in h.
 const forwardStep = (B: number, H: number, relu: boolean): StepTable => ({
@@ -81,10 +81,7 @@ export function rnnWasm(relu: boolean): CellFast {
       for (let s = T - 1; s >= 0; s--) {
         const t = dir.rev ? T - 1 - s : s;
         // dh += dL/dh_t from the output first, stored (the reference adds it on the fly)
-        for (let b = 0; b < B; b++) {
-          const o = (t * B + b) * ldo + col;
-          for (let j = 0; j < H; j++) dh[b * H + j]! += dOut[o + j]!;
-        }
+        addOutputGrad(dh, dOut, t, B, H, ldo, col);
         step.bind(bH, dir.gates as Float32Array, t * B * H);
         step.bind(bDgates, dir.dgates as Float32Array, t * B * H);
         step.run(s === T - 1);
