@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+/**
+ * Two builds of rnnscope side by side in one process, alternating, for a before/after ratio that the
+ * machine's load moves less than two separate runs: the reference pipeline's training step, LSTM and
+ * GRU H128 and RNN H256 (one thread each), and one-sequence inference and a streaming step.
+ *
+ *   node bench/ab.mjs OLD_CHECKOUT [NEW_CHECKOUT] [--config lesson,lstm,gru,rnn256,infer,stream]
+ *
+ * Each checkout must be built (`npm run build`: its dist/src/index.js is imported). Prints, per config,
+ * both rates (medians of 7 rounds) and new/old speed with every round's ratio.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const args = process.argv.slice(2);
+const flag = args.indexOf('--config');
+const names = (flag >= 0 ? args.splice(flag, 2)[1] : 'lesson,lstm,gru,rnn256,infer,stream').split(',');
+if (args.length < 1) {
+  console.error('usage: node bench/ab.mjs OLD_CHECKOUT [NEW_CHECKOUT] [--config lesson,lstm,...]');
+  process.exit(2);
+}
+const load = (dir) => import(pathToFileURL(resolve(dir, 'dist/src/index.js')).href);
+const [old, neu] = [await load(args[0]), await load(args[1] ?? '.')];
+
+const TRAIN = {
+  lesson: { mode: 'rnn_tanh', T: 10, B: 32, I: 5, H: 8, C: 3, n: 3000 },
+  lstm: { mode: 'lstm', T: 50, B: 64, I: 32, H: 128, C: 10, n: 12 },
+  gru: { mode: 'gru', T: 50, B: 64, I: 32, H: 128, C: 10, n: 15 },
+  rnn256: { mode: 'rnn_tanh', T: 100, B: 64, I: 64, H: 256, C: 10, n: 8 },
+};
+
+/** A function doing `n` units of work of config `name` with library `lib`, and the units' name. */
+function task(lib, name) {
+  const c = TRAIN[name];
+  if (c) {
+    const m = new lib.SequenceModel({ mode: c.mode, inputSize: c.I, hiddenSize: c.H, numClasses: c.C }, { seed: 1 });
+    const step = new lib.TrainStep(m, new lib.Adam(m.table.data, m.table.grad, { lr: 1e-3 }));
+    const x = { data: new Float32Array(c.T * c.B * c.I).map((_, i) => Math.sin(i * 0.37)), shape: [c.T, c.B, c.I] };
+    const y = Int32Array.from({ length: c.T * c.B }, (_, i) => (i * 7) % c.C);
+    return { n: c.n, per: c.B, unit: 'seq/s', run: () => step.run(x, y) };
+  }
+  const m = new lib.SequenceModel({ mode: 'rnn_tanh', inputSize: 5, hiddenSize: 8, numClasses: 3 }, { seed: 1 });
+  if (name === 'infer') {
+    const x = { data: new Float32Array(50).map((_, i) => Math.cos(i)), shape: [10, 5] };
+    return { n: 100_000, per: 1, unit: 'seq/s', run: () => m.forward(x) };
+  }
+  if (name === 'stream') {
+    const s = new lib.Stream(m);
+    const x = new Float32Array(5).map((_, i) => Math.sin(i));
+    return { n: 300_000, per: 1, unit: 'step/s', run: () => s.step(x) };
+  }
+  throw new Error(`unknown config ${name}; known: ${[...Object.keys(TRAIN), 'infer', 'stream'].join(', ')}`);
+}
+
+const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
+for (const name of names) {
+  const a = task(old, name);
+  const b = task(neu, name);
+  const time = (t) => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < t.n; i++) t.run();
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  };
+  for (let w = 0; w < 2; w++) (time(a), time(b));
+  const ra = [];
+  const rb = [];
+  const ratio = [];
+  for (let r = 0; r < 7; r++) {
+    // alternate which build goes first, so a drift in load falls on both alike
+    const [ta, tb] = r % 2 ? [time(b), time(a)].reverse() : [time(a), time(b)];
+    ra.push((a.n * a.per) / ta);
+    rb.push((b.n * b.per) / tb);
+    ratio.push(ta / tb);
+  }
+  const f = (v) => Math.round(v).toLocaleString('en-US');
+  console.log(
+    `${name.padEnd(7)} old ${f(median(ra))} ${a.unit}, new ${f(median(rb))} ${a.unit}, new/old speed x${median(ratio).toFixed(3)} (rounds ${ratio.map((v) => v.toFixed(2)).join(' ')})`,
+  );
+}
