@@ -192,3 +192,33 @@ for (const mode of ['rnn_tanh', 'rnn_relu'] as const) {
     }
   });
 }
+
+test('a relu RNN that overflows carries NaN to every later step and h_n on every path, as torch.relu does', () => {
+  // W_ih all 1 and x near float32's largest: every unit's h_1 is +Infinity; W_hh of both signs then
+  // gives Infinity - Infinity = NaN at step 2, which relu must keep (it used to make it 0).
+  const [T, B, I, H] = [4, 2, 5, 8];
+  for (const backend of ['js', 'wasm', 'auto'] as const) {
+    if (backend === 'wasm' && !wasmGemmAvailable()) continue;
+    const m = new SequenceModel({ mode: 'rnn_relu', inputSize: I, hiddenSize: H, numClasses: 3 }, { seed: 1 });
+    m.table.set('rnn.weight_ih_l0', new Float32Array(H * I).fill(1));
+    m.table.set(
+      'rnn.weight_hh_l0',
+      Float32Array.from({ length: H * H }, (_, i) => (i % 2 ? 1 : -1)),
+    );
+    m.table.set('rnn.bias_ih_l0', new Float32Array(H));
+    m.table.set('rnn.bias_hh_l0', new Float32Array(H));
+    const x = new Float32Array(T * B * I);
+    x.fill(3e38, 0, B * I);
+    setGemmBackend(backend);
+    try {
+      const r = m.forward({ data: x, shape: [T, B, I] });
+      const out = r.output.data;
+      for (let i = 0; i < B * H; i++) assert.equal(out[i], Infinity, `${backend}: h_1 is +Infinity`);
+      for (let i = B * H; i < T * B * H; i++)
+        assert.ok(Number.isNaN(out[i]), `${backend}: output ${i} (step ${Math.floor(i / (B * H)) + 1}) is NaN`);
+      assert.ok(Array.from(r.hN.data).every(Number.isNaN), `${backend}: h_n is NaN`);
+    } finally {
+      setGemmBackend('auto');
+    }
+  }
+});

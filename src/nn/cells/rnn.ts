@@ -16,7 +16,8 @@ import type { Dir, Workspace } from '../workspace.js';
 import type { Cell, CellInfo } from './cell.js';
 import { rnnWasm } from './rnn-wasm.js';
 
-const relu1 = (a: number): number => (a > 0 ? a : 0);
+// NaN stays NaN, as in torch.relu and the wasm twin (f32x4.max): an overflowed sequence stays visibly broken.
+const relu1 = (a: number): number => (a > 0 ? a : a !== a ? a : 0);
 
 // hprev: (T, B, H) h_(t-1) kept; gates: (T, B, H) in as W_ih x_t + b, h_t out in place;
 // out: (T, B, ldo) h_t at col..col+H, 0 where padded.
