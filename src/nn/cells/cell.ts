@@ -75,3 +75,11 @@ export function addOutputGrad(dh: Buf, dOut: Buf, t: number, B: number, P: numbe
     for (let j = 0; j < P; j++) dh[b * P + j]! += dOut[o + j]!;
   }
 }
+
+/** Step t's rows of out (T, B, ldo) at column col <- h (B, P): a pass's state written to its layer's output. */
+export function writeStep(out: Buf, h: Buf, t: number, B: number, P: number, ldo: number, col: number): void {
+  for (let b = 0; b < B; b++) {
+    const o = (t * B + b) * ldo + col;
+    for (let j = 0; j < P; j++) out[o + j] = h[b * P + j]!;
+  }
+}

@@ -8,7 +8,7 @@ import { wasmSized } from '../../tensor/gemm.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { WasmStep, type StepTable } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
-import { addOutputGrad, type CellFast } from './cell.js';
+import { addOutputGrad, writeStep, type CellFast } from './cell.js';
 
 /** Each layer and direction's step layouts, made on its first pass. */
 const forwards = new WeakMap<object, WasmStep>();
@@ -68,10 +68,7 @@ function forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolea
     step.bind(gh, dir.gh as Float32Array, t * B * G);
     step.bind(gates, dir.gates as Float32Array, t * B * G);
     step.run(s === 0);
-    for (let b = 0; b < B; b++) {
-      const o = (t * B + b) * ldo + col;
-      for (let j = 0; j < H; j++) out[o + j] = hcur[b * H + j]!;
-    }
+    writeStep(out, hcur, t, B, H, ldo, col);
   }
   return true;
 }

@@ -8,7 +8,7 @@ import { gemm, wasmSized } from '../../tensor/gemm.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { WasmStep, type StepTable } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
-import { addOutputGrad, type CellFast } from './cell.js';
+import { addOutputGrad, writeStep, type CellFast } from './cell.js';
 
 /** Each layer and direction's step layouts, made on its first pass. */
 const forwards = new WeakMap<object, WasmStep>();
@@ -78,11 +78,8 @@ function forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolea
     step.run(s === 0);
     // With projection, h_t = W_hr m_t for the whole step; then h_t to the layer output (as lstm.ts).
     if (m) gemm(false, true, B, P, H, 1, m, t * B * H, H, p, dir.whr, H, 0, tmp, 0, P);
-    for (let b = 0; b < B; b++) {
-      const o = (t * B + b) * ldo + col;
-      if (m) for (let j = 0; j < P; j++) hcur[b * P + j] = tmp[b * P + j]!;
-      for (let j = 0; j < P; j++) out[o + j] = hcur[b * P + j]!;
-    }
+    if (m) for (let i = 0; i < B * P; i++) hcur[i] = tmp[i]!;
+    writeStep(out, hcur, t, B, P, ldo, col);
   }
   return true;
 }

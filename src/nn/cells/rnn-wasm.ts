@@ -8,7 +8,7 @@ import { wasmSized } from '../../tensor/gemm.js';
 import { copyInto, type Buf } from '../../tensor/buf.js';
 import { WasmStep, type StepTable } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
-import { addOutputGrad, type CellFast } from './cell.js';
+import { addOutputGrad, writeStep, type CellFast } from './cell.js';
 
 // gates_t += h_(t-1) W_hh^T, then rnn_cell: h_t = act(gates_t), in place and in h.
 const forwardStep = (B: number, H: number, relu: boolean): StepTable => ({
@@ -59,10 +59,7 @@ export function rnnWasm(relu: boolean): CellFast {
         copyInto(dir.hprev, t * B * H, hcur);
         step.bind(gates, dir.gates as Float32Array, t * B * H);
         step.run(s === 0);
-        for (let b = 0; b < B; b++) {
-          const o = (t * B + b) * ldo + col;
-          for (let j = 0; j < H; j++) out[o + j] = hcur[b * H + j]!;
-        }
+        writeStep(out, hcur, t, B, H, ldo, col);
       }
       return true;
     },
