@@ -66,25 +66,7 @@ export async function measureConfig(c: BenchConfig, peers: { peer: Peer; step: S
   const live: Live[] = peers.map(({ peer, step }) => ({
     peer,
     step,
-    res: {
-      config: c.name,
-      peer: peer.name,
-      label: peer.label ?? peer.name,
-      unit: unitOf(c),
-      steps: 0,
-      batch,
-      warmupSteps: 0,
-      seconds: [],
-      seqPerSec: [],
-      summary: summarize([]),
-      lossFirst: NaN,
-      lossLast: NaN,
-      lossFalls: false,
-      check: NaN,
-      memory: null,
-      notes: [],
-      error: null,
-    },
+    res: emptyResult(c.name, peer.name, peer.label ?? peer.name, unitOf(c), batch),
   }));
   const say = o.progress ?? (() => {});
 
@@ -187,4 +169,34 @@ async function runSafely(l: Live, steps: number): Promise<StepsResult | null> {
     l.res.error = (e as Error).message;
     return null;
   }
+}
+
+/** A peer's result before its first repetition, or in place of them when `error` says why there are none. */
+export function emptyResult(
+  config: string,
+  peer: string,
+  label: string,
+  unit: PeerResult['unit'],
+  batch: number,
+  error: string | null = null,
+): PeerResult {
+  return {
+    config,
+    peer,
+    label,
+    unit,
+    steps: 0,
+    batch,
+    warmupSteps: 0,
+    seconds: [],
+    seqPerSec: [],
+    summary: summarize([]),
+    lossFirst: NaN,
+    lossLast: NaN,
+    lossFalls: false,
+    check: NaN,
+    memory: null,
+    notes: [],
+    error,
+  };
 }

@@ -7,7 +7,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { CONFIGS, findConfigs, type BenchConfig } from './configs.js';
 import { makeData } from './data.js';
-import { measureConfig, type MeasureOptions, type PeerResult } from './measure.js';
+import { emptyResult, measureConfig, type MeasureOptions, type PeerResult } from './measure.js';
 import type { Availability, Peer, StepFn } from './peer.js';
 import { makePeers, PEER_NAMES } from './peers/index.js';
 import { environment, header, notes, ratios, resultsTable } from './report.js';
@@ -161,33 +161,11 @@ async function runConfig(c: BenchConfig, peers: Peer[], opts: MeasureOptions, se
     try {
       ready.push({ peer, step: await peer.setup(c, data) });
     } catch (e) {
-      out.push({ ...failed(c.name, peer.name, (e as Error).message), label: peer.label ?? peer.name });
+      out.push(emptyResult(c.name, peer.name, peer.label ?? peer.name, 'seq', 0, (e as Error).message));
     }
   }
   out.push(...(await measureConfig(c, ready, opts)));
   return out;
-}
-
-function failed(config: string, peer: string, error: string): PeerResult {
-  return {
-    config,
-    peer,
-    label: peer,
-    unit: 'seq',
-    steps: 0,
-    batch: 0,
-    warmupSteps: 0,
-    seconds: [],
-    seqPerSec: [],
-    summary: { median: NaN, min: NaN, max: NaN, q1: NaN, q3: NaN },
-    lossFirst: NaN,
-    lossLast: NaN,
-    lossFalls: false,
-    check: NaN,
-    memory: null,
-    notes: [],
-    error,
-  };
 }
 
 main().catch((e: unknown) => {

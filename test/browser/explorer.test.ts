@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { applyNormalization, decodeModel, memoryWorth, predictionTrace, type RunMeta } from '../../src/internal.js';
@@ -36,6 +36,24 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
   after(async () => {
     await h?.close();
     console.log(`browser suite: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  });
+
+  test("the page's own script carries no engine: the kernels and the training loop are in the worker alone", () => {
+    const assets = join(root, 'dist', 'web', 'assets');
+    const read = (prefix: string) =>
+      readFileSync(
+        join(
+          assets,
+          readdirSync(assets).find((f) => f.startsWith(prefix) && f.endsWith('.js'))!,
+        ),
+        'utf8',
+      );
+    const [main, worker] = [read('index-'), read('worker-')];
+    // 'AGFzbQ' is base64 for the WebAssembly magic '\0asm'; the sentence is one of Recurrent's errors.
+    for (const mark of ['AGFzbQ', 'needs a forward() pass first']) {
+      assert.ok(worker.includes(mark), `the worker has ${mark}`);
+      assert.ok(!main.includes(mark), `the first screen's script has ${mark}: something there imports the engine`);
+    }
   });
 
   test('the first screen is painted from the precomputed run at once', async () => {
@@ -233,7 +251,7 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     assert.match((await page.textContent('[data-testid=quiz-score]'))!, new RegExp(`Score: ${qs.length - 1} of ${qs.length} answered`));
   });
 
-  test("key insight: the seed's summary with this session's measured numbers", async () => {
+  test("key insight: the lesson's summary with this session's measured numbers", async () => {
     await page.click('#tab-insight');
     await page.waitForSelector('[data-testid=insight-bars]');
     const m = ref.comparison!;

@@ -151,6 +151,7 @@ const elmanInfo = (act: 'tanh' | 'relu'): CellInfo => ({
 });
 
 /** What the plain RNNs are, without their kernels (what a page that only names cells imports). */
+// (@__PURE__: a bundle that uses only the infos, the explorer's page, then leaves the kernels out)
 export const rnnTanhInfo: CellInfo = /* @__PURE__ */ elmanInfo('tanh');
 export const rnnReluInfo: CellInfo = /* @__PURE__ */ elmanInfo('relu');
 
