@@ -18,6 +18,8 @@ export {
 export { SequenceModel, type SequenceModelOptions, type ResolvedModelOptions, type ModelResult, type HeadOn } from './nn/model.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { Stream } from './nn/stream.js';
+export { TokenInput, type TokenOptions, type ResolvedTokens } from './nn/embedding.js';
+export { sample, nextTokenDistribution, type SampleOptions, type SampledToken } from './nn/sample.js';
 export { MODES, type Mode, type RecurrentOptions } from './nn/options.js';
 export { CELLS, cellOf, cellInfo, parseCell, type Cell, type CellInfo, type Gate } from './nn/cells/index.js';
 export { crossEntropy, mse, softmaxRows, argmaxRow, type CrossEntropyOptions } from './loss/index.js';

@@ -1,7 +1,8 @@
 """The PyTorch module equivalent to an rnnscope model file, and its loader and saver.
 
 An rnnscope .safetensors file holds the state_dict of `SequenceModel` below (attributes `rnn` and
-`head`) and its config as JSON under `__metadata__["rnnscope"]`. So, in PyTorch:
+`head`, and `embedding` first for a model of token input) and its config as JSON under
+`__metadata__["rnnscope"]`. So, in PyTorch:
 
     model, meta = load("model.safetensors")      # load_state_dict(strict=True) inside
     logits = model(x)                            # x: [T, B, I] (or [B, T, I] if batch_first)
@@ -28,8 +29,13 @@ class SequenceModel(nn.Module):
 
     def __init__(self, mode, inputSize, hiddenSize, numClasses, numLayers=1, bias=True,
                  batchFirst=False, dropout=0.0, bidirectional=False, projSize=0,
-                 headBias=True, headOn="steps", **_):
+                 headBias=True, headOn="steps", vocabSize=None, embeddingDim=0, paddingIdx=None, **_):
         super().__init__()
+        # token input: ids through nn.Embedding (registered first, so its weight leads the
+        # state_dict as in rnnscope), or one-hot vectors of vocabSize features
+        self.vocab_size = vocabSize
+        if vocabSize and embeddingDim:
+            self.embedding = nn.Embedding(vocabSize, embeddingDim, padding_idx=paddingIdx)
         kw = dict(num_layers=numLayers, bias=bias, batch_first=batchFirst, dropout=dropout,
                   bidirectional=bidirectional)
         if mode.startswith("rnn_"):
@@ -42,6 +48,12 @@ class SequenceModel(nn.Module):
         self.head_on = headOn
 
     def forward(self, x, hx=None):
+        if self.vocab_size:
+            x = x.long()
+            if hasattr(self, "embedding"):
+                x = self.embedding(x)
+            else:
+                x = nn.functional.one_hot(x, self.vocab_size).to(self.head.weight.dtype)
         output, state = self.rnn(x, hx)
         if self.head_on == "steps":
             return self.head(output)
@@ -73,6 +85,10 @@ def save(model, path, meta=None):
                   dropout=rnn.dropout, bidirectional=rnn.bidirectional,
                   projSize=getattr(rnn, "proj_size", 0), numClasses=model.head.out_features,
                   headBias=model.head.bias is not None, headOn=model.head_on)
+    if model.vocab_size:
+        emb = getattr(model, "embedding", None)
+        config.update(vocabSize=model.vocab_size, embeddingDim=emb.embedding_dim if emb else 0,
+                      paddingIdx=emb.padding_idx if emb else None)
     payload = dict(version=1, config=config, **(meta or {}))
     state = {k: v.detach().float().contiguous() for k, v in model.state_dict().items()}
     save_file(state, path, metadata={"format": "pt", "rnnscope": json.dumps(payload)})
