@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { crossEntropy } from '../src/loss/cross-entropy.js';
+import { decodeModel, encodeModel } from '../src/io/model.js';
 import { SequenceModel, type SequenceModelOptions } from '../src/nn/model.js';
 import { nextTokenDistribution, sample } from '../src/nn/sample.js';
 import { flatten, type Nested } from '../tools/parity-case.js';
@@ -210,4 +211,20 @@ test('sampling refuses what it cannot do, with a sentence', () => {
   assert.throws(() => [...sample(lm, { prime: [1], length: 2, temperature: -1 })], /temperature must be a finite number >= 0/);
   assert.throws(() => [...sample(lm, { prime: [1], length: 2, topK: 7 })], /topK must be an integer in \[0, 6\]/);
   assert.throws(() => [...sample(lm, { prime: [9], length: 2 })], /token ids must be integers in \[0, 5\]/);
+});
+
+test('a token model survives its model file: the same names, options and logits', () => {
+  const m = new SequenceModel(
+    { mode: 'lstm', inputSize: 4, hiddenSize: 5, numClasses: 7, vocabSize: 7, embeddingDim: 4, paddingIdx: 0 },
+    { seed: 2 },
+  );
+  const { model } = decodeModel(encodeModel(m));
+  assert.equal(model.options.vocabSize, 7);
+  assert.equal(model.options.paddingIdx, 0);
+  assert.deepEqual(
+    model.table.entries.map((e) => e.name),
+    m.table.entries.map((e) => e.name),
+  );
+  const x = { data: Float32Array.from([1, 2, 3, 0]), shape: [4] };
+  assert.deepEqual(Array.from(model.forward(x).logits.data), Array.from(m.forward(x).logits.data));
 });
