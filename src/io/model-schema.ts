@@ -195,6 +195,11 @@ function bufferProblem(buffers: Record<string, number[]>, n: number): string | n
 
 function expectedWords(expected: string | null): string {
   if (expected === null) return 'valid';
+  if (expected.includes(' | '))
+    return `one of ${expected
+      .replace(/^\(|\)$/g, '')
+      .split(' | ')
+      .join(', ')}`;
   return expected
     .replace(/^Array$/, 'a list')
     .replace(/^Object$/, 'an object')
