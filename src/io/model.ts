@@ -2,7 +2,9 @@
  * Model files: a SequenceModel as safetensors. The tensors are the state_dict under PyTorch's names
  * (`rnn.weight_ih_l0`, ..., `head.weight`, `head.bias`); `__metadata__` holds `format: "pt"` and
  * `rnnscope`: a JSON string with the config and whatever the caller keeps with the model (class
- * names, feature normalisation, training history). Works in the browser too (no node imports).
+ * names, feature normalisation, training history), checked against model-schema.ts when read. A
+ * checkpoint's optimizer state is kept as tensors beside the weights (`optimizer.<state>.<parameter>`).
+ * Works in the browser too (no node imports).
  */
 import { SequenceModel, resolveModelOptions, type ResolvedModelOptions, type SequenceModelOptions } from '../nn/model.js';
 import { recurrentSpecs } from '../nn/recurrent.js';
