@@ -249,6 +249,16 @@ describe('a checkpoint costs the same at any epoch', () => {
   });
 });
 
+test('a trainer resumed from a thinned history goes on from its last epoch, not from its record count', () => {
+  const kept = historyForFile(records(300)) as EpochRecord[];
+  assert.ok(kept.length < 300);
+  const p = prepare({ task: 'trend', taskOptions: { count: 30 }, seed: 1 });
+  const trainer = new Trainer(p.model, p.split.train, p.split.val, { history: kept, epochs: 301 });
+  const epochs = [...trainer.run()].filter((e) => e.type === 'epoch').map((e) => (e as { epoch: number }).epoch);
+  assert.deepEqual(epochs, [301]);
+  assert.equal(trainer.epochsDone, 301);
+});
+
 describe('the same command writes the same bytes', () => {
   test('training twice with the same seed gives byte-identical model files', () => {
     const d = tempDir();

@@ -23,75 +23,81 @@ import { TASKS } from '../data/tasks.js';
 const MAX_SIZE = 2 ** 31 - 1;
 
 const int = (min: number, max = MAX_SIZE) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
-const finite = v.pipe(v.number(), v.finite());
+const finite = () => v.pipe(v.number(), v.finite());
 /** JSON writes NaN (a held-out loss without held-out data) as null. */
-const numberOrNull = v.nullable(v.number());
-const nonNegative = v.pipe(v.number(), v.minValue(0));
+const numberOrNull = () => v.nullable(v.number());
+const nonNegative = () => v.pipe(v.number(), v.minValue(0));
 
-export const configSchema = v.looseObject({
-  mode: v.picklist(MODES),
-  inputSize: int(1),
-  hiddenSize: int(1),
-  numLayers: v.optional(int(1)),
-  bias: v.optional(v.boolean()),
-  batchFirst: v.optional(v.boolean()),
-  dropout: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
-  bidirectional: v.optional(v.boolean()),
-  projSize: v.optional(int(0)),
-  numClasses: int(1),
-  headBias: v.optional(v.boolean()),
-  headOn: v.optional(v.picklist(['steps', 'last'])),
-});
+const configSchema = () =>
+  v.looseObject({
+    mode: v.picklist(MODES),
+    inputSize: int(1),
+    hiddenSize: int(1),
+    numLayers: v.optional(int(1)),
+    bias: v.optional(v.boolean()),
+    batchFirst: v.optional(v.boolean()),
+    dropout: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+    bidirectional: v.optional(v.boolean()),
+    projSize: v.optional(int(0)),
+    numClasses: int(1),
+    headBias: v.optional(v.boolean()),
+    headOn: v.optional(v.picklist(['steps', 'last'])),
+  });
 
-const epochRecord = v.looseObject({
-  epoch: int(1),
-  loss: numberOrNull,
-  trainAccuracy: numberOrNull,
-  valLoss: numberOrNull,
-  valAccuracy: numberOrNull,
-  lr: numberOrNull,
-  gradNormMean: v.optional(numberOrNull),
-  gradNormMax: v.optional(numberOrNull),
-  clippedFraction: v.optional(numberOrNull),
-  seconds: v.optional(numberOrNull), // format 1 kept the wall-clock time; format 2 leaves it out
-});
+const epochRecord = () =>
+  v.looseObject({
+    epoch: int(1),
+    loss: numberOrNull(),
+    trainAccuracy: numberOrNull(),
+    valLoss: numberOrNull(),
+    valAccuracy: numberOrNull(),
+    lr: numberOrNull(),
+    gradNormMean: v.optional(numberOrNull()),
+    gradNormMax: v.optional(numberOrNull()),
+    clippedFraction: v.optional(numberOrNull()),
+    seconds: v.optional(numberOrNull()), // format 1 kept the wall-clock time; format 2 leaves it out
+  });
 
 /** The built-in tasks' options, with the CLI's ranges: predict regenerates the task from them. */
-const taskSpec = v.object({
-  name: v.picklist(Object.keys(TASKS)),
-  options: v.looseObject({
-    count: v.optional(int(10, 1_000_000)),
-    length: v.optional(int(2, 10_000)),
-    delay: v.optional(int(1, 1000)),
-    features: v.optional(int(1, 1000)),
-  }),
-  seed: int(0, 2 ** 31 - 1),
-});
+const taskSpec = () =>
+  v.object({
+    name: v.picklist(Object.keys(TASKS)),
+    options: v.looseObject({
+      count: v.optional(int(10, 1_000_000)),
+      length: v.optional(int(2, 10_000)),
+      delay: v.optional(int(1, 1000)),
+      features: v.optional(int(1, 1000)),
+    }),
+    seed: int(0, 2 ** 31 - 1),
+  });
 
-const optimizerSpec = v.looseObject({
-  type: v.picklist(OPTIMIZERS),
-  lr: v.optional(nonNegative),
-  momentum: v.optional(nonNegative),
-  nesterov: v.optional(v.boolean()),
-  weightDecay: v.optional(nonNegative),
-});
+const optimizerSpec = () =>
+  v.looseObject({
+    type: v.picklist(OPTIMIZERS),
+    lr: v.optional(nonNegative()),
+    momentum: v.optional(nonNegative()),
+    nesterov: v.optional(v.boolean()),
+    weightDecay: v.optional(nonNegative()),
+  });
 
-const scheduleSpec = v.union([
-  v.object({ type: v.literal('step'), stepSize: int(1), gamma: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))) }),
-  v.object({ type: v.literal('cosine'), tMax: int(1), etaMin: v.optional(nonNegative) }),
-]);
+const scheduleSpec = () =>
+  v.union([
+    v.object({ type: v.literal('step'), stepSize: int(1), gamma: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))) }),
+    v.object({ type: v.literal('cosine'), tMax: int(1), etaMin: v.optional(nonNegative()) }),
+  ]);
 
-const trainConfig = v.looseObject({
-  epochs: v.optional(int(1)),
-  batchSize: v.optional(int(1)),
-  seed: v.optional(int(0, Number.MAX_SAFE_INTEGER)),
-  optimizer: v.optional(optimizerSpec),
-  schedule: v.optional(v.nullable(scheduleSpec)),
-  clipNorm: v.optional(v.nullable(v.pipe(v.number(), v.gtValue(0)))),
-  earlyStopping: v.optional(v.nullable(v.object({ patience: int(1), minDelta: v.optional(nonNegative) }))),
-  classWeights: v.optional(v.nullable(v.array(finite))),
-  threads: v.optional(v.picklist([1, 2])),
-});
+const trainConfig = () =>
+  v.looseObject({
+    epochs: v.optional(int(1)),
+    batchSize: v.optional(int(1)),
+    seed: v.optional(int(0, Number.MAX_SAFE_INTEGER)),
+    optimizer: v.optional(optimizerSpec()),
+    schedule: v.optional(v.nullable(scheduleSpec())),
+    clipNorm: v.optional(v.nullable(v.pipe(v.number(), v.gtValue(0)))),
+    earlyStopping: v.optional(v.nullable(v.object({ patience: int(1), minDelta: v.optional(nonNegative()) }))),
+    classWeights: v.optional(v.nullable(v.array(finite()))),
+    threads: v.optional(v.picklist([1, 2])),
+  });
 
 /**
  * Optimizer state. Format 1 kept the buffers in the JSON (name -> values, about 44 bytes a value);
@@ -101,7 +107,7 @@ const optimizerState = (version: number) =>
   v.object({
     kind: v.string(),
     step: int(0, Number.MAX_SAFE_INTEGER),
-    lr: nonNegative,
+    lr: nonNegative(),
     buffers: version === 1 ? v.record(v.string(), v.array(v.number())) : v.array(v.string()),
   });
 
@@ -109,39 +115,41 @@ const optimizerState = (version: number) =>
 const metaFields = (version: number) => ({
   classes: v.optional(v.array(v.string())),
   features: v.optional(v.array(v.string())),
-  normalization: v.optional(v.object({ mean: v.array(finite), std: v.array(v.pipe(finite, v.gtValue(0))) })),
+  normalization: v.optional(v.object({ mean: v.array(finite()), std: v.array(v.pipe(finite(), v.gtValue(0))) })),
   target: v.optional(v.picklist(['steps', 'last'])),
   task: v.optional(v.string()),
-  taskSpec: v.optional(v.nullable(taskSpec)),
+  taskSpec: v.optional(v.nullable(taskSpec())),
   dataFile: v.optional(v.nullable(v.string())),
-  train: v.optional(trainConfig),
-  history: v.optional(v.array(epochRecord)),
+  train: v.optional(trainConfig()),
+  history: v.optional(v.array(epochRecord())),
   checkpoint: v.optional(
     v.object({
       epoch: int(0, Number.MAX_SAFE_INTEGER),
       optimizer: optimizerState(version),
-      schedule: v.nullable(v.object({ lastEpoch: int(0, Number.MAX_SAFE_INTEGER), baseLr: nonNegative })),
+      schedule: v.nullable(v.object({ lastEpoch: int(0, Number.MAX_SAFE_INTEGER), baseLr: nonNegative() })),
     }),
   ),
 });
 
 function payloadSchemaOf(version: 1 | 2) {
-  return v.looseObject({ version: v.literal(version), config: configSchema, ...metaFields(version) });
+  return v.looseObject({ version: v.literal(version), config: configSchema(), ...metaFields(version) });
 }
-const schemas = new Map([1, 2].map((version) => [version, payloadSchemaOf(version as 1 | 2)]));
+/** Made on first use, so that a bundle that never reads a model file (the explorer's page) leaves valibot out. */
+let schemas: Map<number, ReturnType<typeof payloadSchemaOf>> | null = null;
+const schemaOf = (version: number) => (schemas ??= new Map([1, 2].map((k) => [k, payloadSchemaOf(k as 1 | 2)]))).get(version);
 
 /** A conforming "rnnscope" entry. */
 export type Payload = v.InferOutput<ReturnType<typeof payloadSchemaOf>>;
 
 /** The format versions this rnnscope reads. */
-export const READABLE_VERSIONS = [...schemas.keys()];
+export const READABLE_VERSIONS = [1, 2];
 
 /**
  * Checks a parsed "rnnscope" entry against the schema of its version; returns the first problem as
  * one sentence (without the file's name), or null when it conforms.
  */
 export function schemaProblem(payload: Record<string, unknown>): string | null {
-  const schema = schemas.get(payload['version'] as number)!;
+  const schema = schemaOf(payload['version'] as number)!;
   const r = v.safeParse(schema, payload, { abortEarly: true });
   if (r.success) return null;
   const issue = r.issues[0];

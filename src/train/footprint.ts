@@ -32,7 +32,7 @@ export interface Footprint {
   model: number;
   /** A model file of this run with its checkpoint: the weights and the optimizer's state. */
   file: number;
-  /** The activations a training batch (and an evaluation batch of 256) keeps for the backward pass. */
+  /** The activations a training batch (and an evaluation batch of 256) keeps for the backward pass, and the WebAssembly memory. */
   passes: number;
   total: number;
 }
@@ -67,6 +67,8 @@ export function estimateRun(r: RunShape): Footprint {
   const G = cellOf(o.mode).rows * H;
   const perRow = o.numLayers * D * (3 * G + 4 * H) + 3 * o.numClasses; // per step and sequence of a batch
   const rows = r.steps * (Math.min(r.batchSize, r.sequences) + Math.min(256, r.sequences));
-  const passes = rows * perRow * F;
+  // Each thread's WebAssembly memory holds a pass's operands (weights included), up to its 1 GiB cap.
+  const wasm = Math.max(1, r.threads) * Math.min(2 ** 30, (P + rows * perRow) * F);
+  const passes = rows * perRow * F + wasm;
   return { parameters: P, data, model, file, passes, total: data + model + passes };
 }
