@@ -66,7 +66,7 @@ export function checkRunFits(c: FitChoice, limit = memoryLimit()): Footprint {
     const parts = [
       ['the data', total.data],
       ['the model and its optimizer', total.model],
-      ['the activations of a batch', total.passes],
+      ['a batch with its WebAssembly memory', total.passes],
     ] as const;
     const biggest = [...parts].sort((a, b) => b[1] - a[1])[0]!;
     const advice =
