@@ -72,7 +72,9 @@ def load(path):
         metadata = json.loads(f.read(n)).get("__metadata__", {})
     meta = json.loads(metadata["rnnscope"])
     model = SequenceModel(**meta["config"])
-    model.load_state_dict(tensors, strict=True)
+    # Format 2 keeps a checkpoint's optimizer state as tensors optimizer.<state>.<parameter>: not weights.
+    weights = {k: v for k, v in tensors.items() if not k.startswith("optimizer.")}
+    model.load_state_dict(weights, strict=True)
     return model, meta
 
 

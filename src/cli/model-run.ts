@@ -14,6 +14,7 @@ import { loadData, refuse } from './data.js';
 import { columnOptions } from '../data/read.js';
 import type { CommonOpts } from './options.js';
 import { interestingIndex } from '../explain/predict.js';
+import { checkRunFits } from './fits.js';
 
 export interface ModelRun {
   model: SequenceModel;
@@ -53,6 +54,7 @@ export async function loadModelRun(path: string, o: CommonOpts, requireLabels = 
       `${path} was trained on a data file${meta.dataFile ? ` (${meta.dataFile})` : ''}; give the sequences with --data`,
     );
   const { task, taskOptions } = await loadData({ task: spec.name, ...(spec.options as object) } as CommonOpts);
+  checkRunFits({ task, taskOptions, model: { mode: model.options.mode }, train: {}, seed: spec.seed }); // the test split is regenerated
   const p = prepare({ task, taskOptions, seed: spec.seed, model: { mode: model.options.mode, hiddenSize: model.options.hiddenSize } });
   return { model, meta, classes, sequences: p.split.test, source: `the test split of ${spec.name} (seed ${spec.seed})` };
 }

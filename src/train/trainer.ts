@@ -84,10 +84,16 @@ export class Trainer {
     this.batcher = new Batcher(train, model.options.inputSize, model.options.headOn, batchSize, this.T);
     this.seed = config.seed ?? DEFAULTS.seed;
     this.history.push(...(config.history ?? []));
-    if (this.history.length >= epochs)
-      throw new ConfigError(
-        `the checkpoint has already trained ${this.history.length} epochs; ask for more than ${this.history.length} epochs`,
-      );
+    if (this.epochsDone >= epochs)
+      throw new ConfigError(`the checkpoint has already trained ${this.epochsDone} epochs; ask for more than ${this.epochsDone} epochs`);
+  }
+
+  /**
+   * Epochs trained so far: the last record's epoch, not the record count, since a history resumed
+   * from a model file keeps only some of the early epochs (src/io/history.ts).
+   */
+  get epochsDone(): number {
+    return this.history.at(-1)?.epoch ?? 0;
   }
 
   /** Accuracy of always answering the commonest class of the training split, on the training split. */
@@ -125,7 +131,7 @@ export class Trainer {
     const lastGood = this.model.table.data.slice();
     let message = '';
     let epoch = 0;
-    for (epoch = this.history.length + 1; epoch <= this.epochs; epoch++) {
+    for (epoch = this.epochsDone + 1; epoch <= this.epochs; epoch++) {
       const t0 = performance.now();
       const lr = this.optimizer.lr;
       // Batch order and dropout depend on (seed, epoch) alone, so a resumed run is the same run.
@@ -184,7 +190,7 @@ export class Trainer {
         }
       }
     }
-    let bestEpoch = this.history.length;
+    let bestEpoch = this.epochsDone;
     if (es && best.weights && reason !== 'nonfinite') {
       this.model.table.data.set(best.weights);
       bestEpoch = best.epoch;
@@ -192,10 +198,10 @@ export class Trainer {
     yield {
       type: 'train_end',
       reason,
-      epochs: this.history.length,
+      epochs: this.epochsDone,
       bestEpoch,
       seconds: (performance.now() - started) / 1000,
-      message: message || `trained ${this.history.length} epochs`,
+      message: message || `trained ${this.epochsDone} epochs`,
     };
     return this.history;
   }

@@ -1,7 +1,9 @@
 /** `rnnscope compare`: RNN, LSTM, GRU and a model without memory on the same data, one table (the job is src/explain/compare.ts). */
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { bestSentence, compareCells, memorylessLabel, verdictSentence } from '../../explain/compare.js';
+import { bestSentence, compareCells, comparedCells, memorylessLabel, verdictSentence } from '../../explain/compare.js';
+import { checkRunFits } from '../fits.js';
+import { DEFAULTS } from '../../defaults.js';
 import { memorySentence } from '../../explain/insight.js';
 import { cellOf } from '../../nn/cells/index.js';
 import { makeOutput } from '../output.js';
@@ -28,7 +30,9 @@ Examples:
     const out = makeOutput(!!o.json);
     const { data, task, taskOptions } = await loadData(o);
     const c = out.color;
-    const job = compareCells({ data, task, taskOptions, model: modelChoice(o), train: trainConfig(o), seed: o.seed ?? 0 });
+    const [model, train, seed] = [modelChoice(o), trainConfig(o), o.seed ?? 0];
+    checkRunFits({ data, task, taskOptions, model, train, seed, modes: comparedCells(model.mode ?? DEFAULTS.cell) });
+    const job = compareCells({ data, task, taskOptions, model, train, seed });
     let step = job.next();
     for (; !step.done; step = job.next()) {
       const e = step.value;

@@ -19,6 +19,7 @@ import { makeOutput } from '../output.js';
 import { PipelineRenderer } from '../render.js';
 import { addJson, addModelOptions, addTaskOptions, addTrainOptions, modelChoice, trainConfig, type CommonOpts } from '../options.js';
 import { loadData } from '../data.js';
+import { checkRunFits } from '../fits.js';
 
 interface TrainOpts extends CommonOpts {
   out?: string;
@@ -92,17 +93,20 @@ Examples:
       fromTask as CommonOpts,
       resumed ? { classes: resumed.meta.classes, features: resumed.model.options.inputSize } : undefined,
     );
-    const p: Prepared = prepare({ data, task, taskOptions, model: modelChoice(o), seed });
-    let model = p.model;
     // A resumed run keeps its thread count (two threads and one are the same run only to rounding).
     const threads = o.threads ?? resumed?.meta.train?.threads;
     const cfg: TrainConfig = { ...(resumed?.meta.train ?? {}), ...trainConfig({ ...o, seed, threads }) };
+    const choice = resumed ? { ...resumed.model.options } : modelChoice(o);
+    checkRunFits({ data, task, taskOptions, model: choice, train: cfg, seed, writesFile: true }); // before anything is made
+    const p: Prepared = prepare({ data, task, taskOptions, model: modelChoice(o), seed });
+    let model = p.model;
     if (resumed) {
       model = resumed.model;
       cfg.history = (resumed.meta.history ?? []) as EpochRecord[];
-      if (o.epochs === undefined || o.epochs <= cfg.history.length) {
+      const done = cfg.history.at(-1)?.epoch ?? 0; // the history in a file keeps only some early epochs
+      if (o.epochs === undefined || o.epochs <= done) {
         throw new ConfigError(
-          `${o.resume} has trained ${cfg.history.length} epoch${cfg.history.length === 1 ? '' : 's'} already; give --epochs above ${cfg.history.length} to go on`,
+          `${o.resume} has trained ${done} epoch${done === 1 ? '' : 's'} already; give --epochs above ${done} to go on`,
         );
       }
     }
@@ -139,18 +143,16 @@ Examples:
     }
     const ev = evaluate(model, p.split.test);
     r.handle({ type: 'test', evaluation: ev });
-    const saved = { type: 'saved', path, epochs: trainer.history.length, parameters: model.parameterCount, testAccuracy: ev.accuracy };
+    const saved = { type: 'saved', path, epochs: trainer.epochsDone, parameters: model.parameterCount, testAccuracy: ev.accuracy };
     out.event(saved);
     if (failed) {
-      const kept = trainer.history.length
-        ? `the last good checkpoint (epoch ${trainer.history.length}) is in ${path}`
+      const kept = trainer.epochsDone
+        ? `the last good checkpoint (epoch ${trainer.epochsDone}) is in ${path}`
         : `no epoch finished, so no checkpoint was written`;
       process.stderr.write(`rnnscope: ${endMessage}; ${kept}.\n`);
       process.exitCode = 1;
     } else {
-      out.print(
-        `Saved ${path}: ${model.parameterCount} parameters, ${trainer.history.length} epochs. Next: rnnscope trace --model ${path}`,
-      );
+      out.print(`Saved ${path}: ${model.parameterCount} parameters, ${trainer.epochsDone} epochs. Next: rnnscope trace --model ${path}`);
     }
   });
 }
