@@ -22,6 +22,20 @@ module.exports = {
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'] },
     },
     {
+      name: 'runtime-needs-no-dev-dependency',
+      severity: 'error',
+      comment:
+        'An installed package has its dependencies only (test/package.test.ts runs every command so). Vite, which only serve.ts loads, and only to build the explorer in a checkout, is the one exception.',
+      from: { path: '^src/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'], pathNot: '(^|/)node_modules/vite/' },
+    },
+    {
+      name: 'only-serve-builds-the-explorer',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/commands/serve\\.ts$' },
+      to: { path: '(^|/)node_modules/vite/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'tensor-knows-no-model',
       severity: 'error',
       comment: 'src/tensor is buffers, GEMM and memory: cells live in src/nn/cells.',

@@ -410,7 +410,10 @@ test('rnnscope --help lists the commands with examples; --version prints the ver
     assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'), c);
   assert.match(r.stdout, /Examples:\n\s+rnnscope /);
   const v = ok(run(['--version']));
-  assert.equal(v.stdout.trim(), JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version);
+  const [version, runtime, wasm] = v.stdout.trimEnd().split('\n');
+  assert.equal(version, JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version);
+  assert.equal(runtime?.split(' (')[0], `Node.js ${process.version}`);
+  assert.match(wasm ?? '', /^WebAssembly: SIMD yes \(the kernels use it\), relaxed SIMD (yes|no)/);
 });
 
 for (const c of ['train', 'predict', 'trace', 'flow', 'compare', 'inspect', 'quiz', 'tour']) {

@@ -14,12 +14,12 @@ import { registerCompare } from './commands/compare.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerQuiz } from './commands/quiz.js';
 import { registerServe } from './commands/serve.js';
-import { VERSION } from './version.js';
+import { versionText } from './version.js';
 
 export function buildProgram(): Command {
   const program = new Command('rnnscope')
     .description("Train, run and understand recurrent networks (RNN, LSTM, GRU) with PyTorch's semantics.")
-    .version(VERSION)
+    .version(versionText())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureHelp({ sortOptions: false, showGlobalOptions: false });
