@@ -68,7 +68,7 @@ for (const o of [...MODES.map((mode) => ({ mode })), { mode: 'lstm' as const, pr
   });
 }
 
-test('keeping dL/dh_t changes no parameter gradient, and steps past an item\'s length keep 0', () => {
+test("keeping dL/dh_t changes no parameter gradient, and steps past an item's length keep 0", () => {
   for (const mode of MODES) {
     const { rnn, x, w, u } = setup({ mode });
     const lengths = [T, 2];
@@ -86,7 +86,7 @@ test('keeping dL/dh_t changes no parameter gradient, and steps past an item\'s l
   }
 });
 
-test('a float32 pass that keeps dL/dh_t (the reference) gives the fast path\'s parameter gradients', () => {
+test("a float32 pass that keeps dL/dh_t (the reference) gives the fast path's parameter gradients", () => {
   for (const mode of MODES) {
     const rnn = new Recurrent({ mode, inputSize: 8, hiddenSize: 32 }, { seed: 2 });
     const rng = new Rng(1);

@@ -288,7 +288,7 @@ export function verdictSentence(v: Verdict): string {
   const why = v.vanishing
     ? `: the answer lies ${v.delay} steps back, and across those steps a plain RNN's gradient fades step by step (vanishing gradients), while the gates of an LSTM or GRU let it pass`
     : '';
-  const once = v.band === null ? " One seed: `--seeds 3` measures whether the gap holds beyond the seeds' luck." : '';
+  const once = v.band === null ? ' One seed: whether the gap holds across seeds is not measured.' : '';
   return `${worst} trails ${best} by ${gap}${over}${why}.${once}`;
 }
 

@@ -183,7 +183,9 @@ export class Recurrent {
     const ws = this.keptWs;
     if (!ws) throw new ConfigError('stateGrads() needs a backward() pass with keepStateGrads: true first');
     if (!(layer >= 0 && layer < this.options.numLayers && direction >= 0 && direction < this.directions))
-      throw new ShapeError(`no layer ${layer}, direction ${direction}: the stack has ${this.options.numLayers} layers, ${this.directions} directions`);
+      throw new ShapeError(
+        `no layer ${layer}, direction ${direction}: the stack has ${this.options.numLayers} layers, ${this.directions} directions`,
+      );
     const dir = ws.dirs[layer]![direction]!;
     return { data: dir.dhKeep!.slice(), shape: [ws.T, ws.B, this.stateSize] };
   }

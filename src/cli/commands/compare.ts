@@ -167,6 +167,6 @@ Examples:
     out.print(t.toString());
     out.print(`Chance (always the commonest class): ${num(r.chance, 3)}. ${bestSentence(r)}`);
     out.print(memorySentence(r.comparison, c.bold, `the ${cellOf(r.own).label}'s memory`));
-    out.print(verdictSentence(r.verdict));
+    out.print(verdictSentence(r.verdict) + (r.verdict.band === null && !r.verdict.level ? ' (--seeds 3 measures it.)' : ''));
   });
 }
