@@ -17,6 +17,9 @@ import { chanceAccuracy } from '../train/chance.js';
 import { ConfigError } from '../errors.js';
 import { gradientThroughTime, type GradientProfile } from './gradient.js';
 import { meanSpread, verdictOf, type Verdict } from './compare.js';
+import { SWEEP_DEFAULTS } from './sweep-defaults.js';
+
+export { SWEEP_DEFAULTS };
 
 export interface SweepOptions {
   /** The distances k to sweep (each an integer from 1 to 1000). Default SWEEP_DEFAULTS.delays. */
@@ -36,18 +39,6 @@ export interface SweepOptions {
   /** Test sequences the gradient through time is measured on. Default 64. */
   gradientItems?: number;
 }
-
-/** The sweep's defaults: sizes that show the effect in about a minute on two cores. */
-export const SWEEP_DEFAULTS = {
-  delays: [1, 5, 10, 15, 20, 30],
-  seeds: 3,
-  hidden: 16,
-  count: 1000,
-  epochs: 10,
-  batchSize: 32,
-  lr: 0.02,
-  cells: ['rnn_tanh', 'lstm', 'gru'] as Mode[],
-};
 
 /** One training run: a cell at one k from one seed. */
 export interface SweepRun {
