@@ -80,8 +80,9 @@ export class SweepRenderer {
       this.out.print(this.accuracyChart(r, group));
     }
     if (colored) this.out.print(`  ${labels.map((l, i) => this.swatch(i, l)).join('   ')}   ${c.dim('━━ chance')}`);
-    const last = r.verdicts[r.verdicts.length - 1]!.verdict;
-    this.out.print(`At k = ${last.delay}: ${verdictSentence(last)}`);
+    // The k where the cells part most clearly (where the gradient is shown), and the largest k.
+    for (const k of new Set([r.gradient.k, r.delays[r.delays.length - 1]!]))
+      this.out.print(`At k = ${k}: ${verdictSentence(r.verdicts.find((v) => v.k === k)!.verdict)}`);
 
     const g = r.gradient;
     this.out.print('');
@@ -173,11 +174,13 @@ export class SweepRenderer {
     const colors = this.out.color.isColorSupported ? group.map((i) => COLORS[i % COLORS.length]!) : undefined;
     const lo = Math.floor(Math.min(...all)),
       hi = Math.max(lo + 1, Math.ceil(Math.max(...all)));
-    // Two rows per decade, so every row's label is a round 1e-n or 3e-n.
+    // Two rows per decade (labels 1e-n, 3e-n), one over many decades, every other beyond 16: each row's label stays round.
+    const decades = hi - lo;
+    const height = decades <= 8 ? 2 * decades : decades <= 16 ? decades : Math.ceil(decades / 2);
     return asciichart.plot(series, {
-      height: Math.min(16, 2 * (hi - lo)),
+      height,
       min: lo,
-      max: hi,
+      max: decades > 16 ? lo + 2 * height : hi,
       colors,
       format: (x: number) => (10 ** x).toExponential(0).padStart(7),
     });

@@ -282,7 +282,7 @@ export function verdictSentence(v: Verdict): string {
   const over = v.seeds > 1 ? ` (mean of ${v.seeds} seeds; their spread puts ±${pts(v.band!)} on the gap)` : '';
   if (v.level) {
     return v.band !== null
-      ? `The cells are level here: ${best} leads ${worst} by ${gap}, within the spread across seeds${over}.`
+      ? `The cells are level here: ${best} leads ${worst} by ${gap}, within what the seeds' spread puts on the gap${over}.`
       : `The cells are level here: within ${gap} of each other in this run (one seed).`;
   }
   const why = v.vanishing

@@ -94,7 +94,7 @@ export interface SweepResult {
   chance: { k: number; accuracy: number }[];
   /** Per k, the verdict on the cells' gap, weighed against the spread across seeds. */
   verdicts: { k: number; verdict: Verdict }[];
-  /** The gradient through time at the largest k, per cell. */
+  /** The gradient through time per cell, at the k where the cells part most clearly beyond the seeds' spread (else the largest k). */
   gradient: { k: number; cells: SweepGradient[] };
   seconds: number;
 }
@@ -222,7 +222,7 @@ export function* memorySweep(options: SweepOptions = {}): Generator<SweepEvent, 
   return sweepResult(o, seeds, done, (performance.now() - started) / 1000);
 }
 
-/** The sweep's summary from its runs: points with spread, chance, verdicts per k, gradients at the largest k. */
+/** The sweep's summary from its runs: points with spread, chance, verdicts per k, and the gradients where the cells part. */
 export function sweepResult(
   o: { cells: Mode[]; delays: number[]; hiddenSize: number; count: number; epochs: number; batchSize: number; lr: number },
   seeds: number[],
@@ -245,7 +245,11 @@ export function sweepResult(
       .map((p) => ({ mode: p.mode, testAccuracy: p.mean, spread: p.sd, seeds: p.accuracies.length }));
     verdicts.push({ k, verdict: verdictOf(scores, 'delay', k) });
   }
-  const kMax = o.delays[o.delays.length - 1]!;
+  // The gradient is shown where the cells part most clearly (the largest gap beyond its spread), else at the largest k.
+  const telling = verdicts
+    .filter((v) => !v.verdict.level)
+    .sort((a, b) => b.verdict.gap - (b.verdict.band ?? 0) - (a.verdict.gap - (a.verdict.band ?? 0)))[0];
+  const kMax = telling?.k ?? o.delays[o.delays.length - 1]!;
   const cells = o.cells.map((mode): SweepGradient => {
     const mine = runs.filter((r) => r.k === kMax && r.mode === mode);
     const profile = (w: 'early' | 'late'): GradientProfile => ({

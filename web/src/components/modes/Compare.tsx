@@ -226,9 +226,11 @@ function Sweep() {
       {r && (
         <>
           <SweepAccuracyChart r={r} labels={labels} />
-          <p class="explain" data-testid="sweep-verdict">
-            At k = {r.sentences[r.sentences.length - 1]!.k}: {r.sentences[r.sentences.length - 1]!.text}
-          </p>
+          {[...new Set([r.gradient.k, r.delays[r.delays.length - 1]!])].map((k) => (
+            <p class="explain" data-testid="sweep-verdict" data-k={k}>
+              At k = {k}: {r.sentences.find((x) => x.k === k)!.text}
+            </p>
+          ))}
           <SweepGradientChart r={r} labels={labels} />
           <table class="trace-table" data-testid="sweep-gradient-table">
             <caption>How much of the answer's gradient reaches the first step (‖∂L/∂h_0‖ / ‖∂L/∂h_k‖), at k = {r.gradient.k}</caption>
