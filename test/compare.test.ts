@@ -71,14 +71,14 @@ test("the issue's case, RNN 0.847, LSTM 0.904, GRU 0.924 on the delay task (k = 
   assert.ok(tight.band! < 0.02 && !tight.level && tight.vanishing);
   assert.match(
     verdictSentence(tight),
-    /^RNN \(tanh\) trails GRU by 7\.7 points \(mean of 3 seeds; their spread puts ±1\.6 points on the gap\): the answer lies 10 steps back/,
+    /^RNN \(tanh\) trails GRU by 7\.7 points on average, beyond the ±1\.6 points that the spread across 3 seeds puts on it: the answer lies 10 steps back/,
   );
   // Three seeds that scatter by 8 points: the same gap is within their spread, so the cells are level.
   const loose = at(0.08, 3);
   assert.ok(loose.level && !loose.vanishing);
   assert.match(
     verdictSentence(loose),
-    /^The cells are level here: GRU leads RNN \(tanh\) by 7\.7 points, within what the seeds. spread puts on the gap/,
+    /^The cells are level here: GRU leads RNN \(tanh\) by 7\.7 points on average, within the ±13\.1 points that the spread across 3 seeds puts on it\.$/,
   );
   for (const v of [one, tight, loose]) assert.doesNotMatch(verdictSentence(v), /does not need|enough/);
 });

@@ -279,16 +279,17 @@ export function verdictSentence(v: Verdict): string {
   const worst = cellOf(v.worst).label;
   const pts = (x: number) => points(x).replace(/^\+/, '');
   const gap = pts(v.gap);
-  const over = v.seeds > 1 ? ` (mean of ${v.seeds} seeds; their spread puts ±${pts(v.band!)} on the gap)` : '';
+  const spread = v.band !== null ? `the ±${pts(v.band)} that the spread across ${v.seeds} seeds puts on it` : '';
   if (v.level) {
     return v.band !== null
-      ? `The cells are level here: ${best} leads ${worst} by ${gap}, within what the seeds' spread puts on the gap${over}.`
+      ? `The cells are level here: ${best} leads ${worst} by ${gap} on average, within ${spread}.`
       : `The cells are level here: within ${gap} of each other in this run (one seed).`;
   }
   const why = v.vanishing
     ? `: the answer lies ${v.delay} steps back, and across those steps a plain RNN's gradient fades step by step (vanishing gradients), while the gates of an LSTM or GRU let it pass`
     : '';
   const once = v.band === null ? ' One seed: whether the gap holds across seeds is not measured.' : '';
+  const over = v.band !== null ? ` on average, beyond ${spread}` : '';
   return `${worst} trails ${best} by ${gap}${over}${why}.${once}`;
 }
 
