@@ -9,6 +9,8 @@ import { Recurrent } from '../src/nn/recurrent.js';
 import { MODES, type RecurrentOptions } from '../src/nn/options.js';
 import { cellOf } from '../src/nn/cells/index.js';
 import { Rng } from '../src/tensor/rng.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { assertClose, numericGrad } from './helpers.js';
 
 const T = 5,
@@ -102,3 +104,34 @@ test("a float32 pass that keeps dL/dh_t (the reference) gives the fast path's pa
     assertClose(grads(true), grads(false), `${mode} parameter gradients`, 1e-4, 1e-4);
   }
 });
+
+interface TorchCase {
+  mode: 'rnn_tanh' | 'lstm' | 'gru';
+  T: number;
+  B: number;
+  I: number;
+  H: number;
+  params: Record<string, number[]>;
+  x: number[];
+  dOutput: number[];
+  dhN: number[];
+  dcN: number[] | null;
+  stateGrads: number[];
+}
+
+for (const mode of ['rnn_tanh', 'lstm', 'gru'] as const) {
+  test(`dL/dh_t matches PyTorch's h_t.retain_grad() on an unrolled ${mode} (float64)`, () => {
+    const file = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'state-grads', `${mode}.json`);
+    const c = JSON.parse(readFileSync(file, 'utf8')) as TorchCase;
+    const rnn = new Recurrent({ mode, inputSize: c.I, hiddenSize: c.H }, { dtype: 'float64' });
+    for (const [name, values] of Object.entries(c.params)) rnn.table.data.set(values, rnn.table.offsetOf(name));
+    rnn.forward({ data: Float64Array.from(c.x), shape: [c.T, c.B, c.I] });
+    rnn.backward({
+      dOutput: Float64Array.from(c.dOutput),
+      dhN: Float64Array.from(c.dhN),
+      dcN: c.dcN ? Float64Array.from(c.dcN) : null,
+      keepStateGrads: true,
+    });
+    assertClose(rnn.stateGrads(0).data, c.stateGrads, `${mode}: dL/dh_t against PyTorch`, 1e-10, 1e-10);
+  });
+}
