@@ -89,7 +89,10 @@ export function registerCompare(program: Command): void {
       'train every cell from n seeds (seed, seed + 1, ...) and weigh the gaps against their spread (default 1; --sweep 3)',
       int(1, 100),
     )
-    .option('--sweep', 'the memory sweep: accuracy against the distance k to remember on the delay task, and the gradient through time')
+    .option(
+      '--sweep',
+      `the memory sweep: accuracy against the distance k to remember on the delay task, and the gradient through time; its own budget unless given: --hidden ${SWEEP_DEFAULTS.hidden}, --count ${SWEEP_DEFAULTS.count}, --epochs ${SWEEP_DEFAULTS.epochs}, --lr ${SWEEP_DEFAULTS.lr}, one thread`,
+    )
     .option(
       '--delays <list>',
       `--sweep: the distances k, comma-separated, or a range from-to[:step] (default ${SWEEP_DEFAULTS.delays.join(',')})`,
