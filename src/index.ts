@@ -82,4 +82,15 @@ export {
   type CompareRow,
   type Verdict,
 } from './explain/compare.js';
+export {
+  memorySweep,
+  SWEEP_DEFAULTS,
+  type SweepOptions,
+  type SweepEvent,
+  type SweepResult,
+  type SweepRun,
+  type SweepPoint,
+  type SweepGradient,
+} from './explain/sweep.js';
+export { gradientThroughTime, type GradientProfile } from './explain/gradient.js';
 export { makeQuiz, type Question, type QuizInput } from './explain/quiz/index.js';

@@ -186,7 +186,7 @@ export class SequenceModel {
    * Adds dL/dθ for every parameter to `table.grad`, given dL/dlogits laid out like the logits, and
    * returns dL/dx, dL/dh0, dL/dc0 (pass needInputGrad: false when dL/dx is not wanted).
    */
-  backward(dLogits: Buf, o: { needInputGrad?: boolean } = {}): RecurrentGrads {
+  backward(dLogits: Buf, o: { needInputGrad?: boolean; keepStateGrads?: boolean } = {}): RecurrentGrads {
     const res = this.lastRes,
       hs = this.lastHs,
       rows = this.lastRows;
@@ -199,7 +199,7 @@ export class SequenceModel {
     const needInputGrad = this.embedding?.learned ? true : o.needInputGrad;
     if (this.options.headOn === 'steps') {
       this.head.backward(dLogits, 0, res.output.data, 0, F, rows, hs.dFeat, 0, F, 0);
-      return this.embedBackward(this.rnn.backward({ dOutput: hs.dFeat, needInputGrad }));
+      return this.embedBackward(this.rnn.backward({ dOutput: hs.dFeat, needInputGrad, keepStateGrads: o.keepStateGrads }));
     }
     const B = rows;
     const { numLayers: L } = this.options;
@@ -213,7 +213,7 @@ export class SequenceModel {
         for (let j = 0; j < P; j++) hs.dhN[to + j] = hs.dFeat[b * F + d * P + j]!;
       }
     }
-    return this.embedBackward(this.rnn.backward({ dhN: hs.dhN, needInputGrad }));
+    return this.embedBackward(this.rnn.backward({ dhN: hs.dhN, needInputGrad, keepStateGrads: o.keepStateGrads }));
   }
 
   /** The ids of the last forward pass, for the embedding's backward. */

@@ -13,6 +13,7 @@ import type {
   ResolvedModelOptions,
 } from '../../../src/internal.js';
 import type { Question } from '../../../src/explain/quiz/index.js';
+import type { SweepResult } from '../../../src/explain/sweep.js';
 import type { Settings } from '../settings.js';
 
 export type Status = 'preparing' | 'ready' | 'training' | 'paused' | 'done' | 'failed';
@@ -113,6 +114,28 @@ export interface CompareState {
   message: string | null;
 }
 
+/** The memory sweep the learner asked for (the rest of its budget is the engine's SWEEP_DEFAULTS). */
+export interface SweepRequest {
+  delays: number[];
+  seeds: number;
+  epochs: number;
+  count: number;
+}
+
+/** The memory sweep as it runs in the worker, and its result (every number the engine's). */
+export interface SweepState {
+  request: SweepRequest;
+  status: 'running' | 'done';
+  cells: { mode: ResolvedModelOptions['mode']; label: string; parameters: number }[];
+  batchesDone: number;
+  batchesTotal: number;
+  runsDone: number;
+  runs: number;
+  current: { k: number; label: string; seed: number } | null;
+  /** The sweep's result without its runs (their profiles are summarised in `gradient`), and the verdicts in words. */
+  result: (Omit<SweepResult, 'runs'> & { sentences: { k: number; level: boolean; text: string }[] }) | null;
+}
+
 export type Command =
   | {
       type: 'configure';
@@ -131,6 +154,7 @@ export type Command =
   | { type: 'select'; traceIndex: number | null }
   | { type: 'playground'; values: number[] | null }
   | { type: 'compare' }
+  | { type: 'sweep'; request: SweepRequest }
   | { type: 'download' };
 
 /** A patch replaces the named fields of the current snapshot; `losses` are appended. */
@@ -140,6 +164,7 @@ export type WorkerEvent =
   | { type: 'session'; snapshot: SessionSnapshot }
   | { type: 'patch'; id: number; patch: Patch }
   | { type: 'compare'; state: CompareState }
+  | { type: 'sweep'; state: SweepState }
   | { type: 'upload-error'; message: string }
   | { type: 'error'; message: string }
   | { type: 'model-file'; bytes: Uint8Array; name: string };

@@ -8,7 +8,8 @@ import { batch, effect } from '@preact/signals';
 import { settingsKey, type Settings } from '../settings.js';
 import { answers, compare, notice, pending, session, settings, speed, uploadError, view } from '../store.js';
 import { toQuery } from '../url.js';
-import type { Command, SessionSnapshot, WorkerEvent } from './protocol.js';
+import type { Command, SessionSnapshot, SweepRequest, WorkerEvent } from './protocol.js';
+import { sweep } from './sweep-store.js';
 
 let worker: Worker | null = null;
 /** Settings the worker was last asked to configure (so the store echoing them back sends nothing). */
@@ -92,6 +93,9 @@ function receive(e: WorkerEvent): void {
     case 'compare':
       compare.value = e.state;
       break;
+    case 'sweep':
+      sweep.value = e.state;
+      break;
     case 'upload-error':
       uploadError.value = e.message;
       pending.value = false;
@@ -145,6 +149,11 @@ export const download = (): void => send({ type: 'download' });
 export function runCompare(): void {
   askedCompare = session.peek()?.key ?? '';
   send({ type: 'compare' });
+}
+
+/** Starts the memory sweep in the worker (Compare mode). */
+export function runSweep(request: SweepRequest): void {
+  send({ type: 'sweep', request });
 }
 
 /** Reads a file the learner chose and asks the worker to train on it (the CLI's readers say what is wrong). */

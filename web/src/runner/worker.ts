@@ -6,6 +6,7 @@
 import { DataError, RnnscopeError, type Dataset } from '../../../src/internal.js';
 import { Session } from './session.js';
 import { CompareJob } from './compare.js';
+import { SweepJob } from './sweep.js';
 import { settingsKey } from '../settings.js';
 import type { Command, WorkerEvent } from './protocol.js';
 
@@ -15,6 +16,7 @@ const POST_MS = 60;
 
 let session: Session | null = null;
 let compare: CompareJob | null = null;
+let sweep: SweepJob | null = null;
 let upload: { name: string; data: Dataset } | null = null;
 let nextId = 1;
 let lastPost = 0;
@@ -44,13 +46,14 @@ function tick(): void {
     do {
       const a = session?.work() ?? false;
       const b = compare?.work() ?? false;
-      if (!a && !b) break;
+      const c = sweep?.work() ?? false;
+      if (!a && !b && !c) break;
     } while (performance.now() - t0 < SLICE_MS[slow ? 'slow' : 'fast']);
   } catch (e) {
     fail(e);
     return;
   }
-  const busy = !!(session?.busy || compare?.busy);
+  const busy = !!(session?.busy || compare?.busy || sweep?.busy);
   if (!busy || performance.now() - lastPost >= POST_MS) flush();
   if (busy) schedule(slow ? 16 : 0);
 }
@@ -63,11 +66,14 @@ function flush(): void {
   }
   const c = compare?.flush();
   if (c) post({ type: 'compare', state: c });
+  const w = sweep?.flush();
+  if (w) post({ type: 'sweep', state: w });
 }
 
 function fail(e: unknown): void {
   session = null;
   compare = null;
+  sweep = null;
   post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
 }
 
@@ -116,6 +122,11 @@ function handle(c: Command): void {
           session.snapshot.settings,
           upload && session.snapshot.settings.data === upload.name ? upload.data : undefined,
         );
+      break;
+    case 'sweep':
+      // The same request again (a page asking twice) gets the state again; a new one starts over.
+      if (sweep && JSON.stringify(sweep.request) === JSON.stringify(c.request)) sweep.touch();
+      else sweep = new SweepJob(c.request);
       break;
     case 'download':
       if (session) {
