@@ -20,7 +20,19 @@ export { Linear, type LinearOptions } from './nn/linear.js';
 export { Stream } from './nn/stream.js';
 export { MODES, type Mode, type RecurrentOptions } from './nn/options.js';
 export { CELLS, cellOf, cellInfo, parseCell, type Cell, type CellInfo, type Gate } from './nn/cells/index.js';
-export { crossEntropy, mse, softmaxRows, argmaxRow, type CrossEntropyOptions } from './loss/index.js';
+export {
+  crossEntropy,
+  mse,
+  l1,
+  huber,
+  smoothL1,
+  regressionLoss,
+  REGRESSION_LOSSES,
+  softmaxRows,
+  argmaxRow,
+  type CrossEntropyOptions,
+  type RegressionLossSpec,
+} from './loss/index.js';
 export * from './optim/index.js';
 export { TrainStep, type StepOptions, type StepResult } from './train/step.js';
 export { Trainer, type TrainConfig } from './train/trainer.js';
