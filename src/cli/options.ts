@@ -63,7 +63,7 @@ export function addTaskOptions(cmd: Command): Command {
     .option('--label-col <name>', 'CSV column holding the label (default: label)')
     .option('--features <names>', 'CSV feature columns, comma-separated (default: every other column)')
     .option('--delimiter <char>', 'CSV field separator (default ,)')
-    .addOption(new Option('--target <kind>', 'labels per step (steps) or one per sequence (last)').choices(['steps', 'last']))
+    .option('--target <kind>', 'labels per step (steps) or one per sequence (last); with --series, the column to forecast')
     .option('--count <n>', 'built-in task: sequences to generate (default 10000)', int(10, 1_000_000))
     .option('--length <t>', 'built-in task: steps per sequence (default 10)', int(2, 10_000))
     .option('--delay <k>', `delay task: how many steps back the answer lies (default ${DEFAULTS.delay})`, int(1, 1000));
@@ -120,7 +120,8 @@ export interface CommonOpts {
   labelCol?: string;
   features?: string;
   delimiter?: string;
-  target?: 'steps' | 'last';
+  /** steps or last; with --series, a column name (checked where it is read). */
+  target?: string;
   count?: number;
   length?: number;
   delay?: number;
