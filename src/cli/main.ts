@@ -14,6 +14,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerQuiz } from './commands/quiz.js';
 import { registerServe } from './commands/serve.js';
+import { registerForecast } from './commands/forecast.js';
 import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerTour(program);
   registerTrain(program);
   registerPredict(program);
+  registerForecast(program);
   registerTrace(program);
   registerFlow(program);
   registerCompare(program);

@@ -251,14 +251,13 @@ export function measure(run: ValueRun, config: ValueTrainConfig): ValueTestEvent
       earlyStopping: null,
     }).run(),
   );
-  baselines.push({
-    name: 'memoryless',
-    label:
-      run.series?.options.relative === false
-        ? 'the same model on the last step alone'
-        : 'the same model on the last step alone (the last value plus a learned mean change)',
-    ...evaluateValues(alone, valuesAlone(test, run.target, K), tn, loss),
-  });
+  const aloneLabel =
+    run.target === 'steps'
+      ? 'the same model on each step alone'
+      : run.series && run.series.options.relative !== false
+        ? 'the same model on the last step alone (the last value plus a learned mean change)'
+        : 'the same model on the last step alone';
+  baselines.push({ name: 'memoryless', label: aloneLabel, ...evaluateValues(alone, valuesAlone(test, run.target, K), tn, loss) });
   const memoryless = baselines[baselines.length - 1]!;
   return { type: 'value_test', model, baselines, memoryGain: memoryless.rmse - model.rmse };
 }
