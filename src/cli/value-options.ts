@@ -13,6 +13,7 @@ export function addValueOptions(cmd: Command): Command {
     .option('--columns <names>', '--series: input columns, comma-separated (default: every numeric column)')
     .option('--time-col <name>', '--series: the time column (default: date, time, timestamp, year or month, if any)')
     .option('--season <s>', '--series: steps in a season, for the seasonal naive baseline (12 for monthly data)', int(1, 100_000))
+    .option('--absolute', "--series: windows in the series' own levels (default: relative to each window's last step)")
     .addOption(
       new Option('--loss <name>', "regression loss, PyTorch's MSELoss, L1Loss, HuberLoss, SmoothL1Loss (default mse)").choices([
         ...REGRESSION_LOSSES,
