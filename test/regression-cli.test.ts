@@ -156,3 +156,24 @@ test('bad regression and series input: one sentence, exit 2, nothing written', (
   }
   assert.deepEqual(readdirSync(dir).sort(), before);
 });
+
+test('the main job on the built-in oscillation task beats persistence and the memoryless model, with a prediction trace', () => {
+  const r = ok(run(['--task', 'oscillation', '--cell', 'gru', '--hidden', '16', '--epochs', '8', '--lr', '0.01', '--json']));
+  const events = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; [k: string]: unknown });
+  assert.deepEqual(
+    [...new Set(events.map((e) => e.type))],
+    ['value_data', 'model', 'train_start', 'batch', 'value_epoch', 'train_end', 'value_trace', 'value_test'],
+  );
+  const t = events.find((e) => e.type === 'value_test') as unknown as {
+    model: { rmse: number };
+    baselines: { name: string; rmse: number }[];
+  };
+  const base = (n: string) => t.baselines.find((b) => b.name === n)!.rmse;
+  assert.ok(t.model.rmse < 0.5 * base('persistence'), `model ${t.model.rmse}, persistence ${base('persistence')}`);
+  assert.ok(t.model.rmse < 0.5 * base('memoryless'), `model ${t.model.rmse}, memoryless ${base('memoryless')}`);
+  const trace = events.find((e) => e.type === 'value_trace') as unknown as { rows: { truth: number; predicted: number }[] };
+  assert.equal(trace.rows.length, 24);
+});

@@ -10,6 +10,7 @@ import { OPTIMIZERS, type OptimizerName, type ScheduleSpec } from '../train/opti
 import type { TrainConfig } from '../train/trainer.js';
 import type { ModelChoice } from '../pipeline.js';
 import { TASKS } from '../data/tasks.js';
+import { VALUE_TASKS } from '../data/value-tasks.js';
 import { ConfigError } from '../errors.js';
 import { resolveThreads, stepFactory } from '../node/parallel.js';
 
@@ -55,7 +56,7 @@ export function addTaskOptions(cmd: Command): Command {
         `built-in task: ${Object.values(TASKS)
           .map((t) => t.name)
           .join(', ')}`,
-      ).choices(Object.keys(TASKS)),
+      ).choices([...Object.keys(TASKS), ...Object.keys(VALUE_TASKS)]),
     )
     .option('--data <file>', 'your own sequences: a .csv (long form, one row per step) or .json file')
     .option('--id-col <name>', 'CSV column holding the sequence id (default: id)')

@@ -5,7 +5,8 @@
  */
 import Table from 'cli-table3';
 import type { Output } from './output.js';
-import type { ValueDataEvent, ValueTestEvent } from '../explain/regression-job.js';
+import asciichart from 'asciichart';
+import type { ValueDataEvent, ValueTestEvent, ValueTraceEvent } from '../explain/regression-job.js';
 import type { ValueTrainEvent } from '../train/regress.js';
 import type { SequenceModel } from '../nn/model.js';
 import { describeModel } from './render.js';
@@ -18,7 +19,11 @@ export function units(v: number): string {
 }
 
 export type ValueEvent =
-  ValueDataEvent | ValueTrainEvent | ValueTestEvent | { type: 'model'; options: SequenceModel['options']; parameters: number };
+  | ValueDataEvent
+  | ValueTrainEvent
+  | ValueTraceEvent
+  | ValueTestEvent
+  | { type: 'model'; options: SequenceModel['options']; parameters: number };
 
 export class ValueRenderer {
   constructor(private readonly out: Output) {}
@@ -64,6 +69,24 @@ export class ValueRenderer {
         );
       case 'train_end':
         return p(`  ${e.message} in ${seconds(e.seconds)}${e.reason === 'early_stop' ? ` (weights of epoch ${e.bestEpoch})` : ''}.`);
+      case 'value_trace': {
+        p();
+        p(b(`Prediction trace — the next ${e.target} of the first ${e.rows.length} test windows: true, predicted, and the last value`));
+        for (const r of e.rows.slice(0, 8))
+          p(
+            `  ${r.time.padEnd(12)} true ${units(r.truth).padStart(9)}  predicted ${units(r.predicted).padStart(9)}  last value ${units(r.persistence).padStart(9)}`,
+          );
+        if (e.rows.length > 8) p(`  ... (${e.rows.length - 8} more in --json)`);
+        p(`  true (plain) and predicted (${this.out.color.yellow('yellow')}):`);
+        p(
+          asciichart.plot([e.rows.map((r) => r.predicted), e.rows.map((r) => r.truth)], {
+            height: 8,
+            colors: this.out.color.isColorSupported ? [asciichart.yellow, asciichart.default] : undefined,
+            format: (x: number) => units(x).padStart(9),
+          }),
+        );
+        return;
+      }
       case 'value_test': {
         p();
         p(b(`Test split, in the target's units (${e.model.count} values)`));

@@ -4,17 +4,12 @@
  * deviation, and the way back to the target's own units.
  */
 import { DataError } from '../errors.js';
-import type { Sequence, Target } from './dataset.js';
+import type { Sequence } from './dataset.js';
 
 /** Per output: the training split's mean and standard deviation of the target. */
 export interface TargetNormalization {
   mean: number[];
   std: number[];
-}
-
-/** Values per step (target "steps") or per sequence ("last") of `s`, K each. */
-export function valueRows(s: Sequence, target: Target): number {
-  return target === 'steps' ? s.length : 1;
 }
 
 /**

@@ -216,10 +216,15 @@ function windowBaseline(run: ValueRun, pick: (w: Window) => Float32Array | null)
  * then one `value_test`. The memoryless model (same architecture and training, the last step alone)
  * trains silently.
  */
-export function* runValues(run: ValueRun, config: ValueTrainConfig): Generator<ValueTrainEvent | ValueTestEvent, ValueTestEvent> {
+export function* runValues(
+  run: ValueRun,
+  config: ValueTrainConfig,
+): Generator<ValueTrainEvent | ValueTraceEvent | ValueTestEvent, ValueTestEvent> {
   const { train, val } = run.split;
   const trainer = new ValueTrainer(run.model, train, val, run.targetNorm, { seed: run.seed, ...config });
   yield* trainer.run();
+  const trace = valueTrace(run);
+  if (trace) yield trace;
   const result = measure(run, config);
   yield result;
   return result;
@@ -260,6 +265,25 @@ export function measure(run: ValueRun, config: ValueTrainConfig): ValueTestEvent
   baselines.push({ name: 'memoryless', label: aloneLabel, ...evaluateValues(alone, valuesAlone(test, run.target, K), tn, loss) });
   const memoryless = baselines[baselines.length - 1]!;
   return { type: 'value_test', model, baselines, memoryGain: memoryless.rmse - model.rmse };
+}
+
+/** The prediction trace of a forecaster: consecutive test windows, each with its true next value, the model's and persistence's. */
+export interface ValueTraceEvent {
+  type: 'value_trace';
+  target: string;
+  rows: { time: string; truth: number; predicted: number; persistence: number }[];
+}
+
+/** The first `count` test windows' first-step forecasts beside the truth and the last value (forecasters only). */
+export function valueTrace(run: ValueRun, count = 24): ValueTraceEvent | null {
+  if (!run.series) return null;
+  const ws = (run.split.test as Window[]).slice(0, count);
+  const p = predictValues(run.model, ws, run.targetNorm);
+  return {
+    type: 'value_trace',
+    target: run.series.series.target,
+    rows: ws.map((w, i) => ({ time: w.id, truth: p.truth[i]![0]!, predicted: p.pred[i]![0]!, persistence: w.persistence[0]! })),
+  };
 }
 
 /** The model file's regression block for a run. */

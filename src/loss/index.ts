@@ -4,11 +4,4 @@ export { mse } from './mse.js';
 export { l1 } from './l1.js';
 export { huber } from './huber.js';
 export { smoothL1 } from './smooth-l1.js';
-export {
-  regressionLoss,
-  REGRESSION_LOSSES,
-  TORCH_NAMES,
-  type RegressionLoss,
-  type RegressionLossName,
-  type RegressionLossSpec,
-} from './regression.js';
+export { regressionLoss, REGRESSION_LOSSES, type RegressionLossName, type RegressionLossSpec } from './regression.js';

@@ -10,6 +10,7 @@ import { encodeModel } from '../../io/model.js';
 import { writeFileAtomic } from '../../io/model-file.js';
 import type { RunMeta } from '../../io/run-meta.js';
 import { readSeries } from '../../data/series.js';
+import { VALUE_TASKS } from '../../data/value-tasks.js';
 import { prepareSeries, prepareTable, runValues, regressionMeta, valueDataEvent, type ValueRun } from '../../explain/regression-job.js';
 import type { ValueTrainConfig } from '../../train/regress.js';
 import type { RegressionLossName } from '../../loss/regression.js';
@@ -54,6 +55,16 @@ const names = (s: string | undefined) => s?.split(',').map((c) => c.trim());
 export async function valueRun(o: ValueOpts): Promise<{ run: ValueRun; source: string }> {
   const choice = modelChoice(o);
   const seed = o.seed ?? 0;
+  const task = o.task ? VALUE_TASKS[o.task] : undefined;
+  if (task) {
+    if (o.data || o.series) throw new ConfigError(`give either --task or --data / --series, not both`);
+    const series = task.generate(seed, { length: o.length });
+    const w = { window: o.window ?? task.window, horizon: o.horizon ?? task.horizon, season: o.season ?? task.season };
+    return {
+      run: { ...prepareSeries(series, { ...w, relative: !o.absolute, model: choice, seed }), description: task.description },
+      source: task.name,
+    };
+  }
   if (o.series) {
     if (o.data || o.task) throw new ConfigError('give either --series (a series to forecast) or --data / --task, not both');
     for (const k of ['idCol', 'stepCol', 'labelCol', 'features', 'count', 'length', 'delay'] as const)
@@ -168,4 +179,16 @@ export async function trainValues(o: ValueOpts): Promise<void> {
   out.print(
     `Saved ${path}: ${run.model.parameterCount} parameters. Next: ${run.series ? `rnnscope forecast --model ${path} --series ${source}` : `rnnscope predict --model ${path} --data ${source}`}`,
   );
+}
+
+/** The main job on a built-in regression task: data, model, training, prediction trace and the test against the baselines; nothing written. */
+export async function tourValues(o: ValueOpts): Promise<void> {
+  const out = makeOutput(!!o.json);
+  const { run } = await valueRun(o);
+  const { makeStep: _m, threads: _t, ...base } = trainConfig(o);
+  const config: ValueTrainConfig = { ...base, loss: { type: o.loss ?? 'mse', delta: o.delta, beta: o.beta } };
+  const r = new ValueRenderer(out);
+  r.handle(valueDataEvent(run));
+  r.handle({ type: 'model', options: run.model.options, parameters: run.model.parameterCount });
+  for (const e of runValues(run, config)) r.handle(e);
 }

@@ -21,6 +21,7 @@ import { addJson, addModelOptions, addTaskOptions, addTrainOptions, modelChoice,
 import { loadData } from '../data.js';
 import { addValueOptions, refuseValueOptions } from '../value-options.js';
 import { trainValues, type ValueOpts } from './train-values.js';
+import { VALUE_TASKS } from '../../data/value-tasks.js';
 
 interface TrainOpts extends CommonOpts {
   out?: string;
@@ -70,7 +71,7 @@ Examples:
   rnnscope train --series co2.csv --target CO2 --window 24 --horizon 3 --season 12 --cell gru --out co2.safetensors`,
   );
   cmd.action(async (o: TrainOpts & ValueOpts) => {
-    if (o.series || o.regression) return trainValues(o);
+    if (o.series || o.regression || (o.task && o.task in VALUE_TASKS)) return trainValues(o);
     refuseValueOptions(o);
     const out = makeOutput(!!o.json);
     const path = o.out ?? 'model.safetensors';
