@@ -22,7 +22,19 @@ export { TokenInput, type TokenOptions, type ResolvedTokens } from './nn/embeddi
 export { sample, nextTokenDistribution, type SampleOptions, type SampledToken } from './nn/sample.js';
 export { MODES, type Mode, type RecurrentOptions } from './nn/options.js';
 export { CELLS, cellOf, cellInfo, parseCell, type Cell, type CellInfo, type Gate } from './nn/cells/index.js';
-export { crossEntropy, mse, softmaxRows, argmaxRow, type CrossEntropyOptions } from './loss/index.js';
+export {
+  crossEntropy,
+  mse,
+  l1,
+  huber,
+  smoothL1,
+  regressionLoss,
+  REGRESSION_LOSSES,
+  softmaxRows,
+  argmaxRow,
+  type CrossEntropyOptions,
+  type RegressionLossSpec,
+} from './loss/index.js';
 export * from './optim/index.js';
 export { TrainStep, type StepOptions, type StepResult } from './train/step.js';
 export { Trainer, type TrainConfig } from './train/trainer.js';

@@ -301,7 +301,7 @@ test('readCsv(text, source, {classes}) rejects a label outside the classes, list
 test('readCsv(text) rejects a real-number label', () => {
   fails(
     () => csv('real-label.csv'),
-    'real-label.csv line 2, column "label": label 0.7 is not a class; labels are class names or integer class ids, not real numbers',
+    'real-label.csv line 2, column "label": label 0.7 is not a class; labels are class names or integer class ids, not real numbers (to predict real values, train with --regression)',
   );
 });
 
@@ -485,7 +485,7 @@ test('readJson(text) rejects wrong types, naming the path', () => {
   );
   fails(
     () => readJson('[{"x": [[1]], "y": 0.5}]', 'real.json'),
-    'real.json [0].y: label 0.5 is not a class; labels are class names or integer class ids, not real numbers',
+    'real.json [0].y: label 0.5 is not a class; labels are class names or integer class ids, not real numbers (to predict real values, train with --regression)',
   );
   fails(
     () => readJson('[{"id": "a", "x": [[1]], "y": 1}, {"id": "a", "x": [[1]], "y": 1}]', 'dup.json'),

@@ -14,6 +14,8 @@ export interface DataChoice {
 export async function loadData(o: CommonOpts, expect?: { classes?: string[]; features?: number }): Promise<DataChoice> {
   const taskOptions: TaskOptions = { count: o.count, length: o.length, delay: o.delay };
   if (o.data && o.task) throw new ConfigError('give either --task or --data, not both');
+  if (o.target !== undefined && o.target !== 'steps' && o.target !== 'last')
+    throw new ConfigError(`--target must be steps or last, got ${JSON.stringify(o.target)} (a column to forecast is for train --series)`);
   if (o.delay !== undefined && (o.task ?? 'trend') !== 'delay') throw new ConfigError('--delay is for --task delay');
   if (!o.data) {
     for (const k of ['idCol', 'stepCol', 'labelCol', 'features', 'target', 'delimiter'] as const) {
@@ -28,7 +30,7 @@ export async function loadData(o: CommonOpts, expect?: { classes?: string[]; fea
   const { readDataFile } = await import('../data/read.js');
   const data = await readDataFile(o.data, {
     ...columnOptions(o),
-    target: o.target,
+    target: o.target as 'steps' | 'last' | undefined,
     classes: expect?.classes,
     featureCount: expect?.features,
   });

@@ -15,6 +15,7 @@ import { registerInspect } from './commands/inspect.js';
 import { registerQuiz } from './commands/quiz.js';
 import { registerServe } from './commands/serve.js';
 import { versionText } from './version.js';
+import { registerForecast } from './commands/forecast.js';
 
 export function buildProgram(): Command {
   const program = new Command('rnnscope')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerTour(program);
   registerTrain(program);
   registerPredict(program);
+  registerForecast(program);
   registerTrace(program);
   registerFlow(program);
   registerCompare(program);

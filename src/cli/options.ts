@@ -10,6 +10,7 @@ import { OPTIMIZERS, type OptimizerName, type ScheduleSpec } from '../train/opti
 import type { TrainConfig } from '../train/trainer.js';
 import type { ModelChoice } from '../pipeline.js';
 import { TASKS } from '../data/tasks.js';
+import { VALUE_TASKS } from '../data/value-tasks.js';
 import { ConfigError } from '../errors.js';
 import { resolveThreads, stepFactory } from '../node/parallel.js';
 
@@ -55,7 +56,7 @@ export function addTaskOptions(cmd: Command): Command {
         `built-in task: ${Object.values(TASKS)
           .map((t) => t.name)
           .join(', ')}`,
-      ).choices(Object.keys(TASKS)),
+      ).choices([...Object.keys(TASKS), ...Object.keys(VALUE_TASKS)]),
     )
     .option('--data <file>', 'your own sequences: a .csv (long form, one row per step) or .json file')
     .option('--id-col <name>', 'CSV column holding the sequence id (default: id)')
@@ -63,7 +64,7 @@ export function addTaskOptions(cmd: Command): Command {
     .option('--label-col <name>', 'CSV column holding the label (default: label)')
     .option('--features <names>', 'CSV feature columns, comma-separated (default: every other column)')
     .option('--delimiter <char>', 'CSV field separator (default ,)')
-    .addOption(new Option('--target <kind>', 'labels per step (steps) or one per sequence (last)').choices(['steps', 'last']))
+    .option('--target <kind>', 'labels per step (steps) or one per sequence (last); with --series, the column to forecast')
     .option('--count <n>', 'built-in task: sequences to generate (default 10000)', int(10, 1_000_000))
     .option('--length <t>', 'built-in task: steps per sequence (default 10)', int(2, 10_000))
     .option('--delay <k>', `delay task: how many steps back the answer lies (default ${DEFAULTS.delay})`, int(1, 1000));
@@ -120,7 +121,8 @@ export interface CommonOpts {
   labelCol?: string;
   features?: string;
   delimiter?: string;
-  target?: 'steps' | 'last';
+  /** steps or last; with --series, a column name (checked where it is read). */
+  target?: string;
   count?: number;
   length?: number;
   delay?: number;

@@ -15,6 +15,10 @@ export interface Sequence {
   x: Float32Array;
   /** Class ids: [length] when target is "steps" (-100 where a step has no label), [1] when "last". */
   y: Int32Array;
+  /** Real-valued targets of a regression dataset (read with `regression`), laid out as `y`; NaN where there is none. */
+  v?: Float32Array;
+  /** What `v` is relative to, in the target's units (a forecasting window's last value of the target); 0 when absent. */
+  offset?: number;
 }
 
 export interface Dataset {
@@ -61,7 +65,7 @@ export interface Normalization {
 }
 
 /** Per-feature mean and standard deviation over every step of `seqs` (std 1 where a feature is constant). */
-export function fitNormalization(seqs: readonly Sequence[], I: number): Normalization {
+export function fitNormalization(seqs: readonly Pick<Sequence, 'x' | 'length'>[], I: number): Normalization {
   const sum = new Float64Array(I);
   const sq = new Float64Array(I);
   let n = 0;
@@ -84,7 +88,7 @@ export function fitNormalization(seqs: readonly Sequence[], I: number): Normaliz
 }
 
 /** A copy of `seqs` with features standardised by `norm`. */
-export function applyNormalization(seqs: readonly Sequence[], norm: Normalization): Sequence[] {
+export function applyNormalization<S extends Pick<Sequence, 'x'>>(seqs: readonly S[], norm: Normalization): S[] {
   const I = norm.mean.length;
   return seqs.map((s) => {
     const x = new Float32Array(s.x.length);

@@ -22,6 +22,11 @@ export interface ReadOptions {
   target?: Target | 'auto';
   /** When false, a file without labels reads as unlabelled (every target -100), for prediction. Default true. */
   requireLabels?: boolean;
+  /**
+   * Labels are real numbers (a regression target), not classes: each sequence's `v` holds them, and
+   * `classes` is empty. Default false.
+   */
+  regression?: boolean;
   /** Most steps one sequence may have. Default 100000. */
   maxSteps?: number;
   /** The dataset's name. Default: the source's file name without its extension. */

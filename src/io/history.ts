@@ -19,12 +19,12 @@ export const HISTORY_SPREAD = 64;
 export type FileEpochRecord = Omit<EpochRecord, 'seconds'>;
 
 /** At most HISTORY_TAIL + HISTORY_SPREAD records of `history` (sorted by epoch), in O(HISTORY_SPREAD log n). */
-export function historyForFile(history: readonly EpochRecord[]): FileEpochRecord[] {
+export function historyForFile<R extends { epoch: number; seconds?: number }>(history: readonly R[]): Omit<R, 'seconds'>[] {
   const tailStart = Math.max(0, history.length - HISTORY_TAIL);
   const before = tailStart > 0 ? history[tailStart - 1]!.epoch : 0; // epochs up to here are thinned
   let stride = 1;
   while (Math.floor(before / stride) > HISTORY_SPREAD) stride *= 2;
-  const kept: EpochRecord[] = [];
+  const kept: R[] = [];
   for (let epoch = stride; epoch <= before; epoch += stride) {
     const i = findEpoch(history, epoch, tailStart);
     if (i >= 0) kept.push(history[i]!);
@@ -34,7 +34,7 @@ export function historyForFile(history: readonly EpochRecord[]): FileEpochRecord
 }
 
 /** The index of `epoch` among history[0, end), or -1: a binary search, the records being sorted. */
-function findEpoch(history: readonly EpochRecord[], epoch: number, end: number): number {
+function findEpoch(history: readonly { epoch: number }[], epoch: number, end: number): number {
   let lo = 0,
     hi = end;
   while (lo < hi) {

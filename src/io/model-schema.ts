@@ -18,6 +18,7 @@ import * as v from 'valibot';
 import { MODES } from '../nn/options.js';
 import { OPTIMIZERS } from '../train/optimizer-spec.js';
 import { TASKS } from '../data/tasks.js';
+import { REGRESSION_LOSSES } from '../loss/regression.js';
 
 /** Sizes are array lengths; 2^31 - 1 keeps every product of two in a double's exact range. */
 const MAX_SIZE = 2 ** 31 - 1;
@@ -51,9 +52,14 @@ const epochRecord = () =>
   v.looseObject({
     epoch: int(1),
     loss: numberOrNull(),
-    trainAccuracy: numberOrNull(),
+    // a classifier's epochs carry accuracies; a regression model's its errors in the target's units
+    trainAccuracy: v.optional(numberOrNull()),
     valLoss: numberOrNull(),
-    valAccuracy: numberOrNull(),
+    valAccuracy: v.optional(numberOrNull()),
+    trainRmse: v.optional(numberOrNull()),
+    valRmse: v.optional(numberOrNull()),
+    valMae: v.optional(numberOrNull()),
+    valR2: v.optional(numberOrNull()),
     lr: numberOrNull(),
     gradNormMean: v.optional(numberOrNull()),
     gradNormMax: v.optional(numberOrNull()),
@@ -114,6 +120,30 @@ const optimizerState = (version: number) =>
     buffers: version === 1 ? v.record(v.string(), v.array(v.number())) : v.array(v.string()),
   });
 
+/** A regression model's block (src/io/regression-meta.ts): its outputs, their normalisation, the loss, the windowing. */
+const regressionSpec = () =>
+  v.looseObject({
+    outputs: v.array(v.string()),
+    targetNorm: v.object({ mean: v.array(finite()), std: v.array(v.pipe(finite(), v.gtValue(0))) }),
+    loss: v.looseObject({
+      type: v.picklist(REGRESSION_LOSSES),
+      delta: v.optional(v.pipe(v.number(), v.gtValue(0))),
+      beta: v.optional(v.pipe(v.number(), v.minValue(0))),
+    }),
+    forecast: v.optional(
+      v.looseObject({
+        columns: v.array(v.string()),
+        target: v.string(),
+        window: int(1, 1_000_000),
+        horizon: int(1, 1_000_000),
+        timeCol: v.nullable(v.string()),
+        season: v.nullable(int(1, 1_000_000)),
+        relative: v.boolean(),
+      }),
+    ),
+    test: v.optional(v.record(v.string(), v.looseObject({ rmse: numberOrNull(), mae: numberOrNull(), r2: numberOrNull() }))),
+  });
+
 /** The fields beside `version` and `config`; add new ones here (see the top of this file). */
 const metaFields = (version: number) => ({
   classes: v.optional(v.array(v.string())),
@@ -125,6 +155,7 @@ const metaFields = (version: number) => ({
   dataFile: v.optional(v.nullable(v.string())),
   train: v.optional(trainConfig()),
   history: v.optional(v.array(epochRecord())),
+  regression: v.optional(regressionSpec()),
   checkpoint: v.optional(
     v.object({
       epoch: int(0, Number.MAX_SAFE_INTEGER),
@@ -179,6 +210,13 @@ export function checkAcross(p: Payload, parameterCount: number): string | null {
       ? `its target is "${p.target}" but its head is on "${c.headOn ?? 'steps'}"; they must agree`
       : null,
     p.train?.classWeights && sized('class weights', p.train.classWeights.length, c.numClasses, 'classes'),
+    p.regression && sized('output names', p.regression.outputs.length, c.numClasses, 'outputs (numClasses)'),
+    p.regression && sized('target means', p.regression.targetNorm.mean.length, c.numClasses, 'outputs (numClasses)'),
+    p.regression && sized('target standard deviations', p.regression.targetNorm.std.length, c.numClasses, 'outputs (numClasses)'),
+    p.regression?.forecast && sized('forecast columns', p.regression.forecast.columns.length, I, 'input features (inputSize)'),
+    p.regression?.forecast && !p.regression.forecast.columns.includes(p.regression.forecast.target)
+      ? `its forecast target "${p.regression.forecast.target}" is not among its columns`
+      : null,
     historyProblem(p),
     p.version === 1 && p.checkpoint ? bufferProblem(p.checkpoint.optimizer.buffers as Record<string, number[]>, parameterCount) : null,
   ];

@@ -4,7 +4,10 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { predictSequences } from '../../train/infer.js';
-import { writeFileAtomic } from '../../io/model-file.js';
+import { readModelBytes, writeFileAtomic } from '../../io/model-file.js';
+import { decodeModel } from '../../io/model.js';
+import type { RunMeta } from '../../io/run-meta.js';
+import { predictValuesCommand } from './predict-values.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
 import { addJson, type CommonOpts } from '../options.js';
@@ -21,7 +24,7 @@ interface PredictOpts extends CommonOpts {
 export function registerPredict(program: Command): void {
   const cmd = program
     .command('predict')
-    .description('predict the class of every step (or sequence) of a data file, with probabilities')
+    .description('predict the class of every step (or sequence) of a data file, with probabilities (values, for a regression model)')
     .requiredOption('--model <file>', 'a model file from rnnscope train')
     .option('--data <file>', "sequences to predict, .csv or .json (labels optional; default: the test split of the model's task)")
     .option('--id-col <name>', 'CSV column holding the sequence id')
@@ -44,6 +47,8 @@ Examples:
     const out = makeOutput(!!o.json);
     const format = o.format ?? (o.out?.toLowerCase().endsWith('.json') ? 'json' : 'csv');
     if (o.out && existsSync(o.out) && !o.force) throw new ConfigError(`${o.out} already exists; pass --force to overwrite it`);
+    const head = decodeModel(await readModelBytes(o.model!), o.model!);
+    if ((head.meta as RunMeta).regression) return predictValuesCommand(head.model, head.meta as RunMeta, o, out);
     const run = await loadModelRun(o.model!, o, false);
     const preds = predictSequences(run.model, run.sequences);
     const labelled = preds.filter((p) => p.target >= 0);

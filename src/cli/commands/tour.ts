@@ -5,6 +5,8 @@ import { makeOutput } from '../output.js';
 import { PipelineRenderer } from '../render.js';
 import { addJson, addModelOptions, addTaskOptions, addTrainOptions, int, modelChoice, trainConfig, type CommonOpts } from '../options.js';
 import { loadData } from '../data.js';
+import { VALUE_TASKS } from '../../data/value-tasks.js';
+import { tourValues } from './train-values.js';
 
 export function registerTour(program: Command): void {
   const cmd = program
@@ -27,6 +29,7 @@ Examples:
   rnnscope --json | head -3                  the same events as JSON lines`,
   );
   cmd.action(async (o: CommonOpts & { traceIndex?: number }) => {
+    if (o.task && o.task in VALUE_TASKS) return tourValues(o);
     const out = makeOutput(!!o.json);
     const { data, task, taskOptions } = await loadData(o);
     const r = new PipelineRenderer(out);

@@ -20,6 +20,9 @@ import { PipelineRenderer } from '../render.js';
 import { addJson, addModelOptions, addTaskOptions, addTrainOptions, modelChoice, trainConfig, type CommonOpts } from '../options.js';
 import { loadData } from '../data.js';
 import { checkRunFits } from '../fits.js';
+import { addValueOptions, refuseValueOptions } from '../value-options.js';
+import { trainValues, type ValueOpts } from './train-values.js';
+import { VALUE_TASKS } from '../../data/value-tasks.js';
 
 interface TrainOpts extends CommonOpts {
   out?: string;
@@ -55,6 +58,7 @@ export function registerTrain(program: Command): void {
     .option('--out <file>', 'where to write the model (default model.safetensors; a checkpoint after every epoch)')
     .option('--force', 'overwrite --out if it exists')
     .option('--resume <file>', 'go on training from this checkpoint up to --epochs (same data and batch order)');
+  addValueOptions(cmd);
   addJson(cmd);
   cmd.addHelpText(
     'after',
@@ -63,9 +67,13 @@ Examples:
   rnnscope train                                         the reference pipeline on the trend task -> model.safetensors
   rnnscope train --task delay --delay 8 --cell lstm --hidden 16 --epochs 20 --out lstm.safetensors
   rnnscope train --data my.csv --label-col class --target last --out my.safetensors
-  rnnscope train --resume model.safetensors --epochs 10 --force   five more epochs`,
+  rnnscope train --resume model.safetensors --epochs 10 --force   five more epochs
+  rnnscope train --data prices.csv --label-col price --regression  real-valued labels
+  rnnscope train --series co2.csv --target CO2 --window 24 --horizon 3 --season 12 --cell gru --out co2.safetensors`,
   );
-  cmd.action(async (o: TrainOpts) => {
+  cmd.action(async (o: TrainOpts & ValueOpts) => {
+    if (o.series || o.regression || (o.task && o.task in VALUE_TASKS)) return trainValues(o);
+    refuseValueOptions(o);
     const out = makeOutput(!!o.json);
     const path = o.out ?? 'model.safetensors';
     let resumed: { meta: RunMeta; model: ReturnType<typeof decodeModel>['model'] } | null = null;
