@@ -16,7 +16,8 @@ import type { Question } from '../../../src/explain/quiz/index.js';
 import type { Settings } from '../settings.js';
 
 export type Status = 'preparing' | 'ready' | 'training' | 'paused' | 'done' | 'failed';
-export type Speed = 'fast' | 'slow';
+/** How fast Play trains: slow (a few batches a second), normal (the whole run in about 20 s), fast (as fast as it goes). */
+export type Speed = 'slow' | 'normal' | 'fast';
 
 /** Where training stands. `batchesDone` counts every batch trained since the initial weights. */
 export interface TrainProgress {
@@ -82,6 +83,10 @@ export interface SessionSnapshot {
   weights: Record<string, number[]> | null;
   playground: Playground;
   speed: Speed;
+  /** False when the learner switched memory off: the trace and the playground reset h to zero before every step. */
+  memory: boolean;
+  /** True while "skip to the end" trains without showing each batch. */
+  skipping: boolean;
 }
 
 export interface CompareRow {
@@ -122,6 +127,7 @@ export type Command =
       traceIndex: number | null;
       playground: number[] | null;
       speed: Speed;
+      memory?: boolean;
     }
   | { type: 'play' }
   | { type: 'pause' }
@@ -131,7 +137,13 @@ export type Command =
   | { type: 'select'; traceIndex: number | null }
   | { type: 'playground'; values: number[] | null }
   | { type: 'compare' }
-  | { type: 'download' };
+  | { type: 'download' }
+  /** Trains to the end as fast as it goes, showing only the end. */
+  | { type: 'skip' }
+  /** Memory on or off for the trace and the playground (h reset before every step when off). */
+  | { type: 'memory'; on: boolean }
+  /** The page drew the last update: the worker may send the next (at most one update in flight). */
+  | { type: 'drawn' };
 
 /** A patch replaces the named fields of the current snapshot; `losses` are appended. */
 export type Patch = Partial<Omit<SessionSnapshot, 'losses'>> & { addLosses?: number[] };

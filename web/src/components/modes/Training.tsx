@@ -1,19 +1,18 @@
 /**
- * Training: play, pause, step one batch, reset to the same initial weights; the loss of every batch,
+ * Training (the player above every mode plays, pauses, steps and resets): the loss of every batch,
  * loss and accuracy per epoch (train and held-out), and the training trace's table with each epoch's
  * observation, as the engine's Trainer reports them.
  */
-import { session, speed } from '../../store.js';
-import { pause, play, reset, stepBatch } from '../../runner/runner.js';
+import { session } from '../../store.js';
 import { LineChart } from '../charts/LineChart.js';
+import { BiNote, Notice, Term } from '../Lesson.js';
+import { trainingNotice } from '../../notice.js';
 import { f3, f4, seconds } from '../../../../src/format.js';
 
 export function Training() {
   const s = session.value;
   if (!s) return <p>Preparing…</p>;
   const t = s.train;
-  const live = s.source === 'live';
-  const running = s.status === 'training';
   const finished = s.status === 'done' || s.status === 'failed';
   const total = t.batchesPerEpoch * t.epochs;
   const per = t.batchesPerEpoch;
@@ -22,30 +21,6 @@ export function Training() {
   return (
     <div class="mode-training">
       <h2>Training Trace: epoch by epoch</h2>
-      <div class="toolbar" role="group" aria-label="Training controls">
-        {running ? (
-          <button type="button" class="primary" onClick={pause} data-testid="pause">
-            ❚❚ Pause
-          </button>
-        ) : (
-          <button type="button" class="primary" onClick={play} disabled={!live || finished} data-testid="play">
-            ▶ Play
-          </button>
-        )}
-        <button type="button" onClick={stepBatch} disabled={!live || finished} data-testid="step-batch">
-          Step one batch
-        </button>
-        <button type="button" onClick={reset} disabled={!live || t.batchesDone === 0} data-testid="reset">
-          ↺ Reset
-        </button>
-        <label class="inline">
-          Speed{' '}
-          <select value={speed.value} onChange={(e) => (speed.value = (e.currentTarget as HTMLSelectElement).value as 'fast' | 'slow')}>
-            <option value="fast">as fast as it goes</option>
-            <option value="slow">slow: a batch per frame</option>
-          </select>
-        </label>
-      </div>
       <div class="progress-row">
         <progress max={total} value={t.batchesDone} aria-label="Batches trained" />
         <span data-testid="progress" data-batches={t.batchesDone}>
@@ -53,6 +28,11 @@ export function Training() {
           sequences, batches of {t.batchSize}, Adam lr {s.settings.lr})
         </span>
       </div>
+      <p class="muted">
+        An <Term k="epoch" /> is one pass over the training data, in <Term k="batch">batches</Term>; the <Term k="held-out" /> split is
+        never trained on.
+      </p>
+      <Notice text={trainingNotice(s.history, t.batchesDone, s.losses)} testId="notice-training" />
       <div class="charts">
         <LineChart
           title="Loss"
@@ -135,6 +115,7 @@ export function Training() {
           )}
         </p>
       )}
+      {finished && <BiNote />}
     </div>
   );
 }
