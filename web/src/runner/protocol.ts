@@ -128,6 +128,7 @@ export type Command =
       playground: number[] | null;
       speed: Speed;
       memory?: boolean;
+      mode?: string;
     }
   | { type: 'play' }
   | { type: 'pause' }
@@ -140,10 +141,15 @@ export type Command =
   | { type: 'download' }
   /** Trains to the end as fast as it goes, showing only the end. */
   | { type: 'skip' }
+  /** The mode on screen: while training, views of other modes are recomputed only when shown. */
+  | { type: 'mode'; mode: string }
   /** Memory on or off for the trace and the playground (h reset before every step when off). */
   | { type: 'memory'; on: boolean }
-  /** The page drew the last update: the worker may send the next (at most one update in flight). */
-  | { type: 'drawn' };
+  /**
+   * The page drew the last update (in `ms`, from applying it to after its paint): the worker may send
+   * the next, no sooner than a few times that after, so drawing takes a small share of the page's time.
+   */
+  | { type: 'drawn'; ms?: number };
 
 /** A patch replaces the named fields of the current snapshot; `losses` are appended. */
 export type Patch = Partial<Omit<SessionSnapshot, 'losses'>> & { addLosses?: number[] };

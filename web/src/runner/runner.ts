@@ -62,6 +62,9 @@ export function start(): void {
   effect(() => {
     send({ type: 'memory', on: memory.value });
   });
+  effect(() => {
+    send({ type: 'mode', mode: view.value.mode });
+  });
   // The URL follows the state, so a link (or a reload) reproduces the view.
   effect(() => {
     const q = toQuery(settings.value, view.value);
@@ -85,6 +88,7 @@ function configure(s: Settings, upload?: { name: string; text: string }): void {
     playground: v.playground,
     speed: speed.peek(),
     memory: memory.peek(),
+    mode: v.mode,
   });
 }
 
@@ -102,13 +106,14 @@ function enqueue(e: WorkerEvent): void {
 }
 
 function applyQueued(): void {
+  const t0 = performance.now();
   const q = queue;
   queue = [];
   batch(() => {
     for (const e of q) receive(e);
   });
   // The render runs before this frame's paint; a task queued now runs after it.
-  setTimeout(() => send({ type: 'drawn' }), 0);
+  setTimeout(() => send({ type: 'drawn', ms: performance.now() - t0 }), 0);
 }
 
 function receive(e: WorkerEvent): void {

@@ -55,6 +55,9 @@ export class Session {
   playing = false;
   /** Batches the pace allows before the next one must wait (slow and normal speeds). */
   allowance = 0;
+  /** The page's mode, and whether a view it does not show was left out of the last refresh. */
+  private watching = 'pipeline';
+  private stale = false;
 
   constructor(readonly init: SessionInit) {
     const s = init.settings;
@@ -364,15 +367,26 @@ export class Session {
     );
   }
 
+  /**
+   * Recomputes what depends on the weights. While training, the data flow and the playground's trace
+   * are recomputed (and sent) only when their mode is on screen: a large model's update stays small.
+   */
   private refreshViews(): void {
     this.weightsChanged = false;
     const seq = this.p.split.test[this.snap.traceIndex]!;
-    this.set({
-      flow: dataFlow(this.p.model, seq),
-      trace: traceOf(this.p.model, seq, this.snap.memory),
-      weights: this.weights(),
-      playground: { ...this.snap.playground, trace: playTrace(this.p, this.snap.playground.values, this.snap.memory) },
-    });
+    const all = !this.playing;
+    const p: Patch = { trace: traceOf(this.p.model, seq, this.snap.memory), weights: this.weights() };
+    if (all || this.watching === 'pipeline') p.flow = dataFlow(this.p.model, seq);
+    if (all || this.watching === 'playground')
+      p.playground = { ...this.snap.playground, trace: playTrace(this.p, this.snap.playground.values, this.snap.memory) };
+    this.stale = !all && (p.flow === undefined || p.playground === undefined);
+    this.set(p);
+  }
+
+  /** The mode on screen; a view left stale while training is brought up to date when it is shown. */
+  watch(mode: string): void {
+    this.watching = mode;
+    if (this.stale) this.refreshViews();
   }
 
   private initialFlow(seq: Sequence) {

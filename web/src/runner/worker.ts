@@ -25,6 +25,9 @@ let lastPost = 0;
 let scheduled = false;
 /** True from posting an update until the page says it drew it. */
 let inFlight = false;
+/** No update before this time: a page that took d ms to draw the last one gets the next DRAW_SHARE x d later. */
+let notBefore = 0;
+const DRAW_SHARE = 4;
 let lastTick = 0;
 
 const post = (e: WorkerEvent, transfer: Transferable[] = []): void =>
@@ -68,14 +71,22 @@ function tick(): void {
     return;
   }
   const busy = !!(session?.busy || compare?.busy);
-  flush();
+  const held = !flush();
   if (busy) schedule(wait > 0 && !compare?.busy ? wait : 0);
-  else lastTick = 0;
+  else {
+    lastTick = 0;
+    // The last changes wait for the page: try again when it may take them ('drawn' also sends them).
+    if (held && !inFlight) schedule(Math.max(1, notBefore - performance.now()));
+  }
 }
 
-/** Posts what changed, unless the page is still drawing the last update (then the next 'drawn' posts it). */
-function flush(): void {
-  if (inFlight && performance.now() - lastPost < ACK_TIMEOUT_MS) return;
+/**
+ * Posts what changed, unless the page is still drawing the last update or asked for time (then the
+ * next 'drawn', or a later tick, posts it); false when held back. A learner's own command goes at once.
+ */
+function flush(force = false): boolean {
+  const now = performance.now();
+  if (!force && ((inFlight && now - lastPost < ACK_TIMEOUT_MS) || now < notBefore)) return false;
   lastPost = performance.now();
   let posted = false;
   if (session) {
@@ -91,6 +102,7 @@ function flush(): void {
     posted = true;
   }
   if (posted) inFlight = true;
+  return true;
 }
 
 function fail(e: unknown): void {
@@ -128,6 +140,7 @@ function handle(c: Command): void {
           speed: c.speed,
           memory: c.memory,
         });
+        session.watch(c.mode ?? 'pipeline');
       } catch (e) {
         if (e instanceof RnnscopeError) return post({ type: c.upload ? 'upload-error' : 'error', message: `rnnscope: ${e.message}` });
         throw e;
@@ -165,20 +178,23 @@ function handle(c: Command): void {
       return;
     case 'drawn':
       inFlight = false;
+      notBefore = performance.now() + DRAW_SHARE * Math.min(c.ms ?? 0, 1000);
       flush();
+      if (notBefore > performance.now()) schedule(notBefore - performance.now());
       return;
     default:
       if (!session) return;
       if (c.type === 'play') session.play();
       else if (c.type === 'skip') session.skip();
       else if (c.type === 'memory') session.setMemory(c.on);
+      else if (c.type === 'mode') session.watch(c.mode);
       else if (c.type === 'pause') session.pause();
       else if (c.type === 'step') session.step();
       else if (c.type === 'speed') session.setSpeed(c.speed);
       else if (c.type === 'select') session.select(c.traceIndex);
       else if (c.type === 'playground') session.setPlayground(c.values);
   }
-  flush();
+  flush(true);
   schedule();
 }
 
