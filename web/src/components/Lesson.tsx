@@ -6,7 +6,7 @@
 import type { ComponentChildren } from 'preact';
 import { MODES, session, setMode, view, type ModeId } from '../store.js';
 
-export const TERMS = {
+const TERMS = {
   'pre-activation':
     'The sum a cell computes before squashing it: weights times the input, plus weights times the last hidden state, plus biases.',
   logits: 'The raw scores the output layer gives each class, before softmax turns them into probabilities.',
@@ -49,10 +49,10 @@ export function BiNote() {
   );
 }
 
-export const LESSON: ModeId[] = ['pipeline', 'training', 'step', 'quiz', 'insight'];
+const LESSON: ModeId[] = ['pipeline', 'training', 'step', 'quiz', 'insight'];
 
 /** The next mode in the lesson's order; from a mode outside it, the next lesson mode after it in the tabs. */
-export function nextMode(mode: ModeId): ModeId | null {
+function nextMode(mode: ModeId): ModeId | null {
   const i = LESSON.indexOf(mode);
   if (i >= 0) return LESSON[i + 1] ?? null;
   const at = MODES.findIndex((m) => m.id === mode);

@@ -427,7 +427,7 @@ export class Session {
 }
 
 /** A reader's message with its advice about the CLI's column options taken out (the page has none). */
-export function pageWords(message: string): string {
+function pageWords(message: string): string {
   return message
     .replace(/,? or give (?:its name|the separator) with \u0000\w+/g, '')
     .replace(/ \(\u0000\w+\)/g, '')
@@ -435,7 +435,7 @@ export function pageWords(message: string): string {
 }
 
 /** The trace of a sequence, with its memory, or with h (and c) reset to zero before every step. */
-export function traceOf(model: Prepared['model'], seq: Sequence, memory: boolean): PredictionTrace {
+function traceOf(model: Prepared['model'], seq: Sequence, memory: boolean): PredictionTrace {
   if (memory) return predictionTrace(model, seq);
   // Memory off: each step runs as a sequence of one, so it starts from the zero state (the key insight's "reset").
   const I = model.options.inputSize;
