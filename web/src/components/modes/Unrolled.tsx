@@ -64,7 +64,7 @@ export function Unrolled() {
       <rect
         x={lx - 4}
         y={ly - 13}
-        width={label.length * 6.6 + 8}
+        width={label.length * 7.9 + 8}
         height={18}
         rx={4}
         class={pick?.kind === 'weight' && pick.name === name ? 'pic-chip on' : 'pic-chip'}
