@@ -9,6 +9,20 @@ import { BiNote, Notice, Term } from '../Lesson.js';
 import { trainingNotice } from '../../notice.js';
 import { f3, f4, seconds } from '../../../../src/format.js';
 
+/** Most points the batch-loss line draws: a long run's batches are averaged in groups, so a redraw stays cheap. */
+const MAX_POINTS = 600;
+
+function batchSeries(losses: readonly number[], per: number): { name: string; points: [number, number][] } {
+  const k = Math.ceil(losses.length / MAX_POINTS);
+  if (k <= 1) return { name: 'every batch (train)', points: losses.map((l, i) => [(i + 1) / per, l]) };
+  const points: [number, number][] = [];
+  for (let i = 0; i < losses.length; i += k) {
+    const g = losses.slice(i, i + k);
+    points.push([(i + g.length) / per, g.reduce((a, b) => a + b, 0) / g.length]);
+  }
+  return { name: `batches (train), mean of each ${k}`, points };
+}
+
 export function Training() {
   const s = session.value;
   if (!s) return <p>Preparing…</p>;
@@ -41,7 +55,7 @@ export function Training() {
           yLabel="cross-entropy"
           xDomain={[0, t.epochs]}
           series={[
-            { name: 'every batch (train)', points: s.losses.map((l, i) => [(i + 1) / per, l]), color: '#9db4d3', width: 1.2 },
+            { ...batchSeries(s.losses, per), color: '#9db4d3', width: 1.2 },
             { name: 'train, per epoch', points: h.map((e) => [e.epoch, e.loss]), dots: true, color: '#1f5fa8' },
             { name: 'held-out, per epoch', points: h.map((e) => [e.epoch, e.valLoss]), dots: true, dashed: true, color: '#b4361c' },
           ]}
