@@ -200,7 +200,7 @@ describe('the explorer as a lesson, in Chromium', { skip: skip ?? false, timeout
     await page.goto(`${h.url}?cell=lstm&hidden=128&mode=step&epochs=50`);
     await page.waitForSelector('[data-testid=status][data-status=ready]');
     await watchClicks(page);
-    const idle = await clickLatencies(page, 12);
+    const idle = await clickLatencies(page, 24);
     await page.selectOption('[data-testid=speed]', 'fast');
     await page.click('[data-testid=play]');
     await page.waitForSelector('[data-testid=status][data-status=training]');
