@@ -106,6 +106,12 @@ function enqueue(e: WorkerEvent): void {
 }
 
 function applyQueued(): void {
+  // A click or a key waiting to be handled goes first: the update waits a frame (Chromium's isInputPending).
+  const sched = (navigator as Navigator & { scheduling?: { isInputPending?: () => boolean } }).scheduling;
+  if (sched?.isInputPending?.()) {
+    requestAnimationFrame(applyQueued);
+    return;
+  }
   const t0 = performance.now();
   const q = queue;
   queue = [];
