@@ -91,6 +91,9 @@ const SECURITY_HEADERS: Record<string, string> = {
 export async function startServer(dir: string, port = DEFAULT_PORT, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
   const files = sirv(dir, {
     etag: true,
+    // The build writes .br and .gz beside each script and style (web/vite.config.ts): sent when the browser accepts them.
+    brotli: true,
+    gzip: true,
     setHeaders(res, path) {
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
       // Vite names assets by content hash, so they never change; the page itself may.

@@ -17,7 +17,8 @@ import type { SweepResult } from '../../../src/explain/sweep.js';
 import type { Settings } from '../settings.js';
 
 export type Status = 'preparing' | 'ready' | 'training' | 'paused' | 'done' | 'failed';
-export type Speed = 'fast' | 'slow';
+/** How fast Play trains: slow (a few batches a second), normal (the whole run in about 20 s), fast (as fast as it goes). */
+export type Speed = 'slow' | 'normal' | 'fast';
 
 /** Where training stands. `batchesDone` counts every batch trained since the initial weights. */
 export interface TrainProgress {
@@ -83,6 +84,10 @@ export interface SessionSnapshot {
   weights: Record<string, number[]> | null;
   playground: Playground;
   speed: Speed;
+  /** False when the learner switched memory off: the trace and the playground reset h to zero before every step. */
+  memory: boolean;
+  /** True while "skip to the end" trains without showing each batch. */
+  skipping: boolean;
 }
 
 export interface CompareRow {
@@ -145,6 +150,8 @@ export type Command =
       traceIndex: number | null;
       playground: number[] | null;
       speed: Speed;
+      memory?: boolean;
+      mode?: string;
     }
   | { type: 'play' }
   | { type: 'pause' }
@@ -155,7 +162,18 @@ export type Command =
   | { type: 'playground'; values: number[] | null }
   | { type: 'compare' }
   | { type: 'sweep'; request: SweepRequest }
-  | { type: 'download' };
+  | { type: 'download' }
+  /** Trains to the end as fast as it goes, showing only the end. */
+  | { type: 'skip' }
+  /** The mode on screen: while training, views of other modes are recomputed only when shown. */
+  | { type: 'mode'; mode: string }
+  /** Memory on or off for the trace and the playground (h reset before every step when off). */
+  | { type: 'memory'; on: boolean }
+  /**
+   * The page drew the last update (in `ms`, from applying it to after its paint): the worker may send
+   * the next, no sooner than a few times that after, so drawing takes a small share of the page's time.
+   */
+  | { type: 'drawn'; ms?: number };
 
 /** A patch replaces the named fields of the current snapshot; `losses` are appended. */
 export type Patch = Partial<Omit<SessionSnapshot, 'losses'>> & { addLosses?: number[] };
