@@ -16,7 +16,7 @@ export async function loadData(o: CommonOpts, expect?: { classes?: string[]; fea
   if (o.data && o.task) throw new ConfigError('give either --task or --data, not both');
   if (o.delay !== undefined && (o.task ?? 'trend') !== 'delay') throw new ConfigError('--delay is for --task delay');
   if (!o.data) {
-    for (const k of ['idCol', 'stepCol', 'labelCol', 'features', 'target', 'delimiter'] as const) {
+    for (const k of ['idCol', 'stepCol', 'labelCol', 'features', 'target', 'delimiter', 'layout'] as const) {
       if (o[k] !== undefined)
         throw new ConfigError(`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --data files, not built-in tasks`);
     }

@@ -59,14 +59,26 @@ export function addTaskOptions(cmd: Command): Command {
     )
     .option('--data <file>', 'your own sequences: a .csv (long form, one row per step) or .json file')
     .option('--id-col <name>', 'CSV column holding the sequence id (default: id)')
-    .option('--step-col <name>', 'CSV column holding the step number (default: step; optional)')
+    .option(
+      '--step-col <name>',
+      'CSV column holding the step (integers or dates; default: step, t, time or timestep if present; none: no step column)',
+    )
     .option('--label-col <name>', 'CSV column holding the label (default: label)')
     .option('--features <names>', 'CSV feature columns, comma-separated (default: every other column)')
     .option('--delimiter <char>', 'CSV field separator (default ,)')
+    .addOption(layoutOption())
     .addOption(new Option('--target <kind>', 'labels per step (steps) or one per sequence (last)').choices(['steps', 'last']))
     .option('--count <n>', 'built-in task: sequences to generate (default 10000)', int(10, 1_000_000))
     .option('--length <t>', 'built-in task: steps per sequence (default 10)', int(2, 10_000))
     .option('--delay <k>', `delay task: how many steps back the answer lies (default ${DEFAULTS.delay})`, int(1, 1000));
+}
+
+/** --layout: long (a row per step), wide (a row per sequence, a column per step), or auto. */
+export function layoutOption(): Option {
+  return new Option(
+    '--layout <kind>',
+    'CSV layout: long (a row per step), wide (a row per sequence, a column per step); default: long, refusing a file that looks wide',
+  ).choices(['auto', 'long', 'wide']);
 }
 
 export function addModelOptions(cmd: Command): Command {
@@ -120,6 +132,7 @@ export interface CommonOpts {
   labelCol?: string;
   features?: string;
   delimiter?: string;
+  layout?: 'auto' | 'long' | 'wide';
   target?: 'steps' | 'last';
   count?: number;
   length?: number;

@@ -102,6 +102,8 @@ export class PipelineRenderer {
         `${e.target === 'steps' ? 'a label per step' : 'one label per sequence'} (${e.classes.join(', ')}); ` +
         `split ${e.sizes.train} train / ${e.sizes.val} validation / ${e.sizes.test} test.`,
     );
+    if (e.stepColumn?.byName && e.stepColumn.name.toLowerCase() !== 'step')
+      this.print(`Steps: column "${e.stepColumn.name}" orders the rows, taken by its name; if it is a feature, pass --step-col none.`);
   }
 
   renderFlow(f: DataFlow, weights: 'initial' | 'trained'): void {

@@ -16,6 +16,8 @@ export interface RawSequence {
   x: Float32Array;
   /** Label text per step (from labelText), null where a step has none. */
   labels: (string | null)[];
+  /** The step values as the file writes them, when it has a step column. */
+  steps?: string[];
 }
 
 /** How a reader names places in its file, for messages. */
@@ -85,7 +87,7 @@ export function assemble(
         }
       }
     }
-    return { id: s.id, length: s.length, x: s.x, y };
+    return { id: s.id, length: s.length, x: s.x, y, ...(s.steps ? { steps: s.steps } : {}) };
   });
   const name = o.name ?? baseName(source).replace(/\.[^.]*$/, '');
   let lo = Infinity,

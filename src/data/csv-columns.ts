@@ -18,6 +18,8 @@ export interface CsvOptions extends ReadOptions {
   label?: string;
   /** Feature columns, in input order. Default: every column but id, step and label, in header order. */
   features?: readonly string[];
+  /** 'model': the features are a trained model's, matched by name (messages say so). */
+  featuresFrom?: 'model';
   /** Field separator. Default ",". */
   delimiter?: string;
 }
@@ -93,6 +95,10 @@ export function resolveColumns(header: string[], headerLine: number, source: str
   if (o.features !== undefined) {
     features = o.features.map((f) => {
       const c = header.indexOf(f);
+      if (c < 0 && o.featuresFrom === 'model')
+        throw new DataError(
+          `${source} has no column ${JSON.stringify(f)}, a feature the model was trained on (${list(o.features!)}); its columns are ${list(header)}; rename the column, or give the file's columns in the model's order with ${optionName(o, 'features')}`,
+        );
       if (c < 0) throw new DataError(`${source} has no feature column ${JSON.stringify(f)}; its columns are ${list(header)}`);
       const role = roles.get(c);
       if (role !== undefined)

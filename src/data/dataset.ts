@@ -15,6 +15,8 @@ export interface Sequence {
   x: Float32Array;
   /** Class ids: [length] when target is "steps" (-100 where a step has no label), [1] when "last". */
   y: Int32Array;
+  /** The step values as the file writes them (a CSV step column, or a wide file's column names), to echo back. */
+  steps?: string[];
 }
 
 export interface Dataset {
@@ -26,6 +28,10 @@ export interface Dataset {
   classes: string[];
   target: Target;
   sequences: Sequence[];
+  /** A file's columns the reader did not use (neither id, step, label nor feature). */
+  unused?: string[];
+  /** The step column, and whether it was taken by its name (step, t, time, timestep) rather than given. */
+  stepColumn?: { name: string; byName: boolean };
 }
 
 export interface Split {

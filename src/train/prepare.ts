@@ -50,6 +50,8 @@ export interface DataEvent {
   steps: number;
   sizes: { train: number; val: number; test: number };
   seed: number;
+  /** The file's step column, and whether it was taken by its name rather than given. */
+  stepColumn?: { name: string; byName: boolean };
 }
 
 export function modelOptions(ds: Dataset, m: ModelChoice = {}): SequenceModelOptions {
@@ -104,5 +106,6 @@ export function dataEvent(p: Prepared): DataEvent {
     steps: maxLength(ds.sequences),
     sizes: { train: train.length, val: val.length, test: test.length },
     seed: p.seed,
+    ...(ds.stepColumn ? { stepColumn: ds.stepColumn } : {}),
   };
 }

@@ -19,6 +19,8 @@ import { makeOutput } from '../output.js';
 import { PipelineRenderer } from '../render.js';
 import { addJson, addModelOptions, addTaskOptions, addTrainOptions, modelChoice, trainConfig, type CommonOpts } from '../options.js';
 import { loadData } from '../data.js';
+import { restoreState, resumeConfig } from '../resume.js';
+import { catchInterrupt, dataFlags, shellWord } from '../interrupt.js';
 
 interface TrainOpts extends CommonOpts {
   out?: string;
@@ -69,9 +71,6 @@ Examples:
     const path = o.out ?? 'model.safetensors';
     let resumed: { meta: RunMeta; model: ReturnType<typeof decodeModel>['model'] } | null = null;
     if (o.resume) {
-      for (const k of ['cell', 'hidden', 'layers', 'bidirectional', 'dropout', 'proj'] as const) {
-        if (o[k] !== undefined) throw new ConfigError(`--${k} cannot change a model being resumed; its config comes from ${o.resume}`);
-      }
       const d = decodeModel(await readModelBytes(o.resume), o.resume);
       resumed = { meta: d.meta as RunMeta, model: d.model };
       if (!resumed.meta.checkpoint)
@@ -96,20 +95,20 @@ Examples:
     let model = p.model;
     // A resumed run keeps its thread count (two threads and one are the same run only to rounding).
     const threads = o.threads ?? resumed?.meta.train?.threads;
-    const cfg: TrainConfig = { ...(resumed?.meta.train ?? {}), ...trainConfig({ ...o, seed, threads }) };
+    let cfg: TrainConfig;
+    let resume: ReturnType<typeof resumeConfig> | null = null;
     if (resumed) {
       model = resumed.model;
-      cfg.history = (resumed.meta.history ?? []) as EpochRecord[];
-      if (o.epochs === undefined || o.epochs <= cfg.history.length) {
-        throw new ConfigError(
-          `${o.resume} has trained ${cfg.history.length} epoch${cfg.history.length === 1 ? '' : 's'} already; give --epochs above ${cfg.history.length} to go on`,
-        );
-      }
-    }
+      const history = (resumed.meta.history ?? []) as EpochRecord[];
+      resume = resumeConfig(resumed.meta.train ?? {}, o, history.length, o.resume!);
+      const { makeStep } = trainConfig({ threads });
+      cfg = { ...resume.cfg, history, makeStep, threads: trainConfig({ threads }).threads };
+      if (resume.lr !== undefined) cfg.optimizer = { ...(cfg.optimizer ?? { type: 'adam' }), lr: resume.lr };
+    } else cfg = trainConfig({ ...o, seed, threads });
     const trainer = new Trainer(model, p.split.train, p.split.val, cfg);
     if (resumed?.meta.checkpoint) {
-      trainer.optimizer.loadState(resumed.meta.checkpoint.optimizer);
-      if (trainer.schedule && resumed.meta.checkpoint.schedule) trainer.schedule.loadState(resumed.meta.checkpoint.schedule);
+      const lrChange = restoreState(trainer, resumed.meta.checkpoint, resume!.lr, resume!.newSchedule);
+      if (lrChange) resume!.changes.unshift(lrChange);
     }
     const run: RunSource = {
       prepared: p,
@@ -122,20 +121,55 @@ Examples:
     const r = new PipelineRenderer(out);
     r.handle(dataEvent(p));
     r.handle({ type: 'model', options: model.options, parameters: model.parameterCount });
+    if (resumed) {
+      const done = resumed.meta.history?.length ?? 0;
+      out.event({ type: 'resume', from: o.resume, epochs: done, changes: resume!.changes });
+      const what = resume!.changes.map((c) => `${c.option} ${c.from} -> ${c.to}`).join(', ');
+      out.print(`Resuming ${o.resume} after epoch ${done}${what ? `; changed: ${what}` : ''}.`);
+    }
     let force = mayOverwrite;
     let failed = false;
     let endMessage = '';
+    const stop = catchInterrupt();
+    let ended = false;
+    const started = performance.now();
     for (const e of trainer.run()) {
+      if (stop.signal) break; // between batches: the last checkpoint on disk is whole
       r.handle(e);
+      if (e.type === 'batch') await stop.turn();
       if (e.type === 'epoch') {
         await writeFileAtomic(path, encodeRun(run), { force });
         force = true; // the file is ours now
       }
       if (e.type === 'train_end') {
+        ended = true;
         failed = e.reason === 'nonfinite';
         endMessage = e.message;
         if (!failed) await writeFileAtomic(path, encodeRun(run), { force });
       }
+    }
+    stop.dispose();
+    if (stop.signal && !ended) {
+      const done = trainer.history.length;
+      r.handle({
+        type: 'train_end',
+        reason: 'interrupted',
+        epochs: done,
+        bestEpoch: done,
+        seconds: (performance.now() - started) / 1000,
+        message: `interrupted (${stop.signal}) during epoch ${done + 1}`,
+      });
+      const total = trainer.config.epochs ?? done + 1;
+      const again = ['rnnscope', 'train', '--resume', shellWord(path), '--epochs', String(total), ...dataFlags(o)].join(' ');
+      const ours = done > (resumed?.meta.history?.length ?? 0) || (resumed !== null && o.resume === path);
+      out.event({ type: 'interrupted', signal: stop.signal, epochs: done, path: ours ? path : null, resume: ours ? again : null });
+      process.stderr.write(
+        ours && done > 0
+          ? `rnnscope: stopped by ${stop.signal}; ${done} finished epoch${done === 1 ? ' is' : 's are'} saved in ${path}. Go on with:\n  ${again}\n`
+          : `rnnscope: stopped by ${stop.signal} before an epoch finished; nothing was saved.\n`,
+      );
+      process.exitCode = stop.signal === 'SIGINT' ? 130 : 143;
+      return;
     }
     const ev = evaluate(model, p.split.test);
     r.handle({ type: 'test', evaluation: ev });
