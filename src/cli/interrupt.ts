@@ -48,6 +48,10 @@ export function dataFlags(o: {
   delimiter?: string;
   layout?: string;
   target?: string;
+  split?: string;
+  valData?: string;
+  testData?: string;
+  normalize?: boolean;
 }): string[] {
   const pairs: [string, string | undefined][] = [
     ['--data', o.data],
@@ -58,6 +62,9 @@ export function dataFlags(o: {
     ['--delimiter', o.delimiter],
     ['--layout', o.layout],
     ['--target', o.target],
+    ['--split', o.split],
+    ['--val-data', o.valData],
+    ['--test-data', o.testData],
   ];
-  return pairs.flatMap(([k, v]) => (v === undefined ? [] : [k, shellWord(v)]));
+  return [...pairs.flatMap(([k, v]) => (v === undefined ? [] : [k, shellWord(v)])), ...(o.normalize === false ? ['--no-normalize'] : [])];
 }

@@ -81,6 +81,27 @@ export function layoutOption(): Option {
   ).choices(['auto', 'long', 'wide']);
 }
 
+/** How `train` splits and weighs the data, and what it keeps. */
+export function addDataControlOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--split <how>',
+      "random (default), ordered (the file's or time order: the latest sequences are the test) or group:COLUMN (a group on one side only)",
+    )
+    .option('--val-data <file>', 'validation sequences from their own file (same columns and classes)')
+    .option('--test-data <file>', 'test sequences from their own file')
+    .option('--split-out <file>', 'write which sequence went where (CSV: id,split), to reuse the split elsewhere')
+    .option('--class-weights <w>', 'loss weight per class: balanced (inverse frequency in training) or name=weight,... (others 1)')
+    .addOption(
+      new Option(
+        '--keep <which>',
+        'which weights to save: last (default) or best (the best validation loss, without stopping early)',
+      ).choices(['last', 'best']),
+    )
+    .option('--no-normalize', 'use the features as they are (already scaled), without standardising them')
+    .option('--init-from <file>', "start from these weights (a .safetensors state_dict with rnnscope's names) and fine-tune them");
+}
+
 export function addModelOptions(cmd: Command): Command {
   return cmd
     .option('--cell <cell>', `recurrent cell: rnn (tanh), rnn_relu, lstm, gru (default ${cellOf(DEFAULTS.cell).short.toLowerCase()})`, cell)
@@ -133,6 +154,15 @@ export interface CommonOpts {
   features?: string;
   delimiter?: string;
   layout?: 'auto' | 'long' | 'wide';
+  split?: string;
+  valData?: string;
+  testData?: string;
+  splitOut?: string;
+  classWeights?: string;
+  keep?: 'last' | 'best';
+  /** commander's --no-normalize: false when given. */
+  normalize?: boolean;
+  initFrom?: string;
   target?: 'steps' | 'last';
   count?: number;
   length?: number;

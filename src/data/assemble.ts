@@ -18,6 +18,8 @@ export interface RawSequence {
   labels: (string | null)[];
   /** The step values as the file writes them, when it has a step column. */
   steps?: string[];
+  /** The sequence's group, when the file has a group column. */
+  group?: string;
 }
 
 /** How a reader names places in its file, for messages. */
@@ -87,7 +89,14 @@ export function assemble(
         }
       }
     }
-    return { id: s.id, length: s.length, x: s.x, y, ...(s.steps ? { steps: s.steps } : {}) };
+    return {
+      id: s.id,
+      length: s.length,
+      x: s.x,
+      y,
+      ...(s.steps ? { steps: s.steps } : {}),
+      ...(s.group !== undefined ? { group: s.group } : {}),
+    };
   });
   const name = o.name ?? baseName(source).replace(/\.[^.]*$/, '');
   let lo = Infinity,

@@ -18,6 +18,8 @@ export interface CsvOptions extends ReadOptions {
   label?: string;
   /** Feature columns, in input order. Default: every column but id, step and label, in header order. */
   features?: readonly string[];
+  /** A column naming each sequence's group (constant within a sequence), for a split that keeps groups whole. Default: none. */
+  group?: string;
   /** 'model': the features are a trained model's, matched by name (messages say so). */
   featuresFrom?: 'model';
   /** Field separator. Default ",". */
@@ -37,6 +39,8 @@ export interface Columns {
   step: number;
   /** -1: no label column (only when labels are not required). */
   label: number;
+  /** -1: no group column. */
+  group: number;
   features: number[];
 }
 
@@ -77,11 +81,17 @@ export function resolveColumns(header: string[], headerLine: number, source: str
   if (label < 0 && (o.label !== undefined || (o.requireLabels ?? true))) throw missing('label', o.label, defaults.label);
   const step = o.step === null ? -1 : find(o.step, defaults.step);
   if (step < 0 && typeof o.step === 'string') throw missing('step', o.step, defaults.step);
+  const group = o.group === undefined ? -1 : header.indexOf(o.group);
+  if (o.group !== undefined && group < 0)
+    throw new DataError(
+      `${source} has no column ${JSON.stringify(o.group)} (the group of --split group:COLUMN); its columns are ${list(header)}`,
+    );
   const roles = new Map<number, string>();
   for (const [role, c] of [
     ['id', id],
     ['step', step],
     ['label', label],
+    ['group', group],
   ] as const) {
     if (c < 0) continue;
     const other = roles.get(c);
@@ -120,5 +130,5 @@ export function resolveColumns(header: string[], headerLine: number, source: str
     o,
     'feature column',
   );
-  return { id, step, label, features };
+  return { id, step, label, group, features };
 }

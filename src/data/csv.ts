@@ -14,7 +14,7 @@ import type { Dataset } from './dataset.js';
 import { assemble } from './assemble.js';
 import { resolveColumns, type CsvOptions } from './csv-columns.js';
 import { checkOptions, MAX_STEPS, optionName } from './read-options.js';
-import { labelText, list, parseFeature } from './values.js';
+import { labelText, list, parseFeature, quote } from './values.js';
 import { orderSteps, parseStepValue, type StepValue } from './steps.js';
 
 /** Reads long-form CSV `text` (from `source`, a file name used in messages) as a Dataset. */
@@ -39,7 +39,7 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
       ? `; column ${JSON.stringify(header[cols.step])} was taken as the step column by its name, so if it is a feature, pass ${optionName(o, 'step')} none`
       : '';
   type CsvRow = { x: number[]; label: string | null; line: number; step: StepValue | null };
-  const seqs: { id: string; rows: CsvRow[] }[] = [];
+  const seqs: { id: string; rows: CsvRow[]; group?: string }[] = [];
   const byId = new Map<string, number>();
   let current = -1;
   const I = cols.features.length;
@@ -59,7 +59,7 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
     if (k === undefined) {
       k = seqs.length;
       byId.set(id, k);
-      seqs.push({ id, rows: [] });
+      seqs.push({ id, rows: [], group: cols.group < 0 ? undefined : fields[cols.group]!.trim() });
     } else {
       const s = seqs[k]!;
       if (step === null && k !== current) {
@@ -74,6 +74,11 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
       }
     }
     current = k;
+    const group = seqs[k]!.group;
+    if (group !== undefined && fields[cols.group]!.trim() !== group)
+      throw new DataError(
+        `${at(cols.group)}: sequence ${JSON.stringify(id)} is in group ${quote(fields[cols.group]!.trim())} here but in ${quote(group)} on line ${seqs[k]!.rows[0]!.line}; a sequence belongs to one group`,
+      );
     const x: number[] = [];
     for (let i = 0; i < I; i++) {
       const c = cols.features[i]!;
@@ -96,6 +101,7 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
     x: Float32Array.from(s.rows.flatMap((r) => r.x)),
     labels: s.rows.map((r) => r.label),
     ...(cols.step >= 0 ? { steps: s.rows.map((r) => r.step!.text) } : {}),
+    ...(s.group !== undefined ? { group: s.group } : {}),
   }));
   const lines = seqs.map((s) => s.rows.map((r) => r.line));
   const labelCol = JSON.stringify(header[cols.label]);

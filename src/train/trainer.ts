@@ -90,9 +90,12 @@ export class Trainer {
       );
   }
 
-  /** Accuracy of always answering the commonest class of the training split, on the training split. */
+  /**
+   * Accuracy of always answering the commonest class of the training split, on the validation split
+   * (the split the observations compare it with), or on the training split when there is none.
+   */
   chance(): number {
-    return chanceAccuracy(this.train, this.train) || 0;
+    return chanceAccuracy(this.train, this.val.length ? this.val : this.train) || 0;
   }
 
   /** The run's events; the step's resources (ParallelTrainStep's worker) are released however it ends. */

@@ -9,6 +9,8 @@ import type { Command } from 'commander';
 import { prepare, dataEvent, type Prepared } from '../../pipeline.js';
 import { Trainer, type TrainConfig } from '../../train/trainer.js';
 import { evaluate } from '../../train/evaluate.js';
+import { classReport, commonestClass } from '../../train/class-report.js';
+import { classReportLines } from '../class-report-text.js';
 import { decodeModel } from '../../io/model.js';
 import { encodeRun, type RunSource } from '../../io/run-file.js';
 import type { RunMeta } from '../../io/run-meta.js';
@@ -17,8 +19,19 @@ import type { EpochRecord } from '../../train/events.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
 import { PipelineRenderer } from '../render.js';
-import { addJson, addModelOptions, addTaskOptions, addTrainOptions, modelChoice, trainConfig, type CommonOpts } from '../options.js';
-import { loadData } from '../data.js';
+import {
+  addDataControlOptions,
+  addJson,
+  addModelOptions,
+  addTaskOptions,
+  addTrainOptions,
+  modelChoice,
+  trainConfig,
+  type CommonOpts,
+} from '../options.js';
+import { loadData, refuse } from '../data.js';
+import { classWeights, initFrom, splitCsv } from '../train-controls.js';
+import { num } from '../../format.js';
 import { restoreState, resumeConfig } from '../resume.js';
 import { catchInterrupt, dataFlags, shellWord } from '../interrupt.js';
 
@@ -52,6 +65,7 @@ export function registerTrain(program: Command): void {
   addTaskOptions(cmd);
   addModelOptions(cmd);
   addTrainOptions(cmd);
+  addDataControlOptions(cmd);
   cmd
     .option('--out <file>', 'where to write the model (default model.safetensors; a checkpoint after every epoch)')
     .option('--force', 'overwrite --out if it exists')
@@ -81,18 +95,33 @@ Examples:
       throw new ConfigError(`${path} already exists; pass --force to overwrite it, or --out to write elsewhere`);
     }
     checkWritableDir(path);
+    if (o.splitOut && existsSync(o.splitOut) && !o.force)
+      throw new ConfigError(`${o.splitOut} already exists; pass --force to overwrite it, or give --split-out another name`);
+    if (o.splitOut) checkWritableDir(o.splitOut);
+    if (resumed) refuse(o, ['initFrom', 'classWeights'], `cannot change a run being resumed; it comes from ${o.resume}`);
 
     const spec = resumed?.meta.taskSpec;
     const seed = o.seed ?? spec?.seed ?? resumed?.meta.train?.seed ?? 0;
     const fromTask = !o.data && !o.task && spec ? { ...o, task: spec.name, ...(spec.options as object) } : o;
     if (resumed && !o.data && !o.task && !spec)
       throw new ConfigError(`${o.resume} was trained on a data file (${resumed.meta.dataFile}); give it again with --data`);
-    const { data, task, taskOptions } = await loadData(
+    const { data, task, taskOptions, split, valData, testData } = await loadData(
       fromTask as CommonOpts,
       resumed ? { classes: resumed.meta.classes, features: resumed.model.options.inputSize } : undefined,
     );
-    const p: Prepared = prepare({ data, task, taskOptions, model: modelChoice(o), seed });
+    const p: Prepared = prepare({
+      data,
+      task,
+      taskOptions,
+      model: modelChoice(o),
+      seed,
+      split,
+      valData,
+      testData,
+      normalize: o.normalize,
+    });
     let model = p.model;
+    if (o.initFrom) await initFrom(model, o.initFrom);
     // A resumed run keeps its thread count (two threads and one are the same run only to rounding).
     const threads = o.threads ?? resumed?.meta.train?.threads;
     let cfg: TrainConfig;
@@ -104,7 +133,10 @@ Examples:
       const { makeStep } = trainConfig({ threads });
       cfg = { ...resume.cfg, history, makeStep, threads: trainConfig({ threads }).threads };
       if (resume.lr !== undefined) cfg.optimizer = { ...(cfg.optimizer ?? { type: 'adam' }), lr: resume.lr };
-    } else cfg = trainConfig({ ...o, seed, threads });
+    } else {
+      cfg = trainConfig({ ...o, seed, threads });
+      if (o.classWeights) cfg.classWeights = classWeights(o.classWeights, p.dataset.classes, p.split.train);
+    }
     const trainer = new Trainer(model, p.split.train, p.split.val, cfg);
     if (resumed?.meta.checkpoint) {
       const lrChange = restoreState(trainer, resumed.meta.checkpoint, resume!.lr, resume!.newSchedule);
@@ -118,6 +150,7 @@ Examples:
       normalization: resumed?.meta.normalization,
     };
 
+    if (o.splitOut) await writeFileAtomic(o.splitOut, new TextEncoder().encode(splitCsv(p.split)), { force: !!o.force });
     const r = new PipelineRenderer(out);
     r.handle(dataEvent(p));
     r.handle({ type: 'model', options: model.options, parameters: model.parameterCount });
@@ -130,6 +163,7 @@ Examples:
     let force = mayOverwrite;
     let failed = false;
     let endMessage = '';
+    let best = { loss: Infinity, epoch: 0, weights: null as Float32Array | Float64Array | null };
     const stop = catchInterrupt();
     let ended = false;
     const started = performance.now();
@@ -138,6 +172,7 @@ Examples:
       r.handle(e);
       if (e.type === 'batch') await stop.turn();
       if (e.type === 'epoch') {
+        if (o.keep === 'best' && e.valLoss < best.loss) best = { loss: e.valLoss, epoch: e.epoch, weights: model.table.data.slice() };
         await writeFileAtomic(path, encodeRun(run), { force });
         force = true; // the file is ours now
       }
@@ -145,6 +180,12 @@ Examples:
         ended = true;
         failed = e.reason === 'nonfinite';
         endMessage = e.message;
+        // --keep best: the epoch with the lowest validation loss, as early stopping would restore it.
+        if (!failed && best.weights && best.epoch !== e.bestEpoch) {
+          model.table.data.set(best.weights);
+          out.event({ type: 'kept', epoch: best.epoch, valLoss: best.loss });
+          out.print(`  Kept epoch ${best.epoch}, the best validation loss (${num(best.loss, 4)}), as --keep best asks.`);
+        }
         if (!failed) await writeFileAtomic(path, encodeRun(run), { force });
       }
     }
@@ -173,6 +214,11 @@ Examples:
     }
     const ev = evaluate(model, p.split.test);
     r.handle({ type: 'test', evaluation: ev });
+    if (p.split.test.length) {
+      const report = classReport(model, p.split.test, commonestClass(p.split.train, model.options.numClasses));
+      out.event({ type: 'class_report', split: 'test', classes: p.dataset.classes, ...report });
+      if (!out.json) for (const line of classReportLines(report, p.dataset.classes, out.width)) out.print(line);
+    }
     const saved = { type: 'saved', path, epochs: trainer.history.length, parameters: model.parameterCount, testAccuracy: ev.accuracy };
     out.event(saved);
     if (failed) {
