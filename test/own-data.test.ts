@@ -274,3 +274,15 @@ test('--resume applies a new learning rate, clip and patience and says so; it re
     assert.match(bad.stderr, new RegExp(`${flag} cannot change when resuming`));
   }
 });
+
+test('--json writes a non-finite number as null, never a "NaN" string (compare --json, a run without validation)', async () => {
+  const { jsonReplacer } = await import('../src/cli/output.js');
+  assert.equal(JSON.stringify({ a: NaN, b: Float32Array.of(Infinity, 1), c: -Infinity }, jsonReplacer), '{"a":null,"b":[null,1],"c":null}');
+});
+
+test("the main job's quiz pointer repeats the run's options; counts of one are singular", () => {
+  const r = ok(run(['--count', '300', '--epochs', '1', '--cell', 'gru', '--trace-index', '2', '--features', 'x'].slice(0, 6)));
+  assert.match(r.stdout, /npx rnnscope quiz --count 300 --epochs 1 --cell gru\n/);
+  assert.match(r.stdout, /Training trace — 1 epoch of \d+ batches/);
+  assert.doesNotMatch(r.stdout, /\b1 (epochs|features|parameters)\b/);
+});

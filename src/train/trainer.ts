@@ -182,7 +182,7 @@ export class Trainer {
           best = { loss: v.loss, epoch, weights: this.model.table.data.slice() };
         } else if (epoch - best.epoch >= es.patience) {
           reason = 'early_stop';
-          message = `held-out loss has not improved for ${es.patience} epochs since epoch ${best.epoch}; its weights are restored`;
+          message = `held-out loss has not improved for ${es.patience} epoch${es.patience === 1 ? '' : 's'} since epoch ${best.epoch}; its weights are restored`;
           break;
         }
       }
@@ -198,7 +198,7 @@ export class Trainer {
       epochs: this.history.length,
       bestEpoch,
       seconds: (performance.now() - started) / 1000,
-      message: message || `trained ${this.history.length} epochs`,
+      message: message || `trained ${this.history.length} epoch${this.history.length === 1 ? '' : 's'}`,
     };
     return this.history;
   }

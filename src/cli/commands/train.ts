@@ -18,7 +18,7 @@ import { readModelBytes, writeFileAtomic } from '../../io/model-file.js';
 import type { EpochRecord } from '../../train/events.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
-import { PipelineRenderer } from '../render.js';
+import { PipelineRenderer, plural } from '../render.js';
 import {
   addDataControlOptions,
   addJson,
@@ -229,7 +229,7 @@ Examples:
       process.exitCode = 1;
     } else {
       out.print(
-        `Saved ${path}: ${model.parameterCount} parameters, ${trainer.history.length} epochs. Next: rnnscope trace --model ${path}`,
+        `Saved ${path}: ${plural(model.parameterCount, 'parameter')}, ${plural(trainer.history.length, 'epoch')}. Next: rnnscope trace --model ${path}`,
       );
     }
   });
