@@ -286,3 +286,14 @@ test("the main job's quiz pointer repeats the run's options; counts of one are s
   assert.match(r.stdout, /Training trace — 1 epoch of \d+ batches/);
   assert.doesNotMatch(r.stdout, /\b1 (epochs|features|parameters)\b/);
 });
+
+test('quiz --model FILE asks about that model file, not a freshly trained one', () => {
+  const dir = abModel();
+  const r = ok(run(['quiz', '--model', 'ab.safetensors', '--data', 'ab.csv', '--json'], { cwd: dir }));
+  const ev = jsonLines(r.stdout);
+  assert.ok(ev.filter((e) => e['type'] === 'question').length >= 4, r.stdout.slice(0, 400));
+  assert.match(r.stdout, /ab\.safetensors, on ab\.csv/);
+  const bad = run(['quiz', '--model', 'ab.safetensors', '--data', 'ab.csv', '--cell', 'gru'], { cwd: dir });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--cell does not apply with --model/);
+});
