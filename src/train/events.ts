@@ -50,11 +50,8 @@ export interface EpochEvent extends EpochRecord {
 
 export interface TrainEndEvent {
   type: 'train_end';
-  /**
-   * "done": all epochs ran; "early_stop": held-out loss stopped improving; "nonfinite": see message;
-   * "interrupted": a front end stopped the run (Ctrl-C) between batches.
-   */
-  reason: 'done' | 'early_stop' | 'nonfinite' | 'interrupted';
+  /** "done": all epochs ran; "early_stop": held-out loss stopped improving; "nonfinite": see message. */
+  reason: 'done' | 'early_stop' | 'nonfinite';
   epochs: number;
   /** Epoch whose weights the model holds at the end (the best one when early stopping restored it). */
   bestEpoch: number;

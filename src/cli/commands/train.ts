@@ -15,7 +15,7 @@ import { decodeModel } from '../../io/model.js';
 import { encodeRun, type RunSource } from '../../io/run-file.js';
 import type { RunMeta } from '../../io/run-meta.js';
 import { readModelBytes, writeFileAtomic } from '../../io/model-file.js';
-import type { EpochRecord } from '../../train/events.js';
+import type { EpochRecord, TrainEndEvent } from '../../train/events.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
 import { PipelineRenderer, plural } from '../render.js';
@@ -199,7 +199,8 @@ Examples:
         bestEpoch: done,
         seconds: (performance.now() - started) / 1000,
         message: `interrupted (${stop.signal}) during epoch ${done + 1}`,
-      });
+        // The CLI's own end: the engine's TrainEndEvent (and the explorer) never sees it.
+      } as unknown as TrainEndEvent);
       const total = trainer.config.epochs ?? done + 1;
       const again = ['rnnscope', 'train', '--resume', shellWord(path), '--epochs', String(total), ...dataFlags(o)].join(' ');
       const ours = done > (resumed?.meta.history?.length ?? 0) || (resumed !== null && o.resume === path);
