@@ -16,6 +16,7 @@ import { registerQuiz } from './commands/quiz.js';
 import { registerServe } from './commands/serve.js';
 import { versionText } from './version.js';
 import { registerForecast } from './commands/forecast.js';
+import { dropWritesAfterEpipe } from './pipe.js';
 
 export function buildProgram(): Command {
   const program = new Command('rnnscope')
@@ -74,13 +75,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// `rnnscope ... | head` closes the pipe early: stop quietly, as other command-line tools do.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
-}
+// `rnnscope ... | head` closes the pipe early: stop printing, but finish the work (a model is saved).
+for (const stream of [process.stdout, process.stderr]) dropWritesAfterEpipe(stream);
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

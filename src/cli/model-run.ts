@@ -24,6 +24,8 @@ export interface ModelRun {
   sequences: Sequence[];
   /** Where they come from, for messages: "the test split of trend" or the file name. */
   source: string;
+  /** Columns of the --data file the model does not use (said once by the command). */
+  unused?: string[];
 }
 
 export async function loadModelRun(path: string, o: CommonOpts, requireLabels = true): Promise<ModelRun> {
@@ -41,18 +43,22 @@ export async function loadModelRun(path: string, o: CommonOpts, requireLabels = 
   );
   if (o.data) {
     const { readDataFile } = await import('../data/read.js');
+    // Features by name, as the model learnt them: a file with its columns in another order, or with
+    // more columns, gives the same predictions (a wide file's columns are steps, not features).
+    const byName = !o.features && o.layout !== 'wide' && meta.features?.length === model.options.inputSize;
     const ds = await readDataFile(o.data, {
       ...columnOptions(o),
+      ...(byName ? { features: meta.features, featuresFrom: 'model' } : {}),
       target: meta.target ?? model.options.headOn,
       classes,
       featureCount: model.options.inputSize,
       requireLabels,
     });
     const seqs = meta.normalization ? applyNormalization(ds.sequences, meta.normalization) : ds.sequences;
-    return { model, meta, classes, sequences: seqs, source: o.data };
+    return { model, meta, classes, sequences: seqs, source: o.data, unused: ds.unused ?? [] };
   }
   const spec = meta.taskSpec;
-  refuse(o, ['idCol', 'stepCol', 'labelCol', 'features', 'delimiter'], 'is for --data files');
+  refuse(o, ['idCol', 'stepCol', 'labelCol', 'features', 'delimiter', 'layout'], 'is for --data files');
   if (!spec)
     throw new ConfigError(
       `${path} was trained on a data file${meta.dataFile ? ` (${meta.dataFile})` : ''}; give the sequences with --data`,

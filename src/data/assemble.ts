@@ -16,6 +16,10 @@ export interface RawSequence {
   x: Float32Array;
   /** Label text per step (from labelText), null where a step has none. */
   labels: (string | null)[];
+  /** The step values as the file writes them, when it has a step column. */
+  steps?: string[];
+  /** The sequence's group, when the file has a group column. */
+  group?: string;
 }
 
 /** How a reader names places in its file, for messages. */
@@ -88,7 +92,14 @@ export function assemble(
         }
       }
     }
-    return { id: s.id, length: s.length, x: s.x, y };
+    return {
+      id: s.id,
+      length: s.length,
+      x: s.x,
+      y,
+      ...(s.steps ? { steps: s.steps } : {}),
+      ...(s.group !== undefined ? { group: s.group } : {}),
+    };
   });
   return { ...named(raw, source, o, description), features, classes, target, sequences };
 }

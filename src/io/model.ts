@@ -161,7 +161,8 @@ function resolveConfig(config: SequenceModelOptions, source: string): ResolvedMo
  */
 function expectedSpecs(o: ResolvedModelOptions, inFile: number, source: string): ParamSpec[] {
   const D = o.bidirectional ? 2 : 1;
-  const tokens = o.vocabSize === undefined ? null : { vocabSize: o.vocabSize, embeddingDim: o.embeddingDim ?? 0, paddingIdx: o.paddingIdx ?? null };
+  const tokens =
+    o.vocabSize === undefined ? null : { vocabSize: o.vocabSize, embeddingDim: o.embeddingDim ?? 0, paddingIdx: o.paddingIdx ?? null };
   const embedding = tokens ? embeddingSpecs(tokens) : [];
   const count = embedding.length + o.numLayers * D * (2 + (o.bias ? 2 : 0) + (o.projSize > 0 ? 1 : 0)) + 1 + (o.headBias ? 1 : 0);
   // Near the file's count, the names say more (which tensor is missing); far from it, the count says enough.
@@ -171,7 +172,11 @@ function expectedSpecs(o: ResolvedModelOptions, inFile: number, source: string):
     );
   }
   const headIn = D * (o.projSize || o.hiddenSize);
-  return [...embedding, ...recurrentSpecs(o, 'rnn.'), ...linearSpecs({ inFeatures: headIn, outFeatures: o.numClasses, bias: o.headBias }, 'head.')];
+  return [
+    ...embedding,
+    ...recurrentSpecs(o, 'rnn.'),
+    ...linearSpecs({ inFeatures: headIn, outFeatures: o.numClasses, bias: o.headBias }, 'head.'),
+  ];
 }
 
 /** Every optimizer tensor the checkpoint names is there with its parameter's shape, and no other. */

@@ -96,9 +96,12 @@ export class Trainer {
     return this.history.at(-1)?.epoch ?? 0;
   }
 
-  /** Accuracy of always answering the commonest class of the training split, on the training split. */
+  /**
+   * Accuracy of always answering the commonest class of the training split, on the validation split
+   * (the split the observations compare it with), or on the training split when there is none.
+   */
   chance(): number {
-    return chanceAccuracy(this.train, this.train) || 0;
+    return chanceAccuracy(this.train, this.val.length ? this.val : this.train) || 0;
   }
 
   /** The run's events; the step's resources (ParallelTrainStep's worker) are released however it ends. */
@@ -185,7 +188,7 @@ export class Trainer {
           best = { loss: v.loss, epoch, weights: this.model.table.data.slice() };
         } else if (epoch - best.epoch >= es.patience) {
           reason = 'early_stop';
-          message = `held-out loss has not improved for ${es.patience} epochs since epoch ${best.epoch}; its weights are restored`;
+          message = `held-out loss has not improved for ${es.patience} epoch${es.patience === 1 ? '' : 's'} since epoch ${best.epoch}; its weights are restored`;
           break;
         }
       }
@@ -201,7 +204,7 @@ export class Trainer {
       epochs: this.epochsDone,
       bestEpoch,
       seconds: (performance.now() - started) / 1000,
-      message: message || `trained ${this.epochsDone} epochs`,
+      message: message || `trained ${this.epochsDone} epoch${this.epochsDone === 1 ? '' : 's'}`,
     };
     return this.history;
   }

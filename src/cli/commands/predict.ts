@@ -10,9 +10,10 @@ import type { RunMeta } from '../../io/run-meta.js';
 import { predictValuesCommand } from './predict-values.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
-import { addJson, type CommonOpts } from '../options.js';
+import { addJson, layoutOption, type CommonOpts } from '../options.js';
 import { loadModelRun } from '../model-run.js';
 import { num } from '../../format.js';
+import { list } from '../../data/values.js';
 
 interface PredictOpts extends CommonOpts {
   model?: string;
@@ -28,10 +29,11 @@ export function registerPredict(program: Command): void {
     .requiredOption('--model <file>', 'a model file from rnnscope train')
     .option('--data <file>', "sequences to predict, .csv or .json (labels optional; default: the test split of the model's task)")
     .option('--id-col <name>', 'CSV column holding the sequence id')
-    .option('--step-col <name>', 'CSV column holding the step number')
+    .option('--step-col <name>', 'CSV column holding the step (integers or dates; none: no step column)')
     .option('--label-col <name>', 'CSV column holding the label, if any')
     .option('--features <names>', 'CSV feature columns, comma-separated')
     .option('--delimiter <char>', 'CSV field separator (default ,)')
+    .addOption(layoutOption())
     .option('--out <file>', 'write predictions here (default: standard output)')
     .addOption(new Option('--format <fmt>', "csv or json (default: from --out's extension, else csv)").choices(['csv', 'json']))
     .option('--force', 'overwrite --out if it exists');
@@ -55,17 +57,21 @@ Examples:
     const correct = labelled.filter((p) => p.predicted === p.target).length;
     const cls = run.classes;
     const steps = run.model.options.headOn === 'steps';
+    // The file's own step values, so predictions join back to its rows; without a step column, 1, 2, ...
+    const stepsOf = new Map(run.sequences.map((q) => [q.id, q.steps]));
     const records = preds.map((p) => ({
       id: p.id,
-      ...(steps ? { step: p.t + 1 } : {}),
+      ...(steps ? { step: stepValue(stepsOf.get(p.id)?.[p.t]) ?? p.t + 1 } : {}),
       predicted: cls[p.predicted],
       ...Object.fromEntries(cls.map((c, k) => [`p_${c}`, Number(p.probs[k]!.toFixed(6))])),
       ...(labelled.length ? { label: p.target >= 0 ? cls[p.target] : '' } : {}),
     }));
     const text =
       format === 'json' ? JSON.stringify({ classes: cls, predictions: records }, null, 1) + '\n' : stringify(records, { header: true });
+    const unused = run.unused ?? [];
     const summary = {
       type: 'predictions',
+      ignoredColumns: unused,
       sequences: run.sequences.length,
       rows: preds.length,
       labelled: labelled.length,
@@ -79,6 +85,10 @@ Examples:
       return;
     }
     if (!o.out) process.stdout.write(text);
+    if (unused.length)
+      process.stderr.write(
+        `Ignored ${unused.length === 1 ? 'column' : 'columns'} ${list(unused)} of ${run.source}: the model uses ${list(run.meta.features ?? [])}.\n`,
+      );
     const acc = labelled.length
       ? `; accuracy ${num(correct / labelled.length, 3)} on ${labelled.length} labelled ${steps ? 'steps' : 'sequences'}`
       : '';
@@ -86,4 +96,9 @@ Examples:
       `${preds.length} predictions for ${run.sequences.length} sequences of ${run.source}${acc}${o.out ? `; written to ${o.out}` : ''}.\n`,
     );
   });
+}
+
+/** A step as the file wrote it: integers as numbers, dates as text. */
+function stepValue(text: string | undefined): number | string | undefined {
+  return text !== undefined && /^[+-]?\d+$/.test(text) ? Number(text) : text;
 }
