@@ -14,6 +14,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerQuiz } from './commands/quiz.js';
 import { registerServe } from './commands/serve.js';
+import { registerExport } from './commands/export.js';
 import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerQuiz(program);
   registerServe(program);
+  registerExport(program);
   program.addHelpText(
     'after',
     `
