@@ -22,6 +22,7 @@ import type { SequenceModel } from '../nn/model.js';
 import type { Mode } from '../nn/options.js';
 import type { Normalization } from '../data/dataset.js';
 import { ConfigError } from '../errors.js';
+import { decodeModel } from '../io/model.js';
 
 const { onnx } = onnxProto;
 
@@ -224,4 +225,10 @@ function littleEndian(a: Float32Array | BigInt64Array): Uint8Array {
   if (a instanceof Float32Array) a.forEach((v, i) => view.setFloat32(i * 4, v, true));
   else a.forEach((v, i) => view.setBigInt64(i * 8, v, true));
   return out;
+}
+
+/** A model file's bytes as ONNX bytes, with the file's normalisation and names (the explorer's one entry point). */
+export function onnxFromModelFile(bytes: Uint8Array, source = 'model file'): Uint8Array {
+  const { model, meta } = decodeModel(bytes, source);
+  return encodeOnnx(model, { normalization: meta.normalization, classes: meta.classes, features: meta.features });
 }
