@@ -64,7 +64,7 @@ model.safetensors: ${o.mode}, ${o.numLayers} layer(s) of ${o.hiddenSize}${o.bidi
     torchrun --nnodes N --nproc_per_node G --rdzv-backend c10d --rdzv-endpoint HOST:29500 train.py --data ${data} --epochs ${more}
 
 train.py goes on from the weights with the file's optimizer, schedule, clipping, split and normalisation
-(rnnscope's batches, shared out among the processes; the optimizer's moments start afresh) and writes
+(rnnscope's batches, shared out among the processes; the optimizer's moments from the checkpoint) and writes
 trained.safetensors, which rnnscope reads: \`rnnscope predict --model trained.safetensors\`.
 model.py is the module (\`model, meta = load("model.safetensors")\`; \`model(x, lengths=lengths)\`).
 Needs torch 1.13 or later; safetensors_min.py stands in for the safetensors package.

@@ -160,7 +160,11 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     assert.match((await page.textContent('[data-testid=code-onnx]'))!, /InferenceSession\.create\('rnnscope-rnn_tanh-h8-seed0\.onnx'\)/);
     const [onnxFile] = await Promise.all([
       page.waitForEvent('download'),
-      page.setInputFiles('[data-testid=onnx-file]', (await download.path())!),
+      page.setInputFiles('[data-testid=onnx-file]', {
+        name: download.suggestedFilename(),
+        mimeType: 'application/octet-stream',
+        buffer: bytes,
+      }),
     ]);
     assert.equal(onnxFile.suggestedFilename(), 'rnnscope-rnn_tanh-h8-seed0.onnx');
     const ort = await import('onnxruntime-node');

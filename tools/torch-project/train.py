@@ -9,8 +9,8 @@ classes, the feature normalisation (from the original training split), the split
 optimizer, learning-rate schedule, clipping, class weights and early stopping. The data is rnnscope's
 CSV (one row per step) or JSON format. The split and the batch order are rnnscope's own (its seeded
 generator, ported below), and each batch is shared out among the processes, so one process or many
-take the same steps as rnnscope: the first step's loss is rnnscope's. The optimizer's moments start
-afresh (rnnscope keeps them in its own layout). The result is a model file rnnscope reads
+take the same steps as rnnscope: the first step's loss is rnnscope's. The optimizer's moments come
+from the file's checkpoint when it has them (else they start afresh). The result is a model file rnnscope reads
 (`rnnscope inspect`, `predict`, `trace`, the explorer's upload).
 """
 
@@ -273,6 +273,28 @@ def make_schedule(spec, opt):
     return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=spec["tMax"], eta_min=spec.get("etaMin", 0))
 
 
+def restore_moments(opt, model, meta):
+    """rnnscope's optimizer state, when the file keeps it as rnnscope 0.1 does (its buffers under
+    PyTorch's state keys, flat over the parameters in state_dict order); False when it does not."""
+    state = (meta.get("checkpoint") or {}).get("optimizer") or {}
+    buffers, step = state.get("buffers"), state.get("step")
+    params = list(model.parameters())
+    total = sum(p.numel() for p in params)
+    if state.get("kind") != type(opt).__name__ or not isinstance(buffers, dict) or not isinstance(step, int) or step < 1:
+        return False
+    if not all(isinstance(b, list) and len(b) == total for b in buffers.values()):
+        return False
+    at = 0
+    for p in params:
+        n = p.numel()
+        st = {} if isinstance(opt, torch.optim.SGD) else {"step": torch.tensor(float(step))}
+        for name, b in buffers.items():
+            st[name] = torch.tensor(b[at:at + n], dtype=p.dtype, device=p.device).view_as(p)
+        opt.state[p] = st
+        at += n
+    return True
+
+
 def finite_or_none(v):
     return v if isinstance(v, (int, float)) and math.isfinite(v) else None
 
@@ -321,13 +343,14 @@ def main():
     net = DistributedDataParallel(model) if world > 1 else model
     opt = make_optimizer(cfg_train.get("optimizer") or {}, model.parameters())
     schedule = make_schedule(cfg_train.get("schedule"), opt)
+    moments = restore_moments(opt, model, meta)
     with warnings.catch_warnings():  # bring the schedule to the epoch the model file reached
         warnings.simplefilter("ignore")
         for _ in range(len(history)):
             schedule and schedule.step()
     sampler = BatchSampler(train, batch_size, seed, world, rank)
     say(f"{len(train)} training, {len(val)} validation, {len(test)} test sequences; {world} process(es) on {device.type}; "
-        f"epochs {len(history) + 1} to {epochs}")
+        f"epochs {len(history) + 1} to {epochs}; optimizer state {'restored' if moments else 'fresh'}")
 
     best = (math.inf, 0, None)
     for epoch in range(len(history) + 1, epochs + 1):
