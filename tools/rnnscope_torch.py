@@ -6,6 +6,7 @@ An rnnscope .safetensors file holds the state_dict of `SequenceModel` below (att
 
     model, meta = load("model.safetensors")      # load_state_dict(strict=True) inside
     logits = model(x)                            # x: [T, B, I] (or [B, T, I] if batch_first)
+    logits = model(x, lengths=lengths)           # ragged: each item's length, as rnnscope's lengths
 
 and `save(model, "model.safetensors", meta)` writes a file that rnnscope loads.
 The README shows this file; tools/make_model_fixture.py uses it, so what the README says is tested.
@@ -47,14 +48,20 @@ class SequenceModel(nn.Module):
         self.head = nn.Linear(directions * (projSize or hiddenSize), numClasses, bias=headBias)
         self.head_on = headOn
 
-    def forward(self, x, hx=None):
+    def forward(self, x, hx=None, lengths=None):
         if self.vocab_size:
             x = x.long()
             if hasattr(self, "embedding"):
                 x = self.embedding(x)
             else:
                 x = nn.functional.one_hot(x, self.vocab_size).to(self.head.weight.dtype)
-        output, state = self.rnn(x, hx)
+        if lengths is None:
+            output, state = self.rnn(x, hx)
+        else:  # a packed sequence: each item stops at its own length; its outputs beyond are 0
+            first = self.rnn.batch_first
+            packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu(), batch_first=first, enforce_sorted=False)
+            output, state = self.rnn(packed, hx)
+            output, _ = nn.utils.rnn.pad_packed_sequence(output, batch_first=first, total_length=x.shape[1 if first else 0])
         if self.head_on == "steps":
             return self.head(output)
         h_n = state[0] if isinstance(state, tuple) else state

@@ -17,6 +17,7 @@ import { registerServe } from './commands/serve.js';
 import { versionText } from './version.js';
 import { registerForecast } from './commands/forecast.js';
 import { dropWritesAfterEpipe } from './pipe.js';
+import { registerExport } from './commands/export.js';
 
 export function buildProgram(): Command {
   const program = new Command('rnnscope')
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerInspect(program);
   registerQuiz(program);
   registerServe(program);
+  registerExport(program);
   program.addHelpText(
     'after',
     `
