@@ -10,13 +10,9 @@
  * and a larger one picks a subset of a smaller one's epochs, so a run resumed from a file keeps the
  * same history, and writes the same file, as the same run without a stop.
  */
-import type { EpochRecord } from '../train/events.js';
 
 export const HISTORY_TAIL = 64;
 export const HISTORY_SPREAD = 64;
-
-/** An epoch's record as a model file keeps it: without its duration. */
-export type FileEpochRecord = Omit<EpochRecord, 'seconds'>;
 
 /** At most HISTORY_TAIL + HISTORY_SPREAD records of `history` (sorted by epoch), in O(HISTORY_SPREAD log n). */
 export function historyForFile<R extends { epoch: number; seconds?: number }>(history: readonly R[]): Omit<R, 'seconds'>[] {
