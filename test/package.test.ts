@@ -26,7 +26,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 };
 
 /** The commands this test runs; `rnnscope --help` must list no other (a new command gets a run below). */
-const COVERED = new Set(['tour', 'train', 'predict', 'trace', 'flow', 'compare', 'inspect', 'quiz', 'serve', 'help']);
+const COVERED = new Set(['tour', 'train', 'predict', 'trace', 'flow', 'compare', 'inspect', 'quiz', 'serve', 'forecast', 'export', 'help']);
 
 /**
  * The environment of a user's shell: the test's node first on PATH (so the bin's `#!/usr/bin/env node` is
@@ -163,6 +163,22 @@ test('train, then predict, trace, flow and inspect with the saved model; compare
   assert.match(rnnscope(['compare', '--count', '300', '--epochs', '1']).stdout, /GRU/);
   assert.match(rnnscope(['quiz', '--count', '300', '--epochs', '1']).stdout, /\?/);
   assert.deepEqual(readdirSync(work).sort(), ['predictions.csv', 'walks.csv', 'walks.safetensors']);
+});
+
+test('export to ONNX and to a PyTorch project; train a forecaster on a series, then forecast', () => {
+  const onnx = rnnscope(['export', '--model', 'walks.safetensors', '--format', 'onnx', '--out', 'walks.onnx']);
+  assert.match(onnx.stdout, /ONNX opset \d+/);
+  assert.ok(statSync(join(work, 'walks.onnx')).size > 0);
+  rnnscope(['export', '--model', 'walks.safetensors', '--format', 'torch', '--out', 'walks-torch']);
+  for (const f of ['model.py', 'train.py', 'model.safetensors']) assert.ok(statSync(join(work, 'walks-torch', f)).size > 0, f);
+  const months = Array.from({ length: 120 }, (_, i) => {
+    const date = `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+    return `${date},${(10 + i * 0.05 + Math.sin((2 * Math.PI * i) / 12)).toFixed(4)}`;
+  });
+  writeFileSync(join(work, 'series.csv'), ['date,value', ...months].join('\n') + '\n');
+  rnnscope(['train', '--series', 'series.csv', '--window', '12', '--horizon', '3', '--epochs', '2', '--out', 'series.safetensors']);
+  const f = rnnscope(['forecast', '--model', 'series.safetensors', '--series', 'series.csv', '--steps', '3', '--format', 'csv']).stdout;
+  assert.equal(f.trim().split('\n').length, 4, f);
 });
 
 let server: ReturnType<typeof spawn> | null = null;

@@ -34,9 +34,9 @@ export function buildProgram(): Command {
   registerFlow(program);
   registerCompare(program);
   registerInspect(program);
+  registerExport(program);
   registerQuiz(program);
   registerServe(program);
-  registerExport(program);
   program.addHelpText(
     'after',
     `
