@@ -200,15 +200,24 @@ describe('the explorer as a lesson, in Chromium', { skip: skip ?? false, timeout
     await page.goto(`${h.url}?cell=lstm&hidden=128&mode=step&epochs=50`);
     await page.waitForSelector('[data-testid=status][data-status=ready]');
     await watchClicks(page);
-    const idle = await clickLatencies(page, 24);
     await page.selectOption('[data-testid=speed]', 'fast');
-    await page.click('[data-testid=play]');
-    await page.waitForSelector('[data-testid=status][data-status=training]');
-    const busy = await clickLatencies(page, 24);
-    assert.equal(await status(page), 'training', 'it was training all along');
+    // Idle and training clicks alternate in rounds, so a machine whose load changes during the test
+    // weighs on both samples alike (the bar below compares them).
+    const idle: number[] = [];
+    const busy: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      idle.push(...(await clickLatencies(page, 10)));
+      await page.click('[data-testid=play]');
+      await page.waitForSelector('[data-testid=status][data-status=training]');
+      busy.push(...(await clickLatencies(page, 10)));
+      assert.equal(await status(page), 'training', 'it was training all along');
+      await page.click('[data-testid=pause]');
+      await page.waitForSelector('[data-testid=play]');
+    }
     const fmt = (v: number[]) => `median ${Math.round(median(v))} ms, p95 ${Math.round(p95(v))} ms (n ${v.length})`;
     console.log(`click to next paint, LSTM-128: idle ${fmt(idle)}; while training ${fmt(busy)}`);
     // On a machine so loaded that an idle page is already slow, training may not make it slower than twice that.
+    // (The defect this guards against froze the page for 11 to 254 s.)
     const bar = Math.max(100, 2 * p95(idle));
     assert.ok(p95(busy) < bar, `p95 ${Math.round(p95(busy))} ms while training (bar ${Math.round(bar)} ms; idle ${fmt(idle)})`);
     await context.close();
