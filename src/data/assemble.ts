@@ -80,7 +80,7 @@ export function assemble(
         const l = s.labels[t];
         if (l !== null && l !== s.labels[t0]) {
           throw new DataError(
-            `${source} ${loc.label(k, t)}: sequence ${JSON.stringify(s.id)} is labelled ${quote(l!)} here but ${quote(s.labels[t0]!)} at ${loc.short(k, t0)}; with one label per sequence (target "last") its labelled steps must agree`,
+            `${source} ${loc.label(k, t)}: sequence ${quote(s.id)} is labelled ${quote(l!)} here but ${quote(s.labels[t0]!)} at ${loc.short(k, t0)}; with one label per sequence (target "last") its labelled steps must agree`,
           );
         }
       }

@@ -9,11 +9,11 @@
  * Works in the browser too: it takes the file's text, never a path.
  */
 import Papa from 'papaparse';
-import { DataError } from '../errors.js';
+import { ConfigError, DataError } from '../errors.js';
 import type { Dataset } from './dataset.js';
 import { assemble } from './assemble.js';
 import { resolveColumns, type CsvOptions } from './csv-columns.js';
-import { checkOptions, MAX_STEPS } from './read-options.js';
+import { checkOptions, MAX_STEPS, optionName } from './read-options.js';
 import { DECIMAL, labelText, list, parseFeature, quote } from './values.js';
 
 /** Reads long-form CSV `text` (from `source`, a file name used in messages) as a Dataset. */
@@ -24,8 +24,13 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
       `${source} is empty; a CSV data file needs a header naming its columns (id, step, features, label) and one row per step`,
     );
   }
-  const rows = parseRows(text, source, o.delimiter ?? ',');
+  const rows = parseRows(text, source, delimiter(o));
   const first = rows.findIndex((r) => !blank(r.fields));
+  if (first < 0) {
+    throw new DataError(
+      `${source} has only separators and blank lines, no header; a CSV data file needs a header naming its columns (id, step, features, label) and one row per step`,
+    );
+  }
   const header = rows[first]!.fields.map((h) => h.trim());
   const headerLine = rows[first]!.line;
   const cols = resolveColumns(header, headerLine, source, o);
@@ -44,7 +49,7 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
         `${source} line ${line} has ${fields.length} fields but the header (line ${headerLine}) has ${M} (${list(header)}); every row needs one value per column`,
       );
     }
-    const at = (c: number) => `${source} line ${line}, column ${JSON.stringify(header[c])}`;
+    const at = (c: number) => `${source} line ${line}, column ${quote(header[c]!)}`;
     const id = fields[cols.id]!.trim();
     if (id === '') throw new DataError(`${at(cols.id)}: the sequence id is empty; every row needs the id of the sequence it belongs to`);
     const step = cols.step < 0 ? null : parseStep(fields[cols.step]!, at(cols.step));
@@ -58,7 +63,7 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
       const last = s.lines[s.lines.length - 1]!;
       if (step === null && k !== current) {
         throw new DataError(
-          `${source} line ${line}: sequence ${JSON.stringify(id)} continues here after rows of other sequences (its earlier rows end on line ${last}); without a step column a sequence's rows must be together and in order, so sort the rows by id or add a step column`,
+          `${source} line ${line}: sequence ${quote(id)} continues here after rows of other sequences (its earlier rows end on line ${last}); without a step column a sequence's rows must be together and in order, so sort the rows by id or add a step column`,
         );
       }
       if (step !== null && step !== s.step + 1) {
@@ -69,12 +74,12 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
               ? `has step ${step} after step ${s.step} (line ${last})`
               : `goes from step ${s.step} (line ${last}) to step ${step}`;
         throw new DataError(
-          `${at(cols.step)}: sequence ${JSON.stringify(id)} ${what}; steps must count up by one within a sequence, so step ${s.step + 1} was expected here`,
+          `${at(cols.step)}: sequence ${quote(id)} ${what}; steps must count up by one within a sequence, so step ${s.step + 1} was expected here`,
         );
       }
       if (s.lines.length >= maxSteps) {
         throw new DataError(
-          `${source} line ${line}: sequence ${JSON.stringify(id)} has more than ${maxSteps} steps, the most one sequence may have; split it into shorter sequences`,
+          `${source} line ${line}: sequence ${quote(id)} has more than ${maxSteps} steps, the most one sequence may have; split it into shorter sequences`,
         );
       }
       s.step = step ?? s.step + 1;
@@ -94,7 +99,7 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
     throw new DataError(`${source} has a header (line ${headerLine}) but no rows; add one row per step under it`);
   }
   const raw = seqs.map((s) => ({ id: s.id, length: s.lines.length, x: Float32Array.from(s.x), labels: s.labels }));
-  const labelCol = JSON.stringify(header[cols.label]);
+  const labelCol = quote(header[cols.label] ?? '');
   return assemble(
     raw,
     cols.features.map((c) => header[c]!),
@@ -106,10 +111,24 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
       sequence: (k) => {
         const ls = seqs[k]!.lines;
         const span = ls.length === 1 ? `line ${ls[0]}` : `lines ${ls[0]} to ${ls[ls.length - 1]}`;
-        return `${span} (sequence ${JSON.stringify(seqs[k]!.id)})`;
+        return `${span} (sequence ${quote(seqs[k]!.id)})`;
       },
     },
   );
+}
+
+/**
+ * The field separator: one character that is not a quote or a line break. papaparse would replace
+ * any of those by its own guess, silently; "\t" and "\\t" both mean a tab (a shell passes the latter).
+ */
+function delimiter(o: CsvOptions): string {
+  const d = o.delimiter === '\\t' ? '\t' : (o.delimiter ?? ',');
+  if ([...d].length !== 1 || /["\r\n\ufeff]/.test(d)) {
+    throw new ConfigError(
+      `${optionName(o, 'delimiter')} must be one character other than a quote or a line break, got ${quote(d)}; a CSV's fields are usually separated by "," ";" "|" or a tab`,
+    );
+  }
+  return d;
 }
 
 interface Row {

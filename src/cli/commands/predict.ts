@@ -5,6 +5,7 @@ import { Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
 import { predictSequences } from '../../train/infer.js';
 import { writeFileAtomic } from '../../io/model-file.js';
+import { refuseSpecial } from '../../io/write-target.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
 import { addJson, type CommonOpts } from '../options.js';
@@ -43,6 +44,7 @@ Examples:
   cmd.action(async (o: PredictOpts) => {
     const out = makeOutput(!!o.json);
     const format = o.format ?? (o.out?.toLowerCase().endsWith('.json') ? 'json' : 'csv');
+    if (o.out) refuseSpecial(o.out);
     if (o.out && existsSync(o.out) && !o.force) throw new ConfigError(`${o.out} already exists; pass --force to overwrite it`);
     const run = await loadModelRun(o.model!, o, false);
     const preds = predictSequences(run.model, run.sequences);

@@ -13,6 +13,7 @@ import { decodeModel } from '../../io/model.js';
 import { encodeRun, type RunSource } from '../../io/run-file.js';
 import type { RunMeta } from '../../io/run-meta.js';
 import { readModelBytes, writeFileAtomic } from '../../io/model-file.js';
+import { refuseSpecial } from '../../io/write-target.js';
 import type { EpochRecord } from '../../train/events.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
@@ -78,6 +79,7 @@ Examples:
         throw new ConfigError(`${o.resume} has no training checkpoint to resume (it was not written by rnnscope train)`);
     }
     const mayOverwrite = !!o.force || (resumed !== null && o.resume === path);
+    refuseSpecial(path);
     if (existsSync(path) && !mayOverwrite) {
       throw new ConfigError(`${path} already exists; pass --force to overwrite it, or --out to write elsewhere`);
     }
