@@ -1,6 +1,6 @@
 /**
  * The layer order of rnnscope, enforced (docs/ARCHITECTURE.md draws it). `npm test` runs it first:
- *   tensor < nn, loss, optim, data < train < io < explain < pipeline < cli, node, web
+ *   tensor < nn, loss, optim, data < train < io < explain, export < pipeline < cli, node, web
  * Each layer imports only layers below it; the engine (tensor, nn, loss, optim, train) has no npm
  * dependencies; nothing but the front ends imports a front end.
  */
@@ -22,6 +22,20 @@ module.exports = {
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'] },
     },
     {
+      name: 'runtime-needs-no-dev-dependency',
+      severity: 'error',
+      comment:
+        'An installed package has its dependencies only (test/package.test.ts runs every command so). Vite, which only serve.ts loads, and only to build the explorer in a checkout, is the one exception.',
+      from: { path: '^src/' },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'], pathNot: '(^|/)node_modules/vite/' },
+    },
+    {
+      name: 'only-serve-builds-the-explorer',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/commands/serve\\.ts$' },
+      to: { path: '(^|/)node_modules/vite/', dependencyTypesNot: ['type-only'] },
+    },
+    {
       name: 'tensor-knows-no-model',
       severity: 'error',
       comment: 'src/tensor is buffers, GEMM and memory: cells live in src/nn/cells.',
@@ -32,16 +46,29 @@ module.exports = {
       name: 'nn-below-training',
       severity: 'error',
       from: { path: '^src/(nn|loss|optim|data)/' },
-      to: { path: '^src/(train|io|explain|node|cli|pipeline)' },
+      to: { path: '^src/(train|io|explain|export|node|cli|pipeline)' },
     },
     {
       name: 'train-below-explain',
       severity: 'error',
       comment: 'Training emits events; explaining them is a layer above.',
       from: { path: '^src/train/' },
-      to: { path: '^src/(io|explain|node|cli|pipeline)' },
+      to: { path: '^src/(io|explain|export|node|cli|pipeline)' },
     },
-    { name: 'io-below-explain', severity: 'error', from: { path: '^src/io/' }, to: { path: '^src/(explain|node|cli|pipeline)' } },
+    { name: 'io-below-explain', severity: 'error', from: { path: '^src/io/' }, to: { path: '^src/(explain|export|node|cli|pipeline)' } },
+    {
+      name: 'export-below-front-ends',
+      severity: 'error',
+      comment: 'Export builds bytes (ONNX, a PyTorch project) for the browser too; the CLI writes them.',
+      from: { path: '^src/export/' },
+      to: { path: '^src/(explain|node|cli|pipeline)|^src/io/model-file' },
+    },
+    {
+      name: 'export-runs-in-a-browser',
+      severity: 'error',
+      from: { path: '^src/export/' },
+      to: { dependencyTypes: ['core'] },
+    },
     { name: 'explain-below-front-ends', severity: 'error', from: { path: '^src/explain/' }, to: { path: '^src/(node|cli|pipeline)' } },
     {
       name: 'only-the-cli-imports-the-cli',

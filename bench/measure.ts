@@ -3,15 +3,16 @@
  *   1. warm-up in rounds of 1, 2, 4, ... steps on every peer, until the slowest has run
  *      `warmupSeconds` (at least two rounds: JIT and caches settle) and its last round alone a
  *      quarter of that; the last round gives each peer's time per step;
- *   2. K steps per repetition, the same K for every peer (from --steps, or so that the slowest
- *      peer's repetition lasts about `repSeconds`, calibrated with up to three more rounds while
- *      the estimate keeps falling);
+ *   2. each peer's own steps per repetition K: from --steps, or so that its repetition lasts about
+ *      `repSeconds` and at least `minSteps` steps, calibrated with up to three more rounds of that
+ *      peer while its estimate keeps falling. (One K for all, set by the slowest peer, timed the
+ *      larger models on one step per repetition when TF.js ran beside them: their ratios swung
+ *      from x0.6 to x1.3 between runs.)
  *   3. R repetitions, peers alternating A B A B ... so drift and noise of the machine hit all alike,
- *      each after K/10 untimed steps (the same for every peer);
- * In training, every peer runs the same number of steps from the same weights, so their losses can be
- * compared. Inference and streaming have no loss to compare, and a repetition of K steps of a peer
- * a hundred times faster than the slowest would last a few milliseconds (one preemption doubles it),
- * so there each peer runs its own K, for about `repSeconds`.
+ *      each after K/10 untimed steps;
+ * Every peer starts from the same weights on the same batch, so the first losses (training) or the
+ * last logits (inference, streaming: whole cycles of T steps) are compared in the notes; the last
+ * losses come after different step counts and only say whether the loss falls.
  */
 import { sequencesPerStep, unitOf, type BenchConfig } from './configs.js';
 import type { MemoryReport, Peer, StepFn, StepsResult } from './peer.js';
@@ -21,8 +22,10 @@ export interface MeasureOptions {
   reps: number;
   warmupSeconds: number;
   repSeconds: number;
-  /** Fixed steps per repetition (skips the calibration). */
+  /** Fixed steps per repetition for every peer (skips the calibration). */
   steps?: number | undefined;
+  /** The fewest steps a calibrated repetition has (default 10). */
+  minSteps?: number;
   /** Called with a short progress line (to stderr). */
   progress?: (line: string) => void;
 }
@@ -89,48 +92,41 @@ export async function measureConfig(c: BenchConfig, peers: { peer: Peer; step: S
     if (round >= 1 && spent >= o.warmupSeconds && longestRound >= o.warmupSeconds / 4) break;
   }
 
-  // 2. Steps per repetition. A warm-up round can be slow for one-time reasons (a library compiling
-  // its kernels on first use, another process taking the core), which makes K too small and the
-  // fast peers' repetitions too short to time. So, while a step is short, calibrate: every peer
-  // runs m steps, m for about a quarter of a repetition, until the estimate stops falling.
-  let slowestStep = Math.max(...live.filter((l) => !l.res.error).map((l) => perStep.get(l)!));
-  for (let i = 0; i < 3 && o.steps === undefined && slowestStep < o.repSeconds / 4; i++) {
-    const m = Math.max(1, Math.round(o.repSeconds / 4 / slowestStep));
-    for (const l of live) {
+  // 2. Steps per repetition, per peer. A warm-up round can be slow for one-time reasons (a library
+  // compiling its kernels on first use, another process taking the core), which makes K too small
+  // and the repetitions too short to time. So, while a peer's step is short, calibrate it: it runs
+  // m steps, m for about a quarter of a repetition, until its estimate stops falling.
+  const minSteps = o.minSteps ?? 10;
+  for (const l of live) {
+    for (let i = 0; i < 3 && o.steps === undefined && !l.res.error && perStep.get(l)! < o.repSeconds / 4; i++) {
+      const before = perStep.get(l)!;
+      const m = Math.max(1, Math.round(o.repSeconds / 4 / before));
       const r = await runSafely(l, m);
-      if (!r) continue;
+      if (!r) break;
       l.res.warmupSteps += m;
       perStep.set(l, r.seconds / m);
+      if (r.seconds / m >= 0.7 * before) break;
     }
-    const ok = live.filter((l) => !l.res.error);
-    if (ok.length === 0) return live.map((l) => l.res);
-    const next = Math.max(...ok.map((l) => perStep.get(l)!));
-    const stable = next >= 0.7 * slowestStep;
-    slowestStep = next;
-    if (stable) break;
   }
-  const K = o.steps ?? Math.max(1, Math.round(o.repSeconds / slowestStep));
-  const own = c.task !== 'train' && o.steps === undefined;
+  if (live.every((l) => l.res.error)) return live.map((l) => l.res);
   // (streaming feeds x[i mod T]: whole cycles of T keep every peer at the same phase, so the last
   // logits still compare: the state after many cycles is the same orbit whatever the count)
   const cycle = c.task === 'stream' ? c.T : 1;
-  const stepsOf = (l: Live): number => (own ? Math.max(1, Math.round(o.repSeconds / perStep.get(l)! / cycle)) * cycle : K);
+  const stepsOf = (l: Live): number =>
+    o.steps ?? Math.max(Math.ceil(minSteps / cycle), Math.round(o.repSeconds / perStep.get(l)! / cycle)) * cycle;
   say(
     `${c.name}: warm-up ${Math.max(...live.map((l) => l.res.warmupSteps))} steps, then ${o.reps} x ` +
-      `${
-        own
-          ? `about ${o.repSeconds} s of steps (${live
-              .filter((l) => !l.res.error)
-              .map((l) => stepsOf(l))
-              .join(', ')})`
-          : `${K} steps`
-      } per peer`,
+      (o.steps
+        ? `${o.steps} steps per peer`
+        : `about ${o.repSeconds} s (at least ${minSteps} steps) per peer: ${live
+            .filter((l) => !l.res.error)
+            .map((l) => `${l.peer.name} ${stepsOf(l)}`)
+            .join(', ')} steps`),
   );
 
   // 3. Repetitions, alternating peers. Each starts with a tenth of its steps untimed: the first steps
   // after another process had the core (cold caches, a JIT tier-up, a GC owed) are not the peer's
-  // speed, and in a repetition of a few milliseconds they were a third of the spread. Every peer runs
-  // them, so the steps, and the losses, stay the same across peers.
+  // speed, and in a repetition of a few milliseconds they were a third of the spread.
   for (let rep = 0; rep < o.reps; rep++) {
     for (const l of live) {
       const k = stepsOf(l);

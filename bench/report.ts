@@ -1,4 +1,5 @@
 /** The printed report (header, aligned table, marks) and the JSON file. */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { BenchConfig } from './configs.js';
 import type { PeerResult } from './measure.js';
@@ -8,6 +9,8 @@ import { summarize, type Summary } from './stats.js';
 export interface Environment {
   date: string;
   cpu: string;
+  /** The widest x86 vector extension the CPU has (AVX-512, AVX2, ...), from /proc/cpuinfo: it sets PyTorch's BLAS speed. */
+  vector: string;
   cores: number;
   os: string;
   memoryGB: number;
@@ -33,6 +36,7 @@ export function environment(): Environment {
   return {
     date: new Date().toISOString(),
     cpu: cpus[0]?.model.trim() ?? 'unknown',
+    vector: vectorExtension(),
     cores: cpus.length,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     memoryGB: os.totalmem() / 2 ** 30,
@@ -40,6 +44,34 @@ export function environment(): Environment {
     v8: process.versions.v8,
     load: os.loadavg()[0]!,
   };
+}
+
+/** "AVX-512", "AVX2", "AVX", "SSE4.2" or "unknown", from the first processor's flags in /proc/cpuinfo. */
+export function vectorExtension(cpuinfo?: string): string {
+  let text = cpuinfo;
+  if (text === undefined) {
+    try {
+      text = readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      return 'unknown';
+    }
+  }
+  const flags = new Set(/^flags\s*:(.*)$/m.exec(text)?.[1]?.trim().split(/\s+/) ?? []);
+  if (flags.has('avx512f')) return 'AVX-512';
+  if (flags.has('avx2')) return 'AVX2';
+  if (flags.has('avx')) return 'AVX';
+  if (flags.has('sse4_2')) return 'SSE4.2';
+  return 'unknown';
+}
+
+/** A warning when the machine was busy (1-minute load above half its cores at either end), or null. */
+export function busyWarning(env: Pick<Environment, 'load' | 'loadEnd' | 'cores'>): string | null {
+  const worst = Math.max(env.load, env.loadEnd ?? 0);
+  if (worst <= env.cores / 2) return null;
+  return (
+    `WARNING: the machine was busy (1-minute load up to ${fix(worst, 2)} on ${env.cores} cores): ` +
+    'other work took time from every peer unevenly; rerun on a quiet machine before quoting these ratios.'
+  );
 }
 
 export function ratios(results: PeerResult[]): Ratio[] {
@@ -83,7 +115,7 @@ function table(head: string[], rows: string[][], right: boolean[]): string {
 export function header(env: Environment, peers: { name: string; a: Availability }[], timing: string): string {
   const lines = [
     `rnnscope bench  ${env.date}`,
-    `machine   ${env.cpu}, ${env.cores} cores, ${fix(env.memoryGB, 1)} GB, ${env.os}, ` +
+    `machine   ${env.cpu} (${env.vector}), ${env.cores} cores, ${fix(env.memoryGB, 1)} GB, ${env.os}, ` +
       `load ${fix(env.load, 2)} at start${env.loadEnd === undefined ? '' : `, ${fix(env.loadEnd, 2)} at end`} (1-minute averages)`,
     `node      ${env.node} (V8 ${env.v8})`,
   ];
@@ -93,6 +125,8 @@ export function header(env: Environment, peers: { name: string; a: Availability 
     lines.push(a.ok ? `${name.padEnd(9)} ${a.version}${notes}` : `${name.padEnd(9)} not run: ${a.reason}`);
   }
   lines.push(`timing    ${timing}`);
+  const busy = busyWarning(env);
+  if (busy) lines.push(busy);
   return lines.join('\n');
 }
 

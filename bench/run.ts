@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     steps: values.steps === undefined ? undefined : positive('steps', values.steps, 1, true),
     repSeconds: positive('rep-seconds', values['rep-seconds'], quick ? 0.1 : 1, false),
     warmupSeconds: positive('warmup-seconds', values['warmup-seconds'], quick ? 0.2 : 1, false),
+    minSteps: quick ? 1 : 10,
     progress: (line: string) => process.stderr.write(`  ${line}\n`),
   };
   const seed = positive('seed', values.seed, 1, true);
@@ -131,7 +132,8 @@ async function main(): Promise<void> {
   const rs = ratios(results);
   const timing =
     `warm-up >= ${opts.warmupSeconds} s, ${opts.reps} repetitions per peer alternating A B A B, ` +
-    `${opts.steps ? `${opts.steps} steps` : `~${opts.repSeconds} s`} each for the slowest peer; per s = steps x sequences per step / seconds, ` +
+    `${opts.steps ? `${opts.steps} steps` : `~${opts.repSeconds} s and at least ${opts.minSteps} steps`} each, per peer; ` +
+    'per s = steps x sequences per step / seconds, ' +
     'timed inside each peer (streaming: time steps)';
   const text = [
     header(env, avail, timing),

@@ -18,9 +18,23 @@ export {
 export { SequenceModel, type SequenceModelOptions, type ResolvedModelOptions, type ModelResult, type HeadOn } from './nn/model.js';
 export { Linear, type LinearOptions } from './nn/linear.js';
 export { Stream } from './nn/stream.js';
+export { TokenInput, type TokenOptions, type ResolvedTokens } from './nn/embedding.js';
+export { sample, nextTokenDistribution, type SampleOptions, type SampledToken } from './nn/sample.js';
 export { MODES, type Mode, type RecurrentOptions } from './nn/options.js';
 export { CELLS, cellOf, cellInfo, parseCell, type Cell, type CellInfo, type Gate } from './nn/cells/index.js';
-export { crossEntropy, mse, softmaxRows, argmaxRow, type CrossEntropyOptions } from './loss/index.js';
+export {
+  crossEntropy,
+  mse,
+  l1,
+  huber,
+  smoothL1,
+  regressionLoss,
+  REGRESSION_LOSSES,
+  softmaxRows,
+  argmaxRow,
+  type CrossEntropyOptions,
+  type RegressionLossSpec,
+} from './loss/index.js';
 export * from './optim/index.js';
 export { TrainStep, type StepOptions, type StepResult } from './train/step.js';
 export { Trainer, type TrainConfig } from './train/trainer.js';
@@ -80,4 +94,15 @@ export {
   type CompareRow,
   type Verdict,
 } from './explain/compare.js';
+export {
+  memorySweep,
+  SWEEP_DEFAULTS,
+  type SweepOptions,
+  type SweepEvent,
+  type SweepResult,
+  type SweepRun,
+  type SweepPoint,
+  type SweepGradient,
+} from './explain/sweep.js';
+export { gradientThroughTime, type GradientProfile } from './explain/gradient.js';
 export { makeQuiz, type Question, type QuizInput } from './explain/quiz/index.js';

@@ -20,5 +20,5 @@ export { gemm, gemmRef, setGemmBackend, gemmBackend, gemmDispatch, type GemmBack
 export { alloc, allocations } from './tensor/buf.js';
 export { dataEvent, modelOptions } from './pipeline.js';
 export { memoryWords, memorySentence, stepsAlone, chanceAccuracy } from './explain/insight.js';
-export { comparedCells, memorylessLabel, verdictOf, verdictSentence, bestSentence, LEVEL_GAP } from './explain/compare.js';
+export { comparedCells, memorylessLabel, verdictOf, verdictSentence, bestSentence } from './explain/compare.js';
 export { quizPool, modelFacts, parseChoice } from './explain/quiz/index.js';

@@ -208,12 +208,21 @@ const cases: Case[] = [
   },
   {
     name: 'a feature count that does not match the model',
-    args: ['predict', '--model', 'walks.safetensors', '--data', 'interleaved.csv', '--out', 'predictions.csv'],
+    args: ['predict', '--model', 'walks.safetensors', '--data', 'interleaved.csv', '--features', 'a', '--out', 'predictions.csv'],
     setup: (d) => {
       trainedModel(d);
       copyIn(d, 'interleaved.csv');
     },
     names: [/interleaved\.csv/, /1 feature/, /2/],
+  },
+  {
+    name: "a data file without the model's feature columns",
+    args: ['predict', '--model', 'walks.safetensors', '--data', 'interleaved.csv', '--out', 'predictions.csv'],
+    setup: (d) => {
+      trainedModel(d);
+      copyIn(d, 'interleaved.csv');
+    },
+    names: [/interleaved\.csv/, /no column "temp"/, /trained on \(temp, pressure\)/],
   },
   {
     name: 'a data file with new classes for --resume',

@@ -330,7 +330,7 @@ test('rnnscope flow (no model) shows the reference pipeline with its initial wei
   assertGolden('flow', transcript(r));
 });
 
-test('a model trained on a CSV file predicts that file: one row per step, with its ids', () => {
+test("a model trained on a CSV file predicts that file: one row per step, with its ids and the file's own step values", () => {
   const d = tempDir();
   copyIn(d, 'steps.csv');
   ok(run(['train', '--data', 'steps.csv', '--epochs', '2', '--out', 'steps.safetensors'], { cwd: d }));
@@ -339,7 +339,7 @@ test('a model trained on a CSV file predicts that file: one row per step, with i
   assert.equal(lines[0], 'id,step,predicted,p_down,p_flat,p_up,label');
   assert.deepEqual(
     lines.slice(1).map((l) => l.split(',').slice(0, 2).join(',')),
-    ['walk-a,1', 'walk-a,2', 'walk-a,3', 'walk-a,4', 'walk-b,1', 'walk-b,2', 'walk-c,1', 'walk-c,2', 'walk-c,3'],
+    ['walk-a,0', 'walk-a,1', 'walk-a,2', 'walk-a,3', 'walk-b,0', 'walk-b,1', 'walk-c,0', 'walk-c,1', 'walk-c,2'],
   );
   assert.match(r.stderr, /^9 predictions for 3 sequences of steps\.csv; accuracy [\d.]+ on 8 labelled steps\.\n$/);
 });
@@ -410,7 +410,10 @@ test('rnnscope --help lists the commands with examples; --version prints the ver
     assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'), c);
   assert.match(r.stdout, /Examples:\n\s+rnnscope /);
   const v = ok(run(['--version']));
-  assert.equal(v.stdout.trim(), JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version);
+  const [version, runtime, wasm] = v.stdout.trimEnd().split('\n');
+  assert.equal(version, JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version);
+  assert.equal(runtime?.split(' (')[0], `Node.js ${process.version}`);
+  assert.match(wasm ?? '', /^WebAssembly: SIMD yes \(the kernels use it\), relaxed SIMD (yes|no)/);
 });
 
 for (const c of ['train', 'predict', 'trace', 'flow', 'compare', 'inspect', 'quiz', 'tour']) {

@@ -235,31 +235,31 @@ test('readCsv(text) rejects a file without an id column, naming the columns it h
   );
 });
 
-test('readCsv(text) rejects a step out of order, naming line, sequence and steps', () => {
+test('readCsv(text) rejects a step given twice even when its rows are apart, naming both lines', () => {
   fails(
     () => csv('step-out-of-order.csv'),
-    'step-out-of-order.csv line 5, column "step": sequence "s1" has step 1 after step 2 (line 4); steps must count up by one within a sequence, so step 3 was expected here',
+    'step-out-of-order.csv line 5, column "step": sequence "s1" has step 1 twice (lines 3 and 5); each step of a sequence needs its own row',
   );
 });
 
 test('readCsv(text) rejects a repeated step, naming both lines', () => {
   fails(
     () => csv('step-repeated.csv'),
-    'step-repeated.csv line 4, column "step": sequence "s1" has step 1 twice (lines 3 and 4); steps must count up by one within a sequence, so step 2 was expected here',
+    'step-repeated.csv line 4, column "step": sequence "s1" has step 1 twice (lines 3 and 4); each step of a sequence needs its own row',
   );
 });
 
 test('readCsv(text) rejects a missing step', () => {
   fails(
     () => csv('step-gap.csv'),
-    'step-gap.csv line 4, column "step": sequence "s1" goes from step 1 (line 3) to step 3; steps must count up by one within a sequence, so step 2 was expected here',
+    'step-gap.csv line 4, column "step": sequence "s1" goes from step 1 (line 3) to step 3; integer steps must count up by one within a sequence (rows may come in any order), so step 2 is missing',
   );
 });
 
-test('readCsv(text) rejects a step that is not an integer', () => {
+test('readCsv(text) rejects a step that is neither an integer nor a date', () => {
   fails(
     () => csv('step-not-integer.csv'),
-    'step-not-integer.csv line 3, column "step": step "0.5" is not an integer; steps are whole numbers counting up by one within each sequence',
+    'step-not-integer.csv line 3, column "step": step "0.5" is neither an integer nor a date; steps are whole numbers counting up by one within each sequence, or dates and times such as 2024-01-31 or 2024-01-31T12:00:00',
   );
 });
 
@@ -301,7 +301,7 @@ test('readCsv(text, source, {classes}) rejects a label outside the classes, list
 test('readCsv(text) rejects a real-number label', () => {
   fails(
     () => csv('real-label.csv'),
-    'real-label.csv line 2, column "label": label 0.7 is not a class; labels are class names or integer class ids, not real numbers',
+    'real-label.csv line 2, column "label": label 0.7 is not a class; labels are class names or integer class ids, not real numbers (to predict real values, train with --regression)',
   );
 });
 
@@ -485,7 +485,7 @@ test('readJson(text) rejects wrong types, naming the path', () => {
   );
   fails(
     () => readJson('[{"x": [[1]], "y": 0.5}]', 'real.json'),
-    'real.json [0].y: label 0.5 is not a class; labels are class names or integer class ids, not real numbers',
+    'real.json [0].y: label 0.5 is not a class; labels are class names or integer class ids, not real numbers (to predict real values, train with --regression)',
   );
   fails(
     () => readJson('[{"id": "a", "x": [[1]], "y": 1}, {"id": "a", "x": [[1]], "y": 1}]', 'dup.json'),

@@ -4,7 +4,9 @@
  * running the default session with the same code the worker runs (`virtual:first-paint`).
  */
 import { fileURLToPath } from 'node:url';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { defineConfig, runnerImport, type Plugin } from 'vite';
 
 const web = dirname(fileURLToPath(import.meta.url));
@@ -28,11 +30,32 @@ function firstPaint(): Plugin {
   };
 }
 
+/**
+ * Writes file.gz and file.br beside every script, style and page of the build, so `rnnscope serve`
+ * (sirv's gzip and brotli options) sends them compressed without compressing on each request.
+ */
+function precompress(): Plugin {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+  return {
+    name: 'rnnscope-precompress',
+    apply: 'build',
+    closeBundle() {
+      for (const f of walk(resolve(root, 'dist/web')).filter((f) => /\.(js|css|html|svg|json|wasm)$/.test(f))) {
+        const bytes = readFileSync(f);
+        if (bytes.length < 1024) continue;
+        writeFileSync(`${f}.gz`, gzipSync(bytes, { level: 9 }));
+        writeFileSync(`${f}.br`, brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+      }
+    },
+  };
+}
+
 export default defineConfig({
   root: web,
   base: './',
   publicDir: false,
-  plugins: [firstPaint()],
+  plugins: [firstPaint(), precompress()],
   // src/data/read.ts imports node:fs/promises inside readDataFile, which the page never calls.
   resolve: { alias: { 'node:fs/promises': resolve(web, 'src/runner/no-node.ts') } },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },

@@ -14,12 +14,15 @@ import { registerCompare } from './commands/compare.js';
 import { registerInspect } from './commands/inspect.js';
 import { registerQuiz } from './commands/quiz.js';
 import { registerServe } from './commands/serve.js';
-import { VERSION } from './version.js';
+import { versionText } from './version.js';
+import { registerForecast } from './commands/forecast.js';
+import { dropWritesAfterEpipe } from './pipe.js';
+import { registerExport } from './commands/export.js';
 
 export function buildProgram(): Command {
   const program = new Command('rnnscope')
     .description("Train, run and understand recurrent networks (RNN, LSTM, GRU) with PyTorch's semantics.")
-    .version(VERSION)
+    .version(versionText())
     .exitOverride()
     // commander's usage errors in the form of the others: one line, "rnnscope: ...", with the hint on it
     .configureOutput({ outputError: (text, write) => write(`${usageLine(text)}\n`) })
@@ -27,12 +30,14 @@ export function buildProgram(): Command {
   registerTour(program);
   registerTrain(program);
   registerPredict(program);
+  registerForecast(program);
   registerTrace(program);
   registerFlow(program);
   registerCompare(program);
   registerInspect(program);
   registerQuiz(program);
   registerServe(program);
+  registerExport(program);
   program.addHelpText(
     'after',
     `
@@ -87,13 +92,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// `rnnscope ... | head` closes the pipe early: stop quietly, as other command-line tools do.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  });
-}
+// `rnnscope ... | head` closes the pipe early: stop printing, but finish the work (a model is saved).
+for (const stream of [process.stdout, process.stderr]) dropWritesAfterEpipe(stream);
 
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

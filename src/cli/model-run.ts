@@ -14,6 +14,7 @@ import { loadData, refuse } from './data.js';
 import { columnOptions } from '../data/read.js';
 import type { CommonOpts } from './options.js';
 import { interestingIndex } from '../explain/predict.js';
+import { checkRunFits } from './fits.js';
 
 export interface ModelRun {
   model: SequenceModel;
@@ -23,11 +24,17 @@ export interface ModelRun {
   sequences: Sequence[];
   /** Where they come from, for messages: "the test split of trend" or the file name. */
   source: string;
+  /** Columns of the --data file the model does not use (said once by the command). */
+  unused?: string[];
 }
 
 export async function loadModelRun(path: string, o: CommonOpts, requireLabels = true): Promise<ModelRun> {
   const { model, meta: m } = decodeModel(await readModelBytes(path), path);
   const meta = m as RunMeta;
+  if (meta.regression)
+    throw new ConfigError(
+      `${path} predicts values (a regression model); this view explains classifiers for now: use rnnscope predict${meta.regression.forecast ? ' or rnnscope forecast' : ''} with it`,
+    );
   const classes = meta.classes ?? Array.from({ length: model.options.numClasses }, (_, i) => String(i));
   refuse(
     o,
@@ -36,23 +43,28 @@ export async function loadModelRun(path: string, o: CommonOpts, requireLabels = 
   );
   if (o.data) {
     const { readDataFile } = await import('../data/read.js');
+    // Features by name, as the model learnt them: a file with its columns in another order, or with
+    // more columns, gives the same predictions (a wide file's columns are steps, not features).
+    const byName = !o.features && o.layout !== 'wide' && meta.features?.length === model.options.inputSize;
     const ds = await readDataFile(o.data, {
       ...columnOptions(o),
+      ...(byName ? { features: meta.features, featuresFrom: 'model' } : {}),
       target: meta.target ?? model.options.headOn,
       classes,
       featureCount: model.options.inputSize,
       requireLabels,
     });
     const seqs = meta.normalization ? applyNormalization(ds.sequences, meta.normalization) : ds.sequences;
-    return { model, meta, classes, sequences: seqs, source: o.data };
+    return { model, meta, classes, sequences: seqs, source: o.data, unused: ds.unused ?? [] };
   }
   const spec = meta.taskSpec;
-  refuse(o, ['idCol', 'stepCol', 'labelCol', 'features', 'delimiter'], 'is for --data files');
+  refuse(o, ['idCol', 'stepCol', 'labelCol', 'features', 'delimiter', 'layout'], 'is for --data files');
   if (!spec)
     throw new ConfigError(
       `${path} was trained on a data file${meta.dataFile ? ` (${meta.dataFile})` : ''}; give the sequences with --data`,
     );
   const { task, taskOptions } = await loadData({ task: spec.name, ...(spec.options as object) } as CommonOpts);
+  checkRunFits({ task, taskOptions, model: { mode: model.options.mode }, train: {}, seed: spec.seed }); // the test split is regenerated
   const p = prepare({ task, taskOptions, seed: spec.seed, model: { mode: model.options.mode, hiddenSize: model.options.hiddenSize } });
   return { model, meta, classes, sequences: p.split.test, source: `the test split of ${spec.name} (seed ${spec.seed})` };
 }

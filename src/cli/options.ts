@@ -10,6 +10,7 @@ import { OPTIMIZERS, type OptimizerName, type ScheduleSpec } from '../train/opti
 import type { TrainConfig } from '../train/trainer.js';
 import type { ModelChoice } from '../pipeline.js';
 import { TASKS } from '../data/tasks.js';
+import { VALUE_TASKS } from '../data/value-tasks.js';
 import { ConfigError } from '../errors.js';
 import { resolveThreads, stepFactory } from '../node/parallel.js';
 
@@ -55,18 +56,51 @@ export function addTaskOptions(cmd: Command): Command {
         `built-in task: ${Object.values(TASKS)
           .map((t) => t.name)
           .join(', ')}`,
-      ).choices(Object.keys(TASKS)),
+      ).choices([...Object.keys(TASKS), ...Object.keys(VALUE_TASKS)]),
     )
     .option('--data <file>', 'your own sequences: a .csv (long form, one row per step) or .json file')
     .option('--id-col <name>', 'CSV column holding the sequence id (default: id)')
-    .option('--step-col <name>', 'CSV column holding the step number (default: step; optional)')
+    .option(
+      '--step-col <name>',
+      'CSV column holding the step (integers or dates; default: step, t, time or timestep if present; none: no step column)',
+    )
     .option('--label-col <name>', 'CSV column holding the label (default: label)')
     .option('--features <names>', 'CSV feature columns, comma-separated (default: every other column)')
     .option('--delimiter <char>', 'CSV field separator (default ,)')
-    .addOption(new Option('--target <kind>', 'labels per step (steps) or one per sequence (last)').choices(['steps', 'last']))
+    .addOption(layoutOption())
+    .option('--target <kind>', 'labels per step (steps) or one per sequence (last); with --series, the column to forecast')
     .option('--count <n>', 'built-in task: sequences to generate (default 10000)', int(10, 1_000_000))
     .option('--length <t>', 'built-in task: steps per sequence (default 10)', int(2, 10_000))
     .option('--delay <k>', `delay task: how many steps back the answer lies (default ${DEFAULTS.delay})`, int(1, 1000));
+}
+
+/** --layout: long (a row per step), wide (a row per sequence, a column per step), or auto. */
+export function layoutOption(): Option {
+  return new Option(
+    '--layout <kind>',
+    'CSV layout: long (a row per step), wide (a row per sequence, a column per step); default: long, refusing a file that looks wide',
+  ).choices(['auto', 'long', 'wide']);
+}
+
+/** How `train` splits and weighs the data, and what it keeps. */
+export function addDataControlOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--split <how>',
+      "random (default), ordered (the file's or time order: the latest sequences are the test) or group:COLUMN (a group on one side only)",
+    )
+    .option('--val-data <file>', 'validation sequences from their own file (same columns and classes)')
+    .option('--test-data <file>', 'test sequences from their own file')
+    .option('--split-out <file>', 'write which sequence went where (CSV: id,split), to reuse the split elsewhere')
+    .option('--class-weights <w>', 'loss weight per class: balanced (inverse frequency in training) or name=weight,... (others 1)')
+    .addOption(
+      new Option(
+        '--keep <which>',
+        'which weights to save: last (default) or best (the best validation loss, without stopping early)',
+      ).choices(['last', 'best']),
+    )
+    .option('--no-normalize', 'use the features as they are (already scaled), without standardising them')
+    .option('--init-from <file>', "start from these weights (a .safetensors state_dict with rnnscope's names) and fine-tune them");
 }
 
 export function addModelOptions(cmd: Command): Command {
@@ -120,7 +154,18 @@ export interface CommonOpts {
   labelCol?: string;
   features?: string;
   delimiter?: string;
-  target?: 'steps' | 'last';
+  /** steps or last; with --series, a column name (checked where it is read). */
+  target?: string;
+  layout?: 'auto' | 'long' | 'wide';
+  split?: string;
+  valData?: string;
+  testData?: string;
+  splitOut?: string;
+  classWeights?: string;
+  keep?: 'last' | 'best';
+  /** commander's --no-normalize: false when given. */
+  normalize?: boolean;
+  initFrom?: string;
   count?: number;
   length?: number;
   delay?: number;

@@ -37,9 +37,13 @@ export function makeOutput(json: boolean, stream: NodeJS.WriteStream = process.s
   };
 }
 
-/** Typed arrays as plain arrays; non-finite numbers as strings ("NaN"), which JSON cannot hold. */
+/**
+ * Typed arrays as plain arrays; a non-finite number (no validation split's NaN loss, a diverged
+ * run's Infinity) as null, which every JSON reader takes as "no number", never a "NaN" string.
+ */
 export function jsonReplacer(_key: string, v: unknown): unknown {
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+    return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
+  if (typeof v === 'number' && !Number.isFinite(v)) return null;
   return v;
 }

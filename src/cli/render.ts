@@ -37,7 +37,7 @@ export class PipelineRenderer {
         return this.renderFlow(e.flow, e.weights);
       case 'train_start': {
         this.heading(
-          `Training trace — ${e.epochs} epochs of ${e.batchesPerEpoch} batches of ${e.batchSize}${e.threads > 1 ? `, on ${e.threads} threads` : ''}`,
+          `Training trace — ${plural(e.epochs, 'epoch')} of ${plural(e.batchesPerEpoch, 'batch', 'batches')} of ${e.batchSize}${e.threads > 1 ? `, on ${e.threads} threads` : ''}`,
         );
         if (this.out.tty) {
           this.bar = new cliProgress.SingleBar(
@@ -74,11 +74,13 @@ export class PipelineRenderer {
     }
   }
 
-  /** The closing pointer to the quiz. */
-  finish(): void {
+  /** The closing pointer to the quiz, with the options of the run it follows (`args`), so it quizzes that run. */
+  finish(args: string[] = []): void {
     if (this.out.json) return;
     this.heading('Quiz');
-    this.print('  Test your understanding with questions about this model and this run: npx rnnscope quiz');
+    this.print(
+      `  Test your understanding with questions about this model and this run: npx rnnscope quiz${args.map((a) => ` ${a}`).join('')}`,
+    );
   }
 
   private print(s = ''): void {
@@ -98,10 +100,12 @@ export class PipelineRenderer {
     this.print(c.bold(`rnnscope — how an RNN handles a sequence (seed ${e.seed})`));
     this.print(`Task ${c.cyan(e.name)}: ${e.description}`);
     this.print(
-      `Data: ${e.sizes.train + e.sizes.val + e.sizes.test} sequences of up to ${e.steps} steps x ${e.features.length} features, ` +
+      `Data: ${plural(e.sizes.train + e.sizes.val + e.sizes.test, 'sequence')} of up to ${plural(e.steps, 'step')} x ${plural(e.features.length, 'feature')}, ` +
         `${e.target === 'steps' ? 'a label per step' : 'one label per sequence'} (${e.classes.join(', ')}); ` +
         `split ${e.sizes.train} train / ${e.sizes.val} validation / ${e.sizes.test} test.`,
     );
+    if (e.stepColumn?.byName && e.stepColumn.name.toLowerCase() !== 'step')
+      this.print(`Steps: column "${e.stepColumn.name}" orders the rows, taken by its name; if it is a feature, pass --step-col none.`);
   }
 
   renderFlow(f: DataFlow, weights: 'initial' | 'trained'): void {
@@ -291,7 +295,7 @@ export function describeModel(o: {
   projSize: number;
 }): string {
   const cell = cellOf(o.mode as Mode).label.replace(/[()]/g, '');
-  const parts = [`${o.inputSize} features -> ${cell}, ${o.hiddenSize} hidden`];
+  const parts = [`${plural(o.inputSize, 'feature')} -> ${cell}, ${o.hiddenSize} hidden`];
   if (o.numLayers > 1) parts.push(`${o.numLayers} layers`);
   if (o.bidirectional) parts.push('bidirectional');
   if (o.projSize) parts.push(`projected to ${o.projSize}`);
@@ -311,4 +315,9 @@ function bucketMeans(v: number[], n: number): number[] {
     out.push(s / (b - a));
   }
   return out;
+}
+
+/** "1 epoch", "2 epochs". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

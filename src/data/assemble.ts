@@ -16,6 +16,10 @@ export interface RawSequence {
   x: Float32Array;
   /** Label text per step (from labelText), null where a step has none. */
   labels: (string | null)[];
+  /** The step values as the file writes them, when it has a step column. */
+  steps?: string[];
+  /** The sequence's group, when the file has a group column. */
+  group?: string;
 }
 
 /** How a reader names places in its file, for messages. */
@@ -57,9 +61,12 @@ export function assemble(
       }
     });
   }
+  if (o.regression) return withValues(raw, features, source, o, loc, target, description);
+  refuseRealLabels(raw, source, loc);
   const given = o.classes !== undefined ? 'expected' : fileClasses !== undefined ? "file's" : null;
   const seen = [...new Set(raw.flatMap((s) => s.labels.filter((l): l is string => l !== null)))];
   const classes = [...(o.classes ?? fileClasses ?? inferClasses(seen))];
+  if (o.classes === undefined && fileClasses === undefined) refuseManyIntegers(seen, raw, source);
   const index = new Map(classes.map((c, i) => [c, i]));
   const classOf = (k: number, t: number): number => {
     const l = raw[k]!.labels[t]!;
@@ -85,23 +92,97 @@ export function assemble(
         }
       }
     }
-    return { id: s.id, length: s.length, x: s.x, y };
+    return {
+      id: s.id,
+      length: s.length,
+      x: s.x,
+      y,
+      ...(s.steps ? { steps: s.steps } : {}),
+      ...(s.group !== undefined ? { group: s.group } : {}),
+    };
   });
-  const name = o.name ?? baseName(source).replace(/\.[^.]*$/, '');
+  return { ...named(raw, source, o, description), features, classes, target, sequences };
+}
+
+/** The dataset's name and its one-line description. */
+function named(raw: RawSequence[], source: string, o: ReadOptions, description?: string): { name: string; description: string } {
   let lo = Infinity,
     hi = 0;
   for (const s of raw) [lo, hi] = [Math.min(lo, s.length), Math.max(hi, s.length)];
   const steps = lo === hi ? `${lo}` : `${lo} to ${hi}`;
   return {
-    name,
+    name: o.name ?? baseName(source).replace(/\.[^.]*$/, ''),
     description:
       description ??
       `${raw.length} sequence${raw.length === 1 ? '' : 's'} of ${steps} step${hi === 1 ? '' : 's'} from ${baseName(source)}.`,
-    features,
-    classes,
-    target,
-    sequences,
   };
+}
+
+/** A real number where a class is expected: one sentence at its place, which says how to train on values. */
+function refuseRealLabels(raw: RawSequence[], source: string, loc: Locator): void {
+  raw.forEach((s, k) =>
+    s.labels.forEach((l, t) => {
+      if (l !== null && DECIMAL.test(l) && !Number.isSafeInteger(Number(l)))
+        throw new DataError(
+          `${source} ${loc.label(k, t)}: label ${l} is not a class; labels are class names or integer class ids, not real numbers (to predict real values, train with --regression)`,
+        );
+    }),
+  );
+}
+
+/**
+ * Integer labels with many distinct values are most likely a quantity, not classes (a monthly count
+ * read as 417 classes learns nothing): more than 20 distinct integers, with fewer than ten labelled
+ * steps per value on average, are refused with a sentence that suggests --regression.
+ */
+function refuseManyIntegers(seen: string[], raw: RawSequence[], source: string): void {
+  if (seen.length <= 20 || !seen.every((l) => /^-?\d+$/.test(l))) return;
+  const labelled = raw.reduce((n, s) => n + s.labels.filter((l) => l !== null).length, 0);
+  if (seen.length * 10 <= labelled) return;
+  throw new DataError(
+    `${source} has ${seen.length} distinct integer labels in ${labelled} labelled steps, too many to be classes; if the label is a quantity, train with --regression (real-valued targets)`,
+  );
+}
+
+/**
+ * The regression reading (ReadOptions.regression): each label is a real number, kept in the sequence's
+ * `v` (NaN where a step has none); `y` marks the steps that have one (0) and those that do not (-100).
+ */
+function withValues(
+  raw: RawSequence[],
+  features: string[],
+  source: string,
+  o: ReadOptions,
+  loc: Locator,
+  target: Target,
+  description?: string,
+): Dataset {
+  const valueOf = (k: number, t: number): number => {
+    const l = raw[k]!.labels[t]!;
+    const v = Number(l);
+    if (!DECIMAL.test(l) || !Number.isFinite(v))
+      throw new DataError(
+        `${source} ${loc.label(k, t)}: target ${quote(l)} is not a finite number; with --regression every label is a real number such as 0.25 or -3`,
+      );
+    return v;
+  };
+  const sequences: Sequence[] = raw.map((s, k) => {
+    const steps = target === 'steps';
+    const v = new Float32Array(steps ? s.length : 1).fill(NaN);
+    const y = new Int32Array(steps ? s.length : 1).fill(-100);
+    if (steps) {
+      for (let t = 0; t < s.length; t++) if (s.labels[t] !== null) [v[t], y[t]] = [valueOf(k, t), 0];
+    } else {
+      // one value per sequence: the last labelled step's
+      for (let t = s.length - 1; t >= 0; t--)
+        if (s.labels[t] !== null) {
+          [v[0], y[0]] = [valueOf(k, t), 0];
+          break;
+        }
+    }
+    return { id: s.id, length: s.length, x: s.x, y, v };
+  });
+  return { ...named(raw, source, o, description), features, classes: [], target, sequences };
 }
 
 /** Class list for labels found in a file (see ReadOptions.classes). */

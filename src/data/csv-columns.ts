@@ -18,6 +18,10 @@ export interface CsvOptions extends ReadOptions {
   label?: string;
   /** Feature columns, in input order. Default: every column but id, step and label, in header order. */
   features?: readonly string[];
+  /** A column naming each sequence's group (constant within a sequence), for a split that keeps groups whole. Default: none. */
+  group?: string;
+  /** 'model': the features are a trained model's, matched by name (messages say so). */
+  featuresFrom?: 'model';
   /** Field separator. Default ",". */
   delimiter?: string;
 }
@@ -35,6 +39,8 @@ export interface Columns {
   step: number;
   /** -1: no label column (only when labels are not required). */
   label: number;
+  /** -1: no group column. */
+  group: number;
   features: number[];
 }
 
@@ -78,11 +84,15 @@ export function resolveColumns(header: string[], headerLine: number, source: str
   if (label < 0 && (o.label !== undefined || (o.requireLabels ?? true))) throw missing('label', o.label, defaults.label);
   const step = o.step === null ? -1 : find(o.step, defaults.step);
   if (step < 0 && typeof o.step === 'string') throw missing('step', o.step, defaults.step);
+  const group = o.group === undefined ? -1 : header.indexOf(o.group);
+  if (o.group !== undefined && group < 0)
+    throw new DataError(`${source} has no column ${quote(o.group)} (the group of --split group:COLUMN); its columns are ${list(header)}`);
   const roles = new Map<number, string>();
   for (const [role, c] of [
     ['id', id],
     ['step', step],
     ['label', label],
+    ['group', group],
   ] as const) {
     if (c < 0) continue;
     const other = roles.get(c);
@@ -96,6 +106,10 @@ export function resolveColumns(header: string[], headerLine: number, source: str
   if (o.features !== undefined) {
     features = o.features.map((f) => {
       const c = column.get(f) ?? -1;
+      if (c < 0 && o.featuresFrom === 'model')
+        throw new DataError(
+          `${source} has no column ${quote(f)}, a feature the model was trained on (${list(o.features!)}); its columns are ${list(header)}; rename the column, or give the file's columns in the model's order with ${optionName(o, 'features')}`,
+        );
       if (c < 0) throw new DataError(`${source} has no feature column ${quote(f)}; its columns are ${list(header)}`);
       const role = roles.get(c);
       if (role !== undefined) throw new DataError(`${source}: column ${quote(f)} is the ${role} column, so it cannot also be a feature`);
@@ -116,5 +130,5 @@ export function resolveColumns(header: string[], headerLine: number, source: str
     o,
     'feature column',
   );
-  return { id, step, label, features };
+  return { id, step, label, group, features };
 }

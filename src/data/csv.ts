@@ -14,7 +14,8 @@ import type { Dataset } from './dataset.js';
 import { assemble } from './assemble.js';
 import { resolveColumns, type CsvOptions } from './csv-columns.js';
 import { checkOptions, MAX_STEPS, optionName } from './read-options.js';
-import { DECIMAL, labelText, list, parseFeature, quote } from './values.js';
+import { labelText, list, parseFeature, quote } from './values.js';
+import { orderSteps, parseStepValue, type StepValue } from './steps.js';
 
 /** Reads long-form CSV `text` (from `source`, a file name used in messages) as a Dataset. */
 export function readCsv(text: string, source: string, o: CsvOptions = {}): Dataset {
@@ -37,7 +38,13 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
   const maxSteps = o.maxSteps ?? MAX_STEPS;
   const M = header.length;
 
-  const seqs: { id: string; x: number[]; labels: (string | null)[]; lines: number[]; step: number }[] = [];
+  // A column taken as the step by its name may be a feature (a "t" or "time" reading): say how to keep it one.
+  const stepHint =
+    cols.step >= 0 && o.step === undefined && header[cols.step]!.toLowerCase() !== 'step'
+      ? `; column ${quote(header[cols.step]!)} was taken as the step column by its name, so if it is a feature, pass ${optionName(o, 'step')} none`
+      : '';
+  type CsvRow = { x: number[]; label: string | null; line: number; step: StepValue | null };
+  const seqs: { id: string; rows: CsvRow[]; group?: string }[] = [];
   const byId = new Map<string, number>();
   let current = -1;
   const I = cols.features.length;
@@ -52,69 +59,76 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
     const at = (c: number) => `${source} line ${line}, column ${quote(header[c]!)}`;
     const id = fields[cols.id]!.trim();
     if (id === '') throw new DataError(`${at(cols.id)}: the sequence id is empty; every row needs the id of the sequence it belongs to`);
-    const step = cols.step < 0 ? null : parseStep(fields[cols.step]!, at(cols.step));
+    const step = cols.step < 0 ? null : parseStepValue(fields[cols.step]!, at(cols.step), stepHint);
     let k = byId.get(id);
     if (k === undefined) {
       k = seqs.length;
       byId.set(id, k);
-      seqs.push({ id, x: [], labels: [], lines: [], step: step ?? 0 });
+      seqs.push({ id, rows: [], group: cols.group < 0 ? undefined : fields[cols.group]!.trim() });
     } else {
       const s = seqs[k]!;
-      const last = s.lines[s.lines.length - 1]!;
       if (step === null && k !== current) {
         throw new DataError(
-          `${source} line ${line}: sequence ${quote(id)} continues here after rows of other sequences (its earlier rows end on line ${last}); without a step column a sequence's rows must be together and in order, so sort the rows by id or add a step column`,
+          `${source} line ${line}: sequence ${quote(id)} continues here after rows of other sequences (its earlier rows end on line ${s.rows[s.rows.length - 1]!.line}); without a step column a sequence's rows must be together and in order, so sort the rows by id or add a step column`,
         );
       }
-      if (step !== null && step !== s.step + 1) {
-        const what =
-          step === s.step
-            ? `has step ${step} twice (lines ${last} and ${line})`
-            : step < s.step
-              ? `has step ${step} after step ${s.step} (line ${last})`
-              : `goes from step ${s.step} (line ${last}) to step ${step}`;
-        throw new DataError(
-          `${at(cols.step)}: sequence ${quote(id)} ${what}; steps must count up by one within a sequence, so step ${s.step + 1} was expected here`,
-        );
-      }
-      if (s.lines.length >= maxSteps) {
+      if (s.rows.length >= maxSteps) {
         throw new DataError(
           `${source} line ${line}: sequence ${quote(id)} has more than ${maxSteps} steps, the most one sequence may have; split it into shorter sequences`,
         );
       }
-      s.step = step ?? s.step + 1;
     }
     current = k;
-    const s = seqs[k]!;
+    const group = seqs[k]!.group;
+    if (group !== undefined && fields[cols.group]!.trim() !== group)
+      throw new DataError(
+        `${at(cols.group)}: sequence ${quote(id)} is in group ${quote(fields[cols.group]!.trim())} here but in ${quote(group)} on line ${seqs[k]!.rows[0]!.line}; a sequence belongs to one group`,
+      );
+    const x: number[] = [];
     for (let i = 0; i < I; i++) {
       const c = cols.features[i]!;
       const v = parseFeature(fields[c]!);
       if (typeof v === 'string') throw new DataError(`${at(c)}: ${v}`);
-      s.x.push(v);
+      x.push(v);
     }
-    s.labels.push(cols.label < 0 ? null : labelText(fields[cols.label]!, at(cols.label)));
-    s.lines.push(line);
+    const label = cols.label < 0 ? null : labelText(fields[cols.label]!, at(cols.label));
+    seqs[k]!.rows.push({ x, label, line, step });
   }
   if (seqs.length === 0) {
     throw new DataError(`${source} has a header (line ${headerLine}) but no rows; add one row per step under it`);
   }
-  const raw = seqs.map((s) => ({ id: s.id, length: s.lines.length, x: Float32Array.from(s.x), labels: s.labels }));
+  // Rows in any order: each sequence is put in step order (checked for repeats and gaps).
+  const stepAt = (line: number) => `${source} line ${line}, column ${quote(header[cols.step]!)}`;
+  if (cols.step >= 0) for (const s of seqs) s.rows = orderSteps(s.rows as (CsvRow & { step: StepValue })[], s.id, stepAt, stepHint);
+  const raw = seqs.map((s) => ({
+    id: s.id,
+    length: s.rows.length,
+    x: Float32Array.from(s.rows.flatMap((r) => r.x)),
+    labels: s.rows.map((r) => r.label),
+    ...(cols.step >= 0 ? { steps: s.rows.map((r) => r.step!.text) } : {}),
+    ...(s.group !== undefined ? { group: s.group } : {}),
+  }));
+  const lines = seqs.map((s) => s.rows.map((r) => r.line));
   const labelCol = quote(header[cols.label] ?? '');
-  return assemble(
+  const ds = assemble(
     raw,
     cols.features.map((c) => header[c]!),
     source,
     o,
     {
-      label: (k, t) => `line ${seqs[k]!.lines[t]}, column ${labelCol}`,
-      short: (k, t) => `line ${seqs[k]!.lines[t]}`,
+      label: (k, t) => `line ${lines[k]![t]}, column ${labelCol}`,
+      short: (k, t) => `line ${lines[k]![t]}`,
       sequence: (k) => {
-        const ls = seqs[k]!.lines;
+        const ls = [...lines[k]!].sort((a, b) => a - b);
         const span = ls.length === 1 ? `line ${ls[0]}` : `lines ${ls[0]} to ${ls[ls.length - 1]}`;
         return `${span} (sequence ${quote(seqs[k]!.id)})`;
       },
     },
   );
+  const used = new Set([cols.id, cols.step, cols.label, ...cols.features]);
+  ds.unused = header.filter((_, c) => !used.has(c));
+  if (cols.step >= 0) ds.stepColumn = { name: header[cols.step]!, byName: o.step === undefined };
+  return ds;
 }
 
 /**
@@ -161,13 +175,4 @@ function parseRows(text: string, source: string, delimiter: string): Row[] {
 /** A row with nothing in it: an empty line, or only separators (as spreadsheets write). */
 function blank(fields: string[]): boolean {
   return fields.every((f) => f.trim() === '');
-}
-
-function parseStep(cell: string, where: string): number {
-  const s = cell.trim();
-  const v = Number(s);
-  if (s === '' || !DECIMAL.test(s) || !Number.isSafeInteger(v)) {
-    throw new DataError(`${where}: step ${quote(s)} is not an integer; steps are whole numbers counting up by one within each sequence`);
-  }
-  return v;
 }

@@ -230,7 +230,7 @@ class SequenceReader {
     }
     if (typeof v === 'number') {
       const l = labelText(v, `${this.source} ${where}`)!;
-      if (classes === undefined) return l;
+      if (classes === undefined || !Number.isInteger(v)) return l; // a real number: assemble() says what it is
       if (v < 0 || v >= classes.length)
         throw this.fail(where, `class id ${v} is outside the file's ${classes.length} classes (0 to ${classes.length - 1})`);
       return classes[v]!;

@@ -22,12 +22,23 @@ export interface ReadOptions {
   target?: Target | 'auto';
   /** When false, a file without labels reads as unlabelled (every target -100), for prediction. Default true. */
   requireLabels?: boolean;
+  /**
+   * Labels are real numbers (a regression target), not classes: each sequence's `v` holds them, and
+   * `classes` is empty. Default false.
+   */
+  regression?: boolean;
   /** Most steps one sequence may have. Default 100000. */
   maxSteps?: number;
   /** The dataset's name. Default: the source's file name without its extension. */
   name?: string;
+  /**
+   * CSV only. 'long': one row per step. 'wide': one row per sequence, a column per step (one feature
+   * per step). 'auto' (default): long, but a file whose every sequence has one row and five or more
+   * number columns is refused as looking wide, with how to reshape it.
+   */
+  layout?: 'auto' | 'long' | 'wide';
   /** How messages name the column options, e.g. { label: "--label-col" } for a CLI. Default: "the label option". */
-  optionNames?: Partial<Record<'id' | 'step' | 'label' | 'features' | 'delimiter', string>>;
+  optionNames?: Partial<Record<'id' | 'step' | 'label' | 'features' | 'delimiter' | 'layout', string>>;
 }
 
 /** Most steps one sequence may have, unless ReadOptions.maxSteps says otherwise. */

@@ -8,6 +8,8 @@ import type { Dataset } from './dataset.js';
 import { readCsv } from './csv.js';
 import type { CsvOptions } from './csv-columns.js';
 import { readJson } from './json.js';
+import { applyLayout } from './layout.js';
+import { checkFeatureCount } from './assemble.js';
 
 export type DataFormat = 'csv' | 'json';
 
@@ -28,6 +30,8 @@ export interface ColumnFlags {
   /** Comma-separated feature column names. */
   features?: string;
   delimiter?: string;
+  /** CSV layout: auto, long or wide. */
+  layout?: 'auto' | 'long' | 'wide';
 }
 
 /**
@@ -37,17 +41,30 @@ export interface ColumnFlags {
 export function columnOptions(o: ColumnFlags): CsvOptions {
   return {
     id: o.idCol,
-    step: o.stepCol,
+    step: o.stepCol?.trim().toLowerCase() === 'none' ? null : o.stepCol,
+    layout: o.layout,
     label: o.labelCol,
     features: o.features?.split(',').map((s) => s.trim()),
     delimiter: o.delimiter,
-    optionNames: { id: '--id-col', step: '--step-col', label: '--label-col', features: '--features', delimiter: '--delimiter' },
+    optionNames: {
+      id: '--id-col',
+      step: '--step-col',
+      label: '--label-col',
+      features: '--features',
+      delimiter: '--delimiter',
+      layout: '--layout',
+    },
   };
 }
 
 /** Reads `text` as CSV or JSON by the extension of `source`. The CSV-only options do not apply to JSON. */
 export function readDataText(text: string, source: string, o: CsvOptions = {}): Dataset {
-  return dataFormat(source) === 'csv' ? readCsv(text, source, o) : readJson(text, source, o);
+  if (dataFormat(source) === 'json') return readJson(text, source, o);
+  // A wide file's columns are its steps: the feature count is checked once it is one feature per step.
+  if (o.layout !== 'wide') return applyLayout(readCsv(text, source, o), source, o.layout, o.optionNames?.layout);
+  const ds = applyLayout(readCsv(text, source, { ...o, featureCount: undefined }), source, 'wide', o.optionNames?.layout);
+  checkFeatureCount(1, ds.features, source, o);
+  return ds;
 }
 
 /** The largest data file read, in bytes: beyond it, parsing would exhaust memory before it finished. */

@@ -2,7 +2,6 @@
  * One value of a data file, as both readers take it: a feature (a number within float32's range) or
  * a label (class text), and how messages quote values and list names.
  */
-import { DataError } from '../errors.js';
 
 /** A decimal number as a CSV cell or a label may write it. */
 export const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -24,26 +23,21 @@ export function inFloat32(v: number, text: string): number | string {
 }
 
 /**
- * A label as canonical text, or null when empty. A label that reads as a number is one: "1", "01"
- * and "1.0" (as pandas writes an integer column that has blanks) are all class "1".
+ * A label as canonical text, or null when empty. A label that reads as an integer is one: "1", "01"
+ * and "1.0" (as pandas writes an integer column that has blanks) are all class "1". A real number
+ * stays as written: it is a regression target, or (for classes) refused by assemble() at its place.
  */
-export function labelText(label: string | number, where: string): string | null {
+export function labelText(label: string | number, _where?: string): string | null {
   const s = typeof label === 'number' ? String(label) : label.trim();
   if (s === '') return null;
   if (!DECIMAL.test(s)) return s;
   const v = Number(s);
-  if (!Number.isSafeInteger(v)) {
-    throw new DataError(`${where}: label ${excerpt(s)} is not a class; labels are class names or integer class ids, not real numbers`);
-  }
-  return String(v);
+  return Number.isSafeInteger(v) ? String(v) : s;
 }
 
 /** "a, b, c" with at most `max` items shown; a long item, or one with a line break or comma, quoted and cut. */
 export function list(items: readonly string[], max = 12): string {
-  const shown = items
-    .slice(0, max)
-    .map(excerpt)
-    .join(', ');
+  const shown = items.slice(0, max).map(excerpt).join(', ');
   return items.length > max ? `${shown}, ... (${items.length} in all)` : shown;
 }
 

@@ -12,11 +12,17 @@ import { evaluate } from '../train/evaluate.js';
 import { compareMemory, memoryWorth, stepsAlone, type MemoryComparison } from './insight.js';
 import { num, points } from '../format.js';
 import { DEFAULTS } from '../defaults.js';
+import { ConfigError } from '../errors.js';
 
 export interface CompareOptions extends PrepareOptions {
   train?: TrainConfig;
   /** Train the cells side by side, the one furthest behind next (the explorer), or one after another (the CLI). */
   sideBySide?: boolean;
+  /**
+   * Seeds per cell (default 1): with more, each cell also trains from seed + 1, seed + 2, ... (data,
+   * split, weights and batch order), and the verdict weighs the gap against the spread across seeds.
+   */
+  seeds?: number;
 }
 
 /** One cell's outcome, and what its memory is worth against the same data without memory. */
@@ -31,16 +37,42 @@ export interface CompareRow {
   /** memoryWorth: test accuracy minus the better of `reset` and the memoryless model. */
   gain: number;
   without: number;
-  /** Time spent training this model alone. */
+  /** Time spent training this model alone (the first seed's). */
   seconds: number;
+  /** Test accuracy from each seed, the first the row's own; their mean and standard deviation. */
+  seedAccuracies: number[];
+  meanAccuracy: number;
+  spread: number;
 }
 
-/** The facts a verdict is worded from: the best and worst cell and the gap between them. */
+/** One cell's score for a verdict: its test accuracy (the mean over seeds), and their spread when several seeds ran. */
+export interface CellScore {
+  mode: Mode;
+  testAccuracy: number;
+  /** Standard deviation of the test accuracy over the seeds (0 with one seed). */
+  spread?: number;
+  /** Seeds trained (default 1). */
+  seeds?: number;
+}
+
+/** The facts a verdict is worded from: the best and worst cell, the gap between them and its spread across seeds. */
 export interface Verdict {
   best: Mode;
   worst: Mode;
   gap: number;
-  /** The worst is a plain RNN on the delay task: the vanishing gradient is the likely reason. */
+  /** Seeds per cell the accuracies are the mean of. */
+  seeds: number;
+  /**
+   * Twice the standard error of the gap, sqrt((sd_best² + sd_worst²) / seeds): a gap within it could be
+   * the seeds' luck. null with one seed, where the spread is not measured.
+   */
+  band: number | null;
+  /**
+   * The cells are level: the gap is within `band` (several seeds), or under 1 point (one seed, where
+   * nothing larger can be called level without knowing the spread).
+   */
+  level: boolean;
+  /** The worst is a plain RNN on the delay task, trailing beyond the spread: the vanishing gradient is the likely reason. */
   vanishing: boolean;
   task: string;
   delay: number | null;
@@ -65,16 +97,20 @@ export type CompareEvent =
       description: string;
       own: Mode;
       delay: number | null;
+      /** Seeds per cell; the cells' further seeds train after (or, side by side, among) the first. */
+      seeds: number;
       cells: { mode: Mode; label: string; parameters: number; batchesTotal: number }[];
       memoryless: { label: string; parameters: number };
     }
   | { type: 'compare_train'; mode: Mode; event: TrainEvent; seconds: number }
   | { type: 'compare_cell'; mode: Mode; valAccuracy: number; testAccuracy: number; reset: number; seconds: number }
+  /** A further seed's run of a cell (`seeds` > 1): its test accuracy alone. */
+  | { type: 'compare_seed'; mode: Mode; seed: number; testAccuracy: number; seconds: number }
   | { type: 'memoryless_train'; event: TrainEvent }
   | { type: 'compare_failed'; mode: Mode; message: string };
 
-/** Under this gap (in accuracy) the cells are called level; from it on, the worst "trails" the best. */
-export const LEVEL_GAP = 0.05;
+/** With one seed (no measured spread), a gap under this (in accuracy) is level; a larger one is reported as measured. */
+const ONE_SEED_LEVEL = 0.01;
 
 /** "No memory (RNN trained on single steps)": the memoryless model, named after the cell it was made from. */
 export function memorylessLabel(mode: Mode): string {
@@ -88,6 +124,9 @@ export function comparedCells(own: Mode): Mode[] {
 
 interface Runner {
   mode: Mode;
+  seed: number;
+  /** A further seed's run (`seeds` > 1), not the row's own. */
+  extra: boolean;
   p: Prepared;
   trainer: Trainer | null;
   gen: Generator<TrainEvent, unknown> | null;
@@ -104,13 +143,17 @@ export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, C
   const config: TrainConfig = { seed, ...o.train };
   const epochs = config.epochs ?? trainDefaults.epochs;
   const batchSize = config.batchSize ?? trainDefaults.batchSize;
-  const runners: Runner[] = comparedCells(own).map((mode) => {
-    const p = prepare({ ...o, model: { ...o.model, mode } });
+  const seeds = o.seeds ?? 1;
+  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100) throw new ConfigError(`seeds must be an integer from 1 to 100, got ${seeds}`);
+  const runner = (mode: Mode, s: number): Runner => {
+    const p = prepare({ ...o, seed: s, model: { ...o.model, mode } });
     const total = Math.ceil(p.split.train.length / batchSize) * epochs;
-    return { mode, p, trainer: null, gen: null, done: 0, total, seconds: 0, valAccuracy: NaN, result: null };
-  });
+    return { mode, seed: s, extra: s !== seed, p, trainer: null, gen: null, done: 0, total, seconds: 0, valAccuracy: NaN, result: null };
+  };
+  const runners: Runner[] = comparedCells(own).map((mode) => runner(mode, seed));
+  for (let i = 1; i < seeds; i++) for (const mode of comparedCells(own)) runners.push(runner(mode, seed + i));
   const first = runners[0]!.p;
-  const ownRunner = runners.find((r) => r.mode === own) ?? runners[0]!;
+  const ownRunner = runners.find((r) => r.mode === own && !r.extra) ?? runners[0]!;
   const delay = o.task === 'delay' && !o.data ? (o.taskOptions?.delay ?? DEFAULTS.delay) : null;
   yield {
     type: 'compare_start',
@@ -118,7 +161,10 @@ export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, C
     description: first.dataset.description,
     own: ownRunner.mode,
     delay,
-    cells: runners.map((r) => ({ mode: r.mode, label: cellOf(r.mode).label, parameters: r.p.model.parameterCount, batchesTotal: r.total })),
+    cells: runners
+      .filter((r) => !r.extra)
+      .map((r) => ({ mode: r.mode, label: cellOf(r.mode).label, parameters: r.p.model.parameterCount, batchesTotal: r.total })),
+    seeds,
     memoryless: { label: memorylessLabel(ownRunner.mode), parameters: ownRunner.p.model.parameterCount },
   };
   for (;;) {
@@ -127,7 +173,7 @@ export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, C
     const r = o.sideBySide ? open.sort((a, b) => a.done / a.total - b.done / b.total)[0] : open[0];
     if (!r) break;
     // Made on its first step, so that one after another only one trainer (and its threads) is alive at a time.
-    r.trainer ??= new Trainer(r.p.model, r.p.split.train, r.p.split.val, config);
+    r.trainer ??= new Trainer(r.p.model, r.p.split.train, r.p.split.val, { ...config, seed: r.seed });
     r.gen ??= r.trainer.run();
     const t0 = performance.now();
     const it = r.gen.next();
@@ -136,7 +182,7 @@ export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, C
     const e = it.value;
     if (e.type === 'batch') r.done++;
     if (e.type === 'epoch') r.valAccuracy = e.valAccuracy;
-    yield { type: 'compare_train', mode: r.mode, event: e, seconds: r.seconds };
+    if (!r.extra) yield { type: 'compare_train', mode: r.mode, event: e, seconds: r.seconds };
     if (e.type !== 'train_end') continue;
     if (e.reason === 'nonfinite') {
       yield { type: 'compare_failed', mode: r.mode, message: `${cellOf(r.mode).label}: ${e.message}` };
@@ -148,7 +194,12 @@ export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, C
       reset: evaluate(r.p.model, stepsAlone(test, r.p.model.options.headOn)).accuracy,
     };
     r.done = r.total;
-    yield { type: 'compare_cell', mode: r.mode, valAccuracy: r.valAccuracy, ...r.result, seconds: r.seconds };
+    // A further seed's model is done with: let its weights and workspaces go.
+    if (r.extra) {
+      yield { type: 'compare_seed', mode: r.mode, seed: r.seed, testAccuracy: r.result.testAccuracy, seconds: r.seconds };
+      r.trainer = null;
+      r.gen = null;
+    } else yield { type: 'compare_cell', mode: r.mode, valAccuracy: r.valAccuracy, ...r.result, seconds: r.seconds };
   }
   // The memoryless model is trained once, the same way as the key insight's, beside the run's own cell.
   const { p } = ownRunner;
@@ -156,19 +207,26 @@ export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, C
   let step = memory.next();
   for (; !step.done; step = memory.next()) yield { type: 'memoryless_train', event: step.value };
   const m = step.value;
-  const rows: CompareRow[] = runners.map((x) => {
-    const { testAccuracy, reset } = x.result!;
-    return {
-      mode: x.mode,
-      label: cellOf(x.mode).label,
-      parameters: x.p.model.parameterCount,
-      valAccuracy: x.valAccuracy,
-      testAccuracy,
-      reset,
-      ...memoryWorth({ withMemory: testAccuracy, reset, memoryless: m.memoryless }),
-      seconds: x.seconds,
-    };
-  });
+  const rows: CompareRow[] = runners
+    .filter((x) => !x.extra)
+    .map((x) => {
+      const { testAccuracy, reset } = x.result!;
+      const seedAccuracies = runners.filter((y) => y.mode === x.mode).map((y) => y.result!.testAccuracy);
+      const { mean, sd } = meanSpread(seedAccuracies);
+      return {
+        mode: x.mode,
+        label: cellOf(x.mode).label,
+        parameters: x.p.model.parameterCount,
+        valAccuracy: x.valAccuracy,
+        testAccuracy,
+        reset,
+        ...memoryWorth({ withMemory: testAccuracy, reset, memoryless: m.memoryless }),
+        seconds: x.seconds,
+        seedAccuracies,
+        meanAccuracy: mean,
+        spread: sd,
+      };
+    });
   return {
     task: first.dataset.name,
     own: ownRunner.mode,
@@ -176,43 +234,70 @@ export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, C
     memoryless: { mode: ownRunner.mode, accuracy: m.memoryless, parameters: m.parameters },
     chance: m.chance,
     comparison: m,
-    verdict: verdictOf(rows, first.dataset.name, delay),
+    verdict: verdictOf(
+      rows.map((x) => ({ mode: x.mode, testAccuracy: x.meanAccuracy, spread: x.spread, seeds })),
+      first.dataset.name,
+      delay,
+    ),
   };
 }
 
-export function verdictOf(rows: readonly Pick<CompareRow, 'mode' | 'testAccuracy'>[], task: string, delay: number | null): Verdict {
+/** Mean and standard deviation (n - 1) of a list of accuracies; sd 0 for one. */
+export function meanSpread(v: readonly number[]): { mean: number; sd: number } {
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0;
+  return { mean, sd };
+}
+
+/** The verdict's facts from each cell's (mean) accuracy and its spread across seeds. */
+export function verdictOf(rows: readonly CellScore[], task: string, delay: number | null): Verdict {
   const best = rows.reduce((a, b) => (b.testAccuracy > a.testAccuracy ? b : a));
   const worst = rows.reduce((a, b) => (b.testAccuracy < a.testAccuracy ? b : a));
   const gap = best.testAccuracy - worst.testAccuracy;
+  const seeds = Math.min(...rows.map((r) => r.seeds ?? 1));
+  const band = seeds > 1 ? 2 * Math.sqrt(((best.spread ?? 0) ** 2 + (worst.spread ?? 0) ** 2) / seeds) : null;
+  const level = band === null ? gap < ONE_SEED_LEVEL : gap <= band;
   return {
     best: best.mode,
     worst: worst.mode,
     gap,
-    vanishing: gap >= LEVEL_GAP && worst.mode.startsWith('rnn') && delay !== null,
+    seeds,
+    band,
+    level,
+    vanishing: !level && worst.mode.startsWith('rnn') && delay !== null,
     task,
     delay,
   };
 }
 
-/** The verdict in words, from the measured gap: level cells are called level, a trailing one trails. */
+/**
+ * The verdict in words, from the measured gap and its spread: level cells are called level only when the
+ * gap is within the seeds' spread; a trailing cell trails, by how much and against what spread.
+ */
 export function verdictSentence(v: Verdict): string {
   const best = cellOf(v.best).label;
   const worst = cellOf(v.worst).label;
-  const gap = points(v.gap).replace(/^\+/, '');
-  if (v.gap < LEVEL_GAP) {
-    return (
-      `The three cells are within ${gap} of each other here: on this task the plain RNN's simpler update is enough.` +
-      (v.delay === null ? ' Try the delay task with k = 10 and 16 hidden units to see the gates matter.' : '')
-    );
+  const pts = (x: number) => points(x).replace(/^\+/, '');
+  const gap = pts(v.gap);
+  const spread = v.band !== null ? `the ±${pts(v.band)} that the spread across ${v.seeds} seeds puts on it` : '';
+  if (v.level) {
+    return v.band !== null
+      ? `The cells are level here: ${best} leads ${worst} by ${gap} on average, within ${spread}.`
+      : `The cells are level here: within ${gap} of each other in this run (one seed).`;
   }
   const why = v.vanishing
     ? `: the answer lies ${v.delay} steps back, and across those steps a plain RNN's gradient fades step by step (vanishing gradients), while the gates of an LSTM or GRU let it pass`
     : '';
-  return `${worst} trails ${best} by ${gap}${why}.`;
+  const once = v.band === null ? ' One seed: whether the gap holds across seeds is not measured.' : '';
+  const over = v.band !== null ? ` on average, beyond ${spread}` : '';
+  return `${worst} trails ${best} by ${gap}${over}${why}.${once}`;
 }
 
-/** "Best: LSTM at 0.914." */
+/** "Best: LSTM at 0.914." ("at 0.914 ± 0.012, the mean of 3 seeds" with several). */
 export function bestSentence(r: Pick<CompareResult, 'rows' | 'verdict'>): string {
   const best = r.rows.find((x) => x.mode === r.verdict.best)!;
-  return `Best: ${best.label} at ${num(best.testAccuracy, 3)}.`;
+  const n = best.seedAccuracies.length;
+  return n > 1
+    ? `Best: ${best.label} at ${num(best.meanAccuracy, 3)} ± ${num(best.spread, 3)}, the mean of ${n} seeds.`
+    : `Best: ${best.label} at ${num(best.testAccuracy, 3)}.`;
 }

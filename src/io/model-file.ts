@@ -6,10 +6,11 @@
  * (docs/ARCHITECTURE.md, "Errors are one sentence"). Nothing that exists is replaced without `force`.
  */
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { statSync } from 'node:fs';
+import { constants, statSync, type Stats } from 'node:fs';
+import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ModelFileError } from '../errors.js';
+import { MAX_FILE_BYTES, readSafetensorsHeader, readSafetensorsHeaderLength } from './safetensors.js';
 import { checkWriteTarget, removeStaleTemps, tempName } from './write-target.js';
 
 export interface WriteOptions {
@@ -59,27 +60,71 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, { force =
 }
 
 /**
- * Reads a whole model file. Throws ModelFileError, one sentence, if `path` is missing, is a directory,
- * is empty or cannot be read.
+ * Reads a whole model file, never more than it declares: the 8-byte header length first, then the
+ * header, checked against the file's size (safetensors.ts), and only then the tensors' bytes. Throws
+ * ModelFileError, one sentence, if `path` is missing, is not a regular file (a directory, /dev/zero,
+ * a FIFO), is empty, is above MAX_FILE_BYTES, is not a safetensors file or cannot be read.
  */
 export async function readModelBytes(path: string): Promise<Uint8Array> {
+  let fh;
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw new ModelFileError(`${path} is a directory; expected a .safetensors model file`);
-    const buf = await readFile(path);
-    if (buf.length === 0) throw new ModelFileError(`${path} is empty; expected a .safetensors model file`);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    // O_NONBLOCK: opening a FIFO for reading must not wait for a writer before we can refuse it.
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    if (err instanceof ModelFileError) throw err;
-    const reason: Record<string, string> = {
-      ENOENT: 'there is no such file',
-      ENOTDIR: 'a part of the path is not a directory',
-      EACCES: 'permission denied',
-      EPERM: 'permission denied',
-      EISDIR: 'it is a directory',
-    };
-    throw new ModelFileError(`cannot read model file ${path}: ${reason[code(err)] ?? (err as Error).message}`);
+    throw readError(err, path);
   }
+  try {
+    const info = await fh.stat();
+    if (info.isDirectory()) throw new ModelFileError(`${path} is a directory; expected a .safetensors model file`);
+    if (!info.isFile()) throw new ModelFileError(`${path} is not a regular file (${kindOf(info)}); expected a .safetensors model file`);
+    const size = info.size;
+    if (size === 0) throw new ModelFileError(`${path} is empty; expected a .safetensors model file`);
+    if (size > MAX_FILE_BYTES)
+      throw new ModelFileError(`${path} is ${size} bytes, above the ${MAX_FILE_BYTES} bytes (2 GiB) rnnscope reads as a model file`);
+    const bytes = new Uint8Array(size);
+    await readFully(fh, bytes, 0, Math.min(8, size), path);
+    const n = readSafetensorsHeaderLength(bytes, path, size);
+    await readFully(fh, bytes, 8, 8 + n, path);
+    readSafetensorsHeader(bytes.subarray(0, 8 + n), path, size); // every tensor fits the file before its bytes are read
+    await readFully(fh, bytes, 8 + n, size, path);
+    return bytes;
+  } catch (err) {
+    throw readError(err, path);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Reads bytes [from, to) of the file into `into` at the same positions; a file that shrank is an error. */
+async function readFully(fh: FileHandle, into: Uint8Array, from: number, to: number, path: string): Promise<void> {
+  for (let at = from; at < to;) {
+    const { bytesRead } = await fh.read(into, at, Math.min(to - at, 1 << 26), at);
+    if (bytesRead === 0) throw new ModelFileError(`${path} ended at byte ${at} while being read; it changed or was truncated meanwhile`);
+    at += bytesRead;
+  }
+}
+
+function readError(err: unknown, path: string): Error {
+  if (err instanceof ModelFileError) return err;
+  const reason: Record<string, string> = {
+    ENOENT: 'there is no such file',
+    ENOTDIR: 'a part of the path is not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EISDIR: 'it is a directory',
+    ELOOP: 'it is a loop of symbolic links',
+    EAGAIN: 'it is not a regular file',
+  };
+  if (code(err) === '') return err as Error; // not a system error: a bug, keep its stack
+  return new ModelFileError(`cannot read model file ${path}: ${reason[code(err)] ?? (err as Error).message}`);
+}
+
+function kindOf(info: Stats): string {
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  return 'not a file';
 }
 
 function existsError(path: string): ModelFileError {

@@ -9,6 +9,7 @@ import type { Normalization } from '../data/dataset.js';
 import type { SequenceModel } from '../nn/model.js';
 import { encodeModel } from './model.js';
 import type { RunMeta } from './run-meta.js';
+import { historyForFile } from './history.js';
 
 export interface RunSource {
   prepared: Prepared;
@@ -21,7 +22,10 @@ export interface RunSource {
   normalization?: Normalization;
 }
 
-/** What the model file keeps beside the weights: enough to resume, inspect and explain the run again. */
+/**
+ * What the model file keeps beside the weights: enough to resume, inspect and explain the run again.
+ * Its size does not grow with the epochs (history.ts), and it holds no wall-clock time.
+ */
 export function runMeta(s: RunSource): RunMeta {
   const { prepared: p, trainer } = s;
   return {
@@ -33,10 +37,11 @@ export function runMeta(s: RunSource): RunMeta {
     taskSpec: s.task ? { name: s.task.name, options: { ...s.task.options }, seed: p.seed } : null,
     dataFile: s.dataFile ?? null,
     train: { ...trainer.config, history: undefined },
-    history: trainer.history,
+    history: historyForFile(trainer.history),
     checkpoint: {
-      epoch: trainer.history.length,
-      optimizer: trainer.optimizer.stateDict(),
+      epoch: trainer.epochsDone,
+      // The live buffers: encodeModel stores them as tensors, with no copy into the JSON.
+      optimizer: trainer.optimizer.stateViews(),
       schedule: trainer.schedule?.stateDict() ?? null,
     },
   };

@@ -7,6 +7,7 @@ import type { ModelMeta } from './model.js';
 import type { TrainConfig } from '../train/trainer.js';
 import type { OptimizerState } from '../optim/optimizer.js';
 import type { ScheduleState } from '../optim/schedule.js';
+import type { RegressionMeta } from './regression-meta.js';
 
 export interface RunMeta extends ModelMeta {
   target?: 'steps' | 'last';
@@ -14,4 +15,6 @@ export interface RunMeta extends ModelMeta {
   dataFile?: string | null;
   train?: TrainConfig;
   checkpoint?: { epoch: number; optimizer: OptimizerState; schedule: ScheduleState | null };
+  /** Present for a model of real-valued targets (regression, forecasting); see regression-meta.ts. */
+  regression?: RegressionMeta;
 }

@@ -36,6 +36,12 @@ export interface DecodedFile {
 /** The library rejects headers above 100 MB (MAX_HEADER_SIZE) before parsing them; so do we. */
 const MAX_HEADER_SIZE = 100_000_000;
 const METADATA_KEY = '__metadata__';
+/**
+ * The largest model file rnnscope writes or reads: Node's readFile and one Buffer stop at 2 GiB, and a
+ * file beyond it would be a model too large to train here anyway (`train` refuses it beforehand).
+ */
+export const MAX_FILE_BYTES = 2 ** 31 - 1;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Element readers for the float dtypes we convert to float32; bytes are little-endian. */
 const FLOAT_DTYPES: Record<string, { size: number; read: (v: DataView, at: number) => number }> = {
@@ -80,48 +86,59 @@ export function encodeSafetensors(tensors: TensorEntry[], metadata?: Record<stri
   }
   const json = new TextEncoder().encode(JSON.stringify(header));
   const n = Math.ceil(json.length / 8) * 8;
+  if (8 + n + offset > MAX_FILE_BYTES) {
+    throw new ModelFileError(
+      `cannot write a ${8 + n + offset}-byte safetensors file: rnnscope reads and writes model files of at most ${MAX_FILE_BYTES} bytes (2 GiB)`,
+    );
+  }
   const out = new Uint8Array(8 + n + offset);
   const view = new DataView(out.buffer);
   view.setUint32(0, n, true); // high word stays 0: headers are far below 4 GB
   out.set(json, 8);
   out.fill(0x20, 8 + json.length, 8 + n);
-  let at = 8 + n;
+  let at = 8 + n; // a multiple of 8, and every tensor a multiple of 4 bytes: each F32 tensor is aligned
   for (const t of tensors) {
-    for (let i = 0; i < t.data.length; i++, at += 4) view.setFloat32(at, t.data[i]!, true);
+    if (LITTLE_ENDIAN) new Float32Array(out.buffer, at, t.data.length).set(t.data);
+    else for (let i = 0; i < t.data.length; i++) view.setFloat32(at + 4 * i, t.data[i]!, true);
+    at += 4 * t.data.length;
   }
   return out;
 }
 
+/** A tensor as the header declares it, its bytes checked against the file but not yet read. */
+export interface TensorDecl {
+  name: string;
+  dtype: string;
+  shape: number[];
+  /** data_offsets, relative to the start of the data section. */
+  begin: number;
+  end: number;
+}
+
+/** A safetensors header, read and checked against the file's length, before any tensor is read. */
+export interface SafetensorsHeader {
+  metadata: Record<string, string>;
+  /** Tensors in the order of their data in the file. */
+  tensors: Map<string, TensorDecl>;
+  /** The file byte where the data section starts (8 + the header length). */
+  dataStart: number;
+  /** The header length N as the file declares it. */
+  headerBytes: number;
+}
+
 /**
- * Decodes and validates a safetensors file. F32 is read as is; F64, F16 and BF16 are converted to
- * float32. Anything malformed throws ModelFileError naming `source`, the tensor and the byte offset.
+ * Reads the 8-byte length and the header from the first bytes of a file `fileLength` bytes long, and
+ * checks every tensor's dtype, shape and data_offsets against each other and against the file's
+ * length, allocating nothing beyond the header itself. `bytes` need hold only the first
+ * 8 + N bytes: readers of untrusted files read that much first (`readSafetensorsHeaderLength`).
  */
-export function decodeSafetensors(bytes: Uint8Array, source = 'model file'): DecodedFile {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 8) {
-    throw new ModelFileError(
-      `${source} is ${bytes.length} bytes long, too short for a safetensors file, which starts with an 8-byte header length`,
-    );
-  }
-  const n = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true);
-  if (n > bytes.length - 8 && n > MAX_HEADER_SIZE) {
-    // Random bytes or a text file read as a length: no use quoting a 20-digit number.
-    throw new ModelFileError(
-      `${source} is not a safetensors file: it must start with the length of its JSON header, and its first 8 bytes give no plausible length`,
-    );
-  }
-  if (n > bytes.length - 8) {
-    throw new ModelFileError(
-      `${source} declares a ${n}-byte header at byte 0 but only ${bytes.length - 8} bytes follow; the file is truncated or not a safetensors file`,
-    );
-  }
-  if (n > MAX_HEADER_SIZE) {
-    throw new ModelFileError(`${source} declares a ${n}-byte header, above the ${MAX_HEADER_SIZE}-byte limit of the safetensors format`);
-  }
+export function readSafetensorsHeader(bytes: Uint8Array, source = 'model file', fileLength = bytes.length): SafetensorsHeader {
+  const n = readSafetensorsHeaderLength(bytes, source, fileLength);
+  if (bytes.length < 8 + n) throw new ModelFileError(`${source} was read only to byte ${bytes.length}, before its header ends at ${8 + n}`);
   const header = parseHeader(bytes.subarray(8, 8 + n), source);
   const metadata = readMetadata(header[METADATA_KEY], source);
   const dataStart = 8 + n;
-  const dataLen = bytes.length - dataStart;
+  const dataLen = fileLength - dataStart;
 
   const entries = Object.keys(header)
     .filter((name) => name !== METADATA_KEY)
@@ -129,7 +146,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'model file'): Dec
   // The library sorts by (begin, end) and then demands that the tensors tile the data section.
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
 
-  const tensors = new Map<string, DecodedTensor>();
+  const tensors = new Map<string, TensorDecl>();
   let covered = 0;
   let previous = '';
   for (const e of entries) {
@@ -149,17 +166,15 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'model file'): Dec
         `${where} ends at data byte ${e.end} (file byte ${dataStart + e.end}) but the file has only ${dataLen} data bytes; the file is truncated`,
       );
     }
-    const { size, read } = FLOAT_DTYPES[e.dtype]!;
-    const count = numel(e.shape);
+    const { size } = FLOAT_DTYPES[e.dtype]!;
+    // numel in floating point: a hostile shape may overflow a safe integer, and then it cannot match anyway.
+    const count = e.shape.reduce((a, d) => a * d, 1);
     if (e.end - e.begin !== count * size) {
       throw new ModelFileError(
         `${where} has shape ${fmtShape(e.shape)} and dtype ${e.dtype}, which take ${count * size} bytes, but its data_offsets [${e.begin}, ${e.end}] span ${e.end - e.begin}`,
       );
     }
-    // Reading through a DataView does not care whether the tensor's bytes are aligned.
-    const data = new Float32Array(count);
-    for (let i = 0, at = dataStart + e.begin; i < count; i++, at += size) data[i] = read(view, at);
-    tensors.set(e.name, { shape: e.shape, dtype: e.dtype, data });
+    tensors.set(e.name, e);
     covered = e.end;
     previous = e.name;
   }
@@ -168,7 +183,66 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'model file'): Dec
       `${source} has ${dataLen - covered} bytes after its last tensor (from file byte ${dataStart + covered}) that no tensor covers; the data section must end where the last tensor ends`,
     );
   }
-  return { tensors, metadata };
+  return { metadata, tensors, dataStart, headerBytes: n };
+}
+
+/** The header length N from a file's first 8 bytes, checked against the file's length and the format's limit. */
+export function readSafetensorsHeaderLength(bytes: Uint8Array, source: string, fileLength = bytes.length): number {
+  if (fileLength < 8 || bytes.length < 8) {
+    throw new ModelFileError(
+      `${source} is ${fileLength} bytes long, too short for a safetensors file, which starts with an 8-byte header length`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
+  const n = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true);
+  if (n > fileLength - 8 && n > MAX_HEADER_SIZE) {
+    // Random bytes or a text file read as a length: no use quoting a 20-digit number.
+    throw new ModelFileError(
+      `${source} is not a safetensors file: it must start with the length of its JSON header, and its first 8 bytes give no plausible length`,
+    );
+  }
+  if (n > fileLength - 8) {
+    throw new ModelFileError(
+      `${source} declares a ${n}-byte header at byte 0 but only ${fileLength - 8} bytes follow; the file is truncated or not a safetensors file`,
+    );
+  }
+  if (n > MAX_HEADER_SIZE) {
+    throw new ModelFileError(`${source} declares a ${n}-byte header, above the ${MAX_HEADER_SIZE}-byte limit of the safetensors format`);
+  }
+  return n;
+}
+
+/** One tensor's values as float32, read from the whole file's bytes (the header checked its bounds). */
+export function readTensor(bytes: Uint8Array, header: SafetensorsHeader, name: string): DecodedTensor {
+  const e = header.tensors.get(name);
+  if (e === undefined) throw new ModelFileError(`no tensor ${name} in the file`);
+  const { size, read } = FLOAT_DTYPES[e.dtype]!;
+  const count = (e.end - e.begin) / size;
+  const at0 = header.dataStart + e.begin;
+  if (at0 + count * size > bytes.length) throw new ModelFileError(`tensor ${name} lies beyond the ${bytes.length} bytes read`);
+  let data: Float32Array;
+  if (e.dtype === 'F32' && (bytes.byteOffset + at0) % 4 === 0 && LITTLE_ENDIAN) {
+    // Aligned float32 on a little-endian machine: one copy, not a loop.
+    data = new Float32Array(bytes.buffer, bytes.byteOffset + at0, count).slice();
+  } else {
+    // Reading through a DataView does not care whether the tensor's bytes are aligned.
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    data = new Float32Array(count);
+    for (let i = 0, at = at0; i < count; i++, at += size) data[i] = read(view, at);
+  }
+  return { shape: e.shape, dtype: e.dtype, data };
+}
+
+/**
+ * Decodes and validates a safetensors file. F32 is read as is; F64, F16 and BF16 are converted to
+ * float32. Anything malformed throws ModelFileError naming `source`, the tensor and the byte offset;
+ * the whole header is checked before any tensor is read.
+ */
+export function decodeSafetensors(bytes: Uint8Array, source = 'model file'): DecodedFile {
+  const header = readSafetensorsHeader(bytes, source);
+  const tensors = new Map<string, DecodedTensor>();
+  for (const name of header.tensors.keys()) tensors.set(name, readTensor(bytes, header, name));
+  return { tensors, metadata: header.metadata };
 }
 
 /**
@@ -236,15 +310,7 @@ function readMetadata(value: unknown, source: string): Record<string, string> {
   return Object.fromEntries(Object.entries(value)); // defines keys, so even __proto__ stays data
 }
 
-interface Entry {
-  name: string;
-  dtype: string;
-  shape: number[];
-  begin: number;
-  end: number;
-}
-
-function readEntry(name: string, value: unknown, source: string): Entry {
+function readEntry(name: string, value: unknown, source: string): TensorDecl {
   const where = `tensor ${name} in ${source}`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ModelFileError(`${where} is described by ${JSON.stringify(value)}, not an object with dtype, shape and data_offsets`);

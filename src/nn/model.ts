@@ -12,6 +12,7 @@ import { resolveOptions, type RecurrentOptions, type ResolvedOptions } from './o
 import { ParamTable } from './params.js';
 import { Linear, linearSpecs } from './linear.js';
 import { Stream } from './stream.js';
+import { embeddingSpecs, resolveTokens, TokenInput, type ResolvedTokens } from './embedding.js';
 import {
   NO_OPTIONS,
   Recurrent,
@@ -25,6 +26,17 @@ import {
 export type HeadOn = 'steps' | 'last';
 
 export interface SequenceModelOptions extends RecurrentOptions {
+  /**
+   * Token input: x holds integer ids [T, B] ([B, T] batch-first, [T] unbatched; a trailing
+   * dimension of 1 is accepted too) read through an `nn.Embedding` named `embedding`, or one-hot.
+   * `inputSize` is then what the recurrent stack reads, as in PyTorch: embeddingDim, or vocabSize
+   * for one-hot.
+   */
+  vocabSize?: number;
+  /** With vocabSize: features per token of a learned embedding; 0 or absent for one-hot. */
+  embeddingDim?: number;
+  /** With an embedding: the padding id, whose row stays zero and untrained (nn.Embedding's padding_idx). */
+  paddingIdx?: number | null;
   /** Classes (or regression outputs) C of the head. */
   numClasses: number;
   /** The head learns a bias. Default true. */
@@ -34,6 +46,10 @@ export interface SequenceModelOptions extends RecurrentOptions {
 }
 
 export interface ResolvedModelOptions extends ResolvedOptions {
+  /** Token input only (absent for feature vectors, so a feature model's config is as before): see SequenceModelOptions. */
+  vocabSize?: number;
+  embeddingDim?: number;
+  paddingIdx?: number | null;
   numClasses: number;
   headBias: boolean;
   headOn: HeadOn;
@@ -56,13 +72,25 @@ interface HeadSpace {
 }
 
 export function resolveModelOptions(o: SequenceModelOptions): ResolvedModelOptions {
+  const tokens = o.vocabSize === undefined ? null : resolveTokens({ ...o, vocabSize: o.vocabSize });
+  if (!tokens && (o.embeddingDim !== undefined || (o.paddingIdx ?? null) !== null)) {
+    throw new ConfigError('embeddingDim and paddingIdx need vocabSize: they describe token input');
+  }
+  const width = tokens ? tokens.embeddingDim || tokens.vocabSize : undefined;
+  if (width !== undefined && o.inputSize !== width) {
+    throw new ConfigError(
+      `inputSize must be ${tokens!.embeddingDim ? `embeddingDim (${width})` : `vocabSize (${width}) for one-hot input`}, ` +
+        `the features per step the recurrent stack reads; got ${String(o.inputSize)}`,
+    );
+  }
   const r = resolveOptions(o);
   if (!Number.isInteger(o.numClasses) || o.numClasses < 1) {
     throw new ConfigError(`numClasses must be a positive integer, got ${String(o.numClasses)}`);
   }
   const headOn = o.headOn ?? 'steps';
   if (headOn !== 'steps' && headOn !== 'last') throw new ConfigError(`headOn must be "steps" or "last", got ${String(headOn)}`);
-  return { ...r, numClasses: o.numClasses, headBias: o.headBias ?? true, headOn };
+  const t = tokens ? { vocabSize: tokens.vocabSize, embeddingDim: tokens.embeddingDim, paddingIdx: tokens.paddingIdx } : {};
+  return { ...r, ...t, numClasses: o.numClasses, headBias: o.headBias ?? true, headOn };
 }
 
 export class SequenceModel {
@@ -70,6 +98,8 @@ export class SequenceModel {
   readonly table: ParamTable;
   readonly rnn: Recurrent;
   readonly head: Linear;
+  /** Token input (embedding or one-hot), or null when x holds features. */
+  readonly embedding: TokenInput | null;
   private readonly spaces = new Map<number, HeadSpace>();
   /** The last forward pass: its recurrent result, head space and head rows, for backward(). */
   private lastRes: RecurrentResult | null = null;
@@ -82,8 +112,11 @@ export class SequenceModel {
     const D = o.bidirectional ? 2 : 1;
     const headIn = D * (o.projSize || o.hiddenSize);
     const headOpts = { inFeatures: headIn, outFeatures: o.numClasses, bias: o.headBias };
-    this.table = new ParamTable([...recurrentSpecs(o, 'rnn.'), ...linearSpecs(headOpts, 'head.')], init.dtype ?? 'float32');
+    const tokens: ResolvedTokens | null = o.vocabSize === undefined ? null : resolveTokens({ ...o, vocabSize: o.vocabSize });
+    const embed = tokens ? embeddingSpecs(tokens, 'embedding.') : [];
+    this.table = new ParamTable([...embed, ...recurrentSpecs(o, 'rnn.'), ...linearSpecs(headOpts, 'head.')], init.dtype ?? 'float32');
     this.table.init(new Rng(init.seed ?? 0));
+    this.embedding = tokens ? new TokenInput(tokens, this.table, 'embedding.') : null;
     this.rnn = new Recurrent(o, init, this.table, 'rnn.');
     this.head = new Linear(headOpts, this.table, 'head.');
   }
@@ -104,6 +137,7 @@ export class SequenceModel {
    * overwrites them, and returns the same object. Copy (`.data.slice()`) what must outlive the call.
    */
   forward(x: Tensor, f: ForwardOptions = NO_OPTIONS): ModelResult {
+    if (this.embedding) x = this.embed(x);
     const res = this.rnn.forward(x, f);
     const o = this.options;
     const C = o.numClasses;
@@ -152,7 +186,7 @@ export class SequenceModel {
    * Adds dL/dθ for every parameter to `table.grad`, given dL/dlogits laid out like the logits, and
    * returns dL/dx, dL/dh0, dL/dc0 (pass needInputGrad: false when dL/dx is not wanted).
    */
-  backward(dLogits: Buf, o: { needInputGrad?: boolean } = {}): RecurrentGrads {
+  backward(dLogits: Buf, o: { needInputGrad?: boolean; keepStateGrads?: boolean } = {}): RecurrentGrads {
     const res = this.lastRes,
       hs = this.lastHs,
       rows = this.lastRows;
@@ -161,9 +195,11 @@ export class SequenceModel {
     if (dLogits.length !== rows * this.options.numClasses) {
       throw new ShapeError(`dLogits has ${dLogits.length} values, expected ${rows * this.options.numClasses}`);
     }
+    // a learned embedding trains on dL/dx
+    const needInputGrad = this.embedding?.learned ? true : o.needInputGrad;
     if (this.options.headOn === 'steps') {
       this.head.backward(dLogits, 0, res.output.data, 0, F, rows, hs.dFeat, 0, F, 0);
-      return this.rnn.backward({ dOutput: hs.dFeat, needInputGrad: o.needInputGrad });
+      return this.embedBackward(this.rnn.backward({ dOutput: hs.dFeat, needInputGrad, keepStateGrads: o.keepStateGrads }));
     }
     const B = rows;
     const { numLayers: L } = this.options;
@@ -177,7 +213,41 @@ export class SequenceModel {
         for (let j = 0; j < P; j++) hs.dhN[to + j] = hs.dFeat[b * F + d * P + j]!;
       }
     }
-    return this.rnn.backward({ dhN: hs.dhN, needInputGrad: o.needInputGrad });
+    return this.embedBackward(this.rnn.backward({ dhN: hs.dhN, needInputGrad, keepStateGrads: o.keepStateGrads }));
+  }
+
+  /** The ids of the last forward pass, for the embedding's backward. */
+  private lastIds: { data: ArrayLike<number>; n: number } | null = null;
+  /** Token features per id count, made once: [..., width] views for the recurrent stack. */
+  private readonly embedded = new Map<string, Tensor>();
+
+  /** Token ids [T, B] / [B, T] / [T] (or with a trailing 1) into features [..., width], checked. */
+  private embed(x: Tensor): Tensor {
+    const e = this.embedding!;
+    const s = x.shape;
+    const dims = s.length === 3 && s[2] === 1 ? s.slice(0, 2) : s.length <= 2 ? s : null;
+    if (!dims || dims.length === 0) {
+      const bf = this.options.batchFirst;
+      throw new ShapeError(
+        `token input must be 2-D ${bf ? '[batch, seq]' : '[seq, batch]'} or 1-D [seq] of integer ids, got shape [${s.join(', ')}]`,
+      );
+    }
+    const n = dims.reduce((a, b) => a * b, 1);
+    if (x.data.length !== n) throw new ShapeError(`token input of shape [${s.join(', ')}] needs ${n} ids, got ${x.data.length}`);
+    const key = dims.join('x');
+    let t = this.embedded.get(key);
+    if (!t) {
+      t = { data: alloc(this.table.dtype, n * e.width), shape: [...dims, e.width] };
+      this.embedded.set(key, t);
+    }
+    e.forward(x.data, n, t.data);
+    this.lastIds = { data: x.data, n };
+    return t;
+  }
+
+  private embedBackward(g: RecurrentGrads): RecurrentGrads {
+    if (this.embedding?.learned && this.lastIds) this.embedding.backward(this.lastIds.data, this.lastIds.n, g.dx.data);
+    return g;
   }
 
   private space(B: number, T: number): HeadSpace {

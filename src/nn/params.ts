@@ -13,6 +13,10 @@ export interface ParamSpec {
   shape: number[];
   /** Initialisation: U(-bound, bound), as PyTorch's reset_parameters does for this parameter. */
   bound: number;
+  /** "normal": N(0, 1) instead (nn.Embedding's init); `bound` is then unused. */
+  init?: 'uniform' | 'normal';
+  /** A row (first index) set to zero after the draw: nn.Embedding's padding_idx. */
+  zeroRow?: number;
 }
 
 export interface ParamEntry extends ParamSpec {
@@ -70,9 +74,16 @@ export class ParamTable {
     return this.grad.subarray(e.offset, e.offset + e.size);
   }
 
-  /** PyTorch's initialisation: every parameter U(-bound, bound), drawn in table order. */
+  /** PyTorch's initialisation: every parameter U(-bound, bound) (or N(0, 1) where its spec says), drawn in table order. */
   init(rng: Rng): void {
-    for (const e of this.entries) rng.fillUniform(this.data, -e.bound, e.bound, e.offset, e.size);
+    for (const e of this.entries) {
+      if (e.init === 'normal') for (let i = 0; i < e.size; i++) this.data[e.offset + i] = rng.normal();
+      else rng.fillUniform(this.data, -e.bound, e.bound, e.offset, e.size);
+      if (e.zeroRow !== undefined) {
+        const width = e.size / e.shape[0]!;
+        this.data.fill(0, e.offset + e.zeroRow * width, e.offset + (e.zeroRow + 1) * width);
+      }
+    }
   }
 
   zeroGrad(): void {

@@ -7,7 +7,7 @@
  * Per layer and direction: the input projection of all steps is one GEMM, the recurrence one small
  * GEMM per step, and the weight gradients one GEMM each over all steps.
  */
-import { copyInto, fmtShape, numel, type Buf, type DType, type Tensor } from '../tensor/buf.js';
+import { alloc, copyInto, fmtShape, numel, type Buf, type DType, type Tensor } from '../tensor/buf.js';
 import { gemm } from '../tensor/gemm.js';
 import { Rng } from '../tensor/rng.js';
 import { ConfigError, ShapeError } from '../errors.js';
@@ -57,6 +57,12 @@ export interface BackwardInput {
   dcN?: Buf | null;
   /** Compute dL/dx (default true); training alone does not need it, and skips one GEMM per direction. */
   needInputGrad?: boolean;
+  /**
+   * Keep dL/dh_t of every step, layer and direction for `stateGrads()` (default false): the gradient
+   * through time, as PyTorch's `h_t.retain_grad()` on an unrolled loop gives it. The cells' reference
+   * passes run (the fast paths keep nothing), so the pass is slower; use it to look, not to train.
+   */
+  keepStateGrads?: boolean;
 }
 
 /** The parameters of a recurrent stack in PyTorch's order and names, prefixed (e.g. "rnn."). */
@@ -105,6 +111,8 @@ export class Recurrent {
   /** The last forward pass's workspace and layout, for backward(). */
   private lastWs: Workspace | null = null;
   private lastBatched = false;
+  /** The workspace whose last backward pass kept dL/dh_t (`keepStateGrads`), or null. */
+  private keptWs: Workspace | null = null;
 
   /**
    * Without `table`, the stack owns its parameters and initialises them from `init.seed`; a model that
@@ -164,6 +172,22 @@ export class Recurrent {
       );
     }
     return readStep(ws, this.cell, this.table.data, layer, direction, t, item);
+  }
+
+  /**
+   * dL/dh_t of every step of layer `layer`, direction `direction` ([T, B, P], time-major, 0 where an item
+   * was padded), from the last backward pass, which must have been asked to keep them (`keepStateGrads`).
+   * The total gradient: through the output at step t and through every later step. A copy.
+   */
+  stateGrads(layer: number, direction = 0): Tensor {
+    const ws = this.keptWs;
+    if (!ws) throw new ConfigError('stateGrads() needs a backward() pass with keepStateGrads: true first');
+    if (!(layer >= 0 && layer < this.options.numLayers && direction >= 0 && direction < this.directions))
+      throw new ShapeError(
+        `no layer ${layer}, direction ${direction}: the stack has ${this.options.numLayers} layers, ${this.directions} directions`,
+      );
+    const dir = ws.dirs[layer]![direction]!;
+    return { data: dir.dhKeep!.slice(), shape: [ws.T, ws.B, this.stateSize] };
   }
 
   /**
@@ -281,6 +305,9 @@ export class Recurrent {
 
     const p = this.table.data;
     const grad = this.table.grad;
+    ws.keepDh = g.keepStateGrads === true;
+    this.keptWs = ws.keepDh ? ws : null;
+    if (ws.keepDh) for (const row of ws.dirs) for (const dir of row) dir.dhKeep ??= alloc(this.table.dtype, T * B * P);
     for (let l = L - 1; l >= 0; l--) {
       const dOut = l === L - 1 ? dTop : ws.dIn[l + 1]!;
       if (l < L - 1 && ws.dropped) mulInPlace(dOut, ws.mask[l]!);
@@ -297,6 +324,7 @@ export class Recurrent {
         if (dir.dc) copyInto(ws.dc0!, k * B * H, dir.dc);
       }
     }
+    ws.keepDh = false;
     let dx: Buf = ws.dIn[0]!;
     if (bf) {
       transpose(ws.edgeDx, dx, T, B, o.inputSize);

@@ -30,7 +30,8 @@ export class Stream {
     const L = o.numLayers;
     this.h = alloc(dt, L * model.rnn.stateSize);
     this.c = model.rnn.cell.cellState ? alloc(dt, L * o.hiddenSize) : null;
-    this.x = { data: alloc(dt, o.inputSize), shape: [1, o.inputSize] };
+    // a token model reads one id per step ([1], unbatched), a feature model inputSize features ([1, I])
+    this.x = model.embedding ? { data: alloc(dt, 1), shape: [1] } : { data: alloc(dt, o.inputSize), shape: [1, o.inputSize] };
     this.h0 = { data: this.h, shape: [L, model.rnn.stateSize] };
     this.c0 = this.c ? { data: this.c, shape: [L, o.hiddenSize] } : null;
     this.from = this.c0 ? { h0: this.h0, c0: this.c0 } : { h0: this.h0 };
@@ -43,11 +44,21 @@ export class Stream {
     this.steps = 0;
   }
 
-  /** Feeds one step of `inputSize` features; returns this step's logits (a view, valid until the next call). */
-  step(x: ArrayLike<number>): Buf {
-    const I = this.model.options.inputSize;
-    if (x.length !== I) throw new ConfigError(`a step has ${I} features for this model, got ${x.length}`);
-    for (let i = 0; i < I; i++) this.x.data[i] = x[i]!;
+  /**
+   * Feeds one step: `inputSize` features, or for a token model one id (a number, or an array of
+   * one); returns this step's logits (a view, valid until the next call).
+   */
+  step(x: ArrayLike<number> | number): Buf {
+    const xs = typeof x === 'number' ? [x] : x;
+    const I = this.x.data.length;
+    if (xs.length !== I) {
+      throw new ConfigError(
+        this.model.embedding
+          ? `a step of a token model is one id, got ${xs.length} values`
+          : `a step has ${I} features for this model, got ${xs.length}`,
+      );
+    }
+    for (let i = 0; i < I; i++) this.x.data[i] = xs[i]!;
     const r = this.model.forward(this.x, this.from);
     copyInto(this.h, 0, r.hN.data);
     if (this.c && r.cN) copyInto(this.c, 0, r.cN.data);

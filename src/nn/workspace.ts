@@ -51,6 +51,8 @@ export interface Dir {
   colsum: Buf;
   /** LSTM with projection: (T, B, P) gradient of h_t, for dW_hr as one GEMM. */
   dhs: Buf | null;
+  /** (T, B, P) dL/dh_t of every step, kept by the reference backward when asked (`BackwardInput.keepStateGrads`); made on first use. */
+  dhKeep: Buf | null;
 }
 
 export interface Workspace {
@@ -69,6 +71,8 @@ export interface Workspace {
   mask: (Buf | null)[];
   /** Whether the last forward pass applied dropout. */
   dropped: boolean;
+  /** Whether the backward pass keeps dL/dh_t of every step in each direction's `dhKeep` (the reference passes then run). */
+  keepDh: boolean;
   /** [L][D] */
   dirs: Dir[][];
   /** (L*D, B, P), (L*D, B, H): initial and final states; their gradients. */
@@ -136,6 +140,7 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
         tmp: alloc(dt, B * Math.max(P, H)),
         colsum: alloc(dt, G),
         dhs: withC && o.projSize > 0 ? alloc(dt, TB * P) : null,
+        dhKeep: null,
       });
     }
     dirs.push(row);
@@ -155,6 +160,7 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
     dIn,
     mask,
     dropped: false,
+    keepDh: false,
     dirs,
     h0: alloc(dt, LD * B * P),
     c0: withC ? alloc(dt, LD * B * H) : null,

@@ -20,6 +20,8 @@ export interface Optimizer {
   step(): void;
   /** A plain, JSON-friendly copy of everything needed to resume. */
   stateDict(): OptimizerState;
+  /** The same state with the live buffers themselves, not copies: for writing a checkpoint at once. */
+  stateViews(): OptimizerState;
   /** Restores a stateDict() of the same kind of optimizer over the same number of parameters. */
   loadState(state: OptimizerState): void;
 }
@@ -29,7 +31,7 @@ export interface OptimizerState {
   kind: string;
   step: number;
   lr: number;
-  buffers: Record<string, number[]>;
+  buffers: Record<string, ArrayLike<number>>;
 }
 
 /** Checks that params and grads share one layout. */
@@ -122,6 +124,10 @@ export abstract class FlatOptimizer implements Optimizer {
 
   stateDict(): OptimizerState {
     return saveState(this.kind, this.steps, this.lr, this.buffers());
+  }
+
+  stateViews(): OptimizerState {
+    return { kind: this.kind, step: this.steps, lr: this.lr, buffers: this.buffers() };
   }
 
   loadState(state: OptimizerState): void {

@@ -10,8 +10,9 @@ import {
   applyNormalization,
   fitNormalization,
   maxLength,
-  split,
+  splitBy,
   type Dataset,
+  type SplitKind,
   type Normalization,
   type Sequence,
 } from '../data/dataset.js';
@@ -38,6 +39,14 @@ export interface PrepareOptions {
   model?: ModelChoice;
   /** Seeds the data, the split, the initial weights and the batch order. Default 0. */
   seed?: number;
+  /** How `data` is split: shuffled (default), in order (file or time), or keeping groups whole. */
+  split?: SplitKind;
+  /** Validation sequences from elsewhere: then `data` gives none to validation. */
+  valData?: Dataset;
+  /** Test sequences from elsewhere: then `data` gives none to test. */
+  testData?: Dataset;
+  /** Standardise features with the training split's statistics. Default true; false for features already scaled. */
+  normalize?: boolean;
 }
 
 export interface DataEvent {
@@ -50,6 +59,12 @@ export interface DataEvent {
   steps: number;
   sizes: { train: number; val: number; test: number };
   seed: number;
+  /** How the split was made, and which parts came from their own files. */
+  split?: { kind: SplitKind; valFile: boolean; testFile: boolean };
+  /** False when features are used as they are (--no-normalize). */
+  normalized?: boolean;
+  /** The file's step column, and whether it was taken by its name rather than given. */
+  stepColumn?: { name: string; byName: boolean };
 }
 
 export function modelOptions(ds: Dataset, m: ModelChoice = {}): SequenceModelOptions {
@@ -72,23 +87,38 @@ export interface Prepared {
   split: { train: Sequence[]; val: Sequence[]; test: Sequence[] };
   model: SequenceModel;
   seed: number;
+  /** How the split was made. */
+  how?: { kind: SplitKind; valFile: boolean; testFile: boolean };
+  /** False when features are used as they are. */
+  normalized?: boolean;
 }
 
 /** Data (generated or given), split, normalisation from the training split alone, and a fresh model. */
 export function prepare(o: PrepareOptions = {}): Prepared {
   const seed = o.seed ?? DEFAULTS.seed;
   const ds = o.data ?? getTask(o.task ?? DEFAULTS.task).generate(seed, o.taskOptions);
-  if (ds.sequences.length < 3)
-    throw new ConfigError(`${ds.name} has ${ds.sequences.length} sequences; training, validation and test need at least 3`);
-  const parts = split(ds.sequences, new Rng(seed));
-  const norm = fitNormalization(parts.train, ds.features.length);
+  const needed = 1 + (o.valData ? 0 : 1) + (o.testData ? 0 : 1);
+  if (ds.sequences.length < needed)
+    throw new ConfigError(
+      `${ds.name} has ${ds.sequences.length} sequence${ds.sequences.length === 1 ? '' : 's'}; training${o.valData ? '' : ', validation'}${o.testData ? '' : ' and test'} need at least ${needed}`,
+    );
+  const kind = o.split ?? 'random';
+  if (kind === 'group' && ds.sequences.some((s) => s.group === undefined))
+    throw new ConfigError(`the group split needs a group for every sequence (a CSV group column); ${ds.name} has none`);
+  const cut = splitBy(kind, ds.sequences, new Rng(seed), o.valData ? 0 : 0.15, o.testData ? 0 : 0.15);
+  const parts = { train: cut.train, val: o.valData?.sequences ?? cut.val, test: o.testData?.sequences ?? cut.test };
+  const norm =
+    o.normalize === false
+      ? { mean: new Array<number>(ds.features.length).fill(0), std: new Array<number>(ds.features.length).fill(1) }
+      : fitNormalization(parts.train, ds.features.length);
   const [train, val, test] = [parts.train, parts.val, parts.test].map((s) => applyNormalization(s, norm)) as [
     Sequence[],
     Sequence[],
     Sequence[],
   ];
   const model = new SequenceModel(modelOptions(ds, o.model), { seed });
-  return { dataset: ds, normalization: norm, split: { train, val, test }, model, seed };
+  const how = { kind, valFile: !!o.valData, testFile: !!o.testData };
+  return { dataset: ds, normalization: norm, split: { train, val, test }, model, seed, how, normalized: o.normalize !== false };
 }
 
 export function dataEvent(p: Prepared): DataEvent {
@@ -104,5 +134,8 @@ export function dataEvent(p: Prepared): DataEvent {
     steps: maxLength(ds.sequences),
     sizes: { train: train.length, val: val.length, test: test.length },
     seed: p.seed,
+    ...(ds.stepColumn ? { stepColumn: ds.stepColumn } : {}),
+    ...(p.how && (p.how.kind !== 'random' || p.how.valFile || p.how.testFile) ? { split: p.how } : {}),
+    ...(p.normalized === false ? { normalized: false } : {}),
   };
 }

@@ -84,15 +84,24 @@ export class Trainer {
     this.batcher = new Batcher(train, model.options.inputSize, model.options.headOn, batchSize, this.T);
     this.seed = config.seed ?? DEFAULTS.seed;
     this.history.push(...(config.history ?? []));
-    if (this.history.length >= epochs)
-      throw new ConfigError(
-        `the checkpoint has already trained ${this.history.length} epochs; ask for more than ${this.history.length} epochs`,
-      );
+    if (this.epochsDone >= epochs)
+      throw new ConfigError(`the checkpoint has already trained ${this.epochsDone} epochs; ask for more than ${this.epochsDone} epochs`);
   }
 
-  /** Accuracy of always answering the commonest class of the training split, on the training split. */
+  /**
+   * Epochs trained so far: the last record's epoch, not the record count, since a history resumed
+   * from a model file keeps only some of the early epochs (src/io/history.ts).
+   */
+  get epochsDone(): number {
+    return this.history.at(-1)?.epoch ?? 0;
+  }
+
+  /**
+   * Accuracy of always answering the commonest class of the training split, on the validation split
+   * (the split the observations compare it with), or on the training split when there is none.
+   */
   chance(): number {
-    return chanceAccuracy(this.train, this.train) || 0;
+    return chanceAccuracy(this.train, this.val.length ? this.val : this.train) || 0;
   }
 
   /** The run's events; the step's resources (ParallelTrainStep's worker) are released however it ends. */
@@ -125,7 +134,7 @@ export class Trainer {
     const lastGood = this.model.table.data.slice();
     let message = '';
     let epoch = 0;
-    for (epoch = this.history.length + 1; epoch <= this.epochs; epoch++) {
+    for (epoch = this.epochsDone + 1; epoch <= this.epochs; epoch++) {
       const t0 = performance.now();
       const lr = this.optimizer.lr;
       // Batch order and dropout depend on (seed, epoch) alone, so a resumed run is the same run.
@@ -179,12 +188,12 @@ export class Trainer {
           best = { loss: v.loss, epoch, weights: this.model.table.data.slice() };
         } else if (epoch - best.epoch >= es.patience) {
           reason = 'early_stop';
-          message = `held-out loss has not improved for ${es.patience} epochs since epoch ${best.epoch}; its weights are restored`;
+          message = `held-out loss has not improved for ${es.patience} epoch${es.patience === 1 ? '' : 's'} since epoch ${best.epoch}; its weights are restored`;
           break;
         }
       }
     }
-    let bestEpoch = this.history.length;
+    let bestEpoch = this.epochsDone;
     if (es && best.weights && reason !== 'nonfinite') {
       this.model.table.data.set(best.weights);
       bestEpoch = best.epoch;
@@ -192,10 +201,10 @@ export class Trainer {
     yield {
       type: 'train_end',
       reason,
-      epochs: this.history.length,
+      epochs: this.epochsDone,
       bestEpoch,
       seconds: (performance.now() - started) / 1000,
-      message: message || `trained ${this.history.length} epochs`,
+      message: message || `trained ${this.epochsDone} epoch${this.epochsDone === 1 ? '' : 's'}`,
     };
     return this.history;
   }

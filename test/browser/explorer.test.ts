@@ -156,6 +156,26 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     assert.deepEqual(run.taskSpec, { name: 'trend', options: {}, seed: 0 });
     assert.equal(run.dataFile, null);
     assert.equal(run.checkpoint?.epoch, 5);
+    // The same file turned into ONNX in the page: onnxruntime gives the engine's logits on raw features.
+    assert.match((await page.textContent('[data-testid=code-onnx]'))!, /InferenceSession\.create\('rnnscope-rnn_tanh-h8-seed0\.onnx'\)/);
+    const [onnxFile] = await Promise.all([
+      page.waitForEvent('download'),
+      page.setInputFiles('[data-testid=onnx-file]', {
+        name: download.suggestedFilename(),
+        mimeType: 'application/octet-stream',
+        buffer: bytes,
+      }),
+    ]);
+    assert.equal(onnxFile.suggestedFilename(), 'rnnscope-rnn_tanh-h8-seed0.onnx');
+    const ort = await import('onnxruntime-node');
+    const onnx = await ort.InferenceSession.create(readFileSync((await onnxFile.path())!));
+    const raw = ref.p.dataset.sequences.find((q) => q.id === ref.p.split.test[0]!.id)!;
+    const got = await onnx.run({
+      input: new ort.Tensor('float32', raw.x, [raw.length, 1, 5]),
+      lengths: new ort.Tensor('int32', Int32Array.of(raw.length), [1]),
+    });
+    const want = ref.p.model.forward({ data: ref.p.split.test[0]!.x, shape: [raw.length, 1, 5] }).logits.data;
+    assert.ok(maxDiff(Array.from(got['logits']!.data as Float32Array), Array.from(want)) <= 1e-5);
   });
 
   test('playground: a preset and a drag change the predictions at once, as the engine predicts them', async () => {

@@ -3,7 +3,7 @@
  * port), Debian's Chromium driven by playwright-core, every console error and page error recorded,
  * and the engine run here in Node for the numbers the page must show.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -92,9 +92,34 @@ export async function start(): Promise<Harness> {
   };
 }
 
-/** Waits until the live run has trained (status "done") and the insight is measured. */
+/** Trains the live run to its end with "skip to the end" (nothing trains before Play) and waits until it is done. */
 export async function trained(page: Page, timeout = 90_000): Promise<void> {
+  await page.waitForSelector('[data-testid=status]:not([data-status=precomputed]):not([data-status=preparing])', { timeout });
+  if ((await page.getAttribute('[data-testid=status]', 'data-status')) !== 'done') {
+    await page.waitForSelector('[data-testid=skip]:not([disabled])', { timeout });
+    await page.click('[data-testid=skip]');
+  }
   await page.waitForSelector('[data-testid=status][data-status=done]', { timeout });
+}
+
+/** Runs axe-core (the installed copy) in the page; the serious and critical findings, one line each. */
+export async function axe(page: Page): Promise<string[]> {
+  // Evaluated through the debugging protocol: the page's Content-Security-Policy forbids an inline script tag.
+  if (!(await page.evaluate(() => 'axe' in window)))
+    await page.evaluate(readFileSync(join(root, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8'));
+  const found = await page.evaluate(async () => {
+    const r = await (
+      window as unknown as {
+        axe: { run(o: object): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run({
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, at: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.at.join('; ')})`);
 }
 
 export async function valuesOf(page: Page, testId: string): Promise<number[]> {

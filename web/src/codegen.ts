@@ -116,3 +116,33 @@ export function cliLine(s: Settings): string {
   parts.push(`--epochs ${s.epochs}`, `--batch-size ${s.batchSize}`, `--lr ${s.lr}`, `--seed ${s.seed}`, `--out ${fileName(s)}`);
   return parts.join(' ');
 }
+
+/** The file name of the ONNX export of a model file. */
+export function onnxName(modelFile: string): string {
+  return modelFile.replace(/\.safetensors$/i, '') + '.onnx';
+}
+
+/** The few lines that run the ONNX export with onnxruntime-web (onnxruntime-node takes the same calls). */
+export function onnxCode(o: ResolvedModelOptions, file: string, classes: string[]): string {
+  const I = o.inputSize;
+  const C = o.numClasses;
+  const xShape = o.batchFirst ? '[B, T, I]' : '[T, B, I]';
+  const out =
+    o.headOn === 'last'
+      ? `logits.dims is [B, ${C}]: one class per sequence`
+      : `logits.dims is ${o.batchFirst ? `[B, T, ${C}]` : `[T, B, ${C}]`}: a class per step`;
+  return `// npm install onnxruntime-web   (in Node: onnxruntime-node, the same calls)
+import * as ort from 'onnxruntime-web';
+
+const session = await ort.InferenceSession.create('${file}'); // a URL, a path in Node, or the file's bytes
+// Raw features, as in your data file: the graph applies the model's normalisation itself.
+const T = 10, B = 1, I = ${I};
+const x = new Float32Array(T * B * I);                      // ${xShape}, ${o.batchFirst ? 'batch first' : 'time first'}: fill in your values
+const { logits } = await session.run({
+  input: new ort.Tensor('float32', x, [${o.batchFirst ? 'B, T, I' : 'T, B, I'}]),
+  lengths: new ort.Tensor('int32', new Int32Array(B).fill(T), [B]), // each sequence's steps (1 to T)
+});
+// ${out}; its argmax indexes the classes
+const classes = ${JSON.stringify(classes)};
+`;
+}

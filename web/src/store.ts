@@ -59,7 +59,11 @@ export const settings = signal<Settings>(DEFAULTS);
 export const view = signal<ViewState>(DEFAULT_VIEW);
 export const session = signal<SessionSnapshot | null>(null);
 export const compare = signal<CompareState | null>(null);
-export const speed = signal<Speed>('fast');
+export const speed = signal<Speed>('normal');
+/** Memory on (the model as trained) or off (h reset to zero before every step) in the trace and playground. */
+export const memory = signal(true);
+/** The hidden unit or step the pointer is on, highlighted in every view on screen (null: none). */
+export const hover = signal<{ unit: number | null; step: number | null }>({ unit: null, step: null });
 /** The last upload's error, in the CLI's words; null when the last upload was read. */
 export const uploadError = signal<string | null>(null);
 /** True from asking the worker for a new session until it arrives (the views still show the old one). */

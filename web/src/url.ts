@@ -26,7 +26,7 @@ export function toQuery(s: Settings, v: ViewState): string {
   put('lr', s.lr, DEFAULTS.lr);
   put('batch', s.batchSize, DEFAULTS.batchSize);
   put('seed', s.seed, DEFAULTS.seed);
-  if (v.seq !== null) q.set('seq', String(v.seq));
+  if (v.seq !== null) q.set('seq', String(v.seq + 1));
   put('step', v.step + 1, 1);
   put('cellidx', v.cell, 0);
   put('unit', v.unit + 1, 1);
@@ -81,7 +81,7 @@ export function fromQuery(search: string): { settings: Settings; view: ViewState
     if (n === null) ignored.push('lr');
     else s.lr = n;
   }
-  int('seq', [0, 1_000_000], (n) => (v.seq = n));
+  int('seq', [0, 1_000_000], (n) => (v.seq = n), 1);
   int('step', [0, 100_000], (n) => (v.step = n), 1);
   int('cellidx', [0, 64], (n) => (v.cell = n));
   int('unit', [0, 4096], (n) => (v.unit = n), 1);

@@ -1,7 +1,7 @@
 /** `rnnscope inspect`: what a model file holds: config, tensors, metadata and training history. */
 import type { Command } from 'commander';
 import Table from 'cli-table3';
-import { decodeSafetensors } from '../../io/safetensors.js';
+import { readSafetensorsHeader } from '../../io/safetensors.js';
 import { decodeModel } from '../../io/model.js';
 import { readModelBytes } from '../../io/model-file.js';
 import { makeOutput } from '../output.js';
@@ -29,12 +29,15 @@ Examples:
     const bytes = await readModelBytes(file);
     const { model, meta: m } = decodeModel(bytes, file);
     const meta = m as RunMeta;
-    const tensors = [...decodeSafetensors(bytes, file).tensors].map(([name, t]) => ({
-      name,
+    const tensors = [...readSafetensorsHeader(bytes, file).tensors.values()].map((t) => ({
+      name: t.name,
       shape: t.shape,
       dtype: t.dtype,
-      count: t.data.length,
+      count: t.shape.reduce((a, d) => a * d, 1),
     }));
+    // Format 2 keeps a checkpoint's optimizer state as tensors optimizer.<buffer>.<parameter>: listed apart.
+    const weights = tensors.filter((t) => !t.name.startsWith('optimizer.'));
+    const optimizerTensors = tensors.length - weights.length;
     const history = (meta.history ?? []) as EpochRecord[];
     out.event({
       type: 'inspect',
@@ -63,15 +66,27 @@ Examples:
     if (meta.taskSpec) out.print(`Trained on: built-in task ${meta.taskSpec.name}, seed ${meta.taskSpec.seed}`);
     else if (meta.dataFile) out.print(`Trained on: ${meta.dataFile}`);
     const t = new Table({ head: ['Tensor', 'Shape', 'Values', 'dtype'], style: { head: c.isColorSupported ? ['cyan'] : [], border: [] } });
-    for (const x of tensors) t.push([x.name, shape(x.shape), x.count, x.dtype]);
+    for (const x of weights) t.push([x.name, shape(x.shape), x.count, x.dtype]);
     out.print(t.toString());
+    const cp = meta.checkpoint;
+    if (cp && optimizerTensors > 0) {
+      const names = Object.keys(cp.optimizer.buffers);
+      out.print(
+        `Checkpoint for --resume: epoch ${cp.epoch}, ${cp.optimizer.kind} step ${cp.optimizer.step}; its state (${names.join(', ')}) is in ${optimizerTensors} tensors optimizer.<state>.<parameter>.`,
+      );
+    }
     if (history.length) {
       const h = new Table({
         head: ['Epoch', 'Loss', 'Train acc', 'Held-out acc', 'lr'],
         style: { head: c.isColorSupported ? ['cyan'] : [], border: [] },
       });
       for (const e of history) h.push([e.epoch, num(e.loss, 4), num(e.trainAccuracy, 3), num(e.valAccuracy, 3), String(e.lr)]);
-      out.print('Training history:');
+      const last = history.at(-1)!.epoch;
+      out.print(
+        history.length === last
+          ? 'Training history:'
+          : `Training history (${history.length} of ${last} epochs: the file keeps the latest in full and fewer, evenly spaced, before them):`,
+      );
       out.print(h.toString());
     }
   });

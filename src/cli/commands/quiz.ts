@@ -15,9 +15,14 @@ import { ConfigError } from '../../errors.js';
 import { makeOutput, type Output } from '../output.js';
 import { describeModel } from '../render.js';
 import { addJson, addModelOptions, addTaskOptions, addTrainOptions, int, modelChoice, trainConfig, type CommonOpts } from '../options.js';
-import { loadData } from '../data.js';
+import { loadData, refuse } from '../data.js';
+import { loadModelRun, pickSequence } from '../model-run.js';
+import { maxLength } from '../../data/dataset.js';
+import { predictionTrace } from '../../explain/predict.js';
+import type { EpochRecord } from '../../train/events.js';
 
 interface QuizOpts extends CommonOpts {
+  model?: string;
   questions?: number;
   answers?: number[];
 }
@@ -47,6 +52,7 @@ export function registerQuiz(program: Command): void {
       `how many questions (default ${quizDefaults.questions}; the lesson's own is always one)`,
       int(1, MAX_QUESTIONS),
     )
+    .option('--model <file>', 'quiz a model file of your own run (from rnnscope train) instead of training one; --data for other sequences')
     .option('--answers <list>', 'grade these answers without asking: one of a-d (or 1-4) per question, comma-separated', answerList);
   addJson(cmd);
   cmd.addHelpText(
@@ -61,7 +67,8 @@ Examples:
   rnnscope quiz --cell lstm --questions 12       an LSTM: questions about its gates, too
   rnnscope quiz --seed 3 | less                  a study sheet for another seed
   rnnscope quiz --answers b,a,c,d,a,b,c,d        grade answers (same options and seed = same questions)
-  rnnscope quiz --json --count 1000 --epochs 2   questions as JSON lines, from a quick run`,
+  rnnscope quiz --json --count 1000 --epochs 2   questions as JSON lines, from a quick run
+  rnnscope quiz --model my.safetensors --data my.csv   questions about your own trained model`,
   );
   cmd.action(async (o: QuizOpts) => {
     const out = makeOutput(!!o.json);
@@ -71,6 +78,7 @@ Examples:
         `--answers has ${o.answers.length} answer${o.answers.length === 1 ? '' : 's'} but the quiz has ${n} questions; give one of a-d per question, comma-separated`,
       );
     }
+    if (o.model) return quizModel(out, o, n);
     const seed = o.seed ?? 0;
     const { data, task, taskOptions } = await loadData(o);
     const status = out.tty && !out.json ? (s: string) => process.stdout.write(`\r\x1b[2K${s}`) : () => {};
@@ -108,14 +116,71 @@ Examples:
       );
     }
     const about = `${describeModel(run.model.options)}; task ${dataEv!.name}, seed ${seed}`;
-    if (out.json) return printJson(out, questions, o.answers, about);
-    out.print(out.color.bold(`Model Quiz — ${questions.length} question${questions.length === 1 ? '' : 's'}`));
-    out.print(out.color.dim(`About this run: ${about}.`));
-    if (o.answers) return grade(out, questions, o.answers);
-    // Interactive only with a person at both ends; `quiz > file` or `quiz | less` gets the study sheet.
-    if (process.stdin.isTTY && out.tty) return ask(out, questions);
-    studySheet(out, questions);
+    await present(out, questions, o.answers, about);
   });
+}
+
+/** Prints, grades or asks `questions`, as the output and the answers given call for. */
+function present(out: Output, questions: Question[], answers: number[] | undefined, about: string): void | Promise<void> {
+  if (out.json) return printJson(out, questions, answers, about);
+  out.print(out.color.bold(`Model Quiz — ${questions.length} question${questions.length === 1 ? '' : 's'}`));
+  out.print(out.color.dim(`About this run: ${about}.`));
+  if (answers) return grade(out, questions, answers);
+  // Interactive only with a person at both ends; `quiz > file` or `quiz | less` gets the study sheet.
+  if (process.stdin.isTTY && out.tty) return ask(out, questions);
+  studySheet(out, questions);
+}
+
+/**
+ * `quiz --model FILE`: questions about a trained model file (its shapes, its recorded history, a
+ * prediction trace on --data or its task's test split); the memory comparison is left out, as it
+ * needs training the memoryless twin.
+ */
+async function quizModel(out: Output, o: QuizOpts, n: number): Promise<void> {
+  refuse(
+    o,
+    [
+      'task',
+      'cell',
+      'hidden',
+      'layers',
+      'bidirectional',
+      'dropout',
+      'proj',
+      'epochs',
+      'batchSize',
+      'optimizer',
+      'lr',
+      'momentum',
+      'nesterov',
+      'weightDecay',
+      'schedule',
+      'stepSize',
+      'gamma',
+      'clip',
+      'patience',
+      'threads',
+    ],
+    `does not apply with --model: the quiz is about ${o.model} as it was trained`,
+  );
+  const mr = await loadModelRun(o.model!, o);
+  const seed = o.seed ?? mr.meta.taskSpec?.seed ?? 0;
+  const data = {
+    name: mr.meta.task ?? 'data',
+    features: mr.meta.features ?? Array.from({ length: mr.model.options.inputSize }, (_, i) => `f${i}`),
+    classes: mr.classes,
+    target: mr.model.options.headOn,
+    steps: maxLength(mr.sequences),
+  };
+  const trace = mr.sequences.length ? predictionTrace(mr.model, pickSequence(mr.sequences, mr.source, {})) : null;
+  const history = (mr.meta.history ?? []) as EpochRecord[];
+  const questions = makeQuiz({ model: modelFacts(mr.model), data, history, trace, comparison: null }, seed, { questions: n });
+  if (o.answers && o.answers.length !== questions.length) {
+    throw new ConfigError(
+      `--answers has ${o.answers.length} answers but this model gives ${questions.length} questions; give one of a-d per question`,
+    );
+  }
+  await present(out, questions, o.answers, `${describeModel(mr.model.options)}; ${o.model}, on ${mr.source}`);
 }
 
 function printJson(out: Output, qs: Question[], answers: number[] | undefined, about: string): void {

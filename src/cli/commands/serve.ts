@@ -34,10 +34,14 @@ function newest(path: string): number {
   return m;
 }
 
+/** An installed package ships the built explorer (dist/web) and not its sources: that build is the one. */
+const hasSources = (root: string): boolean => existsSync(join(webPaths(root).src, 'vite.config.ts'));
+
 /** Why the build must be made again, or null when it is up to date. */
 export function staleReason(root = packageRoot): string | null {
   const p = webPaths(root);
   if (!existsSync(p.stamp)) return 'it has not been built yet';
+  if (!hasSources(root)) return null;
   const built = statSync(p.stamp).mtimeMs;
   const inputs = [p.src, join(root, 'src'), join(root, 'tools', 'rnnscope_torch.py'), join(root, 'package-lock.json')];
   const changed = inputs.find((i) => newest(i) > built);
@@ -47,8 +51,12 @@ export function staleReason(root = packageRoot): string | null {
 /** Builds web/ into dist/web with Vite (a dev dependency: present in a checkout after npm ci). */
 export async function buildWeb(root = packageRoot, log: (s: string) => void = () => {}): Promise<void> {
   const p = webPaths(root);
-  if (!existsSync(join(p.src, 'vite.config.ts'))) {
-    throw new ConfigError(`the explorer is not built and its sources (web/) are not here; run rnnscope serve from a checkout of rnnscope`);
+  if (!hasSources(root)) {
+    throw new ConfigError(
+      existsSync(p.stamp)
+        ? `this copy of rnnscope is an installed package, which ships the built explorer and not its sources (web/); --rebuild works in a checkout`
+        : `the explorer is not built (${relative(process.cwd(), p.out) || p.out} is missing) and its sources (web/) are not here; reinstall rnnscope, or run rnnscope serve from a checkout`,
+    );
   }
   let vite: typeof import('vite');
   try {
@@ -83,6 +91,9 @@ const SECURITY_HEADERS: Record<string, string> = {
 export async function startServer(dir: string, port = DEFAULT_PORT, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
   const files = sirv(dir, {
     etag: true,
+    // The build writes .br and .gz beside each script and style (web/vite.config.ts): sent when the browser accepts them.
+    brotli: true,
+    gzip: true,
     setHeaders(res, path) {
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
       // Vite names assets by content hash, so they never change; the page itself may.
@@ -137,8 +148,9 @@ export function registerServe(program: Command): void {
     .addHelpText(
       'after',
       `
-The explorer is built from web/ into dist/web the first time (and whenever web/ or src/ changed), then
-served as static files; every model runs and trains in the page itself.
+In a checkout, the explorer is built from web/ into dist/web the first time (and whenever web/ or src/
+changed); an installed package ships it built. It is served as static files; every model runs and trains
+in the page itself.
 
 Examples:
   rnnscope serve                 http://127.0.0.1:${DEFAULT_PORT}/

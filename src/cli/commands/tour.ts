@@ -2,9 +2,12 @@
 import type { Command } from 'commander';
 import { runPipeline } from '../../pipeline.js';
 import { makeOutput } from '../output.js';
+import { shellWord } from '../interrupt.js';
 import { PipelineRenderer } from '../render.js';
 import { addJson, addModelOptions, addTaskOptions, addTrainOptions, int, modelChoice, trainConfig, type CommonOpts } from '../options.js';
 import { loadData } from '../data.js';
+import { VALUE_TASKS } from '../../data/value-tasks.js';
+import { tourValues } from './train-values.js';
 
 export function registerTour(program: Command): void {
   const cmd = program
@@ -27,6 +30,7 @@ Examples:
   rnnscope --json | head -3                  the same events as JSON lines`,
   );
   cmd.action(async (o: CommonOpts & { traceIndex?: number }) => {
+    if (o.task && o.task in VALUE_TASKS) return tourValues(o);
     const out = makeOutput(!!o.json);
     const { data, task, taskOptions } = await loadData(o);
     const r = new PipelineRenderer(out);
@@ -40,6 +44,21 @@ Examples:
       traceIndex: o.traceIndex,
     });
     for (let it = gen.next(); !it.done; it = gen.next()) r.handle(it.value);
-    r.finish();
+    r.finish(quizArgs(process.argv.slice(2)));
   });
+}
+
+/** The main job's options that the quiz takes too (every one but --trace-index and the command word), quoted for a shell. */
+function quizArgs(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = argv[0] === 'tour' ? 1 : 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--trace-index') {
+      i++;
+      continue;
+    }
+    if (a.startsWith('--trace-index=')) continue;
+    out.push(shellWord(a));
+  }
+  return out;
 }

@@ -62,22 +62,25 @@ export function gruBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
   const { H, G, gates, hprev, dgates, dh, tmp, col } = dir;
   const gh = dir.gh!,
     dgh = dir.dgh!;
+  const keep = ws.keepDh ? dir.dhKeep : null; // (T, B, H) dL/dh_t of every step, when asked
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
     for (let b = 0; b < B; b++) {
       const g = (t * B + b) * G;
+      const hp = (t * B + b) * H;
       if (t >= len[b]!) {
         dgates.fill(0, g, g + G);
         dgh.fill(0, g, g + G);
+        keep?.fill(0, hp, hp + H);
         continue;
       }
       const o = (t * B + b) * ldo + col;
-      const hp = (t * B + b) * H;
       for (let j = 0; j < H; j++) {
         const r = gates[g + j]!,
           z = gates[g + H + j]!,
           n = gates[g + 2 * H + j]!;
         const dhv = dh[b * H + j]! + dOut[o + j]!;
+        if (keep) keep[hp + j] = dhv;
         const dan = dhv * (1 - z) * (1 - n * n);
         const daz = dhv * (hprev[hp + j]! - n) * z * (1 - z);
         const dar = dan * gh[g + 2 * H + j]! * r * (1 - r);

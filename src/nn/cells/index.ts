@@ -29,10 +29,10 @@ export function runForward(c: Cell, dir: Dir, ws: Workspace, p: Buf, out: Buf, l
   c.forward(dir, ws, p, out, ldo);
 }
 
-/** The backward pass of the same, chosen the same way. */
+/** The backward pass of the same, chosen the same way; the reference alone keeps dL/dh_t of every step (`ws.keepDh`). */
 export function runBackward(c: Cell, dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): void {
-  if (c.wasm?.backward?.(dir, ws, p, dOut, ldo)) return;
-  if (c.fused?.backward?.(dir, ws, p, dOut, ldo)) return;
+  if (!ws.keepDh && c.wasm?.backward?.(dir, ws, p, dOut, ldo)) return;
+  if (!ws.keepDh && c.fused?.backward?.(dir, ws, p, dOut, ldo)) return;
   c.backward(dir, ws, p, dOut, ldo);
 }
 

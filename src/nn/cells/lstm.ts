@@ -103,9 +103,11 @@ export function lstmBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: nu
     dc = dir.dc!,
     m = dir.m,
     dhs = dir.dhs;
+  const keep = ws.keepDh ? dir.dhKeep : null; // (T, B, P) dL/dh_t of every step, when asked
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
     addOutputGrad(dir, ws, dOut, ldo, t);
+    if (keep) for (let b = 0; b < B; b++) for (let j = 0; j < P; j++) keep[(t * B + b) * P + j] = t < len[b]! ? dh[b * P + j]! : 0;
     // With projection, dL/dm_t = dL/dh_t W_hr; dL/dh_t is kept (zero where padded) for dW_hr.
     if (m && dhs) {
       for (let b = 0; b < B; b++) {

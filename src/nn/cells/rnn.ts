@@ -113,18 +113,21 @@ function emit(gates: Buf, hcur: Buf, out: Buf, gi: number, hi: number, oi: numbe
 export function rnnBackward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number, relu: boolean): void {
   const { T, B, len } = ws;
   const { H, gates, dgates, dh, tmp, col } = dir;
+  const keep = ws.keepDh ? dir.dhKeep : null; // (T, B, H) dL/dh_t of every step, when asked
   for (let s = T - 1; s >= 0; s--) {
     const t = dir.rev ? T - 1 - s : s;
     for (let b = 0; b < B; b++) {
       const g = (t * B + b) * H;
       if (t >= len[b]!) {
         dgates.fill(0, g, g + H);
+        keep?.fill(0, g, g + H);
         continue;
       }
       const o = (t * B + b) * ldo + col;
       for (let j = 0; j < H; j++) {
         const h = gates[g + j]!;
         const dhv = dh[b * H + j]! + dOut[o + j]!;
+        if (keep) keep[g + j] = dhv;
         dgates[g + j] = relu ? (h > 0 ? dhv : 0) : dhv * (1 - h * h);
       }
     }

@@ -5,6 +5,8 @@ import { typing } from '../keys.js';
 import { ModeNav } from './ModeNav.js';
 import { SettingsPanel } from './SettingsPanel.js';
 import { Status } from './Status.js';
+import { Player } from './Player.js';
+import { Next } from './Lesson.js';
 import { Pipeline } from './modes/Pipeline.js';
 import { Training } from './modes/Training.js';
 import { StepThrough } from './modes/StepThrough.js';
@@ -58,6 +60,7 @@ export function App() {
         <SettingsPanel />
         <main>
           <ModeNav />
+          <Player />
           <Status />
           {notice.value && (
             <p class="notice" role="alert">
@@ -66,6 +69,7 @@ export function App() {
           )}
           <section id="panel" class="panel" role="tabpanel" aria-labelledby={`tab-${mode}`} tabIndex={-1} data-mode={mode}>
             <View />
+            <Next />
           </section>
         </main>
       </div>

@@ -1,4 +1,8 @@
-/** The nine modes as a tab list: arrow keys, Home and End move between them (WAI-ARIA tabs pattern). */
+/**
+ * The nine modes as a tab list: arrow keys, Home and End move between them (WAI-ARIA tabs pattern).
+ * A tab clicked with the pointer hands the focus to the mode itself, so the mode's own keys (the
+ * step-through's arrows) work at once instead of moving along the tabs.
+ */
 import { MODES, setMode, view } from '../store.js';
 
 export function ModeNav() {
@@ -33,7 +37,10 @@ export function ModeNav() {
             aria-controls="panel"
             tabIndex={m.id === current ? 0 : -1}
             class={m.id === current ? 'tab active' : 'tab'}
-            onClick={() => setMode(m.id)}
+            onClick={(e) => {
+              setMode(m.id);
+              if (e.detail > 0) requestAnimationFrame(() => document.getElementById('panel')?.focus({ preventScroll: true }));
+            }}
             title={`${m.hint} (key ${i + 1})`}
           >
             <span class="tab-key" aria-hidden="true">

@@ -5,8 +5,7 @@ import { f3, seconds } from '../../../src/format.js';
 export function statusText(): string {
   const s = session.value;
   if (!s) return 'Preparing the data and the model…';
-  if (s.source === 'precomputed')
-    return `Showing the run precomputed when the page was built (seed ${s.settings.seed}); the live run is starting…`;
+  if (s.source === 'precomputed') return `The untrained model (seed ${s.settings.seed}); the trainer is starting…`;
   if (pending.value) return 'Preparing the data and the model…';
   const t = s.train;
   const last = s.history[s.history.length - 1];
@@ -15,9 +14,11 @@ export function statusText(): string {
     case 'preparing':
       return 'Preparing the data and the model…';
     case 'ready':
-      return `Ready: ${t.trainSize} training sequences, ${t.batchesPerEpoch} batches of ${t.batchSize} per epoch. Press Play in Training.`;
+      return `Untrained: random weights. Press Play to train on ${t.trainSize} sequences, ${t.epochs} epochs of ${t.batchesPerEpoch} batches.`;
     case 'training':
-      return `Training: epoch ${Math.max(1, t.epoch)} of ${t.epochs}, batch ${t.batch} of ${t.batchesPerEpoch}${acc}`;
+      return s.skipping
+        ? `Skipping to the end: epoch ${Math.max(1, t.epoch)} of ${t.epochs}…`
+        : `Training: epoch ${Math.max(1, t.epoch)} of ${t.epochs}, batch ${t.batch} of ${t.batchesPerEpoch}${acc}`;
     case 'paused':
       return `Paused at epoch ${Math.max(1, t.epoch)}, batch ${t.batch} of ${t.batchesPerEpoch} (${t.batchesDone} batches trained)${acc}`;
     case 'failed':

@@ -13,10 +13,12 @@ import type {
   ResolvedModelOptions,
 } from '../../../src/internal.js';
 import type { Question } from '../../../src/explain/quiz/index.js';
+import type { SweepResult } from '../../../src/explain/sweep.js';
 import type { Settings } from '../settings.js';
 
 export type Status = 'preparing' | 'ready' | 'training' | 'paused' | 'done' | 'failed';
-export type Speed = 'fast' | 'slow';
+/** How fast Play trains: slow (a few batches a second), normal (the whole run in about 20 s), fast (as fast as it goes). */
+export type Speed = 'slow' | 'normal' | 'fast';
 
 /** Where training stands. `batchesDone` counts every batch trained since the initial weights. */
 export interface TrainProgress {
@@ -82,6 +84,10 @@ export interface SessionSnapshot {
   weights: Record<string, number[]> | null;
   playground: Playground;
   speed: Speed;
+  /** False when the learner switched memory off: the trace and the playground reset h to zero before every step. */
+  memory: boolean;
+  /** True while "skip to the end" trains without showing each batch. */
+  skipping: boolean;
 }
 
 export interface CompareRow {
@@ -113,6 +119,28 @@ export interface CompareState {
   message: string | null;
 }
 
+/** The memory sweep the learner asked for (the rest of its budget is the engine's SWEEP_DEFAULTS). */
+export interface SweepRequest {
+  delays: number[];
+  seeds: number;
+  epochs: number;
+  count: number;
+}
+
+/** The memory sweep as it runs in the worker, and its result (every number the engine's). */
+export interface SweepState {
+  request: SweepRequest;
+  status: 'running' | 'done';
+  cells: { mode: ResolvedModelOptions['mode']; label: string; parameters: number }[];
+  batchesDone: number;
+  batchesTotal: number;
+  runsDone: number;
+  runs: number;
+  current: { k: number; label: string; seed: number } | null;
+  /** The sweep's result without its runs (their profiles are summarised in `gradient`), and the verdicts in words. */
+  result: (Omit<SweepResult, 'runs'> & { sentences: { k: number; level: boolean; text: string }[] }) | null;
+}
+
 export type Command =
   | {
       type: 'configure';
@@ -122,6 +150,8 @@ export type Command =
       traceIndex: number | null;
       playground: number[] | null;
       speed: Speed;
+      memory?: boolean;
+      mode?: string;
     }
   | { type: 'play' }
   | { type: 'pause' }
@@ -131,7 +161,19 @@ export type Command =
   | { type: 'select'; traceIndex: number | null }
   | { type: 'playground'; values: number[] | null }
   | { type: 'compare' }
-  | { type: 'download' };
+  | { type: 'sweep'; request: SweepRequest }
+  | { type: 'download' }
+  /** Trains to the end as fast as it goes, showing only the end. */
+  | { type: 'skip' }
+  /** The mode on screen: while training, views of other modes are recomputed only when shown. */
+  | { type: 'mode'; mode: string }
+  /** Memory on or off for the trace and the playground (h reset before every step when off). */
+  | { type: 'memory'; on: boolean }
+  /**
+   * The page drew the last update (in `ms`, from applying it to after its paint): the worker may send
+   * the next, no sooner than a few times that after, so drawing takes a small share of the page's time.
+   */
+  | { type: 'drawn'; ms?: number };
 
 /** A patch replaces the named fields of the current snapshot; `losses` are appended. */
 export type Patch = Partial<Omit<SessionSnapshot, 'losses'>> & { addLosses?: number[] };
@@ -140,6 +182,7 @@ export type WorkerEvent =
   | { type: 'session'; snapshot: SessionSnapshot }
   | { type: 'patch'; id: number; patch: Patch }
   | { type: 'compare'; state: CompareState }
+  | { type: 'sweep'; state: SweepState }
   | { type: 'upload-error'; message: string }
   | { type: 'error'; message: string }
   | { type: 'model-file'; bytes: Uint8Array; name: string };

@@ -6,9 +6,10 @@
  */
 import { batch, effect } from '@preact/signals';
 import { settingsKey, type Settings } from '../settings.js';
-import { answers, compare, notice, pending, session, settings, speed, uploadError, view } from '../store.js';
+import { answers, compare, memory, notice, pending, session, settings, speed, uploadError, view } from '../store.js';
 import { toQuery } from '../url.js';
-import type { Command, SessionSnapshot, WorkerEvent } from './protocol.js';
+import type { Command, SessionSnapshot, SweepRequest, WorkerEvent } from './protocol.js';
+import { sweep } from './sweep-store.js';
 
 let worker: Worker | null = null;
 /** Settings the worker was last asked to configure (so the store echoing them back sends nothing). */
@@ -23,7 +24,7 @@ function send(c: Command): void {
 
 export function start(): void {
   worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'rnnscope-trainer' });
-  worker.onmessage = (ev: MessageEvent<WorkerEvent>) => receive(ev.data);
+  worker.onmessage = (ev: MessageEvent<WorkerEvent>) => enqueue(ev.data);
   worker.onerror = (ev) => {
     notice.value = `The training worker stopped: ${ev.message}`;
   };
@@ -59,6 +60,12 @@ export function start(): void {
   effect(() => {
     send({ type: 'speed', speed: speed.value });
   });
+  effect(() => {
+    send({ type: 'memory', on: memory.value });
+  });
+  effect(() => {
+    send({ type: 'mode', mode: view.value.mode });
+  });
   // The URL follows the state, so a link (or a reload) reproduces the view.
   effect(() => {
     const q = toQuery(settings.value, view.value);
@@ -72,7 +79,48 @@ function configure(s: Settings, upload?: { name: string; text: string }): void {
   const v = view.peek();
   sentSeq = v.seq;
   sentPlayground = v.playground;
-  send({ type: 'configure', settings: s, upload, autoplay: true, traceIndex: v.seq, playground: v.playground, speed: speed.peek() });
+  // Nothing trains until the learner presses Play: the first thing they see is the untrained model.
+  send({
+    type: 'configure',
+    settings: s,
+    upload,
+    autoplay: false,
+    traceIndex: v.seq,
+    playground: v.playground,
+    speed: speed.peek(),
+    memory: memory.peek(),
+    mode: v.mode,
+  });
+}
+
+/**
+ * Messages wait for the next frame, and all that arrived by then are applied at once: at most one
+ * render per frame. Once that frame is painted the worker hears 'drawn' and may send the next update,
+ * so a page slower than the worker gets fewer updates instead of a backlog (the page never freezes).
+ */
+let queue: WorkerEvent[] = [];
+function enqueue(e: WorkerEvent): void {
+  // Files and errors need no frame; updates do.
+  if (e.type === 'model-file' || e.type === 'error' || e.type === 'upload-error') return receive(e);
+  queue.push(e);
+  if (queue.length === 1) requestAnimationFrame(applyQueued);
+}
+
+function applyQueued(): void {
+  // A click or a key waiting to be handled goes first: the update waits a frame (Chromium's isInputPending).
+  const sched = (navigator as Navigator & { scheduling?: { isInputPending?: () => boolean } }).scheduling;
+  if (sched?.isInputPending?.()) {
+    requestAnimationFrame(applyQueued);
+    return;
+  }
+  const t0 = performance.now();
+  const q = queue;
+  queue = [];
+  batch(() => {
+    for (const e of q) receive(e);
+  });
+  // The render runs before this frame's paint; a task queued now runs after it.
+  setTimeout(() => send({ type: 'drawn', ms: performance.now() - t0 }), 0);
 }
 
 function receive(e: WorkerEvent): void {
@@ -91,6 +139,9 @@ function receive(e: WorkerEvent): void {
     }
     case 'compare':
       compare.value = e.state;
+      break;
+    case 'sweep':
+      sweep.value = e.state;
       break;
     case 'upload-error':
       uploadError.value = e.message;
@@ -138,6 +189,12 @@ function saveFile(bytes: Uint8Array, name: string): void {
 }
 
 export const play = (): void => send({ type: 'play' });
+export const skip = (): void => send({ type: 'skip' });
+/** Training again from the same initial weights, at the chosen pace. */
+export function replay(): void {
+  send({ type: 'reset' });
+  send({ type: 'play' });
+}
 export const pause = (): void => send({ type: 'pause' });
 export const stepBatch = (): void => send({ type: 'step' });
 export const reset = (): void => send({ type: 'reset' });
@@ -145,6 +202,11 @@ export const download = (): void => send({ type: 'download' });
 export function runCompare(): void {
   askedCompare = session.peek()?.key ?? '';
   send({ type: 'compare' });
+}
+
+/** Starts the memory sweep in the worker (Compare mode). */
+export function runSweep(request: SweepRequest): void {
+  send({ type: 'sweep', request });
 }
 
 /** Reads a file the learner chose and asks the worker to train on it (the CLI's readers say what is wrong). */

@@ -20,6 +20,7 @@ import {
   type Dataset,
   type MemoryComparison,
   type Prepared,
+  type PredictionTrace,
   type Sequence,
   type TrainEvent,
 } from '../../../src/internal.js';
@@ -39,6 +40,7 @@ export interface SessionInit {
   traceIndex?: number | null;
   playground?: number[] | null;
   speed?: Speed;
+  memory?: boolean;
 }
 
 export class Session {
@@ -51,6 +53,11 @@ export class Session {
   private patch: Patch = {};
   private weightsChanged = false;
   playing = false;
+  /** Batches the pace allows before the next one must wait (slow and normal speeds). */
+  allowance = 0;
+  /** The page's mode, and whether a view it does not show was left out of the last refresh. */
+  private watching = 'pipeline';
+  private stale = false;
 
   constructor(readonly init: SessionInit) {
     const s = init.settings;
@@ -62,6 +69,7 @@ export class Session {
     const m = this.p.model;
     const original = this.rawOf(test[idx]!);
     const values = init.playground && init.playground.length === original.length ? init.playground : original;
+    const memory = init.memory ?? true;
     this.snap = {
       id: init.id,
       key: settingsKey(s),
@@ -82,20 +90,32 @@ export class Session {
       train: this.emptyProgress(),
       history: [],
       losses: [],
-      trace: predictionTrace(m, test[idx]!),
+      trace: traceOf(m, test[idx]!, memory),
       test: null,
       insight: { status: 'waiting', epoch: 0, epochs: s.epochs, comparison: null },
       quiz: null,
       weights: this.weights(),
-      playground: { values, original, ranges: this.ranges(), trace: this.playTrace(values) },
-      speed: init.speed ?? 'fast',
+      playground: { values, original, ranges: this.ranges(), trace: playTrace(this.p, values, memory) },
+      speed: init.speed ?? 'normal',
+      memory,
+      skipping: false,
     };
     this.newTrainer();
   }
 
-  /** Reads an uploaded file as `rnnscope train --data FILE` does: the same readers, options and messages. */
+  /**
+   * Reads an uploaded file as `rnnscope train --data FILE` does: the same readers and messages, less
+   * the advice to give a column option, which the page does not have (it reads the named columns).
+   */
   static read(name: string, text: string): Dataset {
-    return readDataText(text, name, columnOptions({}));
+    const o = columnOptions({});
+    o.optionNames = { id: '\u0000id', step: '\u0000step', label: '\u0000label', features: '\u0000features', delimiter: '\u0000delimiter' };
+    try {
+      return readDataText(text, name, o);
+    } catch (e) {
+      if (e instanceof Error && e.message.includes('\u0000')) e.message = pageWords(e.message);
+      throw e;
+    }
   }
 
   get snapshot(): SessionSnapshot {
@@ -114,13 +134,34 @@ export class Session {
   play(): void {
     if (this.ended()) return;
     this.playing = true;
+    this.allowance = 1;
     this.set({ status: 'training' });
+  }
+
+  /** Trains to the end as fast as it goes; the views are recomputed only when it gets there. */
+  skip(): void {
+    if (this.ended()) return;
+    this.play();
+    this.set({ skipping: true });
+  }
+
+  /** Batches to train per second at this speed (Infinity: as fast as it goes). */
+  get rate(): number {
+    if (this.snap.skipping) return Infinity;
+    const total = this.snap.train.batchesPerEpoch * this.snap.train.epochs;
+    return this.snap.speed === 'slow' ? 4 : this.snap.speed === 'normal' ? Math.max(8, total / 20) : Infinity;
+  }
+
+  setMemory(on: boolean): void {
+    if (on === this.snap.memory) return;
+    this.set({ memory: on });
+    this.refreshViews();
   }
 
   pause(): void {
     if (!this.playing) return;
     this.playing = false;
-    this.set({ status: 'paused' });
+    this.set({ status: 'paused', skipping: false });
     this.refreshViews();
   }
 
@@ -149,6 +190,7 @@ export class Session {
     this.snap = { ...this.snap, losses: [] };
     this.set({
       status: 'ready',
+      skipping: false,
       history: [],
       train: this.emptyProgress(),
       test: null,
@@ -171,14 +213,14 @@ export class Session {
       traceIndex: idx,
       flowInitial: this.initialFlow(test[idx]!),
       flow: dataFlow(this.p.model, test[idx]!),
-      trace: predictionTrace(this.p.model, test[idx]!),
+      trace: traceOf(this.p.model, test[idx]!, this.snap.memory),
       playground: { ...this.snap.playground, original },
     });
   }
 
   setPlayground(values: number[] | null): void {
     const v = values && values.length === this.snap.playground.original.length ? values : this.snap.playground.original;
-    this.set({ playground: { ...this.snap.playground, values: v, trace: this.playTrace(v) } });
+    this.set({ playground: { ...this.snap.playground, values: v, trace: playTrace(this.p, v, this.snap.memory) } });
   }
 
   /** One unit of work: one engine event of training, or of measuring the insight. False when idle. */
@@ -196,7 +238,7 @@ export class Session {
 
   /** The patch since the last call (views recomputed if the weights changed), or null if nothing changed. */
   flush(): Patch | null {
-    if (this.weightsChanged) this.refreshViews();
+    if (this.weightsChanged && !this.snap.skipping) this.refreshViews();
     const p = this.patch;
     this.patch = {};
     return Object.keys(p).length ? p : null;
@@ -213,14 +255,6 @@ export class Session {
       dataFile: s.data,
     });
     return { bytes, name: `rnnscope-${s.cell}-h${s.hidden}-seed${s.seed}.safetensors` };
-  }
-
-  /** Plays to the end, insight and quiz included (the precomputed first paint). */
-  runToEnd(): SessionSnapshot {
-    this.play();
-    while (this.work());
-    this.flush();
-    return this.snap;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -289,6 +323,7 @@ export class Session {
         this.playing = false;
         this.weightsChanged = true;
         this.set({
+          skipping: false,
           status: e.reason === 'nonfinite' ? 'failed' : 'done',
           train: { ...tr, reason: e.reason, message: e.message, seconds: e.seconds },
           test: evaluate(this.p.model, this.p.split.test),
@@ -332,15 +367,26 @@ export class Session {
     );
   }
 
+  /**
+   * Recomputes what depends on the weights. While training, the data flow and the playground's trace
+   * are recomputed (and sent) only when their mode is on screen: a large model's update stays small.
+   */
   private refreshViews(): void {
     this.weightsChanged = false;
     const seq = this.p.split.test[this.snap.traceIndex]!;
-    this.set({
-      flow: dataFlow(this.p.model, seq),
-      trace: predictionTrace(this.p.model, seq),
-      weights: this.weights(),
-      playground: { ...this.snap.playground, trace: this.playTrace(this.snap.playground.values) },
-    });
+    const all = !this.playing;
+    const p: Patch = { trace: traceOf(this.p.model, seq, this.snap.memory), weights: this.weights() };
+    if (all || this.watching === 'pipeline') p.flow = dataFlow(this.p.model, seq);
+    if (all || this.watching === 'playground')
+      p.playground = { ...this.snap.playground, trace: playTrace(this.p, this.snap.playground.values, this.snap.memory) };
+    this.stale = !all && (p.flow === undefined || p.playground === undefined);
+    this.set(p);
+  }
+
+  /** The mode on screen; a view left stale while training is brought up to date when it is shown. */
+  watch(mode: string): void {
+    this.watching = mode;
+    if (this.stale) this.refreshViews();
   }
 
   private initialFlow(seq: Sequence) {
@@ -378,12 +424,46 @@ export class Session {
     }
     return r;
   }
+}
 
-  private playTrace(values: number[]) {
-    const I = this.p.dataset.features.length;
-    const T = values.length / I;
-    const y = new Int32Array(this.p.dataset.target === 'steps' ? T : 1).fill(-100);
-    const [seq] = applyNormalization([{ id: 'playground', length: T, x: Float32Array.from(values), y }], this.p.normalization);
-    return predictionTrace(this.p.model, seq!);
+/** A reader's message with its advice about the CLI's column options taken out (the page has none). */
+function pageWords(message: string): string {
+  return message
+    .replace(/,? or give (?:its name|the separator) with \u0000\w+/g, '')
+    .replace(/ \(\u0000\w+\)/g, '')
+    .replace(/\u0000(\w+)/g, 'the $1 column');
+}
+
+/** The trace of a sequence, with its memory, or with h (and c) reset to zero before every step. */
+function traceOf(model: Prepared['model'], seq: Sequence, memory: boolean): PredictionTrace {
+  if (memory) return predictionTrace(model, seq);
+  // Memory off: each step runs as a sequence of one, so it starts from the zero state (the key insight's "reset").
+  const I = model.options.inputSize;
+  const T = seq.length;
+  const perStep = model.options.headOn === 'steps';
+  const steps: PredictionTrace['steps'] = [];
+  let correct = 0;
+  let counted = 0;
+  let last: PredictionTrace | null = null;
+  for (let t = 0; t < T; t++) {
+    const y = perStep ? seq.y.slice(t, t + 1) : Int32Array.of(t === T - 1 ? seq.y[0]! : -100);
+    const one = predictionTrace(model, { id: `${seq.id}@${t}`, length: 1, x: seq.x.slice(t * I, (t + 1) * I), y });
+    steps.push({ ...one.steps[0]!, t });
+    if (perStep) {
+      correct += one.correct;
+      counted += one.counted;
+    }
+    last = one;
   }
+  if (perStep) return { sequenceId: seq.id, mode: model.options.mode, steps, correct, counted };
+  return { sequenceId: seq.id, mode: model.options.mode, steps, final: last!.final!, correct: last!.correct, counted: 1 };
+}
+
+/** The engine's trace of the playground's raw values (normalised with the training split's statistics). */
+function playTrace(p: Prepared, values: number[], memory: boolean): PredictionTrace {
+  const I = p.dataset.features.length;
+  const T = values.length / I;
+  const y = new Int32Array(p.dataset.target === 'steps' ? T : 1).fill(-100);
+  const [seq] = applyNormalization([{ id: 'playground', length: T, x: Float32Array.from(values), y }], p.normalization);
+  return traceOf(p.model, seq!, memory);
 }

@@ -1,24 +1,36 @@
 /**
  * The Web Worker where every model lives and trains. It runs engine events in slices of a few
  * milliseconds and yields between them, so a pause, a step or a new setting takes effect at the next
- * batch, and posts what changed at most every POST_MS (the page never waits on training).
+ * batch. It keeps at most one update in flight: after posting one it waits until the page says it has
+ * drawn it ('drawn'), training on meanwhile, and then posts everything that changed as one update. A
+ * slow page therefore gets fewer updates, never a queue of them (the page never waits on training).
+ * Play trains at the chosen pace: a few batches a second, the whole run in about 20 s, or flat out.
  */
 import { DataError, RnnscopeError, type Dataset } from '../../../src/internal.js';
 import { Session } from './session.js';
 import { CompareJob } from './compare.js';
+import { SweepJob } from './sweep.js';
 import { settingsKey } from '../settings.js';
 import type { Command, WorkerEvent } from './protocol.js';
 
-/** Time spent on engine work before yielding to messages; "slow" trains a batch per frame to watch. */
-const SLICE_MS = { fast: 30, slow: 0 };
-const POST_MS = 60;
+/** Time spent on engine work before yielding to messages. */
+const SLICE_MS = 30;
+/** An update the page has not acknowledged for this long is taken as lost (a hidden tab draws nothing). */
+const ACK_TIMEOUT_MS = 2000;
 
 let session: Session | null = null;
 let compare: CompareJob | null = null;
+let sweep: SweepJob | null = null;
 let upload: { name: string; data: Dataset } | null = null;
 let nextId = 1;
 let lastPost = 0;
 let scheduled = false;
+/** True from posting an update until the page says it drew it. */
+let inFlight = false;
+/** No update before this time: a page that took d ms to draw the last one gets the next DRAW_SHARE x d later. */
+let notBefore = 0;
+const DRAW_SHARE = 4;
+let lastTick = 0;
 
 const post = (e: WorkerEvent, transfer: Transferable[] = []): void =>
   (self as unknown as { postMessage(m: unknown, t: Transferable[]): void }).postMessage(e, transfer);
@@ -38,36 +50,73 @@ function schedule(delay = 0): void {
 }
 
 function tick(): void {
-  const slow = session?.snapshot.speed === 'slow' && session.playing;
   const t0 = performance.now();
+  let wait = 0;
   try {
+    const s = session;
+    // The pace: batches accrue at the speed's rate; training waits when none is due.
+    const rate = s?.playing ? s.rate : Infinity;
+    if (s && rate !== Infinity) s.allowance = Math.min(s.allowance + ((t0 - (lastTick || t0)) / 1000) * rate, 2);
+    lastTick = t0;
     do {
-      const a = session?.work() ?? false;
+      let a = false;
+      if (s && (rate === Infinity || !s.playing || s.allowance >= 1)) {
+        const before = s.snapshot.train.batchesDone;
+        a = s.work();
+        if (s.snapshot.train.batchesDone > before && rate !== Infinity) s.allowance -= 1;
+      } else if (s?.playing) wait = Math.max(4, ((1 - s.allowance) / rate) * 1000);
       const b = compare?.work() ?? false;
-      if (!a && !b) break;
-    } while (performance.now() - t0 < SLICE_MS[slow ? 'slow' : 'fast']);
+      const c = sweep?.work() ?? false;
+      if (!a && !b && !c) break;
+    } while (performance.now() - t0 < SLICE_MS);
   } catch (e) {
     fail(e);
     return;
   }
-  const busy = !!(session?.busy || compare?.busy);
-  if (!busy || performance.now() - lastPost >= POST_MS) flush();
-  if (busy) schedule(slow ? 16 : 0);
+  const busy = !!(session?.busy || compare?.busy || sweep?.busy);
+  const held = !flush();
+  if (busy) schedule(wait > 0 && !compare?.busy && !sweep?.busy ? wait : 0);
+  else {
+    lastTick = 0;
+    // The last changes wait for the page: try again when it may take them ('drawn' also sends them).
+    if (held && !inFlight) schedule(Math.max(1, notBefore - performance.now()));
+  }
 }
 
-function flush(): void {
+/**
+ * Posts what changed, unless the page is still drawing the last update or asked for time (then the
+ * next 'drawn', or a later tick, posts it); false when held back. A learner's own command goes at once.
+ */
+function flush(force = false): boolean {
+  const now = performance.now();
+  if (!force && ((inFlight && now - lastPost < ACK_TIMEOUT_MS) || now < notBefore)) return false;
   lastPost = performance.now();
+  let posted = false;
   if (session) {
     const patch = session.flush();
-    if (patch) post({ type: 'patch', id: session.id, patch });
+    if (patch) {
+      post({ type: 'patch', id: session.id, patch });
+      posted = true;
+    }
   }
   const c = compare?.flush();
-  if (c) post({ type: 'compare', state: c });
+  if (c) {
+    post({ type: 'compare', state: c });
+    posted = true;
+  }
+  const w = sweep?.flush();
+  if (w) {
+    post({ type: 'sweep', state: w });
+    posted = true;
+  }
+  if (posted) inFlight = true;
+  return true;
 }
 
 function fail(e: unknown): void {
   session = null;
   compare = null;
+  sweep = null;
   post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
 }
 
@@ -98,12 +147,16 @@ function handle(c: Command): void {
           traceIndex: c.traceIndex,
           playground: c.playground,
           speed: c.speed,
+          memory: c.memory,
         });
+        session.watch(c.mode ?? 'pipeline');
       } catch (e) {
         if (e instanceof RnnscopeError) return post({ type: c.upload ? 'upload-error' : 'error', message: `rnnscope: ${e.message}` });
         throw e;
       }
       post({ type: 'session', snapshot: session.snapshot });
+      inFlight = true;
+      lastPost = performance.now();
       session.flush();
       if (c.autoplay) session.play();
       break;
@@ -117,6 +170,11 @@ function handle(c: Command): void {
           upload && session.snapshot.settings.data === upload.name ? upload.data : undefined,
         );
       break;
+    case 'sweep':
+      // The same request again (a page asking twice) gets the state again; a new one starts over.
+      if (sweep && JSON.stringify(sweep.request) === JSON.stringify(c.request)) sweep.touch();
+      else sweep = new SweepJob(c.request);
+      break;
     case 'download':
       if (session) {
         const f = session.modelFile();
@@ -128,18 +186,29 @@ function handle(c: Command): void {
         session.reset();
         session.flush();
         post({ type: 'session', snapshot: session.snapshot });
+        inFlight = true;
+        lastPost = performance.now();
       }
+      return;
+    case 'drawn':
+      inFlight = false;
+      notBefore = performance.now() + DRAW_SHARE * Math.min(c.ms ?? 0, 1000);
+      flush();
+      if (notBefore > performance.now()) schedule(notBefore - performance.now());
       return;
     default:
       if (!session) return;
       if (c.type === 'play') session.play();
+      else if (c.type === 'skip') session.skip();
+      else if (c.type === 'memory') session.setMemory(c.on);
+      else if (c.type === 'mode') session.watch(c.mode);
       else if (c.type === 'pause') session.pause();
       else if (c.type === 'step') session.step();
       else if (c.type === 'speed') session.setSpeed(c.speed);
       else if (c.type === 'select') session.select(c.traceIndex);
       else if (c.type === 'playground') session.setPlayground(c.values);
   }
-  flush();
+  flush(true);
   schedule();
 }
 

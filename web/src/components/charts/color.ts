@@ -8,9 +8,22 @@ export function diverging(maxAbs: number): (v: number) => string {
   return (v: number) => s(v);
 }
 
-/** Dark text on light cells, white on dark ones (keeps WCAG AA contrast on the RdBu scale). */
+/** WCAG relative luminance of an "rgb(r, g, b)" or "#rrggbb" colour. */
+function luminance(c: string): number {
+  const m = c.startsWith('#') ? [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) : (c.match(/\d+/g) ?? ['0', '0', '0']).map(Number);
+  const [r, g, b] = m.map((v) => {
+    const s = v / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+}
+
+/** Dark or white text, whichever contrasts more with the value's cell colour (WCAG AA on the RdBu scale). */
 export function textOn(v: number, maxAbs: number): string {
-  return Math.abs(v) / (maxAbs || 1) > 0.55 ? '#fff' : '#111';
+  const L = luminance(diverging(maxAbs)(v));
+  const dark = (L + 0.05) / (luminance('#111111') + 0.05);
+  const light = 1.05 / (L + 0.05);
+  return dark >= light ? '#111' : '#fff';
 }
 
 export function maxAbs(rows: readonly (readonly number[])[]): number {

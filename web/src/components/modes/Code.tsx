@@ -1,11 +1,61 @@
 /**
  * Code: this model in PyTorch (the module rnnscope's files load into) and in rnnscope, generated
- * from the current settings, and the trained weights as a .safetensors file that the PyTorch code loads.
+ * from the current settings, the trained weights as a .safetensors file that the PyTorch code loads,
+ * and a model file turned into ONNX in the page (the exporter loads on first use) with the lines of
+ * onnxruntime that run it.
  */
 import { useState } from 'preact/hooks';
 import { session } from '../../store.js';
 import { download } from '../../runner/runner.js';
-import { cliLine, fileName, pytorchCode, rnnscopeCode } from '../../codegen.js';
+import { cliLine, fileName, onnxCode, onnxName, pytorchCode, rnnscopeCode } from '../../codegen.js';
+import type { OnnxReply } from '../../onnx-worker.js';
+
+/** The chosen model file as ONNX, saved under its name with .onnx; what is wrong with it, in a sentence, otherwise. */
+async function toOnnx(file: File): Promise<string | null> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const worker = new Worker(new URL('../../onnx-worker.ts', import.meta.url), { type: 'module', name: 'rnnscope-onnx' });
+  const reply = await new Promise<OnnxReply>((resolve) => {
+    worker.onmessage = (ev: MessageEvent<OnnxReply>) => resolve(ev.data);
+    worker.onerror = (ev) => resolve({ error: `the ONNX conversion stopped: ${ev.message}` });
+    worker.postMessage({ bytes, name: file.name }, [bytes.buffer]);
+  });
+  worker.terminate();
+  if (!reply.bytes) return reply.error ?? 'the ONNX conversion gave nothing';
+  const url = URL.createObjectURL(new Blob([reply.bytes as BlobPart], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = onnxName(file.name);
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return null;
+}
+
+function OnnxExport() {
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <div class="toolbar">
+      <label class="secondary">
+        ONNX: convert a model file (the download above, or one from rnnscope train){' '}
+        <input
+          type="file"
+          accept=".safetensors"
+          data-testid="onnx-file"
+          onChange={(ev) => {
+            const f = (ev.currentTarget as HTMLInputElement).files?.[0];
+            if (f) void toOnnx(f).then(setError);
+          }}
+        />
+      </label>
+      {error && (
+        <span role="alert" class="error">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
 
 function Block({ title, code, lang, testId }: { title: string; code: string; lang: string; testId: string }) {
   const [copied, setCopied] = useState(false);
@@ -55,6 +105,13 @@ export function Code() {
       />
       <Block title="rnnscope (TypeScript, Node.js or the browser)" lang="ts" code={rnnscopeCode(st)} testId="code-rnnscope" />
       <Block title="rnnscope on the command line" lang="sh" code={cliLine(st)} testId="code-cli" />
+      <OnnxExport />
+      <Block
+        title="ONNX, with onnxruntime-web or onnxruntime-node (rnnscope export --format onnx on the command line)"
+        lang="js"
+        code={onnxCode(s.model.options, onnxName(fileName(st)), s.data.classes)}
+        testId="code-onnx"
+      />
       <p class="muted">State-dict names here: {s.model.tensors.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ')}.</p>
     </div>
   );

@@ -8,6 +8,11 @@ import { LineChart } from '../charts/LineChart.js';
 import { Bars } from '../charts/Bars.js';
 import { SERIES } from '../charts/color.js';
 import { f3, points, seconds } from '../../../../src/format.js';
+import { SWEEP_DEFAULTS } from '../../../../src/explain/sweep-defaults.js';
+import { runSweep } from '../../runner/runner.js';
+import { sweep } from '../../runner/sweep-store.js';
+import { SweepAccuracyChart, SweepGradientChart } from './SweepCharts.js';
+import { useState } from 'preact/hooks';
 
 export function Compare() {
   const s = session.value;
@@ -118,6 +123,136 @@ export function Compare() {
           )}
         </>
       )}
+      <Sweep />
     </div>
+  );
+}
+
+/** "1, 5, 10" to [1, 5, 10], or null when any part is not a whole k from 1 to 200. */
+function parseKs(v: string): number[] | null {
+  const ks = v
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map(Number);
+  return ks.length && ks.every((k) => Number.isInteger(k) && k >= 1 && k <= 200) ? ks : null;
+}
+
+/** The "why LSTM" experiment: the memory sweep, run in the worker on request, and its two charts. */
+function Sweep() {
+  const w = sweep.value;
+  const [delays, setDelays] = useState(SWEEP_DEFAULTS.delays.join(', '));
+  const [seeds, setSeeds] = useState(SWEEP_DEFAULTS.seeds);
+  const [epochs, setEpochs] = useState(SWEEP_DEFAULTS.epochs);
+  const [count, setCount] = useState(SWEEP_DEFAULTS.count);
+  const ks = parseKs(delays);
+  const labels = w?.cells.map((c) => c.label) ?? [];
+  const r = w?.result ?? null;
+  return (
+    <section class="sweep" aria-labelledby="sweep-title">
+      <h3 id="sweep-title">Why LSTM: accuracy against the distance to remember</h3>
+      <p>
+        The delay task with one answer per sequence: the token that came k steps back. A plain RNN, an LSTM and a GRU of{' '}
+        {SWEEP_DEFAULTS.hidden} hidden units each train on it with the same budget, from several seeds, for every k; each run also measures
+        how much of the answer's gradient reaches every earlier step, before and after training.
+      </p>
+      <form
+        class="sweep-form"
+        onSubmit={(ev) => {
+          ev.preventDefault();
+          if (ks) runSweep({ delays: ks, seeds, epochs, count });
+        }}
+      >
+        <label>
+          k{' '}
+          <input
+            data-testid="sweep-delays"
+            value={delays}
+            aria-invalid={!ks}
+            onInput={(ev) => setDelays((ev.target as HTMLInputElement).value)}
+          />
+        </label>
+        <label>
+          seeds{' '}
+          <input
+            type="number"
+            min={1}
+            max={10}
+            data-testid="sweep-seeds"
+            value={seeds}
+            onInput={(ev) => setSeeds(Math.max(1, Math.min(10, Math.round(Number((ev.target as HTMLInputElement).value) || 1))))}
+          />
+        </label>
+        <label>
+          epochs{' '}
+          <input
+            type="number"
+            min={1}
+            max={100}
+            data-testid="sweep-epochs"
+            value={epochs}
+            onInput={(ev) => setEpochs(Math.max(1, Math.min(100, Math.round(Number((ev.target as HTMLInputElement).value) || 1))))}
+          />
+        </label>
+        <label>
+          sequences{' '}
+          <input
+            type="number"
+            min={100}
+            max={20000}
+            step={100}
+            data-testid="sweep-count"
+            value={count}
+            onInput={(ev) => setCount(Math.max(100, Math.min(20000, Math.round(Number((ev.target as HTMLInputElement).value) || 100))))}
+          />
+        </label>
+        <button type="submit" data-testid="sweep-start" disabled={!ks || w?.status === 'running'}>
+          Run the sweep
+        </button>
+        {!ks && <span role="alert">k must be whole numbers from 1 to 200, separated by commas.</span>}
+      </form>
+      {w && (
+        <p data-testid="sweep-status" data-status={w.status}>
+          {w.status === 'running' ? (
+            <>
+              <progress max={w.batchesTotal} value={w.batchesDone} aria-label="sweep progress" /> run {Math.min(w.runsDone + 1, w.runs)} of{' '}
+              {w.runs}
+              {w.current && `: k = ${w.current.k}, ${w.current.label}, seed ${w.current.seed}`}
+            </>
+          ) : (
+            `Done: ${w.runs} runs in ${seconds(r?.seconds ?? 0)}.`
+          )}
+        </p>
+      )}
+      {r && (
+        <>
+          <SweepAccuracyChart r={r} labels={labels} />
+          {[...new Set([r.gradient.k, r.delays[r.delays.length - 1]!])].map((k) => (
+            <p class="explain" data-testid="sweep-verdict" data-k={k}>
+              At k = {k}: {r.sentences.find((x) => x.k === k)!.text}
+            </p>
+          ))}
+          <SweepGradientChart r={r} labels={labels} />
+          <table class="trace-table" data-testid="sweep-gradient-table">
+            <caption>How much of the answer's gradient reaches the first step (‖∂L/∂h_0‖ / ‖∂L/∂h_k‖), at k = {r.gradient.k}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Cell</th>
+                <th scope="col">Initial weights</th>
+                <th scope="col">Trained</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.gradient.cells.map((c, i) => (
+                <tr data-mode={c.mode} data-early-ratio={c.earlyRatio} data-late-ratio={c.lateRatio}>
+                  <th scope="row">{labels[i]}</th>
+                  <td>{c.earlyRatio.toExponential(1)}</td>
+                  <td>{c.lateRatio.toExponential(1)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
   );
 }

@@ -5,6 +5,7 @@
  */
 import { session, setMode } from '../../store.js';
 import { Bars } from '../charts/Bars.js';
+import { BiNote } from '../Lesson.js';
 import { memoryWords, memoryWorth } from '../../../../src/explain/memory.js';
 import { cellInfo } from '../../../../src/nn/cells/index.js';
 
@@ -51,6 +52,7 @@ export function Insight() {
                   { label: 'Always the commonest class (chance)', value: m.chance, color: '#6b7a8c' },
                 ]}
               />
+              <BiNote />
               <ul class="explain">
                 <li>
                   <strong>With memory</strong>: each step's prediction reads h_t, which mixes this input with everything before it.

@@ -36,6 +36,7 @@ function Tex({ tex, label, testId }: { tex: string; label: string; testId?: stri
   return (
     <div
       class="tex"
+      tabIndex={0}
       role="math"
       aria-label={label}
       data-testid={testId}
@@ -94,7 +95,12 @@ export function MathMode() {
         <Tex tex={equations(tr.mode)} label={`The ${tr.mode} cell's equations`} testId="equations" />
         <p class="muted">
           W and b are this model's weights ({s.model.parameters} parameters in all); x_t is step t's input, h_(t-1) the state from the step
-          before{tr.mode === 'lstm' ? ', c_t the cell state' : ''}. σ is the logistic sigmoid, ⊙ multiplies element by element.
+          before{tr.mode === 'lstm' ? ', c_t the cell state' : ''}.
+          {gates
+            ? ' σ is the logistic sigmoid (it squashes any number into 0 to 1, so a gate is a fraction), ⊙ multiplies element by element.'
+            : tr.mode === 'rnn_relu'
+              ? ' relu keeps a positive sum and makes a negative one 0.'
+              : ' tanh squashes any number into -1 to 1.'}
         </p>
       </section>
       <section class="math-block">

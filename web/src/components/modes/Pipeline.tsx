@@ -7,13 +7,17 @@ import { session, setView, view } from '../../store.js';
 import { HeatMap } from '../charts/HeatMap.js';
 import { f2, shape, tidy, vec } from '../../../../src/format.js';
 import type { FlowStage } from '../../../../src/internal.js';
+import { Unrolled } from './Unrolled.js';
+import { Notice } from '../Lesson.js';
+import { predictionNotice } from '../../notice.js';
 
-function Stage({ st, cls }: { st: FlowStage; cls: string[] }) {
+function Stage({ st, cls, features }: { st: FlowStage; cls: string[]; features: string[] }) {
   const last = st.name === 'Output layer';
   // Values as units x time, like the hidden-state heat map (time runs left to right).
   const cols = st.values.length;
   const rows = Array.from({ length: st.values[0]?.length ?? 0 }, (_, j) => st.values.map((r) => r[j]!));
-  const rowLabel = (j: number) => (last ? (cls[j] ?? `class ${j}`) : st.index === 1 ? `feature ${j + 1}` : `unit ${j + 1}`);
+  const rowLabel = (j: number) =>
+    last ? (cls[j] ?? `class ${j}`) : st.index === 1 ? (features[j] ?? `feature ${j + 1}`) : `unit ${j + 1}`;
   return (
     <li class="stage" data-testid={`stage-${st.index}`}>
       <div class="stage-head">
@@ -53,6 +57,7 @@ function Stage({ st, cls }: { st: FlowStage; cls: string[] }) {
           title={`${st.name}: values for each ${cols === 1 ? 'class' : 'step'}`}
           domain={last ? 1 : undefined}
           showValues={rows.length <= 8 && cols <= 12}
+          link={st.index === 1 || last ? { cols: 'step' } : { rows: 'unit', cols: 'step' }}
         />
       )}
     </li>
@@ -78,6 +83,11 @@ export function Pipeline() {
         {d.target === 'steps' ? ' a label on every step' : ' one label per sequence'} ({d.classes.join(', ')}); split {d.sizes.train} train
         / {d.sizes.val} validation / {d.sizes.test} test.
       </p>
+      <Unrolled />
+      <Notice
+        text={`${s.train.batchesDone ? `After ${s.train.batchesDone} batches of training: ` : 'Untrained, with random weights: '}${predictionNotice(s.trace, d.classes)}`}
+        testId="notice-pipeline"
+      />
       <div class="toolbar" role="group" aria-label="Which weights">
         <span>
           Values of test sequence <code>{flow.sequenceId}</code> with
@@ -105,7 +115,7 @@ export function Pipeline() {
       <ol class="flow" data-testid="flow">
         {flow.stages.map((st, i) => (
           <>
-            <Stage st={st} cls={d.classes} />
+            <Stage st={st} cls={d.classes} features={d.features} />
             {i < flow.stages.length - 1 && (
               <li class="arrow" aria-label={`passes ${shape(st.outShape)} to the next stage`}>
                 <span aria-hidden="true">↓</span> <code>{shape(st.outShape)}</code>

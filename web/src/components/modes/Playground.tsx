@@ -3,6 +3,9 @@
  * and the engine traces the edited sequence at once: the hidden state over time and every prediction.
  */
 import { session, setView, view } from '../../store.js';
+import { MemorySwitch } from './MemorySwitch.js';
+import { Notice } from '../Lesson.js';
+import { hiddenNotice, predictionNotice } from '../../notice.js';
 import { HeatMap } from '../charts/HeatMap.js';
 import { SERIES } from '../charts/color.js';
 import { f2 } from '../../../../src/format.js';
@@ -29,7 +32,9 @@ function Editor({
   ranges,
   feature,
   together,
+  names,
 }: {
+  names: readonly string[];
   values: number[];
   T: number;
   I: number;
@@ -111,7 +116,7 @@ function Editor({
               tabindex={0}
               role="slider"
               data-testid={`handle-${t}`}
-              aria-label={`step ${t + 1}, feature ${feature + 1}`}
+              aria-label={`step ${t + 1}, ${names[feature]}`}
               aria-valuemin={+(r.min - pad).toFixed(2)}
               aria-valuemax={+(r.max + pad).toFixed(2)}
               aria-valuenow={+v.toFixed(3)}
@@ -198,45 +203,49 @@ export function Playground() {
           </button>
         ))}
       </div>
-      <Editor values={values} T={T} I={I} ranges={pg.ranges} feature={feature} together={v.together} />
-      <table class="predictions" data-testid="predictions">
-        <caption>The model's prediction at each step of the edited sequence</caption>
-        <tbody>
-          <tr>
-            <th scope="row">step</th>
-            {tr.steps.map((x) => (
-              <td>{x.t + 1}</td>
-            ))}
-          </tr>
-          {tr.steps[0]!.probs ? (
-            <>
-              <tr>
-                <th scope="row">predicted</th>
-                {tr.steps.map((x) => (
-                  <td class={`cls cls-${x.predicted}`} data-probs={JSON.stringify(x.probs)}>
-                    {classes[x.predicted!]}
+      <Editor values={values} T={T} I={I} ranges={pg.ranges} feature={feature} together={v.together} names={s.data.features} />
+      <MemorySwitch />
+      <Notice text={`${predictionNotice(tr, classes)} ${hiddenNotice(tr, ci)}`} testId="notice-playground" />
+      <div class="scroll-x" tabIndex={0} role="group" aria-label="Predictions at each step">
+        <table class="predictions" data-testid="predictions">
+          <caption>The model's prediction at each step of the edited sequence</caption>
+          <tbody>
+            <tr>
+              <th scope="row">step</th>
+              {tr.steps.map((x) => (
+                <td>{x.t + 1}</td>
+              ))}
+            </tr>
+            {tr.steps[0]!.probs ? (
+              <>
+                <tr>
+                  <th scope="row">predicted</th>
+                  {tr.steps.map((x) => (
+                    <td class={`cls cls-${x.predicted}`} data-probs={JSON.stringify(x.probs)}>
+                      {classes[x.predicted!]}
+                    </td>
+                  ))}
+                </tr>
+                <tr>
+                  <th scope="row">probability</th>
+                  {tr.steps.map((x) => (
+                    <td>{f2(x.probs![x.predicted!]!)}</td>
+                  ))}
+                </tr>
+              </>
+            ) : (
+              tr.final && (
+                <tr>
+                  <th scope="row">predicted</th>
+                  <td colSpan={T} data-probs={JSON.stringify(tr.final.probs)}>
+                    {classes[tr.final.predicted]} ({f2(tr.final.probs[tr.final.predicted]!)})
                   </td>
-                ))}
-              </tr>
-              <tr>
-                <th scope="row">probability</th>
-                {tr.steps.map((x) => (
-                  <td>{f2(x.probs![x.predicted!]!)}</td>
-                ))}
-              </tr>
-            </>
-          ) : (
-            tr.final && (
-              <tr>
-                <th scope="row">predicted</th>
-                <td colSpan={T} data-probs={JSON.stringify(tr.final.probs)}>
-                  {classes[tr.final.predicted]} ({f2(tr.final.probs[tr.final.predicted]!)})
-                </td>
-              </tr>
-            )
-          )}
-        </tbody>
-      </table>
+                </tr>
+              )
+            )}
+          </tbody>
+        </table>
+      </div>
       <HeatMap
         rows={hRows}
         rowLabel={(u) => `unit ${u + 1}`}
@@ -244,6 +253,7 @@ export function Playground() {
         domain={1}
         title="Hidden state h_t of the edited sequence (units x steps)"
         testId="pg-heatmap"
+        link={{ rows: 'unit', cols: 'step' }}
       />
     </div>
   );

@@ -37,6 +37,18 @@ export function Quiz() {
           ? ` — ${right === qs.length ? 'all right!' : `${right} of ${qs.length}`}`
           : ` (${qs.length - answered.length} to go)`}
       </p>
+      {answered.length > 0 && (
+        <button
+          type="button"
+          data-testid="quiz-retake"
+          onClick={() => {
+            answers.value = {};
+            requestAnimationFrame(() => document.querySelector<HTMLInputElement>('.quiz input[type=radio]')?.focus());
+          }}
+        >
+          ↺ Retake the quiz
+        </button>
+      )}
       <ol class="quiz">
         {qs.map((q, qi) => {
           const chosen = a[q.id];

@@ -1,5 +1,5 @@
 /** Which test sequence, which step (buttons, slider, arrow keys) and which layer/direction: shared by Step-through and Math. */
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { session, setStep, setView, view } from '../../store.js';
 import { cellIndex, cellLabel, stepKeys } from './trace-view.js';
 
@@ -11,6 +11,7 @@ export function StepControls() {
   const ci = cellIndex(tr);
   const cells = tr.steps[0]!.cells;
   const o = s.model.options;
+  const [bad, setBad] = useState<string | null>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => stepKeys(e, T);
     window.addEventListener('keydown', onKey);
@@ -22,14 +23,20 @@ export function StepControls() {
         Test sequence{' '}
         <input
           type="number"
-          min={0}
-          max={s.testCount - 1}
-          value={s.traceIndex}
+          min={1}
+          max={s.testCount}
+          value={s.traceIndex + 1}
           class="narrow"
           data-testid="seq-index"
+          aria-invalid={!!bad}
+          aria-describedby={bad ? 'seq-index-error' : undefined}
           onChange={(e) => {
-            const n = Number((e.currentTarget as HTMLInputElement).value);
-            if (Number.isInteger(n) && n >= 0 && n < s.testCount) setView({ seq: n, step: 0, playground: null });
+            const raw = (e.currentTarget as HTMLInputElement).value;
+            const n = Number(raw);
+            if (Number.isInteger(n) && n >= 1 && n <= s.testCount) {
+              setBad(null);
+              setView({ seq: n - 1, step: 0, playground: null });
+            } else setBad(`There is no test sequence ${raw.trim() || '(empty)'}: choose one from 1 to ${s.testCount}.`);
           }}
         />
       </label>
@@ -37,6 +44,11 @@ export function StepControls() {
         of {s.testCount} (<code>{tr.sequenceId}</code>
         {s.traceIndex === s.defaultTraceIndex ? ', the first whose label changes' : ''})
       </span>
+      {bad && (
+        <span class="error" id="seq-index-error" role="alert" data-testid="seq-index-error">
+          {bad}
+        </span>
+      )}
       <span class="spacer" />
       <button type="button" onClick={() => setStep(t - 1)} disabled={t === 0} aria-label="Previous step" data-testid="prev-step">
         ◀

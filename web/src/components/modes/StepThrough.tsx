@@ -5,6 +5,9 @@
  */
 import { cellInfo } from '../../../../src/nn/cells/index.js';
 import { session, setStep } from '../../store.js';
+import { BiNote, Notice, Term } from '../Lesson.js';
+import { MemorySwitch } from './MemorySwitch.js';
+import { hiddenNotice, predictionNotice } from '../../notice.js';
 import { Vector } from '../charts/Vector.js';
 import { HeatMap } from '../charts/HeatMap.js';
 import { Bars } from '../charts/Bars.js';
@@ -52,6 +55,8 @@ export function StepThrough() {
     <div class="mode-step">
       <h2>Prediction Trace: step by step</h2>
       <StepControls />
+      <MemorySwitch />
+      <Notice text={`${predictionNotice(tr, s.data.classes)} ${hiddenNotice(tr, ci)}`} testId="notice-step" />
       <div class="trace-grid">
         <section class="trace-card" aria-labelledby="tc-input">
           <h3 id="tc-input">Input at time step {t + 1}</h3>
@@ -70,7 +75,11 @@ export function StepThrough() {
             {s.model.options.numLayers > 1 ? `, layer ${cell.layer + 1}` : ''}
             {dir}
           </h3>
-          <Vector label={prev.split(' ')[0]!} description={`the state it starts from: ${prev}`} values={cell.hPrev} testId="h-prev" />
+          <p class="muted small">
+            Each row below is one vector; the <Term k="pre-activation" /> is split into its input half and its hidden half (what memory
+            adds).
+          </p>
+          <Vector label={prev.split(' ')[0]!} description={`the state it starts from: ${prev}`} values={cell.hPrev} testId="h-prev" units />
           {cell.cPrev && (
             <Vector
               label={t === 0 ? 'c_0' : `c_${t}`}
@@ -78,6 +87,7 @@ export function StepThrough() {
               values={cell.cPrev}
               domain={2}
               testId="c-prev"
+              units
             />
           )}
           {perGate(cell.inputPart, n).map((part, k) => (
@@ -87,6 +97,7 @@ export function StepThrough() {
               values={part}
               domain={3}
               testId={`input-part-${k}`}
+              units
             />
           ))}
           {perGate(cell.hiddenPart, n).map((part, k) => (
@@ -96,19 +107,30 @@ export function StepThrough() {
               values={part}
               domain={3}
               testId={`hidden-part-${k}`}
+              units
             />
           ))}
           {gates &&
             cell.gates &&
             gates.map((g) => (
-              <Vector label={`${g.name}_${t + 1}`} description={`the ${g.label}`} values={cell.gates![g.name]!} testId={`gate-${g.name}`} />
+              <Vector
+                label={`${g.name}_${t + 1}`}
+                description={`the ${g.label}`}
+                values={cell.gates![g.name]!}
+                testId={`gate-${g.name}`}
+                units
+              />
             ))}
-          {cell.c && <Vector label={`c_${t + 1}`} description="the new cell state" values={cell.c} domain={2} testId="c" />}
-          <Vector label={`h_${t + 1}`} description={`the new hidden state at step ${t + 1}`} values={cell.h} testId="h" />
+          {cell.c && <Vector label={`c_${t + 1}`} description="the new cell state" values={cell.c} domain={2} testId="c" units />}
+          <Vector label={`h_${t + 1}`} description={`the new hidden state at step ${t + 1}`} values={cell.h} testId="h" units />
         </section>
         <section class="trace-card" aria-labelledby="tc-out">
           <h3 id="tc-out">Output layer at time step {t + 1}</h3>
+          <p class="muted small">
+            The head turns h into <Term k="logits" />, then <Term k="softmax" /> into probabilities.
+          </p>
           <Outputs trace={tr} t={t} classes={s.data.classes} />
+          <BiNote />
           <p class="muted">
             Right on {tr.correct} of {tr.counted} labelled {s.data.target === 'steps' ? 'steps' : 'sequences'} of this sequence.
           </p>
@@ -123,6 +145,7 @@ export function StepThrough() {
         domain={1}
         title={`Hidden state h_t over time (units x steps; click a column to go to its step)`}
         testId="h-heatmap"
+        link={{ rows: 'unit', cols: 'step' }}
       />
       {cRows && (
         <HeatMap
@@ -133,11 +156,12 @@ export function StepThrough() {
           onSelect={setStep}
           title="Cell state c_t over time (LSTM)"
           testId="c-heatmap"
+          link={{ rows: 'unit', cols: 'step' }}
         />
       )}
       <p class="note">
-        Each box shows a value to 2 decimals; hover for all digits. {f2(cell.h[0]!)} in the first box of h_{t + 1} is unit 1 of the hidden
-        state after step {t + 1}.
+        Each box shows a value to 2 decimals<span class="hover-only">; hover for all digits</span>. {f2(cell.h[0]!)} in the first box of h_
+        {t + 1} is unit 1 of the hidden state after step {t + 1}.
       </p>
     </div>
   );

@@ -1,19 +1,32 @@
 /**
- * Training: play, pause, step one batch, reset to the same initial weights; the loss of every batch,
+ * Training (the player above every mode plays, pauses, steps and resets): the loss of every batch,
  * loss and accuracy per epoch (train and held-out), and the training trace's table with each epoch's
  * observation, as the engine's Trainer reports them.
  */
-import { session, speed } from '../../store.js';
-import { pause, play, reset, stepBatch } from '../../runner/runner.js';
+import { session } from '../../store.js';
 import { LineChart } from '../charts/LineChart.js';
+import { BiNote, Notice, Term } from '../Lesson.js';
+import { trainingNotice } from '../../notice.js';
 import { f3, f4, seconds } from '../../../../src/format.js';
+
+/** Most points the batch-loss line draws: a long run's batches are averaged in groups, so a redraw stays cheap. */
+const MAX_POINTS = 600;
+
+function batchSeries(losses: readonly number[], per: number): { name: string; points: [number, number][] } {
+  const k = Math.ceil(losses.length / MAX_POINTS);
+  if (k <= 1) return { name: 'every batch (train)', points: losses.map((l, i) => [(i + 1) / per, l]) };
+  const points: [number, number][] = [];
+  for (let i = 0; i < losses.length; i += k) {
+    const g = losses.slice(i, i + k);
+    points.push([(i + g.length) / per, g.reduce((a, b) => a + b, 0) / g.length]);
+  }
+  return { name: `batches (train), mean of each ${k}`, points };
+}
 
 export function Training() {
   const s = session.value;
   if (!s) return <p>Preparing…</p>;
   const t = s.train;
-  const live = s.source === 'live';
-  const running = s.status === 'training';
   const finished = s.status === 'done' || s.status === 'failed';
   const total = t.batchesPerEpoch * t.epochs;
   const per = t.batchesPerEpoch;
@@ -22,30 +35,6 @@ export function Training() {
   return (
     <div class="mode-training">
       <h2>Training Trace: epoch by epoch</h2>
-      <div class="toolbar" role="group" aria-label="Training controls">
-        {running ? (
-          <button type="button" class="primary" onClick={pause} data-testid="pause">
-            ❚❚ Pause
-          </button>
-        ) : (
-          <button type="button" class="primary" onClick={play} disabled={!live || finished} data-testid="play">
-            ▶ Play
-          </button>
-        )}
-        <button type="button" onClick={stepBatch} disabled={!live || finished} data-testid="step-batch">
-          Step one batch
-        </button>
-        <button type="button" onClick={reset} disabled={!live || t.batchesDone === 0} data-testid="reset">
-          ↺ Reset
-        </button>
-        <label class="inline">
-          Speed{' '}
-          <select value={speed.value} onChange={(e) => (speed.value = (e.currentTarget as HTMLSelectElement).value as 'fast' | 'slow')}>
-            <option value="fast">as fast as it goes</option>
-            <option value="slow">slow: a batch per frame</option>
-          </select>
-        </label>
-      </div>
       <div class="progress-row">
         <progress max={total} value={t.batchesDone} aria-label="Batches trained" />
         <span data-testid="progress" data-batches={t.batchesDone}>
@@ -53,6 +42,11 @@ export function Training() {
           sequences, batches of {t.batchSize}, Adam lr {s.settings.lr})
         </span>
       </div>
+      <p class="muted">
+        An <Term k="epoch" /> is one pass over the training data, in <Term k="batch">batches</Term>; the <Term k="held-out" /> split is
+        never trained on.
+      </p>
+      <Notice text={trainingNotice(s.history, t.batchesDone, s.losses)} testId="notice-training" />
       <div class="charts">
         <LineChart
           title="Loss"
@@ -61,7 +55,7 @@ export function Training() {
           yLabel="cross-entropy"
           xDomain={[0, t.epochs]}
           series={[
-            { name: 'every batch (train)', points: s.losses.map((l, i) => [(i + 1) / per, l]), color: '#9db4d3', width: 1.2 },
+            { ...batchSeries(s.losses, per), color: '#9db4d3', width: 1.2 },
             { name: 'train, per epoch', points: h.map((e) => [e.epoch, e.loss]), dots: true, color: '#1f5fa8' },
             { name: 'held-out, per epoch', points: h.map((e) => [e.epoch, e.valLoss]), dots: true, dashed: true, color: '#b4361c' },
           ]}
@@ -135,6 +129,7 @@ export function Training() {
           )}
         </p>
       )}
+      {finished && <BiNote />}
     </div>
   );
 }

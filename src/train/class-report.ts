@@ -1,0 +1,62 @@
+/**
+ * Per-class precision, recall and F1 and the confusion matrix of a model on labelled sequences, as
+ * scikit-learn's classification_report and confusion_matrix give them (a class never predicted has
+ * precision 0, one never present recall 0, as its zero_division=0).
+ */
+import type { SequenceModel } from '../nn/model.js';
+import type { Sequence } from '../data/dataset.js';
+import { predictSequences } from './infer.js';
+
+export interface ClassScore {
+  /** Class id. */
+  class: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Labelled targets of this class. */
+  support: number;
+}
+
+export interface ClassReport {
+  /** [C][C]: rows the true class, columns the predicted one. */
+  confusion: number[][];
+  perClass: ClassScore[];
+  /** The unweighted mean F1 over classes present in the labels. */
+  macroF1: number;
+  /** Accuracy of always answering the commonest class of `train`, on the same sequences. */
+  majority: number;
+}
+
+export function classReport(model: SequenceModel, seqs: readonly Sequence[], majorityClass: number): ClassReport {
+  const C = model.options.numClasses;
+  const confusion = Array.from({ length: C }, () => new Array<number>(C).fill(0));
+  let n = 0;
+  let majority = 0;
+  for (const p of predictSequences(model, seqs)) {
+    if (p.target < 0) continue;
+    confusion[p.target]![p.predicted]!++;
+    n++;
+    if (p.target === majorityClass) majority++;
+  }
+  const perClass = confusion.map((row, k) => {
+    const tp = row[k]!;
+    const support = row.reduce((a, b) => a + b, 0);
+    const predicted = confusion.reduce((a, r) => a + r[k]!, 0);
+    const precision = predicted ? tp / predicted : 0;
+    const recall = support ? tp / support : 0;
+    const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
+    return { class: k, precision, recall, f1, support };
+  });
+  const present = perClass.filter((c) => c.support > 0);
+  const macroF1 = present.length ? present.reduce((a, c) => a + c.f1, 0) / present.length : 0;
+  return { confusion, perClass, macroF1, majority: n ? majority / n : 0 };
+}
+
+/** The commonest labelled class of `seqs` (the first on a tie), or -1 without labels. */
+export function commonestClass(seqs: readonly Sequence[], C: number): number {
+  const count = new Array<number>(C).fill(0);
+  for (const s of seqs) for (const y of s.y) if (y >= 0) count[y]!++;
+  let top = -1;
+  for (let k = 0; k < C; k++) if (count[k]! > 0 && (top < 0 || count[k]! > count[top]!)) top = k;
+  return top;
+}

@@ -1,0 +1,420 @@
+/**
+ * Training and evaluation with real-valued targets: batches of values with a mask (padded steps and
+ * steps without a value count for nothing), the training step with a regression loss (MSELoss, L1Loss,
+ * HuberLoss, SmoothL1Loss), evaluation in the target's units (RMSE, MAE, R²), and the training loop
+ * as a generator of events, as the classification trainer is.
+ */
+import { alloc, type Buf, type Tensor } from '../tensor/buf.js';
+import { Rng } from '../tensor/rng.js';
+import type { SequenceModel } from '../nn/model.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { clipGradNorm, totalNorm } from '../optim/clip.js';
+import { regressionLoss, TORCH_NAMES, type RegressionLoss, type RegressionLossSpec } from '../loss/regression.js';
+import { maxLength, type Sequence, type Target } from '../data/dataset.js';
+import { denormalize, regressionMetrics, type RegressionMetrics, type TargetNormalization } from '../data/regression.js';
+import { ConfigError } from '../errors.js';
+import { DEFAULTS } from '../defaults.js';
+import { makeOptimizer, makeSchedule } from './optimizer-spec.js';
+import type { TrainConfig } from './trainer.js';
+import type { BatchEvent, TrainEndEvent, TrainStartEvent } from './events.js';
+import type { LRSchedule } from '../optim/schedule.js';
+
+/** A batch: x [T, B, I], values and mask laid out as the head's output ([T, B, K] or [B, K]), lengths [B]. */
+export interface ValueBatch {
+  x: Tensor;
+  values: Float32Array;
+  mask: Uint8Array;
+  lengths: Int32Array | null;
+  items: Sequence[];
+}
+
+/** Batches of real-valued targets, padded to T (the longest sequence unless given). */
+export class ValueBatcher {
+  readonly T: number;
+  private readonly order: number[];
+
+  constructor(
+    readonly seqs: readonly Sequence[],
+    readonly I: number,
+    readonly K: number,
+    readonly target: Target,
+    readonly batchSize: number,
+    T?: number,
+  ) {
+    this.T = T ?? maxLength(seqs);
+    this.order = seqs.map((_, i) => i);
+  }
+
+  get count(): number {
+    return Math.ceil(this.seqs.length / this.batchSize);
+  }
+
+  shuffle(rng: Rng): void {
+    for (let i = 0; i < this.order.length; i++) this.order[i] = i;
+    rng.shuffle(this.order);
+  }
+
+  batch(k: number): ValueBatch {
+    const { T, I, K } = this;
+    const from = k * this.batchSize;
+    const B = Math.min(this.batchSize, this.seqs.length - from);
+    const x = new Float32Array(T * B * I); // (T, B, I)
+    const rows = this.target === 'steps' ? T * B : B;
+    const values = new Float32Array(rows * K); // (T, B, K) or (B, K)
+    const mask = new Uint8Array(rows * K);
+    const lengths = new Int32Array(B);
+    const items: Sequence[] = [];
+    let ragged = false;
+    for (let j = 0; j < B; j++) {
+      const s = this.seqs[this.order[from + j]!]!;
+      items.push(s);
+      lengths[j] = s.length;
+      if (s.length < T) ragged = true;
+      for (let t = 0; t < s.length; t++) for (let i = 0; i < I; i++) x[(t * B + j) * I + i] = s.x[t * I + i]!;
+      const put = (row: number, src: number) => {
+        for (let c = 0; c < K; c++) {
+          const v = s.v![src * K + c]!;
+          if (Number.isNaN(v)) continue;
+          values[row * K + c] = v;
+          mask[row * K + c] = 1;
+        }
+      };
+      if (this.target === 'steps') for (let t = 0; t < s.length; t++) put(t * B + j, t);
+      else put(j, 0);
+    }
+    return { x: { data: x, shape: [T, B, I] }, values, mask, lengths: ragged ? lengths : null, items };
+  }
+}
+
+export interface ValueStepResult {
+  loss: number;
+  gradNorm: number;
+  /** Values counted. */
+  counted: number;
+}
+
+/** One training step on a batch of values: forward, the loss over the kept values, backward, clipping, update. */
+export class ValueStep {
+  private readonly loss: RegressionLoss;
+  private readonly d = new Map<number, Buf>();
+
+  constructor(
+    readonly model: SequenceModel,
+    readonly optimizer: Optimizer,
+    loss: RegressionLossSpec,
+    readonly clipNorm: number | null = null,
+  ) {
+    this.loss = regressionLoss(loss);
+  }
+
+  run(b: ValueBatch): ValueStepResult {
+    const m = this.model;
+    m.table.zeroGrad();
+    const out = m.forward(b.x, { lengths: b.lengths, training: true }).logits.data;
+    let d = this.d.get(out.length);
+    if (!d) this.d.set(out.length, (d = alloc(m.table.dtype, out.length)));
+    const loss = this.loss(out, b.values, out.length, d, b.mask);
+    m.backward(d, { needInputGrad: false });
+    const g = m.table.grad;
+    const gradNorm = this.clipNorm !== null ? clipGradNorm(g, this.clipNorm) : totalNorm(g, 2);
+    if (Number.isFinite(loss) && Number.isFinite(gradNorm)) this.optimizer.step();
+    let counted = 0;
+    for (let i = 0; i < b.mask.length; i++) counted += b.mask[i]!;
+    return { loss, gradNorm, counted };
+  }
+}
+
+/** Predictions of `model` over `seqs` in the target's units, beside the truth (NaN where there is none), K per row. */
+export interface ValuePredictions {
+  /** Per sequence, its rows of K predicted values (one row per step, or one), in the target's units (its offset added). */
+  pred: Float64Array[];
+  truth: Float64Array[];
+  /** The same, standardised, as the model and the loss see them. */
+  predZ: Float64Array[];
+  truthZ: Float64Array[];
+}
+
+/** Runs `model` (eval mode) over `seqs` and returns its values in the target's units. */
+export function predictValues(model: SequenceModel, seqs: readonly Sequence[], tn: TargetNormalization, T?: number): ValuePredictions {
+  const o = model.options;
+  const K = o.numClasses;
+  const batcher = new ValueBatcher(seqs, o.inputSize, K, o.headOn, 256, T);
+  const pred: Float64Array[] = [];
+  const truth: Float64Array[] = [];
+  const predZ: Float64Array[] = [];
+  const truthZ: Float64Array[] = [];
+  for (let k = 0; k < batcher.count; k++) {
+    const b = batcher.batch(k);
+    const out = model.forward(b.x, { lengths: b.lengths }).logits.data;
+    const B = b.items.length;
+    b.items.forEach((s, j) => {
+      const rows = o.headOn === 'steps' ? s.length : 1;
+      const p = new Float64Array(rows * K);
+      const t = new Float64Array(rows * K);
+      const pz = new Float64Array(rows * K);
+      const tz = new Float64Array(rows * K);
+      const off = s.offset ?? 0;
+      for (let r = 0; r < rows; r++) {
+        const row = o.headOn === 'steps' ? r * B + j : j;
+        for (let c = 0; c < K; c++) {
+          pz[r * K + c] = out[row * K + c]!;
+          tz[r * K + c] = s.v ? s.v[r * K + c]! : NaN;
+          p[r * K + c] = denormalize(pz[r * K + c]!, c, tn) + off;
+          t[r * K + c] = denormalize(tz[r * K + c]!, c, tn) + off;
+        }
+      }
+      pred.push(p);
+      truth.push(t);
+      predZ.push(pz);
+      truthZ.push(tz);
+    });
+  }
+  return { pred, truth, predZ, truthZ };
+}
+
+function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) (out.set(p, o), (o += p.length));
+  return out;
+}
+
+/** The model's RMSE, MAE and R² over `seqs`, in the target's units, and its loss there (standardised units, as trained). */
+export function evaluateValues(
+  model: SequenceModel,
+  seqs: readonly Sequence[],
+  tn: TargetNormalization,
+  loss: RegressionLossSpec,
+  T?: number,
+): RegressionMetrics & { loss: number } {
+  const r = predictValues(model, seqs, tn, T);
+  const [p, t, pz, tz] = [concat(r.pred), concat(r.truth), concat(r.predZ), concat(r.truthZ)];
+  const mask = Uint8Array.from(t, (v) => (Number.isNaN(v) ? 0 : 1));
+  return { ...regressionMetrics(p, t), loss: regressionLoss(loss)(pz, tz, pz.length, null, mask) };
+}
+
+/** What one epoch of a regression run measured; RMSE and MAE are in the target's units. */
+export interface ValueEpochRecord {
+  epoch: number;
+  /** Mean training loss (standardised units), weighted by counted values. */
+  loss: number;
+  trainRmse: number;
+  valLoss: number;
+  valRmse: number;
+  valMae: number;
+  valR2: number;
+  lr: number;
+  gradNormMean: number;
+  gradNormMax: number;
+  clippedFraction: number;
+  seconds: number;
+}
+
+export interface ValueEpochEvent extends ValueEpochRecord {
+  type: 'value_epoch';
+  epochs: number;
+  /** The held-out RMSE of always answering the training mean, the first baseline to beat. */
+  meanRmse: number;
+  observation: { kind: string; text: string };
+}
+
+export type ValueTrainEvent = TrainStartEvent | BatchEvent | ValueEpochEvent | TrainEndEvent;
+
+export interface ValueTrainConfig extends Omit<TrainConfig, 'classWeights' | 'history' | 'makeStep' | 'threads'> {
+  loss?: RegressionLossSpec;
+}
+
+/** The training loop for real-valued targets, as Trainer's: batch order from (seed, epoch), early stopping, a non-finite stop. */
+export class ValueTrainer {
+  readonly optimizer: Optimizer;
+  readonly schedule: LRSchedule | null;
+  readonly history: ValueEpochRecord[] = [];
+  readonly loss: RegressionLossSpec;
+  private readonly step: ValueStep;
+  private readonly batcher: ValueBatcher;
+  private readonly T: number;
+
+  constructor(
+    readonly model: SequenceModel,
+    readonly train: readonly Sequence[],
+    readonly val: readonly Sequence[],
+    readonly tn: TargetNormalization,
+    readonly config: ValueTrainConfig = {},
+  ) {
+    const epochs = config.epochs ?? DEFAULTS.epochs;
+    const batchSize = config.batchSize ?? DEFAULTS.batchSize;
+    if (!Number.isInteger(epochs) || epochs < 1) throw new ConfigError(`epochs must be a positive integer, got ${epochs}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new ConfigError(`batch size must be a positive integer, got ${batchSize}`);
+    if (train.length === 0) throw new ConfigError('the training split is empty; give more sequences');
+    this.loss = config.loss ?? { type: 'mse' };
+    this.T = Math.max(maxLength(train), maxLength(val));
+    this.optimizer = makeOptimizer(config.optimizer ?? { type: DEFAULTS.optimizer, lr: DEFAULTS.lr }, model.table.data, model.table.grad);
+    this.schedule = makeSchedule(config.schedule, this.optimizer);
+    this.step = new ValueStep(model, this.optimizer, this.loss, config.clipNorm ?? null);
+    const o = model.options;
+    this.batcher = new ValueBatcher(train, o.inputSize, o.numClasses, o.headOn, batchSize, this.T);
+  }
+
+  /** PyTorch's name of the loss being minimised. */
+  get lossName(): string {
+    return TORCH_NAMES[this.loss.type];
+  }
+
+  *run(): Generator<ValueTrainEvent, ValueEpochRecord[]> {
+    const started = performance.now();
+    const cfg = this.config;
+    const epochs = cfg.epochs ?? DEFAULTS.epochs;
+    const seed = cfg.seed ?? DEFAULTS.seed;
+    const batches = this.batcher.count;
+    yield {
+      type: 'train_start',
+      epochs,
+      batchesPerEpoch: batches,
+      batchSize: this.batcher.batchSize,
+      trainSize: this.train.length,
+      valSize: this.val.length,
+      parameters: this.model.parameterCount,
+      threads: 1,
+    };
+    const meanRmse = this.val.length ? meanBaseline(this.val, this.tn, trainingMean(this.train, this.tn)).rmse : NaN;
+    const es = cfg.earlyStopping;
+    let best = { loss: Infinity, epoch: 0, weights: null as Float32Array | Float64Array | null };
+    let reason: TrainEndEvent['reason'] = 'done';
+    let message = '';
+    const lastGood = this.model.table.data.slice();
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const t0 = performance.now();
+      const lr = this.optimizer.lr;
+      this.batcher.shuffle(new Rng(seed * 100003 + epoch));
+      this.model.rnn.reseedDropout(seed * 100003 + epoch);
+      let lossSum = 0,
+        counted = 0,
+        gSum = 0,
+        gMax = 0,
+        clipped = 0;
+      for (let k = 0; k < batches; k++) {
+        const r = this.step.run(this.batcher.batch(k));
+        if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
+          reason = 'nonfinite';
+          message = `training stopped at epoch ${epoch}, step ${k + 1} of ${batches}: the ${Number.isFinite(r.loss) ? 'gradient norm' : 'loss'} is not finite; lower the learning rate or clip gradients`;
+          this.model.table.data.set(lastGood);
+          break;
+        }
+        lossSum += r.loss * r.counted;
+        counted += r.counted;
+        gSum += r.gradNorm;
+        gMax = Math.max(gMax, r.gradNorm);
+        if (cfg.clipNorm && r.gradNorm > cfg.clipNorm) clipped++;
+        yield { type: 'batch', epoch, batch: k + 1, batches, loss: r.loss, gradNorm: r.gradNorm };
+      }
+      if (reason === 'nonfinite') break;
+      const v = this.val.length
+        ? evaluateValues(this.model, this.val, this.tn, this.loss, this.T)
+        : { loss: NaN, rmse: NaN, mae: NaN, r2: NaN, count: 0 };
+      const trainRmse = evaluateValues(this.model, this.train, this.tn, this.loss, this.T).rmse;
+      const rec: ValueEpochRecord = {
+        epoch,
+        loss: lossSum / counted,
+        trainRmse,
+        valLoss: v.loss,
+        valRmse: v.rmse,
+        valMae: v.mae,
+        valR2: v.r2,
+        lr,
+        gradNormMean: gSum / batches,
+        gradNormMax: gMax,
+        clippedFraction: clipped / batches,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      this.history.push(rec);
+      lastGood.set(this.model.table.data);
+      this.schedule?.step();
+      yield { type: 'value_epoch', epochs, ...rec, meanRmse, observation: observeValues(this.history, meanRmse) };
+      if (es) {
+        if (v.loss < best.loss - (es.minDelta ?? 0)) best = { loss: v.loss, epoch, weights: this.model.table.data.slice() };
+        else if (epoch - best.epoch >= es.patience) {
+          reason = 'early_stop';
+          message = `held-out loss has not improved for ${es.patience} epochs since epoch ${best.epoch}; its weights are restored`;
+          break;
+        }
+      }
+    }
+    let bestEpoch = this.history.length;
+    if (es && best.weights && reason !== 'nonfinite') {
+      this.model.table.data.set(best.weights);
+      bestEpoch = best.epoch;
+    }
+    yield {
+      type: 'train_end',
+      reason,
+      epochs: this.history.length,
+      bestEpoch,
+      seconds: (performance.now() - started) / 1000,
+      message: message || `trained ${this.history.length} epochs`,
+    };
+    return this.history;
+  }
+}
+
+/** The training split's mean of each output, in the target's units (offsets added back). */
+export function trainingMean(train: readonly Sequence[], tn: TargetNormalization): number[] {
+  const K = tn.mean.length;
+  const sum = new Float64Array(K);
+  const n = new Float64Array(K);
+  for (const s of train)
+    s.v!.forEach((z, i) => {
+      if (Number.isNaN(z)) return;
+      sum[i % K]! += denormalize(z, i % K, tn) + (s.offset ?? 0);
+      n[i % K]!++;
+    });
+  return Array.from(sum, (v, k) => v / n[k]!);
+}
+
+/** Always answering `mean` (the training mean of each output, in units), scored on `seqs` in the target's units. */
+export function meanBaseline(seqs: readonly Sequence[], tn: TargetNormalization, mean: readonly number[]): RegressionMetrics {
+  const K = tn.mean.length;
+  const pred: number[] = [];
+  const truth: number[] = [];
+  for (const s of seqs)
+    s.v!.forEach((z, i) => {
+      pred.push(mean[i % K]!);
+      truth.push(denormalize(z, i % K, tn) + (s.offset ?? 0));
+    });
+  return regressionMetrics(pred, truth);
+}
+
+/**
+ * The observation of a regression epoch, from its numbers: learning starts (below the mean's error),
+ * improving, plateau, overfitting (training error falls while held-out error rises), diverging, or
+ * not learning (no better than the training mean).
+ */
+export function observeValues(history: readonly ValueEpochRecord[], meanRmse: number): { kind: string; text: string } {
+  const cur = history[history.length - 1]!;
+  const prev = history.length > 1 ? history[history.length - 2]! : null;
+  const f = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(3));
+  const vsMean = `the training mean's ${f(meanRmse)}`;
+  if (!prev) {
+    return cur.valRmse < 0.95 * meanRmse
+      ? { kind: 'starts', text: `Learning starts: held-out RMSE ${f(cur.valRmse)}, below ${vsMean}.` }
+      : { kind: 'no_learning', text: `Not learning yet: held-out RMSE ${f(cur.valRmse)} is no better than ${vsMean}.` };
+  }
+  const dLoss = (cur.loss - prev.loss) / prev.loss;
+  if (dLoss > 0.1)
+    return { kind: 'diverging', text: `Diverging: training loss rose ${(100 * dLoss).toFixed(0)}%; the learning rate may be too high.` };
+  if (cur.trainRmse < prev.trainRmse && cur.valRmse > prev.valRmse * 1.01 && history.length > 2)
+    return {
+      kind: 'overfitting',
+      text: `Overfitting: training RMSE fell to ${f(cur.trainRmse)} while held-out RMSE rose to ${f(cur.valRmse)}.`,
+    };
+  if (cur.valRmse >= 0.95 * meanRmse)
+    return { kind: 'no_learning', text: `Not learning: held-out RMSE ${f(cur.valRmse)} stays near ${vsMean}.` };
+  if (cur.valRmse < prev.valRmse * 0.99)
+    return {
+      kind: 'improving',
+      text: `Improving: held-out RMSE down to ${f(cur.valRmse)} (R² ${cur.valR2.toFixed(2)}), against ${vsMean}.`,
+    };
+  return {
+    kind: 'plateau',
+    text: `Plateau: held-out RMSE ${f(cur.valRmse)} barely moved; more epochs or a higher learning rate may help.`,
+  };
+}
