@@ -6,7 +6,7 @@
 import { DataError } from '../errors.js';
 import type { Dataset, Sequence, Target } from './dataset.js';
 import type { ReadOptions } from './read-options.js';
-import { baseName, DECIMAL, list, quote } from './values.js';
+import { baseName, DECIMAL, excerpt, list, quote } from './values.js';
 
 /** One sequence as a reader found it, before classes are known. */
 export interface RawSequence {
@@ -124,7 +124,7 @@ function refuseRealLabels(raw: RawSequence[], source: string, loc: Locator): voi
     s.labels.forEach((l, t) => {
       if (l !== null && DECIMAL.test(l) && !Number.isSafeInteger(Number(l)))
         throw new DataError(
-          `${source} ${loc.label(k, t)}: label ${l} is not a class; labels are class names or integer class ids, not real numbers (to predict real values, train with --regression)`,
+          `${source} ${loc.label(k, t)}: label ${excerpt(l)} is not a class; labels are class names or integer class ids, not real numbers (to predict real values, train with --regression)`,
         );
     }),
   );

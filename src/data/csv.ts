@@ -131,15 +131,21 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
   return ds;
 }
 
-/**
- * The field separator: one character that is not a quote or a line break. papaparse would replace
- * any of those by its own guess, silently; "\t" and "\\t" both mean a tab (a shell passes the latter).
- */
+/** The field separator of `o` (default ","), checked by csvDelimiter. */
 function delimiter(o: CsvOptions): string {
-  const d = o.delimiter === '\\t' ? '\t' : (o.delimiter ?? ',');
+  return csvDelimiter(o.delimiter, optionName(o, 'delimiter'));
+}
+
+/**
+ * A CSV field separator: one character that is not a quote or a line break. papaparse would replace
+ * any of those by its own guess, silently; "\t" and "\\t" both mean a tab (a shell passes the latter).
+ * `option` names the option in the message. Throws ConfigError.
+ */
+export function csvDelimiter(given: string | undefined, option: string): string {
+  const d = given === '\\t' ? '\t' : (given ?? ',');
   if ([...d].length !== 1 || /["\r\n\ufeff]/.test(d)) {
     throw new ConfigError(
-      `${optionName(o, 'delimiter')} must be one character other than a quote or a line break, got ${quote(d)}; a CSV's fields are usually separated by "," ";" "|" or a tab`,
+      `${option} must be one character other than a quote or a line break, got ${quote(d)}; a CSV's fields are usually separated by "," ";" "|" or a tab`,
     );
   }
   return d;

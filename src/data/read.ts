@@ -70,12 +70,18 @@ export function readDataText(text: string, source: string, o: CsvOptions = {}): 
 /** The largest data file read, in bytes: beyond it, parsing would exhaust memory before it finished. */
 export const MAX_DATA_BYTES = 256 * 1024 * 1024;
 
-/**
- * Reads the data file at `path` (Node only): CSV or JSON by its extension. A regular file or a pipe
- * (`--data <(zcat x.csv.gz)`), read up to MAX_DATA_BYTES; a device, a socket or a file that is not
- * text is a DataError, as is any system error (a loop of symbolic links, a path too long).
- */
+/** Reads the data file at `path` (Node only): CSV or JSON by its extension, read by readTextFile. */
 export async function readDataFile(path: string, o: CsvOptions = {}): Promise<Dataset> {
+  return readDataText(await readTextFile(path), path, o);
+}
+
+/**
+ * The text of the data file at `path` (Node only). A regular file or a pipe (`--data <(zcat x.csv.gz)`),
+ * read up to MAX_DATA_BYTES and never further; a directory, a device (/dev/urandom), a socket, a file
+ * holding a zero byte (not text) or any system error (a loop of symbolic links, a path too long) is a
+ * DataError of one sentence.
+ */
+export async function readTextFile(path: string): Promise<string> {
   const { open } = await import('node:fs/promises');
   let bytes: Uint8Array;
   try {
@@ -95,11 +101,8 @@ export async function readDataFile(path: string, o: CsvOptions = {}): Promise<Da
   }
   if (bytes.length > MAX_DATA_BYTES) throw tooLarge(path);
   const nul = bytes.indexOf(0);
-  if (nul >= 0)
-    throw new DataError(
-      `${path} holds binary data (a zero byte at byte ${nul + 1}), not text; give a .csv or .json text file`,
-    );
-  return readDataText(new TextDecoder().decode(bytes), path, o);
+  if (nul >= 0) throw new DataError(`${path} holds binary data (a zero byte at byte ${nul + 1}), not text; give a .csv or .json text file`);
+  return new TextDecoder().decode(bytes);
 }
 
 /** Up to MAX_DATA_BYTES + 1 bytes (one more says "too large"), in chunks that grow as needed. */
