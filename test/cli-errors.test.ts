@@ -8,7 +8,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   assertGolden,
@@ -163,6 +164,71 @@ const cases: Case[] = [
     args: ['train', '--data', 'semicolons.csv'],
     setup: (d) => copyIn(d, 'semicolons.csv'),
     names: [/semicolons\.csv/, /line 1/, /";"/, /^(?!.*delimiter option)/],
+  },
+  {
+    name: 'a CSV of only separators',
+    args: ['train', '--data', 'x.csv'],
+    setup: (d) => writeFileSync(join(d, 'x.csv'), ',,,\n'),
+    names: [/x\.csv/, /only separators/],
+  },
+  {
+    name: 'a quote as --delimiter',
+    args: ['train', '--data', 'walks.csv', '--delimiter', '"'],
+    setup: (d) => writeFileSync(join(d, 'walks.csv'), walksCsv()),
+    names: [/--delimiter/, /"\\""/],
+  },
+  {
+    name: 'a line break as the --delimiter of a series',
+    args: ['train', '--series', 's.csv', '--target', 'v', '--window', '2', '--delimiter', '\n'],
+    setup: (d) => writeFileSync(join(d, 's.csv'), 'month,v\n2000-01,1\n2000-02,2\n2000-03,3\n'),
+    names: [/--delimiter/, /"\\n"/],
+  },
+  {
+    name: 'a data file holding a zero byte',
+    args: ['train', '--data', 'bin.csv'],
+    setup: (d) => writeFileSync(join(d, 'bin.csv'), Uint8Array.of(105, 100, 10, 0, 1)),
+    names: [/bin\.csv/, /binary/, /byte 4/],
+  },
+  {
+    name: 'a loop of symbolic links as --data',
+    args: ['train', '--data', 'a.csv'],
+    setup: (d) => {
+      symlinkSync('b.csv', join(d, 'a.csv'));
+      symlinkSync('a.csv', join(d, 'b.csv'));
+    },
+    names: [/a\.csv/, /loop of symbolic links/],
+  },
+  {
+    name: 'a 1 MB cell',
+    args: ['train', '--data', 'big.csv'],
+    setup: (d) => writeFileSync(join(d, 'big.csv'), `id,step,x,label\na,1,${'7'.repeat(1_000_000)}x,up\n`),
+    names: [/big\.csv/, /line 2/, /"7{37}\.\.\."/],
+  },
+  {
+    name: 'a header name with a line break',
+    args: ['train', '--data', 'nl.csv', '--label-col', 'class'],
+    setup: (d) => writeFileSync(join(d, 'nl.csv'), 'id,step,"x\ny",label\na,1,1,up\n'),
+    names: [/nl\.csv/, /"x\\ny"/],
+  },
+  {
+    name: '--out is a FIFO, with --force',
+    args: ['train', '--data', 'walks.csv', '--out', 'm.safetensors', '--force'],
+    setup: (d) => {
+      writeFileSync(join(d, 'walks.csv'), walksCsv());
+      execFileSync('mkfifo', [join(d, 'm.safetensors')]);
+    },
+    names: [/m\.safetensors/, /FIFO/, /not a regular file/],
+  },
+  {
+    name: '--out is a symbolic link, with --force',
+    args: ['predict', '--model', 'walks.safetensors', '--data', 'walks.csv', '--out', 'p.csv', '--force'],
+    setup: (d) => {
+      trainedModel(d);
+      writeFileSync(join(d, 'walks.csv'), walksCsv());
+      writeFileSync(join(d, 'mine.csv'), 'keep me\n');
+      symlinkSync('mine.csv', join(d, 'p.csv'));
+    },
+    names: [/p\.csv/, /symbolic link/, /not a regular file/],
   },
   {
     name: 'a step out of order',

@@ -1,6 +1,7 @@
 /**
  * Writes that never clobber, and the server's headers (issue 16, items 2 and 10), end to end: --force
- * replaces regular files only, never a FIFO or a symbolic link (in a temp dir: never the real /dev);
+ * replaces regular files only, never a FIFO or a symbolic link, for every path rnnscope writes (in a temp
+ * dir: never the real /dev);
  * a temp file left by a killed writer is removed on the next write; the explorer's server answers
  * only to this machine's names and sends its security headers on every response, 404s included.
  */
@@ -68,6 +69,65 @@ test('predict --out through a symbolic link or a FIFO is refused even with --for
     assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
   }
   assert.deepEqual(entries(dir), before);
+});
+
+/** A small series file: a sine by month, enough rows for a window of 6 and a horizon of 2. */
+const seriesCsv =
+  [
+    'month,v',
+    ...Array.from(
+      { length: 120 },
+      (_, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${Math.sin(i / 3).toFixed(4)}`,
+    ),
+  ].join('\n') + '\n';
+
+test('every other path rnnscope writes refuses a FIFO and a symbolic link with --force: regression train, --split-out, forecast, export (ONNX and the torch project)', () => {
+  const models = tempDir();
+  writeFileSync(join(models, 's.csv'), seriesCsv);
+  const train = (args: string[]) => {
+    const r = run(args, { cwd: models, timeoutMs: 90_000 });
+    assert.equal(r.code, 0, describeRun(r));
+  };
+  train(['train', '--epochs', '1', '--count', '40', '--out', 'm.safetensors']);
+  train(['train', '--series', 's.csv', '--target', 'v', '--window', '6', '--horizon', '2', '--epochs', '1', '--out', 'fc.safetensors']);
+  const m = join(models, 'm.safetensors');
+  const fc = join(models, 'fc.safetensors');
+  const series = join(models, 's.csv');
+  const commands: [string, (target: string) => string[]][] = [
+    ['regression train --out', (t) => ['train', '--task', 'oscillation', '--epochs', '1', '--out', t, '--force']],
+    ['train --split-out', (t) => ['train', '--epochs', '1', '--count', '40', '--out', 'new.safetensors', '--split-out', t, '--force']],
+    ['forecast --out', (t) => ['forecast', '--model', fc, '--series', series, '--out', t, '--force']],
+    ['export --out (ONNX)', (t) => ['export', '--model', m, '--format', 'onnx', '--out', t, '--force']],
+  ];
+  for (const [name, args] of commands) {
+    for (const target of ['fifo.safetensors', 'link.csv', 'dangling.safetensors']) {
+      const dir = specialDir();
+      const before = entries(dir);
+      const r = run(args(target), { cwd: dir, timeoutMs: 90_000 });
+      assert.equal(r.code, 2, `${name} ${target}: ${describeRun(r)}`);
+      assert.match(r.stderr, /^rnnscope: \S+ is a (FIFO \(named pipe\)|symbolic link), not a regular file[^\n]*\n$/, `${name} ${target}`);
+      assert.deepEqual(entries(dir), before, `${name} ${target}: nothing written, the FIFO and links as they were`);
+    }
+  }
+  // The torch project: a link among its files stops the export before any file is written.
+  const dir = specialDir();
+  mkdirSync(join(dir, 'proj'));
+  symlinkSync('../real.csv', join(dir, 'proj', 'train.py'));
+  const r = run(['export', '--model', m, '--format', 'torch', '--out', 'proj', '--force'], { cwd: dir, timeoutMs: 90_000 });
+  assert.equal(r.code, 2, describeRun(r));
+  assert.match(r.stderr, /^rnnscope: proj\/train\.py is a symbolic link, not a regular file/);
+  assert.deepEqual(readdirSync(join(dir, 'proj')), ['train.py'], 'no file of the project written');
+  assert.equal(entries(dir)['real.csv']!.split(',')[0], 'file 5 bytes');
+});
+
+test('train removes the temp file a killed writer left beside its --out, and leaves none of its own', () => {
+  const dir = tempDir();
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const stale = `.m.safetensors.${dead}.0badf00d.tmp`;
+  writeFileSync(join(dir, stale), 'half a checkpoint');
+  const r = run(['train', '--epochs', '2', '--count', '40', '--out', 'm.safetensors'], { cwd: dir, timeoutMs: 90_000 });
+  assert.equal(r.code, 0, describeRun(r));
+  assert.deepEqual(readdirSync(dir), ['m.safetensors']);
 });
 
 test('writeFileAtomic with force refuses a FIFO and a link, and replaces a regular file', async () => {

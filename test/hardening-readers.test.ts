@@ -12,7 +12,8 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { readDataFile, readDataText } from '../src/data/read.js';
+import { readDataFile, readDataText, readTextFile } from '../src/data/read.js';
+import { readSeries } from '../src/data/series.js';
 import { ConfigError, DataError, RnnscopeError } from '../src/errors.js';
 import { decodeModel } from '../src/io/model.js';
 import { decodeSafetensors } from '../src/io/safetensors.js';
@@ -91,6 +92,22 @@ test('a wide header and a long class list still catch a name given twice, and sa
   assert.match(oneLine(e), /classes\[29999\]: "c12" is also classes\[12\]/);
 });
 
+test('a long cell of digits that is not a number is refused in time linear in its length (one cell against 16 cells a 16th as long)', () => {
+  // The old DECIMAL pattern could split a run of digits in as many ways as it is long (20,000 digits and
+  // a letter took 1.6 s), so one cell 16 times as long took about 16 times as long as the 16 short ones.
+  const cell = (n: number) => `${'7'.repeat(n)}x`;
+  const read = (c: string, times: number) => () => {
+    let e: RnnscopeError | null = null;
+    for (let i = 0; i < times; i++) e = outcome(() => readDataText(`id,label,f\ns,a,${c}\n`, 'd.csv'));
+    return e;
+  };
+  const [short, long] = [cell(2_000), cell(32_000)];
+  const refused = read(long, 1)();
+  assert.ok(refused instanceof DataError && /"7{37}\.\.\." is not a number/.test(refused.message));
+  const ratio = time(read(long, 5), 3) / time(read(short, 80), 3);
+  assert.ok(ratio < 6, `one long cell took ${ratio.toFixed(1)} times as long as 16 short ones (quadratic: about 16)`);
+});
+
 // ---- item 6: a CSV of only separators
 
 test('a CSV of only separators or blank lines is a DataError that says it has no header (the library and the web upload share it)', () => {
@@ -149,6 +166,17 @@ test('a delimiter that is a quote, a line break, empty or longer than one charac
   );
 });
 
+test('the series reader refuses the same delimiters, and a file of only separators is a DataError', () => {
+  const text = 'month,v\n2000-01,1\n2000-02,2\n';
+  for (const d of ['"', '\n', '\r\n', ';;']) {
+    const e = outcome(() => readSeries(text, 's.csv', { delimiter: d }));
+    assert.ok(e instanceof ConfigError, `a ConfigError for ${JSON.stringify(d)}`);
+    assert.match(oneLine(e), /^--delimiter must be one character other than a quote or a line break/);
+  }
+  for (const t of [',,,\n', ',,,\n,,,\n', '\n\n,\n'])
+    assert.ok(outcome(() => readSeries(t, 's.csv')) instanceof DataError, `a DataError for ${JSON.stringify(t)}`);
+});
+
 // ---- item 9: odd files by path
 
 test('readDataFile: a loop of symbolic links and a device are DataErrors, a named pipe is read', async () => {
@@ -166,6 +194,8 @@ test('readDataFile: a loop of symbolic links and a device are DataErrors, a name
       readDataFile(join(dir, 'u.csv')),
       (e: unknown) => e instanceof DataError && /u\.csv is a device, not a data file/.test(e.message),
     );
+    // the series and regression commands read their files through the same reader
+    for (const name of ['a.csv', 'u.csv']) await assert.rejects(readTextFile(join(dir, name)), (e: unknown) => e instanceof DataError);
     writeFileSync(join(dir, 'bin.csv'), Uint8Array.of(105, 100, 10, 0, 1, 2));
     await assert.rejects(
       readDataFile(join(dir, 'bin.csv')),
