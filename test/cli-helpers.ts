@@ -6,7 +6,18 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
@@ -189,6 +200,10 @@ export function snapshot(dir: string): Record<string, string> {
       if (ent.isDirectory()) {
         out[`${r}/`] = 'dir';
         walk(join(d, ent.name), r);
+      } else if (ent.isSymbolicLink()) {
+        out[r] = `link -> ${readlinkSync(join(d, ent.name))}`;
+      } else if (!ent.isFile()) {
+        out[r] = 'special'; // a FIFO: reading it would wait for a writer
       } else {
         out[r] = createHash('sha256')
           .update(readFileSync(join(d, ent.name)))

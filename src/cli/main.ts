@@ -23,8 +23,9 @@ export function buildProgram(): Command {
   const program = new Command('rnnscope')
     .description("Train, run and understand recurrent networks (RNN, LSTM, GRU) with PyTorch's semantics.")
     .version(versionText())
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    // commander's usage errors in the form of the others: one line, "rnnscope: ...", with the hint on it
+    .configureOutput({ outputError: (text, write) => write(`${usageLine(text)}\n`) })
     .configureHelp({ sortOptions: false, showGlobalOptions: false });
   registerTour(program);
   registerTrain(program);
@@ -49,6 +50,20 @@ Examples:
   return program;
 }
 
+/** One line from commander's "error: ..." message: our prefix, the hint to --help on the same line. */
+function usageLine(text: string): string {
+  return `rnnscope: ${oneLine(text.replace(/^error: /, '')).replace(/\.$/, '')} (run with --help for usage)`;
+}
+
+/**
+ * A message as one line of bounded length: every message quotes at most an excerpt of what it names,
+ * and this keeps the promise of one line even where a name slipped through whole.
+ */
+function oneLine(message: string, max = 2000): string {
+  const flat = message.trim().replace(/[\r\n\u2028\u2029]+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 3)}...` : flat;
+}
+
 /** Exit codes: 0 ok, 1 the run failed (e.g. training diverged), 2 bad input from the user. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
@@ -70,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof RnnscopeError) {
-      process.stderr.write(`rnnscope: ${e.message}\n`);
+      process.stderr.write(`rnnscope: ${oneLine(e.message)}\n`);
       return 2;
     }
     throw e;

@@ -6,7 +6,7 @@
 import { DataError } from '../errors.js';
 import type { Dataset, Sequence, Target } from './dataset.js';
 import type { ReadOptions } from './read-options.js';
-import { baseName, DECIMAL, list, quote } from './values.js';
+import { baseName, DECIMAL, excerpt, list, quote } from './values.js';
 
 /** One sequence as a reader found it, before classes are known. */
 export interface RawSequence {
@@ -87,7 +87,7 @@ export function assemble(
         const l = s.labels[t];
         if (l !== null && l !== s.labels[t0]) {
           throw new DataError(
-            `${source} ${loc.label(k, t)}: sequence ${JSON.stringify(s.id)} is labelled ${quote(l!)} here but ${quote(s.labels[t0]!)} at ${loc.short(k, t0)}; with one label per sequence (target "last") its labelled steps must agree`,
+            `${source} ${loc.label(k, t)}: sequence ${quote(s.id)} is labelled ${quote(l!)} here but ${quote(s.labels[t0]!)} at ${loc.short(k, t0)}; with one label per sequence (target "last") its labelled steps must agree`,
           );
         }
       }
@@ -124,7 +124,7 @@ function refuseRealLabels(raw: RawSequence[], source: string, loc: Locator): voi
     s.labels.forEach((l, t) => {
       if (l !== null && DECIMAL.test(l) && !Number.isSafeInteger(Number(l)))
         throw new DataError(
-          `${source} ${loc.label(k, t)}: label ${l} is not a class; labels are class names or integer class ids, not real numbers (to predict real values, train with --regression)`,
+          `${source} ${loc.label(k, t)}: label ${excerpt(l)} is not a class; labels are class names or integer class ids, not real numbers (to predict real values, train with --regression)`,
         );
     }),
   );

@@ -50,12 +50,15 @@ export function resolveColumns(header: string[], headerLine: number, source: str
     throw new DataError(
       `${source} line ${headerLine}: header column ${empty + 1} has no name; every column needs a name (remove a trailing separator if there is one)`,
     );
+  // One map of name to column, built once: a search per column made wide headers quadratic.
+  const column = new Map<string, number>();
   header.forEach((h, c) => {
-    const d = header.indexOf(h);
-    if (d !== c)
+    const d = column.get(h);
+    if (d !== undefined)
       throw new DataError(
-        `${source} line ${headerLine}: column ${JSON.stringify(h)} appears twice in the header (columns ${d + 1} and ${c + 1}); column names must be unique`,
+        `${source} line ${headerLine}: column ${quote(h)} appears twice in the header (columns ${d + 1} and ${c + 1}); column names must be unique`,
       );
+    column.set(h, c);
   });
   const other = header.length === 1 ? /[;\t|]/.exec(header[0]!)?.[0] : undefined;
   if (other !== undefined) {
@@ -70,7 +73,7 @@ export function resolveColumns(header: string[], headerLine: number, source: str
     given !== undefined ? header.indexOf(given) : (names.map((n) => lower.indexOf(n)).find((c) => c >= 0) ?? -1);
   const missing = (role: 'id' | 'step' | 'label', given: string | undefined, names: string[]) => {
     return given !== undefined
-      ? new DataError(`${source} has no column ${JSON.stringify(given)} (${optionName(o, role)}); its columns are ${list(header)}`)
+      ? new DataError(`${source} has no column ${quote(given)} (${optionName(o, role)}); its columns are ${list(header)}`)
       : new DataError(
           `${source} has no ${role} column: its columns are ${list(header)}, and none is named ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}; name the column "${names[0]}", or give its name with ${optionName(o, role)}`,
         );
@@ -83,9 +86,7 @@ export function resolveColumns(header: string[], headerLine: number, source: str
   if (step < 0 && typeof o.step === 'string') throw missing('step', o.step, defaults.step);
   const group = o.group === undefined ? -1 : header.indexOf(o.group);
   if (o.group !== undefined && group < 0)
-    throw new DataError(
-      `${source} has no column ${JSON.stringify(o.group)} (the group of --split group:COLUMN); its columns are ${list(header)}`,
-    );
+    throw new DataError(`${source} has no column ${quote(o.group)} (the group of --split group:COLUMN); its columns are ${list(header)}`);
   const roles = new Map<number, string>();
   for (const [role, c] of [
     ['id', id],
@@ -97,22 +98,21 @@ export function resolveColumns(header: string[], headerLine: number, source: str
     const other = roles.get(c);
     if (other !== undefined)
       throw new DataError(
-        `${source}: column ${JSON.stringify(header[c])} is given as both the ${other} and the ${role} column; each needs its own column`,
+        `${source}: column ${quote(header[c]!)} is given as both the ${other} and the ${role} column; each needs its own column`,
       );
     roles.set(c, role);
   }
   let features: number[];
   if (o.features !== undefined) {
     features = o.features.map((f) => {
-      const c = header.indexOf(f);
+      const c = column.get(f) ?? -1;
       if (c < 0 && o.featuresFrom === 'model')
         throw new DataError(
-          `${source} has no column ${JSON.stringify(f)}, a feature the model was trained on (${list(o.features!)}); its columns are ${list(header)}; rename the column, or give the file's columns in the model's order with ${optionName(o, 'features')}`,
+          `${source} has no column ${quote(f)}, a feature the model was trained on (${list(o.features!)}); its columns are ${list(header)}; rename the column, or give the file's columns in the model's order with ${optionName(o, 'features')}`,
         );
-      if (c < 0) throw new DataError(`${source} has no feature column ${JSON.stringify(f)}; its columns are ${list(header)}`);
+      if (c < 0) throw new DataError(`${source} has no feature column ${quote(f)}; its columns are ${list(header)}`);
       const role = roles.get(c);
-      if (role !== undefined)
-        throw new DataError(`${source}: column ${JSON.stringify(f)} is the ${role} column, so it cannot also be a feature`);
+      if (role !== undefined) throw new DataError(`${source}: column ${quote(f)} is the ${role} column, so it cannot also be a feature`);
       return c;
     });
   } else {

@@ -9,7 +9,7 @@
  * Works in the browser too: it takes the file's text, never a path.
  */
 import Papa from 'papaparse';
-import { DataError } from '../errors.js';
+import { ConfigError, DataError } from '../errors.js';
 import type { Dataset } from './dataset.js';
 import { assemble } from './assemble.js';
 import { resolveColumns, type CsvOptions } from './csv-columns.js';
@@ -25,8 +25,13 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
       `${source} is empty; a CSV data file needs a header naming its columns (id, step, features, label) and one row per step`,
     );
   }
-  const rows = parseRows(text, source, o.delimiter ?? ',');
+  const rows = parseRows(text, source, delimiter(o));
   const first = rows.findIndex((r) => !blank(r.fields));
+  if (first < 0) {
+    throw new DataError(
+      `${source} has only separators and blank lines, no header; a CSV data file needs a header naming its columns (id, step, features, label) and one row per step`,
+    );
+  }
   const header = rows[first]!.fields.map((h) => h.trim());
   const headerLine = rows[first]!.line;
   const cols = resolveColumns(header, headerLine, source, o);
@@ -36,7 +41,7 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
   // A column taken as the step by its name may be a feature (a "t" or "time" reading): say how to keep it one.
   const stepHint =
     cols.step >= 0 && o.step === undefined && header[cols.step]!.toLowerCase() !== 'step'
-      ? `; column ${JSON.stringify(header[cols.step])} was taken as the step column by its name, so if it is a feature, pass ${optionName(o, 'step')} none`
+      ? `; column ${quote(header[cols.step]!)} was taken as the step column by its name, so if it is a feature, pass ${optionName(o, 'step')} none`
       : '';
   type CsvRow = { x: number[]; label: string | null; line: number; step: StepValue | null };
   const seqs: { id: string; rows: CsvRow[]; group?: string }[] = [];
@@ -51,7 +56,7 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
         `${source} line ${line} has ${fields.length} fields but the header (line ${headerLine}) has ${M} (${list(header)}); every row needs one value per column`,
       );
     }
-    const at = (c: number) => `${source} line ${line}, column ${JSON.stringify(header[c])}`;
+    const at = (c: number) => `${source} line ${line}, column ${quote(header[c]!)}`;
     const id = fields[cols.id]!.trim();
     if (id === '') throw new DataError(`${at(cols.id)}: the sequence id is empty; every row needs the id of the sequence it belongs to`);
     const step = cols.step < 0 ? null : parseStepValue(fields[cols.step]!, at(cols.step), stepHint);
@@ -64,12 +69,12 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
       const s = seqs[k]!;
       if (step === null && k !== current) {
         throw new DataError(
-          `${source} line ${line}: sequence ${JSON.stringify(id)} continues here after rows of other sequences (its earlier rows end on line ${s.rows[s.rows.length - 1]!.line}); without a step column a sequence's rows must be together and in order, so sort the rows by id or add a step column`,
+          `${source} line ${line}: sequence ${quote(id)} continues here after rows of other sequences (its earlier rows end on line ${s.rows[s.rows.length - 1]!.line}); without a step column a sequence's rows must be together and in order, so sort the rows by id or add a step column`,
         );
       }
       if (s.rows.length >= maxSteps) {
         throw new DataError(
-          `${source} line ${line}: sequence ${JSON.stringify(id)} has more than ${maxSteps} steps, the most one sequence may have; split it into shorter sequences`,
+          `${source} line ${line}: sequence ${quote(id)} has more than ${maxSteps} steps, the most one sequence may have; split it into shorter sequences`,
         );
       }
     }
@@ -77,7 +82,7 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
     const group = seqs[k]!.group;
     if (group !== undefined && fields[cols.group]!.trim() !== group)
       throw new DataError(
-        `${at(cols.group)}: sequence ${JSON.stringify(id)} is in group ${quote(fields[cols.group]!.trim())} here but in ${quote(group)} on line ${seqs[k]!.rows[0]!.line}; a sequence belongs to one group`,
+        `${at(cols.group)}: sequence ${quote(id)} is in group ${quote(fields[cols.group]!.trim())} here but in ${quote(group)} on line ${seqs[k]!.rows[0]!.line}; a sequence belongs to one group`,
       );
     const x: number[] = [];
     for (let i = 0; i < I; i++) {
@@ -93,7 +98,7 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
     throw new DataError(`${source} has a header (line ${headerLine}) but no rows; add one row per step under it`);
   }
   // Rows in any order: each sequence is put in step order (checked for repeats and gaps).
-  const stepAt = (line: number) => `${source} line ${line}, column ${JSON.stringify(header[cols.step])}`;
+  const stepAt = (line: number) => `${source} line ${line}, column ${quote(header[cols.step]!)}`;
   if (cols.step >= 0) for (const s of seqs) s.rows = orderSteps(s.rows as (CsvRow & { step: StepValue })[], s.id, stepAt, stepHint);
   const raw = seqs.map((s) => ({
     id: s.id,
@@ -104,7 +109,7 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
     ...(s.group !== undefined ? { group: s.group } : {}),
   }));
   const lines = seqs.map((s) => s.rows.map((r) => r.line));
-  const labelCol = JSON.stringify(header[cols.label]);
+  const labelCol = quote(header[cols.label] ?? '');
   const ds = assemble(
     raw,
     cols.features.map((c) => header[c]!),
@@ -116,7 +121,7 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
       sequence: (k) => {
         const ls = [...lines[k]!].sort((a, b) => a - b);
         const span = ls.length === 1 ? `line ${ls[0]}` : `lines ${ls[0]} to ${ls[ls.length - 1]}`;
-        return `${span} (sequence ${JSON.stringify(seqs[k]!.id)})`;
+        return `${span} (sequence ${quote(seqs[k]!.id)})`;
       },
     },
   );
@@ -124,6 +129,26 @@ export function readCsv(text: string, source: string, o: CsvOptions = {}): Datas
   ds.unused = header.filter((_, c) => !used.has(c));
   if (cols.step >= 0) ds.stepColumn = { name: header[cols.step]!, byName: o.step === undefined };
   return ds;
+}
+
+/** The field separator of `o` (default ","), checked by csvDelimiter. */
+function delimiter(o: CsvOptions): string {
+  return csvDelimiter(o.delimiter, optionName(o, 'delimiter'));
+}
+
+/**
+ * A CSV field separator: one character that is not a quote or a line break. papaparse would replace
+ * any of those by its own guess, silently; "\t" and "\\t" both mean a tab (a shell passes the latter).
+ * `option` names the option in the message. Throws ConfigError.
+ */
+export function csvDelimiter(given: string | undefined, option: string): string {
+  const d = given === '\\t' ? '\t' : (given ?? ',');
+  if ([...d].length !== 1 || /["\r\n\ufeff]/.test(d)) {
+    throw new ConfigError(
+      `${option} must be one character other than a quote or a line break, got ${quote(d)}; a CSV's fields are usually separated by "," ";" "|" or a tab`,
+    );
+  }
+  return d;
 }
 
 interface Row {

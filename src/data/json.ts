@@ -47,7 +47,7 @@ export function readJson(text: string, source: string, o: ReadOptions = {}): Dat
     {
       label: at,
       short: at,
-      sequence: (k) => `${top.prefix}[${k}]${raw[k]!.id === String(k) ? '' : ` (id ${JSON.stringify(raw[k]!.id)})`}`,
+      sequence: (k) => `${top.prefix}[${k}]${raw[k]!.id === String(k) ? '' : ` (id ${quote(raw[k]!.id)})`}`,
     },
     top.classes,
     top.description,
@@ -253,10 +253,13 @@ function typeName(v: unknown): string {
 
 function stringList(v: unknown, key: string, fail: (where: string, what: string) => DataError): string[] {
   if (!Array.isArray(v)) throw fail(key, `expected an array of names, got ${typeName(v)}`);
+  // One map of name to index, built once: a search per name made 100,000 class names quadratic.
+  const first = new Map<string, number>();
   v.forEach((s, i) => {
     if (typeof s !== 'string' || s === '') throw fail(`${key}[${i}]`, `expected a non-empty string, got ${typeName(s)}`);
-    const d = v.indexOf(s);
-    if (d !== i) throw fail(`${key}[${i}]`, `${quote(s)} is also ${key}[${d}]; names must be unique`);
+    const d = first.get(s);
+    if (d !== undefined) throw fail(`${key}[${i}]`, `${quote(s)} is also ${key}[${d}]; names must be unique`);
+    first.set(s, i);
   });
   if (v.length === 0) throw fail(key, 'the list is empty; leave the key out, or name at least one');
   return v as string[];

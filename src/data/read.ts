@@ -67,19 +67,88 @@ export function readDataText(text: string, source: string, o: CsvOptions = {}): 
   return ds;
 }
 
-/** Reads the data file at `path` (Node only): CSV or JSON by its extension. */
+/** The largest data file read, in bytes: beyond it, parsing would exhaust memory before it finished. */
+export const MAX_DATA_BYTES = 256 * 1024 * 1024;
+
+/** Reads the data file at `path` (Node only): CSV or JSON by its extension, read by readTextFile. */
 export async function readDataFile(path: string, o: CsvOptions = {}): Promise<Dataset> {
-  const { readFile } = await import('node:fs/promises');
-  let text: string;
+  return readDataText(await readTextFile(path), path, o);
+}
+
+/**
+ * The text of the data file at `path` (Node only). A regular file or a pipe (`--data <(zcat x.csv.gz)`),
+ * read up to MAX_DATA_BYTES and never further; a directory, a device (/dev/urandom), a socket, a file
+ * holding a zero byte (not text) or any system error (a loop of symbolic links, a path too long) is a
+ * DataError of one sentence.
+ */
+export async function readTextFile(path: string): Promise<string> {
+  const { open } = await import('node:fs/promises');
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    const fh = await open(path, 'r');
+    try {
+      const st = await fh.stat();
+      if (st.isDirectory()) throw fsError('EISDIR');
+      if (!st.isFile() && !st.isFIFO())
+        throw new DataError(`${path} is a ${st.isSocket() ? 'socket' : 'device'}, not a data file; give the path of a .csv or .json file`);
+      if (st.size > MAX_DATA_BYTES) throw tooLarge(path);
+      bytes = await readBounded(fh, st.isFile() ? st.size : 1 << 20);
+    } finally {
+      await fh.close();
+    }
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DataError(`${path} does not exist; give the path of a .csv or .json data file`);
-    if (code === 'EISDIR') throw new DataError(`${path} is a directory; give the path of a .csv or .json data file`);
-    if (code === 'EACCES' || code === 'EPERM')
-      throw new DataError(`${path} cannot be read (permission denied); give a data file you may read`);
-    throw e;
+    throw readError(e, path);
   }
-  return readDataText(text, path, o);
+  if (bytes.length > MAX_DATA_BYTES) throw tooLarge(path);
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new DataError(`${path} holds binary data (a zero byte at byte ${nul + 1}), not text; give a .csv or .json text file`);
+  return new TextDecoder().decode(bytes);
+}
+
+/** Up to MAX_DATA_BYTES + 1 bytes (one more says "too large"), in chunks that grow as needed. */
+async function readBounded(fh: import('node:fs/promises').FileHandle, sizeHint: number): Promise<Uint8Array> {
+  let buf = new Uint8Array(Math.min(Math.max(sizeHint + 1, 1 << 16), MAX_DATA_BYTES + 1));
+  let n = 0;
+  for (;;) {
+    if (n === buf.length) {
+      if (n > MAX_DATA_BYTES) break;
+      const grown = new Uint8Array(Math.min(buf.length * 2, MAX_DATA_BYTES + 1));
+      grown.set(buf);
+      buf = grown;
+    }
+    const { bytesRead } = await fh.read(buf, n, buf.length - n, null);
+    if (bytesRead === 0) break;
+    n += bytesRead;
+  }
+  return buf.subarray(0, n);
+}
+
+function tooLarge(path: string): DataError {
+  return new DataError(
+    `${path} is larger than ${MAX_DATA_BYTES / 1024 / 1024} MB, the most a data file may hold; split it, or use fewer rows`,
+  );
+}
+
+function fsError(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(code), { code });
+}
+
+/** A system error reading a data file, as one sentence. */
+function readError(e: unknown, path: string): Error {
+  if (e instanceof DataError) return e;
+  const code = (e as NodeJS.ErrnoException).code;
+  const why: Record<string, string> = {
+    ENOENT: 'does not exist',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'has a part that is not a directory',
+    EACCES: 'cannot be read (permission denied)',
+    EPERM: 'cannot be read (permission denied)',
+    ELOOP: 'is a loop of symbolic links',
+    ENAMETOOLONG: 'is too long a path',
+    EIO: 'cannot be read (an input/output error)',
+  };
+  if (typeof code !== 'string') return e as Error; // not a system error: a bug, keep its stack
+  const reason = why[code] ?? `cannot be read (${code})`;
+  const hint = code === 'EACCES' || code === 'EPERM' ? 'give a data file you may read' : 'give the path of a .csv or .json data file';
+  return new DataError(`${path} ${reason}; ${hint}`);
 }

@@ -16,7 +16,8 @@ import Papa from 'papaparse';
 import { DataError } from '../errors.js';
 import type { Sequence } from './dataset.js';
 import { parseJson } from './json-syntax.js';
-import { baseName, DECIMAL, list, quote } from './values.js';
+import { baseName, DECIMAL, excerpt, list, quote } from './values.js';
+import { csvDelimiter } from './csv.js';
 
 /** How time moves between rows: a calendar step (months, years) or a fixed number of milliseconds. */
 export type TimeStep = { unit: 'month'; n: number } | { unit: 'ms'; n: number } | { unit: 'index'; n: 1 };
@@ -96,10 +97,10 @@ function table(text: string, source: string, delimiter: string): { header: strin
 
 /** Reads a series table: its input columns as numbers, ordered and checked by its time column. */
 export function readSeries(text: string, source: string, o: SeriesOptions = {}): Series {
-  const { header, rows, where } = table(text, source, o.delimiter ?? ',');
+  const { header, rows, where } = table(text, source, csvDelimiter(o.delimiter, '--delimiter'));
   const col = (name: string, what: string): number => {
     const c = header.indexOf(name);
-    if (c < 0) throw new DataError(`${source} has no column ${JSON.stringify(name)} (${what}); its columns are ${list(header)}`);
+    if (c < 0) throw new DataError(`${source} has no column ${quote(name)} (${what}); its columns are ${list(header)}`);
     return c;
   };
   const lower = header.map((h) => h.toLowerCase());
@@ -111,11 +112,9 @@ export function readSeries(text: string, source: string, o: SeriesOptions = {}):
   const targetC = o.target !== undefined ? col(o.target, '--target') : inputs[0];
   if (targetC === undefined)
     throw new DataError(`${source} has no numeric column to forecast (its columns are ${list(header)}); give the target with --target`);
-  if (targetC === timeC)
-    throw new DataError(`${source}: column ${JSON.stringify(header[targetC])} is the time column, so it cannot be the target`);
+  if (targetC === timeC) throw new DataError(`${source}: column ${quote(header[targetC]!)} is the time column, so it cannot be the target`);
   if (!inputs.includes(targetC)) inputs = [targetC, ...inputs];
-  if (inputs.includes(timeC))
-    throw new DataError(`${source}: the time column ${JSON.stringify(header[timeC])} cannot also be an input column`);
+  if (inputs.includes(timeC)) throw new DataError(`${source}: the time column ${quote(header[timeC]!)} cannot also be an input column`);
 
   const values = inputs.map((c) =>
     Float64Array.from(rows, (r, i) => {
@@ -124,7 +123,7 @@ export function readSeries(text: string, source: string, o: SeriesOptions = {}):
       if (s === '' || !DECIMAL.test(s) || !Number.isFinite(v)) {
         const role = c === targetC ? 'the target' : 'an input column';
         throw new DataError(
-          `${where(i)}, column ${JSON.stringify(header[c])} (${role}): ${s === '' ? 'the value is empty' : `${quote(s)} is not a finite number`}; every row needs a number there (fill or drop missing values first)`,
+          `${where(i)}, column ${quote(header[c]!)} (${role}): ${s === '' ? 'the value is empty' : `${quote(s)} is not a finite number`}; every row needs a number there (fill or drop missing values first)`,
         );
       }
       return v;
@@ -138,14 +137,14 @@ export function readSeries(text: string, source: string, o: SeriesOptions = {}):
       const t = parseTime(l);
       if (t === null)
         throw new DataError(
-          `${where(i)}, column ${JSON.stringify(header[timeC])}: ${quote(l)} is not a date or time; write dates as 2024-03-01, 2024-03 or 2024, or times as 2024-03-01T12:00`,
+          `${where(i)}, column ${quote(header[timeC]!)}: ${quote(l)} is not a date or time; write dates as 2024-03-01, 2024-03 or 2024, or times as 2024-03-01T12:00`,
         );
       return t;
     });
     for (let i = 1; i < times.length; i++) {
       if (!(times[i]! > times[i - 1]!))
         throw new DataError(
-          `${where(i)}, column ${JSON.stringify(header[timeC])}: ${labels[i]} does not come after ${labels[i - 1]} (the row before); the time column must increase from row to row`,
+          `${where(i)}, column ${quote(header[timeC]!)}: ${excerpt(labels[i]!)} does not come after ${excerpt(labels[i - 1]!)} (the row before); the time column must increase from row to row`,
         );
     }
   }

@@ -4,7 +4,7 @@
  * any order; a sequence's rows are put in step order.
  */
 import { DataError } from '../errors.js';
-import { DECIMAL, quote } from './values.js';
+import { DECIMAL, excerpt, quote } from './values.js';
 
 export interface StepValue {
   /** The order: the integer, or milliseconds since 1970 for a date. */
@@ -48,7 +48,7 @@ export function orderSteps<R extends SteppedRow>(rows: R[], id: string, at: (lin
   const other = rows.find((r) => r.step.kind !== kind);
   if (other) {
     throw new DataError(
-      `${at(other.line)}: sequence ${JSON.stringify(id)} mixes integer steps and dates (line ${rows[0]!.line} has ${quote(rows[0]!.step.text)}, this line ${quote(other.step.text)}); give one kind of step throughout${hint}`,
+      `${at(other.line)}: sequence ${quote(id)} mixes integer steps and dates (line ${rows[0]!.line} has ${quote(rows[0]!.step.text)}, this line ${quote(other.step.text)}); give one kind of step throughout${hint}`,
     );
   }
   const sorted = [...rows].sort((a, b) => a.step.key - b.step.key || a.line - b.line);
@@ -57,12 +57,12 @@ export function orderSteps<R extends SteppedRow>(rows: R[], id: string, at: (lin
     if (r.step.key === p.step.key) {
       const [a, b] = p.line < r.line ? [p, r] : [r, p];
       throw new DataError(
-        `${at(b.line)}: sequence ${JSON.stringify(id)} has step ${b.step.text} twice (lines ${a.line} and ${b.line}); each step of a sequence needs its own row${hint}`,
+        `${at(b.line)}: sequence ${quote(id)} has step ${excerpt(b.step.text)} twice (lines ${a.line} and ${b.line}); each step of a sequence needs its own row${hint}`,
       );
     }
     if (kind === 'integer' && r.step.key !== p.step.key + 1) {
       throw new DataError(
-        `${at(r.line)}: sequence ${JSON.stringify(id)} goes from step ${p.step.text} (line ${p.line}) to step ${r.step.text}; integer steps must count up by one within a sequence (rows may come in any order), so step ${p.step.key + 1} is missing${hint}`,
+        `${at(r.line)}: sequence ${quote(id)} goes from step ${excerpt(p.step.text)} (line ${p.line}) to step ${excerpt(r.step.text)}; integer steps must count up by one within a sequence (rows may come in any order), so step ${p.step.key + 1} is missing${hint}`,
       );
     }
   }

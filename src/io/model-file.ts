@@ -6,11 +6,12 @@
  * (docs/ARCHITECTURE.md, "Errors are one sentence"). Nothing that exists is replaced without `force`.
  */
 import { randomBytes } from 'node:crypto';
-import { constants, type Stats } from 'node:fs';
-import { link, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { constants, statSync, type Stats } from 'node:fs';
+import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ModelFileError } from '../errors.js';
 import { MAX_FILE_BYTES, readSafetensorsHeader, readSafetensorsHeaderLength } from './safetensors.js';
+import { checkWriteTarget, removeStaleTemps, tempName } from './write-target.js';
 
 export interface WriteOptions {
   /** Replace `path` if it already exists. Default false: refuse, as the CLI does without --force. */
@@ -23,9 +24,11 @@ export interface WriteOptions {
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array, { force = false }: WriteOptions = {}): Promise<void> {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = tempName(path, process.pid, randomBytes(4).toString('hex'));
   let placed = false;
   try {
+    checkWriteTarget(path, force);
+    removeStaleTemps(path);
     const fh = await open(tmp, 'wx'); // exclusive: never reuse someone else's file
     try {
       await fh.writeFile(bytes);
@@ -43,7 +46,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, { force =
         await link(tmp, path);
       } catch (err) {
         if (!['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP'].includes(code(err))) throw err;
-        if (await exists(path)) throw existsError(path);
+        checkWriteTarget(path, false);
         await rename(tmp, path);
         placed = true;
       }
@@ -135,6 +138,11 @@ function writeError(err: unknown, path: string, dir: string): Error {
       return existsError(path);
     case 'ENOENT':
     case 'ENOTDIR':
+      // /proc, /sys: the folder exists but takes no new files
+      if (isDir(dir))
+        return new ModelFileError(
+          `cannot write ${path}: ${dir} does not take new files (a special file system); write to a folder of your own`,
+        );
       return new ModelFileError(`cannot write ${path}: directory ${dir} does not exist`);
     case 'EACCES':
     case 'EPERM':
@@ -165,11 +173,12 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
+function isDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function code(err: unknown): string {

@@ -5,6 +5,7 @@ import { Option, type Command } from 'commander';
 import { decodeModel } from '../../io/model.js';
 import type { RunMeta } from '../../io/run-meta.js';
 import { readModelBytes, writeFileAtomic } from '../../io/model-file.js';
+import { checkOutPath } from '../out-path.js';
 import { encodeOnnx, ONNX_OPSET, onnxOptionsOf, onnxRefusal } from '../../export/onnx.js';
 import { torchProject } from '../../export/torch.js';
 import { ConfigError } from '../../errors.js';
@@ -50,10 +51,7 @@ Examples:
     if (format === 'onnx') {
       const refusal = onnxRefusal(model);
       if (refusal) throw new ConfigError(`${o.model}: ${refusal}`);
-      if (existsSync(o.out) && statSync(o.out).isDirectory())
-        throw new ConfigError(`cannot write ${o.out}: it is a directory; give a file name with --out`);
-      if (existsSync(o.out) && !o.force) throw new ConfigError(`${o.out} already exists; pass --force to overwrite it`);
-      if (!existsSync(dirname(o.out))) throw new ConfigError(`cannot write ${o.out}: the directory ${dirname(o.out)} does not exist`);
+      checkOutPath(o.out, { force: !!o.force });
       const onnx = encodeOnnx(model, { ...onnxOptionsOf(meta), producerVersion: VERSION });
       await writeFileAtomic(o.out, onnx, { force: o.force });
       out.event({ type: 'export', format, out: o.out, bytes: onnx.length, opset: ONNX_OPSET, files: [o.out] });
@@ -66,12 +64,18 @@ Examples:
     if (existsSync(o.out)) {
       if (!statSync(o.out).isDirectory())
         throw new ConfigError(`cannot write the project to ${o.out}: it is a file; give a directory with --out`);
-      const clash = files.find((f) => existsSync(join(o.out, f.name)));
-      if (clash && !o.force)
-        throw new ConfigError(`${join(o.out, clash.name)} already exists; pass --force to overwrite the project's files`);
+      // every file checked before any is written: a project is not left half overwritten
+      for (const f of files)
+        checkOutPath(join(o.out, f.name), { force: !!o.force, existsHint: "pass --force to overwrite the project's files" });
     } else {
       if (!existsSync(dirname(o.out))) throw new ConfigError(`cannot make ${o.out}: the directory ${dirname(o.out)} does not exist`);
-      mkdirSync(o.out);
+      try {
+        mkdirSync(o.out);
+      } catch (e) {
+        throw new ConfigError(
+          `cannot make ${o.out}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'a symbolic link to nowhere is there' : (e as Error).message}`,
+        );
+      }
     }
     for (const f of files) await writeFileAtomic(join(o.out, f.name), f.bytes ?? new TextEncoder().encode(f.text!), { force: o.force });
     const names = files.map((f) => f.name);

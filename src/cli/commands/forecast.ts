@@ -2,7 +2,7 @@
  * `rnnscope forecast`: the next values of a series from a forecaster trained with `train --series`, as a
  * table (with a terminal chart of the recent history and the forecast), as CSV, or as --json events.
  */
-import { existsSync } from 'node:fs';
+import { checkOutPath } from '../out-path.js';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import asciichart from 'asciichart';
@@ -15,7 +15,7 @@ import { forecastSeries } from '../../explain/regression-forecast.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
 import { addJson, int } from '../options.js';
-import { readText } from './train-values.js';
+import { readTextFile } from '../../data/read.js';
 import { units } from '../render-values.js';
 
 interface ForecastOpts {
@@ -53,7 +53,7 @@ Examples:
   );
   cmd.action(async (o: ForecastOpts) => {
     const out = makeOutput(!!o.json);
-    if (o.out && existsSync(o.out) && !o.force) throw new ConfigError(`${o.out} already exists; pass --force to overwrite it`);
+    if (o.out) checkOutPath(o.out, { force: !!o.force });
     const { model, meta: m } = decodeModel(await readModelBytes(o.model), o.model);
     const meta = m as RunMeta;
     const f = meta.regression?.forecast;
@@ -61,7 +61,7 @@ Examples:
       throw new ConfigError(
         `${o.model} is not a forecaster (it was not trained with rnnscope train --series); use rnnscope predict with it`,
       );
-    const series = readSeries(await readText(o.series), o.series, {
+    const series = readSeries(await readTextFile(o.series), o.series, {
       columns: f.columns,
       target: f.target,
       timeCol: f.timeCol ?? undefined,

@@ -6,10 +6,9 @@ import { writeFileAtomic } from '../../io/model-file.js';
 import { applyNormalization } from '../../data/dataset.js';
 import { regressionMetrics } from '../../data/regression.js';
 import { predictValues } from '../../train/regress.js';
-import { columnOptions } from '../../data/read.js';
+import { columnOptions, readTextFile } from '../../data/read.js';
 import { ConfigError } from '../../errors.js';
 import type { Output } from '../output.js';
-import { readText } from './train-values.js';
 
 export interface PredictValueOpts {
   model?: string;
@@ -34,7 +33,7 @@ export async function predictValuesCommand(model: SequenceModel, meta: RunMeta, 
     );
   const { readDataText } = await import('../../data/read.js');
   const labels = o.labelCol?.split(',').map((s) => s.trim()) ?? (reg.outputs.length === 1 ? [] : reg.outputs);
-  const ds = readDataText(await readText(o.data), o.data, {
+  const ds = readDataText(await readTextFile(o.data), o.data, {
     ...columnOptions({ ...o, labelCol: labels[0] ?? (reg.outputs[0] === 'value' ? undefined : reg.outputs[0]) }),
     target: model.options.headOn,
     featureCount: model.options.inputSize,

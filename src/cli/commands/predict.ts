@@ -1,5 +1,4 @@
 /** `rnnscope predict`: a model and a data file -> predictions with probabilities, as CSV or JSON. */
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { stringify } from 'csv-stringify/sync';
@@ -8,7 +7,7 @@ import { readModelBytes, writeFileAtomic } from '../../io/model-file.js';
 import { decodeModel } from '../../io/model.js';
 import type { RunMeta } from '../../io/run-meta.js';
 import { predictValuesCommand } from './predict-values.js';
-import { ConfigError } from '../../errors.js';
+import { checkOutPath } from '../out-path.js';
 import { makeOutput } from '../output.js';
 import { addJson, layoutOption, type CommonOpts } from '../options.js';
 import { loadModelRun } from '../model-run.js';
@@ -48,7 +47,7 @@ Examples:
   cmd.action(async (o: PredictOpts) => {
     const out = makeOutput(!!o.json);
     const format = o.format ?? (o.out?.toLowerCase().endsWith('.json') ? 'json' : 'csv');
-    if (o.out && existsSync(o.out) && !o.force) throw new ConfigError(`${o.out} already exists; pass --force to overwrite it`);
+    if (o.out) checkOutPath(o.out, { force: !!o.force });
     const head = decodeModel(await readModelBytes(o.model!), o.model!);
     if ((head.meta as RunMeta).regression) return predictValuesCommand(head.model, head.meta as RunMeta, o, out);
     const run = await loadModelRun(o.model!, o, false);

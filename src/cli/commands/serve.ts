@@ -100,15 +100,26 @@ export async function startServer(dir: string, port = DEFAULT_PORT, host = '127.
       res.setHeader('Cache-Control', path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
+  const text = { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' };
   const server = createServer((req, res) => {
+    // DNS rebinding: a page of evil.example whose name now points at 127.0.0.1 may reach this port;
+    // its requests carry its own Host, so only this machine's names for the server are answered.
+    if (!allowedHost(req.headers.host, actualPort())) {
+      res.writeHead(421, text).end('Misdirected request: the explorer answers only to localhost, 127.0.0.1 and [::1].\n');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { Allow: 'GET, HEAD' }).end('Only GET and HEAD: the explorer is static files.\n');
+      res.writeHead(405, { ...text, Allow: 'GET, HEAD' }).end('Only GET and HEAD: the explorer is static files.\n');
       return;
     }
     files(req, res, () => {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
+      res.writeHead(404, text).end('Not found\n');
     });
   });
+  const actualPort = () => {
+    const a = server.address();
+    return typeof a === 'object' && a ? a.port : port;
+  };
   await new Promise<void>((ok, fail) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EADDRINUSE')
@@ -119,9 +130,13 @@ export async function startServer(dir: string, port = DEFAULT_PORT, host = '127.
     });
     server.listen(port, host, () => ok());
   });
-  const addr = server.address();
-  const actual = typeof addr === 'object' && addr ? addr.port : port;
-  return { server, url: `http://${host}:${actual}/` };
+  return { server, url: `http://${host}:${actualPort()}/` };
+}
+
+/** Whether a request's Host header names this machine and this server's port (or no port, as HTTP/1.0 may). */
+export function allowedHost(host: string | undefined, port: number): boolean {
+  const m = /^(localhost|127\.0\.0\.1|\[::1\])(?::(\d+))?$/i.exec(host ?? '');
+  return m !== null && (m[2] === undefined || Number(m[2]) === port);
 }
 
 export function registerServe(program: Command): void {

@@ -3,8 +3,7 @@
  * real-valued targets, trained and written with its target normalisation, then measured on the test
  * split beside the baselines. Called by train.ts; nothing is written until the data and options are known good.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { checkOutPath } from '../out-path.js';
 import { basename } from 'node:path';
 import { encodeModel } from '../../io/model.js';
 import { writeFileAtomic } from '../../io/model-file.js';
@@ -15,11 +14,11 @@ import { prepareSeries, prepareTable, runValues, regressionMeta, valueDataEvent,
 import type { ValueEpochRecord, ValueTrainConfig } from '../../train/regress.js';
 import { historyForFile } from '../../io/history.js';
 import type { RegressionLossName } from '../../loss/regression.js';
-import { ConfigError, DataError } from '../../errors.js';
+import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
 import { ValueRenderer } from '../render-values.js';
 import { modelChoice, trainConfig, type CommonOpts } from '../options.js';
-import { columnOptions } from '../../data/read.js';
+import { columnOptions, readTextFile } from '../../data/read.js';
 
 export interface ValueOpts extends CommonOpts {
   out?: string;
@@ -36,18 +35,6 @@ export interface ValueOpts extends CommonOpts {
   loss?: RegressionLossName;
   delta?: number;
   beta?: number;
-}
-
-/** Reads a series file's text, with the one-sentence errors of a data file. */
-export async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DataError(`${path} does not exist; give the path of a .csv or .json series file`);
-    if (code === 'EISDIR') throw new DataError(`${path} is a directory; give the path of a .csv or .json series file`);
-    throw new DataError(`${path} cannot be read (${code ?? 'unknown error'})`);
-  }
 }
 
 const names = (s: string | undefined) => s?.split(',').map((c) => c.trim());
@@ -74,7 +61,7 @@ export async function valueRun(o: ValueOpts): Promise<{ run: ValueRun; source: s
           `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is not for --series; a series has --columns, --target and --time-col`,
         );
     if (o.window === undefined) throw new ConfigError('--series needs --window W: how many past steps the model reads');
-    const series = readSeries(await readText(o.series), o.series, {
+    const series = readSeries(await readTextFile(o.series), o.series, {
       columns: names(o.columns),
       target: o.target,
       timeCol: o.timeCol,
@@ -100,7 +87,7 @@ export async function valueRun(o: ValueOpts): Promise<{ run: ValueRun; source: s
     throw new ConfigError(`--target must be steps or last for --data (a column name is for --series), got ${o.target}`);
   const labels = names(o.labelCol) ?? [];
   const { readDataText } = await import('../../data/read.js');
-  const text = await readText(o.data);
+  const text = await readTextFile(o.data);
   const cols = columnOptions({ ...o, labelCol: labels[0] });
   if (labels.length > 1) {
     // Several label columns: each is read as the label in turn, with the others left out of the features.
@@ -141,8 +128,7 @@ export async function trainValues(o: ValueOpts): Promise<void> {
   const out = makeOutput(!!o.json);
   const path = o.out ?? 'model.safetensors';
   if (o.resume) throw new ConfigError('--resume is not available for regression models yet; train again with more --epochs');
-  if (existsSync(path) && !o.force)
-    throw new ConfigError(`${path} already exists; pass --force to overwrite it, or --out to write elsewhere`);
+  checkOutPath(path, { force: !!o.force });
   if (o.loss !== 'huber' && o.delta !== undefined) throw new ConfigError('--delta is for --loss huber');
   if (o.loss !== 'smooth_l1' && o.beta !== undefined) throw new ConfigError('--beta is for --loss smooth_l1');
   const { run, source } = await valueRun(o);

@@ -3,8 +3,7 @@
  * checkpoint after every epoch (atomically: a kill leaves the last good one), never over an existing
  * file without --force. `--resume FILE` goes on from a checkpoint: same data, same batch order.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { prepare, dataEvent, type Prepared } from '../../pipeline.js';
 import { Trainer, type TrainConfig } from '../../train/trainer.js';
@@ -15,6 +14,7 @@ import { decodeModel } from '../../io/model.js';
 import { encodeRun, type RunSource } from '../../io/run-file.js';
 import type { RunMeta } from '../../io/run-meta.js';
 import { readModelBytes, writeFileAtomic } from '../../io/model-file.js';
+import { checkOutPath } from '../out-path.js';
 import type { EpochRecord, TrainEndEvent } from '../../train/events.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
@@ -43,25 +43,6 @@ interface TrainOpts extends CommonOpts {
   out?: string;
   force?: boolean;
   resume?: string;
-}
-
-/** Fails before training, not after it, when the model could not be written. */
-function checkWritableDir(path: string): void {
-  const dir = dirname(resolve(path));
-  let st;
-  try {
-    st = statSync(dir);
-  } catch {
-    throw new ConfigError(`cannot write ${path}: the directory ${dirname(path)} does not exist`);
-  }
-  if (!st.isDirectory()) throw new ConfigError(`cannot write ${path}: ${dirname(path)} is not a directory`);
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new ConfigError(`cannot write ${path}: the directory ${dirname(path)} is not writable`);
-  }
-  if (existsSync(path) && statSync(path).isDirectory())
-    throw new ConfigError(`cannot write ${path}: it is a directory; give a file name with --out`);
 }
 
 export function registerTrain(program: Command): void {
@@ -100,13 +81,9 @@ Examples:
         throw new ConfigError(`${o.resume} has no training checkpoint to resume (it was not written by rnnscope train)`);
     }
     const mayOverwrite = !!o.force || (resumed !== null && o.resume === path);
-    if (existsSync(path) && !mayOverwrite) {
-      throw new ConfigError(`${path} already exists; pass --force to overwrite it, or --out to write elsewhere`);
-    }
-    checkWritableDir(path);
-    if (o.splitOut && existsSync(o.splitOut) && !o.force)
-      throw new ConfigError(`${o.splitOut} already exists; pass --force to overwrite it, or give --split-out another name`);
-    if (o.splitOut) checkWritableDir(o.splitOut);
+    // before training, not after it: a symbolic link, device or FIFO is refused even with --force
+    checkOutPath(path, { force: mayOverwrite });
+    if (o.splitOut) checkOutPath(o.splitOut, { force: !!o.force, option: '--split-out' });
     if (resumed) refuse(o, ['initFrom', 'classWeights'], `cannot change a run being resumed; it comes from ${o.resume}`);
 
     const spec = resumed?.meta.taskSpec;
