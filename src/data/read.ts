@@ -69,6 +69,9 @@ export function readDataText(text: string, source: string, o: CsvOptions = {}): 
 
 /** Reads the data file at `path` (Node only): CSV or JSON by its extension. */
 export async function readDataFile(path: string, o: CsvOptions = {}): Promise<Dataset> {
+  // most CSV files: straight from disk in chunks into typed arrays (csv-fast.ts); the rest, and every error, below
+  const fast = /\.csv$/i.test(path) ? (await import('./csv-file.js')).readCsvFile(path, o) : null;
+  if (fast) return fast;
   const { readFile } = await import('node:fs/promises');
   let text: string;
   try {
