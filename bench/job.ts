@@ -11,49 +11,16 @@
  * (RNN, 8 units, batch 32), so the job is reading, batching and writing more than arithmetic.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { Rng } from '../src/tensor/rng.js';
+import { I, T, writeCsv } from './gen-csv.js';
 import { busyWarning, environment } from './report.js';
 import { arg } from './stats.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
 const torchScript = join(root, 'bench', 'torch_job.py');
-
-const T = 10;
-const I = 5;
-const LABELS = ['down', 'flat', 'up'];
-
-/** Writes a long-form CSV of about `mb` MB: id, step, f0..f4, label; sequences of T steps. Returns the sequence count. */
-function writeCsv(path: string, mb: number, seed = 1): number {
-  const rng = new Rng(seed);
-  const fd = openSync(path, 'w');
-  let bytes = 0;
-  let n = 0;
-  const head = `id,step,${Array.from({ length: I }, (_, i) => `f${i}`).join(',')},label\n`;
-  writeSync(fd, head);
-  bytes += head.length;
-  const target = mb * 1e6;
-  while (bytes < target) {
-    const rows: string[] = [];
-    for (let k = 0; k < 1000; k++, n++) {
-      let level = rng.uniform(-1, 1);
-      for (let t = 0; t < T; t++) {
-        const dir = rng.int(3);
-        level += (dir - 1) * 0.1;
-        const f = Array.from({ length: I }, () => (level + rng.normal() * 0.3).toFixed(4));
-        rows.push(`s${n},${t},${f.join(',')},${LABELS[dir]}`);
-      }
-    }
-    const chunk = rows.join('\n') + '\n';
-    writeSync(fd, chunk);
-    bytes += Buffer.byteLength(chunk);
-  }
-  closeSync(fd);
-  return n;
-}
 
 interface Run {
   seconds: number;

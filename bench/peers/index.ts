@@ -11,6 +11,7 @@
 import type { Peer } from '../peer.js';
 import { BrainPeer } from './brain.js';
 import { ForkedPeer } from './forked.js';
+import { OnnxRuntimePeer } from './onnxruntime.js';
 import { RnnscopePeer } from './rnnscope.js';
 import { TfjsPeer } from './tfjs.js';
 import { TorchPeer } from './torch.js';
@@ -23,7 +24,7 @@ export interface PeerOptions {
   inProcess?: boolean;
 }
 
-export const PEER_NAMES = ['rnnscope', 'pytorch', 'tfjs-cpu', 'tfjs-wasm', 'brainjs'] as const;
+export const PEER_NAMES = ['rnnscope', 'pytorch', 'onnxruntime', 'tfjs-cpu', 'tfjs-wasm', 'brainjs'] as const;
 
 /** The JavaScript peers that peer_host.ts can run. */
 export function makeLocalPeer(name: string): Peer {
@@ -46,6 +47,8 @@ export function makePeers(names: readonly string[], o: PeerOptions): Peer[] {
         return new RnnscopePeer(o.threads ?? 1);
       case 'pytorch':
         return new TorchPeer({ threads: o.torchThreads });
+      case 'onnxruntime':
+        return new OnnxRuntimePeer(o.threads ?? 1);
       case 'tfjs-cpu':
       case 'tfjs-wasm':
       case 'brainjs': {

@@ -105,7 +105,12 @@ export function assemble(
 }
 
 /** The dataset's name and its one-line description. */
-function named(raw: RawSequence[], source: string, o: ReadOptions, description?: string): { name: string; description: string } {
+export function named(
+  raw: readonly { length: number }[],
+  source: string,
+  o: ReadOptions,
+  description?: string,
+): { name: string; description: string } {
   let lo = Infinity,
     hi = 0;
   for (const s of raw) [lo, hi] = [Math.min(lo, s.length), Math.max(hi, s.length)];
@@ -186,7 +191,7 @@ function withValues(
 }
 
 /** Class list for labels found in a file (see ReadOptions.classes). */
-function inferClasses(seen: string[]): string[] {
+export function inferClasses(seen: string[]): string[] {
   if (seen.length > 0 && seen.every((l) => /^(0|[1-9]\d*)$/.test(l))) {
     const max = seen.reduce((m, l) => Math.max(m, Number(l)), 0);
     if (max < 65536) return Array.from({ length: max + 1 }, (_, i) => String(i));

@@ -8,7 +8,8 @@ import { decodeModel } from '../../io/model.js';
 import type { RunMeta } from '../../io/run-meta.js';
 import { predictValuesCommand } from './predict-values.js';
 import { checkOutPath } from '../out-path.js';
-import { makeOutput } from '../output.js';
+import { makeOutput, type Output } from '../output.js';
+import { predictStreamed, type RecordOf, type StreamSummary } from '../predict-stream.js';
 import { addJson, layoutOption, type CommonOpts } from '../options.js';
 import { loadModelRun } from '../model-run.js';
 import { num } from '../../format.js';
@@ -50,51 +51,56 @@ Examples:
     if (o.out) checkOutPath(o.out, { force: !!o.force });
     const head = decodeModel(await readModelBytes(o.model!), o.model!);
     if ((head.meta as RunMeta).regression) return predictValuesCommand(head.model, head.meta as RunMeta, o, out);
+    const cls = (head.meta as RunMeta).classes ?? Array.from({ length: head.model.options.numClasses }, (_, i) => String(i));
+    const steps = head.model.options.headOn === 'steps';
+    const recordOf: RecordOf = (p, stepTexts, labelled) => ({
+      id: p.id,
+      // the file's own step values, so predictions join back to its rows; without a step column, 1, 2, ...
+      ...(steps ? { step: stepValue(stepTexts?.[p.t]) ?? p.t + 1 } : {}),
+      predicted: cls[p.predicted],
+      ...Object.fromEntries(cls.map((c, k) => [`p_${c}`, Number(p.probs[k]!.toFixed(6))])),
+      ...(labelled ? { label: p.target >= 0 ? cls[p.target] : '' } : {}),
+    });
+    // a CSV file as a stream (flat memory); the rest, and every fault, as a whole below
+    const streamed = out.json && !o.out ? null : await predictStreamed(head.model, head.meta as RunMeta, o, format, recordOf);
+    if (streamed) return summarize(streamed, o, out, steps, o.data!, (head.meta as RunMeta).features ?? []);
     const run = await loadModelRun(o.model!, o, false);
     const preds = predictSequences(run.model, run.sequences);
     const labelled = preds.filter((p) => p.target >= 0);
-    const correct = labelled.filter((p) => p.predicted === p.target).length;
-    const cls = run.classes;
-    const steps = run.model.options.headOn === 'steps';
-    // The file's own step values, so predictions join back to its rows; without a step column, 1, 2, ...
     const stepsOf = new Map(run.sequences.map((q) => [q.id, q.steps]));
-    const records = preds.map((p) => ({
-      id: p.id,
-      ...(steps ? { step: stepValue(stepsOf.get(p.id)?.[p.t]) ?? p.t + 1 } : {}),
-      predicted: cls[p.predicted],
-      ...Object.fromEntries(cls.map((c, k) => [`p_${c}`, Number(p.probs[k]!.toFixed(6))])),
-      ...(labelled.length ? { label: p.target >= 0 ? cls[p.target] : '' } : {}),
-    }));
+    const records = preds.map((p) => recordOf(p, stepsOf.get(p.id), labelled.length > 0));
     const text =
       format === 'json' ? JSON.stringify({ classes: cls, predictions: records }, null, 1) + '\n' : stringify(records, { header: true });
-    const unused = run.unused ?? [];
-    const summary = {
-      type: 'predictions',
-      ignoredColumns: unused,
-      sequences: run.sequences.length,
-      rows: preds.length,
-      labelled: labelled.length,
-      accuracy: labelled.length ? correct / labelled.length : null,
-      out: o.out ?? null,
-    };
     if (o.out) await writeFileAtomic(o.out, new TextEncoder().encode(text), { force: o.force });
-    if (out.json) {
-      if (!o.out) for (const r of records) out.event({ type: 'prediction', ...r });
-      out.event(summary);
-      return;
-    }
-    if (!o.out) process.stdout.write(text);
-    if (unused.length)
-      process.stderr.write(
-        `Ignored ${unused.length === 1 ? 'column' : 'columns'} ${list(unused)} of ${run.source}: the model uses ${list(run.meta.features ?? [])}.\n`,
-      );
-    const acc = labelled.length
-      ? `; accuracy ${num(correct / labelled.length, 3)} on ${labelled.length} labelled ${steps ? 'steps' : 'sequences'}`
-      : '';
-    process.stderr.write(
-      `${preds.length} predictions for ${run.sequences.length} sequences of ${run.source}${acc}${o.out ? `; written to ${o.out}` : ''}.\n`,
-    );
+    if (out.json && !o.out) for (const r of records) out.event({ type: 'prediction', ...r });
+    if (!out.json && !o.out) process.stdout.write(text);
+    const correct = labelled.filter((p) => p.predicted === p.target).length;
+    const done = { sequences: run.sequences.length, rows: preds.length, labelled: labelled.length, correct, unused: run.unused ?? [] };
+    summarize(done, o, out, steps, run.source, run.meta.features ?? []);
   });
+}
+
+/** The summary: a JSON event, or a line on stderr (and the columns the model left aside). */
+function summarize(d: StreamSummary, o: PredictOpts, out: Output, steps: boolean, source: string, features: string[]): void {
+  const accuracy = d.labelled ? d.correct / d.labelled : null;
+  if (out.json) {
+    out.event({
+      type: 'predictions',
+      ignoredColumns: d.unused,
+      sequences: d.sequences,
+      rows: d.rows,
+      labelled: d.labelled,
+      accuracy,
+      out: o.out ?? null,
+    });
+    return;
+  }
+  if (d.unused.length)
+    process.stderr.write(
+      `Ignored ${d.unused.length === 1 ? 'column' : 'columns'} ${list(d.unused)} of ${source}: the model uses ${list(features)}.\n`,
+    );
+  const acc = accuracy !== null ? `; accuracy ${num(accuracy, 3)} on ${d.labelled} labelled ${steps ? 'steps' : 'sequences'}` : '';
+  process.stderr.write(`${d.rows} predictions for ${d.sequences} sequences of ${source}${acc}${o.out ? `; written to ${o.out}` : ''}.\n`);
 }
 
 /** A step as the file wrote it: integers as numbers, dates as text. */
