@@ -1,11 +1,11 @@
 /** `rnnscope compare`: RNN, LSTM, GRU and a model without memory on the same data, one table (the job is src/explain/compare.ts). */
 import { InvalidArgumentError, type Command } from 'commander';
-import Table from 'cli-table3';
 import { bestSentence, compareCells, comparedCells, memorylessLabel, verdictSentence } from '../../explain/compare.js';
 import { checkRunFits } from '../fits.js';
 import { memorySentence } from '../../explain/insight.js';
 import { cellOf } from '../../nn/cells/index.js';
 import { makeOutput } from '../output.js';
+import { fitTable } from '../layout.js';
 import { addJson, addModelOptions, addTaskOptions, addTrainOptions, modelChoice, trainConfig, type CommonOpts } from '../options.js';
 import { loadData } from '../data.js';
 import { num, points, seconds } from '../../format.js';
@@ -155,22 +155,18 @@ Examples:
       chance: r.chance,
     });
     if (out.json) return;
-    const t = new Table({
-      head: ['Model', 'Parameters', 'Held-out acc', 'Test acc', 'Memory worth', 'Train time'],
-      style: { head: c.isColorSupported ? ['cyan'] : [], border: [] },
-    });
     const many = (o.seeds ?? 1) > 1;
-    for (const x of r.rows)
-      t.push([
-        x.label,
-        x.parameters,
-        num(x.valAccuracy, 3),
-        many ? `${num(x.testAccuracy, 3)} (${o.seeds} seeds: ${num(x.meanAccuracy, 3)} ± ${num(x.spread, 3)})` : num(x.testAccuracy, 3),
-        points(x.gain),
-        seconds(x.seconds),
-      ]);
-    t.push([memorylessLabel(r.memoryless.mode), r.memoryless.parameters, '', num(r.memoryless.accuracy, 3), '', '']);
-    out.print(t.toString());
+    const rows = r.rows.map((x) => [
+      x.label,
+      x.parameters,
+      num(x.valAccuracy, 3),
+      many ? `${num(x.testAccuracy, 3)} (${o.seeds} seeds: ${num(x.meanAccuracy, 3)} ± ${num(x.spread, 3)})` : num(x.testAccuracy, 3),
+      points(x.gain),
+      seconds(x.seconds),
+    ]);
+    rows.push([memorylessLabel(r.memoryless.mode), r.memoryless.parameters, '', num(r.memoryless.accuracy, 3), '', '']);
+    const head = ['Model', 'Parameters', 'Held-out acc', 'Test acc', 'Memory worth', 'Train time'];
+    out.print(fitTable(head, rows, out.width, { color: c.isColorSupported, flex: 0, flexMin: 16 }));
     out.print(`Chance (always the commonest class): ${num(r.chance, 3)}. ${bestSentence(r)}`);
     out.print(memorySentence(r.comparison, c.bold, `the ${cellOf(r.own).label}'s memory`));
     out.print(verdictSentence(r.verdict) + (r.verdict.band === null && !r.verdict.level ? ' (--seeds 3 measures it.)' : ''));
