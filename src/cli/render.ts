@@ -15,6 +15,7 @@ import type { Evaluation } from '../train/evaluate.js';
 import type { Mode } from '../nn/options.js';
 import { dims, num, rowsSample, seconds, shape, vec } from '../format.js';
 import { fitTable, unitColumns, vecFit } from './layout.js';
+import { timeLeft } from './progress.js';
 
 /** Which steps of a trace to show: `from`..`to`, 1-based; or as many as `budget` lines hold, `more` naming the command for the rest. */
 export interface TraceView {
@@ -29,6 +30,8 @@ const HEAT_MAX_UNITS = 16;
 
 export class PipelineRenderer {
   private bar: cliProgress.SingleBar | null = null;
+  /** The bar's run: when it started, its first epoch, epochs and batches per epoch (for the time left). */
+  private run: { t0: number; first: number; epochs: number; batches: number } | null = null;
   private epochs: EpochEvent[] = [];
   private batchLosses: number[] = [];
   private data: DataEvent | null = null;
@@ -57,21 +60,30 @@ export class PipelineRenderer {
         if (this.out.tty) {
           this.bar = new cliProgress.SingleBar(
             {
-              format: '  {bar} epoch {epoch}/{epochs}  batch {value}/{total}  loss {loss}',
+              format: '  {bar} epoch {epoch}/{epochs}  batch {value}/{total}  loss {loss}  {left}',
               hideCursor: true,
               clearOnComplete: true,
-              barsize: 30,
+              // The words beside the bar take about 54 columns with the time left.
+              barsize: Math.max(10, Math.min(30, this.out.width - 56)),
               stream: process.stdout,
             },
             cliProgress.Presets.shades_classic,
           );
-          this.bar.start(e.batchesPerEpoch, 0, { epoch: 1, epochs: e.epochs, loss: '-' });
+          this.bar.start(e.batchesPerEpoch, 0, { epoch: 1, epochs: e.epochs, loss: '-', left: '' });
+          this.run = { t0: performance.now(), first: 0, epochs: e.epochs, batches: e.batchesPerEpoch };
         }
         return;
       }
       case 'batch':
         this.batchLosses.push(e.loss);
-        this.bar?.update(e.batch, { epoch: e.epoch, loss: num(e.loss, 4) });
+        if (this.bar && this.run) {
+          const r = this.run;
+          if (!r.first) r.first = e.epoch; // a resumed run starts past epoch 1
+          const done = (e.epoch - r.first) * r.batches + e.batch;
+          const total = (r.epochs - r.first + 1) * r.batches;
+          const left = timeLeft(done, total, (performance.now() - r.t0) / 1000);
+          this.bar.update(e.batch, { epoch: e.epoch, loss: num(e.loss, 4), left: left ?? '' });
+        }
         return;
       case 'epoch':
         this.epochs.push(e);

@@ -36,7 +36,7 @@ export class SweepRenderer {
             format: '  {bar} {percentage}%  run {run}/{runs}  k = {k}  {cell}  seed {seed}  {eta_formatted} left',
             hideCursor: true,
             clearOnComplete: true,
-            barsize: 30,
+            barsize: Math.max(10, Math.min(30, this.out.width - 58)), // the words beside it take about 56 columns
             stream: process.stdout,
           },
           cliProgress.Presets.shades_classic,

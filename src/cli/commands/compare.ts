@@ -6,6 +6,7 @@ import { memorySentence } from '../../explain/insight.js';
 import { cellOf } from '../../nn/cells/index.js';
 import { makeOutput } from '../output.js';
 import { fitTable } from '../layout.js';
+import { StatusLine } from '../progress.js';
 import { addJson, addModelOptions, addTaskOptions, addTrainOptions, modelChoice, trainConfig, type CommonOpts } from '../options.js';
 import { loadData } from '../data.js';
 import { num, points, seconds } from '../../format.js';
@@ -119,16 +120,20 @@ Examples:
     checkRunFits({ data, task, taskOptions, model, train, seed, modes: comparedCells(model.mode ?? DEFAULTS.cell) });
     const job = compareCells({ data, task, taskOptions, model, train, seed, seeds: o.seeds });
     let step = job.next();
+    // "training LSTM..." is rewritten in place and erased before anything else is printed.
+    const status = new StatusLine();
     for (; !step.done; step = job.next()) {
       const e = step.value;
       if (e.type === 'compare_start') out.print(`Task ${c.cyan(e.task)}: ${e.description}`);
-      else if (e.type === 'compare_train' && e.event.type === 'train_start' && out.tty)
-        process.stdout.write(c.dim(`  training ${cellOf(e.mode).label}...\r`));
+      else if (e.type === 'compare_train' && e.event.type === 'train_start' && !out.json)
+        status.show(c.dim(`  training ${cellOf(e.mode).label}...`));
       else if (e.type === 'compare_failed') {
+        status.clear();
         process.exitCode = 1;
         out.print(c.red(e.message));
       }
     }
+    status.clear();
     const r = step.value;
     if (!r) return;
     for (const x of r.rows)
