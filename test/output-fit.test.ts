@@ -10,12 +10,12 @@ import { describeRun, ok, run, tempDir, type Run } from './cli-helpers.js';
 import { fitTable, unitColumns, vecFit, visibleWidth, wrapLine } from '../src/cli/layout.js';
 import { outputWidth } from '../src/cli/output.js';
 
-/** The lines of `text` wider than `cols`, with their numbers, for the message. */
+/** The lines of `text` wider than `cols`, with their numbers, for the message; a command alone on its line may be (it is copied whole). */
 function tooWide(text: string, cols: number): string[] {
   return text
     .split('\n')
     .map((l, i) => [i + 1, l] as const)
-    .filter(([, l]) => visibleWidth(l) > cols)
+    .filter(([, l]) => visibleWidth(l) > cols && !/^ *(npx )?rnnscope /.test(l))
     .map(([i, l]) => `line ${i} (${visibleWidth(l)} columns): ${l}`);
 }
 
@@ -57,17 +57,33 @@ for (const cols of [80, 120]) {
     at(['compare', ...small]);
     at(['compare', '--sweep', '--delays', '1,5', '--count', '100', '--epochs', '1', '--seeds', '2']);
     at(['quiz', '--model', 'lstm.safetensors', '--answers', 'a,b,c,d,a,b,c,d']);
-    const series = join(dir, 'series.csv');
+    const series = 'series.csv';
     writeFileSync(
-      series,
+      join(dir, series),
       'month,level\n' +
-        Array.from({ length: 120 }, (_, i) => `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${(100 + 0.2 * i + 3 * Math.sin((2 * Math.PI * i) / 12)).toFixed(3)}`).join('\n') +
+        Array.from(
+          { length: 120 },
+          (_, i) =>
+            `${2000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${(100 + 0.2 * i + 3 * Math.sin((2 * Math.PI * i) / 12)).toFixed(3)}`,
+        ).join('\n') +
         '\n',
     );
     at(['train', '--series', series, '--window', '12', '--season', '12', '--epochs', '2', '--out', 'f.safetensors']);
     at(['forecast', '--model', 'f.safetensors', '--series', series, '--steps', '6']);
   });
 }
+
+test('wrapLine never splits a command: it goes whole onto a line of its own', () => {
+  const line = '  Test your understanding with questions about this run: npx rnnscope quiz --count 300 --epochs 1 --cell gru';
+  assert.deepEqual(wrapLine(line, 80), [
+    '  Test your understanding with questions about this run:',
+    '    npx rnnscope quiz --count 300 --epochs 1 --cell gru',
+  ]);
+  assert.deepEqual(wrapLine('Saved m.safetensors: 147 parameters. Next: rnnscope trace --model m.safetensors', 60), [
+    'Saved m.safetensors: 147 parameters. Next:',
+    '  rnnscope trace --model m.safetensors',
+  ]);
+});
 
 test('wrapLine wraps at spaces under its own indent, and colour codes take no room', () => {
   assert.deepEqual(wrapLine('  one two three four', 12), ['  one two', '    three', '    four']);
@@ -133,5 +149,13 @@ test("the main job's prediction trace fits a screen and names the command that s
   assert.ok(a > 0 && b > a, 'the trace section is there');
   assert.ok(b - a + 1 <= 30, `the trace takes ${b - a + 1} lines`);
   const rest = lines.slice(a, b).join(' ');
-  assert.match(rest, /Steps \d+-40: rnnscope train --count 300 --epochs 2 --length 40 --out run\.safetensors, then rnnscope\s+trace --model run\.safetensors --id \S+ --steps \d+-40/);
+  assert.match(rest, /Steps [\d-]+( and [\d-]+)? are not shown; every step, from this run saved to a file:/);
+  const cmds = lines.slice(a, b).filter((l) => /^ {4}rnnscope /.test(l));
+  assert.deepEqual(
+    cmds.map((l) => l.trim().replace(/--id \S+/, '--id ID')),
+    ['rnnscope train --count 300 --epochs 2 --length 40 --out run.safetensors', 'rnnscope trace --model run.safetensors --id ID'],
+  );
+  // The id is the traced sequence's.
+  const id = /test sequence (\S+), steps/.exec(lines[a]!)![1];
+  assert.ok(cmds[1]!.endsWith(`--id ${id}`), cmds[1]);
 });

@@ -49,7 +49,15 @@ test('reading a large file says so and how long it took; a small one says nothin
   assert.match(err.written[0]!, /^reading 8\.4 MB of .*large\.json\.\.\.\n$/);
   assert.match(err.written.at(-1)!, /^read .*large\.json: 8\.4 MB, 40 sequences, in /);
   const small = join(dir, 'small.json');
-  writeFileSync(small, JSON.stringify({ sequences: [{ id: 'a', x: [[1], [2]], y: 'up' }, { id: 'b', x: [[2], [1]], y: 'down' }] }));
+  writeFileSync(
+    small,
+    JSON.stringify({
+      sequences: [
+        { id: 'a', x: [[1], [2]], y: 'up' },
+        { id: 'b', x: [[2], [1]], y: 'down' },
+      ],
+    }),
+  );
   const quiet = sink(false);
   await readDataWithProgress(small, {}, quiet);
   assert.deepEqual(quiet.written, []);

@@ -32,7 +32,11 @@ test('the trace of a projected LSTM keeps o * tanh(c), which W_hr projects to h'
 
 test('trace and quiz of a projected two-layer LSTM say what it computes', () => {
   const dir = tempDir();
-  ok(run(['train', '--count', '300', '--epochs', '3', '--cell', 'lstm', '--proj', '3', '--layers', '2', '--out', 'p.safetensors'], { cwd: dir }));
+  ok(
+    run(['train', '--count', '300', '--epochs', '3', '--cell', 'lstm', '--proj', '3', '--layers', '2', '--out', 'p.safetensors'], {
+      cwd: dir,
+    }),
+  );
   const tr = ok(run(['trace', '--model', 'p.safetensors', '--step', '2'], { cwd: dir })).stdout;
   assert.match(tr, /h_1 = W_hr \(o \* tanh\(c\)\) = \[/);
   assert.doesNotMatch(tr, /h_\d+ = o \* tanh\(c\) =/);

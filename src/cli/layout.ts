@@ -16,14 +16,28 @@ export function visibleWidth(s: string): number {
   return n;
 }
 
+/** Where a command a reader may copy starts (`rnnscope quiz ...`, `cd DIR && ...`): it runs to the end of the line. */
+const COMMAND = /(?:npx )?rnnscope (?:[a-z]+\b|--)|\bcd \S+ && /;
+
 /**
  * `line` wrapped at spaces to `width` columns; continuation lines are indented by the line's own
- * indent plus `hang`. A word longer than the room stays whole (there is nowhere better to put it).
+ * indent plus `hang`. A command at the end of a line is never split (it is copied as one): it goes
+ * whole onto a line of its own when it does not fit. A word longer than the room stays whole.
  */
 export function wrapLine(line: string, width: number, hang = 2): string[] {
   if (visibleWidth(line) <= width) return [line];
   const indent = /^ */.exec(line)![0].length;
   const pad = ' '.repeat(Math.min(indent + hang, Math.floor(width / 2)));
+  const at = line.slice(indent).search(COMMAND);
+  if (at === 0) return [line];
+  if (at > 0) {
+    const prose = wrapLine(line.slice(0, indent + at).trimEnd(), width, hang);
+    const cmd = line.slice(indent + at);
+    const last = prose[prose.length - 1]!;
+    if (visibleWidth(last) + 1 + visibleWidth(cmd) <= width) prose[prose.length - 1] = `${last} ${cmd}`;
+    else prose.push(pad + cmd);
+    return prose;
+  }
   const words = line.slice(indent).split(' ');
   const out: string[] = [];
   let cur = ' '.repeat(indent);

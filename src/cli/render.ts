@@ -17,12 +17,16 @@ import { dims, num, rowsSample, seconds, shape, vec } from '../format.js';
 import { fitTable, unitColumns, vecFit } from './layout.js';
 import { timeLeft } from './progress.js';
 
-/** Which steps of a trace to show: `from`..`to`, 1-based; or as many as `budget` lines hold, `more` naming the command for the rest. */
+/**
+ * Which steps of a trace to show: `from`..`to`, 1-based; or as many as `budget` lines hold (from the
+ * step before the first change of label, where memory shows), `more` naming the commands that show every step.
+ */
 export interface TraceView {
   from?: number;
   to?: number;
   budget?: number;
-  more?: (from: number, to: number) => string;
+  /** The commands that show every step, one per line. */
+  more?: () => string[];
 }
 
 /** The main job's heat map shows at most this many units. */
@@ -146,7 +150,10 @@ export class PipelineRenderer {
       );
       this.print(`    ${s.description}`);
       if (s.parameters.length) this.print(c.dim(`    ${s.parameters.map((p) => `${p.name} ${shape(p.shape)}`).join(', ')}`));
-      this.print(`    ${rowsSample(s.values)}`);
+      // As many values of the first and last rows as the width holds.
+      let cols = 8;
+      while (cols > 2 && 4 + rowsSample(s.values, 2, cols).length > this.out.width) cols--;
+      this.print(`    ${rowsSample(s.values, 2, cols)}`);
       if (i < f.stages.length - 1) this.print(c.dim(`    |  ${shape(s.outShape)}\n    v`));
     });
   }
@@ -179,22 +186,29 @@ export class PipelineRenderer {
 
   /**
    * The prediction trace, steps `from`..`to` (1-based, inclusive; all by default). With a line budget
-   * (the main job's: one screen), only the first steps that fit are shown and `more(from, to)` says
-   * which command shows the rest.
+   * (the main job's: one screen), only the steps that fit are shown, around the first change of label,
+   * and `more()` names the commands that show them all.
    */
   renderTrace(tr: PredictionTrace, classes: string[], o: TraceView = {}): void {
     const c = this.out.color;
     const kind = cellOf(tr.mode).short;
     const T = tr.steps.length;
-    const from = o.from ?? 1;
+    let from = o.from ?? 1;
     let to = o.to ?? T;
     if (o.budget !== undefined) {
       const s0 = tr.steps[0]!;
       const perStep = 1 + (s0.probs ? 1 : 0) + s0.cells.reduce((n, cell) => n + this.cellLines(cell), 0);
-      const fixed = 2 + 2 + 1 + Math.min(this.heatUnits(tr), HEAT_MAX_UNITS) + 1 + (tr.final ? 1 : 0);
-      to = Math.min(to, from - 1 + Math.max(1, Math.floor((o.budget - fixed) / perStep)));
+      const fixed = 2 + 3 + 1 + Math.min(this.heatUnits(tr), HEAT_MAX_UNITS) + 1 + (tr.final ? 1 : 0);
+      const n = Math.max(1, Math.floor((o.budget - fixed) / perStep));
+      // Start one step before the label first changes: the steps where memory has work to do.
+      const change = tr.steps.findIndex(
+        (s, t) => t > 0 && s.target! >= 0 && tr.steps[t - 1]!.target! >= 0 && s.target !== tr.steps[t - 1]!.target,
+      );
+      from = Math.max(1, change);
+      to = Math.min(T, from + n - 1);
+      from = Math.max(1, to - n + 1);
     }
-    const part = from === 1 && to === T ? `${T} steps` : `steps ${from}-${to} of ${T}`;
+    const part = from === 1 && to === T ? `${T} steps` : from === to ? `step ${from} of ${T}` : `steps ${from}-${to} of ${T}`;
     this.heading(`Prediction trace — test sequence ${tr.sequenceId}, ${part}`);
     const ok = (p: number, y: number) =>
       y < 0 ? c.dim('no label') : p === y ? c.green(`true ${classes[y]} ✓`) : c.red(`true ${classes[y]} ✗`);
@@ -209,7 +223,11 @@ export class PipelineRenderer {
         );
       }
     }
-    if (to < T && o.more) this.print(c.dim(`  Steps ${to + 1}-${T}: ${o.more(to + 1, T)}`));
+    const hidden = [from > 1 ? `1-${from - 1}` : '', to < T ? `${to + 1}-${T}` : ''].filter(Boolean);
+    if (hidden.length && o.more) {
+      this.print(c.dim(`  Steps ${hidden.join(' and ')} are not shown; every step, from this run saved to a file:`));
+      for (const cmd of o.more()) this.print(c.dim(`    ${cmd}`));
+    }
     if (tr.final) {
       const probs = tr.final.probs.map((p, k) => `${classes[k]} ${num(p)}`).join('  ');
       this.print(

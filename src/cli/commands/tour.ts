@@ -40,11 +40,12 @@ Examples:
     // The trace of every step would fill several screens: one screen here, and the command for the rest.
     const r = new PipelineRenderer(out, {
       budget: TRACE_LINES,
-      more: (a, b) =>
-        `rnnscope train${args.map((w) => ` ${w}`).join('')} --out run.safetensors, then ` +
+      more: () => [
+        `rnnscope train${args.map((w) => ` ${w}`).join('')} --out run.safetensors`,
         `rnnscope trace --model run.safetensors${dataFlags(o)
           .map((w) => ` ${w}`)
-          .join('')} --id ${shellWord(traceId)} --steps ${a}-${b}`,
+          .join('')} --id ${shellWord(traceId)}`,
+      ],
     });
     let traceId = '';
     const gen = runPipeline({
