@@ -32,7 +32,8 @@ export async function loadData(o: CommonOpts, expect?: { classes?: string[]; fea
   for (const k of ['count', 'length'] as const) {
     if (o[k] !== undefined) throw new ConfigError(`--${k} is for built-in tasks, not --data files`);
   }
-  const { readDataFile } = await import('../data/read.js');
+  // A large file says that it is being read, with a bar on a terminal.
+  const { readDataWithProgress: readDataFile } = await import('./progress.js');
   const { kind, column } = parseSplit(o.split);
   const data = await readDataFile(o.data, {
     ...columnOptions(o),

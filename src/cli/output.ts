@@ -3,6 +3,7 @@
  * NO_COLOR) or, with --json, one JSON object per line per event, the same events the text renders.
  */
 import pc from 'picocolors';
+import { wrapText } from './layout.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -11,9 +12,9 @@ export interface Output {
   /** stdout is a terminal: progress bars and prompts are allowed. */
   tty: boolean;
   color: Colors;
-  /** Terminal width for layout (80 when not a terminal). */
+  /** Columns to lay text out in: the terminal's, else $COLUMNS, else 80; kept within 60..140. */
   width: number;
-  /** Writes text (nothing in --json mode). */
+  /** Writes text (nothing in --json mode), each line longer than `width` wrapped at its spaces. */
   print(text?: string): void;
   /** Writes an event as one JSON line (nothing in text mode). */
   event(e: object): void;
@@ -23,18 +24,29 @@ export function makeOutput(json: boolean, stream: NodeJS.WriteStream = process.s
   const tty = !!stream.isTTY;
   const env = process.env;
   const colorOn = !json && !('NO_COLOR' in env) && (tty || ('FORCE_COLOR' in env && env.FORCE_COLOR !== '0'));
+  const width = outputWidth(stream, env);
   return {
     json,
     tty,
     color: pc.createColors(colorOn),
-    width: Math.max(60, Math.min(stream.columns || 100, 140)),
+    width,
     print(text = '') {
-      if (!json) stream.write(text + '\n');
+      if (!json) stream.write(wrapText(text, width) + '\n');
     },
     event(e) {
       if (json) stream.write(JSON.stringify(e, jsonReplacer) + '\n');
     },
   };
+}
+
+/**
+ * The width text is laid out in: a terminal's own, else $COLUMNS (what a shell exports and what a
+ * user sets for a pipe or a file), else 80. Below 60 nothing useful fits; past 140 lines are too long to read.
+ */
+export function outputWidth(stream: { columns?: number }, env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number.parseInt(env.COLUMNS ?? '', 10);
+  const cols = stream.columns || (Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 80);
+  return Math.max(60, Math.min(cols, 140));
 }
 
 /**

@@ -3,7 +3,6 @@
  * value_test): the split in time, the error per epoch in the target's units, and the test errors
  * beside the baselines. It formats what the events carry and computes nothing the engine knows.
  */
-import Table from 'cli-table3';
 import type { Output } from './output.js';
 import asciichart from 'asciichart';
 import type { ValueDataEvent, ValueTestEvent, ValueTraceEvent } from '../explain/regression-job.js';
@@ -11,6 +10,7 @@ import type { ValueTrainEvent } from '../train/regress.js';
 import type { SequenceModel } from '../nn/model.js';
 import { describeModel } from './render.js';
 import { seconds } from '../format.js';
+import { fitTable } from './layout.js';
 
 /** A value in the target's units: 4 significant digits, fixed for large ones. */
 export function units(v: number): string {
@@ -90,9 +90,8 @@ export class ValueRenderer {
       case 'value_test': {
         p();
         p(b(`Test split, in the target's units (${e.model.count} values)`));
-        const t = new Table({ head: ['', 'what', 'RMSE', 'MAE', 'R²'], style: { head: [], border: [] } });
-        for (const r of [e.model, ...e.baselines]) t.push([r.name, r.label, units(r.rmse), units(r.mae), r.r2.toFixed(3)]);
-        p(t.toString());
+        const rows = [e.model, ...e.baselines].map((r) => [r.name, r.label, units(r.rmse), units(r.mae), r.r2.toFixed(3)]);
+        p(fitTable(['', 'what', 'RMSE', 'MAE', 'R²'], rows, this.out.width, { flex: 1 }));
         const persistence = e.baselines.find((x) => x.name === 'persistence');
         const memoryless = e.baselines.find((x) => x.name === 'memoryless')!;
         p(

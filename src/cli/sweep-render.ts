@@ -4,7 +4,7 @@
  * scale (charts and the ratios). It formats what the sweep computed and derives nothing of its own.
  */
 import cliProgress from 'cli-progress';
-import Table from 'cli-table3';
+import { fitTable } from './layout.js';
 import asciichart from 'asciichart';
 import type { Output } from './output.js';
 import type { SweepEvent, SweepResult } from '../explain/sweep.js';
@@ -36,7 +36,7 @@ export class SweepRenderer {
             format: '  {bar} {percentage}%  run {run}/{runs}  k = {k}  {cell}  seed {seed}  {eta_formatted} left',
             hideCursor: true,
             clearOnComplete: true,
-            barsize: 30,
+            barsize: Math.max(10, Math.min(30, this.out.width - 58)), // the words beside it take about 56 columns
             stream: process.stdout,
           },
           cliProgress.Presets.shades_classic,
@@ -56,10 +56,7 @@ export class SweepRenderer {
     if (this.out.json) return;
     const c = this.out.color;
     const labels = r.cells.map((m) => cellOf(m).label);
-    const t = new Table({
-      head: ['k', ...labels.map((l) => `${l} (mean ± sd, min-max)`), 'Chance', 'Verdict'],
-      style: { head: c.isColorSupported ? ['cyan'] : [], border: [] },
-    });
+    const rows: (string | number)[][] = [];
     for (const k of r.delays) {
       const v = r.verdicts.find((x) => x.k === k)!.verdict;
       const row = r.cells.map((m) => {
@@ -69,9 +66,16 @@ export class SweepRenderer {
       const verdict = v.level
         ? 'level'
         : `${cellOf(v.worst).short} trails ${cellOf(v.best).short} by ${points(v.gap).replace(/^\+/, '')}${v.band !== null ? ` (±${points(v.band).replace(/^\+/, '')})` : ''}`;
-      t.push([k, ...row, num(r.chance.find((x) => x.k === k)!.accuracy, 3), verdict]);
+      rows.push([k, ...row, num(r.chance.find((x) => x.k === k)!.accuracy, 3), verdict]);
     }
-    this.out.print(t.toString());
+    this.out.print(`  Test accuracy per cell: mean ± sd over the seeds, then min-max`);
+    this.out.print(
+      fitTable(['k', ...labels, 'Chance', 'Verdict'], rows, this.out.width, {
+        color: c.isColorSupported,
+        flex: labels.length + 2,
+        flexMin: 16,
+      }),
+    );
     const colored = c.isColorSupported;
     this.out.print(`  Test accuracy of the answer against k, the mean over ${r.seeds.length} seeds${colored ? ' (chance in grey)' : ''}`);
     // Without colour the lines cannot be told apart: one chart per cell.
@@ -99,13 +103,15 @@ export class SweepRenderer {
       }
     }
     if (colored) this.out.print(`  ${labels.map((l, i) => this.swatch(i, l)).join('   ')}`);
-    const gt = new Table({
-      head: ['Cell', '‖∂L/∂h_0‖ / ‖∂L/∂h_k‖ initial', 'trained', '‖∂h_k/∂h_0‖ initial', 'trained'],
-      style: { head: c.isColorSupported ? ['cyan'] : [], border: [] },
-    });
-    for (const x of g.cells)
-      gt.push([cellOf(x.mode).label, sci(x.earlyRatio), sci(x.lateRatio), sci(x.early.jacobian[0]!), sci(x.late.jacobian[0]!)]);
-    this.out.print(gt.toString());
+    const grows = g.cells.map((x) => [
+      cellOf(x.mode).label,
+      sci(x.earlyRatio),
+      sci(x.lateRatio),
+      sci(x.early.jacobian[0]!),
+      sci(x.late.jacobian[0]!),
+    ]);
+    const ghead = ['Cell', '‖∂L/∂h_0‖ / ‖∂L/∂h_k‖ initial', 'trained', '‖∂h_k/∂h_0‖ initial', 'trained'];
+    this.out.print(fitTable(ghead, grows, this.out.width, { color: c.isColorSupported }));
     this.out.print(
       `  The ratio is the share of the answer's gradient that reaches the first step, where the token to remember came in: ` +
         `1 keeps it whole, 1e-6 leaves a millionth to learn from. ${r.runs.length} runs in ${seconds(r.seconds)}.`,

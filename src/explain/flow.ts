@@ -65,10 +65,16 @@ export function dataFlow(model: SequenceModel, seq: Sequence): DataFlow {
     stages.push({
       index: stages.length + 1,
       name: `${cell.label} layer${o.numLayers > 1 ? ` ${l + 1}` : ''}`,
-      description: `Each step, ${cell.step}${D === 2 ? '; a second direction runs from the last step back' : ''}`,
+      description:
+        `${l === 0 ? 'Each step' : `Reading layer ${l}'s h_t, each step`}, ${cell.step}` +
+        (o.projSize > 0 ? `; W_hr projects h_t from ${o.hiddenSize} units to ${P} values` : '') +
+        (D === 2 ? '; a second direction runs from the last step back' : ''),
       inShape: [T, inW],
       outShape: [T, D * P],
-      outDims: ['time steps', D === 2 ? 'hidden units (both directions)' : 'hidden units'],
+      outDims: [
+        'time steps',
+        `${o.projSize > 0 ? 'projected ' : ''}hidden ${o.projSize > 0 ? 'values' : 'units'}${D === 2 ? ' (both directions)' : ''}`,
+      ],
       parameters: ps,
       parameterCount: count(ps),
       values: hOut,

@@ -25,6 +25,8 @@ export interface CellStep {
   gates?: Record<string, number[]>;
   h: number[];
   c?: number[];
+  /** LSTM with a projection: o * tanh(c_t), H values, which W_hr projects to h_t (P values). */
+  m?: number[];
 }
 
 export interface StepTrace {
@@ -46,6 +48,8 @@ export interface PredictionTrace {
   steps: StepTrace[];
   /** Many-to-one: the output layer on the last state. */
   final?: { logits: number[]; probs: number[]; predicted: number; target: number };
+  /** LSTM: the size W_hr projects h to (h = W_hr (o * tanh(c))); 0 without a projection. */
+  projSize: number;
   /** Counted steps (or 1) predicted right, and counted. */
   correct: number;
   counted: number;
@@ -72,6 +76,7 @@ export function predictionTrace(model: SequenceModel, seq: Sequence): Prediction
         if (r.c) {
           cell.cPrev = r.cPrev;
           cell.c = r.c;
+          if (o.projSize > 0) cell.m = r.c.map((c, j) => r.gates.o![j]! * Math.tanh(c));
         }
         cells.push(cell);
       }
@@ -95,11 +100,19 @@ export function predictionTrace(model: SequenceModel, seq: Sequence): Prediction
         if (s.predicted === s.target) correct++;
       }
     }
-    return { sequenceId: seq.id, mode: o.mode, steps, correct, counted };
+    return { sequenceId: seq.id, mode: o.mode, projSize: o.projSize, steps, correct, counted };
   }
   const logits = slice(res.logits.data, 0, C);
   const final = { logits, probs: slice(probs, 0, C), predicted: argmaxRow(logits, 0, C), target: seq.y[0]! >= 0 ? seq.y[0]! : -1 };
-  return { sequenceId: seq.id, mode: o.mode, steps, final, correct: final.predicted === final.target ? 1 : 0, counted: 1 };
+  return {
+    sequenceId: seq.id,
+    mode: o.mode,
+    projSize: o.projSize,
+    steps,
+    final,
+    correct: final.predicted === final.target ? 1 : 0,
+    counted: 1,
+  };
 }
 
 /** The first sequence whose label changes along the way (it shows the memory at work), else 0. */

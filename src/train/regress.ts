@@ -385,26 +385,48 @@ export function meanBaseline(seqs: readonly Sequence[], tn: TargetNormalization,
 
 /**
  * The observation of a regression epoch, from its numbers: learning starts (below the mean's error),
- * improving, plateau, overfitting (training error falls while held-out error rises), diverging, or
- * not learning (no better than the training mean).
+ * improving, plateau, overfitting, diverging, a setback, or not learning (no better than the training
+ * mean). The alarms need evidence a healthy run cannot show (as in observe.ts): diverging is a training
+ * error 1.5 times the training mean's, or a loss that rose three epochs running by more than 10% in all;
+ * overfitting is held-out RMSE 3% above its best for three epochs while training RMSE kept falling below
+ * its level there; one epoch whose loss rose is a setback.
  */
 export function observeValues(history: readonly ValueEpochRecord[], meanRmse: number): { kind: string; text: string } {
-  const cur = history[history.length - 1]!;
-  const prev = history.length > 1 ? history[history.length - 2]! : null;
+  const n = history.length;
+  const cur = history[n - 1]!;
+  const prev = n > 1 ? history[n - 2]! : null;
   const f = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(1) : v.toPrecision(3));
   const vsMean = `the training mean's ${f(meanRmse)}`;
+  if (cur.trainRmse > 1.5 * meanRmse)
+    return {
+      kind: 'diverging',
+      text: `Diverging: training RMSE ${f(cur.trainRmse)} is worse than predicting ${vsMean}; the learning rate (${cur.lr}) is too high.`,
+    };
   if (!prev) {
     return cur.valRmse < 0.95 * meanRmse
       ? { kind: 'starts', text: `Learning starts: held-out RMSE ${f(cur.valRmse)}, below ${vsMean}.` }
       : { kind: 'no_learning', text: `Not learning yet: held-out RMSE ${f(cur.valRmse)} is no better than ${vsMean}.` };
   }
   const dLoss = (cur.loss - prev.loss) / prev.loss;
-  if (dLoss > 0.1)
-    return { kind: 'diverging', text: `Diverging: training loss rose ${(100 * dLoss).toFixed(0)}%; the learning rate may be too high.` };
-  if (cur.trainRmse < prev.trainRmse && cur.valRmse > prev.valRmse * 1.01 && history.length > 2)
+  const run = history.slice(-4);
+  if (run.length === 4 && run.every((e, i) => i === 0 || e.loss > run[i - 1]!.loss) && cur.loss > run[0]!.loss * 1.1)
+    return {
+      kind: 'diverging',
+      text: `Diverging: training loss rose three epochs running, by ${(100 * (cur.loss / run[0]!.loss - 1)).toFixed(0)}%; the learning rate may be too high.`,
+    };
+  if (dLoss > 0.02)
+    return {
+      kind: 'setback',
+      text: `Setback: training loss rose ${(100 * dLoss).toFixed(0)}% this epoch; one epoch like this is noise, several in a row are not.`,
+    };
+  let best = 0;
+  for (let i = 1; i < n; i++) if (history[i]!.valRmse < history[best]!.valRmse) best = i;
+  const b = history[best]!;
+  const fits = cur.trainRmse < 0.75 * meanRmse; // a run that fits nothing is not overfitting
+  if (fits && best <= n - 4 && history.slice(-3).every((e) => e.valRmse > b.valRmse * 1.03) && cur.trainRmse < b.trainRmse)
     return {
       kind: 'overfitting',
-      text: `Overfitting: training RMSE fell to ${f(cur.trainRmse)} while held-out RMSE rose to ${f(cur.valRmse)}.`,
+      text: `Overfitting: held-out RMSE rose from its best, ${f(b.valRmse)} at epoch ${b.epoch}, to ${f(cur.valRmse)}, while training RMSE fell to ${f(cur.trainRmse)}.`,
     };
   if (cur.valRmse >= 0.95 * meanRmse)
     return { kind: 'no_learning', text: `Not learning: held-out RMSE ${f(cur.valRmse)} stays near ${vsMean}.` };

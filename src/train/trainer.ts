@@ -182,7 +182,7 @@ export class Trainer {
       this.history.push(rec);
       lastGood.set(this.model.table.data);
       this.schedule?.step();
-      yield { type: 'epoch', epochs: this.epochs, ...rec, observation: observe(this.history, chance) };
+      yield { type: 'epoch', epochs: this.epochs, ...rec, observation: observe(this.history, chance, this.model.options.numClasses) };
       if (es) {
         if (v.loss < best.loss - (es.minDelta ?? 0)) {
           best = { loss: v.loss, epoch, weights: this.model.table.data.slice() };

@@ -1,11 +1,12 @@
 /** `rnnscope compare`: RNN, LSTM, GRU and a model without memory on the same data, one table (the job is src/explain/compare.ts). */
 import { InvalidArgumentError, type Command } from 'commander';
-import Table from 'cli-table3';
 import { bestSentence, compareCells, comparedCells, memorylessLabel, verdictSentence } from '../../explain/compare.js';
 import { checkRunFits } from '../fits.js';
 import { memorySentence } from '../../explain/insight.js';
 import { cellOf } from '../../nn/cells/index.js';
 import { makeOutput } from '../output.js';
+import { fitTable } from '../layout.js';
+import { StatusLine } from '../progress.js';
 import { addJson, addModelOptions, addTaskOptions, addTrainOptions, modelChoice, trainConfig, type CommonOpts } from '../options.js';
 import { loadData } from '../data.js';
 import { num, points, seconds } from '../../format.js';
@@ -119,16 +120,20 @@ Examples:
     checkRunFits({ data, task, taskOptions, model, train, seed, modes: comparedCells(model.mode ?? DEFAULTS.cell) });
     const job = compareCells({ data, task, taskOptions, model, train, seed, seeds: o.seeds });
     let step = job.next();
+    // "training LSTM..." is rewritten in place and erased before anything else is printed.
+    const status = new StatusLine();
     for (; !step.done; step = job.next()) {
       const e = step.value;
       if (e.type === 'compare_start') out.print(`Task ${c.cyan(e.task)}: ${e.description}`);
-      else if (e.type === 'compare_train' && e.event.type === 'train_start' && out.tty)
-        process.stdout.write(c.dim(`  training ${cellOf(e.mode).label}...\r`));
+      else if (e.type === 'compare_train' && e.event.type === 'train_start' && !out.json)
+        status.show(c.dim(`  training ${cellOf(e.mode).label}...`));
       else if (e.type === 'compare_failed') {
+        status.clear();
         process.exitCode = 1;
         out.print(c.red(e.message));
       }
     }
+    status.clear();
     const r = step.value;
     if (!r) return;
     for (const x of r.rows)
@@ -155,22 +160,18 @@ Examples:
       chance: r.chance,
     });
     if (out.json) return;
-    const t = new Table({
-      head: ['Model', 'Parameters', 'Held-out acc', 'Test acc', 'Memory worth', 'Train time'],
-      style: { head: c.isColorSupported ? ['cyan'] : [], border: [] },
-    });
     const many = (o.seeds ?? 1) > 1;
-    for (const x of r.rows)
-      t.push([
-        x.label,
-        x.parameters,
-        num(x.valAccuracy, 3),
-        many ? `${num(x.testAccuracy, 3)} (${o.seeds} seeds: ${num(x.meanAccuracy, 3)} ± ${num(x.spread, 3)})` : num(x.testAccuracy, 3),
-        points(x.gain),
-        seconds(x.seconds),
-      ]);
-    t.push([memorylessLabel(r.memoryless.mode), r.memoryless.parameters, '', num(r.memoryless.accuracy, 3), '', '']);
-    out.print(t.toString());
+    const rows = r.rows.map((x) => [
+      x.label,
+      x.parameters,
+      num(x.valAccuracy, 3),
+      many ? `${num(x.testAccuracy, 3)} (${o.seeds} seeds: ${num(x.meanAccuracy, 3)} ± ${num(x.spread, 3)})` : num(x.testAccuracy, 3),
+      points(x.gain),
+      seconds(x.seconds),
+    ]);
+    rows.push([memorylessLabel(r.memoryless.mode), r.memoryless.parameters, '', num(r.memoryless.accuracy, 3), '', '']);
+    const head = ['Model', 'Parameters', 'Held-out acc', 'Test acc', 'Memory worth', 'Train time'];
+    out.print(fitTable(head, rows, out.width, { color: c.isColorSupported, flex: 0, flexMin: 16 }));
     out.print(`Chance (always the commonest class): ${num(r.chance, 3)}. ${bestSentence(r)}`);
     out.print(memorySentence(r.comparison, c.bold, `the ${cellOf(r.own).label}'s memory`));
     out.print(verdictSentence(r.verdict) + (r.verdict.band === null && !r.verdict.level ? ' (--seeds 3 measures it.)' : ''));

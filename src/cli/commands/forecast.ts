@@ -91,7 +91,9 @@ Examples:
     const y = series.values[f.columns.indexOf(f.target)]!;
     out.print(`Forecast of ${f.target} after the ${N} steps of ${o.series} (last: ${series.labels?.[N - 1] ?? `t=${N - 1}`}): ${how}.`);
     for (const r of rows) out.print(`  ${String(r.step).padStart(3)}  ${r.time.padEnd(12)} ${units(r.value).padStart(10)}  ${r.method}`);
-    const recent = Array.from(y.subarray(Math.max(0, N - Math.max(3 * f.window, 48))));
+    // The chart's label takes 12 columns: the history gets what the width leaves beside the forecast.
+    const room = Math.max(8, out.width - 13 - rows.length);
+    const recent = Array.from(y.subarray(Math.max(0, N - Math.min(Math.max(3 * f.window, 48), room))));
     const all = [...recent, ...rows.map((r) => r.value)];
     out.print();
     out.print(`The last ${recent.length} values and the forecast (${out.color.yellow('yellow')}):`);

@@ -1,6 +1,6 @@
 /** `rnnscope inspect`: what a model file holds: config, tensors, metadata and training history. */
 import type { Command } from 'commander';
-import Table from 'cli-table3';
+import { fitTable } from '../layout.js';
 import { readSafetensorsHeader } from '../../io/safetensors.js';
 import { decodeModel } from '../../io/model.js';
 import { readModelBytes } from '../../io/model-file.js';
@@ -65,9 +65,8 @@ Examples:
       );
     if (meta.taskSpec) out.print(`Trained on: built-in task ${meta.taskSpec.name}, seed ${meta.taskSpec.seed}`);
     else if (meta.dataFile) out.print(`Trained on: ${meta.dataFile}`);
-    const t = new Table({ head: ['Tensor', 'Shape', 'Values', 'dtype'], style: { head: c.isColorSupported ? ['cyan'] : [], border: [] } });
-    for (const x of weights) t.push([x.name, shape(x.shape), x.count, x.dtype]);
-    out.print(t.toString());
+    const rows = weights.map((x) => [x.name, shape(x.shape), x.count, x.dtype]);
+    out.print(fitTable(['Tensor', 'Shape', 'Values', 'dtype'], rows, out.width, { color: c.isColorSupported }));
     const cp = meta.checkpoint;
     if (cp && optimizerTensors > 0) {
       const names = Object.keys(cp.optimizer.buffers);
@@ -76,18 +75,14 @@ Examples:
       );
     }
     if (history.length) {
-      const h = new Table({
-        head: ['Epoch', 'Loss', 'Train acc', 'Held-out acc', 'lr'],
-        style: { head: c.isColorSupported ? ['cyan'] : [], border: [] },
-      });
-      for (const e of history) h.push([e.epoch, num(e.loss, 4), num(e.trainAccuracy, 3), num(e.valAccuracy, 3), String(e.lr)]);
+      const hrows = history.map((e) => [e.epoch, num(e.loss, 4), num(e.trainAccuracy, 3), num(e.valAccuracy, 3), String(e.lr)]);
       const last = history.at(-1)!.epoch;
       out.print(
         history.length === last
           ? 'Training history:'
           : `Training history (${history.length} of ${last} epochs: the file keeps the latest in full and fewer, evenly spaced, before them):`,
       );
-      out.print(h.toString());
+      out.print(fitTable(['Epoch', 'Loss', 'Train acc', 'Held-out acc', 'lr'], hrows, out.width, { color: c.isColorSupported }));
     }
   });
 }

@@ -2,12 +2,15 @@
 import type { Command } from 'commander';
 import { runPipeline } from '../../pipeline.js';
 import { makeOutput } from '../output.js';
-import { shellWord } from '../interrupt.js';
+import { dataFlags, shellWord } from '../interrupt.js';
 import { PipelineRenderer } from '../render.js';
 import { addJson, addModelOptions, addTaskOptions, addTrainOptions, int, modelChoice, trainConfig, type CommonOpts } from '../options.js';
 import { loadData } from '../data.js';
 import { VALUE_TASKS } from '../../data/value-tasks.js';
 import { tourValues } from './train-values.js';
+
+/** The main job's prediction trace, heading to summary, fits in this many lines (a screen). */
+const TRACE_LINES = 30;
 
 export function registerTour(program: Command): void {
   const cmd = program
@@ -33,7 +36,18 @@ Examples:
     if (o.task && o.task in VALUE_TASKS) return tourValues(o);
     const out = makeOutput(!!o.json);
     const { data, task, taskOptions } = await loadData(o);
-    const r = new PipelineRenderer(out);
+    const args = quizArgs(process.argv.slice(2));
+    // The trace of every step would fill several screens: one screen here, and the command for the rest.
+    const r = new PipelineRenderer(out, {
+      budget: TRACE_LINES,
+      more: () => [
+        `rnnscope train${args.map((w) => ` ${w}`).join('')} --out run.safetensors`,
+        `rnnscope trace --model run.safetensors${dataFlags(o)
+          .map((w) => ` ${w}`)
+          .join('')} --id ${shellWord(traceId)}`,
+      ],
+    });
+    let traceId = '';
     const gen = runPipeline({
       data,
       task,
@@ -43,8 +57,11 @@ Examples:
       seed: o.seed ?? 0,
       traceIndex: o.traceIndex,
     });
-    for (let it = gen.next(); !it.done; it = gen.next()) r.handle(it.value);
-    r.finish(quizArgs(process.argv.slice(2)));
+    for (let it = gen.next(); !it.done; it = gen.next()) {
+      if (it.value.type === 'trace') traceId = it.value.trace.sequenceId;
+      r.handle(it.value);
+    }
+    r.finish(args);
   });
 }
 

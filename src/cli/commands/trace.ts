@@ -1,5 +1,5 @@
 /** `rnnscope trace`: the prediction trace of one sequence, step by step, optionally one step in detail. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { predictionTrace } from '../../explain/predict.js';
 import { runPipeline } from '../../pipeline.js';
 import { drain } from '../../train/events.js';
@@ -15,6 +15,16 @@ interface TraceOpts extends CommonOpts {
   index?: number;
   id?: string;
   step?: number;
+  steps?: [number, number];
+}
+
+/** "5-12" (or "5", one step) to the 1-based, inclusive range of steps to show. */
+function stepRange(v: string): [number, number] {
+  const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(v);
+  const a = Number(m?.[1]);
+  const b = m?.[2] === undefined ? a : Number(m[2]);
+  if (!m || a < 1 || b < a) throw new InvalidArgumentError('Give steps as from-to, 1-based, such as 5-12 (or one step, 5).');
+  return [a, b];
 }
 
 export function registerTrace(program: Command): void {
@@ -26,6 +36,7 @@ export function registerTrace(program: Command): void {
   cmd
     .option('--index <i>', 'the sequence by position (default: the first whose label changes)', int(0))
     .option('--id <id>', 'the sequence by id')
+    .option('--steps <from-to>', 'show only these steps of the trace, 1-based, such as 5-12 (default: every step)', stepRange)
     .option('--step <t>', 'also show step t (1-based) in full detail, unit by unit', int(1))
     .option('--seed <n>', 'without --model: the seed of the pipeline trained first (default 0)', int(0, 2 ** 31 - 1));
   addJson(cmd);
@@ -35,6 +46,7 @@ export function registerTrace(program: Command): void {
 Examples:
   rnnscope trace --model model.safetensors                 a sequence of the task's test split
   rnnscope trace --model model.safetensors --index 4 --step 2
+  rnnscope trace --model long.safetensors --steps 5-12      steps 5 to 12 of a long sequence
   rnnscope trace --model my.safetensors --data my.csv --id walk-17`,
   );
   cmd.action(async (o: TraceOpts) => {
@@ -58,10 +70,12 @@ Examples:
     const tr = predictionTrace(model, seq);
     if (o.step !== undefined && o.step > seq.length)
       throw new ConfigError(`--step ${o.step} is past the end of sequence ${seq.id}, which has ${seq.length} steps`);
+    if (o.steps && o.steps[0] > seq.length)
+      throw new ConfigError(`--steps ${o.steps.join('-')} starts past the end of sequence ${seq.id}, which has ${seq.length} steps`);
     out.event({ type: 'trace', trace: tr, classes });
     const r = new PipelineRenderer(out);
     if (!out.json) {
-      r.renderTrace(tr, classes);
+      r.renderTrace(tr, classes, o.steps ? { from: o.steps[0], to: Math.min(o.steps[1], seq.length) } : {});
       if (o.step !== undefined) r.renderStep(tr, o.step - 1, classes);
     }
   });

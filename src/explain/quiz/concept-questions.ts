@@ -30,8 +30,8 @@ const VALUES: Readonly<Record<string, (c: Ctx, q: Concept) => Values | null>> = 
     return { n, wih: shp(wih.shape), whh: shp(whh.shape), T: c.T, nT: n * c.T, T1: c.T + 1 };
   },
   squashing: (c, q) => {
-    // relu does not squash, so the question would be false for it.
-    if (c.o.mode === 'rnn_relu') return null;
+    // relu does not squash, and a projection (h = W_hr (o * tanh(c))) takes h out of (-1, 1): the question would be false for both.
+    if (c.o.mode === 'rnn_relu' || c.o.projSize > 0) return null;
     const hs = c.in.trace?.steps.flatMap((s) => s.cells.flatMap((x) => x.h)) ?? [];
     const range = hs.length ? part(q, 'range', { lo: f2(Math.min(...hs)), hi: f2(Math.max(...hs)) }) : '';
     return { cell: c.cell, where: part(q, c.o.mode), range };

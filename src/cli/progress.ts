@@ -1,0 +1,107 @@
+/**
+ * What a long command says while it works, on a terminal only: a status line that is cleared before
+ * the next one (or the output) is written, the time left of a training run, and reading a large data
+ * file ("reading 24 MB of big.csv...") with a bar over its bytes.
+ */
+import cliProgress from 'cli-progress';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Dataset } from '../data/dataset.js';
+import { readDataFile, readDataText } from '../data/read.js';
+import type { CsvOptions } from '../data/csv-columns.js';
+import { seconds } from '../format.js';
+
+/** Erases the terminal line the cursor is on and returns to its start. */
+const CLEAR = '\r\u001b[2K';
+
+/** One line of status, rewritten in place and cleared when done; nothing when `stream` is not a terminal. */
+export class StatusLine {
+  private shown = false;
+  constructor(private readonly stream: { isTTY?: boolean; write(s: string): unknown } = process.stdout) {}
+
+  show(text: string): void {
+    if (!this.stream.isTTY) return;
+    this.stream.write(CLEAR + text);
+    this.shown = true;
+  }
+
+  clear(): void {
+    if (!this.shown) return;
+    this.stream.write(CLEAR);
+    this.shown = false;
+  }
+}
+
+/**
+ * The time left of a run of `total` batches, from the pace so far: null until a few batches (and a
+ * second) have passed, since the first batches carry the warm-up and would promise too much.
+ */
+export function timeLeft(done: number, total: number, elapsedSeconds: number): string | null {
+  if (done < 3 || elapsedSeconds < 1 || done >= total) return null;
+  const left = (elapsedSeconds / done) * (total - done);
+  if (left < 60) return `${Math.max(1, Math.round(left))} s left`;
+  const m = Math.floor(left / 60);
+  if (m < 60) return `${m} min ${Math.round(left % 60)} s left`;
+  return `${Math.floor(m / 60)} h ${m % 60} min left`;
+}
+
+/** Files from this size on say that they are being read. */
+export const LARGE_FILE = 8 << 20;
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+}
+
+/**
+ * Reads a data file as readDataFile does; a large one says so on stderr ("reading 24 MB of
+ * big.csv..."), with a bar over its bytes on a terminal, then how long it took. A file that cannot be
+ * stat'ed or streamed goes to readDataFile, whose sentences say why.
+ */
+export async function readDataWithProgress(
+  path: string,
+  o: CsvOptions = {},
+  err: { isTTY?: boolean; write(s: string): unknown } = process.stderr,
+): Promise<Dataset> {
+  let size = 0;
+  try {
+    const s = await stat(path);
+    size = s.isFile() ? s.size : 0;
+  } catch {
+    size = 0;
+  }
+  if (size < LARGE_FILE) return readDataFile(path, o);
+  const t0 = performance.now();
+  err.write(`reading ${megabytes(size)} of ${path}...\n`);
+  const bar = err.isTTY
+    ? new cliProgress.SingleBar(
+        {
+          format: '  {bar} {percentage}% of {size}',
+          hideCursor: true,
+          clearOnComplete: true,
+          barsize: 30,
+          stream: err as NodeJS.WriteStream,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : null;
+  bar?.start(size, 0, { size: megabytes(size) });
+  const chunks: Buffer[] = [];
+  try {
+    let got = 0;
+    for await (const chunk of createReadStream(path)) {
+      chunks.push(chunk as Buffer);
+      got += (chunk as Buffer).length;
+      bar?.update(got);
+    }
+  } catch {
+    bar?.stop();
+    return readDataFile(path, o);
+  }
+  bar?.stop();
+  const status = new StatusLine(err);
+  status.show(`  parsing ${path}...`);
+  const ds = readDataText(Buffer.concat(chunks).toString('utf8'), path, o);
+  status.clear();
+  err.write(`read ${path}: ${megabytes(size)}, ${ds.sequences.length} sequences, in ${seconds((performance.now() - t0) / 1000)}\n`);
+  return ds;
+}
