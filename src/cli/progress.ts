@@ -1,13 +1,11 @@
 /**
  * What a long command says while it works, on a terminal only: a status line that is cleared before
  * the next one (or the output) is written, the time left of a training run, and reading a large data
- * file ("reading 24 MB of big.csv...") with a bar over its bytes.
+ * file ("reading 24 MB of big.csv...") with a bar over its bytes where the file is read in chunks.
  */
-import cliProgress from 'cli-progress';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Dataset } from '../data/dataset.js';
-import { readDataFile, readDataText } from '../data/read.js';
+import { readDataFile } from '../data/read.js';
 import type { CsvOptions } from '../data/csv-columns.js';
 import { seconds } from '../format.js';
 
@@ -72,36 +70,23 @@ export async function readDataWithProgress(
   if (size < LARGE_FILE) return readDataFile(path, o);
   const t0 = performance.now();
   err.write(`reading ${megabytes(size)} of ${path}...\n`);
-  const bar = err.isTTY
-    ? new cliProgress.SingleBar(
-        {
-          format: '  {bar} {percentage}% of {size}',
-          hideCursor: true,
-          clearOnComplete: true,
-          barsize: 30,
-          stream: err as NodeJS.WriteStream,
-        },
-        cliProgress.Presets.shades_classic,
-      )
-    : null;
-  bar?.start(size, 0, { size: megabytes(size) });
-  const chunks: Buffer[] = [];
-  try {
-    let got = 0;
-    for await (const chunk of createReadStream(path)) {
-      chunks.push(chunk as Buffer);
-      got += (chunk as Buffer).length;
-      bar?.update(got);
+  // The reader is synchronous, so the line is redrawn from its callback, at most every 1% of the file.
+  const status = err.isTTY ? new StatusLine(err) : null;
+  let shown = -1;
+  const ds = await readDataFile(path, o, (bytes) => {
+    const pct = Math.floor((100 * bytes) / size);
+    if (status && pct !== shown && pct <= 100) {
+      shown = pct;
+      status.show(`  ${bar(pct)} ${pct}% of ${megabytes(size)}`);
     }
-  } catch {
-    bar?.stop();
-    return readDataFile(path, o);
-  }
-  bar?.stop();
-  const status = new StatusLine(err);
-  status.show(`  parsing ${path}...`);
-  const ds = readDataText(Buffer.concat(chunks).toString('utf8'), path, o);
-  status.clear();
+  });
+  status?.clear();
   err.write(`read ${path}: ${megabytes(size)}, ${ds.sequences.length} sequences, in ${seconds((performance.now() - t0) / 1000)}\n`);
   return ds;
+}
+
+/** A bar of 30 cells, `pct` of them full. */
+function bar(pct: number): string {
+  const full = Math.round((30 * pct) / 100);
+  return '█'.repeat(full) + '░'.repeat(30 - full);
 }

@@ -12,7 +12,7 @@ import { applyLayout } from './layout.js';
 /** The longest line the fast path takes; a longer one (or a file of no newlines) goes to readCsv. */
 const MAX_LINE = 1 << 26;
 
-export function readCsvFile(path: string, o: CsvOptions = {}): Dataset | null {
+export function readCsvFile(path: string, o: CsvOptions = {}, onRead?: (bytes: number) => void): Dataset | null {
   if (o.layout === 'wide') return null;
   let fd: number;
   try {
@@ -24,7 +24,7 @@ export function readCsvFile(path: string, o: CsvOptions = {}): Dataset | null {
   }
   try {
     if (!fstatSync(fd).isFile()) return null;
-    const ds = readCsvChunks(chunkReader(fd), path, o);
+    const ds = readCsvChunks(chunkReader(fd, onRead), path, o);
     return ds && applyLayout(ds, path, o.layout, o.optionNames?.layout);
   } finally {
     closeSync(fd);
@@ -32,9 +32,13 @@ export function readCsvFile(path: string, o: CsvOptions = {}): Dataset | null {
 }
 
 /** Reads the file at `fd` into buf[from..]; the bytes read, 0 at the end. A line longer than MAX_LINE gives up. */
-export function chunkReader(fd: number): (buf: Uint8Array, from: number) => number {
+export function chunkReader(fd: number, onRead?: (bytes: number) => void): (buf: Uint8Array, from: number) => number {
+  let total = 0;
   return (buf, from) => {
     if (from >= MAX_LINE) throw new RangeError('line too long for the fast path');
-    return readSync(fd, buf, from, buf.length - from, null);
+    const n = readSync(fd, buf, from, buf.length - from, null);
+    total += n;
+    onRead?.(total);
+    return n;
   };
 }

@@ -71,10 +71,11 @@ export function readDataText(text: string, source: string, o: CsvOptions = {}): 
 export const MAX_DATA_BYTES = 256 * 1024 * 1024;
 
 /** Reads the data file at `path` (Node only): CSV or JSON by its extension, read by readTextFile. */
-export async function readDataFile(path: string, o: CsvOptions = {}): Promise<Dataset> {
+/** `onRead` hears the bytes read so far, where the file is read in chunks (a plain CSV file). */
+export async function readDataFile(path: string, o: CsvOptions = {}, onRead?: (bytes: number) => void): Promise<Dataset> {
   // most CSV files (regular files only): straight from disk in chunks into typed arrays (csv-fast.ts), their
   // memory proportional to their numbers; the rest, and every error, through the bounded reader below
-  const fast = /\.csv$/i.test(path) ? await (await import('./csv-file.js')).readCsvFile(path, o) : null;
+  const fast = /\.csv$/i.test(path) ? await (await import('./csv-file.js')).readCsvFile(path, o, onRead) : null;
   if (fast) return fast;
   return readDataText(await readTextFile(path), path, o);
 }
