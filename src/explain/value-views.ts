@@ -12,6 +12,7 @@ import { dataFlow, type DataFlow } from './flow.js';
 import { forwardOne } from './forward-one.js';
 import { predictionTrace, type PredictionTrace } from './predict.js';
 import { memoryWorth } from './memory.js';
+import { units } from '../format.js';
 import { predictValues } from '../train/regress.js';
 import type { Window } from '../data/series.js';
 
@@ -127,11 +128,7 @@ export interface ValueInsight {
   text: string;
 }
 
-/** A value in the target's units as every front end writes it: 4 significant digits, fixed for large ones. */
-export function units(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  return Math.abs(v) >= 1000 ? v.toFixed(1) : Number(v.toPrecision(4)).toString();
-}
+export { units };
 
 export function valueInsight(
   m: { withMemory: number; reset: number; memoryless: number; persistence: number | null },
