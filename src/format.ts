@@ -60,3 +60,9 @@ export function dims(s: readonly number[], names: readonly string[]): string {
 export function seconds(s: number): string {
   return s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(2)} s`;
 }
+
+/** A value in the target's units (regression) as every front end writes it: 4 significant digits, fixed for large ones. */
+export function units(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 1000 ? v.toFixed(1) : Number(v.toPrecision(4)).toString();
+}

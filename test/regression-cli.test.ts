@@ -165,7 +165,7 @@ test('the main job on the built-in oscillation task beats persistence and the me
     .map((l) => JSON.parse(l) as { type: string; [k: string]: unknown });
   assert.deepEqual(
     [...new Set(events.map((e) => e.type))],
-    ['value_data', 'model', 'train_start', 'batch', 'value_epoch', 'train_end', 'value_trace', 'value_test'],
+    ['value_data', 'model', 'train_start', 'batch', 'value_epoch', 'train_end', 'flow', 'value_trace', 'value_test', 'value_insight'],
   );
   const t = events.find((e) => e.type === 'value_test') as unknown as {
     model: { rmse: number };

@@ -8,21 +8,20 @@ import asciichart from 'asciichart';
 import type { ValueDataEvent, ValueTestEvent, ValueTraceEvent } from '../explain/regression-job.js';
 import type { ValueTrainEvent } from '../train/regress.js';
 import type { SequenceModel } from '../nn/model.js';
-import { describeModel } from './render.js';
+import { describeModel, PipelineRenderer } from './render.js';
+import type { ValueJobEvent } from '../explain/value-job.js';
 import { seconds } from '../format.js';
 import { fitTable } from './layout.js';
 
-/** A value in the target's units: 4 significant digits, fixed for large ones. */
-export function units(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  return Math.abs(v) >= 1000 ? v.toFixed(1) : Number(v.toPrecision(4)).toString();
-}
+import { units } from '../explain/value-views.js';
+export { units };
 
 export type ValueEvent =
   | ValueDataEvent
   | ValueTrainEvent
   | ValueTraceEvent
   | ValueTestEvent
+  | ValueJobEvent
   | { type: 'model'; options: SequenceModel['options']; parameters: number };
 
 export class ValueRenderer {
@@ -87,6 +86,12 @@ export class ValueRenderer {
         );
         return;
       }
+      case 'flow':
+        return new PipelineRenderer(this.out).renderFlow(e.flow, e.weights);
+      case 'value_insight':
+        p();
+        p(b('Key insight — what memory is worth, measured'));
+        return p(`  ${e.text}`);
       case 'value_test': {
         p();
         p(b(`Test split, in the target's units (${e.model.count} values)`));

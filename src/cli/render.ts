@@ -165,7 +165,7 @@ export class PipelineRenderer {
       num(e.loss, 4),
       num(e.trainAccuracy, 3),
       num(e.valAccuracy, 3),
-      seconds(e.seconds),
+      seconds(e.seconds).padEnd(7), // one width whatever the time, so the table's layout does not depend on it
       e.observation.text,
     ]);
     const head = ['Epoch', 'Loss ↓', 'Train acc ↑', 'Held-out acc ↑', 'Time', 'Observation'];

@@ -19,13 +19,21 @@ export interface MemoryComparison {
 }
 
 /**
- * How much the memory is worth, in accuracy: the model with its memory against the best it does
+ * How much the memory is worth, in accuracy (or, with `measure` 'error', in a regression model's RMSE): the model with its memory against the best it does
  * without memory (the better of the same model reset at every step and the model trained on single
  * steps). The one definition: the key insight, the quiz, `compare` and the explorer all show this.
  * The better of the two is the honest baseline: a model without memory that does well is what the
  * memory must beat.
  */
-export function memoryWorth(m: Pick<MemoryComparison, 'withMemory' | 'reset' | 'memoryless'>): { gain: number; without: number } {
+export function memoryWorth(
+  m: Pick<MemoryComparison, 'withMemory' | 'reset' | 'memoryless'>,
+  measure: 'score' | 'error' = 'score',
+): { gain: number; without: number } {
+  // A score (accuracy) is better higher, an error (a regression model's RMSE) lower; the gain is positive when memory helps.
+  if (measure === 'error') {
+    const without = Math.min(m.reset, m.memoryless);
+    return { gain: without - m.withMemory, without };
+  }
   const without = Math.max(m.reset, m.memoryless);
   return { gain: m.withMemory - without, without };
 }

@@ -27,17 +27,11 @@ import {
 import { chronologicalSplit, cutWindows, lastStepAlone, type Series, type Window, type WindowOptions } from '../data/series.js';
 import { modelOptions, type ModelChoice } from '../train/prepare.js';
 import { drain } from '../train/events.js';
-import {
-  evaluateValues,
-  meanBaseline,
-  trainingMean,
-  predictValues,
-  ValueTrainer,
-  type ValueTrainConfig,
-  type ValueTrainEvent,
-} from '../train/regress.js';
+import { evaluateValues, meanBaseline, trainingMean, ValueTrainer, type ValueTrainConfig, type ValueTrainEvent } from '../train/regress.js';
 import type { RegressionMeta } from '../io/regression-meta.js';
 import { ConfigError } from '../errors.js';
+import { memoryWorth } from './memory.js';
+import { windowRows, type WindowRow } from './value-views.js';
 import { DEFAULTS } from '../defaults.js';
 
 export interface ValueRun {
@@ -91,7 +85,9 @@ export interface ValueTestEvent {
   type: 'value_test';
   model: Scored;
   baselines: Scored[];
-  /** The memoryless model's RMSE minus the model's: what memory is worth, in the target's units. */
+  /** The same trained weights with the hidden state reset before every step (the last step alone): their RMSE. */
+  reset: number;
+  /** What memory is worth, in the target's units: memoryWorth on errors (the better of reset and memoryless, minus the model's RMSE). */
   memoryGain: number;
 }
 
@@ -264,25 +260,25 @@ export function measure(run: ValueRun, config: ValueTrainConfig): ValueTestEvent
         : 'the same model on the last step alone';
   baselines.push({ name: 'memoryless', label: aloneLabel, ...evaluateValues(alone, valuesAlone(test, run.target, K), tn, loss) });
   const memoryless = baselines[baselines.length - 1]!;
-  return { type: 'value_test', model, baselines, memoryGain: memoryless.rmse - model.rmse };
+  const reset = evaluateValues(run.model, valuesAlone(test, run.target, K), tn, loss).rmse;
+  const { gain } = memoryWorth({ withMemory: model.rmse, reset, memoryless: memoryless.rmse }, 'error');
+  return { type: 'value_test', model, baselines, reset, memoryGain: gain };
 }
 
 /** The prediction trace of a forecaster: consecutive test windows, each with its true next value, the model's and persistence's. */
 export interface ValueTraceEvent {
   type: 'value_trace';
   target: string;
-  rows: { time: string; truth: number; predicted: number; persistence: number }[];
+  rows: WindowRow[];
 }
 
 /** The first `count` test windows' first-step forecasts beside the truth and the last value (forecasters only). */
 export function valueTrace(run: ValueRun, count = 24): ValueTraceEvent | null {
   if (!run.series) return null;
-  const ws = (run.split.test as Window[]).slice(0, count);
-  const p = predictValues(run.model, ws, run.targetNorm);
   return {
     type: 'value_trace',
     target: run.series.series.target,
-    rows: ws.map((w, i) => ({ time: w.id, truth: p.truth[i]![0]!, predicted: p.pred[i]![0]!, persistence: w.persistence[0]! })),
+    rows: windowRows(run.model, (run.split.test as Window[]).slice(0, count), run.targetNorm),
   };
 }
 
@@ -313,5 +309,3 @@ export function regressionMeta(run: ValueRun, config: ValueTrainConfig, test?: V
       : {}),
   };
 }
-
-export { predictValues };

@@ -18,6 +18,7 @@ import * as v from 'valibot';
 import { MODES } from '../nn/options.js';
 import { OPTIMIZERS } from '../train/optimizer-spec.js';
 import { TASKS } from '../data/tasks.js';
+import { VALUE_TASKS } from '../data/value-tasks.js';
 import { REGRESSION_LOSSES } from '../loss/regression.js';
 
 /** Sizes are array lengths; 2^31 - 1 keeps every product of two in a double's exact range. */
@@ -70,7 +71,7 @@ const epochRecord = () =>
 /** The built-in tasks' options, with the CLI's ranges: predict regenerates the task from them. */
 const taskSpec = () =>
   v.object({
-    name: v.picklist(Object.keys(TASKS)),
+    name: v.picklist([...Object.keys(TASKS), ...Object.keys(VALUE_TASKS)]),
     options: v.looseObject({
       count: v.optional(int(10, 1_000_000)),
       length: v.optional(int(2, 10_000)),

@@ -7,7 +7,7 @@ import { CELL_INFO } from '../../src/nn/cells/index.js';
 import { DEFAULTS as ENGINE } from '../../src/defaults.js';
 import type { Mode, ModelChoice, PipelineOptions, TaskOptions, TrainConfig } from '../../src/internal.js';
 
-export type TaskName = 'trend' | 'count' | 'delay';
+export type TaskName = 'trend' | 'count' | 'delay' | 'oscillation';
 
 export interface Settings {
   /** Built-in task; ignored while `data` names an uploaded file. */
@@ -60,7 +60,11 @@ export const TASK_LABELS: Record<TaskName, string> = {
   trend: 'trend: is a noisy signal going down, flat or up?',
   count: 'count: which token has been seen most so far?',
   delay: 'delay: which token came k steps ago?',
+  oscillation: 'oscillation (values): forecast the next reading of a noisy wave',
 };
+
+/** Tasks whose targets are values, not classes: the worker runs the regression job for them. */
+export const isValueTask = (s: Settings): boolean => !s.data && s.task === 'oscillation';
 
 /** A canonical string of the settings: equal strings, equal runs. */
 export function settingsKey(s: Settings): string {

@@ -6,7 +6,7 @@
  */
 import { batch, computed, signal } from '@preact/signals';
 import { DEFAULTS, type Settings } from './settings.js';
-import type { CompareState, SessionSnapshot, Speed } from './runner/protocol.js';
+import type { CompareState, SessionSnapshot, Speed, ValueState } from './runner/protocol.js';
 
 export const MODES = [
   { id: 'pipeline', label: 'Pipeline', hint: 'the data flow, shapes on every arrow' },
@@ -58,6 +58,8 @@ export const DEFAULT_VIEW: ViewState = {
 export const settings = signal<Settings>(DEFAULTS);
 export const view = signal<ViewState>(DEFAULT_VIEW);
 export const session = signal<SessionSnapshot | null>(null);
+/** A model of values (the oscillation task, an uploaded series): its state replaces the session's. */
+export const valueState = signal<ValueState | null>(null);
 export const compare = signal<CompareState | null>(null);
 export const speed = signal<Speed>('normal');
 /** Memory on (the model as trained) or off (h reset to zero before every step) in the trace and playground. */

@@ -9,6 +9,7 @@ import { PipelineRenderer, describeModel } from '../render.js';
 import { addJson, addModelOptions, addTaskOptions, int, modelChoice, type CommonOpts } from '../options.js';
 import { loadModelRun, pickSequence } from '../model-run.js';
 import { loadData } from '../data.js';
+import { flowValues, isValueSubject } from '../value-views.js';
 
 export function registerFlow(program: Command): void {
   const cmd = program
@@ -20,6 +21,7 @@ export function registerFlow(program: Command): void {
   cmd
     .option('--index <i>', 'the sequence whose values are shown, by position', int(0))
     .option('--id <id>', 'the sequence by id')
+    .option('--series <file>', 'with a forecaster (--model from train --series): the series whose test part to show')
     .option('--seed <n>', 'without --model: seed of the data and the initial weights (default 0)', int(0, 2 ** 31 - 1));
   addJson(cmd);
   cmd.addHelpText(
@@ -30,9 +32,10 @@ Examples:
   rnnscope flow --cell lstm --layers 2 --bidirectional
   rnnscope flow --model model.safetensors --index 3`,
   );
-  cmd.action(async (o: CommonOpts & { model?: string; index?: number; id?: string }) => {
+  cmd.action(async (o: CommonOpts & { model?: string; index?: number; id?: string; series?: string }) => {
     const out = makeOutput(!!o.json);
     if (o.index !== undefined && o.id !== undefined) throw new ConfigError('give --index or --id, not both');
+    if (await isValueSubject(o)) return flowValues(o, out);
     let model, seqs, source, weights: 'initial' | 'trained';
     if (o.model) {
       for (const k of ['cell', 'hidden', 'layers', 'bidirectional', 'dropout', 'proj'] as const) {

@@ -20,9 +20,11 @@ import { loadModelRun, pickSequence } from '../model-run.js';
 import { maxLength } from '../../data/dataset.js';
 import { predictionTrace } from '../../explain/predict.js';
 import type { EpochRecord } from '../../train/events.js';
+import { isValueSubject, valueQuiz } from '../value-views.js';
 
 interface QuizOpts extends CommonOpts {
   model?: string;
+  series?: string;
   questions?: number;
   answers?: number[];
 }
@@ -53,6 +55,7 @@ export function registerQuiz(program: Command): void {
       int(1, MAX_QUESTIONS),
     )
     .option('--model <file>', 'quiz a model file of your own run (from rnnscope train) instead of training one; --data for other sequences')
+    .option('--series <file>', 'with a forecaster (--model from train --series): the series whose test part to ask about')
     .option('--answers <list>', 'grade these answers without asking: one of a-d (or 1-4) per question, comma-separated', answerList);
   addJson(cmd);
   cmd.addHelpText(
@@ -77,6 +80,14 @@ Examples:
       throw new ConfigError(
         `--answers has ${o.answers.length} answer${o.answers.length === 1 ? '' : 's'} but the quiz has ${n} questions; give one of a-d per question, comma-separated`,
       );
+    }
+    if (await isValueSubject(o)) {
+      const { questions, about } = await valueQuiz(o, o.seed ?? 0, n);
+      if (o.answers && o.answers.length !== questions.length)
+        throw new ConfigError(
+          `--answers has ${o.answers.length} answers but this run gives ${questions.length} questions; give one of a-d per question`,
+        );
+      return present(out, questions, o.answers, about);
     }
     if (o.model) return quizModel(out, o, n);
     const seed = o.seed ?? 0;

@@ -9,6 +9,7 @@ import { PipelineRenderer } from '../render.js';
 import { addJson, addTaskOptions, int, type CommonOpts } from '../options.js';
 import { loadModelRun, pickSequence } from '../model-run.js';
 import { loadData } from '../data.js';
+import { isValueSubject, traceValues } from '../value-views.js';
 
 interface TraceOpts extends CommonOpts {
   model?: string;
@@ -38,6 +39,7 @@ export function registerTrace(program: Command): void {
     .option('--id <id>', 'the sequence by id')
     .option('--steps <from-to>', 'show only these steps of the trace, 1-based, such as 5-12 (default: every step)', stepRange)
     .option('--step <t>', 'also show step t (1-based) in full detail, unit by unit', int(1))
+    .option('--series <file>', 'with a forecaster (--model from train --series): the series whose test part to show')
     .option('--seed <n>', 'without --model: the seed of the pipeline trained first (default 0)', int(0, 2 ** 31 - 1));
   addJson(cmd);
   cmd.addHelpText(
@@ -47,11 +49,13 @@ Examples:
   rnnscope trace --model model.safetensors                 a sequence of the task's test split
   rnnscope trace --model model.safetensors --index 4 --step 2
   rnnscope trace --model long.safetensors --steps 5-12      steps 5 to 12 of a long sequence
-  rnnscope trace --model my.safetensors --data my.csv --id walk-17`,
+  rnnscope trace --model my.safetensors --data my.csv --id walk-17
+  rnnscope trace --model load.safetensors --series load.csv   a forecaster: h_t, then predicted and true values`,
   );
   cmd.action(async (o: TraceOpts) => {
     const out = makeOutput(!!o.json);
     if (o.index !== undefined && o.id !== undefined) throw new ConfigError('give --index or --id, not both');
+    if (await isValueSubject(o)) return traceValues(o, out);
     let model, seqs, classes, source;
     if (o.model) {
       if (o.task)

@@ -17,6 +17,7 @@ import type { RegressionLossName } from '../../loss/regression.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
 import { ValueRenderer } from '../render-values.js';
+import { runValueJob } from '../../explain/value-job.js';
 import { modelChoice, trainConfig, type CommonOpts } from '../options.js';
 import { columnOptions, readTextFile } from '../../data/read.js';
 
@@ -159,7 +160,8 @@ export async function trainValues(o: ValueOpts): Promise<void> {
     target: run.target,
     normalization: run.normalization,
     task: run.name,
-    taskSpec: null,
+    // A built-in task's series is regenerated from its seed by trace, flow and quiz.
+    taskSpec: o.task && o.task in VALUE_TASKS ? { name: o.task, options: o.length ? { length: o.length } : {}, seed: run.seed } : null,
     dataFile: basename(source),
     history: historyForFile(history),
     regression: regressionMeta(run, config, test),
@@ -178,7 +180,5 @@ export async function tourValues(o: ValueOpts): Promise<void> {
   const { makeStep: _m, threads: _t, ...base } = trainConfig(o);
   const config: ValueTrainConfig = { ...base, loss: { type: o.loss ?? 'mse', delta: o.delta, beta: o.beta } };
   const r = new ValueRenderer(out);
-  r.handle(valueDataEvent(run));
-  r.handle({ type: 'model', options: run.model.options, parameters: run.model.parameterCount });
-  for (const e of runValues(run, config)) r.handle(e);
+  for (const e of runValueJob(run, config)) r.handle(e);
 }

@@ -8,6 +8,7 @@ import type { ResolvedModelOptions } from '../../nn/model.js';
 import type { EpochRecord } from '../../train/events.js';
 import type { PredictionTrace } from '../predict.js';
 import type { MemoryComparison } from '../insight.js';
+import type { ValueInsight } from '../value-views.js';
 
 export type QuestionKind = 'concept' | 'model' | 'run';
 
@@ -44,6 +45,20 @@ export interface QuizInput {
   history?: readonly EpochRecord[];
   trace?: PredictionTrace | null;
   comparison?: MemoryComparison | null;
+  /** A model of real-valued targets: its run's facts (the classifier's history, trace and comparison are then absent). */
+  values?: ValueQuizFacts | null;
+}
+
+/** What a regression run knows, for its questions (src/explain/quiz/values.ts). */
+export interface ValueQuizFacts {
+  mean: number[];
+  std: number[];
+  history?: readonly { epoch: number; trainRmse: number; valRmse: number }[];
+  /** One test sequence or window: the model's first value there, the truth (null without), the last value added back (null when not relative). */
+  example?: { id: string; predicted: number; truth: number | null; last: number | null };
+  insight?: ValueInsight | null;
+  baselines?: { name: string; label: string; rmse: number }[];
+  modelRmse?: number;
 }
 
 /** A question with its answer and distractors in any order, before shuffling. */

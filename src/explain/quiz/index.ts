@@ -16,8 +16,9 @@ import { shapeQuestions } from './shapes-and-parameters.js';
 import { traceQuestions } from './prediction-trace.js';
 import { trainingQuestions } from './training-run.js';
 import { memory } from './memory.js';
+import { valueQuestions } from './values.js';
 
-export type { Question, QuizInput } from './context.js';
+export type { Question, QuizInput, ValueQuizFacts } from './context.js';
 export { LESSON_QUESTION } from './concepts.js';
 
 export interface QuizOptions {
@@ -28,7 +29,14 @@ export interface QuizOptions {
 export const quizDefaults = { questions: 8 };
 
 /** Every question the quiz knows; each says its own place in the quiz (rank). */
-const makers: readonly Maker[] = [...conceptQuestions, ...shapeQuestions, ...traceQuestions, ...trainingQuestions, memory];
+const makers: readonly Maker[] = [
+  ...conceptQuestions,
+  ...shapeQuestions,
+  ...traceQuestions,
+  ...trainingQuestions,
+  memory,
+  ...valueQuestions,
+];
 
 /** The model part of a QuizInput, from a model. */
 export function modelFacts(model: SequenceModel): QuizInput['model'] {

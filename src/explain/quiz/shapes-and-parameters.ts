@@ -99,7 +99,7 @@ function headParameters(c: Ctx): Draft | null {
     id: 'head-parameters',
     kind: 'model',
     rank: 14,
-    prompt: `The output layer turns the ${F} values of h_t into ${C} class scores (${c.in.data.classes.join(', ')})${c.o.headOn === 'steps' ? `, at each of the ${c.T} steps` : ', once, from the last state'}. How many parameters does it have?`,
+    prompt: `The output layer turns the ${F} values of h_t into ${C} ${c.in.values ? 'values' : 'class scores'} (${c.in.data.classes.join(', ')})${c.o.headOn === 'steps' ? `, at each of the ${c.T} steps` : ', once, from the last state'}. How many parameters does it have?`,
     answer: String(n),
     distractors: [
       String(bias ? C * F : n + C),

@@ -1,6 +1,7 @@
 /** The page: header, settings, the nine modes as tabs, and the status of the run. */
 import { useEffect } from 'preact/hooks';
-import { MODES, notice, setMode, view } from '../store.js';
+import { MODES, notice, setMode, valueState, view } from '../store.js';
+import { Values } from './modes/Values.js';
 import { typing } from '../keys.js';
 import { ModeNav } from './ModeNav.js';
 import { SettingsPanel } from './SettingsPanel.js';
@@ -61,15 +62,21 @@ export function App() {
         <main>
           <ModeNav />
           <Player />
-          <Status />
+          {!valueState.value && <Status />}
           {notice.value && (
             <p class="notice" role="alert">
               {notice.value}
             </p>
           )}
           <section id="panel" class="panel" role="tabpanel" aria-labelledby={`tab-${mode}`} tabIndex={-1} data-mode={mode}>
-            <View />
-            <Next />
+            {valueState.value ? (
+              <Values />
+            ) : (
+              <>
+                <View />
+                <Next />
+              </>
+            )}
           </section>
         </main>
       </div>

@@ -2,7 +2,7 @@
  * The player: Play (at a watchable pace) / Pause, one batch at a time, the speed, "skip to the end",
  * and Replay once trained. It sits above every mode, so each view can be watched as the model learns.
  */
-import { session, speed } from '../store.js';
+import { session, speed, valueState } from '../store.js';
 import { pause, play, replay, reset, skip, stepBatch } from '../runner/runner.js';
 import type { Speed } from '../runner/protocol.js';
 
@@ -14,11 +14,12 @@ const SPEEDS: { id: Speed; label: string }[] = [
 
 export function Player() {
   const s = session.value;
-  const live = s?.source === 'live';
-  const status = s?.status;
+  const v = valueState.value;
+  const live = !!v || s?.source === 'live';
+  const status = v?.status ?? s?.status;
   const running = status === 'training';
   const finished = status === 'done' || status === 'failed';
-  const done = s?.train.batchesDone ?? 0;
+  const done = v ? v.losses.length : (s?.train.batchesDone ?? 0);
   return (
     <div class="toolbar player" role="group" aria-label="Training controls">
       {running ? (

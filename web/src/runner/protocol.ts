@@ -15,6 +15,9 @@ import type {
 import type { Question } from '../../../src/explain/quiz/index.js';
 import type { SweepResult } from '../../../src/explain/sweep.js';
 import type { Settings } from '../settings.js';
+import type { ValueEpochEvent } from '../../../src/train/regress.js';
+import type { Scored } from '../../../src/explain/regression-job.js';
+import type { ValueInsight } from '../../../src/explain/value-views.js';
 
 export type Status = 'preparing' | 'ready' | 'training' | 'paused' | 'done' | 'failed';
 /** How fast Play trains: slow (a few batches a second), normal (the whole run in about 20 s), fast (as fast as it goes). */
@@ -178,8 +181,48 @@ export type Command =
 /** A patch replaces the named fields of the current snapshot; `losses` are appended. */
 export type Patch = Partial<Omit<SessionSnapshot, 'losses'>> & { addLosses?: number[] };
 
+/**
+ * A model of real-valued targets (the oscillation task, an uploaded series): everything its modes show,
+ * as the engine computed it (web/src/runner/values.ts). Posted whole under the same flow control.
+ */
+export interface ValueState {
+  key: string;
+  settings: Settings;
+  status: Status;
+  name: string;
+  description: string;
+  target: string;
+  window: number;
+  sizes: { train: number; val: number; test: number };
+  /** Where validation and test begin in the series (rows). */
+  parts: { a: number; b: number };
+  /** The series' time labels (null: steps are numbered) and its target's values. */
+  labels: string[] | null;
+  series: number[];
+  model: { options: ResolvedModelOptions; parameters: number };
+  epochs: number;
+  history: (Omit<ValueEpochEvent, 'type' | 'observation'> & { observation: string })[];
+  losses: number[];
+  flow: DataFlow;
+  /** The step-through's test window: the target's raw values and h_t (last layer) per step, the prediction, the truth, the last value. */
+  trace: { id: string; steps: { x: number; h: number[] }[]; predicted: number; truth: number | null; last: number | null } | null;
+  /** Every test window's one-step forecast beside the truth and the last value (once trained). */
+  rows: { time: string; truth: number; predicted: number; persistence: number }[] | null;
+  /** The forecast after the series' end (once trained). */
+  forecast: { time: string; value: number; method: 'direct' | 'recursive' }[] | null;
+  test: { model: Scored; baselines: Scored[]; reset: number } | null;
+  insight: ValueInsight | null;
+  quiz: Question[] | null;
+  message: string | null;
+  /** The test window traced, and the playground's edit of its values with the model's prediction for it. */
+  seq: number;
+  playground: number[] | null;
+  playgroundPrediction: number | null;
+}
+
 export type WorkerEvent =
   | { type: 'session'; snapshot: SessionSnapshot }
+  | { type: 'values'; state: ValueState }
   | { type: 'patch'; id: number; patch: Patch }
   | { type: 'compare'; state: CompareState }
   | { type: 'sweep'; state: SweepState }

@@ -6,7 +6,7 @@
  */
 import { batch, effect } from '@preact/signals';
 import { settingsKey, type Settings } from '../settings.js';
-import { answers, compare, memory, notice, pending, session, settings, speed, uploadError, view } from '../store.js';
+import { answers, compare, memory, notice, pending, session, settings, speed, uploadError, valueState, view } from '../store.js';
 import { toQuery } from '../url.js';
 import type { Command, SessionSnapshot, SweepRequest, WorkerEvent } from './protocol.js';
 import { sweep } from './sweep-store.js';
@@ -37,7 +37,7 @@ export function start(): void {
   });
   effect(() => {
     const v = view.value;
-    if (!session.value || session.value.source !== 'live') return;
+    if (!valueState.value && (!session.value || session.value.source !== 'live')) return;
     if (v.seq !== sentSeq) {
       sentSeq = v.seq;
       send({ type: 'select', traceIndex: v.seq });
@@ -137,6 +137,15 @@ function receive(e: WorkerEvent): void {
       session.value = next;
       break;
     }
+    case 'values': {
+      // A state for settings the learner has since changed again: the next one is on its way.
+      if (e.state.key !== configured) return;
+      pending.value = false;
+      if (valueState.peek()?.quiz && JSON.stringify(valueState.peek()!.quiz) !== JSON.stringify(e.state.quiz)) answers.value = {};
+      if (settingsKey(settings.peek()) !== e.state.key) settings.value = e.state.settings;
+      valueState.value = e.state;
+      break;
+    }
     case 'compare':
       compare.value = e.state;
       break;
@@ -168,6 +177,7 @@ function adopt(snap: SessionSnapshot): void {
   if (snap.key !== configured) return;
   batch(() => {
     pending.value = false;
+    valueState.value = null;
     const prev = session.peek();
     if (prev && JSON.stringify(prev.quiz) !== JSON.stringify(snap.quiz) && snap.quiz) answers.value = {};
     if (settingsKey(settings.peek()) !== snap.key) settings.value = snap.settings;

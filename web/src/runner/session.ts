@@ -455,8 +455,16 @@ function traceOf(model: Prepared['model'], seq: Sequence, memory: boolean): Pred
     }
     last = one;
   }
-  if (perStep) return { sequenceId: seq.id, mode: model.options.mode, steps, correct, counted };
-  return { sequenceId: seq.id, mode: model.options.mode, steps, final: last!.final!, correct: last!.correct, counted: 1 };
+  if (perStep) return { sequenceId: seq.id, mode: model.options.mode, projSize: model.options.projSize, steps, correct, counted };
+  return {
+    sequenceId: seq.id,
+    mode: model.options.mode,
+    projSize: model.options.projSize,
+    steps,
+    final: last!.final!,
+    correct: last!.correct,
+    counted: 1,
+  };
 }
 
 /** The engine's trace of the playground's raw values (normalised with the training split's statistics). */

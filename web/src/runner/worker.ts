@@ -10,7 +10,9 @@ import { DataError, RnnscopeError, type Dataset } from '../../../src/internal.js
 import { Session } from './session.js';
 import { CompareJob } from './compare.js';
 import { SweepJob } from './sweep.js';
-import { settingsKey } from '../settings.js';
+import { isValueTask, settingsKey } from '../settings.js';
+import { ValueJob, readUploadedSeries } from './values.js';
+import type { Series } from '../../../src/data/series.js';
 import type { Command, WorkerEvent } from './protocol.js';
 
 /** Time spent on engine work before yielding to messages. */
@@ -22,6 +24,9 @@ let session: Session | null = null;
 let compare: CompareJob | null = null;
 let sweep: SweepJob | null = null;
 let upload: { name: string; data: Dataset } | null = null;
+/** A model of values (the oscillation task, an uploaded series) runs instead of a session. */
+let values: ValueJob | null = null;
+let seriesUpload: { name: string; series: Series } | null = null;
 let nextId = 1;
 let lastPost = 0;
 let scheduled = false;
@@ -67,13 +72,14 @@ function tick(): void {
       } else if (s?.playing) wait = Math.max(4, ((1 - s.allowance) / rate) * 1000);
       const b = compare?.work() ?? false;
       const c = sweep?.work() ?? false;
-      if (!a && !b && !c) break;
+      const v = values?.work() ?? false;
+      if (!a && !b && !c && !v) break;
     } while (performance.now() - t0 < SLICE_MS);
   } catch (e) {
     fail(e);
     return;
   }
-  const busy = !!(session?.busy || compare?.busy || sweep?.busy);
+  const busy = !!(session?.busy || compare?.busy || sweep?.busy || values?.busy);
   const held = !flush();
   if (busy) schedule(wait > 0 && !compare?.busy && !sweep?.busy ? wait : 0);
   else {
@@ -99,6 +105,11 @@ function flush(force = false): boolean {
       posted = true;
     }
   }
+  const vs = values?.flush();
+  if (vs) {
+    post({ type: 'values', state: vs });
+    posted = true;
+  }
   const c = compare?.flush();
   if (c) {
     post({ type: 'compare', state: c });
@@ -117,6 +128,7 @@ function fail(e: unknown): void {
   session = null;
   compare = null;
   sweep = null;
+  values = null;
   post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
 }
 
@@ -124,6 +136,24 @@ function handle(c: Command): void {
   switch (c.type) {
     case 'configure': {
       let data: Dataset | undefined;
+      const series = c.upload ? readUploadedSeries(c.upload.name, c.upload.text) : null;
+      if (series) seriesUpload = { name: c.upload!.name, series };
+      if (isValueTask(c.settings) || series || (c.settings.data && seriesUpload?.name === c.settings.data)) {
+        try {
+          values = new ValueJob(c.settings, c.settings.data ? (seriesUpload ?? undefined) : undefined);
+        } catch (e) {
+          if (e instanceof RnnscopeError) return post({ type: c.upload ? 'upload-error' : 'error', message: `rnnscope: ${e.message}` });
+          throw e;
+        }
+        session = null;
+        compare = null;
+        post({ type: 'values', state: values.flush()! });
+        inFlight = true;
+        lastPost = performance.now();
+        if (c.autoplay) values.play();
+        break;
+      }
+      values = null;
       if (c.upload) {
         try {
           data = Session.read(c.upload.name, c.upload.text);
@@ -182,6 +212,13 @@ function handle(c: Command): void {
       }
       return;
     case 'reset':
+      if (values) {
+        values = new ValueJob(values.settings, values.settings.data ? (seriesUpload ?? undefined) : undefined);
+        post({ type: 'values', state: values.flush()! });
+        inFlight = true;
+        lastPost = performance.now();
+        return;
+      }
       if (session) {
         session.reset();
         session.flush();
@@ -197,6 +234,13 @@ function handle(c: Command): void {
       if (notBefore > performance.now()) schedule(notBefore - performance.now());
       return;
     default:
+      if (values) {
+        if (c.type === 'play' || c.type === 'skip') values.play();
+        else if (c.type === 'pause') values.pause();
+        else if (c.type === 'select') values.select(c.traceIndex);
+        else if (c.type === 'playground') values.setPlayground(c.values);
+        break;
+      }
       if (!session) return;
       if (c.type === 'play') session.play();
       else if (c.type === 'skip') session.skip();
