@@ -10,6 +10,7 @@ import type { PipelineEvent, DataEvent } from '../pipeline.js';
 import type { EpochEvent, TrainEndEvent } from '../train/events.js';
 import type { DataFlow } from '../explain/flow.js';
 import type { PredictionTrace, CellStep } from '../explain/predict.js';
+import { textDataLine, tokenInput } from './render-text.js';
 import { memorySentence, type MemoryComparison } from '../explain/insight.js';
 import { cellOf } from '../nn/cells/index.js';
 import type { Evaluation } from '../train/evaluate.js';
@@ -66,7 +67,7 @@ export class PipelineRenderer {
         this.bar = null;
         return this.renderTraining(e);
       case 'trace':
-        return this.renderTrace(e.trace, e.classes);
+        return this.renderTrace(e.trace, e.classes, e.inputs);
       case 'test':
         return this.renderTest(e.evaluation);
       case 'insight':
@@ -99,6 +100,7 @@ export class PipelineRenderer {
     const c = this.out.color;
     this.print(c.bold(`rnnscope — how an RNN handles a sequence (seed ${e.seed})`));
     this.print(`Task ${c.cyan(e.name)}: ${e.description}`);
+    if (e.text) return this.print(textDataLine(e));
     this.print(
       `Data: ${plural(e.sizes.train + e.sizes.val + e.sizes.test, 'sequence')} of up to ${plural(e.steps, 'step')} x ${plural(e.features.length, 'feature')}, ` +
         `${e.target === 'steps' ? 'a label per step' : 'one label per sequence'} (${e.classes.join(', ')}); ` +
@@ -149,17 +151,19 @@ export class PipelineRenderer {
     else this.print(`  ${end.message} in ${seconds(end.seconds)}.`);
   }
 
-  renderTrace(tr: PredictionTrace, classes: string[]): void {
+  /** `inputs`: a text model's input token at each step, shown instead of its id. */
+  renderTrace(tr: PredictionTrace, classes: string[], inputs?: string[]): void {
     const c = this.out.color;
     const kind = cellOf(tr.mode).short;
     this.heading(`Prediction trace — test sequence ${tr.sequenceId}, ${tr.steps.length} steps`);
     const ok = (p: number, y: number) =>
       y < 0 ? c.dim('no label') : p === y ? c.green(`true ${classes[y]} ✓`) : c.red(`true ${classes[y]} ✗`);
     for (const s of tr.steps) {
-      this.print(`  ${c.bold(`Step ${s.t + 1}`)}  input x_${s.t + 1} = ${vec(s.x)}`);
+      this.print(`  ${c.bold(`Step ${s.t + 1}`)}  input x_${s.t + 1} = ${inputs ? `'${inputs[s.t]}'` : vec(s.x)}`);
       for (const cell of s.cells) this.renderCell(cell, s.t, kind, tr.mode, tr.steps.length);
       if (s.probs) {
-        const probs = s.probs.map((p, k) => `${classes[k]} ${num(p)}`).join('  ');
+        // many classes (a language model's tokens): the most likely few
+        const probs = (s.top ?? s.probs.map((p, k) => ({ k, p }))).map(({ k, p }) => `${classes[k]} ${num(p)}`).join('  ');
         this.print(
           `    output layer: softmax(head(h_${s.t + 1})) = ${probs} -> ${c.bold(classes[s.predicted!]!)}, ${ok(s.predicted!, s.target!)}`,
         );
@@ -171,7 +175,7 @@ export class PipelineRenderer {
         `  ${c.bold('Output layer')} on h_n: ${probs} -> ${c.bold(classes[tr.final.predicted]!)}, ${ok(tr.final.predicted, tr.final.target)}`,
       );
     }
-    this.renderHeat(tr);
+    this.renderHeat(tr, inputs);
     this.print(`  ${tr.correct} of ${tr.counted} ${tr.final ? 'sequence' : 'labelled steps'} right.`);
   }
 
@@ -243,12 +247,13 @@ export class PipelineRenderer {
   }
 
   /** Hidden state over time: one row per unit of the first layer, one column per step. */
-  private renderHeat(tr: PredictionTrace): void {
+  private renderHeat(tr: PredictionTrace, inputs?: string[]): void {
     const c = this.out.color;
     const cells = tr.steps.map((s) => s.cells[0]!);
     const units = cells[0]!.h.length;
     const ramp = '▁▂▃▄▅▆▇█';
     this.print(`  Hidden state h_t of layer 1 over time (rows: units, columns: steps; bar height from -1 to +1):`);
+    if (inputs) this.print(`    ${' '.repeat(7)} ${inputs.map((t) => (Array.from(t).length === 1 ? t : '·')).join('')}`);
     for (let u = 0; u < units; u++) {
       const row = cells
         .map((cell) => {
@@ -293,9 +298,12 @@ export function describeModel(o: {
   numClasses: number;
   headOn: string;
   projSize: number;
+  vocabSize?: number;
+  embeddingDim?: number;
 }): string {
   const cell = cellOf(o.mode as Mode).label.replace(/[()]/g, '');
-  const parts = [`${plural(o.inputSize, 'feature')} -> ${cell}, ${o.hiddenSize} hidden`];
+  const input = o.vocabSize === undefined ? plural(o.inputSize, 'feature') : tokenInput(o.vocabSize, o.embeddingDim ?? 0);
+  const parts = [`${input} -> ${cell}, ${o.hiddenSize} hidden`];
   if (o.numLayers > 1) parts.push(`${o.numLayers} layers`);
   if (o.bidirectional) parts.push('bidirectional');
   if (o.projSize) parts.push(`projected to ${o.projSize}`);

@@ -34,6 +34,8 @@ export function registerPredict(program: Command): void {
     .option('--features <names>', 'CSV feature columns, comma-separated')
     .option('--delimiter <char>', 'CSV field separator (default ,)')
     .addOption(layoutOption())
+    .option('--text-col <name>', "a text model: the --data file's column of strings (default: the one it was trained on)")
+    .option('--text <strings...>', 'a text model: predict these strings, given on the command line')
     .option('--out <file>', 'write predictions here (default: standard output)')
     .addOption(new Option('--format <fmt>', "csv or json (default: from --out's extension, else csv)").choices(['csv', 'json']))
     .option('--force', 'overwrite --out if it exists');
@@ -43,7 +45,8 @@ export function registerPredict(program: Command): void {
     `
 Examples:
   rnnscope predict --model model.safetensors                         the task's test split, CSV to stdout
-  rnnscope predict --model my.safetensors --data new.csv --out predictions.csv`,
+  rnnscope predict --model my.safetensors --data new.csv --out predictions.csv
+  rnnscope predict --model names.safetensors --text Maria Jonas       a text model on strings`,
   );
   cmd.action(async (o: PredictOpts) => {
     const out = makeOutput(!!o.json);
@@ -51,7 +54,8 @@ Examples:
     if (o.out && existsSync(o.out) && !o.force) throw new ConfigError(`${o.out} already exists; pass --force to overwrite it`);
     const head = decodeModel(await readModelBytes(o.model!), o.model!);
     if ((head.meta as RunMeta).regression) return predictValuesCommand(head.model, head.meta as RunMeta, o, out);
-    const run = await loadModelRun(o.model!, o, false);
+    const strings = o.text as unknown as string[] | undefined; // here, strings to predict (train's --text is a file)
+    const run = await loadModelRun(o.model!, { ...o, text: undefined, strings }, false);
     const preds = predictSequences(run.model, run.sequences);
     const labelled = preds.filter((p) => p.target >= 0);
     const correct = labelled.filter((p) => p.predicted === p.target).length;

@@ -9,6 +9,8 @@ import { PipelineRenderer } from '../render.js';
 import { addJson, addTaskOptions, int, type CommonOpts } from '../options.js';
 import { loadModelRun, pickSequence } from '../model-run.js';
 import { loadData } from '../data.js';
+import { traceWords } from '../../explain/text-view.js';
+import type { Dataset } from '../../data/dataset.js';
 
 interface TraceOpts extends CommonOpts {
   model?: string;
@@ -27,7 +29,9 @@ export function registerTrace(program: Command): void {
     .option('--index <i>', 'the sequence by position (default: the first whose label changes)', int(0))
     .option('--id <id>', 'the sequence by id')
     .option('--step <t>', 'also show step t (1-based) in full detail, unit by unit', int(1))
-    .option('--seed <n>', 'without --model: the seed of the pipeline trained first (default 0)', int(0, 2 ** 31 - 1));
+    .option('--seed <n>', 'without --model: the seed of the pipeline trained first (default 0)', int(0, 2 ** 31 - 1))
+    .option('--text <string>', 'a text model: trace this string')
+    .option('--text-col <name>', "a text model: the --data file's column of strings (default: the one it was trained on)");
   addJson(cmd);
   cmd.addHelpText(
     'after',
@@ -41,10 +45,19 @@ Examples:
     const out = makeOutput(!!o.json);
     if (o.index !== undefined && o.id !== undefined) throw new ConfigError('give --index or --id, not both');
     let model, seqs, classes, source;
+    let textOf: Pick<Dataset, 'classes' | 'text'> | null = null;
     if (o.model) {
       if (o.task)
         throw new ConfigError('--task is for training; a model file already says which task it learnt (use --data for other sequences)');
-      ({ model, sequences: seqs, classes, source } = await loadModelRun(o.model, o));
+      let meta;
+      ({
+        model,
+        meta,
+        sequences: seqs,
+        classes,
+        source,
+      } = await loadModelRun(o.model, { ...o, text: undefined, strings: o.text === undefined ? undefined : [o.text] }));
+      if (meta.text) textOf = { classes, text: meta.text };
     } else {
       out.print(out.color.dim('No --model given: training the reference pipeline first (rnnscope train saves one).'));
       const { data, task, taskOptions } = await loadData(o);
@@ -52,16 +65,19 @@ Examples:
       ({ model } = r);
       seqs = r.split.test;
       classes = r.dataset.classes;
+      if (r.dataset.text) textOf = r.dataset;
       source = `the test split of ${r.dataset.name}`;
     }
     const seq = pickSequence(seqs, source, o);
     const tr = predictionTrace(model, seq);
     if (o.step !== undefined && o.step > seq.length)
       throw new ConfigError(`--step ${o.step} is past the end of sequence ${seq.id}, which has ${seq.length} steps`);
-    out.event({ type: 'trace', trace: tr, classes });
+    const words = textOf ? traceWords(textOf, seq) : { classes };
+    classes = words.classes;
+    out.event({ type: 'trace', trace: tr, ...words });
     const r = new PipelineRenderer(out);
     if (!out.json) {
-      r.renderTrace(tr, classes);
+      r.renderTrace(tr, classes, words.inputs);
       if (o.step !== undefined) r.renderStep(tr, o.step - 1, classes);
     }
   });
