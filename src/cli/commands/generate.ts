@@ -1,7 +1,7 @@
 /**
  * `rnnscope generate`: a sample from a language model (a model of `rnnscope train --text` or
  * `--task brackets`), written to the terminal token by token as it is drawn. The prime sets the state
- * first; the same seed gives the same text.
+ * first; the same seed gives the same text. It never draws <pad> or <unk>, which are not text.
  */
 import type { Command } from 'commander';
 import { decodeModel } from '../../io/model.js';
@@ -27,7 +27,9 @@ interface GenerateOpts {
 export function registerGenerate(program: Command): void {
   const cmd = program
     .command('generate')
-    .description('generate text from a language model (rnnscope train --text, or --task brackets), streamed as it is drawn')
+    .description(
+      'generate text from a language model (rnnscope train --text, or --task brackets), streamed as it is drawn (never <pad> or <unk>)',
+    )
     .requiredOption('--model <file>', 'a language model file from rnnscope train')
     .option('--prime <text>', "text that sets the state first; the sample follows it (default: the training text's commonest token)")
     .option('--length <n>', 'tokens to generate (default 200)', int(1, 1_000_000))
@@ -70,11 +72,11 @@ Examples:
     out.event({ type: 'generate', prime, length, temperature: o.temperature ?? 1, topK: o.topK ?? 0, seed: o.seed ?? 0 });
     if (!out.json) process.stdout.write(out.color.dim(prime));
     const made: string[] = [];
-    for (const s of sample(model, { prime: ids, length, temperature: o.temperature, topK: o.topK, seed: o.seed })) {
+    for (const s of sample(model, { prime: ids, length, temperature: o.temperature, topK: o.topK, seed: o.seed, exclude: [0, UNK_ID] })) {
       const token = vocab.tokens[s.id]!;
       made.push(token);
       if (out.json) out.event({ type: 'token', id: s.id, token, p: s.probs[s.id] });
-      else process.stdout.write(sep + (s.id === UNK_ID || s.id === 0 ? out.color.dim(token) : token));
+      else process.stdout.write(sep + token);
     }
     out.event({ type: 'generated', text: made.join(sep) });
     if (!out.json) process.stdout.write('\n');
