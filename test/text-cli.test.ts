@@ -172,3 +172,19 @@ test('bad text input: one sentence, exit 2, nothing written', () => {
   assert.match(g.stderr, /--prime has a character the model never saw in training \("ж"\)/);
   assert.equal(g.stdout, '');
 });
+
+test('a model file whose vocabulary disagrees with its token input is refused in one sentence', async () => {
+  const { SequenceModel } = await import('../src/nn/model.js');
+  const { encodeModel } = await import('../src/io/model.js');
+  const m = new SequenceModel({ mode: 'gru', inputSize: 5, hiddenSize: 3, numClasses: 5, vocabSize: 5 });
+  const text = { tokenizer: 'chars' as const, kind: 'next' as const, vocabulary: ['<pad>', '<unk>', 'a', 'b', 'c'] };
+  assert.equal(decodeModel(encodeModel(m, { text }), 'ok.safetensors').model.options.vocabSize, 5);
+  assert.throws(
+    () => decodeModel(encodeModel(m, { text: { ...text, vocabulary: ['<pad>', '<unk>', 'a', 'b'] } }), 'bad.safetensors'),
+    /4 vocabulary tokens but the model reads 5 \(vocabSize\)/,
+  );
+  assert.throws(
+    () => decodeModel(encodeModel(m, { text: { ...text, vocabulary: ['<pad>', 'a', '<unk>', 'b', 'c'] } }), 'bad.safetensors'),
+    /begin with <pad> and <unk>/,
+  );
+});
