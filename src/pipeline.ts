@@ -11,6 +11,7 @@ import { dataFlow, type DataFlow } from './explain/flow.js';
 import { interestingIndex, predictionTrace, type PredictionTrace } from './explain/predict.js';
 import { compareMemory, type MemoryComparison } from './explain/insight.js';
 import { ConfigError } from './errors.js';
+import { traceWords } from './explain/text-view.js';
 import { dataEvent, prepare, type DataEvent, type PrepareOptions } from './train/prepare.js';
 
 export { prepare, modelOptions, dataEvent, type ModelChoice, type PrepareOptions, type Prepared, type DataEvent } from './train/prepare.js';
@@ -34,7 +35,7 @@ export type PipelineEvent =
   | ModelEvent
   | TrainEvent
   | { type: 'flow'; flow: DataFlow; weights: 'initial' | 'trained' }
-  | { type: 'trace'; trace: PredictionTrace; classes: string[] }
+  | { type: 'trace'; trace: PredictionTrace; classes: string[]; inputs?: string[] }
   | { type: 'test'; evaluation: Evaluation }
   | { type: 'insight'; comparison: MemoryComparison };
 
@@ -63,7 +64,7 @@ export function* runPipeline(o: PipelineOptions = {}): Generator<PipelineEvent, 
   const trainConfig: TrainConfig = { seed, ...o.train };
   const trainer = new Trainer(model, train, val, trainConfig);
   const history = yield* trainer.run();
-  yield { type: 'trace', trace: predictionTrace(model, traced), classes: p.dataset.classes };
+  yield { type: 'trace', trace: predictionTrace(model, traced), ...traceWords(p.dataset, traced) };
   const evaluation = evaluate(model, test);
   yield { type: 'test', evaluation };
   let comparison: MemoryComparison | null = null;

@@ -13,7 +13,7 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tempDir } from './cli-helpers.js';
 import { staleReason, webPaths } from '../src/cli/commands/serve.js';
@@ -26,7 +26,22 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
 };
 
 /** The commands this test runs; `rnnscope --help` must list no other (a new command gets a run below). */
-const COVERED = new Set(['tour', 'train', 'predict', 'trace', 'flow', 'compare', 'inspect', 'quiz', 'serve', 'forecast', 'export', 'help']);
+const COVERED = new Set([
+  'tour',
+  'train',
+  'predict',
+  'trace',
+  'flow',
+  'compare',
+  'inspect',
+  'quiz',
+  'serve',
+  'forecast',
+  'export',
+  'generate',
+  'cells',
+  'help',
+]);
 
 /**
  * The environment of a user's shell: the test's node first on PATH (so the bin's `#!/usr/bin/env node` is
@@ -179,6 +194,13 @@ test('export to ONNX and to a PyTorch project; train a forecaster on a series, t
   rnnscope(['train', '--series', 'series.csv', '--window', '12', '--horizon', '3', '--epochs', '2', '--out', 'series.safetensors']);
   const f = rnnscope(['forecast', '--model', 'series.safetensors', '--series', 'series.csv', '--steps', '3', '--format', 'csv']).stdout;
   assert.equal(f.trim().split('\n').length, 4, f);
+});
+
+test('a text model: train on the brackets task, then generate and cells', () => {
+  rnnscope(['train', '--task', 'brackets', '--count', '100', '--epochs', '1', '--out', 'br.safetensors']);
+  assert.match(rnnscope(['generate', '--model', 'br.safetensors', '--prime', 'a(', '--length', '10']).stdout, /^a\(.{10}\n$/u);
+  assert.match(rnnscope(['cells', '--model', 'br.safetensors', '--text', 'a(b)c']).stdout, /depth/);
+  rmSync(join(work, 'br.safetensors'));
 });
 
 let server: ReturnType<typeof spawn> | null = null;

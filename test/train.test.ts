@@ -85,7 +85,10 @@ test('early stopping restores the weights of the best held-out epoch', () => {
 
 test('every built-in task generates well-formed sequences with a description, its steps alone as length-1 sequences, and no dominant class', () => {
   for (const name of Object.keys(TASKS)) {
-    const ds = TASKS[name]!.generate(1, { count: 200 });
+    const raw = TASKS[name]!.generate(1, { count: 200 });
+    // a text task's sequences are token ids once prepare has built the vocabulary: one per step
+    const p = raw.text ? prepare({ task: name, taskOptions: { count: 200 }, seed: 1 }) : null;
+    const ds = p ? { ...p.dataset, sequences: [...p.split.train, ...p.split.val, ...p.split.test], features: ['token'] } : raw;
     assert.ok(
       ds.sequences.every((s) => s.x.length === s.length * ds.features.length),
       name,

@@ -17,6 +17,16 @@ export interface DataChoice {
 }
 
 export async function loadData(o: CommonOpts, expect?: { classes?: string[]; features?: number }): Promise<DataChoice> {
+  if (o.text !== undefined || o.textCol !== undefined) return (await import('./text-options.js')).loadTextData(o);
+  if (o.tokens !== undefined || o.embedding !== undefined) {
+    const task = o.task ?? 'trend';
+    if (task !== 'brackets')
+      throw new ConfigError(
+        `--tokens and --embedding are for text (--text, --text-col, --task brackets), not --${o.data ? 'data without --text-col' : `task ${task}`}`,
+      );
+    if (o.tokens === 'words')
+      throw new ConfigError('--task brackets is read a character at a time; --tokens words is for --text and --text-col');
+  }
   const taskOptions: TaskOptions = { count: o.count, length: o.length, delay: o.delay };
   if (o.data && o.task) throw new ConfigError('give either --task or --data, not both');
   if (o.target !== undefined && o.target !== 'steps' && o.target !== 'last')

@@ -17,6 +17,8 @@ import { registerServe } from './commands/serve.js';
 import { versionText } from './version.js';
 import { registerForecast } from './commands/forecast.js';
 import { dropWritesAfterEpipe } from './pipe.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerCells } from './commands/cells.js';
 import { registerExport } from './commands/export.js';
 
 export function buildProgram(): Command {
@@ -38,6 +40,8 @@ export function buildProgram(): Command {
   registerExport(program);
   registerQuiz(program);
   registerServe(program);
+  registerGenerate(program);
+  registerCells(program);
   program.addHelpText(
     'after',
     `

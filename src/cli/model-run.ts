@@ -28,13 +28,14 @@ export interface ModelRun {
   unused?: string[];
 }
 
-export async function loadModelRun(path: string, o: CommonOpts, requireLabels = true): Promise<ModelRun> {
+export async function loadModelRun(path: string, o: CommonOpts & { strings?: string[] }, requireLabels = true): Promise<ModelRun> {
   const { model, meta: m } = decodeModel(await readModelBytes(path), path);
   const meta = m as RunMeta;
   if (meta.regression)
     throw new ConfigError(
       `${path} predicts values (a regression model); this view explains classifiers for now: use rnnscope predict${meta.regression.forecast ? ' or rnnscope forecast' : ''} with it`,
     );
+  if (meta.text) return (await import('./text-run.js')).loadTextRun(path, model, meta, o, requireLabels);
   const classes = meta.classes ?? Array.from({ length: model.options.numClasses }, (_, i) => String(i));
   refuse(
     o,

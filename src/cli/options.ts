@@ -189,6 +189,11 @@ export interface CommonOpts {
   patience?: number;
   seed?: number;
   threads?: number | 'auto';
+  /** Text data (src/cli/text-options.ts). */
+  textCol?: string;
+  text?: string;
+  tokens?: 'chars' | 'words';
+  embedding?: number;
 }
 
 export function modelChoice(o: CommonOpts): ModelChoice {
@@ -204,6 +209,7 @@ export function modelChoice(o: CommonOpts): ModelChoice {
     bidirectional: o.bidirectional ?? DEFAULTS.bidirectional,
     dropout: o.dropout ?? DEFAULTS.dropout,
     projSize: o.proj ?? 0,
+    ...(o.embedding !== undefined ? { embeddingDim: o.embedding } : {}),
   };
 }
 

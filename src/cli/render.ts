@@ -9,6 +9,7 @@ import type { PipelineEvent, DataEvent } from '../pipeline.js';
 import type { EpochEvent, TrainEndEvent } from '../train/events.js';
 import type { DataFlow } from '../explain/flow.js';
 import type { PredictionTrace, CellStep } from '../explain/predict.js';
+import { textDataLine, tokenInput } from './render-text.js';
 import { memorySentence, type MemoryComparison } from '../explain/insight.js';
 import { cellOf } from '../nn/cells/index.js';
 import type { Evaluation } from '../train/evaluate.js';
@@ -27,6 +28,8 @@ export interface TraceView {
   budget?: number;
   /** The commands that show every step, one per line. */
   more?: () => string[];
+  /** A text model's input token at each step, shown instead of its id. */
+  inputs?: string[];
 }
 
 /** The main job's heat map shows at most this many units. */
@@ -97,7 +100,7 @@ export class PipelineRenderer {
         this.bar = null;
         return this.renderTraining(e);
       case 'trace':
-        return this.renderTrace(e.trace, e.classes, this.trace);
+        return this.renderTrace(e.trace, e.classes, { ...this.trace, inputs: e.inputs });
       case 'test':
         return this.renderTest(e.evaluation);
       case 'insight':
@@ -130,6 +133,7 @@ export class PipelineRenderer {
     const c = this.out.color;
     this.print(c.bold(`rnnscope — how an RNN handles a sequence (seed ${e.seed})`));
     this.print(`Task ${c.cyan(e.name)}: ${e.description}`);
+    if (e.text) return this.print(textDataLine(e));
     this.print(
       `Data: ${plural(e.sizes.train + e.sizes.val + e.sizes.test, 'sequence')} of up to ${plural(e.steps, 'step')} x ${plural(e.features.length, 'feature')}, ` +
         `${e.target === 'steps' ? 'a label per step' : 'one label per sequence'} (${e.classes.join(', ')}); ` +
@@ -214,10 +218,13 @@ export class PipelineRenderer {
       y < 0 ? c.dim('no label') : p === y ? c.green(`true ${classes[y]} ✓`) : c.red(`true ${classes[y]} ✗`);
     for (const s of tr.steps.slice(from - 1, to)) {
       const lead = `  Step ${s.t + 1}  input x_${s.t + 1} = `;
-      this.print(`  ${c.bold(`Step ${s.t + 1}`)}  input x_${s.t + 1} = ${vecFit(s.x, this.out.width - lead.length)}`);
+      this.print(
+        `  ${c.bold(`Step ${s.t + 1}`)}  input x_${s.t + 1} = ${o.inputs ? `'${o.inputs[s.t]}'` : vecFit(s.x, this.out.width - lead.length)}`,
+      );
       for (const cell of s.cells) this.renderCell(cell, s.t, kind, tr, T);
       if (s.probs) {
-        const probs = s.probs.map((p, k) => `${classes[k]} ${num(p)}`).join('  ');
+        // many classes (a language model's tokens): the most likely few
+        const probs = (s.top ?? s.probs.map((p, k) => ({ k, p }))).map(({ k, p }) => `${classes[k]} ${num(p)}`).join('  ');
         this.print(
           `    output: softmax(head(h_${s.t + 1})) = ${probs} -> ${c.bold(classes[s.predicted!]!)}, ${ok(s.predicted!, s.target!)}`,
         );
@@ -234,7 +241,7 @@ export class PipelineRenderer {
         `  ${c.bold('Output layer')} on h_n: ${probs} -> ${c.bold(classes[tr.final.predicted]!)}, ${ok(tr.final.predicted, tr.final.target)}`,
       );
     }
-    this.renderHeat(tr, o.budget !== undefined ? HEAT_MAX_UNITS : Infinity);
+    this.renderHeat(tr, o.budget !== undefined ? HEAT_MAX_UNITS : Infinity, o.inputs);
     this.print(`  ${tr.correct} of ${tr.counted} ${tr.final ? 'sequence' : 'labelled steps'} right.`);
   }
 
@@ -349,7 +356,7 @@ export class PipelineRenderer {
   }
 
   /** Hidden state over time: one row per unit of the first layer, one column per step. */
-  private renderHeat(tr: PredictionTrace, maxUnits = Infinity): void {
+  private renderHeat(tr: PredictionTrace, maxUnits = Infinity, inputs?: string[]): void {
     const c = this.out.color;
     const cells = tr.steps.map((s) => s.cells[0]!);
     const all = cells[0]!.h.length;
@@ -357,6 +364,7 @@ export class PipelineRenderer {
     const ramp = '▁▂▃▄▅▆▇█';
     const clip = tr.projSize > 0 ? ', projected: beyond them at the ends' : '';
     this.print(`  h_t of layer 1 over time (rows: units, columns: steps; bars from -1 to +1${clip}):`);
+    if (inputs) this.print(`    ${' '.repeat(7)} ${inputs.map((t) => (Array.from(t).length === 1 ? t : '·')).join('')}`);
     for (let u = 0; u < units; u++) {
       const row = cells
         .map((cell) => {
@@ -401,9 +409,12 @@ export function describeModel(o: {
   numClasses: number;
   headOn: string;
   projSize: number;
+  vocabSize?: number;
+  embeddingDim?: number;
 }): string {
   const cell = cellOf(o.mode as Mode).label.replace(/[()]/g, '');
-  const parts = [`${plural(o.inputSize, 'feature')} -> ${cell}, ${o.hiddenSize} hidden`];
+  const input = o.vocabSize === undefined ? plural(o.inputSize, 'feature') : tokenInput(o.vocabSize, o.embeddingDim ?? 0);
+  const parts = [`${input} -> ${cell}, ${o.hiddenSize} hidden`];
   if (o.numLayers > 1) parts.push(`${o.numLayers} layers`);
   if (o.bidirectional) parts.push('bidirectional');
   if (o.projSize) parts.push(`projected to ${o.projSize}`);

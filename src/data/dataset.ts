@@ -3,6 +3,7 @@
  * Each sequence has its own length; labels are per step (many-to-many) or one per sequence.
  */
 import type { Rng } from '../tensor/rng.js';
+import type { Tokenizer } from './text.js';
 
 export type Target = 'steps' | 'last';
 
@@ -23,6 +24,19 @@ export interface Sequence {
   group?: string;
   /** The step values as the file writes them (a CSV step column, or a wide file's column names), to echo back. */
   steps?: string[];
+  /** A text dataset's string (src/data/text-data.ts): x holds its token ids once the vocabulary is built. */
+  text?: string;
+}
+
+/** What makes a dataset text: how it is cut into tokens, what is predicted, and (once built) its vocabulary. */
+export interface TextSpec {
+  tokenizer: Tokenizer;
+  /** classify: one label per text; next: the next token at every step (a language model). */
+  kind: 'classify' | 'next';
+  /** Tokens by id (<pad>, <unk>, then the training split's), once built from it or read from a model file. */
+  vocabulary?: string[];
+  /** The data file's text column (a classifier's), so predict finds it again. */
+  column?: string;
 }
 
 export interface Dataset {
@@ -38,6 +52,8 @@ export interface Dataset {
   unused?: string[];
   /** The step column, and whether it was taken by its name (step, t, time, timestep) rather than given. */
   stepColumn?: { name: string; byName: boolean };
+  /** Present for text: its sequences carry `text`, encoded by prepare with the training split's vocabulary. */
+  text?: TextSpec;
 }
 
 export interface Split {

@@ -5,6 +5,7 @@
 import { Rng } from '../tensor/rng.js';
 import { ConfigError } from '../errors.js';
 import type { Dataset, Sequence } from './dataset.js';
+import { bracketStrings } from './text-tasks.js';
 
 export interface TaskOptions {
   /** Sequences to generate. Default 10000. */
@@ -165,7 +166,38 @@ export const delay: Task = {
   },
 };
 
-export const TASKS: Record<string, Task> = { trend, count, delay };
+/**
+ * brackets: strings of letters and nested brackets, "a(b[c]d{e}f)g", read a character at a time; the
+ * model predicts the next character at every step. Letters and openers are a guess, but at a closing
+ * position only the partner of the innermost open bracket is right, which needs the stack of what is
+ * open (src/data/text-tasks.ts). Its vocabulary is built from the training split, as for any text.
+ */
+export const brackets: Task = {
+  name: 'brackets',
+  description:
+    'Which character comes next in a string of nested brackets and letters? Only the partner of the innermost open bracket may close it: that takes memory of what is open.',
+  generate(seed, o = {}) {
+    const strings = bracketStrings(seed, { count: o.count ?? 2000, length: o.length ?? 24 });
+    const seqs: Sequence[] = strings.map((b, k) => ({
+      id: `seq-${k}`,
+      length: b.text.length - 1,
+      x: new Float32Array(0),
+      y: new Int32Array(0),
+      text: b.text,
+    }));
+    return {
+      name: 'brackets',
+      description: this.description,
+      features: ['token'],
+      classes: [],
+      target: 'steps',
+      sequences: seqs,
+      text: { tokenizer: 'chars', kind: 'next' },
+    };
+  },
+};
+
+export const TASKS: Record<string, Task> = { trend, count, delay, brackets };
 
 export function getTask(name: string): Task {
   const t = TASKS[name];

@@ -2,7 +2,7 @@
  * The data flow of a model over one sequence: each stage with its input and output shapes, its
  * parameters, and the values that actually flow out of it (the lesson's "Data Flow - 3 Stages").
  */
-import type { SequenceModel } from '../nn/model.js';
+import { stepWidth, type SequenceModel } from '../nn/model.js';
 import type { Sequence } from '../data/dataset.js';
 import { forwardOne } from './forward-one.js';
 import { softmaxRows } from '../loss/cross-entropy.js';
@@ -33,7 +33,8 @@ export interface DataFlow {
 export function dataFlow(model: SequenceModel, seq: Sequence): DataFlow {
   const o = model.options;
   const T = seq.length;
-  const I = o.inputSize;
+  const I = stepWidth(o); // a token model's input is one id per step, the embedding (or one-hot) widens it
+  const tokens = model.embedding?.tokens;
   const D = model.rnn.directions;
   const P = model.rnn.stateSize;
   const cell = model.rnn.cell;
@@ -48,7 +49,9 @@ export function dataFlow(model: SequenceModel, seq: Sequence): DataFlow {
     {
       index: 1,
       name: 'Input sequence',
-      description: `${T} time steps of ${I} features each, one step at a time`,
+      description: tokens
+        ? `${T} tokens, one id per step, each read as ${tokens.embeddingDim ? `its embedding of ${tokens.embeddingDim} features` : `a one-hot vector of ${tokens.vocabSize}`}`
+        : `${T} time steps of ${I} features each, one step at a time`,
       inShape: [T, I],
       outShape: [T, I],
       outDims: ['time steps', 'features'],
@@ -59,7 +62,7 @@ export function dataFlow(model: SequenceModel, seq: Sequence): DataFlow {
   ];
   for (let l = 0; l < o.numLayers; l++) {
     const ps = params(`rnn.`).filter((p) => new RegExp(`_l${l}(_reverse)?$`).test(p.name));
-    const inW = l === 0 ? I : D * P;
+    const inW = l === 0 ? o.inputSize : D * P;
     // h_t of both directions side by side, as the layer outputs them
     const hOut = Array.from({ length: T }, (_, t) => Array.from({ length: D }, (_, d) => step(l, d, t).h).flat());
     stages.push({

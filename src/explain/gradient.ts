@@ -4,7 +4,7 @@
  * vanishing gradient of a plain RNN is seen as numbers, not told. Touches no weight and leaves the
  * parameters' gradients as they were.
  */
-import type { SequenceModel } from '../nn/model.js';
+import { stepWidth, type SequenceModel } from '../nn/model.js';
 import { alloc } from '../tensor/buf.js';
 import { Batcher } from '../data/batcher.js';
 import type { Sequence } from '../data/dataset.js';
@@ -48,7 +48,7 @@ function normsPerStep(g: ArrayLike<number>, T: number, B: number, P: number, len
  */
 export function gradientThroughTime(model: SequenceModel, seqs: readonly Sequence[], items = 64): GradientProfile {
   const o = model.options;
-  const batcher = new Batcher(seqs.slice(0, items), o.inputSize, o.headOn, items);
+  const batcher = new Batcher(seqs.slice(0, items), stepWidth(o), o.headOn, items);
   const { x, targets, lengths } = batcher.batch(0);
   const B = Math.min(items, seqs.length);
   const T = batcher.T;

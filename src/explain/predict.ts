@@ -5,7 +5,7 @@
  * true class. The values come from the model's own forward pass; the two halves are recomputed with
  * the same GEMM kernel (CNN Explainer's way), and a test checks they add up to what the model did.
  */
-import type { SequenceModel } from '../nn/model.js';
+import { stepWidth, type SequenceModel } from '../nn/model.js';
 import type { Sequence } from '../data/dataset.js';
 import { forwardOne } from './forward-one.js';
 import { argmaxRow, softmaxRows } from '../loss/cross-entropy.js';
@@ -32,7 +32,7 @@ export interface CellStep {
 export interface StepTrace {
   /** 0-based step. */
   t: number;
-  /** The input features as the model sees them (normalised). */
+  /** The input features as the model sees them (normalised); a token model's: [the token's id]. */
   x: number[];
   cells: CellStep[];
   /** Head on every step: this step's logits, probabilities, predicted class and label (-1: none). */
@@ -40,6 +40,8 @@ export interface StepTrace {
   probs?: number[];
   predicted?: number;
   target?: number;
+  /** With more than 8 classes (a language model's tokens): the 5 most likely, most likely first (ties by id). */
+  top?: { k: number; p: number }[];
 }
 
 export interface PredictionTrace {
@@ -58,7 +60,7 @@ export interface PredictionTrace {
 export function predictionTrace(model: SequenceModel, seq: Sequence): PredictionTrace {
   const o = model.options;
   const T = seq.length;
-  const I = o.inputSize;
+  const I = stepWidth(o);
   const D = model.rnn.directions;
   const C = o.numClasses;
   const gated = model.rnn.cell.gates.length > 0;
@@ -94,6 +96,7 @@ export function predictionTrace(model: SequenceModel, seq: Sequence): Prediction
       s.logits = slice(res.logits.data, s.t * C, C);
       s.probs = slice(probs, s.t * C, C);
       s.predicted = argmaxRow(s.logits, 0, C);
+      if (C > 8) s.top = topClasses(s.probs, 5);
       s.target = seq.y[s.t]! >= 0 ? seq.y[s.t]! : -1;
       if (s.target >= 0) {
         counted++;
@@ -113,6 +116,13 @@ export function predictionTrace(model: SequenceModel, seq: Sequence): Prediction
     correct: final.predicted === final.target ? 1 : 0,
     counted: 1,
   };
+}
+
+/** The n most likely classes of a distribution, most likely first, ties by class id. */
+export function topClasses(probs: ArrayLike<number>, n: number): { k: number; p: number }[] {
+  return Array.from({ length: probs.length }, (_, k) => ({ k, p: probs[k]! }))
+    .sort((a, b) => b.p - a.p || a.k - b.k)
+    .slice(0, n);
 }
 
 /** The first sequence whose label changes along the way (it shows the memory at work), else 0. */

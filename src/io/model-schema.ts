@@ -157,6 +157,14 @@ const metaFields = (version: number) => ({
   train: v.optional(trainConfig()),
   history: v.optional(v.array(epochRecord())),
   regression: v.optional(regressionSpec()),
+  text: v.optional(
+    v.looseObject({
+      tokenizer: v.picklist(['chars', 'words']),
+      kind: v.picklist(['classify', 'next']),
+      vocabulary: v.pipe(v.array(v.string()), v.minLength(3), v.maxLength(MAX_SIZE)),
+      column: v.optional(v.string()),
+    }),
+  ),
   checkpoint: v.optional(
     v.object({
       epoch: int(0, Number.MAX_SAFE_INTEGER),
@@ -218,10 +226,26 @@ export function checkAcross(p: Payload, parameterCount: number): string | null {
     p.regression?.forecast && !p.regression.forecast.columns.includes(p.regression.forecast.target)
       ? `its forecast target "${p.regression.forecast.target}" is not among its columns`
       : null,
+    textProblem(p),
     historyProblem(p),
     p.version === 1 && p.checkpoint ? bufferProblem(p.checkpoint.optimizer.buffers as Record<string, number[]>, parameterCount) : null,
   ];
   return problems.find((x) => typeof x === 'string') ?? null;
+}
+
+/** A text model's vocabulary against its token input and classes: the model reads and predicts exactly these tokens. */
+function textProblem(p: Payload): string | null {
+  const t = p.text;
+  const c = p.config;
+  if (!t) return null;
+  if (c.vocabSize === undefined) return 'it has a vocabulary but its model does not read tokens (no vocabSize); they must agree';
+  if (t.vocabulary.length !== c.vocabSize)
+    return `it has ${t.vocabulary.length} vocabulary tokens but the model reads ${c.vocabSize} (vocabSize); they must agree`;
+  if (t.vocabulary[0] !== '<pad>' || t.vocabulary[1] !== '<unk>') return 'its vocabulary must begin with <pad> and <unk>';
+  if (new Set(t.vocabulary).size !== t.vocabulary.length) return 'its vocabulary lists a token twice';
+  if (t.kind === 'next' && c.numClasses !== c.vocabSize)
+    return `it predicts the next token but has ${c.numClasses} classes for ${c.vocabSize} tokens; they must agree`;
+  return null;
 }
 
 function historyProblem(p: Payload): string | null {

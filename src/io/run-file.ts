@@ -28,11 +28,12 @@ export interface RunSource {
  */
 export function runMeta(s: RunSource): RunMeta {
   const { prepared: p, trainer } = s;
+  const text = p.dataset.text;
   return {
     classes: p.dataset.classes,
-    features: p.dataset.features,
+    // a text model reads token ids: no features by name, no normalisation; its vocabulary instead
+    ...(text ? { text } : { features: p.dataset.features, normalization: s.normalization ?? p.normalization }),
     target: p.dataset.target,
-    normalization: s.normalization ?? p.normalization,
     task: p.dataset.name,
     taskSpec: s.task ? { name: s.task.name, options: { ...s.task.options }, seed: p.seed } : null,
     dataFile: s.dataFile ?? null,

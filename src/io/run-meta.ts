@@ -8,6 +8,7 @@ import type { TrainConfig } from '../train/trainer.js';
 import type { OptimizerState } from '../optim/optimizer.js';
 import type { ScheduleState } from '../optim/schedule.js';
 import type { RegressionMeta } from './regression-meta.js';
+import type { TextSpec } from '../data/dataset.js';
 
 export interface RunMeta extends ModelMeta {
   target?: 'steps' | 'last';
@@ -17,4 +18,6 @@ export interface RunMeta extends ModelMeta {
   checkpoint?: { epoch: number; optimizer: OptimizerState; schedule: ScheduleState | null };
   /** Present for a model of real-valued targets (regression, forecasting); see regression-meta.ts. */
   regression?: RegressionMeta;
+  /** Present for a model of text: its tokenizer, vocabulary (tokens by id), what it predicts, its text column. */
+  text?: TextSpec;
 }

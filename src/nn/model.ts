@@ -93,6 +93,11 @@ export function resolveModelOptions(o: SequenceModelOptions): ResolvedModelOptio
   return { ...r, ...t, numClasses: o.numClasses, headBias: o.headBias ?? true, headOn };
 }
 
+/** Values per step and item in x: 1 (a token id) for token input, inputSize features otherwise. */
+export function stepWidth(o: Pick<SequenceModelOptions, 'vocabSize' | 'inputSize'>): number {
+  return o.vocabSize === undefined ? o.inputSize : 1;
+}
+
 export class SequenceModel {
   readonly options: ResolvedModelOptions;
   readonly table: ParamTable;

@@ -22,6 +22,8 @@ export interface SampleOptions {
   topK?: number;
   /** Seed of the draws. Default 0. */
   seed?: number;
+  /** Ids never drawn (their logits read as -Infinity), e.g. a vocabulary's <pad> and <unk>. Default none. */
+  exclude?: readonly number[];
 }
 
 export interface SampledToken {
@@ -106,8 +108,14 @@ export function* sample(model: SequenceModel, o: SampleOptions): Generator<Sampl
   const s = model.stream();
   let logits: ArrayLike<number> = [];
   for (const id of o.prime) logits = s.step(id);
+  const exclude = o.exclude ?? [];
+  const masked = new Float64Array(exclude.length ? model.options.numClasses : 0);
   for (let n = 0; n < o.length; n++) {
-    const probs = nextTokenDistribution(logits, temperature, topK);
+    if (exclude.length) {
+      masked.set(logits);
+      for (const id of exclude) masked[id] = -Infinity;
+    }
+    const probs = nextTokenDistribution(exclude.length ? masked : logits, temperature, topK);
     const id = draw(probs, rng.random());
     yield { id, probs };
     if (n + 1 < o.length) logits = s.step(id);

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Buf, Tensor } from '../tensor/buf.js';
 import { gemmBackend, gemmDispatch } from '../tensor/gemm.js';
-import type { SequenceModel } from '../nn/model.js';
+import { stepWidth, type SequenceModel } from '../nn/model.js';
 import { cellOf } from '../nn/cells/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { clipGradNorm, totalNorm } from '../optim/clip.js';
@@ -172,7 +172,7 @@ export class ParallelTrainStep implements StepRunner {
     }
     // Checked whole, so that an error names the batch's rows and items, not a part's.
     checkBatch(m, x, targets, lengths, this.loss);
-    const layout: Layout = { T, B, I: o.inputSize, batchFirst: o.batchFirst, perStep: o.headOn === 'steps' };
+    const layout: Layout = { T, B, I: stepWidth(o), batchFirst: o.batchFirst, perStep: o.headOn === 'steps' };
     const {
       parts: [mine, theirs],
       weight: W,

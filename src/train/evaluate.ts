@@ -1,5 +1,5 @@
 /** Loss and accuracy of a model over sequences, in eval mode (no dropout, no gradients). */
-import type { SequenceModel } from '../nn/model.js';
+import { stepWidth, type SequenceModel } from '../nn/model.js';
 import { crossEntropy } from '../loss/cross-entropy.js';
 import { Batcher } from '../data/batcher.js';
 import type { Sequence } from '../data/dataset.js';
@@ -16,7 +16,7 @@ export interface Evaluation {
 
 export function evaluate(model: SequenceModel, seqs: readonly Sequence[], batchSize = 256, T?: number): Evaluation {
   const o = model.options;
-  const batcher = new Batcher(seqs, o.inputSize, o.headOn, batchSize, T);
+  const batcher = new Batcher(seqs, stepWidth(o), o.headOn, batchSize, T);
   let lossSum = 0;
   let correct = 0;
   let counted = 0;

@@ -4,6 +4,7 @@
  * it with the machine's memory (src/cli/fits.ts). Estimates round up: they count what stays allocated
  * at once while training, not a peak to the byte.
  */
+import { embeddingSpecs, resolveTokens } from '../nn/embedding.js';
 import { resolveModelOptions, type SequenceModelOptions } from '../nn/model.js';
 import { recurrentSpecs } from '../nn/recurrent.js';
 import { linearSpecs } from '../nn/linear.js';
@@ -45,6 +46,7 @@ export function parameterCount(options: SequenceModelOptions): number {
   const o = resolveModelOptions(options);
   const D = o.bidirectional ? 2 : 1;
   const specs = [
+    ...(o.vocabSize === undefined ? [] : embeddingSpecs(resolveTokens({ ...o, vocabSize: o.vocabSize }))),
     ...recurrentSpecs(o, 'rnn.'),
     ...linearSpecs({ inFeatures: D * (o.projSize || o.hiddenSize), outFeatures: o.numClasses, bias: o.headBias }, 'head.'),
   ];

@@ -1,5 +1,5 @@
 /** Predictions for many sequences: class probabilities per step (or per sequence), in eval mode. */
-import type { SequenceModel } from '../nn/model.js';
+import { stepWidth, type SequenceModel } from '../nn/model.js';
 import { Batcher } from '../data/batcher.js';
 import type { Sequence } from '../data/dataset.js';
 import { argmaxRow, softmaxRows } from '../loss/cross-entropy.js';
@@ -17,7 +17,7 @@ export interface Prediction {
 export function predictSequences(model: SequenceModel, seqs: readonly Sequence[], batchSize = 256): Prediction[] {
   const o = model.options;
   const C = o.numClasses;
-  const batcher = new Batcher(seqs, o.inputSize, o.headOn, batchSize);
+  const batcher = new Batcher(seqs, stepWidth(o), o.headOn, batchSize);
   const out: Prediction[] = [];
   for (let k = 0; k < batcher.count; k++) {
     const b = batcher.batch(k);

@@ -18,6 +18,8 @@ import {
 } from '../data/dataset.js';
 import { getTask, type TaskOptions } from '../data/tasks.js';
 import { ConfigError } from '../errors.js';
+import { encodeTexts, textVocabulary } from '../data/text-data.js';
+import { PAD_ID } from '../data/text.js';
 import { DEFAULTS } from '../defaults.js';
 
 export interface ModelChoice {
@@ -29,6 +31,8 @@ export interface ModelChoice {
   bidirectional?: boolean;
   dropout?: number;
   projSize?: number;
+  /** Token input: features per token of a learned embedding; 0 feeds one-hot vectors. Default: one-hot for characters, 32 for words. */
+  embeddingDim?: number;
 }
 
 export interface PrepareOptions {
@@ -65,18 +69,26 @@ export interface DataEvent {
   normalized?: boolean;
   /** The file's step column, and whether it was taken by its name rather than given. */
   stepColumn?: { name: string; byName: boolean };
+  /** Text: how it was cut into tokens, what is predicted, the vocabulary (tokens by id), and the held-out tokens it lacks. */
+  text?: { tokenizer: string; kind: 'classify' | 'next'; vocabulary: string[]; unknown?: { val: number; test: number; tokens: number } };
 }
 
 export function modelOptions(ds: Dataset, m: ModelChoice = {}): SequenceModelOptions {
+  // text: ids through an embedding (its padding row <pad>, id 0) or one-hot
+  const V = ds.text?.vocabulary?.length;
+  const E = V === undefined ? 0 : (m.embeddingDim ?? (ds.text!.tokenizer === 'chars' ? 0 : 32));
+  const tokens = V === undefined ? {} : { vocabSize: V, embeddingDim: E, paddingIdx: E ? PAD_ID : null };
   return {
+    ...tokens,
     mode: m.mode ?? DEFAULTS.cell,
-    inputSize: ds.features.length,
+    inputSize: V === undefined ? ds.features.length : E || V,
     hiddenSize: m.hiddenSize ?? DEFAULTS.hidden,
     numLayers: m.numLayers ?? DEFAULTS.layers,
     bidirectional: m.bidirectional ?? DEFAULTS.bidirectional,
     dropout: m.dropout ?? DEFAULTS.dropout,
     projSize: m.projSize ?? 0,
-    numClasses: ds.classes.length,
+    // a language model's classes are its vocabulary, unknown before the split (a size estimate then takes 1)
+    numClasses: ds.text?.kind === 'next' ? (V ?? 1) : ds.classes.length,
     headOn: ds.target,
   };
 }
@@ -91,12 +103,14 @@ export interface Prepared {
   how?: { kind: SplitKind; valFile: boolean; testFile: boolean };
   /** False when features are used as they are. */
   normalized?: boolean;
+  /** Text: the held-out tokens the training split's vocabulary lacks (read as <unk>), of how many. */
+  unknown?: { val: number; test: number; tokens: number };
 }
 
 /** Data (generated or given), split, normalisation from the training split alone, and a fresh model. */
 export function prepare(o: PrepareOptions = {}): Prepared {
   const seed = o.seed ?? DEFAULTS.seed;
-  const ds = o.data ?? getTask(o.task ?? DEFAULTS.task).generate(seed, o.taskOptions);
+  let ds = o.data ?? getTask(o.task ?? DEFAULTS.task).generate(seed, o.taskOptions);
   const needed = 1 + (o.valData ? 0 : 1) + (o.testData ? 0 : 1);
   if (ds.sequences.length < needed)
     throw new ConfigError(
@@ -106,19 +120,40 @@ export function prepare(o: PrepareOptions = {}): Prepared {
   if (kind === 'group' && ds.sequences.some((s) => s.group === undefined))
     throw new ConfigError(`the group split needs a group for every sequence (a CSV group column); ${ds.name} has none`);
   const cut = splitBy(kind, ds.sequences, new Rng(seed), o.valData ? 0 : 0.15, o.testData ? 0 : 0.15);
-  const parts = { train: cut.train, val: o.valData?.sequences ?? cut.val, test: o.testData?.sequences ?? cut.test };
+  let parts = { train: cut.train, val: o.valData?.sequences ?? cut.val, test: o.testData?.sequences ?? cut.test };
+  let unknown: Prepared['unknown'];
+  if (ds.text) {
+    // the vocabulary comes from the training split alone; held-out tokens it lacks read as <unk>
+    const vocab = textVocabulary(ds.text, parts.train);
+    const enc = (s: Sequence[]) => encodeTexts(s, vocab, ds.text!.kind);
+    const [train, val, test] = [enc(parts.train), enc(parts.val), enc(parts.test)];
+    parts = { train: train.seqs, val: val.seqs, test: test.seqs };
+    unknown = { val: val.unknown, test: test.unknown, tokens: val.tokens + test.tokens };
+    const vocabulary = [...vocab.tokens];
+    ds = { ...ds, text: { ...ds.text, vocabulary }, classes: ds.text.kind === 'next' ? vocabulary : ds.classes };
+  }
   const norm =
-    o.normalize === false
+    ds.text !== undefined || o.normalize === false
       ? { mean: new Array<number>(ds.features.length).fill(0), std: new Array<number>(ds.features.length).fill(1) }
       : fitNormalization(parts.train, ds.features.length);
-  const [train, val, test] = [parts.train, parts.val, parts.test].map((s) => applyNormalization(s, norm)) as [
+  // token ids are never normalised
+  const [train, val, test] = [parts.train, parts.val, parts.test].map((s) => (ds.text ? s : applyNormalization(s, norm))) as [
     Sequence[],
     Sequence[],
     Sequence[],
   ];
   const model = new SequenceModel(modelOptions(ds, o.model), { seed });
   const how = { kind, valFile: !!o.valData, testFile: !!o.testData };
-  return { dataset: ds, normalization: norm, split: { train, val, test }, model, seed, how, normalized: o.normalize !== false };
+  return {
+    dataset: ds,
+    normalization: norm,
+    split: { train, val, test },
+    model,
+    seed,
+    how,
+    normalized: ds.text === undefined && o.normalize !== false,
+    ...(unknown ? { unknown } : {}),
+  };
 }
 
 export function dataEvent(p: Prepared): DataEvent {
@@ -136,6 +171,16 @@ export function dataEvent(p: Prepared): DataEvent {
     seed: p.seed,
     ...(ds.stepColumn ? { stepColumn: ds.stepColumn } : {}),
     ...(p.how && (p.how.kind !== 'random' || p.how.valFile || p.how.testFile) ? { split: p.how } : {}),
-    ...(p.normalized === false ? { normalized: false } : {}),
+    ...(p.normalized === false && !ds.text ? { normalized: false } : {}),
+    ...(ds.text
+      ? {
+          text: {
+            tokenizer: ds.text.tokenizer,
+            kind: ds.text.kind,
+            vocabulary: ds.text.vocabulary ?? [],
+            ...(p.unknown ? { unknown: p.unknown } : {}),
+          },
+        }
+      : {}),
   };
 }

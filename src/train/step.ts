@@ -4,7 +4,7 @@
  * (batch, length) and reused, so steady-state training allocates no buffers.
  */
 import { alloc, type Buf, type Tensor } from '../tensor/buf.js';
-import type { ResolvedModelOptions, SequenceModel } from '../nn/model.js';
+import { stepWidth, type ResolvedModelOptions, type SequenceModel } from '../nn/model.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { clipGradNorm, totalNorm } from '../optim/clip.js';
 import { argmaxRow, crossEntropy } from '../loss/cross-entropy.js';
@@ -148,9 +148,10 @@ function batchFits(
   values: boolean,
 ): boolean {
   const rank = x.shape.length;
-  if ((rank !== 2 && rank !== 3) || x.shape[rank - 1] !== o.inputSize) return false;
+  const I = stepWidth(o); // a token model reads one id per step: [T, B, 1]
+  if ((rank !== 2 && rank !== 3) || x.shape[rank - 1] !== I) return false;
   const { T, B, batched } = batchDims(o, x);
-  if (!(T >= 1 && B >= 1) || x.data.length !== T * B * o.inputSize) return false;
+  if (!(T >= 1 && B >= 1) || x.data.length !== T * B * I) return false;
   if (targets.length !== (o.headOn === 'steps' ? T : 1) * B || !Number.isInteger(ignoreIndex)) return false;
   if (values) {
     const xd = x.data;
@@ -158,6 +159,8 @@ function batchFits(
     // v - v is 0 for a finite v and NaN otherwise: one sum, no branch per value
     for (let i = 0; i < xd.length; i++) bad += xd[i]! - xd[i]!;
     if (bad !== 0) return false;
+    if (o.vocabSize !== undefined)
+      for (let i = 0; i < xd.length; i++) if (!(Number.isInteger(xd[i]!) && xd[i]! >= 0 && xd[i]! < o.vocabSize)) return false;
     for (let i = 0; i < targets.length; i++) {
       const y = targets[i]!;
       if (y !== ignoreIndex && (y < 0 || y >= o.numClasses)) return false;

@@ -3,7 +3,7 @@
  * terminal, --json lines and the web worker all drive and render the same run.
  */
 import { Rng } from '../tensor/rng.js';
-import type { SequenceModel } from '../nn/model.js';
+import { stepWidth, type SequenceModel } from '../nn/model.js';
 import { Batcher } from '../data/batcher.js';
 import { maxLength, type Sequence } from '../data/dataset.js';
 import { ConfigError } from '../errors.js';
@@ -81,7 +81,7 @@ export class Trainer {
     this.schedule = makeSchedule(config.schedule, this.optimizer);
     const stepOptions: StepOptions = { clipNorm: config.clipNorm, classWeights: config.classWeights };
     this.step = config.makeStep ? config.makeStep(model, this.optimizer, stepOptions) : new TrainStep(model, this.optimizer, stepOptions);
-    this.batcher = new Batcher(train, model.options.inputSize, model.options.headOn, batchSize, this.T);
+    this.batcher = new Batcher(train, stepWidth(model.options), model.options.headOn, batchSize, this.T);
     this.seed = config.seed ?? DEFAULTS.seed;
     this.history.push(...(config.history ?? []));
     if (this.epochsDone >= epochs)

@@ -57,7 +57,13 @@ Examples:
     out.print(
       `Config: mode ${mo.mode}, inputSize ${mo.inputSize}, hiddenSize ${mo.hiddenSize}, numLayers ${mo.numLayers}, bias ${mo.bias}, batchFirst ${mo.batchFirst}, dropout ${mo.dropout}, bidirectional ${mo.bidirectional}, projSize ${mo.projSize}, numClasses ${mo.numClasses}, headBias ${mo.headBias}, headOn ${mo.headOn}`,
     );
-    if (meta.classes) out.print(`Classes: ${meta.classes.join(', ')}`);
+    if (meta.classes && meta.text?.kind !== 'next') out.print(`Classes: ${meta.classes.join(', ')}`);
+    if (meta.text) {
+      const shown = (meta.text.vocabulary ?? []).map((t) => (t === ' ' ? '␣' : t === '\n' ? '⏎' : t === '\t' ? '⇥' : t));
+      out.print(
+        `Text: ${meta.text.kind === 'next' ? 'predicts the next token' : `classifies the column "${meta.text.column}"`}, ${meta.text.tokenizer}; vocabulary of ${shown.length} (ids in order, <unk> for any other): ${shown.join(' ')}`,
+      );
+    }
     if (meta.features) out.print(`Features: ${meta.features.join(', ')}`);
     if (meta.normalization)
       out.print(

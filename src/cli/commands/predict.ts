@@ -34,6 +34,8 @@ export function registerPredict(program: Command): void {
     .option('--features <names>', 'CSV feature columns, comma-separated')
     .option('--delimiter <char>', 'CSV field separator (default ,)')
     .addOption(layoutOption())
+    .option('--text-col <name>', "a text model: the --data file's column of strings (default: the one it was trained on)")
+    .option('--text <strings...>', 'a text model: predict these strings, given on the command line')
     .option('--out <file>', 'write predictions here (default: standard output)')
     .addOption(new Option('--format <fmt>', "csv or json (default: from --out's extension, else csv)").choices(['csv', 'json']))
     .option('--force', 'overwrite --out if it exists');
@@ -43,7 +45,8 @@ export function registerPredict(program: Command): void {
     `
 Examples:
   rnnscope predict --model model.safetensors                         the task's test split, CSV to stdout
-  rnnscope predict --model my.safetensors --data new.csv --out predictions.csv`,
+  rnnscope predict --model my.safetensors --data new.csv --out predictions.csv
+  rnnscope predict --model names.safetensors --text Maria Jonas       a text model on strings`,
   );
   cmd.action(async (o: PredictOpts) => {
     const out = makeOutput(!!o.json);
@@ -61,10 +64,11 @@ Examples:
       ...Object.fromEntries(cls.map((c, k) => [`p_${c}`, Number(p.probs[k]!.toFixed(6))])),
       ...(labelled ? { label: p.target >= 0 ? cls[p.target] : '' } : {}),
     });
+    const strings = o.text as unknown as string[] | undefined; // here, strings to predict (train's --text is a file)
     // a CSV file as a stream (flat memory); the rest, and every fault, as a whole below
-    const streamed = out.json && !o.out ? null : await predictStreamed(head.model, head.meta as RunMeta, o, format, recordOf);
+    const streamed = (out.json && !o.out) || strings ? null : await predictStreamed(head.model, head.meta as RunMeta, o, format, recordOf);
     if (streamed) return summarize(streamed, o, out, steps, o.data!, (head.meta as RunMeta).features ?? []);
-    const run = await loadModelRun(o.model!, o, false);
+    const run = await loadModelRun(o.model!, { ...o, text: undefined, strings }, false);
     const preds = predictSequences(run.model, run.sequences);
     const labelled = preds.filter((p) => p.target >= 0);
     const stepsOf = new Map(run.sequences.map((q) => [q.id, q.steps]));

@@ -6,6 +6,7 @@ import { dataFlags, shellWord } from '../interrupt.js';
 import { PipelineRenderer } from '../render.js';
 import { addJson, addModelOptions, addTaskOptions, addTrainOptions, int, modelChoice, trainConfig, type CommonOpts } from '../options.js';
 import { loadData } from '../data.js';
+import { addTextOptions } from '../text-options.js';
 import { VALUE_TASKS } from '../../data/value-tasks.js';
 import { tourValues } from './train-values.js';
 
@@ -17,6 +18,7 @@ export function registerTour(program: Command): void {
     .command('tour', { isDefault: true })
     .description("train the seed's pipeline and show its data flow, training trace, prediction trace and key insight (the default)");
   addTaskOptions(cmd);
+  addTextOptions(cmd);
   addModelOptions(cmd);
   addTrainOptions(cmd);
   cmd.option('--trace-index <i>', 'which test sequence to trace (default: the first whose label changes)', int(0));
@@ -30,12 +32,13 @@ Examples:
   rnnscope --cell lstm --hidden 16           an LSTM instead
   rnnscope --task count --epochs 8           another built-in task
   rnnscope --data examples/sine-direction.csv --epochs 20
+  rnnscope --task brackets --cell lstm --hidden 32 --epochs 10   a text task: the views show characters
   rnnscope --json | head -3                  the same events as JSON lines`,
   );
   cmd.action(async (o: CommonOpts & { traceIndex?: number }) => {
     if (o.task && o.task in VALUE_TASKS) return tourValues(o);
     const out = makeOutput(!!o.json);
-    const { data, task, taskOptions } = await loadData(o);
+    const { data, task, taskOptions, valData, testData, split } = await loadData(o);
     const args = quizArgs(process.argv.slice(2));
     // The trace of every step would fill several screens: one screen here, and the command for the rest.
     const r = new PipelineRenderer(out, {
@@ -52,6 +55,9 @@ Examples:
       data,
       task,
       taskOptions,
+      valData,
+      testData,
+      split,
       model: modelChoice(o),
       train: trainConfig(o),
       seed: o.seed ?? 0,

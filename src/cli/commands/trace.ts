@@ -10,6 +10,8 @@ import { addJson, addTaskOptions, int, type CommonOpts } from '../options.js';
 import { loadModelRun, pickSequence } from '../model-run.js';
 import { loadData } from '../data.js';
 import { isValueSubject, traceValues } from '../value-views.js';
+import { traceWords } from '../../explain/text-view.js';
+import type { Dataset } from '../../data/dataset.js';
 
 interface TraceOpts extends CommonOpts {
   model?: string;
@@ -40,7 +42,10 @@ export function registerTrace(program: Command): void {
     .option('--steps <from-to>', 'show only these steps of the trace, 1-based, such as 5-12 (default: every step)', stepRange)
     .option('--step <t>', 'also show step t (1-based) in full detail, unit by unit', int(1))
     .option('--series <file>', 'with a forecaster (--model from train --series): the series whose test part to show')
-    .option('--seed <n>', 'without --model: the seed of the pipeline trained first (default 0)', int(0, 2 ** 31 - 1));
+    .option('--seed <n>', 'without --model: the seed of the pipeline trained first (default 0)', int(0, 2 ** 31 - 1))
+
+    .option('--text <string>', 'a text model: trace this string')
+    .option('--text-col <name>', "a text model: the --data file's column of strings (default: the one it was trained on)");
   addJson(cmd);
   cmd.addHelpText(
     'after',
@@ -57,10 +62,19 @@ Examples:
     if (o.index !== undefined && o.id !== undefined) throw new ConfigError('give --index or --id, not both');
     if (await isValueSubject(o)) return traceValues(o, out);
     let model, seqs, classes, source;
+    let textOf: Pick<Dataset, 'classes' | 'text'> | null = null;
     if (o.model) {
       if (o.task)
         throw new ConfigError('--task is for training; a model file already says which task it learnt (use --data for other sequences)');
-      ({ model, sequences: seqs, classes, source } = await loadModelRun(o.model, o));
+      let meta;
+      ({
+        model,
+        meta,
+        sequences: seqs,
+        classes,
+        source,
+      } = await loadModelRun(o.model, { ...o, text: undefined, strings: o.text === undefined ? undefined : [o.text] }));
+      if (meta.text) textOf = { classes, text: meta.text };
     } else {
       out.print(out.color.dim('No --model given: training the reference pipeline first (rnnscope train saves one).'));
       const { data, task, taskOptions } = await loadData(o);
@@ -68,6 +82,7 @@ Examples:
       ({ model } = r);
       seqs = r.split.test;
       classes = r.dataset.classes;
+      if (r.dataset.text) textOf = r.dataset;
       source = `the test split of ${r.dataset.name}`;
     }
     const seq = pickSequence(seqs, source, o);
@@ -76,10 +91,12 @@ Examples:
       throw new ConfigError(`--step ${o.step} is past the end of sequence ${seq.id}, which has ${seq.length} steps`);
     if (o.steps && o.steps[0] > seq.length)
       throw new ConfigError(`--steps ${o.steps.join('-')} starts past the end of sequence ${seq.id}, which has ${seq.length} steps`);
-    out.event({ type: 'trace', trace: tr, classes });
+    const words = textOf ? traceWords(textOf, seq) : { classes };
+    classes = words.classes;
+    out.event({ type: 'trace', trace: tr, ...words });
     const r = new PipelineRenderer(out);
     if (!out.json) {
-      r.renderTrace(tr, classes, o.steps ? { from: o.steps[0], to: Math.min(o.steps[1], seq.length) } : {});
+      r.renderTrace(tr, classes, { ...(o.steps ? { from: o.steps[0], to: Math.min(o.steps[1], seq.length) } : {}), inputs: words.inputs });
       if (o.step !== undefined) r.renderStep(tr, o.step - 1, classes);
     }
   });

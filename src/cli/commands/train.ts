@@ -30,6 +30,7 @@ import {
   type CommonOpts,
 } from '../options.js';
 import { loadData, refuse } from '../data.js';
+import { addTextOptions } from '../text-options.js';
 import { classWeights, initFrom, splitCsv } from '../train-controls.js';
 import { num } from '../../format.js';
 import { restoreState, resumeConfig } from '../resume.js';
@@ -48,6 +49,7 @@ interface TrainOpts extends CommonOpts {
 export function registerTrain(program: Command): void {
   const cmd = program.command('train').description('train a model and write it as a .safetensors file');
   addTaskOptions(cmd);
+  addTextOptions(cmd);
   addModelOptions(cmd);
   addTrainOptions(cmd);
   addDataControlOptions(cmd);
@@ -66,6 +68,8 @@ Examples:
   rnnscope train --data my.csv --label-col class --target last --out my.safetensors
   rnnscope train --resume model.safetensors --epochs 10 --force   five more epochs
   rnnscope train --data prices.csv --label-col price --regression  real-valued labels
+  rnnscope train --data names.csv --text-col name --label-col gender --cell lstm --out names.safetensors
+  rnnscope train --text book.txt --length 100 --cell lstm --hidden 128 --out book.safetensors   a character model
   rnnscope train --series co2.csv --target CO2 --window 24 --horizon 3 --season 12 --cell gru --out co2.safetensors`,
   );
   cmd.action(async (o: TrainOpts & ValueOpts) => {
@@ -89,12 +93,14 @@ Examples:
     const spec = resumed?.meta.taskSpec;
     const seed = o.seed ?? spec?.seed ?? resumed?.meta.train?.seed ?? 0;
     const fromTask = !o.data && !o.task && spec ? { ...o, task: spec.name, ...(spec.options as object) } : o;
-    if (resumed && !o.data && !o.task && !spec)
+    if (resumed && !o.data && !o.task && !o.text && !spec)
       throw new ConfigError(`${o.resume} was trained on a data file (${resumed.meta.dataFile}); give it again with --data`);
     const { data, task, taskOptions, split, valData, testData } = await loadData(
       fromTask as CommonOpts,
       resumed ? { classes: resumed.meta.classes, features: resumed.model.options.inputSize } : undefined,
     );
+    // a resumed text model keeps its vocabulary
+    if (data?.text && resumed?.meta.text) data.text = { ...data.text, vocabulary: resumed.meta.text.vocabulary };
     {
       // before anything is made
       const threads = o.threads ?? resumed?.meta.train?.threads;
@@ -139,7 +145,7 @@ Examples:
       prepared: p,
       trainer,
       task: data ? null : { name: task!, options: taskOptions ?? {} },
-      dataFile: o.data ? basename(o.data) : null,
+      dataFile: (o.data ?? o.text) !== undefined ? basename((o.data ?? o.text)!) : null,
       normalization: resumed?.meta.normalization,
     };
 
@@ -209,7 +215,14 @@ Examples:
     }
     const ev = evaluate(model, p.split.test);
     r.handle({ type: 'test', evaluation: ev });
-    if (p.split.test.length) {
+    if (p.dataset.text?.kind === 'next' && p.split.test.length) {
+      // a language model: its loss per token, in nats and bits, is what compares with other tools
+      out.event({ type: 'text_test', nats: ev.loss, bits: ev.loss / Math.LN2, tokens: ev.counted });
+      if (!out.json)
+        out.print(
+          `  Loss per ${p.dataset.text.tokenizer === 'chars' ? 'character' : 'word'} on the test part: ${num(ev.loss, 4)} nats (${num(ev.loss / Math.LN2, 3)} bits), over ${ev.counted}.`,
+        );
+    } else if (p.split.test.length) {
       const report = classReport(model, p.split.test, commonestClass(p.split.train, model.options.numClasses));
       out.event({ type: 'class_report', split: 'test', classes: p.dataset.classes, ...report });
       if (!out.json) for (const line of classReportLines(report, p.dataset.classes, out.width)) out.print(line);

@@ -1,0 +1,144 @@
+/**
+ * What single hidden units of a text model track: each unit's value at every character, its
+ * correlation with quantities one can measure in the text (bracket depth, distance since the last
+ * opening bracket, position in a word), and where in the data it fires most (LSTMVis's "match similar
+ * patterns", in a small form). Every number comes from the model's own forward pass (the top layer's
+ * forward direction, as the trace records it).
+ */
+import type { SequenceModel } from '../nn/model.js';
+import type { Sequence } from '../data/dataset.js';
+import { forwardOne } from './forward-one.js';
+import { CLOSERS, OPENERS } from '../data/text-tasks.js';
+
+/** h_t of the top layer (forward direction) at each step: [T][H]. */
+export function unitValues(model: SequenceModel, seq: Sequence): number[][] {
+  const { step } = forwardOne(model, seq);
+  const l = model.options.numLayers - 1;
+  return Array.from({ length: seq.length }, (_, t) => Array.from(step(l, 0, t).h));
+}
+
+/** A quantity measured after each character (NaN where it is undefined). */
+export type Quantity = (chars: readonly string[]) => number[];
+
+/** The measurable quantities of the built-in text task, by name. */
+export const QUANTITIES: Record<string, Quantity> = {
+  /** Brackets open after the character. */
+  depth: (chars) => {
+    let d = 0;
+    return chars.map((c) => (d += OPENERS.includes(c) ? 1 : CLOSERS.includes(c) ? -1 : 0));
+  },
+  /** Characters since the last opening bracket (0 on it); undefined before the first. */
+  'since opening': (chars) => {
+    let last = -1;
+    return chars.map((c, i) => {
+      if (OPENERS.includes(c)) last = i;
+      return last < 0 ? NaN : i - last;
+    });
+  },
+  /** Position inside a run of letters (1 on its first); 0 outside one. */
+  'position in word': (chars) => {
+    let k = 0;
+    return chars.map((c) => (k = /\p{L}/u.test(c) ? k + 1 : 0));
+  },
+};
+
+export interface UnitCorrelation {
+  unit: number;
+  quantity: string;
+  /** Pearson correlation over every step where the quantity is defined. */
+  r: number;
+  /** Steps it is computed over. */
+  n: number;
+}
+
+function pearson(a: number[], b: number[]): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) {
+    ma += a[i]!;
+    mb += b[i]!;
+  }
+  ma /= n;
+  mb /= n;
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i]! - ma) * (b[i]! - mb);
+    saa += (a[i]! - ma) ** 2;
+    sbb += (b[i]! - mb) ** 2;
+  }
+  return saa > 0 && sbb > 0 ? sab / Math.sqrt(saa * sbb) : NaN;
+}
+
+/** The characters a sequence reads, one per step (its text's first `length`). */
+export function stepChars(seq: Sequence): string[] {
+  return Array.from(seq.text ?? '').slice(0, seq.length);
+}
+
+/**
+ * Each unit against each quantity over the sequences, most correlated (by |r|) first; a quantity
+ * that never varies is left out.
+ */
+export function unitCorrelations(model: SequenceModel, seqs: readonly Sequence[], quantities = QUANTITIES): UnitCorrelation[] {
+  const names = Object.keys(quantities);
+  const q: number[][] = names.map(() => []);
+  let H = 0;
+  const h: number[][] = [];
+  for (const s of seqs) {
+    const vals = unitValues(model, s);
+    const chars = stepChars(s);
+    const meas = names.map((n) => quantities[n]!(chars));
+    H = vals[0]?.length ?? H;
+    vals.forEach((row, t) => {
+      h.push(row);
+      names.forEach((_, k) => q[k]!.push(meas[k]![t]!));
+    });
+  }
+  const out: UnitCorrelation[] = [];
+  names.forEach((name, k) => {
+    const rows = q[k]!.map((v, i) => [v, i] as const).filter(([v]) => Number.isFinite(v));
+    const qs = rows.map(([v]) => v);
+    for (let u = 0; u < H; u++) {
+      const r = pearson(
+        rows.map(([, i]) => h[i]![u]!),
+        qs,
+      );
+      if (Number.isFinite(r)) out.push({ unit: u, quantity: name, r, n: rows.length });
+    }
+  });
+  return out.sort((a, b) => Math.abs(b.r) - Math.abs(a.r) || a.unit - b.unit);
+}
+
+export interface Firing {
+  sequenceId: string;
+  /** 0-based step. */
+  t: number;
+  value: number;
+  /** Up to 12 characters before the step, the step's own, up to 4 after. */
+  before: string;
+  char: string;
+  after: string;
+}
+
+/** Where a unit takes its highest values across the sequences, highest first (one per sequence at most). */
+export function topFirings(model: SequenceModel, seqs: readonly Sequence[], unit: number, n = 5): Firing[] {
+  const best: Firing[] = [];
+  for (const s of seqs) {
+    const vals = unitValues(model, s);
+    let t = 0;
+    for (let k = 1; k < vals.length; k++) if (vals[k]![unit]! > vals[t]![unit]!) t = k;
+    const chars = Array.from(s.text ?? '');
+    if (!vals.length) continue;
+    best.push({
+      sequenceId: s.id,
+      t,
+      value: vals[t]![unit]!,
+      before: chars.slice(Math.max(0, t - 12), t).join(''),
+      char: chars[t] ?? '',
+      after: chars.slice(t + 1, t + 5).join(''),
+    });
+  }
+  return best.sort((a, b) => b.value - a.value).slice(0, n);
+}
