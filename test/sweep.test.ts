@@ -66,7 +66,7 @@ test('rnnscope compare --sweep prints the table, the charts and the gradient rat
   const r = ok(run(args));
   for (const want of [
     /Memory sweep on the delay task/,
-    /RNN \(tanh\) \(mean ± sd, min-max\)/,
+    /Test accuracy per cell: mean ± sd over the seeds, then min-max/,
     /Gradient through time at k = [23]/,
     /‖∂L\/∂h_0‖/,
   ])

@@ -27,7 +27,7 @@ export class SweepRenderer {
       const labels = e.cells.map((c) => `${c.label} (${c.parameters} parameters)`).join(', ');
       this.out.print(
         `Memory sweep on the delay task: the answer is the token k steps back (sequences of k + 1 steps, ${e.count} of them), ` +
-          `k = ${e.delays.join(', ')}; ${labels}, ${e.hiddenSize} hidden units each; ${e.epochs} epochs, batch ${e.batchSize}, ` +
+          `k = ${e.delays.join(', ')}; ${labels}, ${e.hiddenSize} hidden units each; ${e.epochs} epoch${e.epochs === 1 ? '' : 's'}, batch ${e.batchSize}, ` +
           `Adam lr ${e.lr}; seeds ${e.seeds.join(', ')}: ${e.runs} runs.`,
       );
       if (this.out.tty) {
