@@ -71,7 +71,16 @@ export function start(): void {
     const q = toQuery(settings.value, view.value);
     if (q !== location.search) history.replaceState(null, '', `${location.pathname}${q}${location.hash}`);
   });
+  // A press of the pointer or a key holds the worker's updates back for a moment, so the frame that
+  // answers it is drawn alone, not after a redraw of the training's numbers.
+  const hold = () => (holdUntil = performance.now() + INPUT_HOLD_MS);
+  addEventListener('pointerdown', hold, { capture: true, passive: true });
+  addEventListener('keydown', hold, { capture: true, passive: true });
 }
+
+/** How long after a press of the pointer or a key no update is drawn (a click's frame comes first). */
+const INPUT_HOLD_MS = 120;
+let holdUntil = 0;
 
 function configure(s: Settings, upload?: { name: string; text: string }): void {
   configured = settingsKey(s);
@@ -108,9 +117,15 @@ function enqueue(e: WorkerEvent): void {
 
 function applyQueued(): void {
   // A click or a key waiting to be handled goes first: the update waits a frame (Chromium's isInputPending).
+  // So does one answered less than INPUT_HOLD_MS ago: its frame, and the effects that draw its canvases, go first.
   const sched = (navigator as Navigator & { scheduling?: { isInputPending?: () => boolean } }).scheduling;
   if (sched?.isInputPending?.()) {
     requestAnimationFrame(applyQueued);
+    return;
+  }
+  const wait = holdUntil - performance.now();
+  if (wait > 0) {
+    setTimeout(() => requestAnimationFrame(applyQueued), wait);
     return;
   }
   const t0 = performance.now();

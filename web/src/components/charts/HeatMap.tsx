@@ -7,7 +7,7 @@
  * numbers as a table, on request.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { diverging, maxAbs, textOn } from './color.js';
+import { diverging, maxAbs, paintCells, textOn } from './color.js';
 import { f2 } from '../../../../src/format.js';
 import { hover } from '../../store.js';
 
@@ -60,7 +60,7 @@ export function HeatMap({ rows, rowLabel, colLabel, title, domain, highlight, on
       <figcaption>{title}</figcaption>
       <div class="scroll-x" tabIndex={0} role="group" aria-label={title}>
         {R > SVG_ROWS_UP_TO ? (
-          <CanvasMap {...{ rows, W, H, left, top, cw, ch, color, highlight, hlRow, hlCol, colLabel, rowLabel, onSelect, point, label }} />
+          <CanvasMap {...{ rows, W, H, left, top, cw, ch, m, highlight, hlRow, hlCol, colLabel, rowLabel, onSelect, point, label }} />
         ) : (
           <svg
             viewBox={`0 0 ${W} ${H}`}
@@ -182,7 +182,8 @@ interface CanvasProps {
   top: number;
   cw: number;
   ch: number;
-  color: (v: number) => string;
+  /** The colour range, +-m. */
+  m: number;
   highlight?: number;
   hlRow: number | null;
   hlCol: number | null;
@@ -193,24 +194,7 @@ interface CanvasProps {
   label: string;
 }
 
-function CanvasMap({
-  rows,
-  W,
-  H,
-  left,
-  top,
-  cw,
-  ch,
-  color,
-  highlight,
-  hlRow,
-  hlCol,
-  colLabel,
-  rowLabel,
-  onSelect,
-  point,
-  label,
-}: CanvasProps) {
+function CanvasMap({ rows, W, H, left, top, cw, ch, m, highlight, hlRow, hlCol, colLabel, rowLabel, onSelect, point, label }: CanvasProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
@@ -224,12 +208,7 @@ function CanvasMap({
     ctx.textAlign = 'right';
     // Every eighth unit is labelled: the rows are too thin for each.
     for (let r = 0; r < rows.length; r += 8) ctx.fillText(rowLabel(r), left - 6, top + r * ch + 8);
-    rows.forEach((row, r) =>
-      row.forEach((v, c) => {
-        ctx.fillStyle = color(v);
-        ctx.fillRect(left + c * cw, top + r * ch, cw - 1, ch - 1);
-      }),
-    );
+    paintCells(ctx, left, top, rows, cw, ch, m);
     ctx.lineWidth = 2;
     ctx.strokeStyle = '#7a3fa0';
     if (hlRow !== null) ctx.strokeRect(left - 1, top + hlRow * ch - 1, C * cw + 1, ch + 1);
@@ -238,7 +217,7 @@ function CanvasMap({
       ctx.strokeStyle = '#111';
       ctx.strokeRect(left + highlight * cw - 1, top - 1, cw + 1, rows.length * ch + 1);
     }
-  }, [rows, W, H, highlight, hlRow, hlCol]);
+  }, [rows, W, H, m, highlight, hlRow, hlCol]);
   const at = (e: MouseEvent): [number, number] => {
     const box = (e.currentTarget as HTMLCanvasElement).getBoundingClientRect();
     const x = ((e.clientX - box.left) / box.width) * W;

@@ -6,7 +6,7 @@
  * linked highlight: the unit under the pointer is outlined in every view.
  */
 import { useEffect, useRef } from 'preact/hooks';
-import { diverging, textOn } from './color.js';
+import { diverging, paintCells, textOn } from './color.js';
 import { f2 } from '../../../../src/format.js';
 import { hover } from '../../store.js';
 
@@ -45,12 +45,8 @@ function Strip({
     const c = ref.current;
     const ctx = c?.getContext('2d');
     if (!c || !ctx) return;
-    const color = diverging(domain);
     ctx.clearRect(0, 0, c.width, c.height);
-    values.forEach((v, i) => {
-      ctx.fillStyle = color(v);
-      ctx.fillRect(i * w, 0, w - 1, h);
-    });
+    paintCells(ctx, 0, 0, [values], w, h + 1, domain);
     if (hl !== null && hl < values.length) {
       ctx.strokeStyle = '#111';
       ctx.lineWidth = 2;
