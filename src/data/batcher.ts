@@ -22,9 +22,13 @@ interface Buffers {
   lengths: Int32Array;
 }
 
-export class Batcher {
+/**
+ * What every batcher shares: the sequences in a seeded order, cut into batches of batchSize, each
+ * batch's inputs copied time-major into x [T, B, I] and zero-padded past each sequence's length.
+ * The targets are the subclass's (class ids here, values in src/train/regress.ts).
+ */
+export abstract class SequenceBatches<B> {
   readonly T: number;
-  private readonly bufs = new Map<number, Buffers>();
   private readonly order: number[];
 
   constructor(
@@ -50,32 +54,55 @@ export class Batcher {
   }
 
   /** Batch k of the current order (the last one may be smaller). */
-  batch(k: number): Batch {
+  abstract batch(k: number): B;
+
+  /** The size of batch k. */
+  protected sizeOf(k: number): number {
+    return Math.min(this.batchSize, this.seqs.length - k * this.batchSize);
+  }
+
+  /**
+   * Batch k's sequences in batch order: their inputs into x [T, B, I] (zeroed first) and lengths
+   * into `lengths`; `ragged` when one is shorter than T.
+   */
+  protected gather(k: number, x: Float32Array, lengths: Int32Array): { items: Sequence[]; ragged: boolean } {
     const from = k * this.batchSize;
-    const B = Math.min(this.batchSize, this.seqs.length - from);
+    const B = lengths.length;
+    const { T, I } = this;
+    x.fill(0);
+    const items: Sequence[] = [];
+    let ragged = false;
+    for (let j = 0; j < B; j++) {
+      const s = this.seqs[this.order[from + j]!]!;
+      items.push(s);
+      lengths[j] = s.length;
+      if (s.length < T) ragged = true;
+      for (let t = 0; t < s.length; t++) for (let i = 0; i < I; i++) x[(t * B + j) * I + i] = s.x[t * I + i]!;
+    }
+    return { items, ragged };
+  }
+}
+
+/** Batches of class ids: targets [T, B] (per step, -100 past a sequence's end) or [B]; buffers made once per batch size. */
+export class Batcher extends SequenceBatches<Batch> {
+  private readonly bufs = new Map<number, Buffers>();
+
+  batch(k: number): Batch {
+    const B = this.sizeOf(k);
     const { T, I } = this;
     let b = this.bufs.get(B);
     if (!b) {
       b = { x: new Float32Array(T * B * I), targets: new Int32Array(this.target === 'steps' ? T * B : B), lengths: new Int32Array(B) };
       this.bufs.set(B, b);
     }
-    b.x.fill(0);
-    const items: Sequence[] = [];
-    let ragged = false;
-    for (let j = 0; j < B; j++) {
-      const s = this.seqs[this.order[from + j]!]!;
-      items.push(s);
-      b.lengths[j] = s.length;
-      if (s.length < T) ragged = true;
-      for (let t = 0; t < s.length; t++) {
-        for (let i = 0; i < I; i++) b.x[(t * B + j) * I + i] = s.x[t * I + i]!;
-      }
+    const { items, ragged } = this.gather(k, b.x, b.lengths);
+    items.forEach((s, j) => {
       if (this.target === 'steps') {
         for (let t = 0; t < T; t++) b.targets[t * B + j] = t < s.length ? s.y[t]! : -100;
       } else {
         b.targets[j] = s.y[0]!;
       }
-    }
+    });
     return { x: { data: b.x, shape: [T, B, I] }, targets: b.targets, lengths: ragged ? b.lengths : null, items };
   }
 }

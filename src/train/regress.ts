@@ -11,6 +11,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { clipGradNorm, totalNorm } from '../optim/clip.js';
 import { regressionLoss, TORCH_NAMES, type RegressionLoss, type RegressionLossSpec } from '../loss/regression.js';
 import { maxLength, type Sequence, type Target } from '../data/dataset.js';
+import { SequenceBatches } from '../data/batcher.js';
 import { denormalize, regressionMetrics, type RegressionMetrics, type TargetNormalization } from '../data/regression.js';
 import { ConfigError } from '../errors.js';
 import { DEFAULTS } from '../defaults.js';
@@ -18,6 +19,7 @@ import { makeOptimizer, makeSchedule } from './optimizer-spec.js';
 import type { TrainConfig } from './trainer.js';
 import type { BatchEvent, TrainEndEvent, TrainStartEvent } from './events.js';
 import type { LRSchedule } from '../optim/schedule.js';
+import { epochLoop } from './loop.js';
 
 /** A batch: x [T, B, I], values and mask laid out as the head's output ([T, B, K] or [B, K]), lengths [B]. */
 export interface ValueBatch {
@@ -28,49 +30,29 @@ export interface ValueBatch {
   items: Sequence[];
 }
 
-/** Batches of real-valued targets, padded to T (the longest sequence unless given). */
-export class ValueBatcher {
-  readonly T: number;
-  private readonly order: number[];
-
+/** Batches of real-valued targets (K per row), padded to T (the longest sequence unless given). */
+export class ValueBatcher extends SequenceBatches<ValueBatch> {
   constructor(
-    readonly seqs: readonly Sequence[],
-    readonly I: number,
+    seqs: readonly Sequence[],
+    I: number,
     readonly K: number,
-    readonly target: Target,
-    readonly batchSize: number,
+    target: Target,
+    batchSize: number,
     T?: number,
   ) {
-    this.T = T ?? maxLength(seqs);
-    this.order = seqs.map((_, i) => i);
-  }
-
-  get count(): number {
-    return Math.ceil(this.seqs.length / this.batchSize);
-  }
-
-  shuffle(rng: Rng): void {
-    for (let i = 0; i < this.order.length; i++) this.order[i] = i;
-    rng.shuffle(this.order);
+    super(seqs, I, target, batchSize, T);
   }
 
   batch(k: number): ValueBatch {
     const { T, I, K } = this;
-    const from = k * this.batchSize;
-    const B = Math.min(this.batchSize, this.seqs.length - from);
+    const B = this.sizeOf(k);
     const x = new Float32Array(T * B * I); // (T, B, I)
     const rows = this.target === 'steps' ? T * B : B;
     const values = new Float32Array(rows * K); // (T, B, K) or (B, K)
     const mask = new Uint8Array(rows * K);
     const lengths = new Int32Array(B);
-    const items: Sequence[] = [];
-    let ragged = false;
-    for (let j = 0; j < B; j++) {
-      const s = this.seqs[this.order[from + j]!]!;
-      items.push(s);
-      lengths[j] = s.length;
-      if (s.length < T) ragged = true;
-      for (let t = 0; t < s.length; t++) for (let i = 0; i < I; i++) x[(t * B + j) * I + i] = s.x[t * I + i]!;
+    const { items, ragged } = this.gather(k, x, lengths);
+    items.forEach((s, j) => {
       const put = (row: number, src: number) => {
         for (let c = 0; c < K; c++) {
           const v = s.v![src * K + c]!;
@@ -81,7 +63,7 @@ export class ValueBatcher {
       };
       if (this.target === 'steps') for (let t = 0; t < s.length; t++) put(t * B + j, t);
       else put(j, 0);
-    }
+    });
     return { x: { data: x, shape: [T, B, I] }, values, mask, lengths: ragged ? lengths : null, items };
   }
 }
@@ -261,10 +243,8 @@ export class ValueTrainer {
   }
 
   *run(): Generator<ValueTrainEvent, ValueEpochRecord[]> {
-    const started = performance.now();
     const cfg = this.config;
     const epochs = cfg.epochs ?? DEFAULTS.epochs;
-    const seed = cfg.seed ?? DEFAULTS.seed;
     const batches = this.batcher.count;
     yield {
       type: 'train_start',
@@ -277,81 +257,46 @@ export class ValueTrainer {
       threads: 1,
     };
     const meanRmse = this.val.length ? meanBaseline(this.val, this.tn, trainingMean(this.train, this.tn)).rmse : NaN;
-    const es = cfg.earlyStopping;
-    let best = { loss: Infinity, epoch: 0, weights: null as Float32Array | Float64Array | null };
-    let reason: TrainEndEvent['reason'] = 'done';
-    let message = '';
-    const lastGood = this.model.table.data.slice();
-    for (let epoch = 1; epoch <= epochs; epoch++) {
-      const t0 = performance.now();
-      const lr = this.optimizer.lr;
-      this.batcher.shuffle(new Rng(seed * 100003 + epoch));
-      this.model.rnn.reseedDropout(seed * 100003 + epoch);
-      let lossSum = 0,
-        counted = 0,
-        gSum = 0,
-        gMax = 0,
-        clipped = 0;
-      for (let k = 0; k < batches; k++) {
-        const r = this.step.run(this.batcher.batch(k));
-        if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
-          reason = 'nonfinite';
-          message = `training stopped at epoch ${epoch}, step ${k + 1} of ${batches}: the ${Number.isFinite(r.loss) ? 'gradient norm' : 'loss'} is not finite; lower the learning rate or clip gradients`;
-          this.model.table.data.set(lastGood);
-          break;
-        }
-        lossSum += r.loss * r.counted;
-        counted += r.counted;
-        gSum += r.gradNorm;
-        gMax = Math.max(gMax, r.gradNorm);
-        if (cfg.clipNorm && r.gradNorm > cfg.clipNorm) clipped++;
-        yield { type: 'batch', epoch, batch: k + 1, batches, loss: r.loss, gradNorm: r.gradNorm };
-      }
-      if (reason === 'nonfinite') break;
-      const v = this.val.length
-        ? evaluateValues(this.model, this.val, this.tn, this.loss, this.T)
-        : { loss: NaN, rmse: NaN, mae: NaN, r2: NaN, count: 0 };
-      const trainRmse = evaluateValues(this.model, this.train, this.tn, this.loss, this.T).rmse;
-      const rec: ValueEpochRecord = {
-        epoch,
-        loss: lossSum / counted,
-        trainRmse,
-        valLoss: v.loss,
-        valRmse: v.rmse,
-        valMae: v.mae,
-        valR2: v.r2,
-        lr,
-        gradNormMean: gSum / batches,
-        gradNormMax: gMax,
-        clippedFraction: clipped / batches,
-        seconds: (performance.now() - t0) / 1000,
-      };
-      this.history.push(rec);
-      lastGood.set(this.model.table.data);
-      this.schedule?.step();
-      yield { type: 'value_epoch', epochs, ...rec, meanRmse, observation: observeValues(this.history, meanRmse) };
-      if (es) {
-        if (v.loss < best.loss - (es.minDelta ?? 0)) best = { loss: v.loss, epoch, weights: this.model.table.data.slice() };
-        else if (epoch - best.epoch >= es.patience) {
-          reason = 'early_stop';
-          message = `held-out loss has not improved for ${es.patience} epochs since epoch ${best.epoch}; its weights are restored`;
-          break;
-        }
-      }
-    }
-    let bestEpoch = this.history.length;
-    if (es && best.weights && reason !== 'nonfinite') {
-      this.model.table.data.set(best.weights);
-      bestEpoch = best.epoch;
-    }
-    yield {
-      type: 'train_end',
-      reason,
-      epochs: this.history.length,
-      bestEpoch,
-      seconds: (performance.now() - started) / 1000,
-      message: message || `trained ${this.history.length} epochs`,
-    };
+    yield* epochLoop<ValueEpochRecord, ValueEpochEvent>(
+      {
+        model: this.model,
+        optimizer: this.optimizer,
+        schedule: this.schedule,
+        seed: cfg.seed ?? DEFAULTS.seed,
+        epochs,
+        epochsDone: 0,
+        batches,
+        clipNorm: cfg.clipNorm,
+        earlyStopping: cfg.earlyStopping,
+        shuffle: (seed) => {
+          this.batcher.shuffle(new Rng(seed));
+          this.model.rnn.reseedDropout(seed);
+        },
+        step: (k) => this.step.run(this.batcher.batch(k)),
+        endEpoch: (sums) => {
+          const v = this.val.length
+            ? evaluateValues(this.model, this.val, this.tn, this.loss, this.T)
+            : { loss: NaN, rmse: NaN, mae: NaN, r2: NaN, count: 0 };
+          const record: ValueEpochRecord = {
+            epoch: sums.epoch,
+            loss: sums.loss,
+            trainRmse: evaluateValues(this.model, this.train, this.tn, this.loss, this.T).rmse,
+            valLoss: v.loss,
+            valRmse: v.rmse,
+            valMae: v.mae,
+            valR2: v.r2,
+            lr: sums.lr,
+            gradNormMean: sums.gradNormMean,
+            gradNormMax: sums.gradNormMax,
+            clippedFraction: sums.clippedFraction,
+            seconds: sums.seconds,
+          };
+          const observation = observeValues([...this.history, record], meanRmse);
+          return { record, event: { type: 'value_epoch', epochs, ...record, meanRmse, observation } };
+        },
+      },
+      this.history,
+    );
     return this.history;
   }
 }

@@ -8,7 +8,8 @@ import { Batcher } from '../data/batcher.js';
 import { maxLength, type Sequence } from '../data/dataset.js';
 import { ConfigError } from '../errors.js';
 import { observe } from './observe.js';
-import type { EpochRecord, TrainEvent } from './events.js';
+import type { EpochEvent, EpochRecord, TrainEvent } from './events.js';
+import { epochLoop } from './loop.js';
 import { evaluate } from './evaluate.js';
 import { chanceAccuracy } from './chance.js';
 import { DEFAULTS } from '../defaults.js';
@@ -114,7 +115,6 @@ export class Trainer {
   }
 
   private *runEpochs(): Generator<TrainEvent, EpochRecord[]> {
-    const started = performance.now();
     const batches = this.batcher.count;
     yield {
       type: 'train_start',
@@ -127,85 +127,45 @@ export class Trainer {
       threads: this.step.threadsFor(Math.min(this.batcher.batchSize, this.train.length), this.T),
     };
     const chance = this.chance();
-    const es = this.config.earlyStopping;
-    let best = { loss: Infinity, epoch: 0, weights: null as Float32Array | Float64Array | null };
-    let reason: 'done' | 'early_stop' | 'nonfinite' = 'done';
-    // The weights at the end of the last good epoch, put back if a step goes non-finite.
-    const lastGood = this.model.table.data.slice();
-    let message = '';
-    let epoch = 0;
-    for (epoch = this.epochsDone + 1; epoch <= this.epochs; epoch++) {
-      const t0 = performance.now();
-      const lr = this.optimizer.lr;
-      // Batch order and dropout depend on (seed, epoch) alone, so a resumed run is the same run.
-      this.batcher.shuffle(new Rng(this.seed * 100003 + epoch));
-      this.step.reseedDropout(this.seed * 100003 + epoch);
-      let lossSum = 0,
-        correct = 0,
-        counted = 0,
-        gSum = 0,
-        gMax = 0,
-        clipped = 0;
-      for (let k = 0; k < batches; k++) {
-        const b = this.batcher.batch(k);
-        const r = this.step.run(b.x, b.targets, b.lengths);
-        if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
-          reason = 'nonfinite';
-          message =
-            `training stopped at epoch ${epoch}, step ${k + 1} of ${batches}: the ${Number.isFinite(r.loss) ? 'gradient norm' : 'loss'} is ${Number.isFinite(r.loss) ? r.gradNorm : r.loss}; ` +
-            `the model keeps the weights it had ${epoch > 1 ? `after epoch ${epoch - 1}` : 'before training'}; lower the learning rate or clip gradients`;
-          this.model.table.data.set(lastGood);
-          break;
-        }
-        lossSum += r.loss * r.counted;
-        correct += r.correct;
-        counted += r.counted;
-        gSum += r.gradNorm;
-        gMax = Math.max(gMax, r.gradNorm);
-        if (this.config.clipNorm && r.gradNorm > this.config.clipNorm) clipped++;
-        yield { type: 'batch', epoch, batch: k + 1, batches, loss: r.loss, gradNorm: r.gradNorm };
-      }
-      if (reason === 'nonfinite') break;
-      const v = this.val.length ? evaluate(this.model, this.val, 256, this.T) : { loss: NaN, accuracy: NaN };
-      const rec: EpochRecord = {
-        epoch,
-        loss: lossSum / counted,
-        trainAccuracy: correct / counted,
-        valLoss: v.loss,
-        valAccuracy: v.accuracy,
-        lr,
-        gradNormMean: gSum / batches,
-        gradNormMax: gMax,
-        clippedFraction: clipped / batches,
-        seconds: (performance.now() - t0) / 1000,
-      };
-      this.history.push(rec);
-      lastGood.set(this.model.table.data);
-      this.schedule?.step();
-      yield { type: 'epoch', epochs: this.epochs, ...rec, observation: observe(this.history, chance, this.model.options.numClasses) };
-      if (es) {
-        if (v.loss < best.loss - (es.minDelta ?? 0)) {
-          best = { loss: v.loss, epoch, weights: this.model.table.data.slice() };
-        } else if (epoch - best.epoch >= es.patience) {
-          reason = 'early_stop';
-          message = `held-out loss has not improved for ${es.patience} epoch${es.patience === 1 ? '' : 's'} since epoch ${best.epoch}; its weights are restored`;
-          break;
-        }
-      }
-    }
-    let bestEpoch = this.epochsDone;
-    if (es && best.weights && reason !== 'nonfinite') {
-      this.model.table.data.set(best.weights);
-      bestEpoch = best.epoch;
-    }
-    yield {
-      type: 'train_end',
-      reason,
-      epochs: this.epochsDone,
-      bestEpoch,
-      seconds: (performance.now() - started) / 1000,
-      message: message || `trained ${this.epochsDone} epoch${this.epochsDone === 1 ? '' : 's'}`,
-    };
+    yield* epochLoop<EpochRecord, EpochEvent>(
+      {
+        model: this.model,
+        optimizer: this.optimizer,
+        schedule: this.schedule,
+        seed: this.seed,
+        epochs: this.epochs,
+        epochsDone: this.epochsDone,
+        batches,
+        clipNorm: this.config.clipNorm,
+        earlyStopping: this.config.earlyStopping,
+        shuffle: (seed) => {
+          this.batcher.shuffle(new Rng(seed));
+          this.step.reseedDropout(seed);
+        },
+        step: (k) => {
+          const b = this.batcher.batch(k);
+          return this.step.run(b.x, b.targets, b.lengths);
+        },
+        endEpoch: ({ accuracy, ...sums }) => {
+          const v = this.val.length ? evaluate(this.model, this.val, 256, this.T) : { loss: NaN, accuracy: NaN };
+          const record: EpochRecord = {
+            epoch: sums.epoch,
+            loss: sums.loss,
+            trainAccuracy: accuracy,
+            valLoss: v.loss,
+            valAccuracy: v.accuracy,
+            lr: sums.lr,
+            gradNormMean: sums.gradNormMean,
+            gradNormMax: sums.gradNormMax,
+            clippedFraction: sums.clippedFraction,
+            seconds: sums.seconds,
+          };
+          const observation = observe([...this.history, record], chance, this.model.options.numClasses);
+          return { record, event: { type: 'epoch', epochs: this.epochs, ...record, observation } };
+        },
+      },
+      this.history,
+    );
     return this.history;
   }
 }
