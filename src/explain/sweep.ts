@@ -176,13 +176,7 @@ export function* memorySweep(options: SweepOptions = {}): Generator<SweepEvent, 
   yield {
     type: 'sweep_start',
     cells: o.cells.map((mode, i) => ({ mode, label: cellOf(mode).label, parameters: first[i]!.model.parameterCount })),
-    delays: o.delays,
-    seeds,
-    hiddenSize: o.hiddenSize,
-    count: o.count,
-    epochs: o.epochs,
-    batchSize: o.batchSize,
-    lr: o.lr,
+    ...setupOf(o, seeds),
     runs,
     batchesTotal: runs * batchesPerRun,
   };
@@ -222,13 +216,16 @@ export function* memorySweep(options: SweepOptions = {}): Generator<SweepEvent, 
   return sweepResult(o, seeds, done, (performance.now() - started) / 1000);
 }
 
+type SweepSetup = { cells: Mode[]; delays: number[]; hiddenSize: number; count: number; epochs: number; batchSize: number; lr: number };
+
+/** What the sweep ran, as its start event and its result both say it. */
+function setupOf(o: SweepSetup, seeds: number[]) {
+  const { delays, hiddenSize, count, epochs, batchSize, lr } = o;
+  return { delays, seeds, hiddenSize, count, epochs, batchSize, lr };
+}
+
 /** The sweep's summary from its runs: points with spread, chance, verdicts per k, and the gradients where the cells part. */
-export function sweepResult(
-  o: { cells: Mode[]; delays: number[]; hiddenSize: number; count: number; epochs: number; batchSize: number; lr: number },
-  seeds: number[],
-  runs: SweepRun[],
-  seconds: number,
-): SweepResult {
+export function sweepResult(o: SweepSetup, seeds: number[], runs: SweepRun[], seconds: number): SweepResult {
   const points: SweepPoint[] = [];
   const chance: SweepResult['chance'] = [];
   const verdicts: SweepResult['verdicts'] = [];
@@ -263,13 +260,7 @@ export function sweepResult(
   return {
     task: 'delay',
     cells: o.cells,
-    delays: o.delays,
-    seeds,
-    hiddenSize: o.hiddenSize,
-    count: o.count,
-    epochs: o.epochs,
-    batchSize: o.batchSize,
-    lr: o.lr,
+    ...setupOf(o, seeds),
     runs,
     points,
     chance,
