@@ -172,7 +172,11 @@ test('the server answers only to localhost, 127.0.0.1 and [::1] with its port (D
   const port = Number(new URL(url).port);
   try {
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, 'localhost', `LOCALHOST:${port}`]) {
-      assert.equal((await get(port, '/', host)).status, 200, host);
+      const r = await get(port, '/', host);
+      assert.equal(r.status, 200, host);
+      // Cross-origin isolation, so the page may share memory between its workers.
+      assert.equal(r.headers['cross-origin-opener-policy'], 'same-origin');
+      assert.equal(r.headers['cross-origin-embedder-policy'], 'require-corp');
     }
     for (const host of [
       `evil.example:${port}`,

@@ -10,6 +10,7 @@
  */
 import type { Peer } from '../peer.js';
 import { BrainPeer } from './brain.js';
+import { ChromiumPeer } from './chromium.js';
 import { ForkedPeer } from './forked.js';
 import { OnnxRuntimePeer } from './onnxruntime.js';
 import { RnnscopePeer } from './rnnscope.js';
@@ -24,7 +25,7 @@ export interface PeerOptions {
   inProcess?: boolean;
 }
 
-export const PEER_NAMES = ['rnnscope', 'pytorch', 'onnxruntime', 'tfjs-cpu', 'tfjs-wasm', 'brainjs'] as const;
+export const PEER_NAMES = ['rnnscope', 'pytorch', 'onnxruntime', 'tfjs-cpu', 'tfjs-wasm', 'brainjs', 'chromium'] as const;
 
 /** The JavaScript peers that peer_host.ts can run. */
 export function makeLocalPeer(name: string): Peer {
@@ -49,6 +50,8 @@ export function makePeers(names: readonly string[], o: PeerOptions): Peer[] {
         return new TorchPeer({ threads: o.torchThreads });
       case 'onnxruntime':
         return new OnnxRuntimePeer(o.threads ?? 1);
+      case 'chromium':
+        return new ChromiumPeer();
       case 'tfjs-cpu':
       case 'tfjs-wasm':
       case 'brainjs': {

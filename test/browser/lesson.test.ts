@@ -199,6 +199,7 @@ describe('the explorer as a lesson, in Chromium', { skip: skip ?? false, timeout
     const { page, context } = await h.newPage();
     await page.goto(`${h.url}?cell=lstm&hidden=128&mode=step&epochs=50`);
     await page.waitForSelector('[data-testid=status][data-status=ready]');
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'the page is cross-origin isolated (serve sends COOP and COEP)');
     await watchClicks(page);
     await page.selectOption('[data-testid=speed]', 'fast');
     // Idle and training clicks alternate in rounds, so a machine whose load changes during the test

@@ -85,6 +85,10 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Referrer-Policy': 'no-referrer',
   'Content-Security-Policy':
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'",
+  // Cross-origin isolation: the page loads nothing from elsewhere, and isolated it may share memory
+  // between workers (SharedArrayBuffer), as training on both cores needs.
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
 /** Serves `dir` on host:port (port 0: any free one). Resolves once listening, with the address. */
