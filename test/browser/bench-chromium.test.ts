@@ -1,0 +1,45 @@
+/**
+ * The bench's chromium peer (bench/peers/chromium.ts) runs the engine in a Web Worker of Chromium from
+ * the compiled tree: its steps are the Node peer's (to the bit before the first update), so the browser's speed it measures is of
+ * the same work, and the worker's imports stay browser-safe.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CONFIGS } from '../../bench/configs.js';
+import { makeData } from '../../bench/data.js';
+import { ChromiumPeer } from '../../bench/peers/chromium.js';
+import { RnnscopePeer } from '../../bench/peers/rnnscope.js';
+import { cannotRun } from './harness.js';
+
+const skip = cannotRun();
+
+test(
+  'the chromium peer trains and infers as the Node peer does, the first loss and the logits to the bit',
+  { skip: skip ?? false, timeout: 120_000 },
+  async () => {
+    const chromium = new ChromiumPeer();
+    const node = new RnnscopePeer();
+    try {
+      const ok = await chromium.available();
+      assert.ok(ok.ok, 'Chromium starts');
+      for (const name of ['lesson', 'infer256']) {
+        const c = CONFIGS.find((x) => x.name === name)!;
+        const data = makeData(c);
+        const inBrowser = await (await chromium.setup(c, data))(3);
+        const inNode = await (await node.setup(c, data))(3);
+        assert.ok(inBrowser.seconds > 0);
+        if (c.task === 'train') {
+          assert.equal(inBrowser.lossFirst, inNode.lossFirst, `${name}: first loss`);
+          // After two Adam steps the two V8s may part in the last bit of a double (Math.pow and Math.exp are
+          // V8's own and may change between versions): the same work, not the same rounding.
+          assert.ok(Math.abs(inBrowser.lossLast / inNode.lossLast - 1) < 1e-12, `${name}: the loss after two Adam steps`);
+        } else {
+          assert.equal(inBrowser.check, inNode.check, `${name}: the sum of the logits`);
+        }
+      }
+    } finally {
+      await chromium.teardown();
+      await node.teardown();
+    }
+  },
+);
