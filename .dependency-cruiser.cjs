@@ -64,6 +64,19 @@ module.exports = {
       to: { path: '^src/(explain|node|cli|pipeline)|^src/io/model-file' },
     },
     {
+      name: 'parallel-runs-in-a-browser',
+      severity: 'error',
+      comment: "The two-thread step serves Node and the explorer alike: how a thread starts is the caller's (src/node, web/).",
+      from: { path: '^src/parallel/' },
+      to: { path: '^src/(io|explain|export|node|cli|pipeline)|^node:', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'parallel-imports-nothing-of-node',
+      severity: 'error',
+      from: { path: '^src/parallel/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'export-runs-in-a-browser',
       severity: 'error',
       from: { path: '^src/export/' },

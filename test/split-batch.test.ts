@@ -4,7 +4,7 @@
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { makePart, partItems, splitBatch, type Batch, type Layout, type Part } from '../src/node/split-batch.js';
+import { makePart, partItems, splitBatch, type Batch, type Layout, type Part } from '../src/parallel/split-batch.js';
 import type { LossSpec } from '../src/train/step.js';
 
 const plain: LossSpec = { weight: null, ignoreIndex: -100 };

@@ -4,15 +4,17 @@
  * part of the batch, and leaves its (scaled) gradient and its loss in shared memory. It sleeps in
  * Atomics.wait between jobs.
  */
-import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { SequenceModel } from '../nn/model.js';
 import { gemmDispatch, setGemmBackend, type GemmBackend } from '../tensor/gemm.js';
 import type { Buf } from '../tensor/buf.js';
 import { accumulateGradients, type LossSpec } from '../train/step.js';
-import { DONE, JOB, READY, STATUS, signal, writeResult, type Close, type Job, type WorkerInit } from './protocol.js';
+import { DONE, JOB, READY, STATUS, signal, writeResult, type Close, type Job, type WorkerInit } from '../parallel/protocol.js';
 
 const init = workerData as WorkerInit;
-const { ctrl, params, grad, out, port } = init;
+const { ctrl, params, grad, out } = init;
+// (a worker thread's port: Node's MessagePort, which receiveMessageOnPort reads)
+const port = init.port as unknown as MessagePort;
 let model: SequenceModel;
 try {
   // the main thread's kernel choices, so that both parts take the same paths

@@ -3,7 +3,6 @@
  * Int32 control slots they wait and wake on, the weights, the worker's gradient and its results;
  * each job's part of the batch comes through a MessagePort, its arrays in shared memory too.
  */
-import type { MessagePort } from 'node:worker_threads';
 import type { Buf, DType, Tensor } from '../tensor/buf.js';
 import type { gemmDispatch } from '../tensor/gemm.js';
 import type { SequenceModel } from '../nn/model.js';
@@ -20,7 +19,7 @@ const OUT_LOSS = 0,
   OUT_COUNTED = 2;
 
 /** The worker's start-up data. */
-export interface WorkerInit {
+export interface HelperInit {
   options: SequenceModel['options'];
   dtype: DType;
   /** The main thread's kernel choices, so that both parts take the same paths. */
@@ -30,8 +29,12 @@ export interface WorkerInit {
   params: Buf;
   grad: Buf;
   out: Float64Array;
-  port: MessagePort;
   loss: { weight: number[] | null; ignoreIndex: number };
+}
+
+/** A Node worker thread's init: the helper's, and the port its jobs come on. */
+export interface WorkerInit extends HelperInit {
+  port: { postMessage(m: unknown): void; close(): void };
 }
 
 /** One job: the worker's part of the batch, in shared memory, and its share of the loss weight. */
