@@ -25,7 +25,7 @@ const ARGS = [
 /** dist/, from dist/bench/peers/. */
 const DIST = join(import.meta.dirname, '..', '..');
 
-type Reply = { ok: true; result?: StepsResult } | { ok: false; error: string };
+type Reply = { ok: true; result?: StepsResult; shared?: number; failure?: string | null } | { ok: false; error: string };
 
 export class ChromiumPeer implements Peer {
   readonly name = 'chromium';
@@ -34,6 +34,12 @@ export class ChromiumPeer implements Peer {
   private server: Server | null = null;
   private page: Page | null = null;
   private url = '';
+  /** Steps of the configuration set up last that ran on two threads. */
+  sharedSteps = 0;
+  /** Why the two-thread step went back to one thread, if it did. */
+  failure: string | null = null;
+
+  constructor(readonly threads = 1) {}
 
   async available(): Promise<Availability> {
     if (!existsSync(CHROMIUM)) return { ok: false, reason: `${CHROMIUM} is missing (apt-get install -y chromium)` };
@@ -42,7 +48,8 @@ export class ChromiumPeer implements Peer {
     const { server, url } = await startServer(DIST, 0);
     this.server = server;
     this.url = url;
-    return { ok: true, version: `Chromium ${this.browser.version()}`, notes: ['headless, one Web Worker, the page cross-origin isolated'] };
+    const how = this.threads === 2 ? 'two Web Workers sharing each large batch (TwoThreadStep)' : 'one Web Worker';
+    return { ok: true, version: `Chromium ${this.browser.version()}`, notes: [`headless, ${how}, the page cross-origin isolated`] };
   }
 
   async setup(c: BenchConfig, data: BenchData): Promise<StepFn> {
@@ -53,18 +60,19 @@ export class ChromiumPeer implements Peer {
     // Any file of the tree makes the page same-origin with the worker's modules; the worker is all that runs.
     await page.goto(`${this.url}/bench/browser/worker.js`);
     const ready = await page.evaluate(
-      async ({ config, data }) => {
+      async ({ config, data, threads }) => {
         const w = new Worker('/bench/browser/worker.js', { type: 'module' });
         (globalThis as unknown as { __bench: Worker }).__bench = w;
         const reply = await new Promise<{ ok: boolean; error?: string }>((res) => {
           w.onmessage = (e) => res(e.data);
           w.onerror = (e) => res({ ok: false, error: e.message });
-          w.postMessage({ type: 'setup', config, data });
+          w.postMessage({ type: 'setup', config, data, threads });
         });
         return { ...reply, isolated: crossOriginIsolated };
       },
       {
         config: c,
+        threads: this.threads,
         data: {
           x: Array.from(data.x),
           targets: Array.from(data.targets),
@@ -84,8 +92,15 @@ export class ChromiumPeer implements Peer {
         steps,
       );
       if (!r.ok) throw new Error(`Chromium's worker: ${r.error}`);
+      this.sharedSteps = r.shared ?? 0;
+      this.failure = r.failure ?? null;
       return r.result!;
     };
+  }
+
+  async notes(): Promise<string[]> {
+    if (this.threads !== 2) return [];
+    return [`Chromium: ${this.sharedSteps} steps on two Web Workers${this.failure ? `; then one: ${this.failure}` : ''}`];
   }
 
   async teardown(): Promise<void> {

@@ -51,7 +51,7 @@ export function makePeers(names: readonly string[], o: PeerOptions): Peer[] {
       case 'onnxruntime':
         return new OnnxRuntimePeer(o.threads ?? 1);
       case 'chromium':
-        return new ChromiumPeer();
+        return new ChromiumPeer(o.threads ?? 1);
       case 'tfjs-cpu':
       case 'tfjs-wasm':
       case 'brainjs': {

@@ -134,7 +134,7 @@ export class TwoThreadStep implements StepRunner {
    * Starts the worker on the first batch large enough to share (a small model never pays for it);
    * false when Node refuses to (then this batch and the next ones run here, and `failure` says why).
    */
-  private startWorker(): boolean {
+  startWorker(): boolean {
     if (this.worker) return true;
     const m = this.model;
     try {
@@ -158,6 +158,11 @@ export class TwoThreadStep implements StepRunner {
   private helperReady(): boolean {
     if (!this.startWorker()) return false;
     return !this.whenReady || Atomics.load(this.shared.ctrl, READY) === 1;
+  }
+
+  /** Whether the helper has started and said it is ready (it starts with the first batch worth sharing). */
+  get helperUp(): boolean {
+    return !this.closed && this.worker !== null && Atomics.load(this.shared.ctrl, READY) === 1;
   }
 
   /** 2 when a batch of B sequences of T steps is worth sharing (minWork), else 1. */

@@ -43,3 +43,29 @@ test(
     }
   },
 );
+
+test(
+  "with --threads 2 the chromium peer shares a large batch with a second Web Worker, and its step is Node's two-thread step",
+  { skip: skip ?? false, timeout: 120_000 },
+  async () => {
+    const chromium = new ChromiumPeer(2);
+    const node = new RnnscopePeer(2);
+    try {
+      assert.ok((await chromium.available()).ok);
+      const c = CONFIGS.find((x) => x.name === 'lstm')!;
+      const data = makeData(c);
+      const inBrowser = await (await chromium.setup(c, data))(4);
+      const inNode = await (await node.setup(c, data))(4);
+      assert.equal(chromium.failure, null, 'the second worker answered every job');
+      assert.ok(chromium.sharedSteps >= 4, `steps on two workers: ${chromium.sharedSteps}`);
+      assert.equal(inBrowser.lossFirst, inNode.lossFirst, 'the first loss, summed from the same two parts');
+      assert.ok(
+        Math.abs(inBrowser.lossLast / inNode.lossLast - 1) < 1e-6,
+        `after three updates: ${inBrowser.lossLast} against ${inNode.lossLast}`,
+      );
+    } finally {
+      await chromium.teardown();
+      await node.teardown();
+    }
+  },
+);

@@ -45,7 +45,7 @@ export function Status() {
   const state = s?.source === 'precomputed' ? 'precomputed' : pending.value ? 'preparing' : (s?.status ?? 'preparing');
   return (
     <>
-      <p class={`status status-${state}`} data-testid="status" data-status={state}>
+      <p class={`status status-${state}`} data-testid="status" data-status={state} data-shared-batches={s?.train.sharedBatches ?? 0}>
         {statusText()}
       </p>
       <p class="sr-only" role="status" aria-live="polite">

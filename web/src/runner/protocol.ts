@@ -33,6 +33,8 @@ export interface TrainProgress {
   epoch: number;
   batch: number;
   batchesDone: number;
+  /** Of those, the batches shared with a second Web Worker (two threads: web/src/runner/two-threads.ts). */
+  sharedBatches: number;
   /** The train_end event's reason and message, once training has ended. */
   reason: 'done' | 'early_stop' | 'nonfinite' | null;
   message: string | null;
@@ -176,7 +178,9 @@ export type Command =
    * The page drew the last update (in `ms`, from applying it to after its paint): the worker may send
    * the next, no sooner than a few times that after, so drawing takes a small share of the page's time.
    */
-  | { type: 'drawn'; ms?: number };
+  | { type: 'drawn'; ms?: number }
+  /** The learner pressed a key or the pointer: training rests a moment so that the page answers first. */
+  | { type: 'input' };
 
 /** A patch replaces the named fields of the current snapshot; `losses` are appended. */
 export type Patch = Partial<Omit<SessionSnapshot, 'losses'>> & { addLosses?: number[] };

@@ -73,7 +73,12 @@ export function start(): void {
   });
   // A press of the pointer or a key holds the worker's updates back for a moment, so the frame that
   // answers it is drawn alone, not after a redraw of the training's numbers.
-  const hold = () => (holdUntil = performance.now() + INPUT_HOLD_MS);
+  // The worker rests too, so on two cores the page's thread is not the third of three busy ones.
+  const hold = () => {
+    const now = performance.now();
+    if (holdUntil < now + INPUT_HOLD_MS - 50) send({ type: 'input' });
+    holdUntil = now + INPUT_HOLD_MS;
+  };
   addEventListener('pointerdown', hold, { capture: true, passive: true });
   addEventListener('keydown', hold, { capture: true, passive: true });
 }

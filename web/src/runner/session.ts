@@ -27,6 +27,7 @@ import {
 import { makeQuiz, modelFacts } from '../../../src/explain/quiz/index.js';
 import { columnOptions } from '../../../src/data/read.js';
 import { pipelineOptions, settingsKey, taskOptions, trainConfig, type Settings } from '../settings.js';
+import { makeStep, sharedBatches } from './two-threads.js';
 import type { Insight, Patch, SessionSnapshot, Speed, TrainProgress } from './protocol.js';
 
 /** Models up to this many parameters ship their weights with each update (the Math mode shows them). */
@@ -266,7 +267,9 @@ export class Session {
 
   private newTrainer(): void {
     const s = this.snap?.settings ?? this.init.settings;
-    this.trainer = new Trainer(this.p.model, this.p.split.train, this.p.split.val, trainConfig(s));
+    // The last run's generator ends first, so its step closes its helper thread.
+    this.gen?.return(undefined);
+    this.trainer = new Trainer(this.p.model, this.p.split.train, this.p.split.val, { ...trainConfig(s), makeStep });
     this.gen = this.trainer.run();
   }
 
@@ -282,6 +285,7 @@ export class Session {
       epoch: 0,
       batch: 0,
       batchesDone: 0,
+      sharedBatches: 0,
       reason: null,
       message: null,
       seconds: 0,
@@ -313,7 +317,7 @@ export class Session {
       case 'batch':
         this.snap.losses.push(e.loss);
         (this.patch.addLosses ??= []).push(e.loss);
-        this.set({ train: { ...tr, epoch: e.epoch, batch: e.batch, batchesDone: tr.batchesDone + 1 } });
+        this.set({ train: { ...tr, epoch: e.epoch, batch: e.batch, batchesDone: tr.batchesDone + 1, sharedBatches: sharedBatches() } });
         this.weightsChanged = true;
         break;
       case 'epoch':

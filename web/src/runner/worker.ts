@@ -36,6 +36,9 @@ let inFlight = false;
 let notBefore = 0;
 const DRAW_SHARE = 4;
 let lastTick = 0;
+/** No engine work before this time: the learner's click or key is being answered (both training threads rest). */
+let restUntil = 0;
+const INPUT_REST_MS = 150;
 
 const post = (e: WorkerEvent, transfer: Transferable[] = []): void =>
   (self as unknown as { postMessage(m: unknown, t: Transferable[]): void }).postMessage(e, transfer);
@@ -55,6 +58,11 @@ function schedule(delay = 0): void {
 }
 
 function tick(): void {
+  const rest = restUntil - performance.now();
+  if (rest > 0) {
+    lastTick = 0;
+    return schedule(rest);
+  }
   const t0 = performance.now();
   let wait = 0;
   try {
@@ -226,6 +234,9 @@ function handle(c: Command): void {
         inFlight = true;
         lastPost = performance.now();
       }
+      return;
+    case 'input':
+      restUntil = performance.now() + INPUT_REST_MS;
       return;
     case 'drawn':
       inFlight = false;
