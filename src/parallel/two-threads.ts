@@ -86,6 +86,8 @@ export interface ParallelStepOptions extends StepOptions {
    * waiting for it never returns to. Default false (a Node worker thread starts on its own).
    */
   whenReady?: boolean;
+  /** Asked before each batch worth sharing: false runs it on this thread (the explorer: while the learner clicks). */
+  mayShare?: () => boolean;
 }
 
 /** The worker's part of a batch goes in shared memory. */
@@ -105,6 +107,7 @@ export class TwoThreadStep implements StepRunner {
   private closed = false;
   private readonly spawn: Spawn;
   private readonly whenReady: boolean;
+  private readonly mayShare: () => boolean;
   private readonly workerLoss: WorkerInit['loss'];
   private jobs = 0;
   private reseed: number | undefined;
@@ -127,6 +130,7 @@ export class TwoThreadStep implements StepRunner {
     this.shared = sharedMemory(model.table.dtype, model.table.size);
     this.spawn = o.spawn;
     this.whenReady = o.whenReady ?? false;
+    this.mayShare = o.mayShare ?? (() => true);
     this.workerLoss = { weight: o.classWeights ? Array.from(o.classWeights) : null, ignoreIndex: this.loss.ignoreIndex };
   }
 
@@ -195,7 +199,7 @@ export class TwoThreadStep implements StepRunner {
       weight: W,
     } = splitBatch({ x, targets, lengths: lengths ?? null }, layout, this.loss, this.partsFor(layout, !!lengths));
     // With no counted target the loss is 0/0 (as in PyTorch): the single step says so.
-    if (!(W > 0) || !this.helperReady()) {
+    if (!(W > 0) || !this.helperReady() || !this.mayShare()) {
       this.counts.single++;
       return this.single.run(x, targets, lengths);
     }

@@ -13,13 +13,26 @@ import { twoThreadsHere, webSpawn } from '../../../src/parallel/web.js';
 
 const spawn = webSpawn(() => new Worker(new URL('./helper.ts', import.meta.url), { type: 'module', name: 'rnnscope-helper' }));
 
+/**
+ * After the learner's last click or key, this long on one thread: on two cores, two busy training
+ * workers would leave the page's own thread (and Chromium's compositor) a third of the machine just
+ * when the learner waits for an answer.
+ */
+const CALM_MS = 1000;
+let lastInput = -Infinity;
+
+/** The learner pressed a key or the pointer (the page says so: runner.ts). */
+export function input(): void {
+  lastInput = performance.now();
+}
+
 /** The two-thread step made last, if any. */
 let last: TwoThreadStep | null = null;
 
 /** A Trainer's makeStep: two threads where the page may, else one. */
 export function makeStep(model: SequenceModel, optimizer: Optimizer, o: StepOptions): StepRunner {
   if (!twoThreadsHere()) return new TrainStep(model, optimizer, o);
-  last = new TwoThreadStep(model, optimizer, { ...o, spawn, whenReady: true });
+  last = new TwoThreadStep(model, optimizer, { ...o, spawn, whenReady: true, mayShare: () => performance.now() - lastInput > CALM_MS });
   return last;
 }
 

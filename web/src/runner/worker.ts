@@ -8,6 +8,7 @@
  */
 import { DataError, RnnscopeError, type Dataset } from '../../../src/internal.js';
 import { Session } from './session.js';
+import { input } from './two-threads.js';
 import { CompareJob } from './compare.js';
 import { SweepJob } from './sweep.js';
 import { isValueTask, settingsKey } from '../settings.js';
@@ -237,6 +238,7 @@ function handle(c: Command): void {
       return;
     case 'input':
       restUntil = performance.now() + INPUT_REST_MS;
+      input();
       return;
     case 'drawn':
       inFlight = false;
