@@ -33,6 +33,16 @@ function Header({ v }: { v: ValueState }) {
   );
 }
 
+/** The range of the values drawn, with a twentieth of it (or 1 for a flat line) either side: a series of loads near 500 is not drawn from 0. */
+function fittedDomain(ys: readonly number[]): [number, number] {
+  const finite = ys.filter(Number.isFinite);
+  if (!finite.length) return [0, 1];
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  const pad = hi > lo ? (hi - lo) / 20 : Math.max(1, Math.abs(lo) / 20);
+  return [lo - pad, hi + pad];
+}
+
 /** History (train and validation parts), truth and the model's one-step forecasts over the test part, and the forecast after the end. */
 export function ForecastChart({ v }: { v: ValueState }) {
   const n = v.series.length;
@@ -50,14 +60,16 @@ export function ForecastChart({ v }: { v: ValueState }) {
   if (v.forecast)
     series.push({ name: 'forecast after the end', points: v.forecast.map((r, i) => [n + i, r.value]), color: '#b91c1c', width: 2 });
   const label = (i: number) => v.labels?.[i] ?? `t=${i}`;
+  const yDomain = fittedDomain(series.flatMap((s) => s.points.map((p) => p[1])));
   return (
-    <div data-testid="forecast-chart">
+    <div data-testid="forecast-chart" data-y-domain={yDomain.join(',')}>
       <LineChart
         title={`${v.target}: history to ${label(v.parts.b - 1)}, then the test part from ${label(v.parts.b)} to ${label(n - 1)}${v.forecast ? ` and ${v.forecast.length} steps after it` : ''}`}
         series={series}
         xLabel="step of the series"
         yLabel={v.target}
         xDomain={[from, n + (v.forecast?.length ?? 0)]}
+        yDomain={yDomain}
       />
       {!v.rows && <p class="hint">The model's forecasts appear once it is trained (Play).</p>}
     </div>
