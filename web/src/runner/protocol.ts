@@ -18,6 +18,7 @@ import type { Settings } from '../settings.js';
 import type { ValueEpochEvent } from '../../../src/train/regress.js';
 import type { Scored } from '../../../src/explain/regression-job.js';
 import type { ValueInsight } from '../../../src/explain/value-views.js';
+import type { ClassReport } from '../../../src/train/class-report.js';
 
 export type Status = 'preparing' | 'ready' | 'training' | 'paused' | 'done' | 'failed';
 /** How fast Play trains: slow (a few batches a second), normal (the whole run in about 20 s), fast (as fast as it goes). */
@@ -81,6 +82,8 @@ export interface SessionSnapshot {
   trace: PredictionTrace;
   /** The trace the quiz asks about: the default test sequence, as `rnnscope quiz` does. */
   test: Evaluation | null;
+  /** The engine's per-class report on the test split (classReport, as `rnnscope train` prints it), once trained. */
+  report: ClassReport | null;
   insight: Insight;
   quiz: Question[] | null;
   /** The state dict's values by name (for the Math mode), or null for models too big to ship each update. */
