@@ -15,6 +15,8 @@ import { runValueJob } from '../../src/explain/value-job.js';
 import { valueSequenceTrace } from '../../src/explain/value-views.js';
 import type { ValueEpochEvent } from '../../src/train/regress.js';
 import { units } from '../../src/format.js';
+import { baselineSentence, compareValueCells, type ValueCompareResult } from '../../src/explain/value-compare.js';
+import { verdictSentence } from '../../src/explain/compare.js';
 import { axe, cannotRun, shot, start, type Harness } from './harness.js';
 
 const skip = cannotRun();
@@ -40,6 +42,22 @@ function nodeRun() {
   }
   const trace = valueSequenceTrace(run.model, run.split.test[0]!, run.targetNorm, run.outputs);
   return { epochs, test: test!, predicted: trace.predicted[0]![0]! };
+}
+
+/** The same comparison in Node: RNN, LSTM and GRU of 12 units, 4 epochs at lr 0.01, seeds 0, 1, 2. */
+function nodeCompare(): ValueCompareResult {
+  const task = VALUE_TASKS.oscillation!;
+  const g = compareValueCells({
+    series: task.generate(0),
+    window: { window: task.window, horizon: task.horizon, season: task.season, relative: true },
+    model: { mode: 'gru', hiddenSize: 12, numLayers: 1, bidirectional: false },
+    seed: 0,
+    seeds: 3,
+    train: { epochs: 4, batchSize: 32, optimizer: { type: 'adam', lr: 0.01 }, loss: { type: 'mse' } },
+  });
+  let r = g.next();
+  while (!r.done) r = g.next();
+  return r.value!;
 }
 
 async function trainedValues(page: Page): Promise<void> {
@@ -92,6 +110,37 @@ describe('the explorer on a model of values', { skip: skip ?? false, timeout: 30
       'the model beats persistence and memoryless',
     );
     await shot(page, 'values-compare');
+  });
+
+  test("compare: RNN, LSTM and GRU trained side by side from 3 seeds, their RMSE and MAE and the verdict the engine's", async () => {
+    await page.click('#tab-compare');
+    await page.waitForSelector('[data-testid=compare-status][data-status=done]', { timeout: 120_000 });
+    const want = nodeCompare();
+    const rows = await page
+      .locator('[data-testid=value-compare] tbody tr[data-mode]')
+      .evaluateAll((trs) => trs.map((tr) => ['mode', 'rmse', 'mae', 'mean-rmse', 'spread'].map((k) => tr.getAttribute(`data-${k}`)!)));
+    assert.deepEqual(
+      rows,
+      want.rows.map((r) => [r.mode, String(r.rmse), String(r.mae), String(r.meanRmse), String(r.spread)]),
+    );
+    assert.deepEqual(
+      want.rows.map((r) => r.seedRmses.length),
+      [3, 3, 3],
+    );
+    const names = await page
+      .locator('[data-testid=value-compare] tbody tr[data-name]')
+      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-name'), Number(tr.getAttribute('data-rmse'))] as const));
+    assert.deepEqual(
+      names.map((n) => n[0]),
+      ['persistence', 'seasonal', 'mean', 'memoryless'],
+    );
+    for (const [name, rmse] of names) {
+      const b = want.baselines.find((x) => x.name === name)!;
+      assert.ok(Math.abs(rmse - b.rmse) <= 1e-12 * b.rmse, `${name}: ${rmse} vs ${b.rmse}`);
+    }
+    assert.equal(await page.textContent('[data-testid=compare-verdict]'), verdictSentence(want.verdict));
+    assert.equal(await page.textContent('[data-testid=compare-beside]'), baselineSentence(want));
+    await shot(page, 'values-compare-cells');
   });
 
   test("step-through: the traced window's value is the engine's, and the playground predicts an edit at once", async () => {
@@ -161,6 +210,11 @@ describe('the explorer on a model of values', { skip: skip ?? false, timeout: 30
     await trainedValues(p);
     await p.click('#tab-insight');
     assert.match((await p.textContent('[data-testid=forecast-chart] figcaption'))!, /test part from 2017-/);
+    // The y axis is fitted to the series (about 90 to 112), not stretched down to 0.
+    const [lo, hi] = (await p.getAttribute('[data-testid=forecast-chart]', 'data-y-domain'))!.split(',').map(Number);
+    assert.ok(lo! > 80 && hi! < 125, `y from ${lo} to ${hi}`);
+    const ticks = await p.locator('[data-testid=forecast-chart] svg text.axis[text-anchor=end]').allTextContents();
+    assert.ok(!ticks.includes('0') && Math.min(...ticks.map(Number)) >= 80, ticks.join(' '));
     assert.equal(await p.locator('[data-testid=forecast-chart] .legend li').count(), 4);
     await shot(p, 'values-upload-forecast');
     await context.close();

@@ -125,6 +125,47 @@ export interface CompareState {
   message: string | null;
 }
 
+/** One cell of the forecasters' comparison: its progress over every seed, then its errors in the target's units. */
+export interface ValueCompareRow {
+  mode: ResolvedModelOptions['mode'];
+  label: string;
+  parameters: number;
+  /** Batches trained over every seed, of `batchesTotal`. */
+  batchesDone: number;
+  batchesTotal: number;
+  /** The first seed's training loss of every batch (MSE on the normalised target). */
+  losses: number[];
+  /** Held-out RMSE after the first seed's last epoch so far. */
+  valRmse: number | null;
+  /** Test RMSE and MAE of the first seed's model, then of every seed (as they finish). */
+  rmse: number | null;
+  mae: number | null;
+  seedRmses: number[];
+  /** Once every model is measured: the mean and sd of the RMSE over seeds, the mean MAE, and memoryWorth on errors. */
+  meanRmse: number | null;
+  meanMae: number | null;
+  spread: number | null;
+  gain: number | null;
+  seconds: number;
+}
+
+/** RNN, LSTM and GRU trained on a forecaster's windows, side by side, beside the baselines (compareValueCells). */
+export interface ValueCompareState {
+  key: string;
+  status: 'running' | 'done' | 'failed';
+  target: string;
+  seeds: number;
+  own: ResolvedModelOptions['mode'];
+  rows: ValueCompareRow[];
+  memoryless: { status: 'waiting' | 'running' | 'done'; label: string; parameters: number };
+  /** Persistence, seasonal naive, the training mean and the memoryless model, once measured. */
+  baselines: Scored[] | null;
+  /** The engine's sentences: the verdict on the gaps between cells, and the best cell against the best baseline. */
+  verdict: string | null;
+  beside: string | null;
+  message: string | null;
+}
+
 /** The memory sweep the learner asked for (the rest of its budget is the engine's SWEEP_DEFAULTS). */
 export interface SweepRequest {
   delays: number[];
@@ -228,6 +269,7 @@ export type WorkerEvent =
   | { type: 'values'; state: ValueState }
   | { type: 'patch'; id: number; patch: Patch }
   | { type: 'compare'; state: CompareState }
+  | { type: 'value-compare'; state: ValueCompareState }
   | { type: 'sweep'; state: SweepState }
   | { type: 'upload-error'; message: string }
   | { type: 'error'; message: string }

@@ -10,6 +10,7 @@ import type { ValueState } from '../../runner/protocol.js';
 import { CELL_INFO } from '../../../../src/nn/cells/index.js';
 import { f2, shape, units } from '../../../../src/format.js';
 import { LineChart } from '../charts/LineChart.js';
+import { ValueCompare } from './ValueCompare.js';
 
 const letter = (i: number) => String.fromCharCode(65 + i);
 
@@ -246,47 +247,6 @@ function Playground({ v }: { v: ValueState }) {
   );
 }
 
-function Compare({ v }: { v: ValueState }) {
-  const t = v.test;
-  if (!t) return <p data-testid="compare-waiting">The model and the baselines are measured on the test part once training has finished.</p>;
-  const rows = [t.model, ...t.baselines];
-  return (
-    <div>
-      <h2>The model beside the baselines (test part)</h2>
-      <table class="values-table" data-testid="baselines">
-        <caption>Errors in {v.target}'s units on the test windows; lower is better</caption>
-        <thead>
-          <tr>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-            <th scope="col">RMSE</th>
-            <th scope="col">MAE</th>
-            <th scope="col">R²</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr data-name={r.name} data-rmse={r.rmse}>
-              <th scope="row">{r.name}</th>
-              <td>{r.label}</td>
-              <td>{units(r.rmse)}</td>
-              <td>{units(r.mae)}</td>
-              <td>{r.r2.toFixed(3)}</td>
-            </tr>
-          ))}
-          <tr data-name="reset" data-rmse={t.reset}>
-            <th scope="row">reset</th>
-            <td>the same weights, the state reset before every step</td>
-            <td>{units(t.reset)}</td>
-            <td />
-            <td />
-          </tr>
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
 function Quiz({ v }: { v: ValueState }) {
   const qs = v.quiz;
   if (!qs) return <p data-testid="quiz-waiting">The questions are drawn from this run; they appear when training has finished.</p>;
@@ -375,7 +335,7 @@ const VIEWS = {
   math: MathView,
   code: MathView,
   playground: Playground,
-  compare: Compare,
+  compare: ValueCompare,
   quiz: Quiz,
   insight: Insight,
 };
