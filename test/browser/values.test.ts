@@ -7,6 +7,11 @@
  * chronological split. axe finds nothing serious, and a phone's width does not overflow.
  */
 import { after, before, describe, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { VALUE_TASKS } from '../../src/data/value-tasks.js';
@@ -17,7 +22,7 @@ import type { ValueEpochEvent } from '../../src/train/regress.js';
 import { units } from '../../src/format.js';
 import { baselineSentence, compareValueCells, type ValueCompareResult } from '../../src/explain/value-compare.js';
 import { verdictSentence } from '../../src/explain/compare.js';
-import { axe, cannotRun, shot, start, type Harness } from './harness.js';
+import { axe, cannotRun, root, shot, start, type Harness } from './harness.js';
 
 const skip = cannotRun();
 const MODES = ['pipeline', 'training', 'step', 'math', 'code', 'playground', 'compare', 'quiz', 'insight'] as const;
@@ -154,6 +159,48 @@ describe('the explorer on a model of values', { skip: skip ?? false, timeout: 30
     await page.waitForFunction((b) => document.querySelector('[data-testid=playground-prediction]')?.textContent !== b, before);
     assert.match((await page.textContent('[data-testid=playground-prediction]'))!, /the window as it was: /);
     await shot(page, 'values-playground');
+  });
+
+  test("math: the cell's equations with the step's numbers, and the head's value in the target's units is the engine's", async () => {
+    await page.click('#tab-math');
+    await page.waitForSelector('[data-testid=value-head]');
+    await page.selectOption('[data-testid=math-step]', { value: '3' });
+    await page.waitForSelector('[data-testid=instance][aria-label*="at step 4 "]');
+    assert.equal(Number(await page.getAttribute('[data-testid=value-math-note]', 'data-value')), ref.predicted);
+    assert.ok((await page.textContent('[data-testid=value-denorm]'))!.includes(units(ref.predicted)));
+    assert.ok((await page.textContent('[data-testid=value-input]'))!.length > 0);
+    await shot(page, 'values-math');
+  });
+
+  test("code: the rnnscope code runs and gives this run's test RMSE; the PyTorch code trains on the same windows with MSELoss", async () => {
+    await page.click('#tab-code');
+    const ts = (await page.textContent('[data-testid=code-rnnscope]'))!;
+    const torch = (await page.textContent('[data-testid=code-pytorch]'))!;
+    assert.match(torch, /nn\.MSELoss\(\)/);
+    assert.match(torch, /pred = model\(x\) \* y_std \+ y_mean \+ last/);
+    assert.match(
+      (await page.textContent('[data-testid=code-cli]'))!,
+      /^npx rnnscope train --task oscillation --cell gru --hidden 12 --epochs 4/,
+    );
+    await shot(page, 'values-code');
+    const dir = mkdtempSync(join(tmpdir(), 'rnnscope-values-code-'));
+    try {
+      const internal = pathToFileURL(join(root, 'dist', 'src', 'internal.js')).href;
+      writeFileSync(join(dir, 'run.mjs'), ts.replace("'rnnscope/internal'", `'${internal}'`));
+      const out = execFileSync(process.execPath, ['run.mjs'], { cwd: dir, encoding: 'utf8' });
+      const model = /^model (\S+) /m.exec(out);
+      assert.ok(model, out);
+      assert.equal(Number(model[1]), ref.test.model.rmse);
+      if (existsSync('/usr/bin/python3')) {
+        writeFileSync(join(dir, 'train.py'), torch);
+        const py = execFileSync('/usr/bin/python3', ['train.py'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+        const rmse = Number(/^test RMSE (\S+)/m.exec(py)?.[1]);
+        const persistence = ref.test.baselines.find((b) => b.name === 'persistence')!.rmse;
+        assert.ok(rmse > 0 && rmse < persistence, `PyTorch's test RMSE ${rmse} against persistence's ${persistence}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the forecast chart shows history, truth, the one-step forecasts and the forecast after the end', async () => {

@@ -4,6 +4,7 @@
  * gave them, never recomputed by a view).
  */
 import type {
+  CellStep,
   DataEvent,
   DataFlow,
   EpochEvent,
@@ -18,6 +19,7 @@ import type { Settings } from '../settings.js';
 import type { ValueEpochEvent } from '../../../src/train/regress.js';
 import type { Scored } from '../../../src/explain/regression-job.js';
 import type { ValueInsight } from '../../../src/explain/value-views.js';
+import type { ValueHead } from '../../../src/explain/value-math.js';
 import type { ClassReport } from '../../../src/train/class-report.js';
 
 export type Status = 'preparing' | 'ready' | 'training' | 'paused' | 'done' | 'failed';
@@ -237,6 +239,15 @@ export interface ValueState {
   description: string;
   target: string;
   window: number;
+  /** The rest of the windowing, and the training split's normalisation of the first input column and of the target (Code mode). */
+  windowing: {
+    horizon: number;
+    season: number | null;
+    columns: string[];
+    timeCol: string | null;
+    targetNorm: { mean: number; std: number };
+    inputNorm: { mean: number; std: number };
+  };
   sizes: { train: number; val: number; test: number };
   /** Where validation and test begin in the series (rows). */
   parts: { a: number; b: number };
@@ -249,7 +260,15 @@ export interface ValueState {
   losses: number[];
   flow: DataFlow;
   /** The step-through's test window: the target's raw values and h_t (last layer) per step, the prediction, the truth, the last value. */
-  trace: { id: string; steps: { x: number; h: number[] }[]; predicted: number; truth: number | null; last: number | null } | null;
+  trace: {
+    id: string;
+    steps: { x: number; h: number[] }[];
+    predicted: number;
+    truth: number | null;
+    last: number | null;
+    /** For Math: layer 1's record of each step, the input as the model reads it (normalised), its normalisation, and the output layer's numbers. */
+    math: { cells: CellStep[]; x: number[]; inputNorm: { mean: number; std: number }; head: ValueHead };
+  } | null;
   /** Every test window's one-step forecast beside the truth and the last value (once trained). */
   rows: { time: string; truth: number; predicted: number; persistence: number }[] | null;
   /** The forecast after the series' end (once trained). */

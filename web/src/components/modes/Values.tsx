@@ -7,10 +7,11 @@
  */
 import { answer, answers, setView, valueState, view } from '../../store.js';
 import type { ValueState } from '../../runner/protocol.js';
-import { CELL_INFO } from '../../../../src/nn/cells/index.js';
 import { f2, shape, units } from '../../../../src/format.js';
 import { LineChart } from '../charts/LineChart.js';
 import { ValueCompare } from './ValueCompare.js';
+import { ValueMath } from './ValueMath.js';
+import { ValueCode } from './ValueCode.js';
 
 const letter = (i: number) => String.fromCharCode(65 + i);
 
@@ -310,30 +311,12 @@ function Insight({ v }: { v: ValueState }) {
   );
 }
 
-function MathView({ v }: { v: ValueState }) {
-  const info = CELL_INFO[v.model.options.mode];
-  const t = v.trace;
-  const step = Math.min(view.value.step, (t?.steps.length ?? 1) - 1);
-  return (
-    <div>
-      <h2>Math: {info.label}</h2>
-      <p class="equation">{info.equation}</p>
-      {t && (
-        <p>
-          Step {step + 1} of window {t.id}: x = {units(t.steps[step]!.x)}, h = [{t.steps[step]!.h.map(f2).join(', ')}]. The output layer
-          then gives Linear(h_{t.steps.length}) × std + mean + the last value = {units(t.predicted)}.
-        </p>
-      )}
-    </div>
-  );
-}
-
 const VIEWS = {
   pipeline: Pipeline,
   training: Training,
   step: Step,
-  math: MathView,
-  code: MathView,
+  math: ValueMath,
+  code: ValueCode,
   playground: Playground,
   compare: ValueCompare,
   quiz: Quiz,
