@@ -22,3 +22,6 @@ export { dataEvent, modelOptions } from './pipeline.js';
 export { memoryWords, memorySentence, stepsAlone, chanceAccuracy } from './explain/insight.js';
 export { comparedCells, memorylessLabel, verdictOf, verdictSentence, bestSentence } from './explain/compare.js';
 export { quizPool, modelFacts, parseChoice } from './explain/quiz/index.js';
+export { VALUE_TASKS } from './data/value-tasks.js';
+export { readSeries } from './data/series.js';
+export { prepareSeries, runValues } from './explain/regression-job.js';

@@ -26,6 +26,7 @@ import { ValueRenderer } from './render-values.js';
 import { trainConfig, type CommonOpts } from './options.js';
 import { pickSequence } from './model-run.js';
 import { valueRun } from './commands/train-values.js';
+import { askedSteps, rangeOf, traceSteps } from './trace-range.js';
 
 export interface ValueViewOpts extends CommonOpts {
   model?: string;
@@ -33,6 +34,7 @@ export interface ValueViewOpts extends CommonOpts {
   index?: number;
   id?: string;
   step?: number;
+  steps?: [number, number];
 }
 
 /** The model file's regression metadata, or null for a classifier (the file is decoded again by the command's own path). */
@@ -172,28 +174,37 @@ export async function traceValues(o: ValueViewOpts, out: Output): Promise<void> 
   const seq = pickSequence(s.seqs, s.source, o);
   if (o.step !== undefined && o.step > seq.length)
     throw new ConfigError(`--step ${o.step} is past the end of sequence ${seq.id}, which has ${seq.length} steps`);
+  const range = askedSteps(o.steps, seq);
   const vt = valueSequenceTrace(s.model, seq, s.tn, s.outputs);
   const at = s.seqs.indexOf(seq);
   const rows = (seq as Window).persistence ? windowRows(s.model, (s.seqs as Window[]).slice(at, at + 24), s.tn) : null;
-  out.event({ type: 'value_sequence_trace', ...vt, source: s.source });
+  const perStep = s.model.options.headOn === 'steps';
+  out.event({
+    type: 'value_sequence_trace',
+    ...vt,
+    trace: traceSteps(vt.trace, range),
+    ...(perStep ? { predicted: rangeOf(vt.predicted, range), truth: rangeOf(vt.truth, range) } : {}),
+    ...(range ? { steps: range } : {}),
+    source: s.source,
+  });
   const target = s.outputs[0]!.replace(/ t\+1$/, '');
   if (rows) out.event({ type: 'value_trace', target, rows });
   if (out.json) return;
   const c = out.color;
-  const steps = s.model.options.headOn === 'steps';
   const K = s.outputs.length;
   const valueText = (p: number[], t: number[]) =>
     s.outputs
       .map((n, k) => `${n} ${c.bold(units(p[k]!))}${Number.isNaN(t[k]!) ? '' : `, true ${units(t[k]!)} (error ${units(p[k]! - t[k]!)})`}`)
       .join('; ');
-  out.print(c.bold(`Prediction trace — ${seq.id} of ${s.source}, ${seq.length} steps`) + c.dim(' (x as the model reads it: standardised)'));
-  for (const st of vt.trace.steps) {
+  const part = range ? `steps ${range.from}-${range.to} of ${seq.length}` : `${seq.length} steps`;
+  out.print(c.bold(`Prediction trace — ${seq.id} of ${s.source}, ${part}`) + c.dim(' (x as the model reads it: standardised)'));
+  for (const st of traceSteps(vt.trace, range).steps) {
     const h = st.cells.filter((cell) => cell.layer === s.model.options.numLayers - 1).flatMap((cell) => cell.h);
     out.print(`  step ${String(st.t + 1).padStart(String(seq.length).length)}  x ${vec(st.x, 2, 3)}  h_${st.t + 1} ${vec(h, 2, 5)}`);
-    if (steps) out.print(`      -> ${valueText(vt.predicted[st.t]!, vt.truth[st.t]!)}`);
+    if (perStep) out.print(`      -> ${valueText(vt.predicted[st.t]!, vt.truth[st.t]!)}`);
   }
-  if (!steps) out.print(`  Output layer on h_${seq.length}: ${valueText(vt.predicted[0]!, vt.truth[0]!)}`);
-  if (K > 1 && !steps) out.print(c.dim(`  (${K} outputs: the next ${K} values at once)`));
+  if (!perStep) out.print(`  Output layer on h_${seq.length}: ${valueText(vt.predicted[0]!, vt.truth[0]!)}`);
+  if (K > 1 && !perStep) out.print(c.dim(`  (${K} outputs: the next ${K} values at once)`));
   if (rows) new ValueRenderer(out).handle({ type: 'value_trace', target, rows });
   if (o.step !== undefined) new PipelineRenderer(out).renderStep(vt.trace, o.step - 1, []);
 }

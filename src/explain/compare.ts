@@ -5,14 +5,14 @@
  */
 import type { Mode } from '../nn/options.js';
 import { cellOf } from '../nn/cells/index.js';
-import { prepare, type PrepareOptions, type Prepared } from '../train/prepare.js';
+import { prepare, type PrepareOptions } from '../train/prepare.js';
 import { Trainer, trainDefaults, type TrainConfig } from '../train/trainer.js';
 import type { TrainEvent } from '../train/events.js';
 import { evaluate } from '../train/evaluate.js';
 import { compareMemory, memoryWorth, stepsAlone, type MemoryComparison } from './insight.js';
-import { num, points } from '../format.js';
+import { num, points, units } from '../format.js';
 import { DEFAULTS } from '../defaults.js';
-import { ConfigError } from '../errors.js';
+import { checkSeeds, entrants, race } from './race.js';
 
 export interface CompareOptions extends PrepareOptions {
   train?: TrainConfig;
@@ -76,6 +76,8 @@ export interface Verdict {
   vanishing: boolean;
   task: string;
   delay: number | null;
+  /** What the gap is of: accuracy (the default; a score, higher is better) or RMSE in the target's units (an error, lower is better). */
+  measure?: 'score' | 'error';
 }
 
 export interface CompareResult {
@@ -122,36 +124,28 @@ export function comparedCells(own: Mode): Mode[] {
   return [own === 'rnn_relu' ? 'rnn_relu' : 'rnn_tanh', 'lstm', 'gru'];
 }
 
-interface Runner {
-  mode: Mode;
-  seed: number;
-  /** A further seed's run (`seeds` > 1), not the row's own. */
-  extra: boolean;
-  p: Prepared;
-  trainer: Trainer | null;
-  gen: Generator<TrainEvent, unknown> | null;
-  done: number;
-  total: number;
-  seconds: number;
-  valAccuracy: number;
-  result: { testAccuracy: number; reset: number } | null;
-}
-
 export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, CompareResult | null> {
   const own = o.model?.mode ?? DEFAULTS.cell;
   const seed = o.seed ?? DEFAULTS.seed;
   const config: TrainConfig = { seed, ...o.train };
   const epochs = config.epochs ?? trainDefaults.epochs;
   const batchSize = config.batchSize ?? trainDefaults.batchSize;
-  const seeds = o.seeds ?? 1;
-  if (!Number.isInteger(seeds) || seeds < 1 || seeds > 100) throw new ConfigError(`seeds must be an integer from 1 to 100, got ${seeds}`);
-  const runner = (mode: Mode, s: number): Runner => {
+  const seeds = checkSeeds(o.seeds ?? 1);
+  const runners = entrants(comparedCells(own), seed, seeds, (mode, s) => {
     const p = prepare({ ...o, seed: s, model: { ...o.model, mode } });
-    const total = Math.ceil(p.split.train.length / batchSize) * epochs;
-    return { mode, seed: s, extra: s !== seed, p, trainer: null, gen: null, done: 0, total, seconds: 0, valAccuracy: NaN, result: null };
-  };
-  const runners: Runner[] = comparedCells(own).map((mode) => runner(mode, seed));
-  for (let i = 1; i < seeds; i++) for (const mode of comparedCells(own)) runners.push(runner(mode, seed + i));
+    return {
+      p,
+      total: Math.ceil(p.split.train.length / batchSize) * epochs,
+      valAccuracy: NaN,
+      seconds: 0,
+      result: null as { testAccuracy: number; reset: number } | null,
+      train: () => new Trainer(p.model, p.split.train, p.split.val, { ...config, seed: s }).run(),
+      score: () => ({
+        testAccuracy: evaluate(p.model, p.split.test).accuracy,
+        reset: evaluate(p.model, stepsAlone(p.split.test, p.model.options.headOn)).accuracy,
+      }),
+    };
+  });
   const first = runners[0]!.p;
   const ownRunner = runners.find((r) => r.mode === own && !r.extra) ?? runners[0]!;
   const delay = o.task === 'delay' && !o.data ? (o.taskOptions?.delay ?? DEFAULTS.delay) : null;
@@ -167,39 +161,21 @@ export function* compareCells(o: CompareOptions = {}): Generator<CompareEvent, C
     seeds,
     memoryless: { label: memorylessLabel(ownRunner.mode), parameters: ownRunner.p.model.parameterCount },
   };
-  for (;;) {
-    const open = runners.filter((r) => !r.result);
-    // Side by side: the model furthest behind goes next, so the three progress bars move together.
-    const r = o.sideBySide ? open.sort((a, b) => a.done / a.total - b.done / b.total)[0] : open[0];
-    if (!r) break;
-    // Made on its first step, so that one after another only one trainer (and its threads) is alive at a time.
-    r.trainer ??= new Trainer(r.p.model, r.p.split.train, r.p.split.val, { ...config, seed: r.seed });
-    r.gen ??= r.trainer.run();
-    const t0 = performance.now();
-    const it = r.gen.next();
-    r.seconds += (performance.now() - t0) / 1000;
-    if (it.done) continue;
-    const e = it.value;
-    if (e.type === 'batch') r.done++;
-    if (e.type === 'epoch') r.valAccuracy = e.valAccuracy;
-    if (!r.extra) yield { type: 'compare_train', mode: r.mode, event: e, seconds: r.seconds };
-    if (e.type !== 'train_end') continue;
-    if (e.reason === 'nonfinite') {
+  for (const e of race(runners, !!o.sideBySide)) {
+    const r = e.who;
+    if (e.type === 'failed') {
       yield { type: 'compare_failed', mode: r.mode, message: `${cellOf(r.mode).label}: ${e.message}` };
       return null;
     }
-    const { test } = r.p.split;
-    r.result = {
-      testAccuracy: evaluate(r.p.model, test).accuracy,
-      reset: evaluate(r.p.model, stepsAlone(test, r.p.model.options.headOn)).accuracy,
-    };
-    r.done = r.total;
-    // A further seed's model is done with: let its weights and workspaces go.
-    if (r.extra) {
-      yield { type: 'compare_seed', mode: r.mode, seed: r.seed, testAccuracy: r.result.testAccuracy, seconds: r.seconds };
-      r.trainer = null;
-      r.gen = null;
-    } else yield { type: 'compare_cell', mode: r.mode, valAccuracy: r.valAccuracy, ...r.result, seconds: r.seconds };
+    if (e.type === 'train') {
+      if (e.event.type === 'epoch') r.valAccuracy = e.event.valAccuracy;
+      if (!r.extra) yield { type: 'compare_train', mode: r.mode, event: e.event, seconds: e.seconds };
+      continue;
+    }
+    r.result = e.result;
+    r.seconds = e.seconds;
+    if (r.extra) yield { type: 'compare_seed', mode: r.mode, seed: r.seed, testAccuracy: e.result.testAccuracy, seconds: e.seconds };
+    else yield { type: 'compare_cell', mode: r.mode, valAccuracy: r.valAccuracy, ...e.result, seconds: e.seconds };
   }
   // The memoryless model is trained once, the same way as the key insight's, beside the run's own cell.
   const { p } = ownRunner;
@@ -270,6 +246,29 @@ export function verdictOf(rows: readonly CellScore[], task: string, delay: numbe
   };
 }
 
+/** One cell's test RMSE (the mean over seeds) and its spread, for a verdict on errors. */
+export interface CellError {
+  mode: Mode;
+  rmse: number;
+  spread?: number;
+  seeds?: number;
+}
+
+/**
+ * The verdict on errors (lower is better): verdictOf on minus each RMSE, which keeps the gap and the
+ * spread; with one seed, a gap under 1% of the best RMSE is level (an error has the target's units, so
+ * no fixed size can be).
+ */
+export function errorVerdict(rows: readonly CellError[], task: string): Verdict {
+  const v = verdictOf(
+    rows.map((r) => ({ mode: r.mode, testAccuracy: -r.rmse, spread: r.spread, seeds: r.seeds })),
+    task,
+    null,
+  );
+  const best = rows.find((r) => r.mode === v.best)!.rmse;
+  return { ...v, measure: 'error', level: v.band === null ? v.gap < ONE_SEED_LEVEL * best : v.level };
+}
+
 /**
  * The verdict in words, from the measured gap and its spread: level cells are called level only when the
  * gap is within the seeds' spread; a trailing cell trails, by how much and against what spread.
@@ -277,7 +276,7 @@ export function verdictOf(rows: readonly CellScore[], task: string, delay: numbe
 export function verdictSentence(v: Verdict): string {
   const best = cellOf(v.best).label;
   const worst = cellOf(v.worst).label;
-  const pts = (x: number) => points(x).replace(/^\+/, '');
+  const pts = (x: number) => (v.measure === 'error' ? `${units(x)} of RMSE` : points(x).replace(/^\+/, ''));
   const gap = pts(v.gap);
   const spread = v.band !== null ? `the ±${pts(v.band)} that the spread across ${v.seeds} seeds puts on it` : '';
   if (v.level) {

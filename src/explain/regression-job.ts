@@ -228,6 +228,11 @@ export function* runValues(
 
 /** The model's test errors beside the baselines' (the memoryless model is trained here, with `config`). */
 export function measure(run: ValueRun, config: ValueTrainConfig): ValueTestEvent {
+  return drain(measuring(run, config));
+}
+
+/** measure, one event of the memoryless model's training at a time (the explorer's worker steps it). */
+export function* measuring(run: ValueRun, config: ValueTrainConfig): Generator<ValueTrainEvent, ValueTestEvent> {
   const { train, val, test } = run.split;
   const K = run.outputs.length;
   const tn = run.targetNorm;
@@ -245,13 +250,11 @@ export function measure(run: ValueRun, config: ValueTrainConfig): ValueTestEvent
   }
   baselines.push({ name: 'mean', label: 'the training mean', ...meanBaseline(test, tn, trainingMean(train, tn)) });
   const alone = new SequenceModel({ ...run.model.options, headOn: run.target === 'last' ? 'steps' : run.target }, { seed: run.seed });
-  drain(
-    new ValueTrainer(alone, valuesAlone(train, run.target, K), valuesAlone(val, run.target, K), tn, {
-      seed: run.seed,
-      ...config,
-      earlyStopping: null,
-    }).run(),
-  );
+  yield* new ValueTrainer(alone, valuesAlone(train, run.target, K), valuesAlone(val, run.target, K), tn, {
+    seed: run.seed,
+    ...config,
+    earlyStopping: null,
+  }).run();
   const aloneLabel =
     run.target === 'steps'
       ? 'the same model on each step alone'

@@ -17,12 +17,25 @@ export interface ClassScore {
   support: number;
 }
 
+/** Precision, recall and F1 averaged over the classes present in the labels. */
+export interface Averages {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
 export interface ClassReport {
   /** [C][C]: rows the true class, columns the predicted one. */
   confusion: number[][];
   perClass: ClassScore[];
-  /** The unweighted mean F1 over classes present in the labels. */
+  /** The unweighted mean F1 over classes present in the labels (= macro.f1). */
   macroF1: number;
+  /** Each score's unweighted mean over the classes present in the labels (scikit-learn's "macro avg" with those labels). */
+  macro: Averages;
+  /** Each score's mean weighted by support (scikit-learn's "weighted avg"). */
+  weighted: Averages;
+  /** Labelled targets counted. */
+  support: number;
   /** Accuracy of always answering the commonest class of `train`, on the same sequences. */
   majority: number;
 }
@@ -38,6 +51,11 @@ export function classReport(model: SequenceModel, seqs: readonly Sequence[], maj
     n++;
     if (p.target === majorityClass) majority++;
   }
+  return { ...reportOf(confusion), majority: n ? majority / n : 0 };
+}
+
+/** The scores of a confusion matrix ([C][C], rows the true class): per class, and their macro and weighted means. */
+export function reportOf(confusion: number[][]): Omit<ClassReport, 'majority'> {
   const perClass = confusion.map((row, k) => {
     const tp = row[k]!;
     const support = row.reduce((a, b) => a + b, 0);
@@ -48,8 +66,14 @@ export function classReport(model: SequenceModel, seqs: readonly Sequence[], maj
     return { class: k, precision, recall, f1, support };
   });
   const present = perClass.filter((c) => c.support > 0);
-  const macroF1 = present.length ? present.reduce((a, c) => a + c.f1, 0) / present.length : 0;
-  return { confusion, perClass, macroF1, majority: n ? majority / n : 0 };
+  const mean = (weight: (c: ClassScore) => number): Averages => {
+    const total = present.reduce((a, c) => a + weight(c), 0);
+    const avg = (k: keyof Averages) => (total ? present.reduce((a, c) => a + weight(c) * c[k], 0) / total : 0);
+    return { precision: avg('precision'), recall: avg('recall'), f1: avg('f1') };
+  };
+  const macro = mean(() => 1);
+  const support = present.reduce((a, c) => a + c.support, 0);
+  return { confusion, perClass, macroF1: macro.f1, macro, weighted: mean((c) => c.support), support };
 }
 
 /** The commonest labelled class of `seqs` (the first on a tie), or -1 without labels. */

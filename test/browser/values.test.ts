@@ -7,6 +7,11 @@
  * chronological split. axe finds nothing serious, and a phone's width does not overflow.
  */
 import { after, before, describe, test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { VALUE_TASKS } from '../../src/data/value-tasks.js';
@@ -15,7 +20,9 @@ import { runValueJob } from '../../src/explain/value-job.js';
 import { valueSequenceTrace } from '../../src/explain/value-views.js';
 import type { ValueEpochEvent } from '../../src/train/regress.js';
 import { units } from '../../src/format.js';
-import { axe, cannotRun, shot, start, type Harness } from './harness.js';
+import { baselineSentence, compareValueCells, type ValueCompareResult } from '../../src/explain/value-compare.js';
+import { verdictSentence } from '../../src/explain/compare.js';
+import { axe, cannotRun, root, shot, start, type Harness } from './harness.js';
 
 const skip = cannotRun();
 const MODES = ['pipeline', 'training', 'step', 'math', 'code', 'playground', 'compare', 'quiz', 'insight'] as const;
@@ -40,6 +47,22 @@ function nodeRun() {
   }
   const trace = valueSequenceTrace(run.model, run.split.test[0]!, run.targetNorm, run.outputs);
   return { epochs, test: test!, predicted: trace.predicted[0]![0]! };
+}
+
+/** The same comparison in Node: RNN, LSTM and GRU of 12 units, 4 epochs at lr 0.01, seeds 0, 1, 2. */
+function nodeCompare(): ValueCompareResult {
+  const task = VALUE_TASKS.oscillation!;
+  const g = compareValueCells({
+    series: task.generate(0),
+    window: { window: task.window, horizon: task.horizon, season: task.season, relative: true },
+    model: { mode: 'gru', hiddenSize: 12, numLayers: 1, bidirectional: false },
+    seed: 0,
+    seeds: 3,
+    train: { epochs: 4, batchSize: 32, optimizer: { type: 'adam', lr: 0.01 }, loss: { type: 'mse' } },
+  });
+  let r = g.next();
+  while (!r.done) r = g.next();
+  return r.value!;
 }
 
 async function trainedValues(page: Page): Promise<void> {
@@ -94,6 +117,37 @@ describe('the explorer on a model of values', { skip: skip ?? false, timeout: 30
     await shot(page, 'values-compare');
   });
 
+  test("compare: RNN, LSTM and GRU trained side by side from 3 seeds, their RMSE and MAE and the verdict the engine's", async () => {
+    await page.click('#tab-compare');
+    await page.waitForSelector('[data-testid=compare-status][data-status=done]', { timeout: 120_000 });
+    const want = nodeCompare();
+    const rows = await page
+      .locator('[data-testid=value-compare] tbody tr[data-mode]')
+      .evaluateAll((trs) => trs.map((tr) => ['mode', 'rmse', 'mae', 'mean-rmse', 'spread'].map((k) => tr.getAttribute(`data-${k}`)!)));
+    assert.deepEqual(
+      rows,
+      want.rows.map((r) => [r.mode, String(r.rmse), String(r.mae), String(r.meanRmse), String(r.spread)]),
+    );
+    assert.deepEqual(
+      want.rows.map((r) => r.seedRmses.length),
+      [3, 3, 3],
+    );
+    const names = await page
+      .locator('[data-testid=value-compare] tbody tr[data-name]')
+      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-name'), Number(tr.getAttribute('data-rmse'))] as const));
+    assert.deepEqual(
+      names.map((n) => n[0]),
+      ['persistence', 'seasonal', 'mean', 'memoryless'],
+    );
+    for (const [name, rmse] of names) {
+      const b = want.baselines.find((x) => x.name === name)!;
+      assert.ok(Math.abs(rmse - b.rmse) <= 1e-12 * b.rmse, `${name}: ${rmse} vs ${b.rmse}`);
+    }
+    assert.equal(await page.textContent('[data-testid=compare-verdict]'), verdictSentence(want.verdict));
+    assert.equal(await page.textContent('[data-testid=compare-beside]'), baselineSentence(want));
+    await shot(page, 'values-compare-cells');
+  });
+
   test("step-through: the traced window's value is the engine's, and the playground predicts an edit at once", async () => {
     await page.click('#tab-step');
     assert.equal(Number(await page.getAttribute('[data-testid=trace-value]', 'data-predicted')), ref.predicted);
@@ -105,6 +159,48 @@ describe('the explorer on a model of values', { skip: skip ?? false, timeout: 30
     await page.waitForFunction((b) => document.querySelector('[data-testid=playground-prediction]')?.textContent !== b, before);
     assert.match((await page.textContent('[data-testid=playground-prediction]'))!, /the window as it was: /);
     await shot(page, 'values-playground');
+  });
+
+  test("math: the cell's equations with the step's numbers, and the head's value in the target's units is the engine's", async () => {
+    await page.click('#tab-math');
+    await page.waitForSelector('[data-testid=value-head]');
+    await page.selectOption('[data-testid=math-step]', { value: '3' });
+    await page.waitForSelector('[data-testid=instance][aria-label*="at step 4 "]');
+    assert.equal(Number(await page.getAttribute('[data-testid=value-math-note]', 'data-value')), ref.predicted);
+    assert.ok((await page.textContent('[data-testid=value-denorm]'))!.includes(units(ref.predicted)));
+    assert.ok((await page.textContent('[data-testid=value-input]'))!.length > 0);
+    await shot(page, 'values-math');
+  });
+
+  test("code: the rnnscope code runs and gives this run's test RMSE; the PyTorch code trains on the same windows with MSELoss", async () => {
+    await page.click('#tab-code');
+    const ts = (await page.textContent('[data-testid=code-rnnscope]'))!;
+    const torch = (await page.textContent('[data-testid=code-pytorch]'))!;
+    assert.match(torch, /nn\.MSELoss\(\)/);
+    assert.match(torch, /pred = model\(x\) \* y_std \+ y_mean \+ last/);
+    assert.match(
+      (await page.textContent('[data-testid=code-cli]'))!,
+      /^npx rnnscope train --task oscillation --cell gru --hidden 12 --epochs 4/,
+    );
+    await shot(page, 'values-code');
+    const dir = mkdtempSync(join(tmpdir(), 'rnnscope-values-code-'));
+    try {
+      const internal = pathToFileURL(join(root, 'dist', 'src', 'internal.js')).href;
+      writeFileSync(join(dir, 'run.mjs'), ts.replace("'rnnscope/internal'", `'${internal}'`));
+      const out = execFileSync(process.execPath, ['run.mjs'], { cwd: dir, encoding: 'utf8' });
+      const model = /^model (\S+) /m.exec(out);
+      assert.ok(model, out);
+      assert.equal(Number(model[1]), ref.test.model.rmse);
+      if (existsSync('/usr/bin/python3')) {
+        writeFileSync(join(dir, 'train.py'), torch);
+        const py = execFileSync('/usr/bin/python3', ['train.py'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+        const rmse = Number(/^test RMSE (\S+)/m.exec(py)?.[1]);
+        const persistence = ref.test.baselines.find((b) => b.name === 'persistence')!.rmse;
+        assert.ok(rmse > 0 && rmse < persistence, `PyTorch's test RMSE ${rmse} against persistence's ${persistence}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('the forecast chart shows history, truth, the one-step forecasts and the forecast after the end', async () => {
@@ -161,6 +257,11 @@ describe('the explorer on a model of values', { skip: skip ?? false, timeout: 30
     await trainedValues(p);
     await p.click('#tab-insight');
     assert.match((await p.textContent('[data-testid=forecast-chart] figcaption'))!, /test part from 2017-/);
+    // The y axis is fitted to the series (about 90 to 112), not stretched down to 0.
+    const [lo, hi] = (await p.getAttribute('[data-testid=forecast-chart]', 'data-y-domain'))!.split(',').map(Number);
+    assert.ok(lo! > 80 && hi! < 125, `y from ${lo} to ${hi}`);
+    const ticks = await p.locator('[data-testid=forecast-chart] svg text.axis[text-anchor=end]').allTextContents();
+    assert.ok(!ticks.includes('0') && Math.min(...ticks.map(Number)) >= 80, ticks.join(' '));
     assert.equal(await p.locator('[data-testid=forecast-chart] .legend li').count(), 4);
     await shot(p, 'values-upload-forecast');
     await context.close();

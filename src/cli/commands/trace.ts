@@ -12,6 +12,7 @@ import { loadData } from '../data.js';
 import { isValueSubject, traceValues } from '../value-views.js';
 import { traceWords } from '../../explain/text-view.js';
 import type { Dataset } from '../../data/dataset.js';
+import { askedSteps, rangeOf, traceSteps } from '../trace-range.js';
 
 interface TraceOpts extends CommonOpts {
   model?: string;
@@ -89,14 +90,20 @@ Examples:
     const tr = predictionTrace(model, seq);
     if (o.step !== undefined && o.step > seq.length)
       throw new ConfigError(`--step ${o.step} is past the end of sequence ${seq.id}, which has ${seq.length} steps`);
-    if (o.steps && o.steps[0] > seq.length)
-      throw new ConfigError(`--steps ${o.steps.join('-')} starts past the end of sequence ${seq.id}, which has ${seq.length} steps`);
+    const range = askedSteps(o.steps, seq);
     const words = textOf ? traceWords(textOf, seq) : { classes };
     classes = words.classes;
-    out.event({ type: 'trace', trace: tr, ...words });
+    // --json carries the steps asked for, and which they are.
+    out.event({
+      type: 'trace',
+      trace: traceSteps(tr, range),
+      ...words,
+      ...(words.inputs ? { inputs: rangeOf(words.inputs, range) } : {}),
+      ...(range ? { steps: range } : {}),
+    });
     const r = new PipelineRenderer(out);
     if (!out.json) {
-      r.renderTrace(tr, classes, { ...(o.steps ? { from: o.steps[0], to: Math.min(o.steps[1], seq.length) } : {}), inputs: words.inputs });
+      r.renderTrace(tr, classes, { ...(range ? { from: range.from, to: range.to } : {}), inputs: words.inputs });
       if (o.step !== undefined) r.renderStep(tr, o.step - 1, classes);
     }
   });

@@ -5,16 +5,17 @@
 import { compareCells, memoryWords, verdictSentence, type CompareEvent, type CompareResult, type Dataset } from '../../../src/internal.js';
 import { pipelineOptions, settingsKey, type Settings } from '../settings.js';
 import type { CompareRow, CompareState } from './protocol.js';
+import { PostedJob } from './job.js';
 
-export class CompareJob {
+export class CompareJob extends PostedJob<CompareState> {
   private readonly job: Generator<CompareEvent, CompareResult | null>;
-  private state: CompareState;
-  private dirty = true;
+  protected state: CompareState;
 
   constructor(
     readonly settings: Settings,
     data?: Dataset,
   ) {
+    super();
     this.job = compareCells({ ...pipelineOptions(settings), data, sideBySide: true });
     const start = this.job.next().value as Extract<CompareEvent, { type: 'compare_start' }>;
     this.state = {
@@ -44,18 +45,12 @@ export class CompareJob {
     };
   }
 
-  get busy(): boolean {
-    return this.state.status === 'running';
-  }
-
   /** One engine event: a batch of the model furthest behind, or a step of the memoryless model. */
-  work(): boolean {
-    if (!this.busy) return false;
-    this.dirty = true;
+  protected step(): void {
     const it = this.job.next();
     if (it.done) {
       if (it.value) this.finish(it.value);
-      return true;
+      return;
     }
     const e = it.value;
     const row = 'mode' in e ? this.state.rows.find((r) => r.mode === e.mode) : undefined;
@@ -74,18 +69,9 @@ export class CompareJob {
       this.state.status = 'failed';
       this.state.message = e.message;
     }
-    return true;
   }
 
-  /** Posts the state again at the next flush (a page that asks twice gets an answer twice). */
-  touch(): void {
-    this.dirty = true;
-  }
-
-  /** The state to post, or null if nothing changed since the last call. */
-  flush(): CompareState | null {
-    if (!this.dirty) return null;
-    this.dirty = false;
+  protected override copy(): CompareState {
     return { ...this.state, rows: this.state.rows.map((r) => ({ ...r, history: [...r.history], losses: [...r.losses] })) };
   }
 

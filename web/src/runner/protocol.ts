@@ -4,6 +4,7 @@
  * gave them, never recomputed by a view).
  */
 import type {
+  CellStep,
   DataEvent,
   DataFlow,
   EpochEvent,
@@ -18,6 +19,8 @@ import type { Settings } from '../settings.js';
 import type { ValueEpochEvent } from '../../../src/train/regress.js';
 import type { Scored } from '../../../src/explain/regression-job.js';
 import type { ValueInsight } from '../../../src/explain/value-views.js';
+import type { ValueHead } from '../../../src/explain/value-math.js';
+import type { ClassReport } from '../../../src/train/class-report.js';
 
 export type Status = 'preparing' | 'ready' | 'training' | 'paused' | 'done' | 'failed';
 /** How fast Play trains: slow (a few batches a second), normal (the whole run in about 20 s), fast (as fast as it goes). */
@@ -83,6 +86,8 @@ export interface SessionSnapshot {
   trace: PredictionTrace;
   /** The trace the quiz asks about: the default test sequence, as `rnnscope quiz` does. */
   test: Evaluation | null;
+  /** The engine's per-class report on the test split (classReport, as `rnnscope train` prints it), once trained. */
+  report: ClassReport | null;
   insight: Insight;
   quiz: Question[] | null;
   /** The state dict's values by name (for the Math mode), or null for models too big to ship each update. */
@@ -121,6 +126,47 @@ export interface CompareState {
   memory: [string, string, string] | null;
   verdict: string | null;
   task: string;
+  message: string | null;
+}
+
+/** One cell of the forecasters' comparison: its progress over every seed, then its errors in the target's units. */
+export interface ValueCompareRow {
+  mode: ResolvedModelOptions['mode'];
+  label: string;
+  parameters: number;
+  /** Batches trained over every seed, of `batchesTotal`. */
+  batchesDone: number;
+  batchesTotal: number;
+  /** The first seed's training loss of every batch (MSE on the normalised target). */
+  losses: number[];
+  /** Held-out RMSE after the first seed's last epoch so far. */
+  valRmse: number | null;
+  /** Test RMSE and MAE of the first seed's model, then of every seed (as they finish). */
+  rmse: number | null;
+  mae: number | null;
+  seedRmses: number[];
+  /** Once every model is measured: the mean and sd of the RMSE over seeds, the mean MAE, and memoryWorth on errors. */
+  meanRmse: number | null;
+  meanMae: number | null;
+  spread: number | null;
+  gain: number | null;
+  seconds: number;
+}
+
+/** RNN, LSTM and GRU trained on a forecaster's windows, side by side, beside the baselines (compareValueCells). */
+export interface ValueCompareState {
+  key: string;
+  status: 'running' | 'done' | 'failed';
+  target: string;
+  seeds: number;
+  own: ResolvedModelOptions['mode'];
+  rows: ValueCompareRow[];
+  memoryless: { status: 'waiting' | 'running' | 'done'; label: string; parameters: number };
+  /** Persistence, seasonal naive, the training mean and the memoryless model, once measured. */
+  baselines: Scored[] | null;
+  /** The engine's sentences: the verdict on the gaps between cells, and the best cell against the best baseline. */
+  verdict: string | null;
+  beside: string | null;
   message: string | null;
 }
 
@@ -197,6 +243,15 @@ export interface ValueState {
   description: string;
   target: string;
   window: number;
+  /** The rest of the windowing, and the training split's normalisation of the first input column and of the target (Code mode). */
+  windowing: {
+    horizon: number;
+    season: number | null;
+    columns: string[];
+    timeCol: string | null;
+    targetNorm: { mean: number; std: number };
+    inputNorm: { mean: number; std: number };
+  };
   sizes: { train: number; val: number; test: number };
   /** Where validation and test begin in the series (rows). */
   parts: { a: number; b: number };
@@ -209,7 +264,15 @@ export interface ValueState {
   losses: number[];
   flow: DataFlow;
   /** The step-through's test window: the target's raw values and h_t (last layer) per step, the prediction, the truth, the last value. */
-  trace: { id: string; steps: { x: number; h: number[] }[]; predicted: number; truth: number | null; last: number | null } | null;
+  trace: {
+    id: string;
+    steps: { x: number; h: number[] }[];
+    predicted: number;
+    truth: number | null;
+    last: number | null;
+    /** For Math: layer 1's record of each step, the input as the model reads it (normalised), its normalisation, and the output layer's numbers. */
+    math: { cells: CellStep[]; x: number[]; inputNorm: { mean: number; std: number }; head: ValueHead };
+  } | null;
   /** Every test window's one-step forecast beside the truth and the last value (once trained). */
   rows: { time: string; truth: number; predicted: number; persistence: number }[] | null;
   /** The forecast after the series' end (once trained). */
@@ -229,6 +292,7 @@ export type WorkerEvent =
   | { type: 'values'; state: ValueState }
   | { type: 'patch'; id: number; patch: Patch }
   | { type: 'compare'; state: CompareState }
+  | { type: 'value-compare'; state: ValueCompareState }
   | { type: 'sweep'; state: SweepState }
   | { type: 'upload-error'; message: string }
   | { type: 'error'; message: string }

@@ -10,6 +10,7 @@ import { answers, compare, memory, notice, pending, session, settings, speed, up
 import { toQuery } from '../url.js';
 import type { Command, SessionSnapshot, SweepRequest, WorkerEvent } from './protocol.js';
 import { sweep } from './sweep-store.js';
+import { valueCompare } from './value-compare-store.js';
 
 let worker: Worker | null = null;
 /** Settings the worker was last asked to configure (so the store echoing them back sends nothing). */
@@ -171,6 +172,9 @@ function receive(e: WorkerEvent): void {
       break;
     case 'sweep':
       sweep.value = e.state;
+      break;
+    case 'value-compare':
+      valueCompare.value = e.state;
       break;
     case 'upload-error':
       uploadError.value = e.message;

@@ -26,6 +26,7 @@ import {
 } from '../../../src/internal.js';
 import { makeQuiz, modelFacts } from '../../../src/explain/quiz/index.js';
 import { columnOptions } from '../../../src/data/read.js';
+import { classReport, commonestClass } from '../../../src/train/class-report.js';
 import { pipelineOptions, settingsKey, taskOptions, trainConfig, type Settings } from '../settings.js';
 import { makeStep, sharedBatches } from './two-threads.js';
 import type { Insight, Patch, SessionSnapshot, Speed, TrainProgress } from './protocol.js';
@@ -93,6 +94,7 @@ export class Session {
       losses: [],
       trace: traceOf(m, test[idx]!, memory),
       test: null,
+      report: null,
       insight: { status: 'waiting', epoch: 0, epochs: s.epochs, comparison: null },
       quiz: null,
       weights: this.weights(),
@@ -195,6 +197,7 @@ export class Session {
       history: [],
       train: this.emptyProgress(),
       test: null,
+      report: null,
       quiz: null,
       insight: { status: 'waiting', epoch: 0, epochs: this.snap.settings.epochs, comparison: null },
     });
@@ -331,6 +334,10 @@ export class Session {
           status: e.reason === 'nonfinite' ? 'failed' : 'done',
           train: { ...tr, reason: e.reason, message: e.message, seconds: e.seconds },
           test: evaluate(this.p.model, this.p.split.test),
+          report:
+            e.reason === 'nonfinite'
+              ? null
+              : classReport(this.p.model, this.p.split.test, commonestClass(this.p.split.train, this.p.model.options.numClasses)),
           insight: { ...this.snap.insight, status: 'running' },
         });
         if (e.reason !== 'nonfinite') this.startInsight();

@@ -4,13 +4,14 @@
  */
 import { cellInfo, memorySweep, verdictSentence, type SweepEvent, type SweepResult } from '../../../src/internal.js';
 import type { SweepRequest, SweepState } from './protocol.js';
+import { PostedJob } from './job.js';
 
-export class SweepJob {
+export class SweepJob extends PostedJob<SweepState> {
   private readonly job: Generator<SweepEvent, SweepResult>;
-  private state: SweepState;
-  private dirty = true;
+  protected state: SweepState;
 
   constructor(readonly request: SweepRequest) {
+    super();
     this.job = memorySweep({
       delays: request.delays,
       seeds: request.seeds,
@@ -31,14 +32,8 @@ export class SweepJob {
     };
   }
 
-  get busy(): boolean {
-    return this.state.status === 'running';
-  }
-
   /** One engine event: a batch of the current run, or a run's end. */
-  work(): boolean {
-    if (!this.busy) return false;
-    this.dirty = true;
+  protected step(): void {
     const it = this.job.next();
     if (it.done) {
       const { runs: _, ...r } = it.value;
@@ -48,23 +43,12 @@ export class SweepJob {
       };
       this.state.status = 'done';
       this.state.current = null;
-      return true;
+      return;
     }
     const e = it.value;
     if (e.type === 'sweep_batch') {
       this.state.batchesDone = e.batchesDone;
       this.state.current = { k: e.k, label: cellInfo(e.mode).label, seed: e.seed };
     } else if (e.type === 'sweep_run') this.state.runsDone = e.run;
-    return true;
-  }
-
-  touch(): void {
-    this.dirty = true;
-  }
-
-  flush(): SweepState | null {
-    if (!this.dirty) return null;
-    this.dirty = false;
-    return { ...this.state };
   }
 }

@@ -11,6 +11,7 @@ import { prepareSeries, type ValueRun } from '../../../src/explain/regression-jo
 import { runValueJob, type ValueJobEvent } from '../../../src/explain/value-job.js';
 import { valueFlow, valueSequenceTrace, windowRows } from '../../../src/explain/value-views.js';
 import { forecastSeries } from '../../../src/explain/regression-forecast.js';
+import { valueHead } from '../../../src/explain/value-math.js';
 import { makeQuiz, modelFacts } from '../../../src/explain/quiz/index.js';
 import { DataError } from '../../../src/errors.js';
 import { modelChoice, settingsKey, type Settings } from '../settings.js';
@@ -81,6 +82,14 @@ export class ValueJob {
       description: r.description,
       target: s.target,
       window: r.series!.options.window,
+      windowing: {
+        horizon: r.series!.options.horizon,
+        season: r.series!.options.season ?? null,
+        columns: s.columns,
+        timeCol: s.timeCol,
+        targetNorm: { mean: r.targetNorm.mean[0]!, std: r.targetNorm.std[0]! },
+        inputNorm: { mean: r.normalization.mean[0]!, std: r.normalization.std[0]! },
+      },
       sizes: { train: r.split.train.length, val: r.split.val.length, test: r.split.test.length },
       parts: r.series!.bounds,
       labels: s.labels,
@@ -242,6 +251,13 @@ export class ValueJob {
         x: raw[st.t]!,
         h: st.cells.filter((c) => c.layer === r.model.options.numLayers - 1).flatMap((c) => c.h),
       })),
+      // The Math mode's numbers: layer 1's step (what reads x), the input as the model reads it, and the head.
+      math: {
+        cells: vt.trace.steps.map((st) => st.cells.find((c) => c.layer === 0 && c.direction === 0)!),
+        x: vt.trace.steps.map((st) => st.x[0]!),
+        inputNorm: { mean: r.normalization.mean[0]!, std: r.normalization.std[0]! },
+        head: valueHead(r.model, w, r.targetNorm),
+      },
       predicted: vt.predicted[0]![0]!,
       truth: Number.isNaN(vt.truth[0]![0]!) ? null : vt.truth[0]![0]!,
       last: w.offset ?? null,

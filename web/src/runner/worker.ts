@@ -11,6 +11,7 @@ import { Session } from './session.js';
 import { input } from './two-threads.js';
 import { CompareJob } from './compare.js';
 import { SweepJob } from './sweep.js';
+import { ValueCompareJob } from './value-compare.js';
 import { isValueTask, settingsKey } from '../settings.js';
 import { ValueJob, readUploadedSeries } from './values.js';
 import type { Series } from '../../../src/data/series.js';
@@ -24,6 +25,8 @@ const ACK_TIMEOUT_MS = 2000;
 let session: Session | null = null;
 let compare: CompareJob | null = null;
 let sweep: SweepJob | null = null;
+/** The comparison of cells on a model of values (Compare mode while a forecaster is shown). */
+let valueCompare: ValueCompareJob | null = null;
 let upload: { name: string; data: Dataset } | null = null;
 /** A model of values (the oscillation task, an uploaded series) runs instead of a session. */
 let values: ValueJob | null = null;
@@ -82,15 +85,16 @@ function tick(): void {
       const b = compare?.work() ?? false;
       const c = sweep?.work() ?? false;
       const v = values?.work() ?? false;
-      if (!a && !b && !c && !v) break;
+      const d = valueCompare?.work() ?? false;
+      if (!a && !b && !c && !v && !d) break;
     } while (performance.now() - t0 < SLICE_MS);
   } catch (e) {
     fail(e);
     return;
   }
-  const busy = !!(session?.busy || compare?.busy || sweep?.busy || values?.busy);
+  const busy = !!(session?.busy || compare?.busy || sweep?.busy || values?.busy || valueCompare?.busy);
   const held = !flush();
-  if (busy) schedule(wait > 0 && !compare?.busy && !sweep?.busy ? wait : 0);
+  if (busy) schedule(wait > 0 && !compare?.busy && !sweep?.busy && !valueCompare?.busy ? wait : 0);
   else {
     lastTick = 0;
     // The last changes wait for the page: try again when it may take them ('drawn' also sends them).
@@ -124,6 +128,11 @@ function flush(force = false): boolean {
     post({ type: 'compare', state: c });
     posted = true;
   }
+  const vc = valueCompare?.flush();
+  if (vc) {
+    post({ type: 'value-compare', state: vc });
+    posted = true;
+  }
   const w = sweep?.flush();
   if (w) {
     post({ type: 'sweep', state: w });
@@ -138,6 +147,7 @@ function fail(e: unknown): void {
   compare = null;
   sweep = null;
   values = null;
+  valueCompare = null;
   post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
 }
 
@@ -156,6 +166,7 @@ function handle(c: Command): void {
         }
         session = null;
         compare = null;
+        if (valueCompare && settingsKey(valueCompare.settings) !== settingsKey(c.settings)) valueCompare = null;
         post({ type: 'values', state: values.flush()! });
         inFlight = true;
         lastPost = performance.now();
@@ -201,6 +212,12 @@ function handle(c: Command): void {
       break;
     }
     case 'compare':
+      if (values) {
+        const f = values.run.series!;
+        if (valueCompare && settingsKey(valueCompare.settings) === settingsKey(values.settings)) valueCompare.touch();
+        else valueCompare = new ValueCompareJob(values.settings, f.series, f.options);
+        break;
+      }
       if (!session) return;
       if (compare && settingsKey(compare.settings) === session.snapshot.key) compare.touch();
       else

@@ -57,7 +57,7 @@ function OnnxExport() {
   );
 }
 
-function Block({ title, code, lang, testId }: { title: string; code: string; lang: string; testId: string }) {
+export function Block({ title, code, lang, testId }: { title: string; code: string; lang: string; testId: string }) {
   const [copied, setCopied] = useState(false);
   const copy = () => {
     void navigator.clipboard?.writeText(code).then(() => {

@@ -18,7 +18,7 @@ function loadKatex(): Promise<Katex> {
   return katexPromise;
 }
 
-function Tex({ tex, label, testId }: { tex: string; label: string; testId?: string }) {
+export function Tex({ tex, label, testId }: { tex: string; label: string; testId?: string }) {
   const [k, setK] = useState<Katex | null>(null);
   useEffect(() => {
     let live = true;

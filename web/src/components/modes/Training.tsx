@@ -8,6 +8,7 @@ import { LineChart } from '../charts/LineChart.js';
 import { BiNote, Notice, Term } from '../Lesson.js';
 import { trainingNotice } from '../../notice.js';
 import { f3, f4, seconds } from '../../../../src/format.js';
+import { ClassReportView } from './ClassReport.js';
 
 /** Most points the batch-loss line draws: a long run's batches are averaged in groups, so a redraw stays cheap. */
 const MAX_POINTS = 600;
@@ -129,6 +130,7 @@ export function Training() {
           )}
         </p>
       )}
+      {finished && s.report && <ClassReportView r={s.report} classes={s.data.classes} />}
       {finished && <BiNote />}
     </div>
   );

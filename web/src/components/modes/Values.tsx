@@ -7,9 +7,11 @@
  */
 import { answer, answers, setView, valueState, view } from '../../store.js';
 import type { ValueState } from '../../runner/protocol.js';
-import { CELL_INFO } from '../../../../src/nn/cells/index.js';
 import { f2, shape, units } from '../../../../src/format.js';
 import { LineChart } from '../charts/LineChart.js';
+import { ValueCompare } from './ValueCompare.js';
+import { ValueMath } from './ValueMath.js';
+import { ValueCode } from './ValueCode.js';
 
 const letter = (i: number) => String.fromCharCode(65 + i);
 
@@ -33,6 +35,16 @@ function Header({ v }: { v: ValueState }) {
   );
 }
 
+/** The range of the values drawn, with a twentieth of it (or 1 for a flat line) either side: a series of loads near 500 is not drawn from 0. */
+function fittedDomain(ys: readonly number[]): [number, number] {
+  const finite = ys.filter(Number.isFinite);
+  if (!finite.length) return [0, 1];
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  const pad = hi > lo ? (hi - lo) / 20 : Math.max(1, Math.abs(lo) / 20);
+  return [lo - pad, hi + pad];
+}
+
 /** History (train and validation parts), truth and the model's one-step forecasts over the test part, and the forecast after the end. */
 export function ForecastChart({ v }: { v: ValueState }) {
   const n = v.series.length;
@@ -50,14 +62,16 @@ export function ForecastChart({ v }: { v: ValueState }) {
   if (v.forecast)
     series.push({ name: 'forecast after the end', points: v.forecast.map((r, i) => [n + i, r.value]), color: '#b91c1c', width: 2 });
   const label = (i: number) => v.labels?.[i] ?? `t=${i}`;
+  const yDomain = fittedDomain(series.flatMap((s) => s.points.map((p) => p[1])));
   return (
-    <div data-testid="forecast-chart">
+    <div data-testid="forecast-chart" data-y-domain={yDomain.join(',')}>
       <LineChart
         title={`${v.target}: history to ${label(v.parts.b - 1)}, then the test part from ${label(v.parts.b)} to ${label(n - 1)}${v.forecast ? ` and ${v.forecast.length} steps after it` : ''}`}
         series={series}
         xLabel="step of the series"
         yLabel={v.target}
         xDomain={[from, n + (v.forecast?.length ?? 0)]}
+        yDomain={yDomain}
       />
       {!v.rows && <p class="hint">The model's forecasts appear once it is trained (Play).</p>}
     </div>
@@ -234,47 +248,6 @@ function Playground({ v }: { v: ValueState }) {
   );
 }
 
-function Compare({ v }: { v: ValueState }) {
-  const t = v.test;
-  if (!t) return <p data-testid="compare-waiting">The model and the baselines are measured on the test part once training has finished.</p>;
-  const rows = [t.model, ...t.baselines];
-  return (
-    <div>
-      <h2>The model beside the baselines (test part)</h2>
-      <table class="values-table" data-testid="baselines">
-        <caption>Errors in {v.target}'s units on the test windows; lower is better</caption>
-        <thead>
-          <tr>
-            <th scope="col">Who</th>
-            <th scope="col">What</th>
-            <th scope="col">RMSE</th>
-            <th scope="col">MAE</th>
-            <th scope="col">R²</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr data-name={r.name} data-rmse={r.rmse}>
-              <th scope="row">{r.name}</th>
-              <td>{r.label}</td>
-              <td>{units(r.rmse)}</td>
-              <td>{units(r.mae)}</td>
-              <td>{r.r2.toFixed(3)}</td>
-            </tr>
-          ))}
-          <tr data-name="reset" data-rmse={t.reset}>
-            <th scope="row">reset</th>
-            <td>the same weights, the state reset before every step</td>
-            <td>{units(t.reset)}</td>
-            <td />
-            <td />
-          </tr>
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
 function Quiz({ v }: { v: ValueState }) {
   const qs = v.quiz;
   if (!qs) return <p data-testid="quiz-waiting">The questions are drawn from this run; they appear when training has finished.</p>;
@@ -338,32 +311,14 @@ function Insight({ v }: { v: ValueState }) {
   );
 }
 
-function MathView({ v }: { v: ValueState }) {
-  const info = CELL_INFO[v.model.options.mode];
-  const t = v.trace;
-  const step = Math.min(view.value.step, (t?.steps.length ?? 1) - 1);
-  return (
-    <div>
-      <h2>Math: {info.label}</h2>
-      <p class="equation">{info.equation}</p>
-      {t && (
-        <p>
-          Step {step + 1} of window {t.id}: x = {units(t.steps[step]!.x)}, h = [{t.steps[step]!.h.map(f2).join(', ')}]. The output layer
-          then gives Linear(h_{t.steps.length}) × std + mean + the last value = {units(t.predicted)}.
-        </p>
-      )}
-    </div>
-  );
-}
-
 const VIEWS = {
   pipeline: Pipeline,
   training: Training,
   step: Step,
-  math: MathView,
-  code: MathView,
+  math: ValueMath,
+  code: ValueCode,
   playground: Playground,
-  compare: Compare,
+  compare: ValueCompare,
   quiz: Quiz,
   insight: Insight,
 };
