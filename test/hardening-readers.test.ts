@@ -64,7 +64,8 @@ test('a CSV header of 40,000 columns reads in time linear in its width (ratio to
   const [small, large] = [wideCsv(2_500), wideCsv(40_000)];
   const long = { layout: 'long' } as const; // one row per sequence would otherwise be taken for a wide file
   readDataText(small, 'w.csv', long); // warm up
-  const ratio = time(() => readDataText(large, 'w.csv', long)) / time(() => readDataText(small, 'w.csv', long));
+  // (the small read lasts about 2 ms: on a loaded machine it takes more tries to get one undisturbed)
+  const ratio = time(() => readDataText(large, 'w.csv', long)) / time(() => readDataText(small, 'w.csv', long), 25);
   assert.ok(ratio < 64, `16 times the columns took ${ratio.toFixed(1)} times as long (quadratic: about 256)`);
 });
 
