@@ -78,7 +78,7 @@ export class PredictPool {
     };
     // A small heap: a batch's garbage is a few megabytes, and V8 left alone grows its generations with
     // the garbage (predict's memory is to stay flat). Out of memory, the worker dies and its batches are redone here.
-    const resourceLimits = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 64 };
+    const resourceLimits = { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 48 };
     this.worker = new Worker(file, { workerData: init, transferList: [port2], resourceLimits });
     this.worker.unref(); // never holds the process open
     this.worker.on('error', () => {}); // seen as a missing reply: its batches are redone here
