@@ -33,7 +33,10 @@ export interface PredictWorkerInit {
 
 export interface PredictJob {
   id: number;
+  /** The sequences without their step texts, which `firstStep` gives (cheaper to send than strings). */
   seqs: Sequence[];
+  /** Each sequence's first step (its steps count up from there: the fast scanner's rule), NaN for none. */
+  firstStep: Float64Array;
   hasLabels: boolean;
   columns: string[];
 }
@@ -101,7 +104,8 @@ export class PredictPool {
   /** Sends a batch to the worker; its id for `take`. */
   submit(seqs: Sequence[], hasLabels: boolean, columns: string[]): number {
     const id = this.nextId++;
-    const job: PredictJob = { id, seqs, hasLabels, columns };
+    const firstStep = Float64Array.from(seqs, (s) => (s.steps ? Number(s.steps[0]) : NaN));
+    const job: PredictJob = { id, seqs: seqs.map((s) => ({ id: s.id, length: s.length, x: s.x, y: s.y })), firstStep, hasLabels, columns };
     this.port.postMessage(job);
     this.pending++;
     return id;
