@@ -56,9 +56,10 @@ function expNeg(x: number): number {
 }
 
 /**
- * sigmoid to float32 precision (within 3e-7 relative of the double sigmoid, test/activations.test.ts),
- * from e^-|v|, so that the tail below 0 keeps its relative precision down to float32's subnormals, as
- * PyTorch's float32 sigmoid does: (1 + tanh(v / 2)) / 2 cancels there and floored at 1.1e-7.
+ * sigmoid to float32 precision, from e^-|v|: within 2e-9 relative of the double sigmoid on both tails,
+ * down to float32's subnormals (the wasm twin, in float32, within 3e-7; test/numerics.test.ts), as
+ * PyTorch's float32 sigmoid keeps its relative precision there; (1 + tanh(v / 2)) / 2 cancelled and
+ * floored at 1.1e-7.
  */
 export function sigmoid32(v: number): number {
   const e = expNeg(-Math.abs(v));
