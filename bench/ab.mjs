@@ -25,7 +25,9 @@ const [old, neu] = [await load(args[0]), await load(args[1] ?? '.')];
 const TRAIN = {
   lesson: { mode: 'rnn_tanh', T: 10, B: 32, I: 5, H: 8, C: 3, n: 3000 },
   lstm: { mode: 'lstm', T: 50, B: 64, I: 32, H: 128, C: 10, n: 12 },
+  lstm8: { mode: 'lstm', T: 10, B: 32, I: 5, H: 8, C: 3, n: 2000 }, // the lesson's size: the JavaScript cell
   gru: { mode: 'gru', T: 50, B: 64, I: 32, H: 128, C: 10, n: 15 },
+  gru8: { mode: 'gru', T: 10, B: 32, I: 5, H: 8, C: 3, n: 2000 },
   rnn256: { mode: 'rnn_tanh', T: 100, B: 64, I: 64, H: 256, C: 10, n: 8 },
 };
 

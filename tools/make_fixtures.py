@@ -38,9 +38,10 @@ def case(name, mode, **kw):
         num_layers=1, bidirectional=False, batch_first=False, bias=True, proj_size=0,
         head_bias=True, num_classes=SIZES["num_classes"], head_on="steps", dtype="float32",
     )
-    # Generator-only knobs (not written): batch=None is unbatched; weight_scale saturates.
+    # Generator-only knobs (not written): batch=None is unbatched; weight_scale saturates; gate_bias
+    # adds one number per gate block to bias_ih (closed gates, tools/make_numerics_fixtures.py).
     gen = dict(batch=SIZES["batch"], seq=SIZES["seq"], h0=False, lengths=None, class_weights=False,
-               weight_scale=1.0, optim=False)
+               weight_scale=1.0, optim=False, gate_bias=None)
     for k, v in kw.items():
         (c if k in c else gen)[k] = v
     assert set(kw) <= set(c) | set(gen), kw
@@ -205,6 +206,8 @@ def build(c, g):
         for n, p in model.rnn.named_parameters():
             if n.startswith("weight"):
                 p.mul_(g["weight_scale"])
+            if n.startswith("bias_ih") and g["gate_bias"] is not None:
+                p.add_(torch.tensor(g["gate_bias"]).repeat_interleave(c["hidden_size"]))
     model = model.to(dtype)
     x, h0, c0, targets, weight = make_inputs(c, g, dtype)
     return model, x, h0, c0, targets, weight

@@ -139,7 +139,7 @@ export function addTrainOptions(cmd: Command): Command {
     );
 }
 
-function threadCount(v: string): number | 'auto' {
+export function threadCount(v: string): number | 'auto' {
   if (v.trim().toLowerCase() === 'auto') return 'auto';
   if (v.trim() === '1' || v.trim() === '2') return Number(v);
   throw new InvalidArgumentError('It must be 1, 2 or auto.');

@@ -2,7 +2,9 @@
  * `rnnscope predict` on a CSV file as a stream: the file is read in chunks by the fast scanner
  * (src/data/csv-fast.ts), its sequences predicted 256 at a time as they complete (the batches the
  * whole-file path makes, so the numbers are the same), and the rows written as they come; so memory
- * stays flat whatever the file's size. The output goes to a temporary file first and takes its place
+ * stays flat whatever the file's size. On two cores a worker thread predicts and writes every other
+ * batch or so (predict-pool.ts) once the file has shown itself large, with the same bytes as one thread.
+ * The output goes to a temporary file first and takes its place
  * (or is copied to standard output) only once the whole input has been read: a fault late in the
  * file still leaves nothing written.
  *
@@ -15,7 +17,6 @@ import { closeSync, createReadStream, fstatSync, linkSync, openSync, renameSync,
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify/sync';
 import type { SequenceModel } from '../nn/model.js';
 import type { RunMeta } from '../io/run-meta.js';
 import type { Sequence } from '../data/dataset.js';
@@ -24,13 +25,15 @@ import { columnOptions } from '../data/read.js';
 import { classIds, GiveUp, LongCsvScanner, StepTexts, targetsOf } from '../data/csv-fast.js';
 import { chunkReader } from '../data/csv-file.js';
 import { WIDE_MIN_COLUMNS } from '../data/layout.js';
-import { predictSequences, type Prediction } from '../train/infer.js';
 import { ConfigError, DataError } from '../errors.js';
 import type { CommonOpts } from './options.js';
 import { refuse } from './data.js';
+import { BATCH, batchText, recordMaker, type BatchText, type RecordPlan } from './predict-format.js';
+import { PredictPool } from './predict-pool.js';
+import { resolveThreads } from '../node/parallel.js';
 
-/** Sequences per forward pass: predictSequences' batch. */
-const BATCH = 256;
+/** Batches the main thread writes alone before it starts the worker: a small file never pays for one. */
+const ALONE = 4;
 
 export interface StreamOpts extends CommonOpts {
   model?: string;
@@ -45,22 +48,15 @@ export interface StreamSummary {
   labelled: number;
   correct: number;
   unused: string[];
+  /** Threads that wrote batches: 2 when the worker wrote any. */
+  threads: number;
 }
-
-/** A prediction as the output's record (the same keys and numbers as the whole-file path). */
-export type RecordOf = (p: Prediction, steps: readonly string[] | undefined, labelled: boolean) => Record<string, unknown>;
 
 /**
  * Predicts `o.data` (a .csv) with `model` and writes the records to `o.out` or standard output.
  * Returns null when the file needs the whole-file path.
  */
-export async function predictStreamed(
-  model: SequenceModel,
-  meta: RunMeta,
-  o: StreamOpts,
-  format: 'csv' | 'json',
-  recordOf: RecordOf,
-): Promise<StreamSummary | null> {
+export async function predictStreamed(model: SequenceModel, meta: RunMeta, o: StreamOpts, plan: RecordPlan): Promise<StreamSummary | null> {
   const path = o.data;
   if (path === undefined || !/\.csv$/i.test(path) || o.layout === 'wide') return null;
   refuse(
@@ -93,7 +89,7 @@ export async function predictStreamed(
   }
   let placed = false;
   try {
-    const summary = scan(fd, out, path, model, meta, o, { classes, byName, target, format, recordOf });
+    const summary = scan(fd, out, path, model, meta, o, { classes, byName, target, plan });
     closeSync(out);
     out = -1;
     if (summary === null) return null;
@@ -121,8 +117,7 @@ interface Plan {
   classes: string[];
   byName: boolean;
   target: 'steps' | 'last';
-  format: 'csv' | 'json';
-  recordOf: RecordOf;
+  plan: RecordPlan;
 }
 
 function scan(fd: number, out: number, path: string, model: SequenceModel, meta: RunMeta, o: StreamOpts, p: Plan): StreamSummary | null {
@@ -142,7 +137,7 @@ function scan(fd: number, out: number, path: string, model: SequenceModel, meta:
   const read = chunkReader(fd);
   const stepTexts = new StepTexts();
   const queue: Sequence[] = [];
-  const sum: StreamSummary = { sequences: 0, rows: 0, labelled: 0, correct: 0, unused: [] };
+  const sum: StreamSummary = { sequences: 0, rows: 0, labelled: 0, correct: 0, unused: [], threads: 1 };
   let hasLabels = false;
   let allOneRow = true;
   let first = true;
@@ -151,26 +146,42 @@ function scan(fd: number, out: number, path: string, model: SequenceModel, meta:
     const b = Buffer.from(s, 'utf8');
     for (let at = 0; at < b.length;) at += writeSync(out, b, at, b.length - at);
   };
+  const recordOf = recordMaker(p.plan);
+  const local = (seqs: Sequence[]) => batchText(model, seqs, p.plan, hasLabels, first, first ? null : columns, recordOf);
+  const emit = (r: BatchText) => {
+    write(r.text);
+    sum.rows += r.rows;
+    sum.labelled += r.labelled;
+    sum.correct += r.correct;
+  };
+  // Batches in the input's order, each written here (result) or at the worker (job), written out in turn.
+  const order: { seqs: Sequence[]; job: number; result: BatchText | null }[] = [];
+  const twoThreads = resolveThreads(o.threads ?? 'auto') === 2;
+  let pool = null as PredictPool | null; // (assigned in flush)
+  let flushed = 0;
+  const drain = (wait: boolean) => {
+    while (order.length > 0) {
+      const e = order[0]!;
+      let r = e.result ?? pool!.take(e.job, wait);
+      if (r === null && !pool!.failed) return; // not back yet
+      r ??= local(e.seqs); // the worker failed: this thread writes its batches
+      emit(r);
+      order.shift();
+    }
+  };
   const flush = (n: number) => {
     const seqs = queue.splice(0, n);
-    const preds = predictSequences(model, seqs, BATCH);
-    const steps = new Map(seqs.map((q) => [q.id, q.steps]));
-    const records = preds.map((q) => p.recordOf(q, steps.get(q.id), hasLabels));
-    for (const q of preds) {
-      if (q.target < 0) continue;
-      sum.labelled++;
-      if (q.predicted === q.target) sum.correct++;
+    if (first) {
+      const r = local(seqs);
+      columns = r.columns;
+      first = false;
+      emit(r);
+    } else {
+      if (twoThreads && pool === null && ++flushed === ALONE) pool = PredictPool.start(model, p.plan);
+      if (pool?.ready()) order.push({ seqs, job: pool.submit(seqs, hasLabels, columns), result: null });
+      else order.push({ seqs, job: -1, result: local(seqs) });
+      drain(order.length > 8); // bounded: a slow worker holds back at most 8 batches
     }
-    sum.rows += preds.length;
-    if (first) columns = Object.keys(records[0]!);
-    if (p.format === 'csv') write(csvRows(records, first, columns));
-    else {
-      const body = records.map((r) => `  ${JSON.stringify(r, null, 1).replace(/\n/g, '\n  ')}`).join(',\n');
-      write(
-        first ? `{\n "classes": ${JSON.stringify(p.classes, null, 1).replace(/\n/g, '\n ')},\n "predictions": [\n${body}` : `,\n${body}`,
-      );
-    }
-    first = false;
   };
   try {
     let buf = new Uint8Array(1 << 20); // a megabyte at a time: what lives at once stays small
@@ -210,39 +221,20 @@ function scan(fd: number, out: number, path: string, model: SequenceModel, meta:
       }
     }
     if (queue.length > 0) flush(queue.length);
+    drain(true);
+    if (pool && pool.done > 0) sum.threads = 2;
   } catch (e) {
     if (e instanceof GiveUp || e instanceof DataError || e instanceof ConfigError || e instanceof RangeError) return null;
     throw e;
+  } finally {
+    pool?.close();
   }
   // what the whole-file path decides on the whole file: a label column with no label in it drops the
   // output's label column; one-row sequences with many number columns look wide
   if (hasLabels && sum.labelled === 0) return null;
   if (o.layout !== 'long' && allOneRow && sum.sequences >= 2 && mo.inputSize >= WIDE_MIN_COLUMNS) return null;
-  if (p.format === 'json') write('\n ]\n}\n');
+  if (p.plan.format === 'json') write('\n ]\n}\n');
   return sum;
-}
-
-/**
- * Records as CSV, byte for byte as csv-stringify writes them: a record with nothing to quote (the
- * common case: ids without a separator, quote or line break, numbers) is joined by hand; any other
- * goes through csv-stringify itself.
- */
-function csvRows(records: Record<string, unknown>[], header: boolean, columns: string[]): string {
-  let s = header ? stringify([], { header: true, columns }) : '';
-  for (const r of records) {
-    let line = '';
-    for (let c = 0; c < columns.length; c++) {
-      const v = r[columns[c]!];
-      const t = typeof v === 'number' ? String(v) : typeof v === 'string' && !/[",\r\n]/.test(v) ? v : null;
-      if (t === null) {
-        line = '';
-        break;
-      }
-      line += c === 0 ? t : `,${t}`;
-    }
-    s += line !== '' || columns.length === 0 ? `${line}\n` : stringify([r], { columns });
-  }
-  return s;
 }
 
 /** `tmp` takes the place of `path`: replacing it with `force`, else only if it does not exist (a hard link cannot clobber). */

@@ -523,6 +523,26 @@ export function readCsvChunks(read: (buf: Uint8Array, from: number) => number, s
   }
 }
 
+/**
+ * The scanner's pools are 4 MB each and the last is mostly empty: its sequences move to one of their
+ * size, so a small file's Dataset holds its features' bytes, not 4 MB (views `xs` are replaced in place).
+ */
+function trimLastPool(xs: Float32Array[]): void {
+  const last = xs.at(-1);
+  if (last === undefined) return;
+  let k = xs.length;
+  while (k > 0 && xs[k - 1]!.buffer === last.buffer) k--;
+  const from = xs[k]!.byteOffset / 4;
+  const n = last.byteOffset / 4 + last.length - from;
+  if (8 * n > last.buffer.byteLength) return; // more than half of it used: a copy would not pay
+  const tight = new Float32Array(n);
+  tight.set(new Float32Array(last.buffer, from * 4, n));
+  for (let j = k; j < xs.length; j++) {
+    const at = xs[j]!.byteOffset / 4 - from;
+    xs[j] = tight.subarray(at, at + xs[j]!.length);
+  }
+}
+
 function scanWhole(read: (buf: Uint8Array, from: number) => number, source: string, o: CsvOptions): Dataset {
   const sc = new LongCsvScanner(source, o);
   let buf = new Uint8Array(1 << 22);
@@ -543,6 +563,7 @@ function scanWhole(read: (buf: Uint8Array, from: number) => number, source: stri
   }
   sc.finish();
   const batch = sc.take(true);
+  trimLastPool(batch.xs);
   const { ids, lengths, xs, firstStep, stepLabels } = batch;
   const N = ids.length;
   // assemble()'s rules, on label indices rather than per-step text

@@ -47,8 +47,8 @@ export interface Dir {
   dh: Buf;
   dc: Buf | null;
   tmp: Buf;
-  /** (G) the column sums of dgates over all steps: the bias gradient. */
-  colsum: Buf;
+  /** (G) the column sums of dgates over all steps, in doubles: the bias gradient before it is added. */
+  colsum: Float64Array;
   /** LSTM with projection: (T, B, P) gradient of h_t, for dW_hr as one GEMM. */
   dhs: Buf | null;
   /** (T, B, P) dL/dh_t of every step, kept by the reference backward when asked (`BackwardInput.keepStateGrads`); made on first use. */
@@ -138,7 +138,7 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
         dh: alloc(dt, B * P),
         dc: withC ? alloc(dt, B * H) : null,
         tmp: alloc(dt, B * Math.max(P, H)),
-        colsum: alloc(dt, G),
+        colsum: new Float64Array(G),
         dhs: withC && o.projSize > 0 ? alloc(dt, TB * P) : null,
         dhKeep: null,
       });

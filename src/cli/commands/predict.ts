@@ -9,8 +9,9 @@ import type { RunMeta } from '../../io/run-meta.js';
 import { predictValuesCommand } from './predict-values.js';
 import { checkOutPath } from '../out-path.js';
 import { makeOutput, type Output } from '../output.js';
-import { predictStreamed, type RecordOf, type StreamSummary } from '../predict-stream.js';
-import { addJson, layoutOption, type CommonOpts } from '../options.js';
+import { predictStreamed, type StreamSummary } from '../predict-stream.js';
+import { recordMaker } from '../predict-format.js';
+import { addJson, layoutOption, threadCount, type CommonOpts } from '../options.js';
 import { loadModelRun } from '../model-run.js';
 import { num } from '../../format.js';
 import { list } from '../../data/values.js';
@@ -38,7 +39,12 @@ export function registerPredict(program: Command): void {
     .option('--text <strings...>', 'a text model: predict these strings, given on the command line')
     .option('--out <file>', 'write predictions here (default: standard output)')
     .addOption(new Option('--format <fmt>', "csv or json (default: from --out's extension, else csv)").choices(['csv', 'json']))
-    .option('--force', 'overwrite --out if it exists');
+    .option('--force', 'overwrite --out if it exists')
+    .option(
+      '--threads <n>',
+      'threads for a large CSV: 1, 2, or auto (default: 2 on two cores or more; the same output either way)',
+      threadCount,
+    );
   addJson(cmd);
   cmd.addHelpText(
     'after',
@@ -56,17 +62,12 @@ Examples:
     if ((head.meta as RunMeta).regression) return predictValuesCommand(head.model, head.meta as RunMeta, o, out);
     const cls = (head.meta as RunMeta).classes ?? Array.from({ length: head.model.options.numClasses }, (_, i) => String(i));
     const steps = head.model.options.headOn === 'steps';
-    const recordOf: RecordOf = (p, stepTexts, labelled) => ({
-      id: p.id,
-      // the file's own step values, so predictions join back to its rows; without a step column, 1, 2, ...
-      ...(steps ? { step: stepValue(stepTexts?.[p.t]) ?? p.t + 1 } : {}),
-      predicted: cls[p.predicted],
-      ...Object.fromEntries(cls.map((c, k) => [`p_${c}`, Number(p.probs[k]!.toFixed(6))])),
-      ...(labelled ? { label: p.target >= 0 ? cls[p.target] : '' } : {}),
-    });
+    const plan = { classes: cls, steps, format } as const;
+    const recordOf = recordMaker({ ...plan, classes: cls });
     const strings = o.text as unknown as string[] | undefined; // here, strings to predict (train's --text is a file)
     // a CSV file as a stream (flat memory); the rest, and every fault, as a whole below
-    const streamed = (out.json && !o.out) || strings ? null : await predictStreamed(head.model, head.meta as RunMeta, o, format, recordOf);
+    const streamed =
+      (out.json && !o.out) || strings ? null : await predictStreamed(head.model, head.meta as RunMeta, o, { ...plan, classes: cls });
     if (streamed) return summarize(streamed, o, out, steps, o.data!, (head.meta as RunMeta).features ?? []);
     const run = await loadModelRun(o.model!, { ...o, text: undefined, strings }, false);
     const preds = predictSequences(run.model, run.sequences);
@@ -79,7 +80,14 @@ Examples:
     if (out.json && !o.out) for (const r of records) out.event({ type: 'prediction', ...r });
     if (!out.json && !o.out) process.stdout.write(text);
     const correct = labelled.filter((p) => p.predicted === p.target).length;
-    const done = { sequences: run.sequences.length, rows: preds.length, labelled: labelled.length, correct, unused: run.unused ?? [] };
+    const done = {
+      sequences: run.sequences.length,
+      rows: preds.length,
+      labelled: labelled.length,
+      correct,
+      unused: run.unused ?? [],
+      threads: 1,
+    };
     summarize(done, o, out, steps, run.source, run.meta.features ?? []);
   });
 }
@@ -96,6 +104,7 @@ function summarize(d: StreamSummary, o: PredictOpts, out: Output, steps: boolean
       labelled: d.labelled,
       accuracy,
       out: o.out ?? null,
+      threads: d.threads,
     });
     return;
   }
@@ -105,9 +114,4 @@ function summarize(d: StreamSummary, o: PredictOpts, out: Output, steps: boolean
     );
   const acc = accuracy !== null ? `; accuracy ${num(accuracy, 3)} on ${d.labelled} labelled ${steps ? 'steps' : 'sequences'}` : '';
   process.stderr.write(`${d.rows} predictions for ${d.sequences} sequences of ${source}${acc}${o.out ? `; written to ${o.out}` : ''}.\n`);
-}
-
-/** A step as the file wrote it: integers as numbers, dates as text. */
-function stepValue(text: string | undefined): number | string | undefined {
-  return text !== undefined && /^[+-]?\d+$/.test(text) ? Number(text) : text;
 }
