@@ -37,11 +37,16 @@ function firstPaint(): Plugin {
 function precompress(): Plugin {
   const walk = (dir: string): string[] =>
     readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? walk(join(dir, f)) : [join(dir, f)]));
+  // The build's own folder: `rnnscope serve` may build elsewhere than dist/web.
+  let outDir = resolve(root, 'dist/web');
   return {
     name: 'rnnscope-precompress',
     apply: 'build',
+    configResolved(c) {
+      outDir = resolve(c.root, c.build.outDir);
+    },
     closeBundle() {
-      for (const f of walk(resolve(root, 'dist/web')).filter((f) => /\.(js|css|html|svg|json|wasm)$/.test(f))) {
+      for (const f of walk(outDir).filter((f) => /\.(js|css|html|svg|json|wasm)$/.test(f))) {
         const bytes = readFileSync(f);
         if (bytes.length < 1024) continue;
         writeFileSync(`${f}.gz`, gzipSync(bytes, { level: 9 }));
