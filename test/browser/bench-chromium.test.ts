@@ -58,7 +58,11 @@ test(
       const inNode = await (await node.setup(c, data))(4);
       assert.equal(chromium.failure, null, 'the second worker answered every job');
       assert.ok(chromium.sharedSteps >= 4, `steps on two workers: ${chromium.sharedSteps}`);
-      assert.equal(inBrowser.lossFirst, inNode.lossFirst, 'the first loss, summed from the same two parts');
+      // (the same two parts; the two V8s may part in a double's last bit, as above)
+      assert.ok(
+        Math.abs(inBrowser.lossFirst / inNode.lossFirst - 1) < 1e-12,
+        `the first loss: ${inBrowser.lossFirst} against ${inNode.lossFirst}`,
+      );
       assert.ok(
         Math.abs(inBrowser.lossLast / inNode.lossLast - 1) < 1e-6,
         `after three updates: ${inBrowser.lossLast} against ${inNode.lossLast}`,
