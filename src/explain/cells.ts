@@ -161,3 +161,54 @@ export function topFirings(
   }
   return best.sort((a, b) => b.value - a.value).slice(0, n);
 }
+
+/** What `rnnscope cells` shows (and its `cells` event carries), as one object: units 1-based. */
+export interface CellsReport {
+  /** 1-based layer, and the direction, of the units measured. */
+  layer: number;
+  direction: 'forward' | 'reverse';
+  /** The unit coloured (1-based) and how many the cell has. */
+  unit: number;
+  units: number;
+  /** The shown text's characters, one per step, and the unit's value at each. */
+  text: string;
+  values: number[];
+  /** The best unit for each quantity, then the next five best overall (units 1-based). */
+  correlations: UnitCorrelation[];
+  /** Where the unit fires most in the measured sequences. */
+  fires: Firing[];
+  /** Sequences the units were measured on. */
+  measuredOn: number;
+}
+
+/**
+ * The cell pictures of one unit on one text, with the units measured over `data`: without a unit, the
+ * one that tracks a quantity best. The CLI's `cells` and the explorer's both show this.
+ */
+export function cellsReport(
+  model: SequenceModel,
+  shown: Sequence,
+  data: readonly Sequence[],
+  o: { unit?: number; at?: UnitsAt } = {},
+): CellsReport {
+  const at = o.at ?? topForward(model);
+  const corr = unitCorrelations(model, data, undefined, at);
+  const unit = o.unit ?? corr[0]?.unit ?? 0;
+  const rows = unitValues(model, shown, at);
+  // the best unit for each quantity, then the next best overall
+  const firstOf = new Map<string, UnitCorrelation>();
+  for (const x of corr) if (!firstOf.has(x.quantity)) firstOf.set(x.quantity, x);
+  const best = [...firstOf.values()];
+  const listed = [...best, ...corr.filter((c) => !best.includes(c)).slice(0, 5)];
+  return {
+    layer: at.layer + 1,
+    direction: at.direction ? 'reverse' : 'forward',
+    unit: unit + 1,
+    units: rows[0]?.length ?? model.rnn.stateSize,
+    text: stepChars(shown).join(''),
+    values: rows.map((row) => row[unit]!),
+    correlations: listed.map((c) => ({ ...c, unit: c.unit + 1 })),
+    fires: topFirings(model, data, unit, 5, at),
+    measuredOn: data.length,
+  };
+}

@@ -7,7 +7,7 @@
 import { Option, type Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { num } from '../../format.js';
-import { stepChars, topFirings, unitCorrelations, unitValues } from '../../explain/cells.js';
+import { cellsReport } from '../../explain/cells.js';
 import { makeOutput } from '../output.js';
 import { addJson, int } from '../options.js';
 import { loadModelRun } from '../model-run.js';
@@ -72,31 +72,24 @@ Examples:
     const H = mo.projSize || mo.hiddenSize;
     if (o.unit !== undefined && o.unit > H)
       throw new ConfigError(`--unit ${o.unit} is out of range: the model's ${where} has ${H} units (1 to ${H})`);
-    const corr = unitCorrelations(run.model, data, undefined, at);
-    const unit = o.unit !== undefined ? o.unit - 1 : (corr[0]?.unit ?? 0);
-    const values = unitValues(run.model, shown, at).map((row) => row[unit]!);
-    const chars = stepChars(shown);
-    const fires = topFirings(run.model, data, unit, 5, at);
-    // the best unit for each quantity, then the next best overall
-    const firstOf = new Map<string, (typeof corr)[number]>();
-    for (const x of corr) if (!firstOf.has(x.quantity)) firstOf.set(x.quantity, x);
-    const best = [...firstOf.values()];
-    const listed = [...best, ...corr.filter((c) => !best.includes(c)).slice(0, 5)];
+    const r = cellsReport(run.model, shown, data, { unit: o.unit === undefined ? undefined : o.unit - 1, at });
+    const { unit, values, fires, correlations: listed } = r;
+    const chars = Array.from(r.text);
     out.event({
       type: 'cells',
-      layer: at.layer + 1,
-      direction: at.direction ? 'reverse' : 'forward',
-      unit: unit + 1,
-      text: chars.join(''),
+      layer: r.layer,
+      direction: r.direction,
+      unit,
+      text: r.text,
       values,
-      correlations: listed.map((c) => ({ ...c, unit: c.unit + 1 })),
+      correlations: listed,
       fires,
-      measuredOn: data.length,
+      measuredOn: r.measuredOn,
     });
     if (out.json) return;
     const c = out.color;
     out.print(
-      c.bold(`Unit ${unit + 1} of ${H} (${where}) on "${chars.join('')}"`) +
+      c.bold(`Unit ${unit} of ${H} (${where}) on "${chars.join('')}"`) +
         c.dim(`  (h from -1 to +1${c.isColorSupported ? ': blue below 0, red above' : ''})`),
     );
     const bg = (v: number) => {
@@ -109,14 +102,12 @@ Examples:
     out.print(`  values: ${values.map((v) => num(v, 2)).join(' ')}`);
     out.print();
     out.print(
-      c.bold(`Units against what can be measured in the text (Pearson r over ${corr[0]?.n ?? 0} steps of ${data.length} sequences):`),
+      c.bold(`Units against what can be measured in the text (Pearson r over ${listed[0]?.n ?? 0} steps of ${data.length} sequences):`),
     );
-    for (const x of listed) out.print(`  unit ${String(x.unit + 1).padStart(3)}  ${x.quantity.padEnd(17)} r = ${num(x.r, 3)}`);
+    for (const x of listed) out.print(`  unit ${String(x.unit).padStart(3)}  ${x.quantity.padEnd(17)} r = ${num(x.r, 3)}`);
     if (!listed.length) out.print('  none varies with a quantity here.');
     out.print();
-    out.print(
-      c.bold(`Where unit ${unit + 1} fires most (the highest value in each sequence, the top ${fires.length}; the character in « »):`),
-    );
+    out.print(c.bold(`Where unit ${unit} fires most (the highest value in each sequence, the top ${fires.length}; the character in « »):`));
     for (const f of fires)
       out.print(
         `  ${num(f.value, 3)}  ${f.sequenceId} step ${f.t + 1}: ${[...f.before].map(show).join('')}«${show(f.char)}»${[...f.after].map(show).join('')}`,
