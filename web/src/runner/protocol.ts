@@ -18,6 +18,7 @@ import type { Settings } from '../settings.js';
 import type { ValueEpochEvent } from '../../../src/train/regress.js';
 import type { Scored } from '../../../src/explain/regression-job.js';
 import type { ValueInsight } from '../../../src/explain/value-views.js';
+import type { CellsRequest, CellsState, GenerateRequest, GenerateState } from './text-protocol.js';
 
 export type Status = 'preparing' | 'ready' | 'training' | 'paused' | 'done' | 'failed';
 /** How fast Play trains: slow (a few batches a second), normal (the whole run in about 20 s), fast (as fast as it goes). */
@@ -91,6 +92,8 @@ export interface SessionSnapshot {
   memory: boolean;
   /** True while "skip to the end" trains without showing each batch. */
   skipping: boolean;
+  /** A text model: its class names (a language model's are its tokens) and the traced sequence's characters (traceWords); else null. */
+  words: { classes: string[]; inputs: string[]; column?: string } | null;
 }
 
 export interface CompareRow {
@@ -148,7 +151,8 @@ export type Command =
   | {
       type: 'configure';
       settings: Settings;
-      upload?: { name: string; text: string };
+      /** An upload; a text upload (a .txt file, or a table with `textCol`) carries its bytes, checked as UTF-8 as the CLI does. */
+      upload?: { name: string; text: string; bytes?: ArrayBuffer; textCol?: string };
       autoplay: boolean;
       traceIndex: number | null;
       playground: number[] | null;
@@ -176,7 +180,11 @@ export type Command =
    * The page drew the last update (in `ms`, from applying it to after its paint): the worker may send
    * the next, no sooner than a few times that after, so drawing takes a small share of the page's time.
    */
-  | { type: 'drawn'; ms?: number };
+  | { type: 'drawn'; ms?: number }
+  /** A text model's cell pictures, and a sample streamed from a language model (stoppable). */
+  | { type: 'cells'; request: CellsRequest }
+  | { type: 'generate'; request: GenerateRequest }
+  | { type: 'generate-stop' };
 
 /** A patch replaces the named fields of the current snapshot; `losses` are appended. */
 export type Patch = Partial<Omit<SessionSnapshot, 'losses'>> & { addLosses?: number[] };
@@ -226,6 +234,8 @@ export type WorkerEvent =
   | { type: 'patch'; id: number; patch: Patch }
   | { type: 'compare'; state: CompareState }
   | { type: 'sweep'; state: SweepState }
+  | { type: 'cells'; state: CellsState }
+  | { type: 'generate'; state: GenerateState }
   | { type: 'upload-error'; message: string }
   | { type: 'error'; message: string }
   | { type: 'model-file'; bytes: Uint8Array; name: string };
