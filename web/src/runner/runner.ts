@@ -172,9 +172,13 @@ function receive(e: WorkerEvent): void {
     case 'cells':
       cellsState.value = e.state;
       break;
-    case 'generate':
-      generateState.value = e.state;
+    case 'generate': {
+      // an update carries the tokens drawn since the last: appended to the sample the page has
+      const g = generateState.peek();
+      const same = g && g.session === e.state.session && g.run === e.state.run && g.tokens.length === e.state.from;
+      generateState.value = { ...e.state, tokens: same ? [...g.tokens, ...e.state.tokens] : e.state.tokens };
       break;
+    }
     case 'upload-error':
       uploadError.value = e.message;
       pending.value = false;

@@ -22,6 +22,9 @@ export class TextJobs {
   private pictures: CellsState | null = null;
   private changed = { cells: false, generate: false };
   private runs = 0;
+  /** Tokens of the running sample already posted, and when the next one is due (a paced sample). */
+  private posted = 0;
+  private due = 0;
 
   constructor(
     private readonly p: Prepared,
@@ -33,9 +36,14 @@ export class TextJobs {
     this.vocab = Vocabulary.fromJSON({ tokenizer: t.tokenizer, tokens: t.vocabulary ?? [] });
   }
 
-  /** True while a sample is being drawn. */
+  /** True while a sample has a token to draw now. */
   get busy(): boolean {
-    return this.gen !== null;
+    return this.gen !== null && this.waitMs() === 0;
+  }
+
+  /** Milliseconds until a paced sample's next token (0: now, or no sample running). */
+  waitMs(): number {
+    return this.gen ? Math.max(0, this.due - performance.now()) : 0;
   }
 
   /** The cell pictures for a request, from the model's weights now (measured over the test split, as `cells` measures a task's). */
@@ -85,9 +93,12 @@ export class TextJobs {
       request: { ...request, length },
       status: 'running',
       tokens: [],
+      from: 0,
       message: null,
     };
     this.gen = null;
+    this.posted = 0;
+    this.due = 0;
     try {
       const prime = primeIds(this.vocab, request.prime, 'the prime');
       const gen = sample(this.p.model, {
@@ -119,7 +130,8 @@ export class TextJobs {
   work(): boolean {
     const g = this.gen;
     const state = this.generated;
-    if (!g || !state) return false;
+    if (!g || !state || this.waitMs() > 0) return false;
+    if (state.request.pace > 0) this.due = performance.now() + 1000 / state.request.pace;
     let r: IteratorResult<SampledToken, void>;
     try {
       r = g.next();
@@ -154,8 +166,12 @@ export class TextJobs {
   flush(): WorkerEvent[] {
     const out: WorkerEvent[] = [];
     if (this.changed.cells && this.pictures) out.push({ type: 'cells', state: this.pictures });
-    if (this.changed.generate && this.generated)
-      out.push({ type: 'generate', state: { ...this.generated, tokens: [...this.generated.tokens] } });
+    if (this.changed.generate && this.generated) {
+      // only the tokens the page has not had: a long sample costs each update its new tokens, not all of them
+      const g = this.generated;
+      out.push({ type: 'generate', state: { ...g, tokens: g.tokens.slice(this.posted), from: this.posted } });
+      this.posted = g.tokens.length;
+    }
     this.changed = { cells: false, generate: false };
     return out;
   }

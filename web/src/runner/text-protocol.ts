@@ -32,6 +32,8 @@ export interface GenerateRequest {
   temperature: number;
   topK: number;
   seed: number;
+  /** Tokens a second, to read them as they come; 0 draws them as fast as the model goes. */
+  pace: number;
 }
 
 export interface GeneratedToken {
@@ -50,7 +52,9 @@ export interface GenerateState {
   run: number;
   request: GenerateRequest;
   status: 'running' | 'done' | 'stopped' | 'failed';
+  /** The tokens drawn since the last update, the first of them token number `from` (0-based) of the sample. */
   tokens: GeneratedToken[];
+  from: number;
   /** The engine's sentence when the prime or the model cannot be sampled (e.g. unseen characters). */
   message: string | null;
 }

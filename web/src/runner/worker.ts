@@ -91,6 +91,9 @@ function tick(): void {
     lastTick = 0;
     // The last changes wait for the page: try again when it may take them ('drawn' also sends them).
     if (held && !inFlight) schedule(Math.max(1, notBefore - performance.now()));
+    // a paced sample's next token
+    const tw = text?.waitMs() ?? 0;
+    if (tw > 0) schedule(tw);
   }
 }
 

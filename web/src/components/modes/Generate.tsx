@@ -23,6 +23,7 @@ export function Generate() {
   const [temperature, setTemperature] = useState(1);
   const [topK, setTopK] = useState(0);
   const [seed, setSeed] = useState(0);
+  const [pace, setPace] = useState(0);
   const [picked, setPicked] = useState<number | null>(null);
   const g = generateState.value;
   const st = g && g.session === s.id ? g : null;
@@ -34,7 +35,7 @@ export function Generate() {
   };
   const start = () => {
     setPicked(null);
-    generate({ prime, length, temperature, topK, seed });
+    generate({ prime, length, temperature, topK, seed, pace });
   };
   const k = picked ?? (st && st.tokens.length ? st.tokens.length - 1 : null);
   const tok = k !== null ? st?.tokens[k] : undefined;
@@ -110,6 +111,18 @@ export function Generate() {
             onChange={(e) => setSeed(int((e.currentTarget as HTMLInputElement).value, 0, 2 ** 31 - 1, 0))}
             data-testid="gen-seed"
           />
+        </div>
+        <div class="field">
+          <label for="gen-pace">Pace</label>
+          <select
+            id="gen-pace"
+            value={pace}
+            onChange={(e) => setPace(Number((e.currentTarget as HTMLSelectElement).value))}
+            data-testid="gen-pace"
+          >
+            <option value={0}>as fast as it draws</option>
+            <option value={20}>20 a second, to read along</option>
+          </select>
         </div>
         <div class="gen-buttons">
           <button type="submit" data-testid="gen-start">
