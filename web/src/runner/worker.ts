@@ -149,7 +149,6 @@ function handle(c: Command): void {
   switch (c.type) {
     case 'configure': {
       let data: UploadParts | undefined;
-      text = null;
       let textParts: UploadParts | null = null;
       if (c.upload) {
         try {
@@ -211,7 +210,7 @@ function handle(c: Command): void {
         });
         session.watch(c.mode ?? 'pipeline');
         const s = session;
-        if (s.p.dataset.text) text = new TextJobs(s.p, s.id, () => s.p.split.test[s.snapshot.traceIndex]!);
+        text = s.p.dataset.text ? new TextJobs(s.p, s.id, () => s.p.split.test[s.snapshot.traceIndex]!) : null;
       } catch (e) {
         if (e instanceof RnnscopeError) return post({ type: c.upload ? 'upload-error' : 'error', message: `rnnscope: ${e.message}` });
         throw e;
