@@ -31,6 +31,11 @@ export interface BenchConfig {
   C: number;
   /** Adam learning rate (betas, eps as PyTorch's defaults). Unused by "infer" and "stream". */
   lr: number;
+  /**
+   * Token input: x holds ids in [0, V), read one-hot (I = V), as a character model reads its text by
+   * default; the targets are ids too (C = V, the next character). Absent: x holds I features.
+   */
+  V?: number;
   /** A goal for rnnscope in items (sequences or steps) per second, from an issue; the report says how far off it is. */
   mark?: number;
 }
@@ -96,6 +101,20 @@ export const CONFIGS: readonly BenchConfig[] = [
     H: 256,
     C: 10,
     lr: 1e-3,
+  },
+  // Issue #11: a character model as `rnnscope train --text` makes one (one-hot characters, the next one at every step).
+  {
+    name: 'char',
+    title: 'train a character model: vocabulary 64 one-hot, LSTM H256, T100, batch 32, Adam',
+    task: 'train',
+    mode: 'lstm',
+    T: 100,
+    B: 32,
+    I: 64,
+    H: 256,
+    C: 64,
+    lr: 1e-3,
+    V: 64,
   },
   // Issue #5: 2 us per sequence or less, well under 1 us per streaming step.
   {

@@ -10,12 +10,13 @@ import type { BenchData } from './peer.js';
 
 export function makeData(c: BenchConfig, seed = 1): BenchData {
   const rng = new Rng(seed);
-  const x = new Float32Array(c.T * c.B * c.I);
-  for (let i = 0; i < x.length; i++) x[i] = rng.normal();
+  // token input: one id per step, uniform over the vocabulary
+  const x = new Float32Array(c.T * c.B * (c.V ? 1 : c.I));
+  for (let i = 0; i < x.length; i++) x[i] = c.V ? rng.int(c.V) : rng.normal();
   const targets = new Int32Array(c.T * c.B);
   for (let i = 0; i < targets.length; i++) targets[i] = rng.int(c.C);
   // rnnscope's PyTorch-style init, exported under PyTorch's names for every peer that can load them.
-  const m = new SequenceModel({ mode: c.mode, inputSize: c.I, hiddenSize: c.H, numClasses: c.C }, { seed });
+  const m = new SequenceModel({ mode: c.mode, inputSize: c.I, hiddenSize: c.H, numClasses: c.C, vocabSize: c.V }, { seed });
   const params = m.table.stateDict().map((p) => ({ name: p.name, shape: p.shape, data: Float32Array.from(p.data) }));
   return { x, targets, params };
 }

@@ -16,7 +16,7 @@ export interface NamedParam {
 
 /** The data every peer gets, generated once in TypeScript from a seed. */
 export interface BenchData {
-  /** (T, B, I) time-major features, N(0, 1). */
+  /** (T, B, I) time-major features, N(0, 1); with token input (config V), (T, B) ids in [0, V). */
   x: Float32Array;
   /** (T, B) class ids, uniform in [0, C). */
   targets: Int32Array;

@@ -3,12 +3,13 @@
 
 Requests (one JSON object per line) and replies ({"ok": true, ...} or {"ok": false, "error": ...}):
   {"cmd": "hello", "threads": 1}            -> torch version, threads, BLAS actually mapped
-  {"cmd": "setup", "config": {...}, "x": b64 float32 (T,B,I), "targets": b64 int32 (T,B),
+  {"cmd": "setup", "config": {...}, "x": b64 float32 (T,B,I), or (T,B) ids when config V > 0, "targets": b64 int32 (T,B),
    "params": [{"name", "shape", "data": b64 float32}]}   -> builds the model, loads the weights
   {"cmd": "run", "steps": K}                 -> seconds (time.perf_counter), loss_first, loss_last, rss_mb
   {"cmd": "quit"}
 The model is nn.RNN/LSTM/GRU + nn.Linear on every step (rnnscope's SequenceModel, same state_dict
-names). Tasks: "train", a step is zero_grad, forward, F.cross_entropy over all T*B steps, backward,
+names; with config V > 0 the ids are read one-hot, F.one_hot(x, V).float() in the forward, as
+rnnscope's PyTorch module does). Tasks: "train", a step is zero_grad, forward, F.cross_entropy over all T*B steps, backward,
 Adam.step; "infer", model(x) under torch.inference_mode; "stream", one step rnn(x_t, h) + head
 carrying h (LSTM: the (h, c) tuple) from call to call. "run" replies also carry "check" (sum of the
 last logits) for the last two.
@@ -74,8 +75,11 @@ class Seq(nn.Module):
         else:
             raise ValueError('unknown mode ' + str(mode))
         self.head = nn.Linear(H, c['C'])
+        self.vocab = c.get('V') or 0
 
     def forward(self, x):
+        if self.vocab:
+            x = F.one_hot(x, self.vocab).float()
         out, _ = self.rnn(x)
         return self.head(out)
 
@@ -95,7 +99,12 @@ class Session:
         state = {p['name']: b64(p['data'], torch.float32).reshape(p['shape']) for p in req.get('params') or []}
         if state:
             self.model.load_state_dict(state, strict=True)
-        self.x = b64(req['x'], torch.float32).reshape(T, B, I).clone()
+        if c.get('V'):
+            if self.task != 'train':
+                raise ValueError('token input is benched for training only')
+            self.x = b64(req['x'], torch.float32).reshape(T, B).long()
+        else:
+            self.x = b64(req['x'], torch.float32).reshape(T, B, I).clone()
         self.y = b64(req['targets'], torch.int32).long().reshape(T * B)
         if self.task == 'train':
             self.opt = torch.optim.Adam(self.model.parameters(), lr=c['lr'])

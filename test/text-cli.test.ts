@@ -143,6 +143,43 @@ test("cells: the coloured unit is the model trace's own h, and the units are mea
   assert.match(plain.stdout, /^ {2}ab\(cd\[e\{f\}\]a\)$/m);
 });
 
+test("cells --layer and --direction measure that cell's units: the values are its own h, and it says which", async () => {
+  const dir = tempDir();
+  const args = ['--task', 'brackets', '--count', '120', '--epochs', '1', '--hidden', '5', '--layers', '2', '--bidirectional'];
+  ok(run(['train', ...args, '--out', 'bi.safetensors'], { cwd: dir }));
+  const text = 'a(b[c]d)e';
+  const cells = (more: string[]) =>
+    jsonLines(ok(run(['cells', '--model', 'bi.safetensors', '--text', text, '--unit', '2', '--json', ...more], { cwd: dir })).stdout).find(
+      (e) => e['type'] === 'cells',
+    ) as { layer: number; direction: string; values: number[] };
+  const { loadModelRun } = await import('../src/cli/model-run.js');
+  const { unitValues } = await import('../src/explain/cells.js');
+  const r = await loadModelRun(join(dir, 'bi.safetensors'), { strings: [text] }, false);
+  const own = (layer: number, direction: number) => unitValues(r.model, r.sequences[0]!, { layer, direction }).map((h) => h[1]!);
+  const low = cells(['--layer', '1', '--direction', 'reverse']);
+  assert.equal(low.layer, 1);
+  assert.equal(low.direction, 'reverse');
+  assert.deepEqual(low.values, own(0, 1));
+  const top = cells([]);
+  assert.deepEqual([top.layer, top.direction], [2, 'forward']);
+  assert.deepEqual(top.values, own(1, 0));
+  assert.notDeepEqual(low.values, top.values);
+  const plain = ok(run(['cells', '--model', 'bi.safetensors', '--text', text, '--layer', '1', '--direction', 'reverse'], { cwd: dir }));
+  assert.match(plain.stdout, /^Unit \d+ of 5 \(layer 1 of 2, reverse\) on/m);
+  for (const [more, message] of [
+    [['--layer', '3'], /--layer 3 is out of range: the model has 2 layers \(1 to 2\)/],
+    [['--direction', 'sideways'], /--direction/],
+  ] as const) {
+    const bad = run(['cells', '--model', 'bi.safetensors', ...more], { cwd: dir });
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, message);
+  }
+  ok(run(['train', '--task', 'brackets', '--count', '120', '--epochs', '1', '--hidden', '4', '--out', 'one.safetensors'], { cwd: dir }));
+  const rev = run(['cells', '--model', 'one.safetensors', '--direction', 'reverse'], { cwd: dir });
+  assert.equal(rev.code, 2);
+  assert.match(rev.stderr, /--direction reverse needs a bidirectional model/);
+});
+
 test('bad text input: one sentence, exit 2, nothing written', () => {
   const dir = namesDir();
   writeFileSync(join(dir, 'empty.txt'), '');

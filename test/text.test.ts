@@ -96,3 +96,28 @@ test('brackets: every string is well formed, its depth is right, and the same se
   );
   assert.deepEqual(closingTargets('a(b)c'), [2]);
 });
+
+test("the data flow of a token model has its embedding (or one-hot) stage: ids in, the first layer's input out", async () => {
+  const { dataFlow } = await import('../src/explain/flow.js');
+  const { SequenceModel } = await import('../src/nn/model.js');
+  const seq = { id: 's', length: 3, x: Float32Array.of(2, 0, 4), y: new Int32Array(3) };
+  const emb = new SequenceModel({ mode: 'gru', inputSize: 3, hiddenSize: 4, numClasses: 5, vocabSize: 5, embeddingDim: 3 }, { seed: 1 });
+  const f = dataFlow(emb, seq);
+  assert.deepEqual(
+    f.stages.map((s) => s.name),
+    ['Input sequence', 'Embedding', 'GRU layer', 'Output layer'],
+  );
+  const e = f.stages[1]!;
+  assert.deepEqual([e.inShape, e.outShape, e.parameters], [[3, 1], [3, 3], [{ name: 'embedding.weight', shape: [5, 3] }]]);
+  const W = emb.table.view('embedding.weight');
+  assert.deepEqual(e.values[2], Array.from(W.subarray(12, 15)));
+  assert.deepEqual(f.stages[2]!.inShape, e.outShape);
+  const hot = dataFlow(new SequenceModel({ mode: 'lstm', inputSize: 5, hiddenSize: 2, numClasses: 5, vocabSize: 5 }), seq).stages[1]!;
+  assert.equal(hot.name, 'One-hot');
+  assert.deepEqual(hot.values, [
+    [0, 0, 1, 0, 0],
+    [1, 0, 0, 0, 0],
+    [0, 0, 0, 0, 1],
+  ]);
+  assert.equal(hot.parameterCount, 0);
+});

@@ -89,6 +89,7 @@ export class BrainPeer implements Peer {
   }
 
   async setup(c: BenchConfig, data: BenchData): Promise<StepFn> {
+    if (c.V) throw new Error('not run: token input (ids read one-hot) is benched against PyTorch only');
     const brain = this.brain ?? (require('brain.js') as Brain);
     const { T, B, I, H, C } = c;
     const notes: string[] = [];

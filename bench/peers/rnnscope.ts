@@ -42,7 +42,7 @@ export class RnnscopePeer implements Peer {
   async setup(c: BenchConfig, data: BenchData): Promise<StepFn> {
     await collect();
     const before = process.memoryUsage();
-    const model = new SequenceModel({ mode: c.mode, inputSize: c.I, hiddenSize: c.H, numClasses: c.C });
+    const model = new SequenceModel({ mode: c.mode, inputSize: c.I, hiddenSize: c.H, numClasses: c.C, vocabSize: c.V });
     for (const p of data.params) model.table.set(p.name, p.data);
     this.runNotes = [];
     const run = this.task(c, data, model);
@@ -86,7 +86,7 @@ export class RnnscopePeer implements Peer {
           n > 1 ? "rnnscope on 2 threads (the worker's replica is in rss, not in arrays)" : 'rnnscope on 1 thread (below minWork)',
         );
       }
-      const x = { data: data.x, shape: [T, B, I] };
+      const x = { data: data.x, shape: [T, B, c.V ? 1 : I] };
       const targets = data.targets;
       return (steps) => {
         let lossFirst = NaN;
@@ -100,6 +100,7 @@ export class RnnscopePeer implements Peer {
         return { seconds, lossFirst, lossLast };
       };
     }
+    if (c.V) throw new Error(`rnnscope peer: token input is benched for training only`);
     if (c.task === 'infer') {
       const x = { data: data.x, shape: [T, B, I] };
       return (steps) => {

@@ -130,6 +130,7 @@ export class TfjsPeer implements Peer {
   }
 
   async setup(c: BenchConfig, data: BenchData): Promise<StepFn> {
+    if (c.V) throw new Error('not run: token input (ids read one-hot) is benched against PyTorch only');
     const tf = load();
     const tfl = tf;
     this.dispose?.();

@@ -55,7 +55,7 @@ export class TorchPeer implements Peer {
     this.rssMB = 0;
     await this.call({
       cmd: 'setup',
-      config: { task: c.task, mode: c.mode, T: c.T, B: c.B, I: c.I, H: c.H, C: c.C, lr: c.lr },
+      config: { task: c.task, mode: c.mode, T: c.T, B: c.B, I: c.I, H: c.H, C: c.C, lr: c.lr, V: c.V ?? 0 },
       x: b64(data.x),
       targets: b64(data.targets),
       params: data.params.map((p) => ({ name: p.name, shape: p.shape, data: b64(p.data) })),

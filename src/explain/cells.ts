@@ -2,19 +2,27 @@
  * What single hidden units of a text model track: each unit's value at every character, its
  * correlation with quantities one can measure in the text (bracket depth, distance since the last
  * opening bracket, position in a word), and where in the data it fires most (LSTMVis's "match similar
- * patterns", in a small form). Every number comes from the model's own forward pass (the top layer's
- * forward direction, as the trace records it).
+ * patterns", in a small form). Every number comes from the model's own forward pass, at the layer and
+ * direction asked for (by default the top layer's forward direction, as the trace records it).
  */
 import type { SequenceModel } from '../nn/model.js';
 import type { Sequence } from '../data/dataset.js';
 import { forwardOne } from './forward-one.js';
 import { CLOSERS, OPENERS } from '../data/text-tasks.js';
 
-/** h_t of the top layer (forward direction) at each step: [T][H]. */
-export function unitValues(model: SequenceModel, seq: Sequence): number[][] {
+/** Which cell of the stack the units belong to: a layer (0-based) and a direction (0 forward, 1 reverse). */
+export interface UnitsAt {
+  layer: number;
+  direction: number;
+}
+
+/** The top layer's forward direction: what the trace records and the default of every function here. */
+export const topForward = (model: SequenceModel): UnitsAt => ({ layer: model.options.numLayers - 1, direction: 0 });
+
+/** h_t of one layer and direction at each step (by time, also for the reverse direction): [T][H]. */
+export function unitValues(model: SequenceModel, seq: Sequence, at: UnitsAt = topForward(model)): number[][] {
   const { step } = forwardOne(model, seq);
-  const l = model.options.numLayers - 1;
-  return Array.from({ length: seq.length }, (_, t) => Array.from(step(l, 0, t).h));
+  return Array.from({ length: seq.length }, (_, t) => Array.from(step(at.layer, at.direction, t).h));
 }
 
 /** A quantity measured after each character (NaN where it is undefined). */
@@ -81,13 +89,18 @@ export function stepChars(seq: Sequence): string[] {
  * Each unit against each quantity over the sequences, most correlated (by |r|) first; a quantity
  * that never varies is left out.
  */
-export function unitCorrelations(model: SequenceModel, seqs: readonly Sequence[], quantities = QUANTITIES): UnitCorrelation[] {
+export function unitCorrelations(
+  model: SequenceModel,
+  seqs: readonly Sequence[],
+  quantities = QUANTITIES,
+  at: UnitsAt = topForward(model),
+): UnitCorrelation[] {
   const names = Object.keys(quantities);
   const q: number[][] = names.map(() => []);
   let H = 0;
   const h: number[][] = [];
   for (const s of seqs) {
-    const vals = unitValues(model, s);
+    const vals = unitValues(model, s, at);
     const chars = stepChars(s);
     const meas = names.map((n) => quantities[n]!(chars));
     H = vals[0]?.length ?? H;
@@ -123,10 +136,16 @@ export interface Firing {
 }
 
 /** Where a unit takes its highest values across the sequences, highest first (one per sequence at most). */
-export function topFirings(model: SequenceModel, seqs: readonly Sequence[], unit: number, n = 5): Firing[] {
+export function topFirings(
+  model: SequenceModel,
+  seqs: readonly Sequence[],
+  unit: number,
+  n = 5,
+  at: UnitsAt = topForward(model),
+): Firing[] {
   const best: Firing[] = [];
   for (const s of seqs) {
-    const vals = unitValues(model, s);
+    const vals = unitValues(model, s, at);
     let t = 0;
     for (let k = 1; k < vals.length; k++) if (vals[k]![unit]! > vals[t]![unit]!) t = k;
     const chars = Array.from(s.text ?? '');
@@ -141,4 +160,55 @@ export function topFirings(model: SequenceModel, seqs: readonly Sequence[], unit
     });
   }
   return best.sort((a, b) => b.value - a.value).slice(0, n);
+}
+
+/** What `rnnscope cells` shows (and its `cells` event carries), as one object: units 1-based. */
+export interface CellsReport {
+  /** 1-based layer, and the direction, of the units measured. */
+  layer: number;
+  direction: 'forward' | 'reverse';
+  /** The unit coloured (1-based) and how many the cell has. */
+  unit: number;
+  units: number;
+  /** The shown text's characters, one per step, and the unit's value at each. */
+  text: string;
+  values: number[];
+  /** The best unit for each quantity, then the next five best overall (units 1-based). */
+  correlations: UnitCorrelation[];
+  /** Where the unit fires most in the measured sequences. */
+  fires: Firing[];
+  /** Sequences the units were measured on. */
+  measuredOn: number;
+}
+
+/**
+ * The cell pictures of one unit on one text, with the units measured over `data`: without a unit, the
+ * one that tracks a quantity best. The CLI's `cells` and the explorer's both show this.
+ */
+export function cellsReport(
+  model: SequenceModel,
+  shown: Sequence,
+  data: readonly Sequence[],
+  o: { unit?: number; at?: UnitsAt } = {},
+): CellsReport {
+  const at = o.at ?? topForward(model);
+  const corr = unitCorrelations(model, data, undefined, at);
+  const unit = o.unit ?? corr[0]?.unit ?? 0;
+  const rows = unitValues(model, shown, at);
+  // the best unit for each quantity, then the next best overall
+  const firstOf = new Map<string, UnitCorrelation>();
+  for (const x of corr) if (!firstOf.has(x.quantity)) firstOf.set(x.quantity, x);
+  const best = [...firstOf.values()];
+  const listed = [...best, ...corr.filter((c) => !best.includes(c)).slice(0, 5)];
+  return {
+    layer: at.layer + 1,
+    direction: at.direction ? 'reverse' : 'forward',
+    unit: unit + 1,
+    units: rows[0]?.length ?? model.rnn.stateSize,
+    text: stepChars(shown).join(''),
+    values: rows.map((row) => row[unit]!),
+    correlations: listed.map((c) => ({ ...c, unit: c.unit + 1 })),
+    fires: topFirings(model, data, unit, 5, at),
+    measuredOn: data.length,
+  };
 }

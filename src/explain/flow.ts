@@ -60,6 +60,28 @@ export function dataFlow(model: SequenceModel, seq: Sequence): DataFlow {
       values: rows(seq.x, T, I),
     },
   ];
+  if (tokens) {
+    // the ids become what the first layer reads: rows of embedding.weight [V, E], or one-hot vectors of V
+    const E = tokens.embeddingDim;
+    const W = E ? model.table.view('embedding.weight') : null;
+    const ps = params('embedding.');
+    stages.push({
+      index: 2,
+      name: E ? 'Embedding' : 'One-hot',
+      description: E
+        ? `Each id picks its row of embedding.weight [${tokens.vocabSize}, ${E}]: ${E} learned features per token`
+        : `Each id becomes a vector of ${tokens.vocabSize} zeros with a 1 at the id (no parameters)`,
+      inShape: [T, I],
+      outShape: [T, o.inputSize],
+      outDims: ['time steps', E ? 'embedding features' : 'one-hot features'],
+      parameters: ps,
+      parameterCount: count(ps),
+      values: Array.from({ length: T }, (_, t) => {
+        const id = seq.x[t]!;
+        return W ? Array.from(W.subarray(id * E, (id + 1) * E)) : Array.from({ length: tokens.vocabSize }, (_, v) => (v === id ? 1 : 0));
+      }),
+    });
+  }
   for (let l = 0; l < o.numLayers; l++) {
     const ps = params(`rnn.`).filter((p) => new RegExp(`_l${l}(_reverse)?$`).test(p.name));
     const inW = l === 0 ? o.inputSize : D * P;

@@ -7,7 +7,7 @@ import { CELL_INFO } from '../../src/nn/cells/index.js';
 import { DEFAULTS as ENGINE } from '../../src/defaults.js';
 import type { Mode, ModelChoice, PipelineOptions, TaskOptions, TrainConfig } from '../../src/internal.js';
 
-export type TaskName = 'trend' | 'count' | 'delay' | 'oscillation';
+export type TaskName = 'trend' | 'count' | 'delay' | 'brackets' | 'oscillation';
 
 export interface Settings {
   /** Built-in task; ignored while `data` names an uploaded file. */
@@ -60,8 +60,12 @@ export const TASK_LABELS: Record<TaskName, string> = {
   trend: 'trend: is a noisy signal going down, flat or up?',
   count: 'count: which token has been seen most so far?',
   delay: 'delay: which token came k steps ago?',
+  brackets: 'brackets (text): which character comes next in nested brackets?',
   oscillation: 'oscillation (values): forecast the next reading of a noisy wave',
 };
+
+/** A plain text file: uploaded, it trains a character language model (`rnnscope train --text FILE`). */
+export const isPlainText = (name: string): boolean => /\.txt$/i.test(name);
 
 /** Tasks whose targets are values, not classes: the worker runs the regression job for them. */
 export const isValueTask = (s: Settings): boolean => !s.data && s.task === 'oscillation';

@@ -7,7 +7,7 @@ import { parseCell } from '../../src/nn/cells/index.js';
 import { DEFAULTS, LIMITS, intIn, lrIn, type Settings, type TaskName } from './settings.js';
 import { DEFAULT_VIEW, MODES, type ModeId, type ViewState } from './store.js';
 
-const TASKS: TaskName[] = ['trend', 'count', 'delay', 'oscillation'];
+const TASKS: TaskName[] = ['trend', 'count', 'delay', 'brackets', 'oscillation'];
 
 export function toQuery(s: Settings, v: ViewState): string {
   const q = new URLSearchParams();

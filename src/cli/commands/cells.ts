@@ -4,10 +4,10 @@
  * quantity of the text (bracket depth, distance since an opening bracket, position in a word) with
  * their correlation, and where else in the data the unit fires most. Numbers from the model's own pass.
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ConfigError } from '../../errors.js';
 import { num } from '../../format.js';
-import { stepChars, topFirings, unitCorrelations, unitValues } from '../../explain/cells.js';
+import { cellsReport } from '../../explain/cells.js';
 import { makeOutput } from '../output.js';
 import { addJson, int } from '../options.js';
 import { loadModelRun } from '../model-run.js';
@@ -16,6 +16,8 @@ interface CellsOpts {
   model: string;
   text?: string;
   unit?: number;
+  layer?: number;
+  direction?: 'forward' | 'reverse';
   json?: boolean;
 }
 
@@ -33,14 +35,22 @@ export function registerCells(program: Command): void {
     )
     .requiredOption('--model <file>', 'a text model file from rnnscope train (--text, --text-col or --task brackets)')
     .option('--text <string>', 'the text to colour (default: the first test sequence of its task)')
-    .option('--unit <k>', 'the hidden unit to show, 1-based (default: the one that tracks a quantity best)', int(1));
+    .option('--unit <k>', 'the hidden unit to show, 1-based (default: the one that tracks a quantity best)', int(1))
+    .option('--layer <n>', 'the layer whose units are measured, 1-based (default: the top one)', int(1))
+    .addOption(
+      new Option('--direction <d>', 'the direction whose units are measured, of a bidirectional model (default forward)').choices([
+        'forward',
+        'reverse',
+      ]),
+    );
   addJson(cmd);
   cmd.addHelpText(
     'after',
     `
 Examples:
   rnnscope cells --model brackets.safetensors                          the unit that tracks depth best
-  rnnscope cells --model brackets.safetensors --text "a(b[c{d}e]f)g" --unit 3`,
+  rnnscope cells --model brackets.safetensors --text "a(b[c{d}e]f)g" --unit 3
+  rnnscope cells --model deep.safetensors --layer 1 --direction reverse   the first layer's reverse units`,
   );
   cmd.action(async (o: CellsOpts) => {
     const out = makeOutput(!!o.json);
@@ -51,32 +61,35 @@ Examples:
     // the data the units are measured on: the task's test split, else the text given
     const data = o.text !== undefined && run.meta.taskSpec ? (await loadModelRun(o.model, {}, false)).sequences : run.sequences;
     const shown = run.sequences[0]!;
-    const H = run.model.options.projSize || run.model.options.hiddenSize;
+    const mo = run.model.options;
+    const L = mo.numLayers;
+    if (o.layer !== undefined && o.layer > L)
+      throw new ConfigError(`--layer ${o.layer} is out of range: the model has ${L} layer${L === 1 ? '' : 's'} (1 to ${L})`);
+    if (o.direction === 'reverse' && !mo.bidirectional)
+      throw new ConfigError('--direction reverse needs a bidirectional model; this one reads forward only');
+    const at = { layer: (o.layer ?? L) - 1, direction: o.direction === 'reverse' ? 1 : 0 };
+    const where = `${at.layer === L - 1 ? 'top layer' : `layer ${at.layer + 1} of ${L}`}${mo.bidirectional ? `, ${at.direction ? 'reverse' : 'forward'}` : ''}`;
+    const H = mo.projSize || mo.hiddenSize;
     if (o.unit !== undefined && o.unit > H)
-      throw new ConfigError(`--unit ${o.unit} is out of range: the model's top layer has ${H} units (1 to ${H})`);
-    const corr = unitCorrelations(run.model, data);
-    const unit = o.unit !== undefined ? o.unit - 1 : (corr[0]?.unit ?? 0);
-    const values = unitValues(run.model, shown).map((row) => row[unit]!);
-    const chars = stepChars(shown);
-    const fires = topFirings(run.model, data, unit);
-    // the best unit for each quantity, then the next best overall
-    const firstOf = new Map<string, (typeof corr)[number]>();
-    for (const x of corr) if (!firstOf.has(x.quantity)) firstOf.set(x.quantity, x);
-    const best = [...firstOf.values()];
-    const listed = [...best, ...corr.filter((c) => !best.includes(c)).slice(0, 5)];
+      throw new ConfigError(`--unit ${o.unit} is out of range: the model's ${where} has ${H} units (1 to ${H})`);
+    const r = cellsReport(run.model, shown, data, { unit: o.unit === undefined ? undefined : o.unit - 1, at });
+    const { unit, values, fires, correlations: listed } = r;
+    const chars = Array.from(r.text);
     out.event({
       type: 'cells',
-      unit: unit + 1,
-      text: chars.join(''),
+      layer: r.layer,
+      direction: r.direction,
+      unit,
+      text: r.text,
       values,
-      correlations: listed.map((c) => ({ ...c, unit: c.unit + 1 })),
+      correlations: listed,
       fires,
-      measuredOn: data.length,
+      measuredOn: r.measuredOn,
     });
     if (out.json) return;
     const c = out.color;
     out.print(
-      c.bold(`Unit ${unit + 1} of ${H} (top layer) on "${chars.join('')}"`) +
+      c.bold(`Unit ${unit} of ${H} (${where}) on "${chars.join('')}"`) +
         c.dim(`  (h from -1 to +1${c.isColorSupported ? ': blue below 0, red above' : ''})`),
     );
     const bg = (v: number) => {
@@ -89,14 +102,12 @@ Examples:
     out.print(`  values: ${values.map((v) => num(v, 2)).join(' ')}`);
     out.print();
     out.print(
-      c.bold(`Units against what can be measured in the text (Pearson r over ${corr[0]?.n ?? 0} steps of ${data.length} sequences):`),
+      c.bold(`Units against what can be measured in the text (Pearson r over ${listed[0]?.n ?? 0} steps of ${data.length} sequences):`),
     );
-    for (const x of listed) out.print(`  unit ${String(x.unit + 1).padStart(3)}  ${x.quantity.padEnd(17)} r = ${num(x.r, 3)}`);
+    for (const x of listed) out.print(`  unit ${String(x.unit).padStart(3)}  ${x.quantity.padEnd(17)} r = ${num(x.r, 3)}`);
     if (!listed.length) out.print('  none varies with a quantity here.');
     out.print();
-    out.print(
-      c.bold(`Where unit ${unit + 1} fires most (the highest value in each sequence, the top ${fires.length}; the character in « »):`),
-    );
+    out.print(c.bold(`Where unit ${unit} fires most (the highest value in each sequence, the top ${fires.length}; the character in « »):`));
     for (const f of fires)
       out.print(
         `  ${num(f.value, 3)}  ${f.sequenceId} step ${f.t + 1}: ${[...f.before].map(show).join('')}«${show(f.char)}»${[...f.after].map(show).join('')}`,

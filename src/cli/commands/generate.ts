@@ -8,7 +8,8 @@ import { decodeModel } from '../../io/model.js';
 import { readModelBytes } from '../../io/model-file.js';
 import type { RunMeta } from '../../io/run-meta.js';
 import { sample } from '../../nn/sample.js';
-import { tokenize, UNK_ID } from '../../data/text.js';
+import { UNK_ID } from '../../data/text.js';
+import { primeIds } from '../../explain/text-view.js';
 import { ConfigError } from '../../errors.js';
 import { makeOutput } from '../output.js';
 import { addJson, float, int } from '../options.js';
@@ -54,19 +55,8 @@ Examples:
         `${o.model} is not a language model (it ${meta.text ? 'classifies texts' : 'reads numeric features'}); generate needs one from rnnscope train --text FILE or --task brackets`,
       );
     const vocab = vocabularyOf(meta.text);
-    const unit = vocab.tokenizer === 'chars' ? 'character' : 'word';
     const prime = o.prime ?? vocab.tokens[2]!;
-    const toks = tokenize(prime, vocab.tokenizer);
-    if (toks.length === 0) throw new ConfigError(`--prime is empty; give at least one ${unit} to start from, or leave it out`);
-    const unseen = [...new Set(toks.filter((t) => vocab.id(t) === UNK_ID))];
-    if (unseen.length)
-      throw new ConfigError(
-        `--prime has ${unseen.length === 1 ? `a ${unit}` : `${unseen.length} ${unit}s`} the model never saw in training (${unseen
-          .slice(0, 5)
-          .map((t) => JSON.stringify(t))
-          .join(', ')}); it would read ${unseen.length === 1 ? 'it' : 'them'} as <unk>, so use ${unit}s of its vocabulary`,
-      );
-    const ids = toks.map((t) => vocab.id(t));
+    const ids = primeIds(vocab, prime);
     const length = o.length ?? 200;
     const sep = vocab.tokenizer === 'chars' ? '' : ' ';
     out.event({ type: 'generate', prime, length, temperature: o.temperature ?? 1, topK: o.topK ?? 0, seed: o.seed ?? 0 });

@@ -4,6 +4,7 @@
  */
 import { session, settings, uploadError } from '../store.js';
 import { upload, useTask } from '../runner/runner.js';
+import { textCol } from '../text-store.js';
 
 export function Upload() {
   const s = settings.value;
@@ -24,20 +25,41 @@ export function Upload() {
       {s.data && snap?.settings.data === s.data && (
         <p class="uploaded" data-testid="uploaded">
           Training on <strong>{s.data}</strong>: {snap.data.sizes.train + snap.data.sizes.val + snap.data.sizes.test} sequences,{' '}
-          {snap.data.features.length} features, classes {snap.data.classes.join(', ')}.{' '}
+          {snap.data.text
+            ? snap.data.text.kind === 'next'
+              ? `a character model, a vocabulary of ${snap.data.text.vocabulary.length}.`
+              : `texts read a character at a time, classes ${snap.data.classes.join(', ')}.`
+            : `${snap.data.features.length} features, classes ${snap.data.classes.join(', ')}.`}{' '}
           <button type="button" class="link" onClick={useTask}>
             Use a built-in task
           </button>
         </p>
       )}
       <label for="upload-file" class="upload-label">
-        Upload your data (.csv or .json)
+        Upload your data (.csv, .json or .txt)
       </label>
-      <input id="upload-file" type="file" accept=".csv,.json,text/csv,application/json" onChange={onFile} aria-describedby="upload-help" />
+      <input
+        id="upload-file"
+        type="file"
+        accept=".csv,.json,.txt,text/csv,application/json,text/plain"
+        onChange={onFile}
+        aria-describedby="upload-help"
+      />
       <small id="upload-help">
-        CSV in long form: an id column, an optional step column, a label column and the features; or JSON {'{"sequences": [...]}'}. Or drop
-        a file here.
+        CSV in long form: an id column, an optional step column, a label column and the features; or JSON {'{"sequences": [...]}'}. A plain
+        .txt file trains a character model; a table with a text column (named below) a classifier over its characters. Or drop a file here.
       </small>
+      <label for="upload-textcol" class="upload-label">
+        Text column (for a table of texts)
+      </label>
+      <input
+        id="upload-textcol"
+        type="text"
+        value={textCol.value}
+        placeholder="e.g. name"
+        onInput={(e) => (textCol.value = (e.currentTarget as HTMLInputElement).value)}
+        data-testid="upload-textcol"
+      />
       {uploadError.value && (
         <p class="error" role="alert" data-testid="upload-error">
           {uploadError.value}

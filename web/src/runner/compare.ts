@@ -13,10 +13,17 @@ export class CompareJob extends PostedJob<CompareState> {
 
   constructor(
     readonly settings: Settings,
-    data?: Dataset,
+    /** An upload's data (and a language model's held-out parts). */
+    parts?: { data: Dataset; valData?: Dataset; testData?: Dataset },
   ) {
     super();
-    this.job = compareCells({ ...pipelineOptions(settings), data, sideBySide: true });
+    this.job = compareCells({
+      ...pipelineOptions(settings),
+      data: parts?.data,
+      valData: parts?.valData,
+      testData: parts?.testData,
+      sideBySide: true,
+    });
     const start = this.job.next().value as Extract<CompareEvent, { type: 'compare_start' }>;
     this.state = {
       key: settingsKey(settings),

@@ -21,6 +21,7 @@ import type { Scored } from '../../../src/explain/regression-job.js';
 import type { ValueInsight } from '../../../src/explain/value-views.js';
 import type { ValueHead } from '../../../src/explain/value-math.js';
 import type { ClassReport } from '../../../src/train/class-report.js';
+import type { CellsRequest, CellsState, GenerateRequest, GenerateState } from './text-protocol.js';
 
 export type Status = 'preparing' | 'ready' | 'training' | 'paused' | 'done' | 'failed';
 /** How fast Play trains: slow (a few batches a second), normal (the whole run in about 20 s), fast (as fast as it goes). */
@@ -98,6 +99,8 @@ export interface SessionSnapshot {
   memory: boolean;
   /** True while "skip to the end" trains without showing each batch. */
   skipping: boolean;
+  /** A text model: its class names (a language model's are its tokens) and the traced sequence's characters (traceWords); else null. */
+  words: { classes: string[]; inputs: string[]; column?: string } | null;
 }
 
 export interface CompareRow {
@@ -196,7 +199,8 @@ export type Command =
   | {
       type: 'configure';
       settings: Settings;
-      upload?: { name: string; text: string };
+      /** An upload; a text upload (a .txt file, or a table with `textCol`) carries its bytes, checked as UTF-8 as the CLI does. */
+      upload?: { name: string; text: string; bytes?: ArrayBuffer; textCol?: string };
       autoplay: boolean;
       traceIndex: number | null;
       playground: number[] | null;
@@ -226,7 +230,11 @@ export type Command =
    */
   | { type: 'drawn'; ms?: number }
   /** The learner pressed a key or the pointer: training rests a moment so that the page answers first. */
-  | { type: 'input' };
+  | { type: 'input' }
+  /** A text model's cell pictures, and a sample streamed from a language model (stoppable). */
+  | { type: 'cells'; request: CellsRequest }
+  | { type: 'generate'; request: GenerateRequest }
+  | { type: 'generate-stop' };
 
 /** A patch replaces the named fields of the current snapshot; `losses` are appended. */
 export type Patch = Partial<Omit<SessionSnapshot, 'losses'>> & { addLosses?: number[] };
@@ -294,6 +302,8 @@ export type WorkerEvent =
   | { type: 'compare'; state: CompareState }
   | { type: 'value-compare'; state: ValueCompareState }
   | { type: 'sweep'; state: SweepState }
+  | { type: 'cells'; state: CellsState }
+  | { type: 'generate'; state: GenerateState }
   | { type: 'upload-error'; message: string }
   | { type: 'error'; message: string }
   | { type: 'model-file'; bytes: Uint8Array; name: string };

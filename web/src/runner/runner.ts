@@ -5,7 +5,9 @@
  * (play, pause, step, reset, upload, download) and never touch a model.
  */
 import { batch, effect } from '@preact/signals';
-import { settingsKey, type Settings } from '../settings.js';
+import { isPlainText, settingsKey, type Settings } from '../settings.js';
+import { cellsState, generateState, textCol } from '../text-store.js';
+import type { CellsRequest, GenerateRequest } from './text-protocol.js';
 import { answers, compare, memory, notice, pending, session, settings, speed, uploadError, valueState, view } from '../store.js';
 import { toQuery } from '../url.js';
 import type { Command, SessionSnapshot, SweepRequest, WorkerEvent } from './protocol.js';
@@ -88,7 +90,7 @@ export function start(): void {
 const INPUT_HOLD_MS = 120;
 let holdUntil = 0;
 
-function configure(s: Settings, upload?: { name: string; text: string }): void {
+function configure(s: Settings, upload?: Extract<Command, { type: 'configure' }>['upload']): void {
   configured = settingsKey(s);
   pending.value = true;
   const v = view.peek();
@@ -176,6 +178,16 @@ function receive(e: WorkerEvent): void {
     case 'value-compare':
       valueCompare.value = e.state;
       break;
+    case 'cells':
+      cellsState.value = e.state;
+      break;
+    case 'generate': {
+      // an update carries the tokens drawn since the last: appended to the sample the page has
+      const g = generateState.peek();
+      const same = g && g.session === e.state.session && g.run === e.state.run && g.tokens.length === e.state.from;
+      generateState.value = { ...e.state, tokens: same ? [...g.tokens, ...e.state.tokens] : e.state.tokens };
+      break;
+    }
     case 'upload-error':
       uploadError.value = e.message;
       pending.value = false;
@@ -246,13 +258,22 @@ export function runSweep(request: SweepRequest): void {
 /** Reads a file the learner chose and asks the worker to train on it (the CLI's readers say what is wrong). */
 export async function upload(file: File): Promise<void> {
   uploadError.value = null;
-  const text = await file.text();
+  const col = textCol.peek().trim();
+  // Text is checked as UTF-8 in the worker, as the CLI checks a file: it gets the bytes.
+  const bytes = isPlainText(file.name) || col ? await file.arrayBuffer() : undefined;
+  const text = bytes ? '' : await file.text();
   const s = { ...settings.peek(), data: file.name };
   batch(() => {
     view.value = { ...view.peek(), seq: null, step: 0, cell: 0, unit: 0, feature: 0, playground: null };
   });
-  configure(s, { name: file.name, text });
+  configure(s, { name: file.name, text, bytes, textCol: col || undefined });
 }
+
+/** A text model's cell pictures, computed in the worker with the model's weights now. */
+export const requestCells = (request: CellsRequest): void => send({ type: 'cells', request });
+/** Starts streaming a sample from a language model; stopGenerate ends it where it is. */
+export const generate = (request: GenerateRequest): void => send({ type: 'generate', request });
+export const stopGenerate = (): void => send({ type: 'generate-stop' });
 
 /** Back to the built-in task. */
 export function useTask(): void {

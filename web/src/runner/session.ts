@@ -27,6 +27,7 @@ import {
 import { makeQuiz, modelFacts } from '../../../src/explain/quiz/index.js';
 import { columnOptions } from '../../../src/data/read.js';
 import { classReport, commonestClass } from '../../../src/train/class-report.js';
+import { traceWords } from '../../../src/explain/text-view.js';
 import { pipelineOptions, settingsKey, taskOptions, trainConfig, type Settings } from '../settings.js';
 import { makeStep, sharedBatches } from './two-threads.js';
 import type { Insight, Patch, SessionSnapshot, Speed, TrainProgress } from './protocol.js';
@@ -37,8 +38,10 @@ const WEIGHTS_LIMIT = 20_000;
 export interface SessionInit {
   settings: Settings;
   id: number;
-  /** An uploaded dataset, already read. */
+  /** An uploaded dataset, already read (a language model's text also gives its held-out parts). */
   data?: Dataset;
+  valData?: Dataset;
+  testData?: Dataset;
   traceIndex?: number | null;
   playground?: number[] | null;
   speed?: Speed;
@@ -63,7 +66,7 @@ export class Session {
 
   constructor(readonly init: SessionInit) {
     const s = init.settings;
-    this.p = prepare({ ...pipelineOptions(s), data: init.data });
+    this.p = prepare({ ...pipelineOptions(s), data: init.data, valData: init.valData, testData: init.testData });
     this.initial = this.p.model.table.data.slice();
     const test = this.p.split.test;
     const def = interestingIndex(test);
@@ -102,6 +105,7 @@ export class Session {
       speed: init.speed ?? 'normal',
       memory,
       skipping: false,
+      words: this.words(test[idx]!),
     };
     this.newTrainer();
   }
@@ -219,6 +223,7 @@ export class Session {
       flow: dataFlow(this.p.model, test[idx]!),
       trace: traceOf(this.p.model, test[idx]!, this.snap.memory),
       playground: { ...this.snap.playground, original },
+      words: this.words(test[idx]!),
     });
   }
 
@@ -408,6 +413,14 @@ export class Session {
     return f;
   }
 
+  /** A text model's class names and the sequence's characters, as the CLI's trace shows them. */
+  private words(seq: Sequence): SessionSnapshot['words'] {
+    if (!this.p.dataset.text) return null;
+    const w = traceWords(this.p.dataset, seq);
+    const column = this.p.dataset.text.column;
+    return { classes: w.classes, inputs: w.inputs ?? [], ...(column ? { column } : {}) };
+  }
+
   private weights(): Record<string, number[]> | null {
     const m = this.p.model;
     if (m.parameterCount > WEIGHTS_LIMIT) return null;
@@ -418,7 +431,8 @@ export class Session {
 
   /** The raw (unnormalised) features of a split sequence: the dataset's own copy, found by id. */
   private rawOf(seq: Sequence): number[] {
-    const raw = this.p.dataset.sequences.find((s) => s.id === seq.id) ?? seq;
+    // a text dataset's own sequences hold their strings, not yet ids: the split's copy holds the ids
+    const raw = this.p.dataset.text ? seq : (this.p.dataset.sequences.find((s) => s.id === seq.id) ?? seq);
     return Array.from(raw.x);
   }
 

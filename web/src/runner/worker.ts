@@ -6,7 +6,7 @@
  * slow page therefore gets fewer updates, never a queue of them (the page never waits on training).
  * Play trains at the chosen pace: a few batches a second, the whole run in about 20 s, or flat out.
  */
-import { DataError, RnnscopeError, type Dataset } from '../../../src/internal.js';
+import { DataError, RnnscopeError } from '../../../src/internal.js';
 import { Session } from './session.js';
 import { input } from './two-threads.js';
 import { CompareJob } from './compare.js';
@@ -16,6 +16,8 @@ import { isValueTask, settingsKey } from '../settings.js';
 import { ValueJob, readUploadedSeries } from './values.js';
 import type { Series } from '../../../src/data/series.js';
 import type { Command, WorkerEvent } from './protocol.js';
+import { TextJobs } from './text-jobs.js';
+import { readTextUpload, type UploadParts } from './text-upload.js';
 
 /** Time spent on engine work before yielding to messages. */
 const SLICE_MS = 30;
@@ -27,7 +29,9 @@ let compare: CompareJob | null = null;
 let sweep: SweepJob | null = null;
 /** The comparison of cells on a model of values (Compare mode while a forecaster is shown). */
 let valueCompare: ValueCompareJob | null = null;
-let upload: { name: string; data: Dataset } | null = null;
+let upload: ({ name: string } & UploadParts) | null = null;
+/** A text model's cell pictures and samples (null for a model of features). */
+let text: TextJobs | null = null;
 /** A model of values (the oscillation task, an uploaded series) runs instead of a session. */
 let values: ValueJob | null = null;
 let seriesUpload: { name: string; series: Series } | null = null;
@@ -86,19 +90,23 @@ function tick(): void {
       const c = sweep?.work() ?? false;
       const v = values?.work() ?? false;
       const d = valueCompare?.work() ?? false;
-      if (!a && !b && !c && !v && !d) break;
+      const e = text?.work() ?? false;
+      if (!a && !b && !c && !v && !d && !e) break;
     } while (performance.now() - t0 < SLICE_MS);
   } catch (e) {
     fail(e);
     return;
   }
-  const busy = !!(session?.busy || compare?.busy || sweep?.busy || values?.busy || valueCompare?.busy);
+  const busy = !!(session?.busy || compare?.busy || sweep?.busy || values?.busy || valueCompare?.busy || text?.busy);
   const held = !flush();
   if (busy) schedule(wait > 0 && !compare?.busy && !sweep?.busy && !valueCompare?.busy ? wait : 0);
   else {
     lastTick = 0;
     // The last changes wait for the page: try again when it may take them ('drawn' also sends them).
     if (held && !inFlight) schedule(Math.max(1, notBefore - performance.now()));
+    // a paced sample's next token
+    const tw = text?.waitMs() ?? 0;
+    if (tw > 0) schedule(tw);
   }
 }
 
@@ -138,6 +146,10 @@ function flush(force = false): boolean {
     post({ type: 'sweep', state: w });
     posted = true;
   }
+  for (const e of text?.flush() ?? []) {
+    post(e);
+    posted = true;
+  }
   if (posted) inFlight = true;
   return true;
 }
@@ -148,14 +160,28 @@ function fail(e: unknown): void {
   sweep = null;
   values = null;
   valueCompare = null;
+  text = null;
   post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
 }
 
 function handle(c: Command): void {
   switch (c.type) {
     case 'configure': {
-      let data: Dataset | undefined;
-      const series = c.upload ? readUploadedSeries(c.upload.name, c.upload.text) : null;
+      let data: UploadParts | undefined;
+      let textParts: UploadParts | null = null;
+      if (c.upload) {
+        try {
+          textParts = readTextUpload(
+            c.upload.name,
+            c.upload.bytes ? new Uint8Array(c.upload.bytes) : new TextEncoder().encode(c.upload.text),
+            c.upload.textCol,
+          );
+        } catch (e) {
+          if (e instanceof RnnscopeError) return post({ type: 'upload-error', message: `rnnscope: ${e.message}` });
+          throw e;
+        }
+      }
+      const series = c.upload && !textParts ? readUploadedSeries(c.upload.name, c.upload.text) : null;
       if (series) seriesUpload = { name: c.upload!.name, series };
       if (isValueTask(c.settings) || series || (c.settings.data && seriesUpload?.name === c.settings.data)) {
         try {
@@ -167,6 +193,7 @@ function handle(c: Command): void {
         session = null;
         compare = null;
         if (valueCompare && settingsKey(valueCompare.settings) !== settingsKey(c.settings)) valueCompare = null;
+        text = null;
         post({ type: 'values', state: values.flush()! });
         inFlight = true;
         lastPost = performance.now();
@@ -176,15 +203,15 @@ function handle(c: Command): void {
       values = null;
       if (c.upload) {
         try {
-          data = Session.read(c.upload.name, c.upload.text);
+          data = textParts ?? { data: Session.read(c.upload.name, c.upload.text) };
         } catch (e) {
           if (e instanceof DataError || e instanceof RnnscopeError)
             return post({ type: 'upload-error', message: `rnnscope: ${e.message}` });
           throw e;
         }
-        upload = { name: c.upload.name, data };
+        upload = { name: c.upload.name, ...data };
       } else if (c.settings.data) {
-        data = upload?.name === c.settings.data ? upload.data : undefined;
+        data = upload?.name === c.settings.data ? upload : undefined;
         if (!data)
           return post({ type: 'upload-error', message: `${c.settings.data} was uploaded in another page; upload it again to use it here` });
       }
@@ -193,13 +220,17 @@ function handle(c: Command): void {
         session = new Session({
           settings: c.settings,
           id: nextId++,
-          data,
+          data: data?.data,
+          valData: data?.valData,
+          testData: data?.testData,
           traceIndex: c.traceIndex,
           playground: c.playground,
           speed: c.speed,
           memory: c.memory,
         });
         session.watch(c.mode ?? 'pipeline');
+        const s = session;
+        text = s.p.dataset.text ? new TextJobs(s.p, s.id, () => s.p.split.test[s.snapshot.traceIndex]!) : null;
       } catch (e) {
         if (e instanceof RnnscopeError) return post({ type: c.upload ? 'upload-error' : 'error', message: `rnnscope: ${e.message}` });
         throw e;
@@ -221,10 +252,7 @@ function handle(c: Command): void {
       if (!session) return;
       if (compare && settingsKey(compare.settings) === session.snapshot.key) compare.touch();
       else
-        compare = new CompareJob(
-          session.snapshot.settings,
-          upload && session.snapshot.settings.data === upload.name ? upload.data : undefined,
-        );
+        compare = new CompareJob(session.snapshot.settings, upload && session.snapshot.settings.data === upload.name ? upload : undefined);
       break;
     case 'sweep':
       // The same request again (a page asking twice) gets the state again; a new one starts over.
@@ -257,6 +285,15 @@ function handle(c: Command): void {
       restUntil = performance.now() + INPUT_REST_MS;
       input();
       return;
+    case 'cells':
+      text?.cells(c.request);
+      break;
+    case 'generate':
+      text?.generate(c.request);
+      break;
+    case 'generate-stop':
+      text?.stop();
+      break;
     case 'drawn':
       inFlight = false;
       notBefore = performance.now() + DRAW_SHARE * Math.min(c.ms ?? 0, 1000);

@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import { session } from '../../store.js';
 import { download } from '../../runner/runner.js';
+import { classNames } from './text-words.js';
 import { cliLine, fileName, onnxCode, onnxName, pytorchCode, rnnscopeCode } from '../../codegen.js';
 import type { OnnxReply } from '../../onnx-worker.js';
 
@@ -85,6 +86,7 @@ export function Code() {
   if (!s) return <p>Preparing…</p>;
   const st = s.settings;
   const trained = s.history.length;
+  const textCode = s.data.text ? { kind: s.data.text.kind, column: s.words?.column } : undefined;
   return (
     <div class="mode-code">
       <h2>The same model, in code</h2>
@@ -100,16 +102,16 @@ export function Code() {
       <Block
         title="PyTorch"
         lang="python"
-        code={pytorchCode(st, s.model.options, s.data.classes, s.model.parameters)}
+        code={pytorchCode(st, s.model.options, classNames(s), s.model.parameters, textCode)}
         testId="code-pytorch"
       />
-      <Block title="rnnscope (TypeScript, Node.js or the browser)" lang="ts" code={rnnscopeCode(st)} testId="code-rnnscope" />
-      <Block title="rnnscope on the command line" lang="sh" code={cliLine(st)} testId="code-cli" />
+      <Block title="rnnscope (TypeScript, Node.js or the browser)" lang="ts" code={rnnscopeCode(st, textCode)} testId="code-rnnscope" />
+      <Block title="rnnscope on the command line" lang="sh" code={cliLine(st, textCode)} testId="code-cli" />
       <OnnxExport />
       <Block
         title="ONNX, with onnxruntime-web or onnxruntime-node (rnnscope export --format onnx on the command line)"
         lang="js"
-        code={onnxCode(s.model.options, onnxName(fileName(st)), s.data.classes)}
+        code={onnxCode(s.model.options, onnxName(fileName(st)), classNames(s))}
         testId="code-onnx"
       />
       <p class="muted">State-dict names here: {s.model.tensors.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ')}.</p>

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { session, setView, view } from '../../store.js';
 import { StepControls } from './StepControls.js';
 import { currentStep } from './trace-view.js';
+import { classNames, firstLayerInput } from './text-words.js';
 import { OUTPUT_EQUATION, dot, equations, instance, softmaxLine } from './math-tex.js';
 
 type Katex = typeof import('katex').default;
@@ -56,7 +57,8 @@ export function MathMode() {
   const suffix = `_l${c.layer}${c.direction ? '_reverse' : ''}`;
   const w = s.weights;
   // The layer's input at this step: x_t for layer 1, else the layer below's h_t (both directions).
-  const input = c.layer === 0 ? st.x : st.cells.filter((x) => x.layer === c.layer - 1).flatMap((x) => x.h);
+  // a token model's first layer reads the id's one-hot vector or embedding row
+  const input = (c.layer === 0 ? firstLayerInput(s, st.x) : st.cells.filter((x) => x.layer === c.layer - 1).flatMap((x) => x.h)) ?? [];
   const row = (name: string, width: number) => w?.[name]?.slice((k * H + j) * width, (k * H + j + 1) * width);
   const wih = row(`rnn.weight_ih${suffix}`, input.length);
   const whh = row(`rnn.weight_hh${suffix}`, c.hPrev.length);
@@ -108,7 +110,7 @@ export function MathMode() {
           Step {t + 1}, unit {j + 1}, with this model's numbers
         </h3>
         <Tex tex={instance(tr.mode, c, t, j)} label={`The equations for unit ${j + 1} at step ${t + 1} with numbers`} testId="instance" />
-        {wih && whh ? (
+        {wih && whh && input.length ? (
           <>
             <p>The two halves of the {gates ? `${gates[k]!.label}'s ` : ''}pre-activation, term by term with the weights:</p>
             <Tex
@@ -133,7 +135,7 @@ export function MathMode() {
         <h3>Output layer</h3>
         <Tex tex={OUTPUT_EQUATION} label="The output layer: a linear map, then softmax" />
         {out ? (
-          <Tex tex={softmaxLine(out, s.data.classes, st.probs ? t : null)} label="softmax with this step's logits" testId="softmax" />
+          <Tex tex={softmaxLine(out, classNames(s), st.probs ? t : null)} label="softmax with this step's logits" testId="softmax" />
         ) : (
           <p class="muted">This model predicts one class per sequence, from the last step.</p>
         )}

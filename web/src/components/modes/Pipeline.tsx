@@ -10,14 +10,33 @@ import type { FlowStage } from '../../../../src/internal.js';
 import { Unrolled } from './Unrolled.js';
 import { Notice } from '../Lesson.js';
 import { predictionNotice } from '../../notice.js';
+import { classNames } from './text-words.js';
 
-function Stage({ st, cls, features }: { st: FlowStage; cls: string[]; features: string[] }) {
+function Stage({
+  st,
+  cls,
+  features,
+  chars,
+  vocab,
+}: {
+  st: FlowStage;
+  cls: string[];
+  features: string[];
+  chars?: string[];
+  vocab?: string[];
+}) {
   const last = st.name === 'Output layer';
   // Values as units x time, like the hidden-state heat map (time runs left to right).
   const cols = st.values.length;
   const rows = Array.from({ length: st.values[0]?.length ?? 0 }, (_, j) => st.values.map((r) => r[j]!));
   const rowLabel = (j: number) =>
-    last ? (cls[j] ?? `class ${j}`) : st.index === 1 ? (features[j] ?? `feature ${j + 1}`) : `unit ${j + 1}`;
+    last
+      ? (cls[j] ?? `class ${j}`)
+      : st.index === 1
+        ? (features[j] ?? `feature ${j + 1}`)
+        : st.name === 'One-hot'
+          ? (vocab?.[j] ?? `id ${j}`)
+          : `unit ${j + 1}`;
   return (
     <li class="stage" data-testid={`stage-${st.index}`}>
       <div class="stage-head">
@@ -53,7 +72,7 @@ function Stage({ st, cls, features }: { st: FlowStage; cls: string[]; features: 
         <HeatMap
           rows={rows}
           rowLabel={rowLabel}
-          colLabel={(c) => (cols === 1 ? 'out' : `t${c + 1}`)}
+          colLabel={(c) => (cols === 1 ? 'out' : (chars?.[c] ?? `t${c + 1}`))}
           title={`${st.name}: values for each ${cols === 1 ? 'class' : 'step'}`}
           domain={last ? 1 : undefined}
           showValues={rows.length <= 8 && cols <= 12}
@@ -79,13 +98,15 @@ export function Pipeline() {
       </p>
       <p>
         <strong>Task {d.name}</strong>: {d.description} {d.sizes.train + d.sizes.val + d.sizes.test} sequences of up to {d.steps} steps x{' '}
-        {d.features.length} features,
-        {d.target === 'steps' ? ' a label on every step' : ' one label per sequence'} ({d.classes.join(', ')}); split {d.sizes.train} train
+        {d.text
+          ? `one ${d.text.tokenizer === 'chars' ? 'character' : 'word'} each (a vocabulary of ${d.text.vocabulary.length})`
+          : `${d.features.length} features`}
+        ,{d.target === 'steps' ? ' a label on every step' : ' one label per sequence'} ({d.classes.join(', ')}); split {d.sizes.train} train
         / {d.sizes.val} validation / {d.sizes.test} test.
       </p>
       <Unrolled />
       <Notice
-        text={`${s.train.batchesDone ? `After ${s.train.batchesDone} batches of training: ` : 'Untrained, with random weights: '}${predictionNotice(s.trace, d.classes)}`}
+        text={`${s.train.batchesDone ? `After ${s.train.batchesDone} batches of training: ` : 'Untrained, with random weights: '}${predictionNotice(s.trace, classNames(s))}`}
         testId="notice-pipeline"
       />
       <div class="toolbar" role="group" aria-label="Which weights">
@@ -115,7 +136,13 @@ export function Pipeline() {
       <ol class="flow" data-testid="flow">
         {flow.stages.map((st, i) => (
           <>
-            <Stage st={st} cls={d.classes} features={d.features} />
+            <Stage
+              st={st}
+              cls={classNames(s)}
+              features={d.features}
+              chars={s.words?.inputs}
+              vocab={s.words ? s.data.text?.vocabulary.map((_, k) => s.words!.classes[k] ?? String(k)) : undefined}
+            />
             {i < flow.stages.length - 1 && (
               <li class="arrow" aria-label={`passes ${shape(st.outShape)} to the next stage`}>
                 <span aria-hidden="true">↓</span> <code>{shape(st.outShape)}</code>
@@ -124,10 +151,17 @@ export function Pipeline() {
           </>
         ))}
       </ol>
-      <p class="note">
-        Numbers shown to 2 decimals ({f2(flow.stages[0]!.values[0]![0]!)} is the first input feature, normalised with the training split's
-        mean and standard deviation).
-      </p>
+      {s.words ? (
+        <p class="note">
+          The input is one id per step ({flow.stages[0]!.values[0]![0]!} is the id of '{s.words.inputs[0]}', the first character), never
+          normalised; the {flow.stages[1]!.name.toLowerCase()} stage turns it into what the first layer reads.
+        </p>
+      ) : (
+        <p class="note">
+          Numbers shown to 2 decimals ({f2(flow.stages[0]!.values[0]![0]!)} is the first input feature, normalised with the training split's
+          mean and standard deviation).
+        </p>
+      )}
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { HeatMap } from '../charts/HeatMap.js';
 import { SERIES } from '../charts/color.js';
 import { f2 } from '../../../../src/format.js';
 import { scaleLinear } from 'd3-scale';
+import { TextPlayground } from './TextPlayground.js';
 
 const W = 560;
 const H = 220;
@@ -148,6 +149,8 @@ function Editor({
 export function Playground() {
   const s = session.value;
   if (!s) return <p>Preparing…</p>;
+  // a text model's playground: type a text, see its cells; sample from a language model
+  if (s.words) return <TextPlayground />;
   const v = view.value;
   const pg = s.playground;
   const I = s.data.features.length;

@@ -13,6 +13,7 @@ import { HeatMap } from '../charts/HeatMap.js';
 import { Bars } from '../charts/Bars.js';
 import { StepControls } from './StepControls.js';
 import { currentStep, perGate } from './trace-view.js';
+import { classNames, inputChar } from './text-words.js';
 import { f2 } from '../../../../src/format.js';
 import type { PredictionTrace } from '../../../../src/internal.js';
 
@@ -24,19 +25,40 @@ export function Outputs({ trace, t, classes }: { trace: PredictionTrace; t: numb
       ? trace.final
       : null;
   if (!out) return <p class="muted">The output layer reads only the last step of this sequence (one label per sequence).</p>;
+  // many classes (a language model's characters): the five most likely, as the trace gives them
+  const shown = st.top && st.probs ? st.top.map((x) => x.k) : out.probs.map((_, k) => k);
   const verdict =
     out.target < 0 ? 'no label here' : out.predicted === out.target ? `true ${classes[out.target]} ✓` : `true ${classes[out.target]} ✗`;
   return (
     <div data-testid="outputs" data-values={JSON.stringify(out.probs)}>
       <Bars
-        title={`softmax(head(h_${t + 1})): predicted ${classes[out.predicted]}, ${verdict}`}
-        bars={out.probs.map((p, k) => ({
+        title={`softmax(head(h_${t + 1})): predicted ${classes[out.predicted]}, ${verdict}${shown.length < out.probs.length ? ` (the ${shown.length} most likely of ${out.probs.length})` : ''}`}
+        bars={shown.map((k) => ({
           label: classes[k] ?? `class ${k}`,
-          value: p,
+          value: out.probs[k]!,
           color: k === out.predicted ? '#1f5fa8' : '#6b7a8c',
         }))}
         format={f2}
       />
+    </div>
+  );
+}
+
+/** A text model's input: the sequence's characters, this step's marked, and how the id is read. */
+function InputText({ chars, t, oneHot, id }: { chars: string[]; t: number; oneHot: boolean; id: number }) {
+  return (
+    <div class="text-input" data-testid="input-text">
+      <p class="text-strip" aria-label={`the text, step ${t + 1} of ${chars.length} marked`}>
+        {chars.map((ch, k) => (
+          <button type="button" class={k === t ? 'char on' : 'char'} onClick={() => setStep(k)} aria-label={`step ${k + 1}: ${ch}`}>
+            {ch}
+          </button>
+        ))}
+      </p>
+      <p>
+        x_{t + 1} = <strong data-testid="input-char">{chars[t]}</strong>, id {id}, read as{' '}
+        {oneHot ? 'a one-hot vector (a 1 at its id)' : 'its row of the embedding'}.
+      </p>
     </div>
   );
 }
@@ -56,18 +78,21 @@ export function StepThrough() {
       <h2>Prediction Trace: step by step</h2>
       <StepControls />
       <MemorySwitch />
-      <Notice text={`${predictionNotice(tr, s.data.classes)} ${hiddenNotice(tr, ci)}`} testId="notice-step" />
+      <Notice text={`${predictionNotice(tr, classNames(s))} ${hiddenNotice(tr, ci)}`} testId="notice-step" />
       <div class="trace-grid">
         <section class="trace-card" aria-labelledby="tc-input">
           <h3 id="tc-input">Input at time step {t + 1}</h3>
-          <Vector
-            label={`x_${t + 1}`}
-            description={`the input features at step ${t + 1}, normalised`}
-            values={st.x}
-            domain={3}
-            testId="x"
-            names={s.data.features}
-          />
+          {s.words && <InputText chars={s.words.inputs} t={t} oneHot={!s.model.options.embeddingDim} id={st.x[0]!} />}
+          {!s.words && (
+            <Vector
+              label={`x_${t + 1}`}
+              description={`the input features at step ${t + 1}, normalised`}
+              values={st.x}
+              domain={3}
+              testId="x"
+              names={s.data.features}
+            />
+          )}
         </section>
         <section class="trace-card" aria-labelledby="tc-cell">
           <h3 id="tc-cell">
@@ -129,7 +154,7 @@ export function StepThrough() {
           <p class="muted small">
             The head turns h into <Term k="logits" />, then <Term k="softmax" /> into probabilities.
           </p>
-          <Outputs trace={tr} t={t} classes={s.data.classes} />
+          <Outputs trace={tr} t={t} classes={classNames(s)} />
           <BiNote />
           <p class="muted">
             Right on {tr.correct} of {tr.counted} labelled {s.data.target === 'steps' ? 'steps' : 'sequences'} of this sequence.
@@ -139,7 +164,7 @@ export function StepThrough() {
       <HeatMap
         rows={hRows}
         rowLabel={(u) => `unit ${u + 1}`}
-        colLabel={(c) => `${c + 1}`}
+        colLabel={(c) => inputChar(s, c) ?? `${c + 1}`}
         highlight={t}
         onSelect={setStep}
         domain={1}
@@ -151,7 +176,7 @@ export function StepThrough() {
         <HeatMap
           rows={cRows}
           rowLabel={(u) => `unit ${u + 1}`}
-          colLabel={(c) => `${c + 1}`}
+          colLabel={(c) => inputChar(s, c) ?? `${c + 1}`}
           highlight={t}
           onSelect={setStep}
           title="Cell state c_t over time (LSTM)"

@@ -12,6 +12,7 @@ import { diverging } from '../charts/color.js';
 import { HeatMap } from '../charts/HeatMap.js';
 import { Bars } from '../charts/Bars.js';
 import { Term } from '../Lesson.js';
+import { classNames, inputChar } from './text-words.js';
 
 type Pick = { kind: 'weight'; name: string } | { kind: 'out'; t: number } | null;
 
@@ -37,7 +38,7 @@ export function Unrolled() {
   const o = s.model.options;
   const info = cellInfo(o.mode);
   const perStep = !!tr.steps[0]?.probs;
-  const classes = s.data.classes;
+  const classes = classNames(s);
   // Long sequences: the first steps and the last, with a gap between.
   const shown = T <= 10 ? [...Array(T).keys()] : [0, 1, 2, 3, 4, -1, T - 4, T - 3, T - 2, T - 1];
   const W = LEFT + shown.length * COL + 10;
@@ -120,7 +121,7 @@ export function Unrolled() {
               <g data-step={t}>
                 {/* x_t -> cell */}
                 <text x={x(i)} y={Y.x + 24} text-anchor="middle" class="pic-label">
-                  x_{t + 1}
+                  {inputChar(s, t) === null ? `x_${t + 1}` : `'${inputChar(s, t)}'`}
                 </text>
                 <line x1={x(i)} y1={Y.x + 8} x2={x(i)} y2={Y.cell + BOX.h / 2 + 2} class="pic-arrow" marker-end="url(#arrowhead)" />
                 {/* the cell */}
