@@ -13,8 +13,9 @@ import { startServer } from '../../src/cli/commands/serve.js';
 import type { BenchConfig } from '../configs.js';
 import type { Availability, BenchData, Peer, StepFn, StepsResult } from '../peer.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
+/** Debian's Chromium (CHROMIUM_PATH to use another), and the flags every headless run here takes (the browser tests' too). */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -44,7 +45,7 @@ export class ChromiumPeer implements Peer {
   async available(): Promise<Availability> {
     if (!existsSync(CHROMIUM)) return { ok: false, reason: `${CHROMIUM} is missing (apt-get install -y chromium)` };
     const { chromium } = await import('playwright-core');
-    this.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+    this.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     const { server, url } = await startServer(DIST, 0);
     this.server = server;
     this.url = url;

@@ -6,11 +6,8 @@
  * leaves its scaled gradient and its loss in shared memory, and wakes the training thread, which waits
  * for it in Atomics.wait (allowed in a worker, never on a page's main thread).
  */
-import { SequenceModel } from '../nn/model.js';
-import { gemmDispatch, setGemmBackend, type GemmBackend } from '../tensor/gemm.js';
-import type { Buf } from '../tensor/buf.js';
-import { accumulateGradients, type LossSpec } from '../train/step.js';
-import { DONE, READY, STATUS, signal, writeResult, type Close, type HelperInit, type Job } from './protocol.js';
+import type { Close, HelperInit, Job } from './protocol.js';
+import { Replica } from './replica.js';
 import type { Helper, Spawn } from './two-threads.js';
 
 /** What a worker's global scope offers the helper. */
@@ -56,43 +53,20 @@ export function webSpawn(start: () => Worker): Spawn {
 
 /** The helper script's body: the first message sets it up, each later one is a job (or the end). */
 export function serveHelper(scope: Scope): void {
-  let init: HelperInit | null = null;
-  let model: SequenceModel;
-  let loss: LossSpec;
-  const dLogits = new Map<number, Buf>();
+  let replica: Replica | null = null;
   let seen = 0;
   scope.onmessage = (e: MessageEvent<HelperInit | Job | Close>) => {
-    if (!init) {
-      init = e.data as HelperInit;
+    if (!replica) {
       try {
-        // the training thread's kernel choices, so that both parts take the same paths
-        setGemmBackend(init.backend as GemmBackend);
-        Object.assign(gemmDispatch, init.dispatch);
-        model = new SequenceModel(init.options, { dtype: init.dtype });
-        loss = { weight: init.loss.weight ? Float64Array.from(init.loss.weight) : null, ignoreIndex: init.loss.ignoreIndex };
-        signal(init.ctrl, READY, 1);
+        replica = new Replica(e.data as HelperInit);
       } catch (err) {
         scope.postMessage(err instanceof Error ? err.message : String(err));
-        signal(init.ctrl, READY, -1);
       }
       return;
     }
     const job = e.data as Job | Close;
     if ('close' in job) return scope.close();
-    const { ctrl, params, grad, out } = init;
-    seen++;
-    try {
-      if (job.reseed !== undefined) model.rnn.reseedDropout(job.reseed);
-      model.table.data.set(params);
-      model.table.zeroGrad();
-      const r = accumulateGradients(model, job.x, job.targets, job.lengths, dLogits, loss, job.scale);
-      grad.set(model.table.grad);
-      writeResult(out, r);
-      Atomics.store(ctrl, STATUS, 0);
-    } catch (err) {
-      Atomics.store(ctrl, STATUS, 1);
-      scope.postMessage(err instanceof Error ? err.message : String(err));
-    }
-    signal(ctrl, DONE, seen);
+    const error = replica.run(job, ++seen);
+    if (error !== null) scope.postMessage(error);
   };
 }

@@ -23,17 +23,10 @@ import {
 } from '../../src/internal.js';
 import { makeQuiz, modelFacts, type Question } from '../../src/explain/quiz/index.js';
 import { dataEvent } from '../../src/pipeline.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../bench/peers/chromium.js';
 
 export const root = join(import.meta.dirname, '..', '..', '..');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export { CHROMIUM };
 
 /** Why the browser tests cannot run here, or null. On CI a missing Chromium is a failure, not a skip. */
 export function cannotRun(): string | null {
@@ -61,7 +54,7 @@ export async function start(): Promise<Harness> {
   const dir = await ensureWebBuild(root);
   const buildSeconds = (performance.now() - t0) / 1000;
   const { server, url } = await startServer(dir, 0);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   const errors: string[] = [];
   mkdirSync(shotDir, { recursive: true });
   return {
