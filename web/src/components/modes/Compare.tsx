@@ -14,6 +14,18 @@ import { sweep } from '../../runner/sweep-store.js';
 import { SweepAccuracyChart, SweepGradientChart } from './SweepCharts.js';
 import { useState } from 'preact/hooks';
 
+/** Before the worker's first word on a comparison: it is starting, or the learner starts it. */
+export function CompareStarting() {
+  return (
+    <p data-testid="compare-status">
+      Starting the comparison…{' '}
+      <button type="button" onClick={runCompare}>
+        Start
+      </button>
+    </p>
+  );
+}
+
 export function Compare() {
   const s = session.value;
   const c = currentCompare.value;
@@ -28,14 +40,7 @@ export function Compare() {
         steps, so it never has a memory; each cell's memory is worth its accuracy minus the better of that model and the same cell with its
         hidden state reset before every step.
       </p>
-      {!c && (
-        <p data-testid="compare-status">
-          Starting the comparison…{' '}
-          <button type="button" onClick={runCompare}>
-            Start
-          </button>
-        </p>
-      )}
+      {!c && <CompareStarting />}
       {c && (
         <>
           <p data-testid="compare-status" data-status={c.status}>

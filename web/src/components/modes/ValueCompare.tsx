@@ -8,6 +8,7 @@
 import { useEffect } from 'preact/hooks';
 import type { ValueState } from '../../runner/protocol.js';
 import { runCompare } from '../../runner/runner.js';
+import { CompareStarting } from './Compare.js';
 import { valueCompare } from '../../runner/value-compare-store.js';
 import { LineChart } from '../charts/LineChart.js';
 import { SERIES } from '../charts/color.js';
@@ -34,14 +35,7 @@ export function ValueCompare({ v }: { v: ValueState }) {
         {c ? `, from ${c.seeds} seeds each (the weights and the batch order change; the series does not)` : ''}. Errors are in {v.target}'s
         units on the test windows; lower is better.
       </p>
-      {!c && (
-        <p data-testid="compare-status">
-          Starting the comparison…{' '}
-          <button type="button" onClick={runCompare}>
-            Start
-          </button>
-        </p>
-      )}
+      {!c && <CompareStarting />}
       {c && (
         <>
           <p data-testid="compare-status" data-status={c.status}>
