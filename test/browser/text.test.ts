@@ -170,7 +170,16 @@ describe('the explorer on a text model', { skip: skip ?? false, timeout: 300_000
     await page.fill('[data-testid=gen-seed]', '3');
     await page.press('[data-testid=gen-seed]', 'Tab');
     await page.click('[data-testid=gen-start]');
-    await page.waitForSelector('[data-testid=generated][data-status=done]');
+    // (a sample that never ends failed one CI run in three: the message says where the page stood)
+    await page.waitForSelector('[data-testid=generated][data-status=done]').catch(async (e: Error) => {
+      const where = await page.evaluate(() => ({
+        generated: document.querySelector('[data-testid=generated]')?.getAttribute('data-status') ?? 'none',
+        tokens: (document.querySelector('[data-testid=generated]')?.getAttribute('data-text') ?? '').length,
+        status: document.querySelector('[data-testid=status]')?.textContent ?? 'none',
+        error: document.querySelector('[data-testid=gen-error]')?.textContent ?? 'none',
+      }));
+      throw new Error(`${e.message.split('\n')[0]}; the page: ${JSON.stringify(where)}`);
+    });
     assert.equal(await page.getAttribute('[data-testid=generated]', 'data-text'), node(80));
     await page.waitForSelector('[data-testid=gen-dist] li');
     await shot(page, 'text-generate');
@@ -263,7 +272,8 @@ describe('the explorer on a text model', { skip: skip ?? false, timeout: 300_000
       cliError(dir, ['--data', 'hole.csv', '--text-col', 'name']),
     );
     await page.setInputFiles('#upload-file', join(dir, 'names.csv'));
-    await page.waitForSelector('[data-testid=uploaded]');
+    // (the line of the earlier upload, book.txt, is still there until the worker has read this one)
+    await page.waitForFunction(() => /names\.csv/.test(document.querySelector('[data-testid=uploaded]')?.textContent ?? ''));
     assert.match((await page.textContent('[data-testid=uploaded]'))!, /names\.csv.*classes F, M\./s);
     const p = prepare({ data: readTextTable(csv, 'names.csv', { column: 'name' }), seed: 0, model: { mode: 'lstm', hiddenSize: 12 } });
     const s = p.split.test[interestingIndex(p.split.test)]!;

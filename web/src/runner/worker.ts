@@ -58,10 +58,21 @@ channel.port1.onmessage = () => {
   tick();
 };
 
+/** When the pending tick runs (performance.now() time), and its timer if it waits for one. */
+let due = 0;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+/** Runs tick after `delay` ms, or sooner if one is already due sooner (a later wish never delays an earlier one). */
 function schedule(delay = 0): void {
-  if (scheduled) return;
+  const at = performance.now() + delay;
+  if (scheduled && due <= at) return;
+  if (scheduled) {
+    // a tick waiting on a timer that an earlier one now replaces (a posted tick is never later than this)
+    clearTimeout(timer);
+  }
   scheduled = true;
-  if (delay > 0) setTimeout(() => channel.port2.postMessage(0), delay);
+  due = at;
+  if (delay > 0) timer = setTimeout(() => channel.port2.postMessage(0), delay);
   else channel.port2.postMessage(0);
 }
 
@@ -102,8 +113,9 @@ function tick(): void {
   if (busy) schedule(wait > 0 && !compare?.busy && !sweep?.busy && !valueCompare?.busy ? wait : 0);
   else {
     lastTick = 0;
-    // The last changes wait for the page: try again when it may take them ('drawn' also sends them).
-    if (held && !inFlight) schedule(Math.max(1, notBefore - performance.now()));
+    // The last changes wait for the page: try again when it may take them ('drawn' also sends them;
+    // an acknowledgement that never comes must not strand them, so at the latest after ACK_TIMEOUT_MS).
+    if (held) schedule(inFlight ? ACK_TIMEOUT_MS : Math.max(1, notBefore - performance.now()));
     // a paced sample's next token
     const tw = text?.waitMs() ?? 0;
     if (tw > 0) schedule(tw);
