@@ -3,7 +3,7 @@
  * with PyTorch itself) is run through rnnscope; shapes first, then every tensor within 1e-5
  * (absolute plus relative) for float32 cases, 1e-10 for float64.
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,13 +20,24 @@ interface Fixture extends ParityCase {
   optim_runs?: (NonNullable<ParityCase['optim_runs']>[number] & { expected_losses: number[]; expected_params: Record<string, Nested> })[];
 }
 
+/** The largest |rnnscope - PyTorch| seen, by cell and dtype, over every tensor of every fixture: printed at the end. */
+const largest = new Map<string, number>();
+let current = '';
+
 function compare(actual: Nested | undefined, expected: Nested, what: string, tol: number): void {
   assert.ok(actual !== undefined, `${what} is missing from rnnscope's result`);
   const a = flatten(actual);
   const e = flatten(expected);
   assert.deepEqual(a.shape, e.shape, `${what}: shape [${a.shape}], PyTorch has [${e.shape}]`);
   assertClose(a.data, e.data, what, tol, tol);
+  let m = largest.get(current) ?? 0;
+  for (let i = 0; i < e.data.length; i++) m = Math.max(m, Math.abs(a.data[i]! - e.data[i]!));
+  largest.set(current, m);
 }
+
+after(() => {
+  for (const [key, m] of [...largest].sort()) console.log(`# ${key}: largest |rnnscope - PyTorch| over its fixtures ${m.toExponential(2)}`);
+});
 
 test('the parity fixtures cover every cell and option', () => {
   const cases = files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Fixture);
@@ -83,6 +94,7 @@ for (const f of files) {
   test(`${f.replace(/\.json$/, '')} matches PyTorch`, () => {
     const c = JSON.parse(readFileSync(join(dir, f), 'utf8')) as Fixture;
     const tol = c.dtype === 'float64' ? 1e-10 : 1e-5;
+    current = `${c.mode} ${c.dtype ?? 'float32'}`;
     const r = runCase(c);
     const e = c.expected;
     compare(r.output, e.output, 'output', tol);
