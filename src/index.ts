@@ -71,6 +71,7 @@ export { encodeModel, decodeModel, type ModelMeta } from './io/model.js';
 export type { RunMeta } from './io/run-meta.js';
 export { encodeSafetensors, decodeSafetensors } from './io/safetensors.js';
 export type { Buf, DType, Tensor } from './tensor/buf.js';
+export { loadWasm } from './tensor/wasm/module.js';
 export { RnnscopeError, ConfigError, ShapeError, ModelFileError, DataError } from './errors.js';
 export {
   runPipeline,

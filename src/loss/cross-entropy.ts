@@ -9,6 +9,7 @@
  */
 import type { Buf } from '../tensor/buf.js';
 import { ConfigError, ShapeError } from '../errors.js';
+import { BASE, align, forgetPacked, load, reserve } from '../tensor/wasm/module.js';
 
 export interface CrossEntropyOptions {
   /** Rows whose target equals this contribute neither loss nor gradient. Default -100 (PyTorch's). */
@@ -35,6 +36,15 @@ export function crossEntropy(
   const ignoreIndex = opts.ignoreIndex ?? -100;
   const weight = opts.weight ?? null;
   checkShapes(logits, logitsOff, n, c, targets, dlogits, weight, ignoreIndex);
+  if (
+    weight === null &&
+    n * c >= WASM_MIN_FLOATS &&
+    logits instanceof Float32Array &&
+    (dlogits === null || dlogits instanceof Float32Array)
+  ) {
+    const loss = crossEntropyWasm(logits, logitsOff, n, c, targets, dlogits, ignoreIndex);
+    if (loss !== null) return loss;
+  }
 
   // Forward, one pass: per row, the max, exp(x - max) (kept in dlogits as the unnormalised softmax),
   // and log-sum-exp; the loss sums w[y] * (lse - x[y]).
@@ -89,6 +99,69 @@ export function crossEntropy(
     }
   }
   return loss;
+}
+
+/**
+ * Below this many logits the JavaScript loop is as fast as the module's, counting the copies in and
+ * out (a batch-1 step, a stream). Above it, float32 rows go to the module (the kernel in
+ * cross-entropy.wat): e^x in float32 SIMD instead of Math.exp in float64, so the softmax and loss
+ * agree with the loop's to float32 precision, not to the bit.
+ */
+export const WASM_MIN_FLOATS = 48;
+
+let wasmCalls = 0;
+
+/** How many times crossEntropy's module path gave the result (tests check that a path was taken). */
+export function wasmCrossEntropyCalls(): number {
+  return wasmCalls;
+}
+
+let scratch64: Float64Array | null = null;
+let scratch32: Int32Array | null = null;
+
+/**
+ * crossEntropy's unweighted path in the WebAssembly module; null when the module is missing or refuses
+ * the memory, or a row needs the reference's rules (an infinite max, or a NaN in a row): the caller
+ * then runs the JavaScript loop over every row.
+ */
+function crossEntropyWasm(
+  logits: Float32Array,
+  off: number,
+  n: number,
+  c: number,
+  targets: Int32Array,
+  dlogits: Float32Array | null,
+  ignoreIndex: number,
+): number | null {
+  const k = load();
+  if (k === null) return null;
+  const floats = n * c;
+  const px = BASE;
+  const py = px + align(4 * floats + 16);
+  const pd = py + align(4 * n);
+  if (!reserve(k, pd + align(4 * floats + 16))) return null;
+  forgetPacked();
+  const f32 = k.f32;
+  f32.set(logits.subarray(off, off + floats), px >> 2);
+  new Int32Array(f32.buffer, py, n).set(targets);
+  k.exports['xent']!(px, n, c, py, dlogits === null ? 0 : pd, ignoreIndex);
+  if (scratch64 === null || scratch64.buffer !== f32.buffer) {
+    scratch64 = new Float64Array(f32.buffer, 0, 4);
+    scratch32 = new Int32Array(f32.buffer, 32, 1);
+  }
+  if (scratch32![0] !== 0) return null;
+  const r = scratch64;
+  const lin = r[0]!,
+    prod = r[1]!,
+    renorm = r[2]!,
+    count = r[3]!;
+  if (dlogits !== null) {
+    if (count === 0) dlogits.fill(0, off, off + floats);
+    else dlogits.set(f32.subarray(pd >> 2, (pd >> 2) + floats), off);
+  }
+  wasmCalls++;
+  // 0 / 0 = NaN when every row is ignored, as PyTorch
+  return (lin + Math.log(prod) + renorm * 512 * Math.LN2) / count;
 }
 
 /** log(sum_j exp(x[off + j])) for j < c, computed stably by subtracting the max. */

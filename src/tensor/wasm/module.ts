@@ -1,13 +1,14 @@
 /**
- * The WebAssembly module (gemm.wat, activations.wat and the cells' kernels, joined by
+ * The WebAssembly module (gemm.wat, activations.wat, the loss's and the cells' kernels, joined by
  * tools/build-wasm.mjs and embedded by module-bytes.ts): loading, its memory, copies in and out, the
  * recurrent weight kept packed between the steps of a pass, and the one driver that runs a cell's step
  * from a table of operands (src/nn/cells/*-wasm.ts declare theirs).
  *
  * The module owns its memory: growing it would detach any view the engine held, so the engine's
  * buffers stay ordinary Float32Arrays and each call copies its operands in and its results out
- * (typed-array set, i.e. memcpy). Loading is synchronous (the module is under 4 KB, which browsers
- * allow on the main thread); where it fails, or WebAssembly SIMD is missing (WebAssembly.validate
+ * (typed-array set, i.e. memcpy). Loading is synchronous: the module is a few KB, which Chromium
+ * compiles synchronously even on a page's main thread (the explorer loads it in its worker anyway;
+ * older browsers refused past 4 KB there). Where it fails, or WebAssembly SIMD is missing (WebAssembly.validate
  * says no), callers get null or false and run the JavaScript kernels.
  */
 import { WASM_MODULE_BASE64 } from './module-bytes.js';
@@ -42,31 +43,62 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+function install(inst: WebAssembly.Instance): Kernel {
+  const memory = inst.exports['memory'] as WebAssembly.Memory;
+  const exports = inst.exports as unknown as Record<string, Fn>;
+  kernel = { memory, exports, gemm: exports['gemm']!, f32: new Float32Array(memory.buffer) };
+  state = 'ready';
+  return kernel;
+}
+
+/** The module's bytes where WebAssembly SIMD runs; null (and `why` said) where it does not. */
+function bytesHere(): Uint8Array<ArrayBuffer> | null {
+  if (typeof WebAssembly !== 'object') {
+    why = 'no WebAssembly';
+    return null;
+  }
+  const bytes = decode(WASM_MODULE_BASE64);
+  // The module uses SIMD throughout, so validating it is the feature test.
+  if (!WebAssembly.validate(bytes)) {
+    why = 'WebAssembly SIMD is not supported here';
+    return null;
+  }
+  return bytes;
+}
+
 /** The module, loaded on first use; null where it cannot run. */
 export function load(): Kernel | null {
   if (state !== 'untried') return kernel;
   state = 'absent';
   try {
-    if (typeof WebAssembly !== 'object') {
-      why = 'no WebAssembly';
-      return null;
-    }
-    const bytes = decode(WASM_MODULE_BASE64);
-    // The module uses SIMD throughout, so validating it is the feature test.
-    if (!WebAssembly.validate(bytes)) {
-      why = 'WebAssembly SIMD is not supported here';
-      return null;
-    }
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const memory = inst.exports['memory'] as WebAssembly.Memory;
-    const exports = inst.exports as unknown as Record<string, Fn>;
-    kernel = { memory, exports, gemm: exports['gemm']!, f32: new Float32Array(memory.buffer) };
-    state = 'ready';
+    const bytes = bytesHere();
+    if (bytes !== null) install(new WebAssembly.Instance(new WebAssembly.Module(bytes), {}));
   } catch (e) {
+    // A browser that compiles only small modules synchronously on a page's main thread says so here
+    // (a RangeError); loadWasm() compiles asynchronously and succeeds there.
     why = `WebAssembly failed to load: ${(e as Error).message}`;
     kernel = null;
   }
   return kernel;
+}
+
+/**
+ * Loads the module asynchronously, for a page's main thread in a browser that refuses to compile a
+ * module of this size synchronously there (older Chrome refused past 4 KB): await it once before the
+ * first model runs, and the kernels are ready. Elsewhere the first use loads it anyway. Resolves to
+ * whether the wasm kernels are usable.
+ */
+export async function loadWasm(): Promise<boolean> {
+  if (state === 'ready') return true;
+  try {
+    const bytes = bytesHere();
+    if (bytes === null) return false;
+    install(await WebAssembly.instantiate(await WebAssembly.compile(bytes), {}));
+    return true;
+  } catch (e) {
+    why = `WebAssembly failed to load: ${(e as Error).message}`;
+    return false;
+  }
 }
 
 /** Whether the wasm kernels are usable here; when not, `wasmGemmStatus()` says why. */
