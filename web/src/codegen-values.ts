@@ -6,7 +6,7 @@
  */
 import type { ResolvedModelOptions } from '../../src/internal.js';
 import { units } from '../../src/format.js';
-import { torchModule } from './codegen.js';
+import { modelLiteral, torchModule } from './codegen.js';
 import type { Settings } from './settings.js';
 import type { ValueState } from './runner/protocol.js';
 
@@ -91,14 +91,7 @@ print("test RMSE", ((pred - truth) ** 2).mean().sqrt().item())
 export function valuesRnnscopeCode(v: ValueState): string {
   const s = v.settings;
   const w = v.windowing;
-  const model = [
-    `mode: '${s.cell}'`,
-    `hiddenSize: ${s.hidden}`,
-    s.layers > 1 ? `numLayers: ${s.layers}` : '',
-    s.bidirectional ? 'bidirectional: true' : '',
-  ]
-    .filter(Boolean)
-    .join(', ');
+  const model = modelLiteral(s);
   const series = s.data ? `readSeries(readFileSync('${s.data}', 'utf8'), '${s.data}')` : `VALUE_TASKS.${v.name}.generate(${s.seed})`;
   return `import { readFileSync, writeFileSync } from 'node:fs';
 import { VALUE_TASKS, readSeries, prepareSeries, runValues } from 'rnnscope/internal';

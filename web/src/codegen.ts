@@ -96,12 +96,9 @@ def train(batches):                               # batches: (x ${tokens ? '[T, 
 `;
 }
 
-export function rnnscopeCode(s: Settings, text?: TextCode): string {
-  if (s.data && text)
-    return `// A text file is read by the command line (below: ${text.kind === 'next' ? '--text' : '--text-col'}); the library does not export its
-// text readers yet. The built-in text task runs here as any task does: prepare({ task: 'brackets', ... }).
-`;
-  const model = [
+/** The model's options as the library takes them, for the code the page writes: `mode: 'gru', hiddenSize: 16, ...`. */
+export function modelLiteral(s: Settings): string {
+  return [
     `mode: '${s.cell}'`,
     `hiddenSize: ${s.hidden}`,
     s.layers > 1 ? `numLayers: ${s.layers}` : '',
@@ -109,6 +106,14 @@ export function rnnscopeCode(s: Settings, text?: TextCode): string {
   ]
     .filter(Boolean)
     .join(', ');
+}
+
+export function rnnscopeCode(s: Settings, text?: TextCode): string {
+  if (s.data && text)
+    return `// A text file is read by the command line (below: ${text.kind === 'next' ? '--text' : '--text-col'}); the library does not export its
+// text readers yet. The built-in text task runs here as any task does: prepare({ task: 'brackets', ... }).
+`;
+  const model = modelLiteral(s);
   const data = s.data
     ? `data: readDataText(readFileSync('${s.data}', 'utf8'), '${s.data}')`
     : `task: '${s.task}'${s.task === 'delay' ? `, taskOptions: { delay: ${s.delay} }` : ''}`;

@@ -5,10 +5,10 @@
 import { compareCells, memoryWords, verdictSentence, type CompareEvent, type CompareResult, type Dataset } from '../../../src/internal.js';
 import { pipelineOptions, settingsKey, type Settings } from '../settings.js';
 import type { CompareRow, CompareState } from './protocol.js';
-import { PostedJob } from './job.js';
+import { RaceJob } from './job.js';
 
-export class CompareJob extends PostedJob<CompareState> {
-  private readonly job: Generator<CompareEvent, CompareResult | null>;
+export class CompareJob extends RaceJob<CompareRow, CompareState, CompareEvent, CompareResult> {
+  protected readonly job: Generator<CompareEvent, CompareResult | null>;
   protected state: CompareState;
 
   constructor(
@@ -52,29 +52,17 @@ export class CompareJob extends PostedJob<CompareState> {
     };
   }
 
-  /** One engine event: a batch of the model furthest behind, or a step of the memoryless model. */
-  protected step(): void {
-    const it = this.job.next();
-    if (it.done) {
-      if (it.value) this.finish(it.value);
-      return;
-    }
-    const e = it.value;
-    const row = 'mode' in e ? this.state.rows.find((r) => r.mode === e.mode) : undefined;
-    if (e.type === 'compare_train' && row) {
+  /** A batch or epoch of the model furthest behind, or its test. */
+  protected onCell(e: CompareEvent, row: CompareRow): void {
+    if (e.type === 'compare_train') {
       row.seconds = e.seconds;
       if (e.event.type === 'batch') {
         row.losses.push(e.event.loss);
         row.batchesDone++;
       } else if (e.event.type === 'epoch') row.history.push({ epoch: e.event.epoch, loss: e.event.loss, valAccuracy: e.event.valAccuracy });
-    } else if (e.type === 'compare_cell' && row) {
+    } else if (e.type === 'compare_cell') {
       row.testAccuracy = e.testAccuracy;
       row.batchesDone = row.batchesTotal;
-    } else if (e.type === 'memoryless_train') {
-      this.state.memoryless = { ...this.state.memoryless, status: 'running' };
-    } else if (e.type === 'compare_failed') {
-      this.state.status = 'failed';
-      this.state.message = e.message;
     }
   }
 
@@ -82,12 +70,8 @@ export class CompareJob extends PostedJob<CompareState> {
     return { ...this.state, rows: this.state.rows.map((r) => ({ ...r, history: [...r.history], losses: [...r.losses] })) };
   }
 
-  private finish(r: CompareResult): void {
-    for (const x of r.rows)
-      Object.assign(
-        this.state.rows.find((row) => row.mode === x.mode)!,
-        { testAccuracy: x.testAccuracy, gain: x.gain },
-      );
+  protected finish(r: CompareResult): void {
+    for (const x of r.rows) Object.assign(this.rowOf(x.mode), { testAccuracy: x.testAccuracy, gain: x.gain });
     this.state.memoryless = {
       ...this.state.memoryless,
       status: 'done',
@@ -95,7 +79,7 @@ export class CompareJob extends PostedJob<CompareState> {
       parameters: r.memoryless.parameters,
       chance: r.chance,
     };
-    const own = this.state.rows.find((row) => row.mode === r.own)!;
+    const own = this.rowOf(r.own);
     this.state.memory = memoryWords(r.comparison, `the ${own.label}'s memory`);
     this.state.verdict = verdictSentence(r.verdict);
     this.state.status = 'done';

@@ -37,3 +37,51 @@ export abstract class PostedJob<S extends { status: string }> {
     return { ...this.state };
   }
 }
+
+/** What the comparisons' states share: a row per cell, the memoryless model's progress, and a failure's sentence. */
+interface RaceState<Row extends { mode: string }> {
+  status: 'running' | 'done' | 'failed';
+  rows: Row[];
+  memoryless: { status: 'waiting' | 'running' | 'done' };
+  message: string | null;
+}
+
+/** The events of a race of cells that every comparison's engine generator emits (compareCells, compareValueCells). */
+type RaceEvent = { type: 'memoryless_train' } | { type: 'compare_failed'; message: string } | { type: string; mode?: string };
+
+/**
+ * A comparison of cells stepped one engine event at a time: the generator driven to its result, the
+ * events every comparison shares (the memoryless model starting, a failure) folded here, each cell's
+ * own events and the result by the job.
+ */
+export abstract class RaceJob<Row extends { mode: string }, S extends RaceState<Row>, E extends RaceEvent, R> extends PostedJob<S> {
+  protected abstract readonly job: Generator<E, R | null>;
+
+  protected step(): void {
+    const it = this.job.next();
+    if (it.done) {
+      if (it.value) this.finish(it.value);
+      return;
+    }
+    const e = it.value;
+    const mode = 'mode' in e ? e.mode : undefined;
+    const row = mode === undefined ? undefined : this.state.rows.find((r) => r.mode === mode);
+    if (e.type === 'memoryless_train') {
+      this.state.memoryless = { ...this.state.memoryless, status: 'running' };
+    } else if (e.type === 'compare_failed') {
+      this.state.status = 'failed';
+      this.state.message = (e as Extract<RaceEvent, { type: 'compare_failed' }>).message;
+    } else if (row) this.onCell(e, row);
+  }
+
+  /** An event of one cell (its training, its test). */
+  protected abstract onCell(e: E, row: Row): void;
+
+  /** The comparison's result folded into the state, which is then done. */
+  protected abstract finish(r: R): void;
+
+  /** The row of a cell. */
+  protected rowOf(mode: string): Row {
+    return this.state.rows.find((row) => row.mode === mode)!;
+  }
+}

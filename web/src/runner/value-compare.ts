@@ -13,13 +13,13 @@ import { verdictSentence } from '../../../src/explain/compare.js';
 import type { Series, WindowOptions } from '../../../src/data/series.js';
 import { modelChoice, settingsKey, type Settings } from '../settings.js';
 import type { ValueCompareRow, ValueCompareState } from './protocol.js';
-import { PostedJob } from './job.js';
+import { RaceJob } from './job.js';
 
 /** Seeds per cell: enough for a spread (the three cells of a small forecaster train from 3 seeds in a few seconds). */
 export const VALUE_COMPARE_SEEDS = 3;
 
-export class ValueCompareJob extends PostedJob<ValueCompareState> {
-  private readonly job: Generator<ValueCompareEvent, ValueCompareResult | null>;
+export class ValueCompareJob extends RaceJob<ValueCompareRow, ValueCompareState, ValueCompareEvent, ValueCompareResult> {
+  protected readonly job: Generator<ValueCompareEvent, ValueCompareResult | null>;
   protected state: ValueCompareState;
 
   constructor(
@@ -70,30 +70,18 @@ export class ValueCompareJob extends PostedJob<ValueCompareState> {
     };
   }
 
-  /** One engine event: a batch of the model furthest behind, a model's test, or a step of the memoryless model. */
-  protected step(): void {
-    const it = this.job.next();
-    if (it.done) {
-      if (it.value) this.finish(it.value);
-      return;
-    }
-    const e = it.value;
-    const row = 'mode' in e ? this.state.rows.find((r) => r.mode === e.mode) : undefined;
-    if (e.type === 'value_compare_train' && row) {
+  /** A batch or epoch of the model furthest behind (from any seed), or a model's test. */
+  protected onCell(e: ValueCompareEvent, row: ValueCompareRow): void {
+    if (e.type === 'value_compare_train') {
       if (e.event.type === 'batch') {
         row.batchesDone++;
         if (e.seed === this.settings.seed) row.losses.push(e.event.loss);
       } else if (e.event.type === 'value_epoch' && e.seed === this.settings.seed) row.valRmse = e.event.valRmse;
       if (e.seed === this.settings.seed) row.seconds = e.seconds;
-    } else if (e.type === 'value_compare_cell' && row) {
+    } else if (e.type === 'value_compare_cell') {
       Object.assign(row, { rmse: e.rmse, mae: e.mae, seedRmses: [...row.seedRmses, e.rmse] });
-    } else if (e.type === 'value_compare_seed' && row) {
+    } else if (e.type === 'value_compare_seed') {
       row.seedRmses = [...row.seedRmses, e.rmse];
-    } else if (e.type === 'memoryless_train') {
-      this.state.memoryless = { ...this.state.memoryless, status: 'running' };
-    } else if (e.type === 'compare_failed') {
-      this.state.status = 'failed';
-      this.state.message = e.message;
     }
   }
 
@@ -101,21 +89,18 @@ export class ValueCompareJob extends PostedJob<ValueCompareState> {
     return { ...this.state, rows: this.state.rows.map((r) => ({ ...r, losses: [...r.losses], seedRmses: [...r.seedRmses] })) };
   }
 
-  private finish(r: ValueCompareResult): void {
+  protected finish(r: ValueCompareResult): void {
     for (const x of r.rows)
-      Object.assign(
-        this.state.rows.find((row) => row.mode === x.mode)!,
-        {
-          rmse: x.rmse,
-          mae: x.mae,
-          seedRmses: x.seedRmses,
-          meanRmse: x.meanRmse,
-          meanMae: x.meanMae,
-          spread: x.spread,
-          gain: x.gain,
-          batchesDone: this.state.rows.find((row) => row.mode === x.mode)!.batchesTotal,
-        },
-      );
+      Object.assign(this.rowOf(x.mode), {
+        rmse: x.rmse,
+        mae: x.mae,
+        seedRmses: x.seedRmses,
+        meanRmse: x.meanRmse,
+        meanMae: x.meanMae,
+        spread: x.spread,
+        gain: x.gain,
+        batchesDone: this.rowOf(x.mode).batchesTotal,
+      });
     this.state.memoryless = { ...this.state.memoryless, status: 'done' };
     this.state.baselines = r.baselines;
     this.state.verdict = verdictSentence(r.verdict);

@@ -26,6 +26,32 @@ export function CompareStarting() {
   );
 }
 
+/** Every cell's training loss, batch by batch, one line each in the cells' colours (both comparisons). */
+export function BatchLosses({
+  rows,
+  title,
+  yLabel,
+}: {
+  rows: readonly { label: string; losses: readonly number[] }[];
+  title: string;
+  yLabel: string;
+}) {
+  return (
+    <LineChart
+      title={title}
+      testId="compare-loss"
+      xLabel="batch"
+      yLabel={yLabel}
+      series={rows.map((r, i) => ({
+        name: r.label,
+        points: r.losses.map((l, k) => [k + 1, l] as [number, number]),
+        color: SERIES[i],
+        width: 1.2,
+      }))}
+    />
+  );
+}
+
 export function Compare() {
   const s = session.value;
   const c = currentCompare.value;
@@ -93,18 +119,7 @@ export function Compare() {
               </tr>
             </tbody>
           </table>
-          <LineChart
-            title="Training loss of every batch"
-            testId="compare-loss"
-            xLabel="batch"
-            yLabel="cross-entropy"
-            series={c.rows.map((r, i) => ({
-              name: r.label,
-              points: r.losses.map((l, k) => [k + 1, l] as [number, number]),
-              color: SERIES[i],
-              width: 1.2,
-            }))}
-          />
+          <BatchLosses rows={c.rows} title="Training loss of every batch" yLabel="cross-entropy" />
           {c.status === 'done' && (
             <Bars
               title="Test accuracy"

@@ -14,6 +14,28 @@ import { f2 } from '../../../../src/format.js';
 /** The page's longest sample (the worker's GENERATE_MAX). */
 const MAX_LENGTH = 2000;
 
+/** A whole number in [lo, hi] (what is typed outside it is brought inside; what is not a whole number gives `fallback`). */
+function IntInput(p: { id: string; label: string; lo: number; hi?: number; value: number; fallback: number; set: (n: number) => void }) {
+  const hi = p.hi ?? 2 ** 31 - 1;
+  return (
+    <div class="field">
+      <label for={`gen-${p.id}`}>{p.label}</label>
+      <input
+        id={`gen-${p.id}`}
+        type="number"
+        min={p.lo}
+        max={p.hi}
+        value={p.value}
+        onChange={(e) => {
+          const n = Number((e.currentTarget as HTMLInputElement).value);
+          p.set(Number.isInteger(n) ? Math.max(p.lo, Math.min(hi, n)) : p.fallback);
+        }}
+        data-testid={`gen-${p.id}`}
+      />
+    </div>
+  );
+}
+
 export function Generate() {
   const s = session.value!;
   const vocab = s.data.text?.vocabulary ?? [];
@@ -29,10 +51,6 @@ export function Generate() {
   const st = g && g.session === s.id ? g : null;
   const running = st?.status === 'running';
   const sep = s.data.text?.tokenizer === 'words' ? ' ' : '';
-  const int = (v: string, lo: number, hi: number, d: number) => {
-    const n = Number(v);
-    return Number.isInteger(n) ? Math.max(lo, Math.min(hi, n)) : d;
-  };
   const start = () => {
     setPicked(null);
     generate({ prime, length, temperature, topK, seed, pace });
@@ -63,18 +81,7 @@ export function Generate() {
             data-testid="gen-prime"
           />
         </div>
-        <div class="field">
-          <label for="gen-length">Length</label>
-          <input
-            id="gen-length"
-            type="number"
-            min={1}
-            max={MAX_LENGTH}
-            value={length}
-            onChange={(e) => setLength(int((e.currentTarget as HTMLInputElement).value, 1, MAX_LENGTH, 200))}
-            data-testid="gen-length"
-          />
-        </div>
+        <IntInput id="length" label="Length" lo={1} hi={MAX_LENGTH} value={length} fallback={200} set={setLength} />
         <div class="field">
           <label for="gen-temp">Temperature {f2(temperature)}</label>
           <input
@@ -89,29 +96,8 @@ export function Generate() {
             data-testid="gen-temperature"
           />
         </div>
-        <div class="field">
-          <label for="gen-topk">Top-k (0: all)</label>
-          <input
-            id="gen-topk"
-            type="number"
-            min={0}
-            max={V}
-            value={topK}
-            onChange={(e) => setTopK(int((e.currentTarget as HTMLInputElement).value, 0, V, 0))}
-            data-testid="gen-topk"
-          />
-        </div>
-        <div class="field">
-          <label for="gen-seed">Seed</label>
-          <input
-            id="gen-seed"
-            type="number"
-            min={0}
-            value={seed}
-            onChange={(e) => setSeed(int((e.currentTarget as HTMLInputElement).value, 0, 2 ** 31 - 1, 0))}
-            data-testid="gen-seed"
-          />
-        </div>
+        <IntInput id="topk" label="Top-k (0: all)" lo={0} hi={V} value={topK} fallback={0} set={setTopK} />
+        <IntInput id="seed" label="Seed" lo={0} value={seed} fallback={0} set={setSeed} />
         <div class="field">
           <label for="gen-pace">Pace</label>
           <select

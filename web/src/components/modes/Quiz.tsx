@@ -3,6 +3,7 @@
  * model and this run, and the lesson's concept questions, each with its explanation, and a score.
  */
 import { answer, answers, session } from '../../store.js';
+import type { Question } from '../../../../src/explain/quiz/index.js';
 
 const letter = (i: number) => String.fromCharCode(65 + i);
 
@@ -49,39 +50,47 @@ export function Quiz() {
           ↺ Retake the quiz
         </button>
       )}
-      <ol class="quiz">
-        {qs.map((q, qi) => {
-          const chosen = a[q.id];
-          const done = chosen !== undefined;
-          return (
-            <li class="question" data-testid={`question-${qi}`} data-id={q.id} data-kind={q.kind}>
-              <fieldset>
-                <legend>{q.prompt}</legend>
-                {q.choices.map((c, ci) => (
-                  <label
-                    class={`choice${done && ci === q.answer ? ' right' : ''}${done && ci === chosen && ci !== q.answer ? ' wrong' : ''}`}
-                  >
-                    <input
-                      type="radio"
-                      name={`q-${q.id}`}
-                      value={ci}
-                      checked={chosen === ci}
-                      disabled={done && chosen !== ci}
-                      onChange={() => answer(q.id, ci)}
-                    />
-                    <span class="choice-letter">{letter(ci)}</span> {c}
-                  </label>
-                ))}
-              </fieldset>
-              {done && (
-                <p class={chosen === q.answer ? 'verdict right' : 'verdict wrong'} role="status" data-testid={`verdict-${qi}`}>
-                  <strong>{chosen === q.answer ? 'Right.' : `Not quite: the answer is ${letter(q.answer)}.`}</strong> {q.explanation}
-                </p>
-              )}
-            </li>
-          );
-        })}
-      </ol>
+      <Questions qs={qs} />
     </div>
+  );
+}
+
+/** The questions, each with its choices and, once answered, whether it was right and why (both quizzes). */
+export function Questions({ qs }: { qs: readonly Question[] }) {
+  const a = answers.value;
+  return (
+    <ol class="quiz">
+      {qs.map((q, qi) => {
+        const chosen = a[q.id];
+        const done = chosen !== undefined;
+        return (
+          <li class="question" data-testid={`question-${qi}`} data-id={q.id} data-kind={q.kind}>
+            <fieldset>
+              <legend>{q.prompt}</legend>
+              {q.choices.map((c, ci) => (
+                <label
+                  class={`choice${done && ci === q.answer ? ' right' : ''}${done && ci === chosen && ci !== q.answer ? ' wrong' : ''}`}
+                >
+                  <input
+                    type="radio"
+                    name={`q-${q.id}`}
+                    value={ci}
+                    checked={chosen === ci}
+                    disabled={done && chosen !== ci}
+                    onChange={() => answer(q.id, ci)}
+                  />
+                  <span class="choice-letter">{letter(ci)}</span> {c}
+                </label>
+              ))}
+            </fieldset>
+            {done && (
+              <p class={chosen === q.answer ? 'verdict right' : 'verdict wrong'} role="status" data-testid={`verdict-${qi}`}>
+                <strong>{chosen === q.answer ? 'Right.' : `Not quite: the answer is ${letter(q.answer)}.`}</strong> {q.explanation}
+              </p>
+            )}
+          </li>
+        );
+      })}
+    </ol>
   );
 }

@@ -8,10 +8,8 @@
 import { useEffect } from 'preact/hooks';
 import type { ValueState } from '../../runner/protocol.js';
 import { runCompare } from '../../runner/runner.js';
-import { CompareStarting } from './Compare.js';
+import { BatchLosses, CompareStarting } from './Compare.js';
 import { valueCompare } from '../../runner/value-compare-store.js';
-import { LineChart } from '../charts/LineChart.js';
-import { SERIES } from '../charts/color.js';
 import { seconds, units } from '../../../../src/format.js';
 
 /** The settings a comparison was asked for, so that a page that redraws does not ask twice. */
@@ -108,18 +106,7 @@ export function ValueCompare({ v }: { v: ValueState }) {
             RMSE and MAE: the first seed's model. Memory worth: the better of the same weights with the state reset before every step and
             the model without memory, minus the cell's RMSE (positive when memory helps).
           </p>
-          <LineChart
-            title="Training loss of every batch (first seed; MSE of the normalised target)"
-            testId="compare-loss"
-            xLabel="batch"
-            yLabel="MSE"
-            series={c.rows.map((r, i) => ({
-              name: r.label,
-              points: r.losses.map((l, k) => [k + 1, l] as [number, number]),
-              color: SERIES[i],
-              width: 1.2,
-            }))}
-          />
+          <BatchLosses rows={c.rows} title="Training loss of every batch (first seed; MSE of the normalised target)" yLabel="MSE" />
           {c.verdict && (
             <p class="explain" data-testid="compare-verdict">
               {c.verdict}

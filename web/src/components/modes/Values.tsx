@@ -5,15 +5,14 @@
  * about this run, the key insight, and the forecast chart of history, forecast and truth. It formats
  * what the worker sent (web/src/runner/values.ts) and computes nothing the engine knows.
  */
-import { answer, answers, setView, valueState, view } from '../../store.js';
+import { setView, valueState, view } from '../../store.js';
 import type { ValueState } from '../../runner/protocol.js';
 import { f2, shape, units } from '../../../../src/format.js';
 import { LineChart } from '../charts/LineChart.js';
 import { ValueCompare } from './ValueCompare.js';
 import { ValueMath } from './ValueMath.js';
 import { ValueCode } from './ValueCode.js';
-
-const letter = (i: number) => String.fromCharCode(65 + i);
+import { Questions } from './Quiz.js';
 
 function Header({ v }: { v: ValueState }) {
   const last = v.history[v.history.length - 1];
@@ -251,43 +250,10 @@ function Playground({ v }: { v: ValueState }) {
 function Quiz({ v }: { v: ValueState }) {
   const qs = v.quiz;
   if (!qs) return <p data-testid="quiz-waiting">The questions are drawn from this run; they appear when training has finished.</p>;
-  const a = answers.value;
   return (
     <div class="mode-quiz">
       <h2>Model Quiz: {qs.length} questions</h2>
-      <ol class="quiz">
-        {qs.map((q, qi) => {
-          const chosen = a[q.id];
-          const done = chosen !== undefined;
-          return (
-            <li class="question" data-testid={`question-${qi}`} data-id={q.id}>
-              <fieldset>
-                <legend>{q.prompt}</legend>
-                {q.choices.map((c, ci) => (
-                  <label
-                    class={`choice${done && ci === q.answer ? ' right' : ''}${done && ci === chosen && ci !== q.answer ? ' wrong' : ''}`}
-                  >
-                    <input
-                      type="radio"
-                      name={`q-${q.id}`}
-                      value={ci}
-                      checked={chosen === ci}
-                      disabled={done && chosen !== ci}
-                      onChange={() => answer(q.id, ci)}
-                    />
-                    <span class="choice-letter">{letter(ci)}</span> {c}
-                  </label>
-                ))}
-              </fieldset>
-              {done && (
-                <p class={chosen === q.answer ? 'verdict right' : 'verdict wrong'} role="status">
-                  <strong>{chosen === q.answer ? 'Right.' : `Not quite: the answer is ${letter(q.answer)}.`}</strong> {q.explanation}
-                </p>
-              )}
-            </li>
-          );
-        })}
-      </ol>
+      <Questions qs={qs} />
     </div>
   );
 }
