@@ -51,6 +51,34 @@ for (const [kind, last, cell] of [
   });
 }
 
+test('predict streams the whole-file bytes when the classes need quoting and the steps are dates', () => {
+  // the streamed path joins plain fields by hand and sends a row with a field to quote through csv-stringify
+  const d = tempDir();
+  const rng = new Rng(9);
+  const classes = ['up,ish', 'flat', 'down "x"'];
+  const quote = (t: string) => `"${t.replace(/"/g, '""')}"`;
+  const train = ['id,step,a,b,label'];
+  const plain = ['id,step,a,b'];
+  const quoted = ['id,step,a,b'];
+  for (let k = 0; k < 120; k++)
+    for (let t = 0; t < 4; t++) {
+      const step = k % 2 ? `2024-01-0${t + 1}` : String(t);
+      const [a, b] = [rng.normal().toFixed(3), rng.normal().toFixed(3)];
+      train.push(`s${k},${step},${a},${b},${quote(classes[rng.int(3)]!)}`);
+      plain.push(`s${k},${step},${a},${b}`);
+      quoted.push(`"s${k}",${step},${a},${b}`);
+    }
+  writeFileSync(join(d, 'train.csv'), train.join('\n') + '\n');
+  writeFileSync(join(d, 'plain.csv'), plain.join('\n') + '\n');
+  writeFileSync(join(d, 'quoted.csv'), quoted.join('\n') + '\n');
+  ok(run(['train', '--data', 'train.csv', '--hidden', '4', '--epochs', '1', '--out', 'm.safetensors'], { cwd: d }));
+  const a = ok(run(['predict', '--model', 'm.safetensors', '--data', 'plain.csv'], { cwd: d })).stdout;
+  const b = ok(run(['predict', '--model', 'm.safetensors', '--data', 'quoted.csv'], { cwd: d })).stdout;
+  assert.match(a, /^id,step,predicted,"p_down ""x""",p_flat,"p_up,ish"\n/);
+  assert.match(a, /\ns1,2024-01-01,/);
+  assert.equal(a, b);
+});
+
 test('predict leaves nothing written when a fault comes late in a streamed file', () => {
   const d = tempDir();
   writeFileSync(join(d, 'train.csv'), csv(100, 1));
