@@ -82,6 +82,12 @@ def load(path):
     # Format 2 keeps a checkpoint's optimizer state as tensors optimizer.<state>.<parameter>: not weights.
     weights = {k: v for k, v in tensors.items() if not k.startswith("optimizer.")}
     model.load_state_dict(weights, strict=True)
+    # ... and the JSON names them: each comes back flat over the parameters in state_dict order, as
+    # format 1 kept it in the JSON (so meta["checkpoint"]["optimizer"]["buffers"] reads the same).
+    opt = (meta.get("checkpoint") or {}).get("optimizer") or {}
+    if meta.get("version") == 2 and isinstance(opt.get("buffers"), list):
+        names = [n for n, _ in model.named_parameters()]
+        opt["buffers"] = {b: torch.cat([tensors[f"optimizer.{b}.{n}"].reshape(-1) for n in names]) for b in opt["buffers"]}
     return model, meta
 
 

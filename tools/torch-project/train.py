@@ -274,22 +274,22 @@ def make_schedule(spec, opt):
 
 
 def restore_moments(opt, model, meta):
-    """rnnscope's optimizer state, when the file keeps it as rnnscope 0.1 does (its buffers under
-    PyTorch's state keys, flat over the parameters in state_dict order); False when it does not."""
+    """rnnscope's optimizer state, when the file keeps it (its buffers under PyTorch's state keys, flat
+    over the parameters in state_dict order, as load() gives them from either format); False when not."""
     state = (meta.get("checkpoint") or {}).get("optimizer") or {}
     buffers, step = state.get("buffers"), state.get("step")
     params = list(model.parameters())
     total = sum(p.numel() for p in params)
     if state.get("kind") != type(opt).__name__ or not isinstance(buffers, dict) or not isinstance(step, int) or step < 1:
         return False
-    if not all(isinstance(b, list) and len(b) == total for b in buffers.values()):
+    if not all(isinstance(b, (list, torch.Tensor)) and len(b) == total for b in buffers.values()):
         return False
     at = 0
     for p in params:
         n = p.numel()
         st = {} if isinstance(opt, torch.optim.SGD) else {"step": torch.tensor(float(step))}
         for name, b in buffers.items():
-            st[name] = torch.tensor(b[at:at + n], dtype=p.dtype, device=p.device).view_as(p)
+            st[name] = torch.as_tensor(b[at:at + n], dtype=p.dtype, device=p.device).view_as(p).clone()
         opt.state[p] = st
         at += n
     return True
