@@ -539,7 +539,7 @@ function featureColumn(xs: readonly Float32Array[]): Float32Array {
   for (const v of xs) n += v.length;
   const x = new Float32Array(n);
   let at = 0;
-  for (let k = 0; k < xs.length; ) {
+  for (let k = 0; k < xs.length;) {
     // one copy per run of sequences that lie end to end in one pool
     const first = xs[k]!;
     let end = first.byteOffset + first.byteLength;
@@ -604,7 +604,19 @@ function scanWhole(read: (buf: Uint8Array, from: number) => number, source: stri
   const texts = cols.step >= 0 ? (k: number) => stepTexts.of(first[k]!, start[k + 1]! - start[k]!) : null;
   const columns = new SequenceColumns(sc.features.length, featureColumn(xs), start, y, target, ids, texts);
   const features = sc.features;
-  const ds = columnar({ ...named(lengths.map((length) => ({ length })), source, o), features, classes, target }, columns);
+  const ds = columnar(
+    {
+      ...named(
+        lengths.map((length) => ({ length })),
+        source,
+        o,
+      ),
+      features,
+      classes,
+      target,
+    },
+    columns,
+  );
   const used = new Set([cols.id, cols.step, cols.label, ...cols.features]);
   ds.unused = header.filter((_, c) => !used.has(c));
   if (cols.step >= 0) ds.stepColumn = { name: header[cols.step]!, byName: o.step === undefined };
