@@ -1,7 +1,8 @@
 /**
- * What a loaded data set holds, by its arrays' byteLength (not by RSS, which the garbage collector
- * moves): a CSV read by the fast path (src/data/csv-fast.ts) keeps its features and targets, not
- * the scanner's 4 MB pools.
+ * What a loaded data set holds: by its arrays' byteLength (a CSV read by the fast path,
+ * src/data/csv-fast.ts, keeps its features and targets, not the scanner's 4 MB pools), and by the
+ * heap and ArrayBuffer bytes live between full collections (src/data/columns.ts: no object per
+ * sequence); and a training step's memory, linear in T, B and H.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,16 @@ import { join } from 'node:path';
 import { readDataFile } from '../src/data/read.js';
 import { readCsv } from '../src/data/csv.js';
 import { Rng } from '../src/tensor/rng.js';
+import { prepare } from '../src/train/prepare.js';
+import { SequenceModel } from '../src/nn/model.js';
+import { TrainStep } from '../src/train/step.js';
+import { Adam } from '../src/optim/adam.js';
+import { Batcher } from '../src/data/batcher.js';
+import { collect } from '../bench/gc.js';
+import { I, T, writeCsv } from '../bench/gen-csv.js';
 import { tempDir } from './cli-helpers.js';
+
+const live = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
 
 test('a CSV data set read from a file holds its features and targets in arrays of about their size (1.25x at most), with the values readCsv reads', async () => {
   const rng = new Rng(3);
@@ -40,4 +50,69 @@ test('a CSV data set read from a file holds its features and targets in arrays o
     ds.sequences.map((s) => Array.from(s.x)),
     text.sequences.map((s) => Array.from(s.x)),
   );
+});
+
+test('a long-form CSV of 50,000 sequences, loaded, holds under 2x its features as float32 (live heap and ArrayBuffers), and prepare makes no view of the whole file', async (t) => {
+  const path = join(tempDir(), 'big.csv');
+  const N = writeCsv(path, 25); // the bench's file: 10 steps of 5 features, a label per step
+  assert.ok(N >= 50_000, `${N} sequences`);
+  await collect();
+  const before = live();
+  const ds = await readDataFile(path);
+  await collect();
+  const held = live() - before;
+  const float32 = N * T * I * 4;
+  t.diagnostic(`${N} sequences: ${(held / N).toFixed(0)} bytes each, ${(held / float32).toFixed(2)}x their features as float32`);
+  assert.ok(
+    held < 2 * float32,
+    `the loaded data set holds ${(held / N).toFixed(0)} bytes a sequence, ${(held / float32).toFixed(2)}x its ${float32 / N} of float32 features`,
+  );
+  // training reads the columns: prepare's parts are new columns of the split, not views of the file
+  const p = prepare({ data: ds, seed: 1 });
+  assert.equal(p.split.train.length + p.split.val.length + p.split.test.length, N);
+  assert.ok(ds.columns, 'the fast path made columns');
+  assert.equal(Object.getOwnPropertyDescriptor(ds, 'sequences')?.get !== undefined, true, "the file's sequences were made");
+  // and a batch from them is the batch the same sequences give as plain objects (the path of every other data set)
+  const train = p.split.train;
+  const plain = train.map((s) => ({ ...s }));
+  const [a, b] = [new Batcher(train, I, ds.target, 32), new Batcher(plain, I, ds.target, 32)];
+  a.shuffle(new Rng(5));
+  b.shuffle(new Rng(5));
+  for (const k of [0, 7, a.count - 1]) {
+    const [ba, bb] = [a.batch(k), b.batch(k)];
+    assert.deepEqual(Array.from(ba.x.data), Array.from(bb.x.data));
+    assert.deepEqual(Array.from(ba.targets), Array.from(bb.targets));
+    assert.deepEqual(ba.items, bb.items);
+  }
+});
+
+test("a training step's memory (its workspace) is linear in T, B and H: doubling one about doubles it", async () => {
+  const measure = async (mode: 'lstm' | 'gru' | 'rnn_tanh', T: number, B: number, H: number) => {
+    const m = new SequenceModel({ mode, inputSize: 5, hiddenSize: H, numClasses: 3 });
+    const step = new TrainStep(m, new Adam(m.table.data, m.table.grad));
+    const x = { data: Float32Array.from({ length: T * B * 5 }, (_, i) => Math.sin(i)), shape: [T, B, 5] };
+    const y = Int32Array.from({ length: T * B }, (_, i) => i % 3);
+    await collect();
+    const before = live();
+    step.run(x, y); // the first step makes the workspace of (B, T)
+    await collect();
+    const grew = live() - before;
+    step.run(x, y); // (kept alive until measured)
+    return grew;
+  };
+  for (const mode of ['lstm', 'gru', 'rnn_tanh'] as const) {
+    const base = await measure(mode, 50, 64, 64);
+    for (const [what, bytes] of [
+      ['T', await measure(mode, 100, 64, 64)],
+      ['B', await measure(mode, 50, 128, 64)],
+      ['H', await measure(mode, 50, 64, 128)],
+    ] as const) {
+      const r = bytes / base;
+      // linear: doubling one size at most doubles the memory (with the runtime's slack); quadratic would be 4x
+      assert.ok(
+        r > 1.5 && r < 2.3,
+        `${mode}: doubling ${what} took ${(bytes / 1e6).toFixed(1)} MB against ${(base / 1e6).toFixed(1)} MB (x${r.toFixed(2)})`,
+      );
+    }
+  }
 });

@@ -6,6 +6,7 @@
 import { totalmem } from 'node:os';
 import { getTask, type TaskOptions } from '../data/tasks.js';
 import type { Dataset } from '../data/dataset.js';
+import { sequenceCount } from '../data/columns.js';
 import { modelOptions, type ModelChoice } from '../train/prepare.js';
 import { estimateRun, type Footprint } from '../train/footprint.js';
 import type { TrainConfig } from '../train/trainer.js';
@@ -37,9 +38,10 @@ export function memoryLimit(): number {
 export function checkRunFits(c: FitChoice, limit = memoryLimit()): Footprint {
   // The data's shape without generating it: a task's first 10 sequences tell its features, classes and length.
   const sample = c.data ?? getTask(c.task ?? DEFAULTS.task).generate(c.seed, { ...c.taskOptions, count: 10 });
-  const sequences = c.data ? c.data.sequences.length : (c.taskOptions?.count ?? 10000);
-  const steps = sample.sequences.reduce((m, s) => Math.max(m, s.length), 0);
-  const totalSteps = c.data ? c.data.sequences.reduce((n, s) => n + s.length, 0) : sequences * steps;
+  const cols = c.data?.columns;
+  const sequences = c.data ? sequenceCount(c.data) : (c.taskOptions?.count ?? 10000);
+  const steps = cols ? cols.maxLength() : sample.sequences.reduce((m, s) => Math.max(m, s.length), 0);
+  const totalSteps = cols ? cols.start[cols.size]! : c.data ? c.data.sequences.reduce((n, s) => n + s.length, 0) : sequences * steps;
   const t = c.train;
   const each = (c.modes ?? [c.model.mode ?? DEFAULTS.cell]).map((mode) =>
     estimateRun({

@@ -6,6 +6,7 @@
 import { stat } from 'node:fs/promises';
 import type { Dataset } from '../data/dataset.js';
 import { readDataFile } from '../data/read.js';
+import { sequenceCount } from '../data/columns.js';
 import type { CsvOptions } from '../data/csv-columns.js';
 import { seconds } from '../format.js';
 
@@ -81,7 +82,7 @@ export async function readDataWithProgress(
     }
   });
   status?.clear();
-  err.write(`read ${path}: ${megabytes(size)}, ${ds.sequences.length} sequences, in ${seconds((performance.now() - t0) / 1000)}\n`);
+  err.write(`read ${path}: ${megabytes(size)}, ${sequenceCount(ds)} sequences, in ${seconds((performance.now() - t0) / 1000)}\n`);
   return ds;
 }
 

@@ -6,6 +6,7 @@
 import type { Tensor } from '../tensor/buf.js';
 import type { Rng } from '../tensor/rng.js';
 import { maxLength, type Sequence, type Target } from './dataset.js';
+import { columnsOf, type SequenceColumns } from './columns.js';
 
 export interface Batch {
   x: Tensor;
@@ -29,7 +30,9 @@ interface Buffers {
  */
 export abstract class SequenceBatches<B> {
   readonly T: number;
-  private readonly order: number[];
+  protected readonly order: number[];
+  /** The columns `seqs` are views of (prepare's parts), read directly; null for other arrays. */
+  protected readonly columns: SequenceColumns | null;
 
   constructor(
     readonly seqs: readonly Sequence[],
@@ -38,7 +41,8 @@ export abstract class SequenceBatches<B> {
     readonly batchSize: number,
     T?: number,
   ) {
-    this.T = T ?? maxLength(seqs);
+    this.columns = columnsOf(seqs);
+    this.T = T ?? this.columns?.maxLength() ?? maxLength(seqs);
     this.order = seqs.map((_, i) => i);
   }
 
@@ -72,12 +76,17 @@ export abstract class SequenceBatches<B> {
     x.fill(0);
     const items: Sequence[] = [];
     let ragged = false;
+    const c = this.columns;
     for (let j = 0; j < B; j++) {
-      const s = this.seqs[this.order[from + j]!]!;
-      items.push(s);
-      lengths[j] = s.length;
-      if (s.length < T) ragged = true;
-      for (let t = 0; t < s.length; t++) for (let i = 0; i < I; i++) x[(t * B + j) * I + i] = s.x[t * I + i]!;
+      const q = this.order[from + j]!;
+      items.push(this.seqs[q]!);
+      // from the columns when there are (sequence q is their q), else from the sequence's own view
+      const len = c ? c.lengthOf(q) : this.seqs[q]!.length;
+      const src = c ? c.x : this.seqs[q]!.x;
+      const base = c ? c.start[q]! * I : 0;
+      lengths[j] = len;
+      if (len < T) ragged = true;
+      for (let t = 0; t < len; t++) for (let i = 0; i < I; i++) x[(t * B + j) * I + i] = src[base + t * I + i]!;
     }
     return { items, ragged };
   }
@@ -96,13 +105,18 @@ export class Batcher extends SequenceBatches<Batch> {
       this.bufs.set(B, b);
     }
     const { items, ragged } = this.gather(k, b.x, b.lengths);
-    items.forEach((s, j) => {
+    const c = this.columns;
+    for (let j = 0; j < B; j++) {
+      const q = this.order[k * this.batchSize + j]!;
+      const len = b.lengths[j]!;
+      const y = c ? c.y : items[j]!.y;
+      const at = c ? c.yAt(q) : 0;
       if (this.target === 'steps') {
-        for (let t = 0; t < T; t++) b.targets[t * B + j] = t < s.length ? s.y[t]! : -100;
+        for (let t = 0; t < T; t++) b.targets[t * B + j] = t < len ? y[at + t]! : -100;
       } else {
-        b.targets[j] = s.y[0]!;
+        b.targets[j] = y[at]!;
       }
-    });
+    }
     return { x: { data: b.x, shape: [T, B, I] }, targets: b.targets, lengths: ragged ? b.lengths : null, items };
   }
 }

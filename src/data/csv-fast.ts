@@ -14,8 +14,9 @@
  * in memory. Browser-safe: no Node import.
  */
 import { ConfigError, DataError } from '../errors.js';
-import type { Dataset, Sequence, Target } from './dataset.js';
+import type { Dataset, Target } from './dataset.js';
 import { inferClasses, named } from './assemble.js';
+import { columnar, SequenceColumns } from './columns.js';
 import { resolveColumns, type CsvOptions } from './csv-columns.js';
 import { checkOptions, MAX_STEPS } from './read-options.js';
 import { DECIMAL, labelText, parseFeature } from './values.js';
@@ -473,10 +474,21 @@ export function classIds(labels: readonly string[], classes: readonly string[]):
  * sequence without a label when labels are required; labels of one sequence that disagree).
  */
 export function targetsOf(batch: ScannedBatch, target: Target, classOf: Int32Array, requireLabels: boolean): Int32Array[] {
+  const all = targetColumn(batch, target, classOf, requireLabels);
+  const ys: Int32Array[] = new Array<Int32Array>(batch.lengths.length);
+  let s0 = 0;
+  batch.lengths.forEach((T, k) => {
+    ys[k] = target === 'steps' ? all.subarray(s0, s0 + T) : all.subarray(k, k + 1);
+    s0 += T;
+  });
+  return ys;
+}
+
+/** targetsOf's class ids as one column: [steps] for "steps" (-100 where a step has none), [N] for "last". */
+function targetColumn(batch: ScannedBatch, target: Target, classOf: Int32Array, requireLabels: boolean): Int32Array {
   const { lengths, stepLabels } = batch;
   const N = lengths.length;
   const all = new Int32Array(target === 'steps' ? stepLabels.length : N).fill(-100);
-  const ys: Int32Array[] = new Array<Int32Array>(N);
   let s0 = 0;
   for (let k = 0; k < N; k++) {
     const T = lengths[k]!;
@@ -489,7 +501,6 @@ export function targetsOf(batch: ScannedBatch, target: Target, classOf: Int32Arr
           labelled++;
         }
       }
-      ys[k] = all.subarray(s0, s0 + T);
     } else {
       let first = -1;
       for (let t = 0; t < T; t++) {
@@ -500,12 +511,11 @@ export function targetsOf(batch: ScannedBatch, target: Target, classOf: Int32Arr
         else if (l !== first) giveUp();
       }
       if (first >= 0) all[k] = classOf[first]!;
-      ys[k] = all.subarray(k, k + 1);
     }
     if (labelled === 0 && requireLabels) giveUp();
     s0 += T;
   }
-  return ys;
+  return all;
 }
 
 /**
@@ -523,24 +533,24 @@ export function readCsvChunks(read: (buf: Uint8Array, from: number) => number, s
   }
 }
 
-/**
- * The scanner's pools are 4 MB each and the last is mostly empty: its sequences move to one of their
- * size, so a small file's Dataset holds its features' bytes, not 4 MB (views `xs` are replaced in place).
- */
-function trimLastPool(xs: Float32Array[]): void {
-  const last = xs.at(-1);
-  if (last === undefined) return;
-  let k = xs.length;
-  while (k > 0 && xs[k - 1]!.buffer === last.buffer) k--;
-  const from = xs[k]!.byteOffset / 4;
-  const n = last.byteOffset / 4 + last.length - from;
-  if (8 * n > last.buffer.byteLength) return; // more than half of it used: a copy would not pay
-  const tight = new Float32Array(n);
-  tight.set(new Float32Array(last.buffer, from * 4, n));
-  for (let j = k; j < xs.length; j++) {
-    const at = xs[j]!.byteOffset / 4 - from;
-    xs[j] = tight.subarray(at, at + xs[j]!.length);
+/** The scanned sequences' features in one array, in their order (the scanner's pools are 4 MB each, views of them per sequence). */
+function featureColumn(xs: readonly Float32Array[]): Float32Array {
+  let n = 0;
+  for (const v of xs) n += v.length;
+  const x = new Float32Array(n);
+  let at = 0;
+  for (let k = 0; k < xs.length;) {
+    // one copy per run of sequences that lie end to end in one pool
+    const first = xs[k]!;
+    let end = first.byteOffset + first.byteLength;
+    let j = k + 1;
+    while (j < xs.length && xs[j]!.buffer === first.buffer && xs[j]!.byteOffset === end) end += xs[j++]!.byteLength;
+    const run = new Float32Array(first.buffer, first.byteOffset, (end - first.byteOffset) / 4);
+    x.set(run, at);
+    at += run.length;
+    k = j;
   }
+  return x;
 }
 
 function scanWhole(read: (buf: Uint8Array, from: number) => number, source: string, o: CsvOptions): Dataset {
@@ -563,7 +573,6 @@ function scanWhole(read: (buf: Uint8Array, from: number) => number, source: stri
   }
   sc.finish();
   const batch = sc.take(true);
-  trimLastPool(batch.xs);
   const { ids, lengths, xs, firstStep, stepLabels } = batch;
   const N = ids.length;
   // assemble()'s rules, on label indices rather than per-step text
@@ -585,22 +594,29 @@ function scanWhole(read: (buf: Uint8Array, from: number) => number, source: stri
   const classes = [...(o.classes ?? inferClasses(seenLabels))];
   if (o.classes === undefined && seenLabels.length > 20 && seenLabels.every((l) => /^-?\d+$/.test(l)) && seenLabels.length * 10 > labelled)
     giveUp(); // too many integer labels: readCsv suggests --regression
-  const ys = targetsOf(batch, target, classIds(seenLabels, classes), o.requireLabels ?? true);
+  const y = targetColumn(batch, target, classIds(seenLabels, classes), o.requireLabels ?? true);
   const cols = sc.columns;
   const header = sc.header!;
+  const start = new Int32Array(N + 1);
+  for (let k = 0; k < N; k++) start[k + 1] = start[k]! + lengths[k]!;
   const stepTexts = new StepTexts();
-  const sequences: Sequence[] = new Array<Sequence>(N);
-  for (let k = 0; k < N; k++) {
-    sequences[k] = {
-      id: ids[k]!,
-      length: lengths[k]!,
-      x: xs[k]!,
-      y: ys[k]!,
-      ...(cols.step >= 0 ? { steps: stepTexts.of(firstStep[k]!, lengths[k]!) } : {}),
-    };
-  }
+  const first = Float64Array.from(firstStep);
+  const texts = cols.step >= 0 ? (k: number) => stepTexts.of(first[k]!, start[k + 1]! - start[k]!) : null;
+  const columns = new SequenceColumns(sc.features.length, featureColumn(xs), start, y, target, ids, texts);
   const features = sc.features;
-  const ds: Dataset = { ...named(sequences, source, o), features, classes, target, sequences };
+  const ds = columnar(
+    {
+      ...named(
+        lengths.map((length) => ({ length })),
+        source,
+        o,
+      ),
+      features,
+      classes,
+      target,
+    },
+    columns,
+  );
   const used = new Set([cols.id, cols.step, cols.label, ...cols.features]);
   ds.unused = header.filter((_, c) => !used.has(c));
   if (cols.step >= 0) ds.stepColumn = { name: header[cols.step]!, byName: o.step === undefined };

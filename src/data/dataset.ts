@@ -4,6 +4,7 @@
  */
 import type { Rng } from '../tensor/rng.js';
 import type { Tokenizer } from './text.js';
+import { statistics, type SequenceColumns } from './columns.js';
 
 export type Target = 'steps' | 'last';
 
@@ -54,6 +55,12 @@ export interface Dataset {
   stepColumn?: { name: string; byName: boolean };
   /** Present for text: its sequences carry `text`, encoded by prepare with the training split's vocabulary. */
   text?: TextSpec;
+  /**
+   * The same sequences column by column (src/data/columns.ts), where the reader made them so (the CSV
+   * fast path): then `sequences` is made on first use, and prepare and the batchers read the columns.
+   * Not enumerable (src/data/columns.ts, `columnar`): a Dataset spread from this one is a plain one.
+   */
+  columns?: SequenceColumns;
 }
 
 export interface Split {
@@ -67,11 +74,32 @@ export interface Split {
  * From 3 sequences on, validation and test get at least one each (unless a fraction is 0).
  */
 export function split(seqs: Sequence[], rng: Rng, valFrac = 0.15, testFrac = 0.15): Split {
-  const order = seqs.map((_, i) => i);
+  const p = splitIndices(seqs.length, rng, valFrac, testFrac);
+  const pick = (ix: number[]) => ix.map((i) => seqs[i]!);
+  return { test: pick(p.test), val: pick(p.val), train: pick(p.train) };
+}
+
+/** Indices of a split of n sequences. */
+export interface SplitIndices {
+  train: number[];
+  val: number[];
+  test: number[];
+}
+
+/** `split` by index: the same shuffle and cut. */
+export function splitIndices(n: number, rng: Rng, valFrac = 0.15, testFrac = 0.15): SplitIndices {
+  const order = Array.from({ length: n }, (_, i) => i);
   rng.shuffle(order);
-  const [nVal, nTest] = splitSizes(seqs.length, valFrac, testFrac);
-  const pick = (a: number, b: number) => order.slice(a, b).map((i) => seqs[i]!);
-  return { test: pick(0, nTest), val: pick(nTest, nTest + nVal), train: pick(nTest + nVal, seqs.length) };
+  const [nVal, nTest] = splitSizes(n, valFrac, testFrac);
+  return { test: order.slice(0, nTest), val: order.slice(nTest, nTest + nVal), train: order.slice(nTest + nVal, n) };
+}
+
+/** `splitOrdered` by index for sequences whose order is the file's (no dated steps): the earliest train, the latest test. */
+export function orderedIndices(n: number, valFrac = 0.15, testFrac = 0.15): SplitIndices {
+  const [nVal, nTest] = splitSizes(n, valFrac, testFrac);
+  const nTrain = n - nVal - nTest;
+  const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+  return { train: range(0, nTrain), val: range(nTrain, nTrain + nVal), test: range(nTrain + nVal, n) };
 }
 
 /** How sequences are split: shuffled, in their order (file or time), or by whole groups. */
@@ -160,12 +188,7 @@ export function fitNormalization(seqs: readonly Pick<Sequence, 'x' | 'length'>[]
     }
     n += s.length;
   }
-  const mean = Array.from(sum, (v) => v / Math.max(n, 1));
-  const std = Array.from(sq, (v, i) => {
-    const varc = v / Math.max(n, 1) - mean[i]! * mean[i]!;
-    return varc > 1e-12 ? Math.sqrt(varc) : 1;
-  });
-  return { mean, std };
+  return statistics(sum, sq, n);
 }
 
 /** A copy of `seqs` with features standardised by `norm`. */

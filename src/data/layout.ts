@@ -5,6 +5,7 @@
  */
 import { DataError } from '../errors.js';
 import type { Dataset } from './dataset.js';
+import { lengthAt, sequenceCount } from './columns.js';
 import { baseName, list } from './values.js';
 
 export type Layout = 'auto' | 'long' | 'wide';
@@ -15,7 +16,9 @@ export const WIDE_MIN_COLUMNS = 5;
 /** `ds` as read in long form, checked for (or read as) the wide layout. */
 export function applyLayout(ds: Dataset, source: string, layout: Layout = 'auto', optionName = 'the layout option'): Dataset {
   if (layout === 'long') return ds;
-  const oneRow = ds.sequences.every((s) => s.length === 1);
+  const n = sequenceCount(ds);
+  let oneRow = true;
+  for (let k = 0; k < n && oneRow; k++) oneRow = lengthAt(ds, k) === 1;
   if (layout === 'wide') {
     const long = ds.sequences.find((s) => s.length > 1);
     if (long)
@@ -24,7 +27,7 @@ export function applyLayout(ds: Dataset, source: string, layout: Layout = 'auto'
       );
     return widen(ds, source);
   }
-  if (oneRow && ds.sequences.length >= 2 && ds.features.length >= WIDE_MIN_COLUMNS) {
+  if (oneRow && n >= 2 && ds.features.length >= WIDE_MIN_COLUMNS) {
     throw new DataError(
       `${source} looks wide: every sequence has one row, with ${ds.features.length} number columns (${list(ds.features, 6)}), so read in long form each would be a single step with nothing to remember; ` +
         `if each row is one sequence with a column per step, pass ${optionName} wide, or reshape it to one row per step (pandas: df.melt(id_vars=["id", "label"], var_name="step")); if the rows really are one-step sequences, pass ${optionName} long`,
@@ -37,7 +40,7 @@ export function applyLayout(ds: Dataset, source: string, layout: Layout = 'auto'
 function widen(ds: Dataset, source: string): Dataset {
   const T = ds.features.length;
   return {
-    ...ds,
+    ...ds, // (its columns, if any, are not enumerable: not carried over)
     description: `${ds.sequences.length} sequence${ds.sequences.length === 1 ? '' : 's'} of ${T} step${T === 1 ? '' : 's'} from ${baseName(source)} (wide: a column per step).`,
     features: ['value'],
     target: 'last',

@@ -11,12 +11,15 @@ import {
   fitNormalization,
   maxLength,
   splitBy,
+  splitIndices,
+  orderedIndices,
   type Dataset,
   type SplitKind,
   type Normalization,
   type Sequence,
 } from '../data/dataset.js';
 import { getTask, type TaskOptions } from '../data/tasks.js';
+import { sequenceCount } from '../data/columns.js';
 import { ConfigError } from '../errors.js';
 import { encodeTexts, textVocabulary } from '../data/text-data.js';
 import { PAD_ID } from '../data/text.js';
@@ -112,13 +115,17 @@ export function prepare(o: PrepareOptions = {}): Prepared {
   const seed = o.seed ?? DEFAULTS.seed;
   let ds = o.data ?? getTask(o.task ?? DEFAULTS.task).generate(seed, o.taskOptions);
   const needed = 1 + (o.valData ? 0 : 1) + (o.testData ? 0 : 1);
-  if (ds.sequences.length < needed)
+  const count = sequenceCount(ds);
+  if (count < needed)
     throw new ConfigError(
-      `${ds.name} has ${ds.sequences.length} sequence${ds.sequences.length === 1 ? '' : 's'}; training${o.valData ? '' : ', validation'}${o.testData ? '' : ' and test'} need at least ${needed}`,
+      `${ds.name} has ${count} sequence${count === 1 ? '' : 's'}; training${o.valData ? '' : ', validation'}${o.testData ? '' : ' and test'} need at least ${needed}`,
     );
   const kind = o.split ?? 'random';
-  if (kind === 'group' && ds.sequences.some((s) => s.group === undefined))
+  // columns carry no groups
+  if (kind === 'group' && (ds.columns || ds.sequences.some((s) => s.group === undefined)))
     throw new ConfigError(`the group split needs a group for every sequence (a CSV group column); ${ds.name} has none`);
+  const columnarRun = prepareColumns(ds, o, kind, seed);
+  if (columnarRun) return columnarRun;
   const cut = splitBy(kind, ds.sequences, new Rng(seed), o.valData ? 0 : 0.15, o.testData ? 0 : 0.15);
   let parts = { train: cut.train, val: o.valData?.sequences ?? cut.val, test: o.testData?.sequences ?? cut.test };
   let unknown: Prepared['unknown'];
@@ -156,6 +163,34 @@ export function prepare(o: PrepareOptions = {}): Prepared {
   };
 }
 
+/**
+ * prepare for a data set held in columns (src/data/columns.ts) and not text: split by index, the
+ * normalisation fitted on the training columns, each part's columns normalised into new ones, so the
+ * whole file's views are never made. The same split, statistics and features, to the bit, as the
+ * path over Sequence objects. null where it does not apply (then that path runs).
+ */
+function prepareColumns(ds: Dataset, o: PrepareOptions, kind: SplitKind, seed: number): Prepared | null {
+  const cols = ds.columns;
+  const other = [o.valData, o.testData].filter((d) => d !== undefined);
+  if (!cols || ds.text || kind === 'group' || other.some((d) => d.columns?.I !== cols.I || d.text)) return null;
+  const [valFrac, testFrac] = [o.valData ? 0 : 0.15, o.testData ? 0 : 0.15];
+  const ix = kind === 'ordered' ? orderedIndices(cols.size, valFrac, testFrac) : splitIndices(cols.size, new Rng(seed), valFrac, testFrac);
+  const all = (d: Dataset) => Array.from({ length: d.columns!.size }, (_, i) => i);
+  const normalized = o.normalize !== false;
+  const norm = normalized
+    ? cols.fitNormalization(ix.train)
+    : { mean: new Array<number>(ds.features.length).fill(0), std: new Array<number>(ds.features.length).fill(1) };
+  const part = (d: Dataset, order: number[]) => d.columns!.pick(order, normalized ? norm : null).sequences();
+  const split = {
+    train: part(ds, ix.train),
+    val: o.valData ? part(o.valData, all(o.valData)) : part(ds, ix.val),
+    test: o.testData ? part(o.testData, all(o.testData)) : part(ds, ix.test),
+  };
+  const model = new SequenceModel(modelOptions(ds, o.model), { seed });
+  const how = { kind, valFile: !!o.valData, testFile: !!o.testData };
+  return { dataset: ds, normalization: norm, split, model, seed, how, normalized };
+}
+
 export function dataEvent(p: Prepared): DataEvent {
   const ds = p.dataset;
   const { train, val, test } = p.split;
@@ -166,7 +201,7 @@ export function dataEvent(p: Prepared): DataEvent {
     features: ds.features,
     classes: ds.classes,
     target: ds.target,
-    steps: maxLength(ds.sequences),
+    steps: ds.columns ? ds.columns.maxLength() : maxLength(ds.sequences),
     sizes: { train: train.length, val: val.length, test: test.length },
     seed: p.seed,
     ...(ds.stepColumn ? { stepColumn: ds.stepColumn } : {}),
