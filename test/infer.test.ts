@@ -1,12 +1,12 @@
 /**
- * Inference without gradients: the noGrad forward pass (the LSTM whole in WebAssembly, lstm-infer.ts,
+ * Inference without gradients: the noGrad forward pass (an LSTM or RNN layer whole in WebAssembly, infer-pass.ts,
  * and gemv.wat for one sequence) gives the ordinary pass's numbers bit for bit and keeps nothing for
  * backward; ParallelForward (two threads) gives the one-thread logits bit for bit.
  */
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { SequenceModel, type SequenceModelOptions } from '../src/nn/model.js';
-import { lstmInferPasses } from '../src/nn/cells/lstm-infer.js';
+import { inferPasses } from '../src/nn/cells/infer-pass.js';
 import { ParallelForward } from '../src/node/parallel.js';
 import { load, reserve } from '../src/tensor/wasm/module.js';
 import { Rng } from '../src/tensor/rng.js';
@@ -54,6 +54,22 @@ const cases: { name: string; o: SequenceModelOptions; T: number; B: number; fast
     fast: false,
     lengths: [6, 2, 4],
   },
+  { name: 'RNN tanh, batch of 4', o: { mode: 'rnn_tanh', inputSize: 5, hiddenSize: 32, numClasses: 3 }, T: 6, B: 4, fast: true },
+  { name: 'RNN relu, one sequence (gemv)', o: { mode: 'rnn_relu', inputSize: 5, hiddenSize: 64, numClasses: 3 }, T: 10, B: 1, fast: true },
+  {
+    name: 'RNN H52, one sequence (the GEMM: 52 is no multiple of 8)',
+    o: { mode: 'rnn_tanh', inputSize: 5, hiddenSize: 52, numClasses: 3 },
+    T: 10,
+    B: 1,
+    fast: true,
+  },
+  {
+    name: 'RNN H8, one sequence (too small for wasm: the fused pass)',
+    o: { mode: 'rnn_tanh', inputSize: 5, hiddenSize: 8, numClasses: 3 },
+    T: 10,
+    B: 1,
+    fast: false,
+  },
   { name: 'GRU (the ordinary pass)', o: { mode: 'gru', inputSize: 5, hiddenSize: 16, numClasses: 3 }, T: 6, B: 4, fast: false },
 ];
 
@@ -66,9 +82,9 @@ for (const c of cases) {
     const logits = a.logits.data.slice();
     const hN = a.hN.data.slice();
     const cN = a.cN?.data.slice();
-    const before = lstmInferPasses();
+    const before = inferPasses();
     const b = m.forward(x, { ...f, noGrad: true });
-    assert.equal(lstmInferPasses() > before, c.fast, c.fast ? 'the whole-pass path ran' : 'the ordinary pass ran');
+    assert.equal(inferPasses() > before, c.fast, c.fast ? 'the whole-pass path ran' : 'the ordinary pass ran');
     assert.equal(differing(b.logits.data, logits), 0, 'logits');
     assert.equal(differing(b.hN.data, hN), 0, 'h_n');
     if (cN) assert.equal(differing(b.cN!.data, cN), 0, 'c_n');

@@ -1,13 +1,15 @@
 /**
- * The LSTM's forward pass when no backward pass follows (`ForwardOptions.noGrad`): one layer and
- * direction whole in the WebAssembly module. Its input, both weights (each packed once for the pass),
+ * A cell's forward pass when no backward pass follows (`ForwardOptions.noGrad`): one layer and
+ * direction whole in the WebAssembly module, for the cells whose step is the input projection and
+ * the recurrence summed, then an element-wise kernel (LSTM, Elman RNN; not GRU, whose r multiplies the
+ * recurrence apart). Its input, both weights (each packed once for the pass),
  * the running state and the layer's output live in the module's memory from the first step to the
  * last; each step is the input projection x_t W_ih^T, the recurrence h_(t-1) W_hh^T onto it, and
- * lstm.wat's kernel, three calls and no copy. Nothing is kept for a backward pass (the gates, c_t,
+ * the cell's kernel (lstm.wat's, rnn.wat's), three calls and no copy. Nothing is kept for a backward pass (the gates, c_t,
  * tanh(c_t) of each step are overwritten by the next), and one sequence (B = 1) multiplies through
  * gemv.wat instead of the GEMM's 1 x 8 tile.
  *
- * The numbers are those of the pass that keeps everything (lstm-wasm.ts after the stack's input
+ * The numbers are those of the pass that keeps everything (<cell>-wasm.ts after the stack's input
  * projection), bit for bit: the same bias sums, the same k-blocks, each sum over k in the same order.
  * It applies where that pass runs in the module (float32, every item takes every step, H a multiple
  * of 4, a step large enough: wasmSized), with no projection (projSize), and when the module can
@@ -17,15 +19,47 @@ import { wasmSized } from '../../tensor/gemm.js';
 import type { Buf } from '../../tensor/buf.js';
 import { align, BASE, forgetPacked, load, reserve, stepKc, tuning, workBytes } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
+import type { FastInfer } from './cell.js';
 
 let passes = 0;
 
 /** How many layer passes ran here (tests check that the path was taken). */
-export function lstmInferPasses(): number {
+export function inferPasses(): number {
   return passes;
 }
 
-export function lstmInfer(dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: number): boolean {
+type Fn = (...args: number[]) => void;
+
+/**
+ * A cell's step kernel at fixed addresses: the gates (B, G) with the step's projection and
+ * recurrence summed, the running c (B, H, LSTM) and its scratch (B, H), and where h_t goes (B, P).
+ */
+type StepKernel = (
+  exports: Readonly<Record<string, Fn>>,
+  gates: number,
+  c: number,
+  scratch: number,
+  h: number,
+  B: number,
+  H: number,
+) => void;
+
+/** lstm.wat's step: c_t into the running c itself (the kept copy is not wanted), tanh(c_t) into scratch. */
+const lstmStep: StepKernel = (e, gates, c, scratch, h, B, H) => e['lstm_cell']!(gates, c, c, scratch, h, B, H, 0);
+
+/** rnn.wat's step: h_t = tanh or relu of the gates, in place and in h. */
+const rnnStep =
+  (relu: boolean): StepKernel =>
+  (e, gates, _c, _s, h, B, H) =>
+    e['rnn_cell']!(gates, h, B * H, relu ? 1 : 0);
+
+export const lstmInfer: FastInfer = (dir, ws, p, xin, out, ldo) => inferPass(lstmStep, true, dir, ws, p, xin, out, ldo);
+export const rnnInfer = (relu: boolean): FastInfer => {
+  const step = rnnStep(relu);
+  return (dir, ws, p, xin, out, ldo) => inferPass(step, false, dir, ws, p, xin, out, ldo);
+};
+
+function inferPass(kernel: StepKernel, withC: boolean, dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: number): boolean {
   const { T, B } = ws;
   const { H, P, G, I, col } = dir;
   if (!(p instanceof Float32Array) || !(xin instanceof Float32Array) || !(out instanceof Float32Array)) return false;
@@ -45,8 +79,8 @@ export function lstmInfer(dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, l
   const pGates = pBias + align(4 * B * G);
   const pH0 = pGates + align(4 * B * G);
   const pC = pH0 + align(4 * B * P);
-  const pTc = pC + align(4 * B * H);
-  const pOut = pTc + align(4 * B * H);
+  const pTc = pC + (withC ? align(4 * B * H) : 0);
+  const pOut = pTc + (withC ? align(4 * B * H) : 0);
   if (!reserve(k, pOut + align(4 * T * B * P))) return false;
   forgetPacked(); // what a step table had packed is overwritten
   const f32 = k.f32;
@@ -55,7 +89,7 @@ export function lstmInfer(dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, l
   f32.set(p.subarray(dir.wih, dir.wih + G * I), q(pWih));
   f32.set(p.subarray(dir.whh, dir.whh + G * P), q(pWhh));
   f32.set((dir.hcur as Float32Array).subarray(0, B * P), q(pH0));
-  f32.set((dir.ccur as Float32Array).subarray(0, B * H), q(pC));
+  if (withC) f32.set((dir.ccur as Float32Array).subarray(0, B * H), q(pC));
   // b_ih + b_hh for every item, as the stack's projection starts its gates (summed in doubles, stored once)
   const bias = dir.bih >= 0;
   if (bias) {
@@ -65,13 +99,13 @@ export function lstmInfer(dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, l
   const beta = bias ? 1 : 0;
   const { gemm } = k;
   const gemv = k.exports['gemv_packed']!;
-  const cell = k.exports['lstm_cell']!;
   const mc = tuning.mc;
   // Both weights packed once (an M = 0 product packs and multiplies nothing); W_ih only when it is one k-block.
   const keepX = I <= kcX;
   if (keepX) gemm(0, 1, 0, G, I, 1, pX, I, pWih, I, 0, pGates, G, pPackX, kcX, mc, 0);
   gemm(0, 1, 0, G, P, 1, pH0, P, pWhh, P, 1, pGates, G, pPackH, kcH, mc, 0);
-  const one = B === 1;
+  // one sequence: gemv.wat, whose rows of 8 need G a multiple of 8 (any LSTM; an RNN of such H)
+  const one = B === 1 && G % 8 === 0;
   let hPrev = pH0;
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
@@ -82,8 +116,7 @@ export function lstmInfer(dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, l
     if (one) gemv(hPrev, pPackH, P, G, pGates, 1);
     else gemm(0, 1, B, G, P, 1, hPrev, P, pWhh, P, 1, pGates, G, pPackH, kcH, mc, 1);
     const h = pOut + 4 * t * B * P;
-    // c_t into the running c itself (the kept copy is not wanted), tanh(c_t) into scratch
-    cell(pGates, pC, pC, pTc, h, B, H, 0);
+    kernel(k.exports, pGates, pC, pTc, h, B, H);
     hPrev = h;
   }
   // The layer's output, the last state (h_T is the last step's output rows), the cell state.
@@ -91,7 +124,7 @@ export function lstmInfer(dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, l
   if (ldo === P && col === 0) out.set(f32.subarray(o, o + T * B * P));
   else for (let r = 0; r < T * B; r++) out.set(f32.subarray(o + r * P, o + r * P + P), r * ldo + col);
   (dir.hcur as Float32Array).set(f32.subarray(q(hPrev), q(hPrev) + B * P));
-  (dir.ccur as Float32Array).set(f32.subarray(q(pC), q(pC) + B * H));
+  if (withC) (dir.ccur as Float32Array).set(f32.subarray(q(pC), q(pC) + B * H));
   passes++;
   return true;
 }
