@@ -15,9 +15,9 @@
  * of 4, a step large enough: wasmSized), with no projection (projSize), and when the module can
  * hold the pass; else it returns false having done nothing, and the stack runs the ordinary pass.
  */
-import { wasmSized } from '../../tensor/gemm.js';
+import { gemmDispatch, wasmSized } from '../../tensor/gemm.js';
 import type { Buf } from '../../tensor/buf.js';
-import { align, BASE, forgetPacked, load, reserve, stepKc, tuning, workBytes } from '../../tensor/wasm/module.js';
+import { align, BASE, forgetPacked, load, reserve, stepKc, tuning, workBytes, type Kernel } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
 import type { FastInfer } from './cell.js';
 
@@ -58,6 +58,18 @@ export const rnnInfer = (relu: boolean): FastInfer => {
   const step = rnnStep(relu);
   return (dir, ws, p, xin, out, ldo) => inferPass(step, false, dir, ws, p, xin, out, ldo);
 };
+
+/**
+ * gemm's fused-multiply-add argument for an op(W) of K x N, by the rule every other caller of the
+ * module's GEMM follows: 1 where the module is a build with fused tiles (`fused`) and N*K reaches
+ * `gemmDispatch.fmaMinWork`; 0 where the module or the dispatch has no such thing (a module without
+ * the argument ignores it). Products that fuse skip gemv.wat, whose sums are not fused, for the GEMM.
+ */
+function fmaOf(k: Kernel, N: number, K: number): number {
+  const fused = (k as Kernel & { fused?: boolean }).fused === true;
+  const min = (gemmDispatch as typeof gemmDispatch & { fmaMinWork?: number }).fmaMinWork;
+  return fused && min !== undefined && N * K >= min ? 1 : 0;
+}
 
 function inferPass(kernel: StepKernel, withC: boolean, dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: number): boolean {
   const { T, B } = ws;
@@ -102,19 +114,23 @@ function inferPass(kernel: StepKernel, withC: boolean, dir: Dir, ws: Workspace, 
   const mc = tuning.mc;
   // Both weights packed once (an M = 0 product packs and multiplies nothing); W_ih only when it is one k-block.
   const keepX = I <= kcX;
-  if (keepX) gemm(0, 1, 0, G, I, 1, pX, I, pWih, I, 0, pGates, G, pPackX, kcX, mc, 0);
-  gemm(0, 1, 0, G, P, 1, pH0, P, pWhh, P, 1, pGates, G, pPackH, kcH, mc, 0);
+  const fmaX = fmaOf(k, G, I),
+    fmaH = fmaOf(k, G, P);
+  if (keepX) gemm(0, 1, 0, G, I, 1, pX, I, pWih, I, 0, pGates, G, pPackX, kcX, mc, 0, fmaX);
+  gemm(0, 1, 0, G, P, 1, pH0, P, pWhh, P, 1, pGates, G, pPackH, kcH, mc, 0, fmaH);
   // one sequence: gemv.wat, whose rows of 8 need G a multiple of 8 (any LSTM; an RNN of such H)
   const one = B === 1 && G % 8 === 0;
+  const gemvX = one && keepX && fmaX === 0,
+    gemvH = one && fmaH === 0;
   let hPrev = pH0;
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
     if (bias) f32.copyWithin(q(pGates), q(pBias), q(pBias) + B * G);
     const x = pX + 4 * t * B * I;
-    if (one && keepX) gemv(x, pPackX, I, G, pGates, beta);
-    else gemm(0, 1, B, G, I, 1, x, I, pWih, I, beta, pGates, G, pPackX, kcX, mc, keepX ? 1 : 0);
-    if (one) gemv(hPrev, pPackH, P, G, pGates, 1);
-    else gemm(0, 1, B, G, P, 1, hPrev, P, pWhh, P, 1, pGates, G, pPackH, kcH, mc, 1);
+    if (gemvX) gemv(x, pPackX, I, G, pGates, beta);
+    else gemm(0, 1, B, G, I, 1, x, I, pWih, I, beta, pGates, G, pPackX, kcX, mc, keepX ? 1 : 0, fmaX);
+    if (gemvH) gemv(hPrev, pPackH, P, G, pGates, 1);
+    else gemm(0, 1, B, G, P, 1, hPrev, P, pWhh, P, 1, pGates, G, pPackH, kcH, mc, 1, fmaH);
     const h = pOut + 4 * t * B * P;
     kernel(k.exports, pGates, pC, pTc, h, B, H);
     hPrev = h;
