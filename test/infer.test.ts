@@ -1,6 +1,6 @@
 /**
- * Inference without gradients: the noGrad forward pass (an LSTM or RNN layer whole in WebAssembly, infer-pass.ts,
- * and gemv.wat for one sequence) gives the ordinary pass's numbers bit for bit and keeps nothing for
+ * Inference without gradients: the noGrad forward pass (an LSTM or RNN layer whole in WebAssembly,
+ * infer-pass.ts) gives the ordinary pass's numbers bit for bit and keeps nothing for
  * backward; ParallelForward (two threads) gives the one-thread logits bit for bit.
  */
 import test from 'node:test';
@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { SequenceModel, type SequenceModelOptions } from '../src/nn/model.js';
 import { inferPasses } from '../src/nn/cells/infer-pass.js';
 import { ParallelForward } from '../src/node/parallel.js';
-import { load, reserve } from '../src/tensor/wasm/module.js';
 import { Rng } from '../src/tensor/rng.js';
 import type { Tensor } from '../src/tensor/buf.js';
 import { ConfigError } from '../src/errors.js';
@@ -28,7 +27,7 @@ function differing(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 const cases: { name: string; o: SequenceModelOptions; T: number; B: number; fast: boolean; lengths?: number[] }[] = [
-  { name: 'one sequence (gemv), H128', o: { mode: 'lstm', inputSize: 32, hiddenSize: 128, numClasses: 10 }, T: 12, B: 1, fast: true },
+  { name: 'one sequence, H128', o: { mode: 'lstm', inputSize: 32, hiddenSize: 128, numClasses: 10 }, T: 12, B: 1, fast: true },
   { name: 'batch of 5, H64', o: { mode: 'lstm', inputSize: 7, hiddenSize: 64, numClasses: 4 }, T: 9, B: 5, fast: true },
   {
     name: 'two layers, bidirectional, batch-first, many-to-one',
@@ -55,9 +54,9 @@ const cases: { name: string; o: SequenceModelOptions; T: number; B: number; fast
     lengths: [6, 2, 4],
   },
   { name: 'RNN tanh, batch of 4', o: { mode: 'rnn_tanh', inputSize: 5, hiddenSize: 32, numClasses: 3 }, T: 6, B: 4, fast: true },
-  { name: 'RNN relu, one sequence (gemv)', o: { mode: 'rnn_relu', inputSize: 5, hiddenSize: 64, numClasses: 3 }, T: 10, B: 1, fast: true },
+  { name: 'RNN relu, one sequence', o: { mode: 'rnn_relu', inputSize: 5, hiddenSize: 64, numClasses: 3 }, T: 10, B: 1, fast: true },
   {
-    name: 'RNN H52, one sequence (the GEMM: 52 is no multiple of 8)',
+    name: 'RNN H52, one sequence',
     o: { mode: 'rnn_tanh', inputSize: 5, hiddenSize: 52, numClasses: 3 },
     T: 10,
     B: 1,
@@ -111,39 +110,6 @@ test('after a noGrad pass, backward() and stepRecord() ask for a pass without it
   m.forward(x);
   m.backward(new Float32Array(rows));
   assert.ok(m.rnn.stepRecord(0, 0, 0));
-});
-
-test('gemv_packed: one row times packed panels, bit for bit the GEMM of that row, beta 0 not reading C', () => {
-  const k = load();
-  if (!k) return; // no WebAssembly SIMD here: nothing to test
-  const rng = new Rng(2);
-  for (const [N, K] of [
-    [40, 19],
-    [512, 128],
-    [8, 1],
-    [96, 300],
-  ] as const) {
-    const kc = K; // one k-block
-    const pA = 64,
-      pB = pA + 4 * K + 64,
-      pW = pB + 4 * N * K + 64,
-      pC1 = pW + 4 * K * 8 * Math.ceil(N / 8) + 64,
-      pC2 = pC1 + 4 * N + 64;
-    assert.ok(reserve(k, pC2 + 4 * N + 64));
-    const f: Float32Array = k.f32;
-    for (let i = 0; i < K; i++) f[(pA >> 2) + i] = rng.random() * 2 - 1;
-    for (let i = 0; i < N * K; i++) f[(pB >> 2) + i] = rng.random() * 2 - 1;
-    for (const beta of [1, 0]) {
-      for (let i = 0; i < N; i++) f[(pC1 >> 2) + i] = f[(pC2 >> 2) + i] = beta ? rng.random() : NaN;
-      // B is N x K (op(B) = B^T), as W_hh is read by a step
-      k.gemm(0, 1, 1, N, K, 1, pA, K, pB, K, beta, pC1, N, pW, kc, 64, 0);
-      k.exports['gemv_packed']!(pA, pW, kc, N, pC2, beta);
-      const want = f.slice(pC1 >> 2, (pC1 >> 2) + N);
-      const got = f.slice(pC2 >> 2, (pC2 >> 2) + N);
-      assert.equal(differing(got, want), 0, `N ${N}, K ${K}, beta ${beta}`);
-      assert.ok(got.every(Number.isFinite), 'no NaN from C with beta 0');
-    }
-  }
 });
 
 const twoCases: { name: string; o: SequenceModelOptions; T: number; B: number; lengths?: boolean }[] = [

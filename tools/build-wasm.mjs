@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 /**
  * Joins the module's WebAssembly text into one module and compiles it with wabt (a devDependency):
- * src/tensor/wasm/gemm.wat (the memory and the GEMM), activations.wat, gemv.wat (one row times a
- * packed matrix), and each cell's kernels, src/nn/cells/*.wat, so one memory and one packed W_hh
- * serve them all. Writes
+ * src/tensor/wasm/gemm.wat (the memory and the GEMM), src/tensor/wasm/activations.wat, and each
+ * cell's kernels, src/nn/cells/*.wat, so one memory and one packed W_hh serve them all. Writes
  * src/tensor/wasm/module-bytes.ts, which embeds the module as base64 so that Node and browsers load
  * it without fetch. The generated file is committed: a plain `tsc` build does not need this script.
  *
@@ -20,7 +19,6 @@ const cells = path.join(root, 'src/nn/cells');
 const sources = [
   'src/tensor/wasm/gemm.wat',
   'src/tensor/wasm/activations.wat',
-  'src/tensor/wasm/gemv.wat',
   // a new cell's .wat beside its .ts joins the module with no other change
   ...(await readdir(cells))
     .filter((f) => f.endsWith('.wat'))

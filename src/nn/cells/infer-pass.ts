@@ -1,13 +1,17 @@
 /**
  * A cell's forward pass when no backward pass follows (`ForwardOptions.noGrad`): one layer and
  * direction whole in the WebAssembly module, for the cells whose step is the input projection and
- * the recurrence summed, then an element-wise kernel (LSTM, Elman RNN; not GRU, whose r multiplies the
- * recurrence apart). Its input, both weights (each packed once for the pass),
- * the running state and the layer's output live in the module's memory from the first step to the
- * last; each step is the input projection x_t W_ih^T, the recurrence h_(t-1) W_hh^T onto it, and
- * the cell's kernel (lstm.wat's, rnn.wat's), three calls and no copy. Nothing is kept for a backward pass (the gates, c_t,
- * tanh(c_t) of each step are overwritten by the next), and one sequence (B = 1) multiplies through
- * gemv.wat instead of the GEMM's 1 x 8 tile.
+ * the recurrence summed, then an element-wise kernel (LSTM, Elman RNN; not GRU, whose r multiplies
+ * the recurrence apart). Its input, both weights (each packed once for the pass), the running state
+ * and the layer's output live in the module's memory from the first step to the last; each step is
+ * the input projection x_t W_ih^T, the recurrence h_(t-1) W_hh^T onto it, and the cell's kernel
+ * (lstm.wat's, rnn.wat's): three calls and no copy. Nothing is kept for a backward pass (the gates,
+ * c_t, tanh(c_t) of each step are overwritten by the next).
+ *
+ * One sequence (B = 1) multiplies through the GEMM's 1 x 8 tile: a matrix-vector kernel of its own
+ * (four panels at once, eight sums in flight) was no faster on this project's AMD EPYC (paired median
+ * x0.96-1.04 at 512 x 128) and would have taken the module past the 4 KB a browser compiles on its
+ * main thread.
  *
  * The numbers are those of the pass that keeps everything (<cell>-wasm.ts after the stack's input
  * projection), bit for bit: the same bias sums, the same k-blocks, each sum over k in the same order.
@@ -63,7 +67,7 @@ export const rnnInfer = (relu: boolean): FastInfer => {
  * gemm's fused-multiply-add argument for an op(W) of K x N, by the rule every other caller of the
  * module's GEMM follows: 1 where the module is a build with fused tiles (`fused`) and N*K reaches
  * `gemmDispatch.fmaMinWork`; 0 where the module or the dispatch has no such thing (a module without
- * the argument ignores it). Products that fuse skip gemv.wat, whose sums are not fused, for the GEMM.
+ * the argument ignores it).
  */
 function fmaOf(k: Kernel, N: number, K: number): number {
   const fused = (k as Kernel & { fused?: boolean }).fused === true;
@@ -110,7 +114,6 @@ function inferPass(kernel: StepKernel, withC: boolean, dir: Dir, ws: Workspace, 
   }
   const beta = bias ? 1 : 0;
   const { gemm } = k;
-  const gemv = k.exports['gemv_packed']!;
   const mc = tuning.mc;
   // Both weights packed once (an M = 0 product packs and multiplies nothing); W_ih only when it is one k-block.
   const keepX = I <= kcX;
@@ -118,19 +121,13 @@ function inferPass(kernel: StepKernel, withC: boolean, dir: Dir, ws: Workspace, 
     fmaH = fmaOf(k, G, P);
   if (keepX) gemm(0, 1, 0, G, I, 1, pX, I, pWih, I, 0, pGates, G, pPackX, kcX, mc, 0, fmaX);
   gemm(0, 1, 0, G, P, 1, pH0, P, pWhh, P, 1, pGates, G, pPackH, kcH, mc, 0, fmaH);
-  // one sequence: gemv.wat, whose rows of 8 need G a multiple of 8 (any LSTM; an RNN of such H)
-  const one = B === 1 && G % 8 === 0;
-  const gemvX = one && keepX && fmaX === 0,
-    gemvH = one && fmaH === 0;
   let hPrev = pH0;
   for (let s = 0; s < T; s++) {
     const t = dir.rev ? T - 1 - s : s;
     if (bias) f32.copyWithin(q(pGates), q(pBias), q(pBias) + B * G);
     const x = pX + 4 * t * B * I;
-    if (gemvX) gemv(x, pPackX, I, G, pGates, beta);
-    else gemm(0, 1, B, G, I, 1, x, I, pWih, I, beta, pGates, G, pPackX, kcX, mc, keepX ? 1 : 0, fmaX);
-    if (gemvH) gemv(hPrev, pPackH, P, G, pGates, 1);
-    else gemm(0, 1, B, G, P, 1, hPrev, P, pWhh, P, 1, pGates, G, pPackH, kcH, mc, 1, fmaH);
+    gemm(0, 1, B, G, I, 1, x, I, pWih, I, beta, pGates, G, pPackX, kcX, mc, keepX ? 1 : 0, fmaX);
+    gemm(0, 1, B, G, P, 1, hPrev, P, pWhh, P, 1, pGates, G, pPackH, kcH, mc, 1, fmaH);
     const h = pOut + 4 * t * B * P;
     kernel(k.exports, pGates, pC, pTc, h, B, H);
     hPrev = h;
