@@ -187,3 +187,23 @@ test('ParallelForward: a helper that cannot start leaves the batch on this threa
   assert.deepEqual(par.counts, { parallel: 0, single: 1 });
   par.close();
 });
+
+test('ParallelForward: when the helper dies, its part runs on this thread: the same logits, then one thread, and a reason', async () => {
+  const o: SequenceModelOptions = { mode: 'lstm', inputSize: 8, hiddenSize: 32, numClasses: 5 };
+  const m = new SequenceModel(o, { seed: 4 });
+  const x = input(o, 5, 8);
+  const want = m.forward(x).logits.data.slice();
+  const par = new ParallelForward(m, { minWork: 0 });
+  try {
+    assert.equal(differing(par.forward(x).data, want), 0, 'on two threads');
+    // The first batch waits as long as a worker may take to start on a loaded machine; then the bound is short.
+    (par as unknown as { workerTimeout: number }).workerTimeout = 300;
+    await (par as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    assert.equal(differing(par.forward(x).data, want), 0, 'the helper gone');
+    assert.equal(differing(par.forward(x).data, want), 0, 'then on one thread');
+    assert.match(par.failure ?? '', /did not answer within/);
+    assert.deepEqual(par.counts, { parallel: 1, single: 2 });
+  } finally {
+    par.close();
+  }
+});
