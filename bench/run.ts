@@ -27,8 +27,9 @@ Options:
   --steps K           steps per repetition (default: calibrated so one lasts about --rep-seconds)
   --rep-seconds S     target length of a repetition of the slowest peer (default 1)
   --warmup-seconds S  warm-up of the slowest peer before timing (default 1)
-  --threads N         rnnscope's training threads, 1 or 2 (default 1; 2 = ParallelTrainStep,
-                      for batches above its minWork)
+  --threads N         rnnscope's threads, 1 or 2 (default 1; 2 = ParallelTrainStep for training,
+                      ParallelForward for inference, for batches above their minWork); also
+                      ONNX Runtime's intra-op threads
   --torch-threads N   torch.set_num_threads(N) (default 1)
   --in-process        run the JavaScript peers in this process (default: one process each)
   --quick             smoke test: 3 repetitions of about 0.1 s, 0.2 s warm-up

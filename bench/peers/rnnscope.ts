@@ -1,20 +1,23 @@
 /**
  * rnnscope itself, exactly as a user would write it:
  *   - "train": SequenceModel + Adam + TrainStep.run;
- *   - "infer": SequenceModel.forward on a [T, 1, I] batch;
+ *   - "infer": SequenceModel.forward on a [T, B, I] batch with { noGrad: true }; with --threads 2,
+ *     ParallelForward.forward (rnnscope/node), which splits a large batch between two threads;
  *   - "stream": model.stream().step(x_t), which keeps the state between calls.
  * Timed with Node's monotonic clock around the steps; nothing else runs inside the timed loop.
  */
 import { SequenceModel } from '../../src/nn/model.js';
 import { Adam } from '../../src/optim/index.js';
 import { TrainStep, type StepRunner } from '../../src/train/step.js';
-import { ParallelTrainStep } from '../../src/node/parallel.js';
+import { ParallelForward, ParallelTrainStep } from '../../src/node/parallel.js';
 import { allocations, type Tensor } from '../../src/tensor/buf.js';
 import type { BenchConfig } from '../configs.js';
 import { collect } from '../gc.js';
 import type { Availability, BenchData, MemoryReport, Peer, StepFn, StepsResult } from '../peer.js';
 
 const MB = 1024 * 1024;
+/** Inference as a user writes it: no backward pass follows, so nothing is kept for one. */
+const NO_GRAD = { noGrad: true };
 
 function sum(a: ArrayLike<number>): number {
   let s = 0;
@@ -27,7 +30,7 @@ export class RnnscopePeer implements Peer {
   private mem: MemoryReport = {};
   private runNotes: string[] = [];
 
-  private steps: StepRunner[] = [];
+  private steps: { close?(): void }[] = [];
 
   constructor(readonly threads = 1) {
     if (threads !== 1 && threads !== 2) throw new Error(`--threads must be 1 or 2, got ${threads}`);
@@ -35,7 +38,11 @@ export class RnnscopePeer implements Peer {
 
   async available(): Promise<Availability> {
     const notes =
-      this.threads === 2 ? ['training on 2 threads (ParallelTrainStep) where a batch has 2M multiply-adds or more, else 1'] : [];
+      this.threads === 2
+        ? [
+            'training on 2 threads (ParallelTrainStep), inference on 2 threads (ParallelForward), where a batch has 2M multiply-adds or more, else 1',
+          ]
+        : [];
     return { ok: true, version: 'this tree', notes };
   }
 
@@ -103,10 +110,16 @@ export class RnnscopePeer implements Peer {
     if (c.V) throw new Error(`rnnscope peer: token input is benched for training only`);
     if (c.task === 'infer') {
       const x = { data: data.x, shape: [T, B, I] };
+      // --threads 2: ParallelForward, which splits batches worth it between this thread and a worker
+      const two = this.threads === 2 ? new ParallelForward(model) : null;
+      if (two) {
+        this.steps.push(two);
+        this.runNotes.push(two.threadsFor(B, T) > 1 ? 'rnnscope on 2 threads (ParallelForward)' : 'rnnscope on 1 thread (below minWork)');
+      }
       return (steps) => {
         let logits: Tensor | null = null;
         const t0 = process.hrtime.bigint();
-        for (let i = 0; i < steps; i++) logits = model.forward(x).logits;
+        for (let i = 0; i < steps; i++) logits = two ? two.forward(x) : model.forward(x, NO_GRAD).logits;
         const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
         return { seconds, lossFirst: NaN, lossLast: NaN, check: logits ? sum(logits.data) : NaN };
       };

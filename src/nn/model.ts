@@ -153,7 +153,7 @@ export class SequenceModel {
     const B = res.hN.shape.length === 3 ? res.hN.shape[1]! : 1;
     const T = res.output.data.length / (B * F);
     const hs = this.space(B, T);
-    this.lastRes = res;
+    this.lastRes = f.noGrad ? null : res;
     this.lastHs = hs;
     const k = batched ? 1 : 0;
     if (o.headOn === 'steps') {
@@ -195,7 +195,7 @@ export class SequenceModel {
     const res = this.lastRes,
       hs = this.lastHs,
       rows = this.lastRows;
-    if (!res || !hs) throw new ConfigError('backward() needs a forward() pass first');
+    if (!res || !hs) throw new ConfigError('backward() needs a forward() pass first (one without noGrad)');
     const F = this.head.inFeatures;
     if (dLogits.length !== rows * this.options.numClasses) {
       throw new ShapeError(`dLogits has ${dLogits.length} values, expected ${rows * this.options.numClasses}`);

@@ -14,7 +14,7 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { resolveOptions, type RecurrentOptions, type ResolvedOptions } from './options.js';
 import { ParamTable, type ParamSpec } from './params.js';
 import { makeWorkspace, type Dir, type Workspace } from './workspace.js';
-import { cellOf, runBackward, runForward, type Cell } from './cells/index.js';
+import { cellOf, runBackward, runForward, runInfer, type Cell } from './cells/index.js';
 import { readStep, type StepRecord } from './step-record.js';
 
 export type { StepRecord } from './step-record.js';
@@ -28,6 +28,13 @@ export interface ForwardOptions {
   lengths?: ArrayLike<number> | null;
   /** Training mode: dropout between layers is applied. Default false. */
   training?: boolean;
+  /**
+   * No backward() follows this pass (PyTorch's torch.no_grad()): nothing is kept for it, and where the
+   * cell has such a pass (LSTM, float32, every item taking every step, no projSize) each layer runs
+   * whole in WebAssembly, the weights packed once per pass; the results are the same, bit for bit.
+   * backward() and stepRecord() then need another pass without it. Default false.
+   */
+  noGrad?: boolean;
 }
 
 /** forward()'s default options, one object for every call (a fresh `{}` per call is garbage). */
@@ -156,6 +163,7 @@ export class Recurrent {
   stepRecord(layer: number, direction: number, t: number, item = 0): StepRecord {
     const ws = this.lastWs;
     if (!ws) throw new ConfigError('stepRecord() needs a forward() pass first');
+    if (ws.noGrad) throw new ConfigError('stepRecord() needs a forward() pass without noGrad: a noGrad pass keeps no steps');
     const D = this.directions;
     if (!(
       layer >= 0 &&
@@ -248,6 +256,7 @@ export class Recurrent {
     this.loadLengths(ws, f.lengths, batched);
 
     ws.dropped = (f.training ?? false) && o.dropout > 0 && L > 1;
+    ws.noGrad = f.noGrad === true;
     for (let l = 0; l < L; l++) {
       const xin = l === 0 ? ws.x : ws.out[l - 1]!;
       for (let d = 0; d < D; d++) {
@@ -255,8 +264,10 @@ export class Recurrent {
         const k = l * D + d;
         for (let j = 0; j < B * P; j++) dir.hcur[j] = ws.h0[k * B * P + j]!;
         if (dir.ccur) for (let j = 0; j < B * H; j++) dir.ccur[j] = ws.c0![k * B * H + j]!;
-        this.project(dir, ws, xin);
-        this.cellForward(dir, ws, ws.out[l]!, D * P);
+        if (!(ws.noGrad && runInfer(this.cell, dir, ws, this.table.data, xin, ws.out[l]!, D * P))) {
+          this.project(dir, ws, xin);
+          this.cellForward(dir, ws, ws.out[l]!, D * P);
+        }
         copyInto(ws.hN, k * B * P, dir.hcur);
         if (dir.ccur) copyInto(ws.cN!, k * B * H, dir.ccur);
       }
@@ -293,6 +304,7 @@ export class Recurrent {
   backward(g: BackwardInput): RecurrentGrads {
     const ws = this.lastWs;
     if (!ws) throw new ConfigError('backward() needs a forward() pass first');
+    if (ws.noGrad) throw new ConfigError('backward() needs a forward() pass without noGrad: a noGrad pass keeps nothing for it');
     const batched = this.lastBatched;
     const o = this.options;
     const { L, D, P, H } = this.dims();

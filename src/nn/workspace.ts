@@ -71,6 +71,8 @@ export interface Workspace {
   mask: (Buf | null)[];
   /** Whether the last forward pass applied dropout. */
   dropped: boolean;
+  /** Whether the last forward pass was `noGrad` (what backward() and stepRecord() read may not be there). */
+  noGrad: boolean;
   /** Whether the backward pass keeps dL/dh_t of every step in each direction's `dhKeep` (the reference passes then run). */
   keepDh: boolean;
   /** [L][D] */
@@ -161,6 +163,7 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
     mask,
     dropped: false,
     keepDh: false,
+    noGrad: false,
     dirs,
     h0: alloc(dt, LD * B * P),
     c0: withC ? alloc(dt, LD * B * H) : null,

@@ -2,4 +2,12 @@
  * rnnscope/node: what needs Node.js itself (worker threads), kept out of the main entry so the
  * engine stays importable in a browser.
  */
-export { ParallelTrainStep, stepFactory, resolveThreads, cores, type ParallelStepOptions } from './parallel.js';
+export {
+  ParallelTrainStep,
+  ParallelForward,
+  stepFactory,
+  resolveThreads,
+  cores,
+  type ParallelStepOptions,
+  type ParallelForwardNodeOptions,
+} from './parallel.js';

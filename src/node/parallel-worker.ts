@@ -4,7 +4,7 @@
  * between jobs and reads each from its MessagePort with receiveMessageOnPort.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { JOB, type Close, type Job, type WorkerInit } from '../parallel/protocol.js';
+import { JOB, type Close, type ForwardJob, type Job, type WorkerInit } from '../parallel/protocol.js';
 import { Replica } from '../parallel/replica.js';
 
 const init = workerData as WorkerInit;
@@ -24,7 +24,7 @@ for (;;) {
   seen = Atomics.load(init.ctrl, JOB);
   const msg = receiveMessageOnPort(port);
   if (!msg) continue;
-  const job = msg.message as Job | Close;
+  const job = msg.message as Job | ForwardJob | Close;
   if ('close' in job) break;
   const error = replica.run(job, seen);
   if (error !== null) port.postMessage(error);

@@ -1,7 +1,8 @@
 /**
  * Training on both cores in Node.js: ParallelTrainStep is TwoThreadStep (src/parallel/two-threads.ts)
  * with its helper in a worker thread (parallel-worker.ts) that shares the step's memory, and the
- * thread counts a CLI run asks for ("auto": as many as the cores, up to 2).
+ * thread counts a CLI run asks for ("auto": as many as the cores, up to 2). Inference likewise:
+ * ParallelForward is TwoThreadForward with the same helper.
  */
 import os from 'node:os';
 import { existsSync } from 'node:fs';
@@ -12,9 +13,13 @@ import type { Optimizer } from '../optim/optimizer.js';
 import { ConfigError } from '../errors.js';
 import { TrainStep, type StepOptions, type StepRunner } from '../train/step.js';
 import { TwoThreadStep, type Helper, type ParallelStepOptions } from '../parallel/two-threads.js';
+import { TwoThreadForward, type ParallelForwardOptions } from '../parallel/two-thread-forward.js';
 import type { HelperInit, WorkerInit } from '../parallel/protocol.js';
 
 export type { ParallelStepOptions };
+
+/** ParallelForward's options: TwoThreadForward's, its helper a Node worker thread unless `spawn` says otherwise. */
+export type ParallelForwardNodeOptions = Partial<ParallelForwardOptions>;
 
 /** The helper as a Node worker thread: jobs on a MessagePort it reads when woken (receiveMessageOnPort). */
 function spawnThread(init: HelperInit): Helper {
@@ -46,6 +51,17 @@ function spawnThread(init: HelperInit): Helper {
 export class ParallelTrainStep extends TwoThreadStep {
   constructor(model: SequenceModel, optimizer: Optimizer, o: Partial<ParallelStepOptions> = {}) {
     super(model, optimizer, { ...o, spawn: o.spawn ?? spawnThread });
+  }
+}
+
+/**
+ * Inference on both cores in Node.js: TwoThreadForward (src/parallel/two-thread-forward.ts) with its
+ * helper in a worker thread. `forward(x, { lengths })` gives the logits of
+ * `model.forward(x, { lengths, noGrad: true })`, bit for bit; call close() when done.
+ */
+export class ParallelForward extends TwoThreadForward {
+  constructor(model: SequenceModel, o: ParallelForwardNodeOptions = {}) {
+    super(model, { ...o, spawn: o.spawn ?? spawnThread });
   }
 }
 

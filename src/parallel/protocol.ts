@@ -47,6 +47,17 @@ export interface Job {
   reseed?: number;
 }
 
+/**
+ * A forward-only job (TwoThreadForward): the worker's items of the batch, in shared memory, and where
+ * their logits go (shared memory too); no gradient, no loss.
+ */
+export interface ForwardJob {
+  forward: true;
+  x: Tensor;
+  lengths: Int32Array | null;
+  logits: Buf;
+}
+
 /** The last message: the worker leaves its loop. */
 export interface Close {
   close: true;

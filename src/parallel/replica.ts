@@ -2,13 +2,14 @@
  * The helper thread's side of TwoThreadStep, whatever starts it (a Node worker thread:
  * src/node/parallel-worker.ts; a Web Worker: web.ts): a replica of the model made from the helper's
  * init, which per job takes the weights from shared memory, runs forward and backward on its part of
- * the batch, and leaves its scaled gradient and its results in shared memory for the training thread.
+ * the batch, and leaves its scaled gradient and its results in shared memory for the training thread;
+ * or, for a forward-only job (TwoThreadForward), leaves its part's logits there.
  */
 import { SequenceModel } from '../nn/model.js';
 import { gemmDispatch, setGemmBackend, type GemmBackend } from '../tensor/gemm.js';
 import type { Buf } from '../tensor/buf.js';
 import { accumulateGradients, type LossSpec } from '../train/step.js';
-import { DONE, READY, STATUS, signal, writeResult, type HelperInit, type Job } from './protocol.js';
+import { DONE, READY, STATUS, signal, writeResult, type ForwardJob, type HelperInit, type Job } from './protocol.js';
 
 export class Replica {
   private readonly model: SequenceModel;
@@ -31,7 +32,8 @@ export class Replica {
   }
 
   /** Runs job n and signals DONE = n; a job that throws sets STATUS 1 and its message is returned (else null). */
-  run(job: Job, n: number): string | null {
+  run(job: Job | ForwardJob, n: number): string | null {
+    if ('forward' in job) return this.forward(job, n);
     const { ctrl, params, grad, out } = this.init;
     const m = this.model;
     let error: string | null = null;
@@ -42,6 +44,22 @@ export class Replica {
       const r = accumulateGradients(m, job.x, job.targets, job.lengths, this.dLogits, this.loss, job.scale);
       grad.set(m.table.grad);
       writeResult(out, r);
+      Atomics.store(ctrl, STATUS, 0);
+    } catch (e) {
+      Atomics.store(ctrl, STATUS, 1);
+      error = e instanceof Error ? e.message : String(e);
+    }
+    signal(ctrl, DONE, n);
+    return error;
+  }
+
+  /** A forward-only job: the weights from shared memory, the part's logits (a noGrad pass) into job.logits. */
+  private forward(job: ForwardJob, n: number): string | null {
+    const { ctrl, params } = this.init;
+    let error: string | null = null;
+    try {
+      this.model.table.data.set(params);
+      job.logits.set(this.model.forward(job.x, { lengths: job.lengths, noGrad: true }).logits.data);
       Atomics.store(ctrl, STATUS, 0);
     } catch (e) {
       Atomics.store(ctrl, STATUS, 1);

@@ -47,6 +47,7 @@ import {
   sharedMemory,
   signal,
   type Close,
+  type ForwardJob,
   type HelperInit,
   type Job,
   type PartResult,
@@ -56,7 +57,7 @@ import { makePart, partItems, splitBatch, type Alloc, type Layout, type Part } f
 
 /** The other thread, as this one drives it: where its jobs go, how it is stopped, what it last said. */
 export interface Helper {
-  post(m: Job | Close): void;
+  post(m: Job | ForwardJob | Close): void;
   terminate(): void;
   /** A message the helper left (why it failed to start or a job threw), if one can be read now. */
   message(): string | null;

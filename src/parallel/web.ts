@@ -6,7 +6,7 @@
  * leaves its scaled gradient and its loss in shared memory, and wakes the training thread, which waits
  * for it in Atomics.wait (allowed in a worker, never on a page's main thread).
  */
-import type { Close, HelperInit, Job } from './protocol.js';
+import type { Close, ForwardJob, HelperInit, Job } from './protocol.js';
 import { Replica } from './replica.js';
 import type { Helper, Spawn } from './two-threads.js';
 
@@ -55,7 +55,7 @@ export function webSpawn(start: () => Worker): Spawn {
 export function serveHelper(scope: Scope): void {
   let replica: Replica | null = null;
   let seen = 0;
-  scope.onmessage = (e: MessageEvent<HelperInit | Job | Close>) => {
+  scope.onmessage = (e: MessageEvent<HelperInit | Job | ForwardJob | Close>) => {
     if (!replica) {
       try {
         replica = new Replica(e.data as HelperInit);
@@ -64,7 +64,7 @@ export function serveHelper(scope: Scope): void {
       }
       return;
     }
-    const job = e.data as Job | Close;
+    const job = e.data as Job | ForwardJob | Close;
     if ('close' in job) return scope.close();
     const error = replica.run(job, ++seen);
     if (error !== null) scope.postMessage(error);

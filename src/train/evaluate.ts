@@ -22,7 +22,7 @@ export function evaluate(model: SequenceModel, seqs: readonly Sequence[], batchS
   let counted = 0;
   for (let k = 0; k < batcher.count; k++) {
     const b = batcher.batch(k);
-    const r = model.forward(b.x, { lengths: b.lengths });
+    const r = model.forward(b.x, { lengths: b.lengths, noGrad: true });
     const rows = b.targets.length;
     const c = countCorrect(r.logits.data, rows, o.numClasses, b.targets);
     if (c.counted === 0) continue;

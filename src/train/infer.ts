@@ -21,7 +21,7 @@ export function predictSequences(model: SequenceModel, seqs: readonly Sequence[]
   const out: Prediction[] = [];
   for (let k = 0; k < batcher.count; k++) {
     const b = batcher.batch(k);
-    const r = model.forward(b.x, { lengths: b.lengths });
+    const r = model.forward(b.x, { lengths: b.lengths, noGrad: true });
     const rows = r.logits.data.length / C;
     const probs = new Float64Array(rows * C);
     softmaxRows(probs, 0, r.logits.data, 0, rows, C);

@@ -127,7 +127,7 @@ export function predictValues(model: SequenceModel, seqs: readonly Sequence[], t
   const truthZ: Float64Array[] = [];
   for (let k = 0; k < batcher.count; k++) {
     const b = batcher.batch(k);
-    const out = model.forward(b.x, { lengths: b.lengths }).logits.data;
+    const out = model.forward(b.x, { lengths: b.lengths, noGrad: true }).logits.data;
     const B = b.items.length;
     b.items.forEach((s, j) => {
       const rows = o.headOn === 'steps' ? s.length : 1;

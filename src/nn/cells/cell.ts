@@ -26,11 +26,18 @@ export type CellBackward = (dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: num
 /** A fast path over a whole pass: runs it and returns true, or returns false, having done nothing, where it does not apply. */
 export type FastForward = (dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number) => boolean;
 export type FastBackward = (dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number) => boolean;
+/**
+ * A forward pass that keeps nothing for backward (`noGrad`): the input projection of `xin` (T, B, I)
+ * and the recurrence together, h_t to out; it leaves the last state in dir.hcur (and dir.ccur).
+ */
+export type FastInfer = (dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: number) => boolean;
 
 /** A cell's fast paths, each tested against the reference (test/cells-wasm.test.ts). */
 export interface CellFast {
   forward?: FastForward;
   backward?: FastBackward;
+  /** A whole pass with nothing kept, for `noGrad` forward passes (same numbers as forward). */
+  infer?: FastInfer;
 }
 
 /** What a cell is: its names, gates and shape rules. The page's main thread needs only this. */

@@ -29,6 +29,14 @@ export function runForward(c: Cell, dir: Dir, ws: Workspace, p: Buf, out: Buf, l
   c.forward(dir, ws, p, out, ldo);
 }
 
+/**
+ * A forward pass of a layer and direction that keeps nothing for backward: the input projection of
+ * xin and the recurrence, whole in the module where the cell has such a pass; false (nothing done) elsewhere.
+ */
+export function runInfer(c: Cell, dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: number): boolean {
+  return c.wasm?.infer?.(dir, ws, p, xin, out, ldo) ?? false;
+}
+
 /** The backward pass of the same, chosen the same way; the reference alone keeps dL/dh_t of every step (`ws.keepDh`). */
 export function runBackward(c: Cell, dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): void {
   if (!ws.keepDh && c.wasm?.backward?.(dir, ws, p, dOut, ldo)) return;

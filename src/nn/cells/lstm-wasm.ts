@@ -9,6 +9,7 @@ import { copyInto, type Buf } from '../../tensor/buf.js';
 import { WasmStep, type StepTable } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
 import { addOutputGrad, writeStep, type CellFast } from './cell.js';
+import { lstmInfer } from './infer-pass.js';
 
 /** Each layer and direction's step layouts, made on its first pass. */
 const forwards = new WeakMap<object, WasmStep>();
@@ -114,4 +115,4 @@ function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): bool
   return true;
 }
 
-export const lstmWasm: CellFast = { forward, backward };
+export const lstmWasm: CellFast = { forward, backward, infer: lstmInfer };

@@ -178,7 +178,7 @@ function reuse(first: boolean, src: Float32Array, off: number, n: number, K: num
 }
 
 /** k-block for a step's GEMM over K: all of K in one block (so its packing can be kept) up to 1024. */
-const stepKc = (K: number): number => (K <= 1024 ? Math.max(K, 1) : tuning.kc);
+export const stepKc = (K: number): number => (K <= 1024 ? Math.max(K, 1) : tuning.kc);
 
 let cellSteps = 0;
 
