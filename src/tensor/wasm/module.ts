@@ -8,9 +8,12 @@
  * buffers stay ordinary Float32Arrays and each call copies its operands in and its results out
  * (typed-array set, i.e. memcpy). Loading is synchronous (the module is under 4 KB, which browsers
  * allow on the main thread); where it fails, or WebAssembly SIMD is missing (WebAssembly.validate
- * says no), callers get null or false and run the JavaScript kernels.
+ * says no), callers get null or false and run the JavaScript kernels. The module comes in two builds,
+ * the same but for the GEMM's fused twins of its tiles (tools/build-wasm.mjs): the one with relaxed
+ * SIMD loads where the runtime validates it, and gemm's fma argument (fmaFor) chooses the tiles per call.
  */
-import { WASM_MODULE_BASE64 } from './module-bytes.js';
+import { gemmDispatch } from '../dispatch.js';
+import { WASM_MODULE_BASE64, WASM_RELAXED_MODULE_BASE64 } from './module-bytes.js';
 
 type Fn = (...args: number[]) => void;
 
@@ -21,6 +24,8 @@ export interface Kernel {
   gemm: Fn;
   /** A view of memory, remade whenever memory grows. */
   f32: Float32Array;
+  /** Whether this is the relaxed-SIMD build, whose GEMM fuses its multiply-adds when asked (fmaFor). */
+  fused: boolean;
 }
 
 /** Steps of k per block (gemmWasm's float32 sums run over at most this many terms; a step's, up to 1024), and rows of C per block. */
@@ -51,16 +56,18 @@ export function load(): Kernel | null {
       why = 'no WebAssembly';
       return null;
     }
-    const bytes = decode(WASM_MODULE_BASE64);
-    // The module uses SIMD throughout, so validating it is the feature test.
-    if (!WebAssembly.validate(bytes)) {
+    // The module uses SIMD throughout, so validating it is the feature test (relaxed SIMD, then SIMD).
+    let bytes = decode(WASM_RELAXED_MODULE_BASE64);
+    const fused = WebAssembly.validate(bytes);
+    if (!fused) bytes = decode(WASM_MODULE_BASE64);
+    if (!fused && !WebAssembly.validate(bytes)) {
       why = 'WebAssembly SIMD is not supported here';
       return null;
     }
     const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
     const memory = inst.exports['memory'] as WebAssembly.Memory;
     const exports = inst.exports as unknown as Record<string, Fn>;
-    kernel = { memory, exports, gemm: exports['gemm']!, f32: new Float32Array(memory.buffer) };
+    kernel = { memory, exports, gemm: exports['gemm']!, f32: new Float32Array(memory.buffer), fused };
     state = 'ready';
   } catch (e) {
     why = `WebAssembly failed to load: ${(e as Error).message}`;
@@ -75,7 +82,14 @@ export function wasmGemmAvailable(): boolean {
 }
 
 export function wasmGemmStatus(): string {
-  return load() ? 'wasm simd' : why;
+  const k = load();
+  if (!k) return why;
+  return k.fused ? `wasm simd, fused multiply-add where N*K >= ${gemmDispatch.fmaMinWork}` : 'wasm simd';
+}
+
+/** gemm's fma argument for an op(B) of K x N: 1 where the fused tiles apply (gemmDispatch.fmaMinWork). */
+export function fmaFor(k: Kernel, N: number, K: number): number {
+  return k.fused && N * K >= gemmDispatch.fmaMinWork ? 1 : 0;
 }
 
 export const align = (bytes: number): number => (bytes + 15) & ~15;
@@ -321,6 +335,7 @@ export class WasmStep {
       this.kc,
       tuning.mc,
       packed ? 1 : 0,
+      fmaFor(this.k, g.N, g.K),
     );
   }
 }
