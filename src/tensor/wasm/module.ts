@@ -56,15 +56,28 @@ export function load(): Kernel | null {
       why = 'no WebAssembly';
       return null;
     }
-    // The module uses SIMD throughout, so validating it is the feature test (relaxed SIMD, then SIMD).
-    let bytes = decode(WASM_RELAXED_MODULE_BASE64);
-    const fused = WebAssembly.validate(bytes);
-    if (!fused) bytes = decode(WASM_MODULE_BASE64);
-    if (!fused && !WebAssembly.validate(bytes)) {
-      why = 'WebAssembly SIMD is not supported here';
-      return null;
+    // The module uses SIMD throughout, so validating it is the feature test. The relaxed-SIMD build
+    // is larger than 4 KB, which some browsers (Chromium 114, the first with relaxed SIMD) would not
+    // compile synchronously on a page's main thread: there, the plain build (under 4 KB) loads instead.
+    const relaxed = decode(WASM_RELAXED_MODULE_BASE64);
+    let inst: WebAssembly.Instance | null = null;
+    let fused = false;
+    if (WebAssembly.validate(relaxed)) {
+      try {
+        inst = new WebAssembly.Instance(new WebAssembly.Module(relaxed), {});
+        fused = true;
+      } catch {
+        inst = null;
+      }
     }
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    if (!inst) {
+      const bytes = decode(WASM_MODULE_BASE64);
+      if (!WebAssembly.validate(bytes)) {
+        why = 'WebAssembly SIMD is not supported here';
+        return null;
+      }
+      inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    }
     const memory = inst.exports['memory'] as WebAssembly.Memory;
     const exports = inst.exports as unknown as Record<string, Fn>;
     kernel = { memory, exports, gemm: exports['gemm']!, f32: new Float32Array(memory.buffer), fused };
