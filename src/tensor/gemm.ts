@@ -9,7 +9,10 @@
  * against the reference in test/gemm-wasm.test.ts; float64 (gradient checks) always runs here.
  */
 import type { Buf } from './buf.js';
+import { gemmDispatch } from './dispatch.js';
 import { gemmWasm } from './wasm/gemm-wasm.js';
+
+export { gemmDispatch };
 
 export type GemmBackend = 'auto' | 'js' | 'wasm';
 
@@ -27,8 +30,8 @@ export function gemmBackend(): GemmBackend {
   return backend;
 }
 
-/**
- * When "auto" sends a float32 problem to wasm: M*N*K >= wasmMinWork, however narrow (N or K of 1).
+/*
+ * gemmDispatch (dispatch.ts). When "auto" sends a float32 problem to wasm: M*N*K >= wasmMinWork, however narrow (N or K of 1).
  *
  * wasmMinWork: bench/gemm.ts puts the crossover near 2K multiply-adds (12 x 12 x 12 level, 16^3 and
  * 32 x 8 x 8 two to four times faster in wasm, 64^3 eight times). The cells use the same rule for a
@@ -36,7 +39,6 @@ export function gemmBackend(): GemmBackend {
  * (1 x 8 x 8, and its 10 x 8 x 5 projection) stays in the fused JavaScript loops. (Until the steps ran
  * whole in wasm with W_hh kept packed, N or K <= 8 stayed in JS; sending them trains the seed 1.6x faster.)
  */
-export const gemmDispatch = { wasmMinWork: 2048 };
 
 /**
  * Whether a float32 op(A) op(B) of this size goes to the wasm kernel (the rule gemm() applies); the

@@ -19,9 +19,9 @@
  * of 4, a step large enough: wasmSized), with no projection (projSize), and when the module can
  * hold the pass; else it returns false having done nothing, and the stack runs the ordinary pass.
  */
-import { gemmDispatch, wasmSized } from '../../tensor/gemm.js';
+import { wasmSized } from '../../tensor/gemm.js';
 import type { Buf } from '../../tensor/buf.js';
-import { align, BASE, forgetPacked, load, reserve, stepKc, tuning, workBytes, type Kernel } from '../../tensor/wasm/module.js';
+import { align, BASE, fmaFor, forgetPacked, load, reserve, stepKc, tuning, workBytes } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
 import type { FastInfer } from './cell.js';
 
@@ -62,18 +62,6 @@ export const rnnInfer = (relu: boolean): FastInfer => {
   const step = rnnStep(relu);
   return (dir, ws, p, xin, out, ldo) => inferPass(step, false, dir, ws, p, xin, out, ldo);
 };
-
-/**
- * gemm's fused-multiply-add argument for an op(W) of K x N, by the rule every other caller of the
- * module's GEMM follows: 1 where the module is a build with fused tiles (`fused`) and N*K reaches
- * `gemmDispatch.fmaMinWork`; 0 where the module or the dispatch has no such thing (a module without
- * the argument ignores it).
- */
-function fmaOf(k: Kernel, N: number, K: number): number {
-  const fused = (k as Kernel & { fused?: boolean }).fused === true;
-  const min = (gemmDispatch as typeof gemmDispatch & { fmaMinWork?: number }).fmaMinWork;
-  return fused && min !== undefined && N * K >= min ? 1 : 0;
-}
 
 function inferPass(kernel: StepKernel, withC: boolean, dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: number): boolean {
   const { T, B } = ws;
@@ -117,8 +105,8 @@ function inferPass(kernel: StepKernel, withC: boolean, dir: Dir, ws: Workspace, 
   const mc = tuning.mc;
   // Both weights packed once (an M = 0 product packs and multiplies nothing); W_ih only when it is one k-block.
   const keepX = I <= kcX;
-  const fmaX = fmaOf(k, G, I),
-    fmaH = fmaOf(k, G, P);
+  const fmaX = fmaFor(k, G, I),
+    fmaH = fmaFor(k, G, P);
   if (keepX) gemm(0, 1, 0, G, I, 1, pX, I, pWih, I, 0, pGates, G, pPackX, kcX, mc, 0, fmaX);
   gemm(0, 1, 0, G, P, 1, pH0, P, pWhh, P, 1, pGates, G, pPackH, kcH, mc, 0, fmaH);
   let hPrev = pH0;

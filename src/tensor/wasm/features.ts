@@ -1,9 +1,9 @@
 /**
  * What this runtime's WebAssembly offers, feature-tested by validating tiny modules (as the
  * wasm-feature-detect library does): SIMD, which the kernels need (src/tensor/wasm/module.ts), and
- * relaxed SIMD, whose fused multiply-add (`f32x4.relaxed_madd`) a faster GEMM could use. V8 ships relaxed
+ * relaxed SIMD, whose fused multiply-add (`f32x4.relaxed_madd`) the GEMM uses at the larger sizes
+ * (gemmDispatch.fmaMinWork; module.ts loads the relaxed build where it validates). V8 ships relaxed
  * SIMD from 11.4: Node.js 22 and 24 have it, Node.js 20 only behind --experimental-wasm-relaxed-simd.
- * The kernels do not use it yet; this says where they could.
  */
 
 /** A module of one function, () -> v128, whose body is `i32.const n; i8x16.splat` per operand, then `op`. */

@@ -3,7 +3,7 @@
  * call copies op(A)'s and op(B)'s spans in and C's span in and out. For the shapes that reach it the
  * copies cost a few per cent of the arithmetic (bench/gemm.ts measures both).
  */
-import { align, BASE, copy, forgetPacked, load, reserve, spanOf, tuning, workBytes, type Kernel } from './module.js';
+import { align, BASE, copy, fmaFor, forgetPacked, load, reserve, spanOf, tuning, workBytes, type Kernel } from './module.js';
 
 /**
  * C = alpha * op(A) op(B) + beta * C on float32 in the wasm kernel, gemm()'s signature and
@@ -37,6 +37,8 @@ export function gemmWasm(
   const k = load();
   if (!k) return false;
   if (tap !== null) tap.start();
+  // decided on the whole problem, so every chunk below sums the same way
+  fma = fmaFor(k, N, K);
   if (!transA) {
     const rows = Math.floor(CHUNK_BYTES / (4 * (N + K))) & ~3;
     // (each chunk copies and packs B again: worth it only while a chunk has many rows)
@@ -54,6 +56,9 @@ export function gemmWasm(
   }
   return once(k, transA, transB, M, N, K, alpha, A, aOff, lda, B, bOff, ldb, beta, C, cOff, ldc);
 }
+
+/** gemm's fma argument for the chunks of the current gemmWasm call. */
+let fma = 0;
 
 /** Bytes of operands one chunk copies in (a few hundred KB: L2 holds them with room to spare). */
 const CHUNK_BYTES = 256 * 1024;
@@ -177,9 +182,9 @@ function call(
   ldc: number,
   pW: number,
 ): void {
-  k.gemm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pA, lda, pB, ldb, beta, pC, ldc, pW, tuning.kc, tuning.mc, 0);
+  k.gemm(transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pA, lda, pB, ldb, beta, pC, ldc, pW, tuning.kc, tuning.mc, 0, fma);
   if (tap !== null)
-    tap.call([transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pA, lda, pB, ldb, beta, pC, ldc, pW, tuning.kc, tuning.mc, 0]);
+    tap.call([transA ? 1 : 0, transB ? 1 : 0, M, N, K, alpha, pA, lda, pB, ldb, beta, pC, ldc, pW, tuning.kc, tuning.mc, 0, fma]);
 }
 
 /**
@@ -189,7 +194,7 @@ function call(
 export interface WasmGemmTap {
   /** A gemmWasm call begins. */
   start(): void;
-  /** One call of the module's gemm, its 17 arguments. */
+  /** One call of the module's gemm, its 18 arguments. */
   call(args: readonly number[]): void;
 }
 let tap: WasmGemmTap | null = null;
@@ -198,7 +203,7 @@ export function tapWasmGemm(t: WasmGemmTap | null): void {
   tap = t;
 }
 
-/** For bench/gemm.ts: the module's gemm with these 17 arguments, on whatever its memory holds. */
+/** For bench/gemm.ts: the module's gemm with these 18 arguments, on whatever its memory holds. */
 export function rawWasmGemm(args: readonly number[]): boolean {
   const k = load();
   if (!k) return false;

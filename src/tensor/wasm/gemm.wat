@@ -148,6 +148,8 @@
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $l))))
 
+  ;; @fma-twin begin: tools/build-wasm.mjs copies the two tiles to $tile4_fma and $tile1_fma, their
+  ;; multiply-adds fused (f32x4.relaxed_madd) in the relaxed-SIMD module and unchanged in the other.
   ;; A 4 x 8 tile: C[i, 0..8) (rows at c + i * ldc bytes) from A rows at a + i * sam and one packed
   ;; panel of B (8 floats per k).
   (func $tile4 (param $a i32) (param $sam i32) (param $sak i32) (param $b i32) (param $kc i32)
@@ -189,29 +191,34 @@
   ;; A 1 x 8 tile, for the last M % 4 rows.
   (func $tile1 (param $a i32) (param $sak i32) (param $b i32) (param $kc i32)
                (param $c i32) (param $alpha f32) (param $beta f32) (param $nv i32)
-    (local $end i32) (local $x v128) (local $c00 v128) (local $c01 v128)
+    (local $end i32) (local $x v128) (local $b0 v128) (local $b1 v128) (local $c00 v128) (local $c01 v128)
     (local.set $end (i32.add (local.get $b) (i32.shl (local.get $kc) (i32.const 5))))
     (if (i32.lt_u (local.get $b) (local.get $end))
       (then
         (loop $k
           (local.set $x (v128.load32_splat (local.get $a)))
-          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (v128.load (local.get $b)))))
-          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (v128.load offset=16 (local.get $b)))))
+          (local.set $b0 (v128.load (local.get $b)))
+          (local.set $b1 (v128.load offset=16 (local.get $b)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
           (local.set $a (i32.add (local.get $a) (local.get $sak)))
           (br_if $k (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 32))) (local.get $end))))))
     (call $store8 (local.get $c) (local.get $c00) (local.get $c01) (local.get $alpha) (local.get $beta) (local.get $nv)))
+  ;; @fma-twin end
 
   ;; C = alpha * op(A) op(B) + beta * C. Pointers are byte offsets into this memory, leading
   ;; dimensions are in elements; work needs kcMax * 8 * ceil(N / 8) floats. With packed set and
-  ;; K <= kcMax, work already holds op(B) packed by an earlier call, and B is not read.
+  ;; K <= kcMax, work already holds op(B) packed by an earlier call, and B is not read. With fma set,
+  ;; the tiles' multiply-adds are fused (one rounding each) in the relaxed-SIMD build of the module;
+  ;; the other build has no relaxed SIMD, and there fma changes nothing.
   (func (export "gemm")
         (param $transA i32) (param $transB i32) (param $M i32) (param $N i32) (param $K i32) (param $alpha f32)
         (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32)
         (param $beta f32) (param $c i32) (param $ldc i32)
-        (param $work i32) (param $kcMax i32) (param $mcMax i32) (param $packed i32)
+        (param $work i32) (param $kcMax i32) (param $mcMax i32) (param $packed i32) (param $fma i32)
     (local $sam i32) (local $sak i32) (local $ldcb i32) (local $k0 i32) (local $kc i32) (local $be f32)
     (local $m0 i32) (local $m1 i32) (local $m i32) (local $n0 i32) (local $nv i32) (local $bp i32)
-    (local $ak i32)
+    (local $ak i32) (local $ct i32)
     (if (local.get $transA)
       (then (local.set $sam (i32.const 4)) (local.set $sak (i32.shl (local.get $lda) (i32.const 2))))
       (else (local.set $sam (i32.shl (local.get $lda) (i32.const 2))) (local.set $sak (i32.const 4))))
@@ -239,20 +246,22 @@
           (local.set $m (local.get $m0))
           (block $e4 (loop $l4
             (br_if $e4 (i32.gt_s (i32.add (local.get $m) (i32.const 4)) (local.get $m1)))
-            (call $tile4
-              (i32.add (local.get $ak) (i32.mul (local.get $m) (local.get $sam))) (local.get $sam) (local.get $sak)
-              (local.get $bp) (local.get $kc)
-              (i32.add (local.get $c) (i32.add (i32.mul (local.get $m) (local.get $ldcb)) (i32.shl (local.get $n0) (i32.const 2))))
-              (local.get $ldcb) (local.get $alpha) (local.get $be) (local.get $nv))
+            (local.set $ct (i32.add (local.get $c) (i32.add (i32.mul (local.get $m) (local.get $ldcb)) (i32.shl (local.get $n0) (i32.const 2)))))
+            (if (local.get $fma)
+              (then (call $tile4_fma (i32.add (local.get $ak) (i32.mul (local.get $m) (local.get $sam))) (local.get $sam) (local.get $sak)
+                      (local.get $bp) (local.get $kc) (local.get $ct) (local.get $ldcb) (local.get $alpha) (local.get $be) (local.get $nv)))
+              (else (call $tile4 (i32.add (local.get $ak) (i32.mul (local.get $m) (local.get $sam))) (local.get $sam) (local.get $sak)
+                      (local.get $bp) (local.get $kc) (local.get $ct) (local.get $ldcb) (local.get $alpha) (local.get $be) (local.get $nv))))
             (local.set $m (i32.add (local.get $m) (i32.const 4)))
             (br $l4)))
           (block $e1 (loop $l1
             (br_if $e1 (i32.ge_s (local.get $m) (local.get $m1)))
-            (call $tile1
-              (i32.add (local.get $ak) (i32.mul (local.get $m) (local.get $sam))) (local.get $sak)
-              (local.get $bp) (local.get $kc)
-              (i32.add (local.get $c) (i32.add (i32.mul (local.get $m) (local.get $ldcb)) (i32.shl (local.get $n0) (i32.const 2))))
-              (local.get $alpha) (local.get $be) (local.get $nv))
+            (local.set $ct (i32.add (local.get $c) (i32.add (i32.mul (local.get $m) (local.get $ldcb)) (i32.shl (local.get $n0) (i32.const 2)))))
+            (if (local.get $fma)
+              (then (call $tile1_fma (i32.add (local.get $ak) (i32.mul (local.get $m) (local.get $sam))) (local.get $sak)
+                      (local.get $bp) (local.get $kc) (local.get $ct) (local.get $alpha) (local.get $be) (local.get $nv)))
+              (else (call $tile1 (i32.add (local.get $ak) (i32.mul (local.get $m) (local.get $sam))) (local.get $sak)
+                      (local.get $bp) (local.get $kc) (local.get $ct) (local.get $alpha) (local.get $be) (local.get $nv))))
             (local.set $m (i32.add (local.get $m) (i32.const 1)))
             (br $l1)))
           (local.set $bp (i32.add (local.get $bp) (i32.shl (local.get $kc) (i32.const 5))))

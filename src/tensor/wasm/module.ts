@@ -8,10 +8,14 @@
  * buffers stay ordinary Float32Arrays and each call copies its operands in and its results out
  * (typed-array set, i.e. memcpy). Loading is synchronous: the module is a few KB, which Chromium
  * compiles synchronously even on a page's main thread (the explorer loads it in its worker anyway;
- * older browsers refused past 4 KB there). Where it fails, or WebAssembly SIMD is missing (WebAssembly.validate
- * says no), callers get null or false and run the JavaScript kernels.
+ * older browsers refused past 4 KB there, where loadWasm() loads it asynchronously). Where it fails, or
+ * WebAssembly SIMD is missing (WebAssembly.validate says no), callers get null or false and run the
+ * JavaScript kernels. The module comes in two builds,
+ * the same but for the GEMM's fused twins of its tiles (tools/build-wasm.mjs): the one with relaxed
+ * SIMD loads where the runtime validates it, and gemm's fma argument (fmaFor) chooses the tiles per call.
  */
-import { WASM_MODULE_BASE64 } from './module-bytes.js';
+import { gemmDispatch } from '../dispatch.js';
+import { WASM_MODULE_BASE64, WASM_RELAXED_MODULE_BASE64 } from './module-bytes.js';
 
 type Fn = (...args: number[]) => void;
 
@@ -22,6 +26,8 @@ export interface Kernel {
   gemm: Fn;
   /** A view of memory, remade whenever memory grows. */
   f32: Float32Array;
+  /** Whether this is the relaxed-SIMD build, whose GEMM fuses its multiply-adds when asked (fmaFor). */
+  fused: boolean;
 }
 
 /** Steps of k per block (gemmWasm's float32 sums run over at most this many terms; a step's, up to 1024), and rows of C per block. */
@@ -43,43 +49,45 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-function install(inst: WebAssembly.Instance): Kernel {
+function install(inst: WebAssembly.Instance, fused: boolean): Kernel {
   const memory = inst.exports['memory'] as WebAssembly.Memory;
   const exports = inst.exports as unknown as Record<string, Fn>;
-  kernel = { memory, exports, gemm: exports['gemm']!, f32: new Float32Array(memory.buffer) };
+  kernel = { memory, exports, gemm: exports['gemm']!, f32: new Float32Array(memory.buffer), fused };
   state = 'ready';
   return kernel;
 }
 
-/** The module's bytes where WebAssembly SIMD runs; null (and `why` said) where it does not. */
-function bytesHere(): Uint8Array<ArrayBuffer> | null {
+/**
+ * The builds this runtime validates, best first: the relaxed-SIMD one, then the plain one (the module
+ * uses SIMD throughout, so validating it is the feature test); none (and `why` said) without SIMD.
+ */
+function builds(): { bytes: Uint8Array<ArrayBuffer>; fused: boolean }[] {
   if (typeof WebAssembly !== 'object') {
     why = 'no WebAssembly';
-    return null;
+    return [];
   }
-  const bytes = decode(WASM_MODULE_BASE64);
-  // The module uses SIMD throughout, so validating it is the feature test.
-  if (!WebAssembly.validate(bytes)) {
-    why = 'WebAssembly SIMD is not supported here';
-    return null;
-  }
-  return bytes;
+  const out = [
+    { bytes: decode(WASM_RELAXED_MODULE_BASE64), fused: true },
+    { bytes: decode(WASM_MODULE_BASE64), fused: false },
+  ].filter((b) => WebAssembly.validate(b.bytes));
+  if (out.length === 0) why = 'WebAssembly SIMD is not supported here';
+  return out;
 }
 
 /** The module, loaded on first use; null where it cannot run. */
 export function load(): Kernel | null {
   if (state !== 'untried') return kernel;
   state = 'absent';
-  try {
-    const bytes = bytesHere();
-    if (bytes !== null) install(new WebAssembly.Instance(new WebAssembly.Module(bytes), {}));
-  } catch (e) {
-    // A browser that compiles only small modules synchronously on a page's main thread says so here
-    // (a RangeError); loadWasm() compiles asynchronously and succeeds there.
-    why = `WebAssembly failed to load: ${(e as Error).message}`;
-    kernel = null;
+  for (const b of builds()) {
+    try {
+      return install(new WebAssembly.Instance(new WebAssembly.Module(b.bytes), {}), b.fused);
+    } catch (e) {
+      // A browser that compiles only small modules synchronously on a page's main thread says so here
+      // (a RangeError); the next build, or loadWasm(), which compiles asynchronously, gets round it.
+      why = `WebAssembly failed to load: ${(e as Error).message}`;
+    }
   }
-  return kernel;
+  return null;
 }
 
 /**
@@ -90,15 +98,15 @@ export function load(): Kernel | null {
  */
 export async function loadWasm(): Promise<boolean> {
   if (state === 'ready') return true;
-  try {
-    const bytes = bytesHere();
-    if (bytes === null) return false;
-    install(await WebAssembly.instantiate(await WebAssembly.compile(bytes), {}));
-    return true;
-  } catch (e) {
-    why = `WebAssembly failed to load: ${(e as Error).message}`;
-    return false;
+  for (const b of builds()) {
+    try {
+      install(await WebAssembly.instantiate(await WebAssembly.compile(b.bytes), {}), b.fused);
+      return true;
+    } catch (e) {
+      why = `WebAssembly failed to load: ${(e as Error).message}`;
+    }
   }
+  return false;
 }
 
 /** Whether the wasm kernels are usable here; when not, `wasmGemmStatus()` says why. */
@@ -107,7 +115,14 @@ export function wasmGemmAvailable(): boolean {
 }
 
 export function wasmGemmStatus(): string {
-  return load() ? 'wasm simd' : why;
+  const k = load();
+  if (!k) return why;
+  return k.fused ? `wasm simd, fused multiply-add where N*K >= ${gemmDispatch.fmaMinWork}` : 'wasm simd';
+}
+
+/** gemm's fma argument for an op(B) of K x N: 1 where the fused tiles apply (gemmDispatch.fmaMinWork). */
+export function fmaFor(k: Kernel, N: number, K: number): number {
+  return k.fused && N * K >= gemmDispatch.fmaMinWork ? 1 : 0;
 }
 
 export const align = (bytes: number): number => (bytes + 15) & ~15;
@@ -353,6 +368,7 @@ export class WasmStep {
       this.kc,
       tuning.mc,
       packed ? 1 : 0,
+      fmaFor(this.k, g.N, g.K),
     );
   }
 }
