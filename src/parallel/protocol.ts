@@ -98,6 +98,39 @@ export function signal(ctrl: Int32Array, slot: number, value: number): void {
   Atomics.notify(ctrl, slot);
 }
 
+/**
+ * The caller's side of job n: waits until the helper signals DONE = n, and says why not when it cannot
+ * (null when it did its part): it failed to start (READY -1), its part threw (STATUS 1), or it stopped
+ * answering. A helper that died cannot reach a thread blocked here with its 'exit' event, hence the
+ * bound: `timeoutMs`, or 50 times the caller's own part, whichever is longer.
+ */
+export function awaitJob(ctrl: Int32Array, n: number, timeoutMs: number, mineMs: number, part: string): string | null {
+  const bound = Math.max(timeoutMs, 50 * mineMs);
+  const started = performance.now();
+  for (;;) {
+    const done = Atomics.load(ctrl, DONE);
+    if (done === n) break;
+    if (Atomics.load(ctrl, READY) < 0) return 'it failed to start';
+    if (performance.now() - started > bound) return `it did not answer within ${Math.round(bound / 1000)} s`;
+    Atomics.wait(ctrl, DONE, done, 250);
+  }
+  return Atomics.load(ctrl, STATUS) !== 0 ? `its ${part} threw` : null;
+}
+
+/** The helper's side of job n: runs `work`, sets STATUS (0, or 1 when it threw) and signals DONE = n; returns the error's message, or null. */
+export function doJob(ctrl: Int32Array, n: number, work: () => void): string | null {
+  let error: string | null = null;
+  try {
+    work();
+    Atomics.store(ctrl, STATUS, 0);
+  } catch (e) {
+    Atomics.store(ctrl, STATUS, 1);
+    error = e instanceof Error ? e.message : String(e);
+  }
+  signal(ctrl, DONE, n);
+  return error;
+}
+
 export function writeResult(out: Float64Array, r: PartResult): void {
   out[OUT_LOSS] = r.loss;
   out[OUT_CORRECT] = r.correct;

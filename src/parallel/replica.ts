@@ -9,7 +9,7 @@ import { SequenceModel } from '../nn/model.js';
 import { gemmDispatch, setGemmBackend, type GemmBackend } from '../tensor/gemm.js';
 import type { Buf } from '../tensor/buf.js';
 import { accumulateGradients, type LossSpec } from '../train/step.js';
-import { DONE, READY, STATUS, signal, writeResult, type ForwardJob, type HelperInit, type Job } from './protocol.js';
+import { READY, doJob, signal, writeResult, type ForwardJob, type HelperInit, type Job } from './protocol.js';
 
 export class Replica {
   private readonly model: SequenceModel;
@@ -36,36 +36,22 @@ export class Replica {
     if ('forward' in job) return this.forward(job, n);
     const { ctrl, params, grad, out } = this.init;
     const m = this.model;
-    let error: string | null = null;
-    try {
+    return doJob(ctrl, n, () => {
       if (job.reseed !== undefined) m.rnn.reseedDropout(job.reseed);
       m.table.data.set(params);
       m.table.zeroGrad();
       const r = accumulateGradients(m, job.x, job.targets, job.lengths, this.dLogits, this.loss, job.scale);
       grad.set(m.table.grad);
       writeResult(out, r);
-      Atomics.store(ctrl, STATUS, 0);
-    } catch (e) {
-      Atomics.store(ctrl, STATUS, 1);
-      error = e instanceof Error ? e.message : String(e);
-    }
-    signal(ctrl, DONE, n);
-    return error;
+    });
   }
 
   /** A forward-only job: the weights from shared memory, the part's logits (a noGrad pass) into job.logits. */
   private forward(job: ForwardJob, n: number): string | null {
     const { ctrl, params } = this.init;
-    let error: string | null = null;
-    try {
+    return doJob(ctrl, n, () => {
       this.model.table.data.set(params);
       job.logits.set(this.model.forward(job.x, { lengths: job.lengths, noGrad: true }).logits.data);
-      Atomics.store(ctrl, STATUS, 0);
-    } catch (e) {
-      Atomics.store(ctrl, STATUS, 1);
-      error = e instanceof Error ? e.message : String(e);
-    }
-    signal(ctrl, DONE, n);
-    return error;
+    });
   }
 }

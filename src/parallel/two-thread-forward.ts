@@ -19,7 +19,7 @@ import { stepWidth } from '../nn/model.js';
 import { cellOf } from '../nn/cells/index.js';
 import { ConfigError } from '../errors.js';
 import { batchDims } from '../train/step.js';
-import { DONE, JOB, READY, STATUS, sharedBuf, sharedInts, sharedMemory, signal, type WorkerInit } from './protocol.js';
+import { JOB, awaitJob, sharedBuf, sharedInts, sharedMemory, signal, type WorkerInit } from './protocol.js';
 import { partItems } from './split-batch.js';
 import type { Helper, Spawn } from './two-threads.js';
 
@@ -177,18 +177,8 @@ export class TwoThreadForward {
 
   /** Waits for the helper's job n: true when it wrote its logits, false (and the helper closed) when it cannot. */
   private await(n: number, mineMs: number): boolean {
-    const { ctrl } = this.shared;
-    const bound = Math.max(this.workerTimeout, 50 * mineMs);
-    const started = performance.now();
-    for (;;) {
-      const done = Atomics.load(ctrl, DONE);
-      if (done === n) break;
-      if (Atomics.load(ctrl, READY) < 0) return this.fail('it failed to start');
-      if (performance.now() - started > bound) return this.fail(`it did not answer within ${Math.round(bound / 1000)} s`);
-      Atomics.wait(ctrl, DONE, done, 250);
-    }
-    if (Atomics.load(ctrl, STATUS) !== 0) return this.fail('its part threw');
-    return true;
+    const why = awaitJob(this.shared.ctrl, n, this.workerTimeout, mineMs, 'part');
+    return why === null || this.fail(why);
   }
 
   private fail(why: string): false {

@@ -37,10 +37,9 @@ import {
   type StepRunner,
 } from '../train/step.js';
 import {
-  DONE,
   JOB,
   READY,
-  STATUS,
+  awaitJob,
   readResult,
   sharedBuf,
   sharedInts,
@@ -269,17 +268,8 @@ export class TwoThreadStep implements StepRunner {
    */
   private await(n: number, mineMs: number): PartResult | null {
     const { ctrl, out } = this.shared;
-    const bound = Math.max(this.workerTimeout, 50 * mineMs);
-    const started = performance.now();
-    for (;;) {
-      const done = Atomics.load(ctrl, DONE);
-      if (done === n) break;
-      if (Atomics.load(ctrl, READY) < 0) return this.fail('it failed to start');
-      if (performance.now() - started > bound) return this.fail(`it did not answer within ${Math.round(bound / 1000)} s`);
-      Atomics.wait(ctrl, DONE, done, 250);
-    }
-    if (Atomics.load(ctrl, STATUS) !== 0) return this.fail('its part of the step threw');
-    return readResult(out);
+    const why = awaitJob(ctrl, n, this.workerTimeout, mineMs, 'part of the step');
+    return why === null ? readResult(out) : this.fail(why);
   }
 
   private fail(why: string): null {
