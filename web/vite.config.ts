@@ -56,11 +56,29 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * KaTeX's style sheet offers every font as woff2, woff and ttf. Every browser that runs the explorer (ES2022
+ * modules in workers) reads woff2, so the build keeps that one: 60 font files fewer in the package.
+ */
+function katexWoff2Only(): Plugin {
+  return {
+    name: 'rnnscope-katex-woff2',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/katex[\\/]dist[\\/]katex(\.min)?\.css/.test(id)) return null;
+      const out = code.replace(/,\s*url\([^)]*\.(?:woff|ttf)\)\s*format\("(?:woff|truetype)"\)/g, '');
+      if (out === code || /\.(?:woff|ttf)\)/.test(out))
+        throw new Error(`KaTeX's font list has changed shape in ${id}: update katexWoff2Only()`);
+      return { code: out, map: null };
+    },
+  };
+}
+
 export default defineConfig({
   root: web,
   base: './',
   publicDir: false,
-  plugins: [firstPaint(), precompress()],
+  plugins: [firstPaint(), katexWoff2Only(), precompress()],
   // src/data/read.ts imports node:fs/promises inside readDataFile, which the page never calls.
   resolve: { alias: { 'node:fs/promises': resolve(web, 'src/runner/no-node.ts') } },
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },

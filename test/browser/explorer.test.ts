@@ -56,6 +56,44 @@ describe('the explorer in Chromium', { skip: skip ?? false, timeout: 240_000 }, 
     }
   });
 
+  test("the first screen's script holds one mode: the others are chunks of their own, and KaTeX's fonts are woff2 only", () => {
+    const assets = join(root, 'dist', 'web', 'assets');
+    const files = readdirSync(assets);
+    const main = readFileSync(
+      join(
+        assets,
+        files.find((f) => f.startsWith('index-') && f.endsWith('.js'))!,
+      ),
+      'utf8',
+    );
+    for (const name of ['Training', 'StepThrough', 'MathMode', 'Code', 'Playground', 'Compare', 'Quiz', 'Insight', 'Values']) {
+      assert.ok(
+        files.some((f) => f.startsWith(`${name}-`) && f.endsWith('.js')),
+        `no chunk of its own for ${name}: App.tsx imports it statically`,
+      );
+    }
+    // The code mode's generated PyTorch is only in its chunk.
+    assert.ok(!main.includes('import torch'), "the first screen's script has the code mode in it");
+    const css = readFileSync(
+      join(
+        assets,
+        files.find((f) => f.startsWith('katex-') && f.endsWith('.css'))!,
+      ),
+      'utf8',
+    );
+    // The smallest fonts are inlined as data: URLs.
+    const fonts = [...css.matchAll(/url\(([^)]+)\)/g)].map((m) => m[1]!);
+    assert.ok(fonts.length >= 19, `KaTeX's style sheet names ${fonts.length} fonts`);
+    assert.deepEqual(
+      fonts.filter((f) => !f.endsWith('.woff2') && !f.startsWith('data:font/woff2;')),
+      [],
+    );
+    assert.deepEqual(
+      files.filter((f) => /\.(woff|ttf)$/.test(f)),
+      [],
+    );
+  });
+
   test('the first screen is painted from the precomputed run at once', async () => {
     // First contentful paint of three cold loads (a fresh context each: no cache), median reported.
     const paints: number[] = [];
