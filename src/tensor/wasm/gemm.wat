@@ -9,7 +9,8 @@
 ;;     for each block of mc <= MC rows of C:       (keeps that block of A and C in cache)
 ;;       (A^T only: pack the block's groups of 4 rows of op(A), kc * 16 bytes each)
 ;;       for each panel of 8 columns:              (the panel, kc * 32 bytes, stays in L1)
-;;         for each 4 rows: a 4 x 8 tile of C in eight f32x4 registers over the whole kc loop.
+;;         for each 4 rows: a 4 x 8 tile of C in eight f32x4 registers over the whole kc loop
+;;         (6 x 8 in twelve where A is read in place and M >= 96).
 ;; The tile reads A through strides, row i at a + i * sam, stepping sak bytes per k: A in place has
 ;; sam = lda*4, sak = 4 (four rows, each read forward). A^T in place would be sam = 4, sak = lda*4: a
 ;; 4-float step down a column per k, lda*4 bytes apart, which for the weight gradients (kc rows of 1-2
@@ -171,7 +172,7 @@
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $l))))
 
-  ;; @fma-twin begin: tools/build-wasm.mjs copies the two tiles to $tile4_fma and $tile1_fma, their
+  ;; @fma-twin begin: tools/build-wasm.mjs copies the tiles to $tile4_fma, $tile6_fma and $tile1_fma, their
   ;; multiply-adds fused (f32x4.relaxed_madd) in the relaxed-SIMD module and unchanged in the other.
   ;; A 4 x 8 tile: C[i, 0..8) (rows at c + i * ldc bytes) from A rows at a + i * sam and one packed
   ;; panel of B (8 floats per k).
@@ -210,6 +211,57 @@
     (call $store8 (local.get $c) (local.get $c20) (local.get $c21) (local.get $alpha) (local.get $beta) (local.get $nv))
     (local.set $c (i32.add (local.get $c) (local.get $ldc)))
     (call $store8 (local.get $c) (local.get $c30) (local.get $c31) (local.get $alpha) (local.get $beta) (local.get $nv)))
+
+  ;; A 6 x 8 tile, as $tile4 with two more rows: twelve accumulators, each panel of B and each tile's
+  ;; store shared by 6 rows instead of 4 (which pays where K is short: the input projection, the head).
+  (func $tile6 (param $a i32) (param $sam i32) (param $sak i32) (param $b i32) (param $kc i32)
+               (param $c i32) (param $ldc i32) (param $alpha f32) (param $beta f32) (param $nv i32)
+    (local $s2 i32) (local $s3 i32) (local $s4 i32) (local $s5 i32) (local $end i32)
+    (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $c40 v128) (local $c41 v128) (local $c50 v128) (local $c51 v128)
+    (local.set $s2 (i32.shl (local.get $sam) (i32.const 1)))
+    (local.set $s3 (i32.add (local.get $s2) (local.get $sam)))
+    (local.set $s4 (i32.shl (local.get $sam) (i32.const 2)))
+    (local.set $s5 (i32.add (local.get $s4) (local.get $sam)))
+    (local.set $end (i32.add (local.get $b) (i32.shl (local.get $kc) (i32.const 5))))
+    (if (i32.lt_u (local.get $b) (local.get $end))
+      (then
+        (loop $k
+          (local.set $b0 (v128.load (local.get $b)))
+          (local.set $b1 (v128.load offset=16 (local.get $b)))
+          (local.set $x (v128.load32_splat (local.get $a)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $sam))))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $s2))))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $s3))))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $s4))))
+          (local.set $c40 (f32x4.add (local.get $c40) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c41 (f32x4.add (local.get $c41) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $s5))))
+          (local.set $c50 (f32x4.add (local.get $c50) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c51 (f32x4.add (local.get $c51) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $a (i32.add (local.get $a) (local.get $sak)))
+          (br_if $k (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 32))) (local.get $end))))))
+    (call $store8 (local.get $c) (local.get $c00) (local.get $c01) (local.get $alpha) (local.get $beta) (local.get $nv))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (call $store8 (local.get $c) (local.get $c10) (local.get $c11) (local.get $alpha) (local.get $beta) (local.get $nv))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (call $store8 (local.get $c) (local.get $c20) (local.get $c21) (local.get $alpha) (local.get $beta) (local.get $nv))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (call $store8 (local.get $c) (local.get $c30) (local.get $c31) (local.get $alpha) (local.get $beta) (local.get $nv))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (call $store8 (local.get $c) (local.get $c40) (local.get $c41) (local.get $alpha) (local.get $beta) (local.get $nv))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (call $store8 (local.get $c) (local.get $c50) (local.get $c51) (local.get $alpha) (local.get $beta) (local.get $nv)))
 
   ;; A 1 x 8 tile, for the last M % 4 rows.
   (func $tile1 (param $a i32) (param $sak i32) (param $b i32) (param $kc i32)
@@ -287,6 +339,20 @@
           (local.set $nv (i32.sub (local.get $N) (local.get $n0)))
           (if (i32.gt_s (local.get $nv) (i32.const 8)) (then (local.set $nv (i32.const 8))))
           (local.set $m (local.get $m0))
+          ;; 6-row tiles where A is read in place and M is large (the input projection, the head: 1.2x
+          ;; there, bench/gemm.ts); a step's few rows (B of 16 to 64) keep 4-row tiles, which divide them
+          (if (i32.and (i32.eqz (local.get $transA)) (i32.ge_s (local.get $M) (i32.const 96)))
+            (then
+              (block $e6 (loop $l6
+                (br_if $e6 (i32.gt_s (i32.add (local.get $m) (i32.const 6)) (local.get $m1)))
+                (local.set $ct (i32.add (local.get $c) (i32.add (i32.mul (local.get $m) (local.get $ldcb)) (i32.shl (local.get $n0) (i32.const 2)))))
+                (if (local.get $fma)
+                  (then (call $tile6_fma (i32.add (local.get $ak) (i32.mul (local.get $m) (local.get $sam))) (local.get $sam) (local.get $sak)
+                          (local.get $bp) (local.get $kc) (local.get $ct) (local.get $ldcb) (local.get $alpha) (local.get $be) (local.get $nv)))
+                  (else (call $tile6 (i32.add (local.get $ak) (i32.mul (local.get $m) (local.get $sam))) (local.get $sam) (local.get $sak)
+                          (local.get $bp) (local.get $kc) (local.get $ct) (local.get $ldcb) (local.get $alpha) (local.get $be) (local.get $nv))))
+                (local.set $m (i32.add (local.get $m) (i32.const 6)))
+                (br $l6)))))
           (block $e4 (loop $l4
             (br_if $e4 (i32.gt_s (i32.add (local.get $m) (i32.const 4)) (local.get $m1)))
             (local.set $ct (i32.add (local.get $c) (i32.add (i32.mul (local.get $m) (local.get $ldcb)) (i32.shl (local.get $n0) (i32.const 2)))))
