@@ -47,21 +47,27 @@ function readIds(x: Buf, rows: number, V: number): boolean {
 }
 
 /**
- * gates[r, :] = row ids[r] of W_ih^T (W_ih at `wih` in p, G x V) + beta gates[r, :], for the rows
- * r < rows of one-hot x, as the GEMM with C = gates (holding the bias rows for beta 1). Returns false,
- * having done nothing, when x is not one-hot.
+ * gates[r, :] = row ids[r] of W_ih^T (W_ih at `wih` in p, G x V) + beta bias, for the rows r < rows
+ * of one-hot x, where bias is gates' row 0 on entry: the GEMM with C = gates holding the bias in every
+ * row. Returns false, having done nothing, when x is not one-hot.
  */
 export function projectOneHot(x: Buf, rows: number, V: number, p: Buf, wih: number, G: number, beta: 0 | 1, gates: Buf): boolean {
   if (!readIds(x, rows, V)) return false;
   const n = V * G;
+  // W_ih^T with the bias added to each row in the cells' dtype, one rounding as in the GEMM (C = w + bias)
   if (wt.length < n || wt instanceof Float32Array !== p instanceof Float32Array)
     wt = p instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
-  for (let g = 0; g < G; g++) for (let v = 0; v < V; v++) wt[v * G + g] = p[wih + g * V + v]!;
+  // (the module's scratch in locals: the loops then read no context slot per element)
+  const w = wt,
+    id = ids;
+  for (let g = 0; g < G; g++) {
+    const b = beta === 0 ? 0 : gates[g]!;
+    for (let v = 0; v < V; v++) w[v * G + g] = p[wih + g * V + v]! + b;
+  }
   for (let r = 0; r < rows; r++) {
-    const from = ids[r]! * G;
+    const from = id[r]! * G;
     const to = r * G;
-    if (beta === 0) for (let g = 0; g < G; g++) gates[to + g] = wt[from + g]!;
-    else for (let g = 0; g < G; g++) gates[to + g] = gates[to + g]! + wt[from + g]!;
+    for (let g = 0; g < G; g++) gates[to + g] = w[from + g]!;
   }
   oneHotPath.projections++;
   return true;
@@ -80,24 +86,27 @@ export function weightGradOneHot(x: Buf, rows: number, V: number, dG: Buf, G: nu
   if (sums.length < n) sums = new Float32Array(n);
   if (seen.length < V) seen = new Uint8Array(V);
   const kc = tuning.kc;
+  const sum = sums,
+    got = seen,
+    idOf = ids;
   for (let r0 = 0; r0 < rows; r0 += kc) {
     const r1 = Math.min(rows, r0 + kc);
-    seen.fill(0, 0, V);
+    got.fill(0, 0, V);
     for (let r = r0; r < r1; r++) {
-      const id = ids[r]!;
+      const id = idOf[r]!;
       const s = id * G;
       const d = r * G;
-      if (seen[id] === 0) {
-        seen[id] = 1;
-        for (let g = 0; g < G; g++) sums[s + g] = dG[d + g]!;
+      if (got[id] === 0) {
+        got[id] = 1;
+        for (let g = 0; g < G; g++) sum[s + g] = dG[d + g]!;
       } else {
-        for (let g = 0; g < G; g++) sums[s + g] = sums[s + g]! + dG[d + g]!;
+        for (let g = 0; g < G; g++) sum[s + g] = sum[s + g]! + dG[d + g]!;
       }
     }
     for (let v = 0; v < V; v++) {
-      if (seen[v] === 0) continue;
+      if (got[v] === 0) continue;
       const s = v * G;
-      for (let g = 0; g < G; g++) grad[wih + g * V + v] = grad[wih + g * V + v]! + sums[s + g]!;
+      for (let g = 0, o = wih + v; g < G; g++, o += V) grad[o] = grad[o]! + sum[s + g]!;
     }
   }
   oneHotPath.gradients++;

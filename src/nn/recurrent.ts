@@ -398,15 +398,15 @@ export class Recurrent {
     const { G, I, gates } = dir;
     const TB = ws.T * ws.B;
     const addHH = !this.cell.hiddenApart && dir.bhh >= 0;
+    if (dir.bih >= 0) for (let k = 0; k < G; k++) gates[k] = p[dir.bih + k]! + (addHH ? p[dir.bhh + k]! : 0);
+    // one-hot rows (token input): the bias row (row 0) plus a gather of W_ih's columns, the same bits (one-hot.ts)
+    if (projectOneHot(xin, TB, I, p, dir.wih, G, dir.bih >= 0 ? 1 : 0, gates)) return;
     if (dir.bih >= 0) {
-      for (let k = 0; k < G; k++) gates[k] = p[dir.bih + k]! + (addHH ? p[dir.bhh + k]! : 0);
       // The same bias row for every step and item: copyWithin (memcpy) for long rows, a loop for short
       // ones, where the call into the runtime would cost more than the copy.
       if (G > 64) for (let r = 1; r < TB; r++) gates.copyWithin(r * G, 0, G);
       else for (let i = G; i < TB * G; i++) gates[i] = gates[i - G]!;
     }
-    // one-hot rows (token input): a gather of W_ih's columns, the same bits (one-hot.ts)
-    if (projectOneHot(xin, TB, I, p, dir.wih, G, dir.bih >= 0 ? 1 : 0, gates)) return;
     gemm(false, true, TB, G, I, 1, xin, 0, I, p, dir.wih, I, dir.bih >= 0 ? 1 : 0, gates, 0, G);
   }
 
