@@ -4,19 +4,25 @@
  * machine's load moves less than two separate runs: the reference pipeline's training step, LSTM and
  * GRU H128 and RNN H256 (one thread each), and one-sequence inference and a streaming step.
  *
- *   node bench/ab.mjs OLD_CHECKOUT [NEW_CHECKOUT] [--config lesson,lstm,gru,rnn256,infer,stream]
+ *   node bench/ab.mjs OLD_CHECKOUT [NEW_CHECKOUT] [--config lesson,lstm,gru,rnn256,char,infer,stream] [--cpu]
  *
  * Each checkout must be built (`npm run build`: its dist/src/index.js is imported). Prints, per config,
  * both rates (medians of 7 rounds) and new/old speed with every round's ratio.
  */
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
+// --cpu: time this process's CPU seconds (process.cpuUsage) instead of wall time, so that the time
+// other processes hold the core is left out (the builds run on this one thread); a busy machine
+// still slows both through shared caches, so say the load either way
+const cpu = args.includes('--cpu');
+if (cpu) args.splice(args.indexOf('--cpu'), 1);
 const flag = args.indexOf('--config');
 const names = (flag >= 0 ? args.splice(flag, 2)[1] : 'lesson,lstm,gru,rnn256,infer,stream').split(',');
 if (args.length < 1) {
-  console.error('usage: node bench/ab.mjs OLD_CHECKOUT [NEW_CHECKOUT] [--config lesson,lstm,...]');
+  console.error('usage: node bench/ab.mjs OLD_CHECKOUT [NEW_CHECKOUT] [--config lesson,lstm,...] [--cpu]');
   process.exit(2);
 }
 const load = (dir) => import(pathToFileURL(resolve(dir, 'dist/src/index.js')).href);
@@ -29,15 +35,19 @@ const TRAIN = {
   gru: { mode: 'gru', T: 50, B: 64, I: 32, H: 128, C: 10, n: 15 },
   gru8: { mode: 'gru', T: 10, B: 32, I: 5, H: 8, C: 3, n: 2000 },
   rnn256: { mode: 'rnn_tanh', T: 100, B: 64, I: 64, H: 256, C: 10, n: 8 },
+  // the bench's char config: ids in a vocabulary of 64 read one-hot, the next id at every step
+  char: { mode: 'lstm', T: 100, B: 32, I: 64, H: 256, C: 64, V: 64, n: 3 },
 };
 
 /** A function doing `n` units of work of config `name` with library `lib`, and the units' name. */
 function task(lib, name) {
   const c = TRAIN[name];
   if (c) {
-    const m = new lib.SequenceModel({ mode: c.mode, inputSize: c.I, hiddenSize: c.H, numClasses: c.C }, { seed: 1 });
+    const m = new lib.SequenceModel({ mode: c.mode, inputSize: c.I, hiddenSize: c.H, numClasses: c.C, vocabSize: c.V }, { seed: 1 });
     const step = new lib.TrainStep(m, new lib.Adam(m.table.data, m.table.grad, { lr: 1e-3 }));
-    const x = { data: new Float32Array(c.T * c.B * c.I).map((_, i) => Math.sin(i * 0.37)), shape: [c.T, c.B, c.I] };
+    const x = c.V
+      ? { data: Float32Array.from({ length: c.T * c.B }, (_, i) => (i * 13) % c.V), shape: [c.T, c.B, 1] }
+      : { data: new Float32Array(c.T * c.B * c.I).map((_, i) => Math.sin(i * 0.37)), shape: [c.T, c.B, c.I] };
     const y = Int32Array.from({ length: c.T * c.B }, (_, i) => (i * 7) % c.C);
     return { n: c.n, per: c.B, unit: 'seq/s', run: () => step.run(x, y) };
   }
@@ -55,10 +65,17 @@ function task(lib, name) {
 }
 
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
+const load0 = loadavg()[0];
 for (const name of names) {
   const a = task(old, name);
   const b = task(neu, name);
   const time = (t) => {
+    if (cpu) {
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < t.n; i++) t.run();
+      const c = process.cpuUsage(c0);
+      return (c.user + c.system) / 1e6;
+    }
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < t.n; i++) t.run();
     return Number(process.hrtime.bigint() - t0) / 1e9;
@@ -79,3 +96,4 @@ for (const name of names) {
     `${name.padEnd(7)} old ${f(median(ra))} ${a.unit}, new ${f(median(rb))} ${a.unit}, new/old speed x${median(ratio).toFixed(3)} (rounds ${ratio.map((v) => v.toFixed(2)).join(' ')})`,
   );
 }
+console.log(`${cpu ? 'CPU' : 'wall'} time; load ${load0.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end (1-minute averages)`);

@@ -3,7 +3,7 @@
  * calls for the bench configs, plus small squares to place the dispatch threshold, against the peak
  * of 128-bit SIMD on this core (bench/clock.ts measures the clock and says how the peak follows).
  *
- *   node dist/bench/gemm.js [--rounds 7] [--ms 60] [--only lstm|gru|rnn|small] [--kc 256 --mc 64] [--wall]
+ *   node dist/bench/gemm.js [--rounds 7] [--ms 60] [--only lstm|gru|rnn|char|small] [--kc 256 --mc 64] [--wall]
  *
  * For each shape the kernels run alternately, `rounds` times each, every run repeating the call for
  * about `ms` milliseconds of this process's CPU time (--wall: of wall time); medians are printed. CPU
@@ -49,6 +49,8 @@ const SHAPES: Shape[] = [
   ...engineShapes('lstm', 50, 64, 32, 128, 4, 10),
   ...engineShapes('gru', 50, 64, 32, 128, 3, 10),
   ...engineShapes('rnn', 100, 64, 64, 256, 1, 10),
+  // the char config's (its one-hot projection and dW_ih are a gather and a scatter in the engine: src/nn/one-hot.ts)
+  ...engineShapes('char', 100, 32, 64, 256, 4, 64),
   ...[4, 8, 12, 16, 24, 32, 48, 64].map((n): Shape => ({
     group: 'small',
     what: `square ${n}`,

@@ -13,21 +13,14 @@ import { gemmWasm } from '../src/tensor/wasm/gemm-wasm.js';
 import { load, tuning, wasmGemmAvailable, wasmGemmStatus } from '../src/tensor/wasm/module.js';
 import { wasmFeatures } from '../src/tensor/wasm/features.js';
 import { Rng } from '../src/tensor/rng.js';
+import type { GemmShape } from './helpers.js';
 
 const skip = wasmGemmAvailable() ? false : `wasm kernel unavailable: ${wasmGemmStatus()}`;
 const fused = wasmFeatures().relaxedSimd;
 const skipFused = skip || (fused ? false : `no relaxed SIMD in V8 ${process.versions.v8} (Node.js 22 and later have it)`);
 const f = Math.fround;
 
-interface Shape {
-  tA: boolean;
-  tB: boolean;
-  M: number;
-  N: number;
-  K: number;
-  alpha: number;
-  beta: number;
-}
+type Shape = GemmShape;
 
 /** The kernel's unfused float32 order: per k-block of tuning.kc, s += a*b from 0, then C = alpha s + beta C (beta 1 after the first block). */
 function emulate(s: Shape, A: Float32Array, B: Float32Array, C: Float32Array): Float32Array {
@@ -71,6 +64,8 @@ const SHAPES: Shape[] = [
   { tA: false, tB: false, M: 9, N: 24, K: 300, alpha: 1, beta: 0 }, // two k-blocks
   { tA: true, tB: false, M: 12, N: 17, K: 600, alpha: -0.5, beta: 2 }, // a weight gradient, three k-blocks
   { tA: true, tB: true, M: 5, N: 8, K: 64, alpha: 2, beta: -1 },
+  { tA: false, tB: true, M: 103, N: 20, K: 40, alpha: 1, beta: 1 }, // 6-row tiles (M >= 96), then 4- and 1-row
+  { tA: true, tB: false, M: 70, N: 12, K: 300, alpha: 1, beta: 1 }, // A^T packed in two m-blocks, 70 % 4 rows in place
 ];
 
 function withFmaMinWork<T>(v: number, fn: () => T): T {

@@ -11,18 +11,12 @@ import { execFileSync } from 'node:child_process';
 import { loadWasm, tuning, wasmGemmAvailable, wasmGemmStatus } from '../src/tensor/wasm/module.js';
 import { WASM_MODULE_BASE64, WASM_RELAXED_MODULE_BASE64 } from '../src/tensor/wasm/module-bytes.js';
 import { Rng } from '../src/tensor/rng.js';
+import type { GemmShape } from './helpers.js';
 
 const hasWasm = wasmGemmAvailable();
 const skip = hasWasm ? false : `wasm kernel unavailable: ${wasmGemmStatus()}`;
 
-interface Case {
-  tA: boolean;
-  tB: boolean;
-  M: number;
-  N: number;
-  K: number;
-  alpha: number;
-  beta: number;
+interface Case extends GemmShape {
   lda: number;
   ldb: number;
   ldc: number;
@@ -162,6 +156,8 @@ test("gemmWasm across k blocks and m blocks, and with the engine's large shapes"
     // projection, recurrence, its backward, dW_ih, dW_hh over 3200 rows
     const shapes: Array<[boolean, boolean, number, number, number]> = [
       [false, true, 400, 512, 32],
+      [false, false, 103, 37, 19], // 6-row tiles, then the 4- and 1-row ones, in both m-blocks
+      [true, false, 103, 37, 300], // A^T packed per m-block and k-block, its last 103 % 4 rows in place
       [false, true, 64, 512, 128],
       [false, false, 64, 128, 512],
       [true, false, 128, 32, 3200],

@@ -1,6 +1,6 @@
 /**
- * Shared test helpers: central-difference gradients in float64, and tensor comparison that
- * reports the largest difference it found (llm.c's test_gpt2.c style).
+ * Shared test helpers: central-difference gradients in float64, tensor comparison that reports the
+ * largest difference it found (llm.c's test_gpt2.c style), and the shape of a GEMM case.
  */
 import assert from 'node:assert/strict';
 
@@ -52,4 +52,15 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     d.excess <= 0,
     `${what}: element ${d.index} is ${d.a}, expected ${d.b} (|diff| ${d.maxAbs.toExponential(2)}, atol ${atol}, rtol ${rtol})`,
   );
+}
+
+/** A GEMM case, C = alpha op(A) op(B) + beta C with op(A) M x K and op(B) K x N (test/gemm-*.test.ts). */
+export interface GemmShape {
+  tA: boolean;
+  tB: boolean;
+  M: number;
+  N: number;
+  K: number;
+  alpha: number;
+  beta: number;
 }

@@ -16,6 +16,7 @@ import { ParamTable, type ParamSpec } from './params.js';
 import { makeWorkspace, type Dir, type Workspace } from './workspace.js';
 import { cellOf, runBackward, runForward, runInfer, type Cell } from './cells/index.js';
 import { readStep, type StepRecord } from './step-record.js';
+import { projectOneHot, weightGradOneHot } from './one-hot.js';
 
 export type { StepRecord } from './step-record.js';
 
@@ -397,8 +398,10 @@ export class Recurrent {
     const { G, I, gates } = dir;
     const TB = ws.T * ws.B;
     const addHH = !this.cell.hiddenApart && dir.bhh >= 0;
+    if (dir.bih >= 0) for (let k = 0; k < G; k++) gates[k] = p[dir.bih + k]! + (addHH ? p[dir.bhh + k]! : 0);
+    // one-hot rows (token input): the bias row (row 0) plus a gather of W_ih's columns, the same bits (one-hot.ts)
+    if (projectOneHot(xin, TB, I, p, dir.wih, G, dir.bih >= 0 ? 1 : 0, gates)) return;
     if (dir.bih >= 0) {
-      for (let k = 0; k < G; k++) gates[k] = p[dir.bih + k]! + (addHH ? p[dir.bhh + k]! : 0);
       // The same bias row for every step and item: copyWithin (memcpy) for long rows, a loop for short
       // ones, where the call into the runtime would cost more than the copy.
       if (G > 64) for (let r = 1; r < TB; r++) gates.copyWithin(r * G, 0, G);
@@ -420,7 +423,8 @@ export class Recurrent {
     const TB = ws.T * ws.B;
     const { G, I, P, H } = dir;
     const dhh = dir.dgh ?? dir.dgates; // the W_hh side differs from the input side only for GRU
-    gemm(true, false, G, I, TB, 1, dir.dgates, 0, G, xin, 0, I, 1, grad, dir.wih, I);
+    if (!weightGradOneHot(xin, TB, I, dir.dgates, G, grad, dir.wih))
+      gemm(true, false, G, I, TB, 1, dir.dgates, 0, G, xin, 0, I, 1, grad, dir.wih, I);
     gemm(true, false, G, P, TB, 1, dhh, 0, G, dir.hprev, 0, P, 1, grad, dir.whh, P);
     if (dir.bih >= 0) {
       // Summed over all T·B rows in doubles, then added to the float32 gradient once: a float32 running

@@ -85,6 +85,11 @@ export function addOutputGrad(dh: Buf, dOut: Buf, t: number, B: number, P: numbe
 
 /** Step t's rows of out (T, B, ldo) at column col <- h (B, P): a pass's state written to its layer's output. */
 export function writeStep(out: Buf, h: Buf, t: number, B: number, P: number, ldo: number, col: number): void {
+  // one direction's rows are contiguous in out: one memcpy (the loop cost 2% of an RNN H256 step)
+  if (ldo === P && col === 0 && h.length === B * P && B * P > 64) {
+    out.set(h, t * B * P);
+    return;
+  }
   for (let b = 0; b < B; b++) {
     const o = (t * B + b) * ldo + col;
     for (let j = 0; j < P; j++) out[o + j] = h[b * P + j]!;

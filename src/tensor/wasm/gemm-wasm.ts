@@ -3,7 +3,7 @@
  * call copies op(A)'s and op(B)'s spans in and C's span in and out. For the shapes that reach it the
  * copies cost a few per cent of the arithmetic (bench/gemm.ts measures both).
  */
-import { align, BASE, copy, fmaFor, forgetPacked, load, reserve, spanOf, tuning, workBytes, type Kernel } from './module.js';
+import { align, BASE, copy, fmaFor, forgetPacked, gemmWorkBytes, load, reserve, spanOf, tuning, type Kernel } from './module.js';
 
 /**
  * C = alpha * op(A) op(B) + beta * C on float32 in the wasm kernel, gemm()'s signature and
@@ -113,7 +113,7 @@ function once(
   const pC = pB + bytesIn(bRows, bCols, ldb);
   const cSpan = spanOf(M, N, ldc);
   const pW = pC + align(4 * cSpan);
-  if (!reserve(k, pW + workBytes(K, N))) return false;
+  if (!reserve(k, pW + gemmWorkBytes(transA, M, N, K))) return false;
   forgetPacked();
   const f32 = k.f32;
   const la = copyIn(f32, pA, A, aOff, aRows, aCols, lda);
@@ -149,7 +149,7 @@ function streamK(
   const pC = pB + align(4 * spanOf(kr, N, ldb));
   const cSpan = spanOf(M, N, ldc);
   const pW = pC + align(4 * cSpan);
-  if (!reserve(k, pW + workBytes(kr, N))) return false;
+  if (!reserve(k, pW + gemmWorkBytes(true, M, N, kr))) return false;
   forgetPacked();
   const f32 = k.f32;
   if (beta !== 0 || ldc !== N) copy(f32, pC >> 2, C, cOff, cSpan);

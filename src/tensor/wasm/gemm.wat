@@ -4,13 +4,19 @@
 ;; memory they share, and embeds it in module-bytes.ts. The readable reference is gemmRef in
 ;; ../gemm.ts, and test/gemm-wasm.test.ts holds the two together.
 ;;
-;; Loop structure (BLIS, without packing A):
+;; Loop structure (BLIS):
 ;;   for each block of kc <= KC steps of k:        pack op(B)[k0 : k0+kc, :] into panels of 8 columns
 ;;     for each block of mc <= MC rows of C:       (keeps that block of A and C in cache)
+;;       (A^T only: pack the block's groups of 4 rows of op(A), kc * 16 bytes each)
 ;;       for each panel of 8 columns:              (the panel, kc * 32 bytes, stays in L1)
-;;         for each 4 rows: a 4 x 8 tile of C in eight f32x4 registers over the whole kc loop.
-;; A is read in place through strides, so both layouts of A are the same loop: row i of the tile at
-;; a + i * sam, stepping sak bytes per k (sam = lda*4, sak = 4 for A; sam = 4, sak = lda*4 for A^T).
+;;         for each 4 rows: a 4 x 8 tile of C in eight f32x4 registers over the whole kc loop
+;;         (6 x 8 in twelve where A is read in place and M >= 96).
+;; The tile reads A through strides, row i at a + i * sam, stepping sak bytes per k: A in place has
+;; sam = lda*4, sak = 4 (four rows, each read forward). A^T in place would be sam = 4, sak = lda*4: a
+;; 4-float step down a column per k, lda*4 bytes apart, which for the weight gradients (kc rows of 1-2
+;; KB apart) maps the whole walk onto a few sets of L1 and misses on every k; so A^T's 4-row groups
+;; are packed first (packA: the same 16 bytes per k, now contiguous) and read with sam = 4, sak = 16.
+;; The last M % 4 rows of A^T still read in place (tile1).
 ;; Each k-block's sums are added into C once (alpha * sum + beta * C on the first block, + C after), so
 ;; a float32 sum never runs over more than KC terms before it is stored.
 ;;
@@ -120,6 +126,24 @@
         (local.set $n0 (i32.add (local.get $n0) (i32.const 8)))
         (br $panel))))
 
+  ;; Packs the 4-row groups of op(A)[m0 : m0 + 4g, k0 : k0 + kc] for A^T (op(A)[m, k] = A[k * lda + m],
+  ;; a at row k0, column m0): dst[(g * kc + k) * 4 + i] = op(A)[m0 + 4g + i, k0 + k], one v128 per k.
+  (func $packA (param $a i32) (param $lda i32) (param $kc i32) (param $groups i32) (param $dst i32)
+    (local $src i32) (local $end i32) (local $g i32)
+    (local.set $lda (i32.shl (local.get $lda) (i32.const 2)))
+    (block $done (loop $group
+      (br_if $done (i32.ge_s (local.get $g) (local.get $groups)))
+      (local.set $src (i32.add (local.get $a) (i32.shl (local.get $g) (i32.const 4))))
+      (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $kc) (i32.const 4))))
+      (block $e (loop $k
+        (br_if $e (i32.ge_u (local.get $dst) (local.get $end)))
+        (v128.store (local.get $dst) (v128.load (local.get $src)))
+        (local.set $src (i32.add (local.get $src) (local.get $lda)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $k)))
+      (local.set $g (i32.add (local.get $g) (i32.const 1)))
+      (br $group))))
+
   ;; Stores one row of a tile: c[0 .. nv) = alpha * (v0 | v1) + beta * c, not reading c when beta is 0
   ;; (so NaN in C does not leak through, as BLAS).
   (func $store8 (param $c i32) (param $v0 v128) (param $v1 v128) (param $alpha f32) (param $beta f32) (param $nv i32)
@@ -148,13 +172,14 @@
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $l))))
 
-  ;; @fma-twin begin: tools/build-wasm.mjs copies the two tiles to $tile4_fma and $tile1_fma, their
+  ;; @fma-twin begin: tools/build-wasm.mjs copies the tiles to $tile4_fma, $tile6_fma and $tile1_fma, their
   ;; multiply-adds fused (f32x4.relaxed_madd) in the relaxed-SIMD module and unchanged in the other.
   ;; A 4 x 8 tile: C[i, 0..8) (rows at c + i * ldc bytes) from A rows at a + i * sam and one packed
   ;; panel of B (8 floats per k).
   (func $tile4 (param $a i32) (param $sam i32) (param $sak i32) (param $b i32) (param $kc i32)
                (param $c i32) (param $ldc i32) (param $alpha f32) (param $beta f32) (param $nv i32)
     (local $s2 i32) (local $s3 i32) (local $end i32)
+    (local $al v128) (local $bt v128) (local $bm v128)
     (local $x v128) (local $b0 v128) (local $b1 v128)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
@@ -180,6 +205,33 @@
           (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
           (local.set $a (i32.add (local.get $a) (local.get $sak)))
           (br_if $k (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 32))) (local.get $end))))))
+    ;; full rows in place (a call of $store8 per row cost a tenth of a short-K tile): alpha * sum + beta * C,
+    ;; C read but masked off when beta is 0 (so NaN in C does not leak through)
+    (if (i32.eq (local.get $nv) (i32.const 8))
+      (then
+        (local.set $al (f32x4.splat (local.get $alpha)))
+        (local.set $bt (f32x4.splat (local.get $beta)))
+        (local.set $bm (i32x4.splat (i32.sub (i32.const 0) (f32.ne (local.get $beta) (f32.const 0)))))
+        (v128.store (local.get $c) (f32x4.add (f32x4.mul (local.get $c00) (local.get $al))
+          (v128.and (f32x4.mul (v128.load (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (v128.store offset=16 (local.get $c) (f32x4.add (f32x4.mul (local.get $c01) (local.get $al))
+          (v128.and (f32x4.mul (v128.load offset=16 (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (v128.store (local.get $c) (f32x4.add (f32x4.mul (local.get $c10) (local.get $al))
+          (v128.and (f32x4.mul (v128.load (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (v128.store offset=16 (local.get $c) (f32x4.add (f32x4.mul (local.get $c11) (local.get $al))
+          (v128.and (f32x4.mul (v128.load offset=16 (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (v128.store (local.get $c) (f32x4.add (f32x4.mul (local.get $c20) (local.get $al))
+          (v128.and (f32x4.mul (v128.load (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (v128.store offset=16 (local.get $c) (f32x4.add (f32x4.mul (local.get $c21) (local.get $al))
+          (v128.and (f32x4.mul (v128.load offset=16 (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (v128.store (local.get $c) (f32x4.add (f32x4.mul (local.get $c30) (local.get $al))
+          (v128.and (f32x4.mul (v128.load (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (v128.store offset=16 (local.get $c) (f32x4.add (f32x4.mul (local.get $c31) (local.get $al))
+          (v128.and (f32x4.mul (v128.load offset=16 (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (return)))
     (call $store8 (local.get $c) (local.get $c00) (local.get $c01) (local.get $alpha) (local.get $beta) (local.get $nv))
     (local.set $c (i32.add (local.get $c) (local.get $ldc)))
     (call $store8 (local.get $c) (local.get $c10) (local.get $c11) (local.get $alpha) (local.get $beta) (local.get $nv))
@@ -187,6 +239,95 @@
     (call $store8 (local.get $c) (local.get $c20) (local.get $c21) (local.get $alpha) (local.get $beta) (local.get $nv))
     (local.set $c (i32.add (local.get $c) (local.get $ldc)))
     (call $store8 (local.get $c) (local.get $c30) (local.get $c31) (local.get $alpha) (local.get $beta) (local.get $nv)))
+
+  ;; A 6 x 8 tile, as $tile4 with two more rows: twelve accumulators, each panel of B and each tile's
+  ;; store shared by 6 rows instead of 4 (which pays where K is short: the input projection, the head).
+  (func $tile6 (param $a i32) (param $sam i32) (param $sak i32) (param $b i32) (param $kc i32)
+               (param $c i32) (param $ldc i32) (param $alpha f32) (param $beta f32) (param $nv i32)
+    (local $s2 i32) (local $s3 i32) (local $s4 i32) (local $s5 i32) (local $end i32)
+    (local $al v128) (local $bt v128) (local $bm v128)
+    (local $x v128) (local $b0 v128) (local $b1 v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local $c40 v128) (local $c41 v128) (local $c50 v128) (local $c51 v128)
+    (local.set $s2 (i32.shl (local.get $sam) (i32.const 1)))
+    (local.set $s3 (i32.add (local.get $s2) (local.get $sam)))
+    (local.set $s4 (i32.shl (local.get $sam) (i32.const 2)))
+    (local.set $s5 (i32.add (local.get $s4) (local.get $sam)))
+    (local.set $end (i32.add (local.get $b) (i32.shl (local.get $kc) (i32.const 5))))
+    (if (i32.lt_u (local.get $b) (local.get $end))
+      (then
+        (loop $k
+          (local.set $b0 (v128.load (local.get $b)))
+          (local.set $b1 (v128.load offset=16 (local.get $b)))
+          (local.set $x (v128.load32_splat (local.get $a)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $sam))))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $s2))))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $s3))))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $s4))))
+          (local.set $c40 (f32x4.add (local.get $c40) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c41 (f32x4.add (local.get $c41) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $x (v128.load32_splat (i32.add (local.get $a) (local.get $s5))))
+          (local.set $c50 (f32x4.add (local.get $c50) (f32x4.mul (local.get $x) (local.get $b0))))
+          (local.set $c51 (f32x4.add (local.get $c51) (f32x4.mul (local.get $x) (local.get $b1))))
+          (local.set $a (i32.add (local.get $a) (local.get $sak)))
+          (br_if $k (i32.lt_u (local.tee $b (i32.add (local.get $b) (i32.const 32))) (local.get $end))))))
+    ;; full rows in place (a call of $store8 per row cost a tenth of a short-K tile): alpha * sum + beta * C,
+    ;; C read but masked off when beta is 0 (so NaN in C does not leak through)
+    (if (i32.eq (local.get $nv) (i32.const 8))
+      (then
+        (local.set $al (f32x4.splat (local.get $alpha)))
+        (local.set $bt (f32x4.splat (local.get $beta)))
+        (local.set $bm (i32x4.splat (i32.sub (i32.const 0) (f32.ne (local.get $beta) (f32.const 0)))))
+        (v128.store (local.get $c) (f32x4.add (f32x4.mul (local.get $c00) (local.get $al))
+          (v128.and (f32x4.mul (v128.load (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (v128.store offset=16 (local.get $c) (f32x4.add (f32x4.mul (local.get $c01) (local.get $al))
+          (v128.and (f32x4.mul (v128.load offset=16 (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (v128.store (local.get $c) (f32x4.add (f32x4.mul (local.get $c10) (local.get $al))
+          (v128.and (f32x4.mul (v128.load (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (v128.store offset=16 (local.get $c) (f32x4.add (f32x4.mul (local.get $c11) (local.get $al))
+          (v128.and (f32x4.mul (v128.load offset=16 (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (v128.store (local.get $c) (f32x4.add (f32x4.mul (local.get $c20) (local.get $al))
+          (v128.and (f32x4.mul (v128.load (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (v128.store offset=16 (local.get $c) (f32x4.add (f32x4.mul (local.get $c21) (local.get $al))
+          (v128.and (f32x4.mul (v128.load offset=16 (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (v128.store (local.get $c) (f32x4.add (f32x4.mul (local.get $c30) (local.get $al))
+          (v128.and (f32x4.mul (v128.load (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (v128.store offset=16 (local.get $c) (f32x4.add (f32x4.mul (local.get $c31) (local.get $al))
+          (v128.and (f32x4.mul (v128.load offset=16 (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (v128.store (local.get $c) (f32x4.add (f32x4.mul (local.get $c40) (local.get $al))
+          (v128.and (f32x4.mul (v128.load (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (v128.store offset=16 (local.get $c) (f32x4.add (f32x4.mul (local.get $c41) (local.get $al))
+          (v128.and (f32x4.mul (v128.load offset=16 (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+        (v128.store (local.get $c) (f32x4.add (f32x4.mul (local.get $c50) (local.get $al))
+          (v128.and (f32x4.mul (v128.load (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (v128.store offset=16 (local.get $c) (f32x4.add (f32x4.mul (local.get $c51) (local.get $al))
+          (v128.and (f32x4.mul (v128.load offset=16 (local.get $c)) (local.get $bt)) (local.get $bm))))
+        (return)))
+    (call $store8 (local.get $c) (local.get $c00) (local.get $c01) (local.get $alpha) (local.get $beta) (local.get $nv))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (call $store8 (local.get $c) (local.get $c10) (local.get $c11) (local.get $alpha) (local.get $beta) (local.get $nv))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (call $store8 (local.get $c) (local.get $c20) (local.get $c21) (local.get $alpha) (local.get $beta) (local.get $nv))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (call $store8 (local.get $c) (local.get $c30) (local.get $c31) (local.get $alpha) (local.get $beta) (local.get $nv))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (call $store8 (local.get $c) (local.get $c40) (local.get $c41) (local.get $alpha) (local.get $beta) (local.get $nv))
+    (local.set $c (i32.add (local.get $c) (local.get $ldc)))
+    (call $store8 (local.get $c) (local.get $c50) (local.get $c51) (local.get $alpha) (local.get $beta) (local.get $nv)))
 
   ;; A 1 x 8 tile, for the last M % 4 rows.
   (func $tile1 (param $a i32) (param $sak i32) (param $b i32) (param $kc i32)
@@ -207,7 +348,8 @@
   ;; @fma-twin end
 
   ;; C = alpha * op(A) op(B) + beta * C. Pointers are byte offsets into this memory, leading
-  ;; dimensions are in elements; work needs kcMax * 8 * ceil(N / 8) floats. With packed set and
+  ;; dimensions are in elements; work needs min(K, kcMax) * 8 * ceil(N / 8) floats, and with transA
+  ;; min(M, mcMax) * min(K, kcMax) more after them (A^T's packed rows; workBytes in module.ts). With packed set and
   ;; K <= kcMax, work already holds op(B) packed by an earlier call, and B is not read. With fma set,
   ;; the tiles' multiply-adds are fused (one rounding each) in the relaxed-SIMD build of the module;
   ;; the other build has no relaxed SIMD, and there fma changes nothing.
@@ -218,11 +360,15 @@
         (param $work i32) (param $kcMax i32) (param $mcMax i32) (param $packed i32) (param $fma i32)
     (local $sam i32) (local $sak i32) (local $ldcb i32) (local $k0 i32) (local $kc i32) (local $be f32)
     (local $m0 i32) (local $m1 i32) (local $m i32) (local $n0 i32) (local $nv i32) (local $bp i32)
-    (local $ak i32) (local $ct i32)
+    (local $ak i32) (local $ct i32) (local $pa i32) (local $ap i32) (local $apos i32) (local $tsam i32) (local $tsak i32)
     (if (local.get $transA)
       (then (local.set $sam (i32.const 4)) (local.set $sak (i32.shl (local.get $lda) (i32.const 2))))
       (else (local.set $sam (i32.shl (local.get $lda) (i32.const 2))) (local.set $sak (i32.const 4))))
     (local.set $ldcb (i32.shl (local.get $ldc) (i32.const 2)))
+    ;; A^T's packed rows: after B's panels (min(K, kcMax) * 32 bytes per panel of 8 columns)
+    (local.set $pa (select (local.get $K) (local.get $kcMax) (i32.lt_s (local.get $K) (local.get $kcMax))))
+    (local.set $pa (i32.add (local.get $work)
+      (i32.mul (i32.shl (local.get $pa) (i32.const 5)) (i32.shr_u (i32.add (local.get $N) (i32.const 7)) (i32.const 3)))))
     (local.set $be (local.get $beta))
     ;; one pass even when K is 0, so that C = beta * C
     (loop $kblock
@@ -237,6 +383,21 @@
         (br_if $mdone (i32.ge_s (local.get $m0) (local.get $M)))
         (local.set $m1 (i32.add (local.get $m0) (local.get $mcMax)))
         (if (i32.gt_s (local.get $m1) (local.get $M)) (then (local.set $m1 (local.get $M))))
+        ;; the tiles' A: packed rows for A^T (4-row group g at pa + g * kc * 16), else A in place
+        (if (local.get $transA)
+          (then
+            (call $packA (i32.add (local.get $ak) (i32.shl (local.get $m0) (i32.const 2))) (local.get $lda) (local.get $kc)
+              (i32.shr_s (i32.sub (local.get $m1) (local.get $m0)) (i32.const 2)) (local.get $pa))
+            ;; row m's tile at ap + m * apos = pa + (m - m0) * kc * 4
+            (local.set $apos (i32.shl (local.get $kc) (i32.const 2)))
+            (local.set $ap (i32.sub (local.get $pa) (i32.mul (local.get $m0) (local.get $apos))))
+            (local.set $tsam (i32.const 4))
+            (local.set $tsak (i32.const 16)))
+          (else
+            (local.set $ap (local.get $ak))
+            (local.set $apos (local.get $sam))
+            (local.set $tsam (local.get $sam))
+            (local.set $tsak (local.get $sak))))
         (local.set $n0 (i32.const 0))
         (local.set $bp (local.get $work))
         (block $ndone (loop $npanel
@@ -244,13 +405,27 @@
           (local.set $nv (i32.sub (local.get $N) (local.get $n0)))
           (if (i32.gt_s (local.get $nv) (i32.const 8)) (then (local.set $nv (i32.const 8))))
           (local.set $m (local.get $m0))
+          ;; 6-row tiles where A is read in place and M is large (the input projection, the head: 1.2x
+          ;; there, bench/gemm.ts); a step's few rows (B of 16 to 64) keep 4-row tiles, which divide them
+          (if (i32.and (i32.eqz (local.get $transA)) (i32.ge_s (local.get $M) (i32.const 96)))
+            (then
+              (block $e6 (loop $l6
+                (br_if $e6 (i32.gt_s (i32.add (local.get $m) (i32.const 6)) (local.get $m1)))
+                (local.set $ct (i32.add (local.get $c) (i32.add (i32.mul (local.get $m) (local.get $ldcb)) (i32.shl (local.get $n0) (i32.const 2)))))
+                (if (local.get $fma)
+                  (then (call $tile6_fma (i32.add (local.get $ak) (i32.mul (local.get $m) (local.get $sam))) (local.get $sam) (local.get $sak)
+                          (local.get $bp) (local.get $kc) (local.get $ct) (local.get $ldcb) (local.get $alpha) (local.get $be) (local.get $nv)))
+                  (else (call $tile6 (i32.add (local.get $ak) (i32.mul (local.get $m) (local.get $sam))) (local.get $sam) (local.get $sak)
+                          (local.get $bp) (local.get $kc) (local.get $ct) (local.get $ldcb) (local.get $alpha) (local.get $be) (local.get $nv))))
+                (local.set $m (i32.add (local.get $m) (i32.const 6)))
+                (br $l6)))))
           (block $e4 (loop $l4
             (br_if $e4 (i32.gt_s (i32.add (local.get $m) (i32.const 4)) (local.get $m1)))
             (local.set $ct (i32.add (local.get $c) (i32.add (i32.mul (local.get $m) (local.get $ldcb)) (i32.shl (local.get $n0) (i32.const 2)))))
             (if (local.get $fma)
-              (then (call $tile4_fma (i32.add (local.get $ak) (i32.mul (local.get $m) (local.get $sam))) (local.get $sam) (local.get $sak)
+              (then (call $tile4_fma (i32.add (local.get $ap) (i32.mul (local.get $m) (local.get $apos))) (local.get $tsam) (local.get $tsak)
                       (local.get $bp) (local.get $kc) (local.get $ct) (local.get $ldcb) (local.get $alpha) (local.get $be) (local.get $nv)))
-              (else (call $tile4 (i32.add (local.get $ak) (i32.mul (local.get $m) (local.get $sam))) (local.get $sam) (local.get $sak)
+              (else (call $tile4 (i32.add (local.get $ap) (i32.mul (local.get $m) (local.get $apos))) (local.get $tsam) (local.get $tsak)
                       (local.get $bp) (local.get $kc) (local.get $ct) (local.get $ldcb) (local.get $alpha) (local.get $be) (local.get $nv))))
             (local.set $m (i32.add (local.get $m) (i32.const 4)))
             (br $l4)))

@@ -156,6 +156,10 @@ export function reserve(k: Kernel, end: number): boolean {
 /** The packed panels of B: one k-block of ceil(N / 8) panels of 8 floats per k. */
 export const workBytes = (K: number, N: number, kc = tuning.kc): number => 4 * Math.min(K, kc) * 8 * Math.ceil(N / 8);
 
+/** gemm's work for C = op(A) op(B), M x N x K: B's panels, and with transA one block of A^T's rows packed after them. */
+export const gemmWorkBytes = (transA: boolean, M: number, N: number, K: number, kc = tuning.kc, mc = tuning.mc): number =>
+  workBytes(K, N, kc) + (transA ? 4 * Math.min(M, mc) * Math.min(K, kc) : 0);
+
 /**
  * The recurrent weight the last step call packed into the module, and where. The next step of the
  * same pass (first = false: the weights cannot have changed; the same layout; no other call in
