@@ -13,7 +13,14 @@ import { wasmGemmAvailable } from '../src/tensor/wasm/module.js';
 import type { Mode } from '../src/nn/options.js';
 
 /** Logits and every gradient of one forward and backward, with the one-hot path on or off. */
-function pass(mode: Mode, bias: boolean, dtype: 'float32' | 'float64', on: boolean, tokens: boolean) {
+function pass(
+  mode: Mode,
+  bias: boolean,
+  dtype: 'float32' | 'float64',
+  on: boolean,
+  tokens: boolean,
+  poison?: { weight?: number; grad?: number },
+) {
   const V = 12,
     T = 37,
     B = 9; // 333 rows: two of the kernel's 256-row blocks, the second ragged
@@ -27,12 +34,14 @@ function pass(mode: Mode, bias: boolean, dtype: 'float32' | 'float64', on: boole
   const x = tokens
     ? { data: Arr.from(ids), shape: [T, B, 1] }
     : { data: Arr.from(Array.from({ length: T * B * V }, (_, i) => (ids[Math.floor(i / V)] === i % V ? 1 : 0))), shape: [T, B, V] };
+  if (poison?.weight !== undefined) m.table.view('rnn.weight_ih_l0')[5] = poison.weight;
   const was = { ...oneHotPath };
   oneHotPath.enabled = on;
   try {
     const r = m.forward(x);
     const logits = r.logits.data.slice();
     const d = logits.map((v, i) => Math.sin(i) * 0.1 + v * 0.01);
+    if (poison?.grad !== undefined) d[7] = poison.grad;
     m.table.zeroGrad();
     m.backward(d);
     return {
@@ -87,4 +96,20 @@ test('rows that are not one-hot (features; a row of two 1s) take the GEMMs', () 
   assert.equal(oneHotPath.projections, before.projections);
   m.forward({ data: Float32Array.from([...oneHot, 0, 0, 0, 1]), shape: [3, 1, 4] });
   assert.equal(oneHotPath.projections, before.projections + 1);
+});
+
+test('an infinity or a NaN in W_ih or in the gradient takes the GEMMs, whose 0 x inf spreads NaN along the row as PyTorch does', () => {
+  const same = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
+    assert.equal(a.length, b.length);
+    for (let i = 0; i < a.length; i++)
+      assert.ok(Object.is(a[i], b[i]) || (Number.isNaN(a[i]) && Number.isNaN(b[i])), `${what} [${i}]: ${a[i]} vs ${b[i]}`);
+  };
+  for (const poison of [{ weight: Infinity }, { weight: NaN }, { grad: Infinity }, { grad: NaN }]) {
+    const what = JSON.stringify(poison, (_, v: unknown) => (typeof v === 'number' ? String(v) : v));
+    const fast = pass('lstm', true, 'float32', true, true, poison);
+    const slow = pass('lstm', true, 'float32', false, true, poison);
+    same(fast.logits, slow.logits, `${what}: logits`);
+    same(fast.grad, slow.grad, `${what}: gradients`);
+    assert.ok(Array.from(slow.grad).filter(Number.isNaN).length > 1, `${what}: the GEMMs spread NaN`);
+  }
 });

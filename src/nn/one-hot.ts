@@ -10,7 +10,9 @@
  * summed in float32 per block of `tuning.kc` rows from 0, each block's sum then added to the gradient,
  * as the WebAssembly kernel groups them (unfused or fused: a multiply-add by 1 rounds as the add);
  * where that kernel would not run (float64, JavaScript GEMMs) the GEMM runs as before. Rows that are
- * not all exact 0s and one 1 take the GEMMs.
+ * not all exact 0s and one 1 take the GEMMs, and so do a W_ih or a dG holding an infinity or a NaN:
+ * the GEMMs' zero products then make NaN across the gate's row (0 x inf), as PyTorch's do, where a
+ * gather or a scatter would keep it in one column.
  */
 import type { Buf } from '../tensor/buf.js';
 import { wasmSized } from '../tensor/gemm.js';
@@ -60,10 +62,16 @@ export function projectOneHot(x: Buf, rows: number, V: number, p: Buf, wih: numb
   // (the module's scratch in locals: the loops then read no context slot per element)
   const w = wt,
     id = ids;
+  let finite = 0; // stays 0 while every weight is finite (a - a is NaN for an infinity or a NaN)
   for (let g = 0; g < G; g++) {
     const b = beta === 0 ? 0 : gates[g]!;
-    for (let v = 0; v < V; v++) w[v * G + g] = p[wih + g * V + v]! + b;
+    for (let v = 0; v < V; v++) {
+      const a = p[wih + g * V + v]!;
+      finite += a - a;
+      w[v * G + g] = a + b;
+    }
   }
+  if (finite !== 0) return false;
   for (let r = 0; r < rows; r++) {
     const from = id[r]! * G;
     const to = r * G;
@@ -82,6 +90,12 @@ export function weightGradOneHot(x: Buf, rows: number, V: number, dG: Buf, G: nu
   if (!(grad instanceof Float32Array && dG instanceof Float32Array && x instanceof Float32Array)) return false;
   if (!wasmSized(G, V, rows) || !wasmGemmAvailable()) return false;
   if (!readIds(x, rows, V)) return false;
+  let finite = 0;
+  for (let i = 0, m = rows * G; i < m; i++) {
+    const a = dG[i]!;
+    finite += a - a;
+  }
+  if (finite !== 0) return false;
   const n = V * G;
   if (sums.length < n) sums = new Float32Array(n);
   if (seen.length < V) seen = new Uint8Array(V);
