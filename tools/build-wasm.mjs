@@ -45,12 +45,12 @@ function closing(src, i) {
 }
 
 /**
- * The module's text for one build. gemm.wat's tiles, between its "@fma-twin begin" and "end" lines,
- * get twins named $tile4_fma and $tile1_fma, each `acc + x * b` of theirs written
- * `f32x4.relaxed_madd x b acc` (a fused multiply-add where the CPU has FMA), and gemm chooses per call
- * with `(if (local.get $fma) (then fused call) (else plain call))`. Without relaxed SIMD there are no
- * twins and each such `if` becomes its else branch: the plain module, its arithmetic unchanged and
- * its size under 4 KB.
+ * The module's text for one build. The functions between an "@fma-twin begin" and "end" line (gemm.wat's
+ * tiles, lstm-infer.wat's dot2) get twins named $<name>_fma, each `acc + x * b` of theirs (accumulators
+ * named $cNN) written `f32x4.relaxed_madd x b acc` (a fused multiply-add where the CPU has FMA), and
+ * the caller chooses per call with `(if (local.get $fma) (then fused call) (else plain call))`. Without
+ * relaxed SIMD there are no twins and each such `if` becomes its else branch: the plain module, its
+ * arithmetic unchanged.
  */
 function build(fused) {
   if (!fused) {
@@ -64,17 +64,22 @@ function build(fused) {
     }
     return out;
   }
-  const twin = /;; @fma-twin begin[^\n]*\n([\s\S]*?);; @fma-twin end/.exec(text);
-  if (!twin) throw new Error('gemm.wat has no @fma-twin section');
-  let n = 0;
-  const copy = twin[1]
-    .replace(/\(func \$(tile\d)\b/g, '(func $$$1_fma')
-    .replace(
-      /\(f32x4\.add \(local\.get (\$c\d\d)\) \(f32x4\.mul (\(local\.get \$\w+\)) (\(local\.get \$\w+\))\)\)/g,
-      (_, acc, x, b) => (n++, `(f32x4.relaxed_madd ${x} ${b} (local.get ${acc}))`),
-    );
-  if (n !== 10) throw new Error(`expected the tiles' 10 multiply-adds, found ${n}`);
-  return `${text}\n;; ---- the tiles' fused twins (tools/build-wasm.mjs)\n${copy}`;
+  const twins = [...text.matchAll(/;; @fma-twin begin[^\n]*\n([\s\S]*?);; @fma-twin end/g)];
+  if (twins.length === 0) throw new Error('no @fma-twin section');
+  const unfused = /\(f32x4\.add \(local\.get (\$c\d\d)\) \(f32x4\.mul (\(local\.get \$\w+\)) (\(local\.get \$\w+\))\)\)/g;
+  const copy = twins
+    .map(([, section]) => {
+      // every multiply-add of the section's accumulators ($cNN) must be of the form fused here
+      const want = section.split('(f32x4.add (local.get $c').length - 1;
+      let n = 0;
+      const out = section
+        .replace(/\(func \$(\w+)/g, '(func $$$1_fma')
+        .replace(unfused, (_, acc, x, b) => (n++, `(f32x4.relaxed_madd ${x} ${b} (local.get ${acc}))`));
+      if (n === 0 || n !== want) throw new Error(`an @fma-twin section has ${want} multiply-adds, ${n} of the fusable form`);
+      return out;
+    })
+    .join('\n');
+  return `${text}\n;; ---- the fused twins (tools/build-wasm.mjs)\n${copy}`;
 }
 
 function compile(src, features) {

@@ -32,38 +32,18 @@ export function inferPasses(): number {
   return passes;
 }
 
-type Fn = (...args: number[]) => void;
+export const lstmInfer: FastInfer = (dir, ws, p, xin, out, ldo) => lstmPass(dir, ws, p, xin, out, ldo);
+export const rnnInfer =
+  (relu: boolean): FastInfer =>
+  (dir, ws, p, xin, out, ldo) =>
+    rnnPass(relu, dir, ws, p, xin, out, ldo);
 
 /**
- * A cell's step kernel at fixed addresses: the gates (B, G) with the step's projection and
- * recurrence summed, the running c (B, H, LSTM) and its scratch (B, H), and where h_t goes (B, P).
+ * The Elman RNN's pass: each step the input projection x_t W_ih^T and the recurrence h_(t-1) W_hh^T
+ * onto it through gemm.wat (both weights packed once for the pass), then rnn.wat's kernel: three calls
+ * and no copy.
  */
-type StepKernel = (
-  exports: Readonly<Record<string, Fn>>,
-  gates: number,
-  c: number,
-  scratch: number,
-  h: number,
-  B: number,
-  H: number,
-) => void;
-
-/** lstm.wat's step: c_t into the running c itself (the kept copy is not wanted), tanh(c_t) into scratch. */
-const lstmStep: StepKernel = (e, gates, c, scratch, h, B, H) => e['lstm_cell']!(gates, c, c, scratch, h, B, H, 0);
-
-/** rnn.wat's step: h_t = tanh or relu of the gates, in place and in h. */
-const rnnStep =
-  (relu: boolean): StepKernel =>
-  (e, gates, _c, _s, h, B, H) =>
-    e['rnn_cell']!(gates, h, B * H, relu ? 1 : 0);
-
-export const lstmInfer: FastInfer = (dir, ws, p, xin, out, ldo) => inferPass(lstmStep, true, dir, ws, p, xin, out, ldo);
-export const rnnInfer = (relu: boolean): FastInfer => {
-  const step = rnnStep(relu);
-  return (dir, ws, p, xin, out, ldo) => inferPass(step, false, dir, ws, p, xin, out, ldo);
-};
-
-function inferPass(kernel: StepKernel, withC: boolean, dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: number): boolean {
+function rnnPass(relu: boolean, dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: number): boolean {
   const { T, B } = ws;
   const { H, P, G, I, col } = dir;
   if (!(p instanceof Float32Array) || !(xin instanceof Float32Array) || !(out instanceof Float32Array)) return false;
@@ -82,9 +62,7 @@ function inferPass(kernel: StepKernel, withC: boolean, dir: Dir, ws: Workspace, 
   const pBias = pPackH + align(workBytes(P, G, kcH));
   const pGates = pBias + align(4 * B * G);
   const pH0 = pGates + align(4 * B * G);
-  const pC = pH0 + align(4 * B * P);
-  const pTc = pC + (withC ? align(4 * B * H) : 0);
-  const pOut = pTc + (withC ? align(4 * B * H) : 0);
+  const pOut = pH0 + align(4 * B * P);
   if (!reserve(k, pOut + align(4 * T * B * P))) return false;
   forgetPacked(); // what a step table had packed is overwritten
   const f32 = k.f32;
@@ -93,7 +71,6 @@ function inferPass(kernel: StepKernel, withC: boolean, dir: Dir, ws: Workspace, 
   f32.set(p.subarray(dir.wih, dir.wih + G * I), q(pWih));
   f32.set(p.subarray(dir.whh, dir.whh + G * P), q(pWhh));
   f32.set((dir.hcur as Float32Array).subarray(0, B * P), q(pH0));
-  if (withC) f32.set((dir.ccur as Float32Array).subarray(0, B * H), q(pC));
   // b_ih + b_hh for every item, as the stack's projection starts its gates (summed in doubles, stored once)
   const bias = dir.bih >= 0;
   if (bias) {
@@ -102,6 +79,7 @@ function inferPass(kernel: StepKernel, withC: boolean, dir: Dir, ws: Workspace, 
   }
   const beta = bias ? 1 : 0;
   const { gemm } = k;
+  const rnnCell = k.exports['rnn_cell']!;
   const mc = tuning.mc;
   // Both weights packed once (an M = 0 product packs and multiplies nothing); W_ih only when it is one k-block.
   const keepX = I <= kcX;
@@ -117,7 +95,7 @@ function inferPass(kernel: StepKernel, withC: boolean, dir: Dir, ws: Workspace, 
     gemm(0, 1, B, G, I, 1, x, I, pWih, I, beta, pGates, G, pPackX, kcX, mc, keepX ? 1 : 0, fmaX);
     gemm(0, 1, B, G, P, 1, hPrev, P, pWhh, P, 1, pGates, G, pPackH, kcH, mc, 1, fmaH);
     const h = pOut + 4 * t * B * P;
-    kernel(k.exports, pGates, pC, pTc, h, B, H);
+    rnnCell(pGates, h, B * H, relu ? 1 : 0);
     hPrev = h;
   }
   // The layer's output, the last state (h_T is the last step's output rows), the cell state.
@@ -125,7 +103,64 @@ function inferPass(kernel: StepKernel, withC: boolean, dir: Dir, ws: Workspace, 
   if (ldo === P && col === 0) out.set(f32.subarray(o, o + T * B * P));
   else for (let r = 0; r < T * B; r++) out.set(f32.subarray(o + r * P, o + r * P + P), r * ldo + col);
   (dir.hcur as Float32Array).set(f32.subarray(q(hPrev), q(hPrev) + B * P));
-  if (withC) (dir.ccur as Float32Array).set(f32.subarray(q(pC), q(pC) + B * H));
+  passes++;
+  return true;
+}
+
+/**
+ * The LSTM's pass: lstm-infer.wat's one call for all T steps, the weights packed by unit group
+ * (pack_gates) and each group's gate sums taken through the cell while in registers. The module's
+ * memory holds the input, the packed weights and the output (T x B rows of each), and only the running
+ * c and h_(t-1): no gates, nothing per step.
+ */
+function lstmPass(dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: number): boolean {
+  const { T, B } = ws;
+  const { H, P, G, I, col } = dir;
+  if (!(p instanceof Float32Array) || !(xin instanceof Float32Array) || !(out instanceof Float32Array)) return false;
+  if (ws.ragged || dir.m || P !== H || H % 4 !== 0 || !wasmSized(B, G, P) || !wasmSized(T * B, G, I)) return false;
+  const k = load();
+  if (!k) return false;
+  const kcX = tuning.kc; // the stack's input projection: k-blocks of tuning.kc
+  if (H > stepKc(H)) return false; // lstm-wasm.ts's step: all of H in one k-block (up to 1024)
+  const pX = BASE;
+  const pWx = pX + align(4 * T * B * I);
+  const pWh = pWx + align(4 * G * I);
+  const pRaw = pWh + align(4 * G * H);
+  const pBias = pRaw + align(4 * G * Math.max(I, H));
+  const pH0 = pBias + align(4 * G);
+  const pC = pH0 + align(4 * B * H);
+  const pV = pC + align(4 * B * H);
+  const pOut = pV + 128;
+  if (!reserve(k, pOut + align(4 * T * B * H))) return false;
+  forgetPacked(); // what a step table had packed is overwritten
+  const f32 = k.f32;
+  const q = (bytes: number): number => bytes >> 2;
+  const e = k.exports;
+  f32.set(xin.subarray(0, T * B * I), q(pX));
+  f32.set(p.subarray(dir.wih, dir.wih + G * I), q(pRaw));
+  e['pack_gates']!(pRaw, I, H, pWx);
+  f32.set(p.subarray(dir.whh, dir.whh + G * H), q(pRaw));
+  e['pack_gates']!(pRaw, H, H, pWh);
+  f32.set((dir.hcur as Float32Array).subarray(0, B * H), q(pH0));
+  f32.set((dir.ccur as Float32Array).subarray(0, B * H), q(pC));
+  // b_ih + b_hh in the packed order (group u's 16: i f g o of units 4u..4u+3), summed in doubles as the stack's projection
+  const bias = dir.bih >= 0;
+  if (bias) {
+    for (let g = 0; g < 4; g++)
+      for (let j = 0; j < H; j++) {
+        const r = g * H + j;
+        f32[q(pBias) + (j >> 2) * 16 + g * 4 + (j & 3)] = p[dir.bih + r]! + p[dir.bhh + r]!;
+      }
+  }
+  const fmaX = fmaFor(k, G, I),
+    fmaH = fmaFor(k, G, H);
+  e['lstm_infer']!(pX, pH0, pC, pOut, pWx, pWh, bias ? pBias : 0, pV, T, B, I, H, kcX, dir.rev ? 1 : 0, fmaX, fmaH);
+  const o = q(pOut);
+  if (ldo === H && col === 0) out.set(f32.subarray(o, o + T * B * H));
+  else for (let r = 0; r < T * B; r++) out.set(f32.subarray(o + r * H, o + r * H + H), r * ldo + col);
+  const last = q(pOut) + (dir.rev ? 0 : (T - 1) * B * H);
+  (dir.hcur as Float32Array).set(f32.subarray(last, last + B * H));
+  (dir.ccur as Float32Array).set(f32.subarray(q(pC), q(pC) + B * H));
   passes++;
   return true;
 }

@@ -1,0 +1,223 @@
+;; LSTM inference: one layer and direction's whole pass without gradients in one call, the gates never
+;; leaving registers (module fields, joined by tools/build-wasm.mjs; infer-pass.ts drives it). The
+;; numbers are those of the ordinary pass (the stack's input projection, then lstm-wasm.ts's steps:
+;; gemm.wat's tiles and lstm.wat's kernel) bit for bit: each gate's sum over k in the same order,
+;; added to the same things in the same order, through the same activations.
+;;
+;; The weights are packed (pack_gates) so that one unit group, four units j..j+3, has its four gates'
+;; columns together: for each k, 16 floats i(j..j+3) f(..) g(..) o(..), 64 bytes, k after k. A job is
+;; one item and one group: its 16 gate sums are four vectors, and the cell's element-wise step follows
+;; while they are in registers. Jobs run group-major (all items of group u, then u + 1), so a group's
+;; weights, (I + H) x 64 bytes, stay in L1 while every item goes by; the tile is two jobs at once,
+;; eight sums in flight (two items of one group, or, at batch 1, one item's two groups).
+
+  ;; Packs W (G x K row-major, G = 4H, H a multiple of 4) into dst by unit group:
+  ;; dst[((u K + k) 16 + g 4 + jj] = W[(g H + 4u + jj) K + k], transposing 4 x 4 blocks with shuffles.
+  (func (export "pack_gates") (param $src i32) (param $K i32) (param $H i32) (param $dst i32)
+    (local $u i32) (local $g i32) (local $s i32) (local $d i32) (local $k i32) (local $kb i32) (local $jj i32)
+    (local $r0 v128) (local $r1 v128) (local $r2 v128) (local $r3 v128)
+    (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (local.set $kb (i32.shl (local.get $K) (i32.const 2)))
+    (block $ud (loop $ul
+      (br_if $ud (i32.ge_s (local.get $u) (local.get $H)))
+      (local.set $g (i32.const 0))
+      (block $gd (loop $gl
+        (br_if $gd (i32.ge_s (local.get $g) (i32.const 4)))
+        ;; rows g H + u .. + 3 (u counts units here), written at dst + (u K 16 + g 4) 4 / 4 ...
+        (local.set $s (i32.add (local.get $src)
+          (i32.mul (i32.add (i32.mul (local.get $g) (local.get $H)) (local.get $u)) (local.get $kb))))
+        (local.set $d (i32.add (local.get $dst)
+          (i32.add (i32.shl (i32.mul (local.get $u) (local.get $kb)) (i32.const 2)) (i32.shl (local.get $g) (i32.const 4)))))
+        (local.set $k (i32.const 0))
+        (block $kd (loop $kl
+          (br_if $kd (i32.gt_s (i32.add (local.get $k) (i32.const 4)) (local.get $K)))
+          (local.set $r0 (v128.load (local.get $s)))
+          (local.set $r1 (v128.load (i32.add (local.get $s) (local.get $kb))))
+          (local.set $r2 (v128.load (i32.add (local.get $s) (i32.shl (local.get $kb) (i32.const 1)))))
+          (local.set $r3 (v128.load (i32.add (local.get $s) (i32.mul (local.get $kb) (i32.const 3)))))
+          (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r0) (local.get $r1)))
+          (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r0) (local.get $r1)))
+          (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $r2) (local.get $r3)))
+          (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $r2) (local.get $r3)))
+          (v128.store (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+          (v128.store offset=64 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+          (v128.store offset=128 (local.get $d) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+          (v128.store offset=192 (local.get $d) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+          (local.set $s (i32.add (local.get $s) (i32.const 16)))
+          (local.set $d (i32.add (local.get $d) (i32.const 256)))
+          (local.set $k (i32.add (local.get $k) (i32.const 4)))
+          (br $kl)))
+        ;; the last K % 4 steps one float at a time
+        (block $ed (loop $el
+          (br_if $ed (i32.ge_s (local.get $k) (local.get $K)))
+          (local.set $jj (i32.const 0))
+          (block $jd (loop $jl
+            (br_if $jd (i32.ge_s (local.get $jj) (i32.const 4)))
+            (f32.store (i32.add (local.get $d) (i32.shl (local.get $jj) (i32.const 2)))
+              (f32.load (i32.add (local.get $s) (i32.mul (local.get $jj) (local.get $kb)))))
+            (local.set $jj (i32.add (local.get $jj) (i32.const 1)))
+            (br $jl)))
+          (local.set $s (i32.add (local.get $s) (i32.const 4)))
+          (local.set $d (i32.add (local.get $d) (i32.const 64)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $el)))
+        (local.set $g (i32.add (local.get $g) (i32.const 1)))
+        (br $gl)))
+      (local.set $u (i32.add (local.get $u) (i32.const 4)))
+      (br $ul))))
+
+  ;; @fma-twin begin: tools/build-wasm.mjs copies $dot2 to $dot2_fma, its multiply-adds fused.
+  ;; Two jobs' gate sums over kc steps of k: job 0 from the A row at a0 (4 bytes a step) and packed
+  ;; weights at w0 (64 bytes a step), job 1 likewise from a1 and w1; then the 8 vectors at v (job 0's
+  ;; i f g o, then job 1's) become sum + v, or sum where add is 0 (gemm.wat's store8 with alpha 1).
+  (func $dot2 (param $a0 i32) (param $w0 i32) (param $a1 i32) (param $w1 i32) (param $kc i32) (param $v i32) (param $add i32)
+    (local $end i32) (local $x v128) (local $y v128) (local $b v128)
+    (local $c00 v128) (local $c01 v128) (local $c02 v128) (local $c03 v128)
+    (local $c10 v128) (local $c11 v128) (local $c12 v128) (local $c13 v128)
+    (local.set $end (i32.add (local.get $w0) (i32.shl (local.get $kc) (i32.const 6))))
+    (if (i32.lt_u (local.get $w0) (local.get $end))
+      (then
+        (loop $k
+          (local.set $x (v128.load32_splat (local.get $a0)))
+          (local.set $y (v128.load32_splat (local.get $a1)))
+          (local.set $b (v128.load (local.get $w0)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b))))
+          (local.set $b (v128.load offset=16 (local.get $w0)))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b))))
+          (local.set $b (v128.load offset=32 (local.get $w0)))
+          (local.set $c02 (f32x4.add (local.get $c02) (f32x4.mul (local.get $x) (local.get $b))))
+          (local.set $b (v128.load offset=48 (local.get $w0)))
+          (local.set $c03 (f32x4.add (local.get $c03) (f32x4.mul (local.get $x) (local.get $b))))
+          (local.set $b (v128.load (local.get $w1)))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $y) (local.get $b))))
+          (local.set $b (v128.load offset=16 (local.get $w1)))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $y) (local.get $b))))
+          (local.set $b (v128.load offset=32 (local.get $w1)))
+          (local.set $c12 (f32x4.add (local.get $c12) (f32x4.mul (local.get $y) (local.get $b))))
+          (local.set $b (v128.load offset=48 (local.get $w1)))
+          (local.set $c13 (f32x4.add (local.get $c13) (f32x4.mul (local.get $y) (local.get $b))))
+          (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
+          (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
+          (local.set $w1 (i32.add (local.get $w1) (i32.const 64)))
+          (br_if $k (i32.lt_u (local.tee $w0 (i32.add (local.get $w0) (i32.const 64))) (local.get $end))))))
+    (if (local.get $add)
+      (then
+        (local.set $c00 (f32x4.add (v128.load (local.get $v)) (local.get $c00)))
+        (local.set $c01 (f32x4.add (v128.load offset=16 (local.get $v)) (local.get $c01)))
+        (local.set $c02 (f32x4.add (v128.load offset=32 (local.get $v)) (local.get $c02)))
+        (local.set $c03 (f32x4.add (v128.load offset=48 (local.get $v)) (local.get $c03)))
+        (local.set $c10 (f32x4.add (v128.load offset=64 (local.get $v)) (local.get $c10)))
+        (local.set $c11 (f32x4.add (v128.load offset=80 (local.get $v)) (local.get $c11)))
+        (local.set $c12 (f32x4.add (v128.load offset=96 (local.get $v)) (local.get $c12)))
+        (local.set $c13 (f32x4.add (v128.load offset=112 (local.get $v)) (local.get $c13)))))
+    (v128.store (local.get $v) (local.get $c00))
+    (v128.store offset=16 (local.get $v) (local.get $c01))
+    (v128.store offset=32 (local.get $v) (local.get $c02))
+    (v128.store offset=48 (local.get $v) (local.get $c03))
+    (v128.store offset=64 (local.get $v) (local.get $c10))
+    (v128.store offset=80 (local.get $v) (local.get $c11))
+    (v128.store offset=96 (local.get $v) (local.get $c12))
+    (v128.store offset=112 (local.get $v) (local.get $c13)))
+  ;; @fma-twin end
+
+  ;; One job's element-wise step from its gate sums at v (i f g o), as lstm.wat's lstm_cell:
+  ;; c_t = f c_(t-1) + i g in place at c, h_t = o tanh(c_t) to h.
+  (func $cell4 (param $v i32) (param $c i32) (param $h i32)
+    (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $cv v128)
+    (local.set $i (call $sig4 (v128.load (local.get $v))))
+    (local.set $f (call $sig4 (v128.load offset=16 (local.get $v))))
+    (local.set $g (call $tanh4 (v128.load offset=32 (local.get $v))))
+    (local.set $o (call $sig4 (v128.load offset=48 (local.get $v))))
+    (local.set $cv (f32x4.add (f32x4.mul (local.get $f) (v128.load (local.get $c)))
+                              (f32x4.mul (local.get $i) (local.get $g))))
+    (v128.store (local.get $c) (local.get $cv))
+    (v128.store (local.get $h) (f32x4.mul (local.get $o) (call $tanh4 (local.get $cv)))))
+
+  ;; Two jobs' gate sums into v: b_ih + b_hh (or nothing: bias 0), then the input projection's k-blocks
+  ;; of kcx (each block's sum added on as the stack's projection adds them), then the recurrence (one
+  ;; block). Job n is item rN, group uN; x and hp are the step's input rows and h_(t-1) rows.
+  (func $sums (param $r0 i32) (param $u0 i32) (param $r1 i32) (param $u1 i32)
+              (param $x i32) (param $hp i32) (param $wx i32) (param $wh i32) (param $bias i32) (param $v i32)
+              (param $I i32) (param $H i32) (param $kcx i32) (param $fmaX i32) (param $fmaH i32)
+    (local $k0 i32) (local $kc i32) (local $add i32) (local $fma i32) (local $a0 i32) (local $a1 i32) (local $w0 i32) (local $w1 i32)
+    (if (local.get $bias)
+      (then
+        (v128.store (local.get $v) (v128.load (i32.add (local.get $bias) (i32.shl (local.get $u0) (i32.const 6)))))
+        (v128.store offset=16 (local.get $v) (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $u0) (i32.const 6)))))
+        (v128.store offset=32 (local.get $v) (v128.load offset=32 (i32.add (local.get $bias) (i32.shl (local.get $u0) (i32.const 6)))))
+        (v128.store offset=48 (local.get $v) (v128.load offset=48 (i32.add (local.get $bias) (i32.shl (local.get $u0) (i32.const 6)))))
+        (v128.store offset=64 (local.get $v) (v128.load (i32.add (local.get $bias) (i32.shl (local.get $u1) (i32.const 6)))))
+        (v128.store offset=80 (local.get $v) (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $u1) (i32.const 6)))))
+        (v128.store offset=96 (local.get $v) (v128.load offset=32 (i32.add (local.get $bias) (i32.shl (local.get $u1) (i32.const 6)))))
+        (v128.store offset=112 (local.get $v) (v128.load offset=48 (i32.add (local.get $bias) (i32.shl (local.get $u1) (i32.const 6)))))
+        (local.set $add (i32.const 1))))
+    (local.set $fma (local.get $fmaX))
+    (loop $kb
+      (local.set $kc (i32.sub (local.get $I) (local.get $k0)))
+      (if (i32.gt_s (local.get $kc) (local.get $kcx)) (then (local.set $kc (local.get $kcx))))
+      (local.set $a0 (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $r0) (local.get $I)) (local.get $k0)) (i32.const 2))))
+      (local.set $a1 (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $r1) (local.get $I)) (local.get $k0)) (i32.const 2))))
+      (local.set $w0 (i32.add (local.get $wx) (i32.shl (i32.add (i32.mul (local.get $u0) (local.get $I)) (local.get $k0)) (i32.const 6))))
+      (local.set $w1 (i32.add (local.get $wx) (i32.shl (i32.add (i32.mul (local.get $u1) (local.get $I)) (local.get $k0)) (i32.const 6))))
+      (if (local.get $fma)
+        (then (call $dot2_fma (local.get $a0) (local.get $w0) (local.get $a1) (local.get $w1) (local.get $kc) (local.get $v) (local.get $add)))
+        (else (call $dot2 (local.get $a0) (local.get $w0) (local.get $a1) (local.get $w1) (local.get $kc) (local.get $v) (local.get $add))))
+      (local.set $add (i32.const 1))
+      (br_if $kb (i32.lt_s (local.tee $k0 (i32.add (local.get $k0) (local.get $kc))) (local.get $I))))
+    (local.set $fma (local.get $fmaH))
+    (local.set $a0 (i32.add (local.get $hp) (i32.shl (i32.mul (local.get $r0) (local.get $H)) (i32.const 2))))
+    (local.set $a1 (i32.add (local.get $hp) (i32.shl (i32.mul (local.get $r1) (local.get $H)) (i32.const 2))))
+    (local.set $w0 (i32.add (local.get $wh) (i32.shl (i32.mul (local.get $u0) (local.get $H)) (i32.const 6))))
+    (local.set $w1 (i32.add (local.get $wh) (i32.shl (i32.mul (local.get $u1) (local.get $H)) (i32.const 6))))
+    (if (local.get $fma)
+      (then (call $dot2_fma (local.get $a0) (local.get $w0) (local.get $a1) (local.get $w1) (local.get $H) (local.get $v) (i32.const 1)))
+      (else (call $dot2 (local.get $a0) (local.get $w0) (local.get $a1) (local.get $w1) (local.get $H) (local.get $v) (i32.const 1)))))
+
+  ;; The pass: T steps (in reverse order when rev) of B items from x (T, B, I) and h0 (B, H), c (B, H)
+  ;; running in place, h_t to out (T, B, H). wx, wh: W_ih, W_hh packed by pack_gates; bias: G floats in
+  ;; the packed order (0: none); v: 128 bytes of scratch. Jobs (item r, group u) in group-major order
+  ;; are taken two at a time; an odd last job is paired with itself and its twin's result dropped.
+  (func (export "lstm_infer")
+        (param $x i32) (param $h0 i32) (param $c i32) (param $out i32) (param $wx i32) (param $wh i32)
+        (param $bias i32) (param $v i32) (param $T i32) (param $B i32) (param $I i32) (param $H i32)
+        (param $kcx i32) (param $rev i32) (param $fmaX i32) (param $fmaH i32)
+    (local $s i32) (local $t i32) (local $xt i32) (local $hp i32) (local $ht i32) (local $n i32) (local $J i32)
+    (local $r0 i32) (local $u0 i32) (local $r1 i32) (local $u1 i32) (local $o i32)
+    (local.set $J (i32.mul (local.get $B) (i32.shr_u (local.get $H) (i32.const 2))))
+    (local.set $hp (local.get $h0))
+    (block $sd (loop $sl
+      (br_if $sd (i32.ge_s (local.get $s) (local.get $T)))
+      (local.set $t (select (i32.sub (i32.sub (local.get $T) (i32.const 1)) (local.get $s)) (local.get $s) (local.get $rev)))
+      (local.set $xt (i32.add (local.get $x) (i32.shl (i32.mul (i32.mul (local.get $t) (local.get $B)) (local.get $I)) (i32.const 2))))
+      (local.set $ht (i32.add (local.get $out) (i32.shl (i32.mul (i32.mul (local.get $t) (local.get $B)) (local.get $H)) (i32.const 2))))
+      (local.set $n (i32.const 0))
+      (local.set $r0 (i32.const 0))
+      (local.set $u0 (i32.const 0))
+      (block $jd (loop $jl
+        (br_if $jd (i32.ge_s (local.get $n) (local.get $J)))
+        ;; the next job, or this one again when it is the last
+        (local.set $r1 (i32.add (local.get $r0) (i32.const 1)))
+        (local.set $u1 (local.get $u0))
+        (if (i32.eq (local.get $r1) (local.get $B))
+          (then (local.set $r1 (i32.const 0)) (local.set $u1 (i32.add (local.get $u0) (i32.const 1)))))
+        (if (i32.eq (i32.add (local.get $n) (i32.const 1)) (local.get $J))
+          (then (local.set $r1 (local.get $r0)) (local.set $u1 (local.get $u0))))
+        (call $sums (local.get $r0) (local.get $u0) (local.get $r1) (local.get $u1) (local.get $xt) (local.get $hp)
+          (local.get $wx) (local.get $wh) (local.get $bias) (local.get $v) (local.get $I) (local.get $H) (local.get $kcx)
+          (local.get $fmaX) (local.get $fmaH))
+        (local.set $o (i32.shl (i32.add (i32.mul (local.get $r0) (local.get $H)) (i32.shl (local.get $u0) (i32.const 2))) (i32.const 2)))
+        (call $cell4 (local.get $v) (i32.add (local.get $c) (local.get $o)) (i32.add (local.get $ht) (local.get $o)))
+        (if (i32.lt_s (i32.add (local.get $n) (i32.const 1)) (local.get $J))
+          (then
+            (local.set $o (i32.shl (i32.add (i32.mul (local.get $r1) (local.get $H)) (i32.shl (local.get $u1) (i32.const 2))) (i32.const 2)))
+            (call $cell4 (i32.add (local.get $v) (i32.const 64)) (i32.add (local.get $c) (local.get $o)) (i32.add (local.get $ht) (local.get $o)))))
+        ;; the job after the pair
+        (local.set $r0 (i32.add (local.get $r1) (i32.const 1)))
+        (local.set $u0 (local.get $u1))
+        (if (i32.eq (local.get $r0) (local.get $B))
+          (then (local.set $r0 (i32.const 0)) (local.set $u0 (i32.add (local.get $u1) (i32.const 1)))))
+        (local.set $n (i32.add (local.get $n) (i32.const 2)))
+        (br $jl)))
+      (local.set $hp (local.get $ht))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br $sl))))
