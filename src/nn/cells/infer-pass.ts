@@ -32,6 +32,15 @@ export function inferPasses(): number {
   return passes;
 }
 
+/**
+ * Whether the passes here run a layer of these sizes (given float32 weights and every item taking every
+ * step): where the ordinary pass runs its steps in the module (H a multiple of 4, a step large enough:
+ * wasmSized), with no projection, the recurrence in one k-block (P up to 1024), and the module loaded.
+ */
+export function inferSized(T: number, B: number, I: number, H: number, P: number, G: number): boolean {
+  return P === H && H % 4 === 0 && P <= stepKc(P) && wasmSized(B, G, P) && wasmSized(T * B, G, I) && load() !== null;
+}
+
 export const lstmInfer: FastInfer = (dir, ws, p, xin, out, ldo) => lstmPass(dir, ws, p, xin, out, ldo);
 export const rnnInfer =
   (relu: boolean): FastInfer =>
@@ -47,12 +56,10 @@ function rnnPass(relu: boolean, dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: 
   const { T, B } = ws;
   const { H, P, G, I, col } = dir;
   if (!(p instanceof Float32Array) || !(xin instanceof Float32Array) || !(out instanceof Float32Array)) return false;
-  if (ws.ragged || dir.m || H % 4 !== 0 || !wasmSized(B, G, P) || !wasmSized(T * B, G, I)) return false;
-  const k = load();
-  if (!k) return false;
+  if (ws.ragged || !inferSized(T, B, I, H, P, G)) return false;
+  const k = load()!;
   const kcX = tuning.kc; // the stack's input projection: k-blocks of tuning.kc
-  const kcH = stepKc(P); // lstm-wasm.ts's step: all of P in one block (up to 1024)
-  if (P > kcH) return false;
+  const kcH = stepKc(P); // rnn-wasm.ts's step: all of P in one block
   // The module's memory for the pass (bytes).
   const pX = BASE;
   const pWih = pX + align(4 * T * B * I);
@@ -117,11 +124,9 @@ function lstmPass(dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: numb
   const { T, B } = ws;
   const { H, P, G, I, col } = dir;
   if (!(p instanceof Float32Array) || !(xin instanceof Float32Array) || !(out instanceof Float32Array)) return false;
-  if (ws.ragged || dir.m || P !== H || H % 4 !== 0 || !wasmSized(B, G, P) || !wasmSized(T * B, G, I)) return false;
-  const k = load();
-  if (!k) return false;
+  if (ws.ragged || !inferSized(T, B, I, H, P, G)) return false;
+  const k = load()!;
   const kcX = tuning.kc; // the stack's input projection: k-blocks of tuning.kc
-  if (H > stepKc(H)) return false; // lstm-wasm.ts's step: all of H in one k-block (up to 1024)
   const pX = BASE;
   const pWx = pX + align(4 * T * B * I);
   const pWh = pWx + align(4 * G * I);
