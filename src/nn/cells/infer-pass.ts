@@ -135,7 +135,7 @@ function lstmPass(dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: numb
   const pH0 = pBias + align(4 * G);
   const pC = pH0 + align(4 * B * H);
   const pV = pC + align(4 * B * H);
-  const pOut = pV + 128;
+  const pOut = pV + 256;
   if (!reserve(k, pOut + align(4 * T * B * H))) return false;
   forgetPacked(); // what a step table had packed is overwritten
   const f32 = k.f32;

@@ -66,11 +66,46 @@
       (local.set $u (i32.add (local.get $u) (i32.const 4)))
       (br $ul))))
 
-  ;; @fma-twin begin: tools/build-wasm.mjs copies $dot2 to $dot2_fma, its multiply-adds fused.
-  ;; Two jobs' gate sums over kc steps of k: job 0 from the A row at a0 (4 bytes a step) and packed
-  ;; weights at w0 (64 bytes a step), job 1 likewise from a1 and w1; then the 8 vectors at v (job 0's
-  ;; i f g o, then job 1's) become sum + v, or sum where add is 0 (gemm.wat's store8 with alpha 1).
-  (func $dot2 (param $a0 i32) (param $w0 i32) (param $a1 i32) (param $w1 i32) (param $kc i32) (param $v i32) (param $add i32)
+  ;; @fma-twin begin: tools/build-wasm.mjs copies $dotI and $dotG to $dotI_fma and $dotG_fma, their
+  ;; multiply-adds fused. Each sums two jobs' gates over kc steps of k into eight vectors and stores
+  ;; them at r (job 0's i f g o, then job 1's), reading A rows 4 bytes a step and packed weights 64.
+  ;; Two items (A rows at a0, a1) of one group (weights at w): 6 loads per 8 multiply-adds.
+  (func $dotI (param $a0 i32) (param $a1 i32) (param $w i32) (param $kc i32) (param $r i32)
+    (local $end i32) (local $x v128) (local $y v128) (local $b v128)
+    (local $c00 v128) (local $c01 v128) (local $c02 v128) (local $c03 v128)
+    (local $c10 v128) (local $c11 v128) (local $c12 v128) (local $c13 v128)
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $kc) (i32.const 6))))
+    (if (i32.lt_u (local.get $w) (local.get $end))
+      (then
+        (loop $k
+          (local.set $x (v128.load32_splat (local.get $a0)))
+          (local.set $y (v128.load32_splat (local.get $a1)))
+          (local.set $b (v128.load (local.get $w)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b))))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $y) (local.get $b))))
+          (local.set $b (v128.load offset=16 (local.get $w)))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $x) (local.get $b))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $y) (local.get $b))))
+          (local.set $b (v128.load offset=32 (local.get $w)))
+          (local.set $c02 (f32x4.add (local.get $c02) (f32x4.mul (local.get $x) (local.get $b))))
+          (local.set $c12 (f32x4.add (local.get $c12) (f32x4.mul (local.get $y) (local.get $b))))
+          (local.set $b (v128.load offset=48 (local.get $w)))
+          (local.set $c03 (f32x4.add (local.get $c03) (f32x4.mul (local.get $x) (local.get $b))))
+          (local.set $c13 (f32x4.add (local.get $c13) (f32x4.mul (local.get $y) (local.get $b))))
+          (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
+          (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
+          (br_if $k (i32.lt_u (local.tee $w (i32.add (local.get $w) (i32.const 64))) (local.get $end))))))
+    (v128.store (local.get $r) (local.get $c00))
+    (v128.store offset=16 (local.get $r) (local.get $c01))
+    (v128.store offset=32 (local.get $r) (local.get $c02))
+    (v128.store offset=48 (local.get $r) (local.get $c03))
+    (v128.store offset=64 (local.get $r) (local.get $c10))
+    (v128.store offset=80 (local.get $r) (local.get $c11))
+    (v128.store offset=96 (local.get $r) (local.get $c12))
+    (v128.store offset=112 (local.get $r) (local.get $c13)))
+
+  ;; One item (A row at a) of two groups (weights at w0, w1): at batch 1, 9 loads per 8 multiply-adds.
+  (func $dotG (param $a i32) (param $w0 i32) (param $w1 i32) (param $kc i32) (param $r i32)
     (local $end i32) (local $x v128) (local $y v128) (local $b v128)
     (local $c00 v128) (local $c01 v128) (local $c02 v128) (local $c03 v128)
     (local $c10 v128) (local $c11 v128) (local $c12 v128) (local $c13 v128)
@@ -78,8 +113,7 @@
     (if (i32.lt_u (local.get $w0) (local.get $end))
       (then
         (loop $k
-          (local.set $x (v128.load32_splat (local.get $a0)))
-          (local.set $y (v128.load32_splat (local.get $a1)))
+          (local.set $x (v128.load32_splat (local.get $a)))
           (local.set $b (v128.load (local.get $w0)))
           (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $x) (local.get $b))))
           (local.set $b (v128.load offset=16 (local.get $w0)))
@@ -89,36 +123,38 @@
           (local.set $b (v128.load offset=48 (local.get $w0)))
           (local.set $c03 (f32x4.add (local.get $c03) (f32x4.mul (local.get $x) (local.get $b))))
           (local.set $b (v128.load (local.get $w1)))
-          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $y) (local.get $b))))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $x) (local.get $b))))
           (local.set $b (v128.load offset=16 (local.get $w1)))
-          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $y) (local.get $b))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $x) (local.get $b))))
           (local.set $b (v128.load offset=32 (local.get $w1)))
-          (local.set $c12 (f32x4.add (local.get $c12) (f32x4.mul (local.get $y) (local.get $b))))
+          (local.set $c12 (f32x4.add (local.get $c12) (f32x4.mul (local.get $x) (local.get $b))))
           (local.set $b (v128.load offset=48 (local.get $w1)))
-          (local.set $c13 (f32x4.add (local.get $c13) (f32x4.mul (local.get $y) (local.get $b))))
-          (local.set $a0 (i32.add (local.get $a0) (i32.const 4)))
-          (local.set $a1 (i32.add (local.get $a1) (i32.const 4)))
+          (local.set $c13 (f32x4.add (local.get $c13) (f32x4.mul (local.get $x) (local.get $b))))
+          (local.set $a (i32.add (local.get $a) (i32.const 4)))
           (local.set $w1 (i32.add (local.get $w1) (i32.const 64)))
           (br_if $k (i32.lt_u (local.tee $w0 (i32.add (local.get $w0) (i32.const 64))) (local.get $end))))))
-    (if (local.get $add)
-      (then
-        (local.set $c00 (f32x4.add (v128.load (local.get $v)) (local.get $c00)))
-        (local.set $c01 (f32x4.add (v128.load offset=16 (local.get $v)) (local.get $c01)))
-        (local.set $c02 (f32x4.add (v128.load offset=32 (local.get $v)) (local.get $c02)))
-        (local.set $c03 (f32x4.add (v128.load offset=48 (local.get $v)) (local.get $c03)))
-        (local.set $c10 (f32x4.add (v128.load offset=64 (local.get $v)) (local.get $c10)))
-        (local.set $c11 (f32x4.add (v128.load offset=80 (local.get $v)) (local.get $c11)))
-        (local.set $c12 (f32x4.add (v128.load offset=96 (local.get $v)) (local.get $c12)))
-        (local.set $c13 (f32x4.add (v128.load offset=112 (local.get $v)) (local.get $c13)))))
-    (v128.store (local.get $v) (local.get $c00))
-    (v128.store offset=16 (local.get $v) (local.get $c01))
-    (v128.store offset=32 (local.get $v) (local.get $c02))
-    (v128.store offset=48 (local.get $v) (local.get $c03))
-    (v128.store offset=64 (local.get $v) (local.get $c10))
-    (v128.store offset=80 (local.get $v) (local.get $c11))
-    (v128.store offset=96 (local.get $v) (local.get $c12))
-    (v128.store offset=112 (local.get $v) (local.get $c13)))
+    (v128.store (local.get $r) (local.get $c00))
+    (v128.store offset=16 (local.get $r) (local.get $c01))
+    (v128.store offset=32 (local.get $r) (local.get $c02))
+    (v128.store offset=48 (local.get $r) (local.get $c03))
+    (v128.store offset=64 (local.get $r) (local.get $c10))
+    (v128.store offset=80 (local.get $r) (local.get $c11))
+    (v128.store offset=96 (local.get $r) (local.get $c12))
+    (v128.store offset=112 (local.get $r) (local.get $c13)))
   ;; @fma-twin end
+
+  ;; The eight vectors at v become those at r + v (gemm.wat's store8 with alpha 1 and beta 1), or those
+  ;; at r where add is 0 (beta 0).
+  (func $put8 (param $r i32) (param $v i32) (param $add i32)
+    (local $i i32)
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (i32.const 128)))
+      (v128.store (i32.add (local.get $v) (local.get $i))
+        (select (f32x4.add (v128.load (i32.add (local.get $r) (local.get $i))) (v128.load (i32.add (local.get $v) (local.get $i))))
+                (v128.load (i32.add (local.get $r) (local.get $i)))
+                (local.get $add)))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $l))))
 
   ;; One job's element-wise step from its gate sums at v (i f g o), as lstm.wat's lstm_cell:
   ;; c_t = f c_(t-1) + i g in place at c, h_t = o tanh(c_t) to h.
@@ -133,91 +169,110 @@
     (v128.store (local.get $c) (local.get $cv))
     (v128.store (local.get $h) (f32x4.mul (local.get $o) (call $tanh4 (local.get $cv)))))
 
-  ;; Two jobs' gate sums into v: b_ih + b_hh (or nothing: bias 0), then the input projection's k-blocks
-  ;; of kcx (each block's sum added on as the stack's projection adds them), then the recurrence (one
-  ;; block). Job n is item rN, group uN; x and hp are the step's input rows and h_(t-1) rows.
-  (func $sums (param $r0 i32) (param $u0 i32) (param $r1 i32) (param $u1 i32)
-              (param $x i32) (param $hp i32) (param $wx i32) (param $wh i32) (param $bias i32) (param $v i32)
-              (param $I i32) (param $H i32) (param $kcx i32) (param $fmaX i32) (param $fmaH i32)
-    (local $k0 i32) (local $kc i32) (local $add i32) (local $fma i32) (local $a0 i32) (local $a1 i32) (local $w0 i32) (local $w1 i32)
+  ;; Two jobs' gate sums (the dot at r, fused or not) over kc steps: two items of one group (w0 = w1), or
+  ;; one item (a0 = a1) of two groups.
+  (func $dot (param $a0 i32) (param $a1 i32) (param $w0 i32) (param $w1 i32) (param $kc i32) (param $r i32) (param $fma i32)
+    (if (i32.eq (local.get $w0) (local.get $w1))
+      (then
+        (if (local.get $fma)
+          (then (call $dotI_fma (local.get $a0) (local.get $a1) (local.get $w0) (local.get $kc) (local.get $r)))
+          (else (call $dotI (local.get $a0) (local.get $a1) (local.get $w0) (local.get $kc) (local.get $r)))))
+      (else
+        (if (local.get $fma)
+          (then (call $dotG_fma (local.get $a0) (local.get $w0) (local.get $w1) (local.get $kc) (local.get $r)))
+          (else (call $dotG (local.get $a0) (local.get $w0) (local.get $w1) (local.get $kc) (local.get $r)))))))
+
+  ;; Two jobs, item r0 of group u0 and item r1 of group u1 (the same job twice: once): their gate sums
+  ;; into v, b_ih + b_hh (or nothing: bias 0), then the input projection's k-blocks of kcx (each block's
+  ;; sum added on as the stack's projection adds them), then the recurrence (one block), and the cell.
+  ;; x and hp are the step's input rows and h_(t-1) rows, ht its h_t rows; v has 256 bytes of scratch.
+  (func $jobs (param $r0 i32) (param $u0 i32) (param $r1 i32) (param $u1 i32)
+              (param $x i32) (param $hp i32) (param $ht i32) (param $c i32) (param $wx i32) (param $wh i32) (param $bias i32)
+              (param $v i32) (param $I i32) (param $H i32) (param $kcx i32) (param $fmaX i32) (param $fmaH i32)
+    (local $k0 i32) (local $kc i32) (local $add i32) (local $r i32) (local $o i32) (local $i i32)
+    (local.set $r (i32.add (local.get $v) (i32.const 128)))
     (if (local.get $bias)
       (then
-        (v128.store (local.get $v) (v128.load (i32.add (local.get $bias) (i32.shl (local.get $u0) (i32.const 6)))))
-        (v128.store offset=16 (local.get $v) (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $u0) (i32.const 6)))))
-        (v128.store offset=32 (local.get $v) (v128.load offset=32 (i32.add (local.get $bias) (i32.shl (local.get $u0) (i32.const 6)))))
-        (v128.store offset=48 (local.get $v) (v128.load offset=48 (i32.add (local.get $bias) (i32.shl (local.get $u0) (i32.const 6)))))
-        (v128.store offset=64 (local.get $v) (v128.load (i32.add (local.get $bias) (i32.shl (local.get $u1) (i32.const 6)))))
-        (v128.store offset=80 (local.get $v) (v128.load offset=16 (i32.add (local.get $bias) (i32.shl (local.get $u1) (i32.const 6)))))
-        (v128.store offset=96 (local.get $v) (v128.load offset=32 (i32.add (local.get $bias) (i32.shl (local.get $u1) (i32.const 6)))))
-        (v128.store offset=112 (local.get $v) (v128.load offset=48 (i32.add (local.get $bias) (i32.shl (local.get $u1) (i32.const 6)))))
+        (block $d (loop $l
+          (br_if $d (i32.ge_u (local.get $i) (i32.const 64)))
+          (v128.store (i32.add (local.get $v) (local.get $i))
+            (v128.load (i32.add (i32.add (local.get $bias) (i32.shl (local.get $u0) (i32.const 6))) (local.get $i))))
+          (v128.store offset=64 (i32.add (local.get $v) (local.get $i))
+            (v128.load (i32.add (i32.add (local.get $bias) (i32.shl (local.get $u1) (i32.const 6))) (local.get $i))))
+          (local.set $i (i32.add (local.get $i) (i32.const 16)))
+          (br $l)))
         (local.set $add (i32.const 1))))
-    (local.set $fma (local.get $fmaX))
     (loop $kb
       (local.set $kc (i32.sub (local.get $I) (local.get $k0)))
       (if (i32.gt_s (local.get $kc) (local.get $kcx)) (then (local.set $kc (local.get $kcx))))
-      (local.set $a0 (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $r0) (local.get $I)) (local.get $k0)) (i32.const 2))))
-      (local.set $a1 (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $r1) (local.get $I)) (local.get $k0)) (i32.const 2))))
-      (local.set $w0 (i32.add (local.get $wx) (i32.shl (i32.add (i32.mul (local.get $u0) (local.get $I)) (local.get $k0)) (i32.const 6))))
-      (local.set $w1 (i32.add (local.get $wx) (i32.shl (i32.add (i32.mul (local.get $u1) (local.get $I)) (local.get $k0)) (i32.const 6))))
-      (if (local.get $fma)
-        (then (call $dot2_fma (local.get $a0) (local.get $w0) (local.get $a1) (local.get $w1) (local.get $kc) (local.get $v) (local.get $add)))
-        (else (call $dot2 (local.get $a0) (local.get $w0) (local.get $a1) (local.get $w1) (local.get $kc) (local.get $v) (local.get $add))))
+      (call $dot
+        (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $r0) (local.get $I)) (local.get $k0)) (i32.const 2)))
+        (i32.add (local.get $x) (i32.shl (i32.add (i32.mul (local.get $r1) (local.get $I)) (local.get $k0)) (i32.const 2)))
+        (i32.add (local.get $wx) (i32.shl (i32.add (i32.mul (local.get $u0) (local.get $I)) (local.get $k0)) (i32.const 6)))
+        (i32.add (local.get $wx) (i32.shl (i32.add (i32.mul (local.get $u1) (local.get $I)) (local.get $k0)) (i32.const 6)))
+        (local.get $kc) (local.get $r) (local.get $fmaX))
+      (call $put8 (local.get $r) (local.get $v) (local.get $add))
       (local.set $add (i32.const 1))
       (br_if $kb (i32.lt_s (local.tee $k0 (i32.add (local.get $k0) (local.get $kc))) (local.get $I))))
-    (local.set $fma (local.get $fmaH))
-    (local.set $a0 (i32.add (local.get $hp) (i32.shl (i32.mul (local.get $r0) (local.get $H)) (i32.const 2))))
-    (local.set $a1 (i32.add (local.get $hp) (i32.shl (i32.mul (local.get $r1) (local.get $H)) (i32.const 2))))
-    (local.set $w0 (i32.add (local.get $wh) (i32.shl (i32.mul (local.get $u0) (local.get $H)) (i32.const 6))))
-    (local.set $w1 (i32.add (local.get $wh) (i32.shl (i32.mul (local.get $u1) (local.get $H)) (i32.const 6))))
-    (if (local.get $fma)
-      (then (call $dot2_fma (local.get $a0) (local.get $w0) (local.get $a1) (local.get $w1) (local.get $H) (local.get $v) (i32.const 1)))
-      (else (call $dot2 (local.get $a0) (local.get $w0) (local.get $a1) (local.get $w1) (local.get $H) (local.get $v) (i32.const 1)))))
+    (call $dot
+      (i32.add (local.get $hp) (i32.shl (i32.mul (local.get $r0) (local.get $H)) (i32.const 2)))
+      (i32.add (local.get $hp) (i32.shl (i32.mul (local.get $r1) (local.get $H)) (i32.const 2)))
+      (i32.add (local.get $wh) (i32.shl (i32.mul (local.get $u0) (local.get $H)) (i32.const 6)))
+      (i32.add (local.get $wh) (i32.shl (i32.mul (local.get $u1) (local.get $H)) (i32.const 6)))
+      (local.get $H) (local.get $r) (local.get $fmaH))
+    (call $put8 (local.get $r) (local.get $v) (i32.const 1))
+    (local.set $o (i32.shl (i32.add (i32.mul (local.get $r0) (local.get $H)) (i32.shl (local.get $u0) (i32.const 2))) (i32.const 2)))
+    (call $cell4 (local.get $v) (i32.add (local.get $c) (local.get $o)) (i32.add (local.get $ht) (local.get $o)))
+    (if (i32.or (i32.ne (local.get $r0) (local.get $r1)) (i32.ne (local.get $u0) (local.get $u1)))
+      (then
+        (local.set $o (i32.shl (i32.add (i32.mul (local.get $r1) (local.get $H)) (i32.shl (local.get $u1) (i32.const 2))) (i32.const 2)))
+        (call $cell4 (i32.add (local.get $v) (i32.const 64)) (i32.add (local.get $c) (local.get $o)) (i32.add (local.get $ht) (local.get $o))))))
 
   ;; The pass: T steps (in reverse order when rev) of B items from x (T, B, I) and h0 (B, H), c (B, H)
   ;; running in place, h_t to out (T, B, H). wx, wh: W_ih, W_hh packed by pack_gates; bias: G floats in
-  ;; the packed order (0: none); v: 128 bytes of scratch. Jobs (item r, group u) in group-major order
-  ;; are taken two at a time; an odd last job is paired with itself and its twin's result dropped.
+  ;; the packed order (0: none); v: 256 bytes of scratch. A job is one item of one unit group; each
+  ;; group's items go two at a time, and when B is odd, its last item goes two groups at a time after
+  ;; them (at batch 1, every item), an odd last group alone.
   (func (export "lstm_infer")
         (param $x i32) (param $h0 i32) (param $c i32) (param $out i32) (param $wx i32) (param $wh i32)
         (param $bias i32) (param $v i32) (param $T i32) (param $B i32) (param $I i32) (param $H i32)
         (param $kcx i32) (param $rev i32) (param $fmaX i32) (param $fmaH i32)
-    (local $s i32) (local $t i32) (local $xt i32) (local $hp i32) (local $ht i32) (local $n i32) (local $J i32)
-    (local $r0 i32) (local $u0 i32) (local $r1 i32) (local $u1 i32) (local $o i32)
-    (local.set $J (i32.mul (local.get $B) (i32.shr_u (local.get $H) (i32.const 2))))
+    (local $s i32) (local $t i32) (local $xt i32) (local $hp i32) (local $ht i32) (local $U i32)
+    (local $r i32) (local $u i32) (local $u1 i32)
+    (local.set $U (i32.shr_u (local.get $H) (i32.const 2)))
     (local.set $hp (local.get $h0))
     (block $sd (loop $sl
       (br_if $sd (i32.ge_s (local.get $s) (local.get $T)))
       (local.set $t (select (i32.sub (i32.sub (local.get $T) (i32.const 1)) (local.get $s)) (local.get $s) (local.get $rev)))
       (local.set $xt (i32.add (local.get $x) (i32.shl (i32.mul (i32.mul (local.get $t) (local.get $B)) (local.get $I)) (i32.const 2))))
       (local.set $ht (i32.add (local.get $out) (i32.shl (i32.mul (i32.mul (local.get $t) (local.get $B)) (local.get $H)) (i32.const 2))))
-      (local.set $n (i32.const 0))
-      (local.set $r0 (i32.const 0))
-      (local.set $u0 (i32.const 0))
-      (block $jd (loop $jl
-        (br_if $jd (i32.ge_s (local.get $n) (local.get $J)))
-        ;; the next job, or this one again when it is the last
-        (local.set $r1 (i32.add (local.get $r0) (i32.const 1)))
-        (local.set $u1 (local.get $u0))
-        (if (i32.eq (local.get $r1) (local.get $B))
-          (then (local.set $r1 (i32.const 0)) (local.set $u1 (i32.add (local.get $u0) (i32.const 1)))))
-        (if (i32.eq (i32.add (local.get $n) (i32.const 1)) (local.get $J))
-          (then (local.set $r1 (local.get $r0)) (local.set $u1 (local.get $u0))))
-        (call $sums (local.get $r0) (local.get $u0) (local.get $r1) (local.get $u1) (local.get $xt) (local.get $hp)
-          (local.get $wx) (local.get $wh) (local.get $bias) (local.get $v) (local.get $I) (local.get $H) (local.get $kcx)
-          (local.get $fmaX) (local.get $fmaH))
-        (local.set $o (i32.shl (i32.add (i32.mul (local.get $r0) (local.get $H)) (i32.shl (local.get $u0) (i32.const 2))) (i32.const 2)))
-        (call $cell4 (local.get $v) (i32.add (local.get $c) (local.get $o)) (i32.add (local.get $ht) (local.get $o)))
-        (if (i32.lt_s (i32.add (local.get $n) (i32.const 1)) (local.get $J))
-          (then
-            (local.set $o (i32.shl (i32.add (i32.mul (local.get $r1) (local.get $H)) (i32.shl (local.get $u1) (i32.const 2))) (i32.const 2)))
-            (call $cell4 (i32.add (local.get $v) (i32.const 64)) (i32.add (local.get $c) (local.get $o)) (i32.add (local.get $ht) (local.get $o)))))
-        ;; the job after the pair
-        (local.set $r0 (i32.add (local.get $r1) (i32.const 1)))
-        (local.set $u0 (local.get $u1))
-        (if (i32.eq (local.get $r0) (local.get $B))
-          (then (local.set $r0 (i32.const 0)) (local.set $u0 (i32.add (local.get $u1) (i32.const 1)))))
-        (local.set $n (i32.add (local.get $n) (i32.const 2)))
-        (br $jl)))
+      ;; two items of a group at a time, group after group (a group's weights stay in L1)
+      (local.set $u (i32.const 0))
+      (block $ud (loop $ul
+        (br_if $ud (i32.ge_s (local.get $u) (local.get $U)))
+        (local.set $r (i32.const 0))
+        (block $rd (loop $rl
+          (br_if $rd (i32.ge_s (i32.add (local.get $r) (i32.const 1)) (local.get $B)))
+          (call $jobs (local.get $r) (local.get $u) (i32.add (local.get $r) (i32.const 1)) (local.get $u)
+            (local.get $xt) (local.get $hp) (local.get $ht) (local.get $c) (local.get $wx) (local.get $wh) (local.get $bias)
+            (local.get $v) (local.get $I) (local.get $H) (local.get $kcx) (local.get $fmaX) (local.get $fmaH))
+          (local.set $r (i32.add (local.get $r) (i32.const 2)))
+          (br $rl)))
+        (local.set $u (i32.add (local.get $u) (i32.const 1)))
+        (br $ul)))
+      ;; the last item of an odd batch, two groups at a time
+      (if (i32.and (local.get $B) (i32.const 1))
+        (then
+          (local.set $u (i32.const 0))
+          (block $gd (loop $gl
+            (br_if $gd (i32.ge_s (local.get $u) (local.get $U)))
+            (local.set $u1 (i32.add (local.get $u) (i32.const 1)))
+            (if (i32.eq (local.get $u1) (local.get $U)) (then (local.set $u1 (local.get $u))))
+            (call $jobs (i32.sub (local.get $B) (i32.const 1)) (local.get $u) (i32.sub (local.get $B) (i32.const 1)) (local.get $u1)
+              (local.get $xt) (local.get $hp) (local.get $ht) (local.get $c) (local.get $wx) (local.get $wh) (local.get $bias)
+              (local.get $v) (local.get $I) (local.get $H) (local.get $kcx) (local.get $fmaX) (local.get $fmaH))
+            (local.set $u (i32.add (local.get $u) (i32.const 2)))
+            (br $gl)))))
       (local.set $hp (local.get $ht))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $sl))))
