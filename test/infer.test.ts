@@ -38,14 +38,22 @@ const cases: { name: string; o: SequenceModelOptions; T: number; B: number; fast
   },
   { name: 'no bias, one sequence', o: { mode: 'lstm', inputSize: 5, hiddenSize: 36, numClasses: 3, bias: false }, T: 6, B: 1, fast: true },
   { name: 'inputSize 300 (two k-blocks)', o: { mode: 'lstm', inputSize: 300, hiddenSize: 24, numClasses: 3 }, T: 5, B: 1, fast: true },
-  // lstm-infer.wat takes (item, unit group) jobs two at a time: 3 items x 9 groups is an odd count (the
-  // last job paired with itself) and pairs that straddle two groups; both directions; fused sums in
-  // both k-blocks of the input projection (N*K at fmaMinWork) where the runtime has relaxed SIMD
+  // lstm-infer.wat takes (item, unit group) jobs two at a time: two items of a group, and an odd batch's
+  // last item two groups at a time (9 groups: the last group alone); both directions; fused sums in both
+  // k-blocks of the input projection (N*K at fmaMinWork) where the runtime has relaxed SIMD
   {
-    name: 'batch of 3, H36 (an odd number of jobs), bidirectional, two layers',
+    name: 'batch of 3, H36 (an odd batch, an odd number of groups), bidirectional, two layers',
     o: { mode: 'lstm', inputSize: 5, hiddenSize: 36, numClasses: 3, numLayers: 2, bidirectional: true },
     T: 7,
     B: 3,
+    fast: true,
+  },
+  // 64 items' gate sums go through the cell at a time, and an odd batch's last item 64 groups at a time
+  {
+    name: 'batch of 131, H268 (chunks of 64 items, of 64 groups, an odd last chunk)',
+    o: { mode: 'lstm', inputSize: 5, hiddenSize: 268, numClasses: 3 },
+    T: 3,
+    B: 131,
     fast: true,
   },
   {

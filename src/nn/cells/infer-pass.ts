@@ -134,8 +134,8 @@ function lstmPass(dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: numb
   const pBias = pRaw + align(4 * G * Math.max(I, H));
   const pH0 = pBias + align(4 * G);
   const pC = pH0 + align(4 * B * H);
-  const pV = pC + align(4 * B * H);
-  const pOut = pV + 256;
+  const pScratch = (pC + align(4 * B * H) + 63) & ~63; // 64 jobs' gate sums, 64-byte aligned, and 128 bytes more
+  const pOut = pScratch + 64 * 64 + 128;
   if (!reserve(k, pOut + align(4 * T * B * H))) return false;
   forgetPacked(); // what a step table had packed is overwritten
   const f32 = k.f32;
@@ -159,7 +159,7 @@ function lstmPass(dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: numb
   }
   const fmaX = fmaFor(k, G, I),
     fmaH = fmaFor(k, G, H);
-  e['lstm_infer']!(pX, pH0, pC, pOut, pWx, pWh, bias ? pBias : 0, pV, T, B, I, H, kcX, dir.rev ? 1 : 0, fmaX, fmaH);
+  e['lstm_infer']!(pX, pH0, pC, pOut, pWx, pWh, bias ? pBias : 0, pScratch, T, B, I, H, kcX, dir.rev ? 1 : 0, fmaX, fmaH);
   const o = q(pOut);
   if (ldo === H && col === 0) out.set(f32.subarray(o, o + T * B * H));
   else for (let r = 0; r < T * B; r++) out.set(f32.subarray(o + r * H, o + r * H + H), r * ldo + col);

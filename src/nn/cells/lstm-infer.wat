@@ -156,18 +156,34 @@
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br $l))))
 
-  ;; One job's element-wise step from its gate sums at v (i f g o), as lstm.wat's lstm_cell:
-  ;; c_t = f c_(t-1) + i g in place at c, h_t = o tanh(c_t) to h.
-  (func $cell4 (param $v i32) (param $c i32) (param $h i32)
-    (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $cv v128)
-    (local.set $i (call $sig4 (v128.load (local.get $v))))
-    (local.set $f (call $sig4 (v128.load offset=16 (local.get $v))))
-    (local.set $g (call $tanh4 (v128.load offset=32 (local.get $v))))
-    (local.set $o (call $sig4 (v128.load offset=48 (local.get $v))))
-    (local.set $cv (f32x4.add (f32x4.mul (local.get $f) (v128.load (local.get $c)))
-                              (f32x4.mul (local.get $i) (local.get $g))))
-    (v128.store (local.get $c) (local.get $cv))
-    (v128.store (local.get $h) (f32x4.mul (local.get $o) (call $tanh4 (local.get $cv)))))
+  ;; The cell's element-wise step for n jobs whose gate sums are at g (64 bytes a job: i f g o), as
+  ;; lstm.wat's lstm_cell: first every gate activated in place, then c_t = f c_(t-1) + i g in place at
+  ;; c and h_t = o tanh(c_t) to h (job j's at c + j stride, h + j stride). Two short loops, not one
+  ;; long body, so that the core overlaps the activations' long chains of several vectors at once.
+  (func $cells (param $g i32) (param $n i32) (param $c i32) (param $h i32) (param $stride i32)
+    (local $p i32) (local $end i32) (local $v v128) (local $cv v128)
+    (local.set $end (i32.add (local.get $g) (i32.shl (local.get $n) (i32.const 6))))
+    (local.set $p (local.get $g))
+    (block $ad (loop $al
+      (br_if $ad (i32.ge_u (local.get $p) (local.get $end)))
+      (local.set $v (v128.load (local.get $p)))
+      ;; the third vector of each job, g, through tanh; i, f, o through the sigmoid
+      (if (i32.eq (i32.and (local.get $p) (i32.const 48)) (i32.const 32))
+        (then (local.set $v (call $tanh4 (local.get $v))))
+        (else (local.set $v (call $sig4 (local.get $v)))))
+      (v128.store (local.get $p) (local.get $v))
+      (local.set $p (i32.add (local.get $p) (i32.const 16)))
+      (br $al)))
+    (block $bd (loop $bl
+      (br_if $bd (i32.ge_u (local.get $g) (local.get $end)))
+      (local.set $cv (f32x4.add (f32x4.mul (v128.load offset=16 (local.get $g)) (v128.load (local.get $c)))
+                                (f32x4.mul (v128.load (local.get $g)) (v128.load offset=32 (local.get $g)))))
+      (v128.store (local.get $c) (local.get $cv))
+      (v128.store (local.get $h) (f32x4.mul (v128.load offset=48 (local.get $g)) (call $tanh4 (local.get $cv))))
+      (local.set $c (i32.add (local.get $c) (local.get $stride)))
+      (local.set $h (i32.add (local.get $h) (local.get $stride)))
+      (local.set $g (i32.add (local.get $g) (i32.const 64)))
+      (br $bl))))
 
   ;; Two jobs' gate sums (the dot at r, fused or not) over kc steps: two items of one group (w0 = w1), or
   ;; one item (a0 = a1) of two groups.
@@ -182,15 +198,14 @@
           (then (call $dotG_fma (local.get $a0) (local.get $w0) (local.get $w1) (local.get $kc) (local.get $r)))
           (else (call $dotG (local.get $a0) (local.get $w0) (local.get $w1) (local.get $kc) (local.get $r)))))))
 
-  ;; Two jobs, item r0 of group u0 and item r1 of group u1 (the same job twice: once): their gate sums
-  ;; into v, b_ih + b_hh (or nothing: bias 0), then the input projection's k-blocks of kcx (each block's
-  ;; sum added on as the stack's projection adds them), then the recurrence (one block), and the cell.
-  ;; x and hp are the step's input rows and h_(t-1) rows, ht its h_t rows; v has 256 bytes of scratch.
+  ;; Two jobs, item r0 of group u0 and item r1 of group u1 (or the same job twice): their gate sums to
+  ;; v (job 0's 64 bytes, then job 1's): b_ih + b_hh (or nothing: bias 0), then the input projection's
+  ;; k-blocks of kcx (each block's sum added on as the stack's projection adds them), then the
+  ;; recurrence (one block). x and hp are the step's input rows and h_(t-1) rows; r, 128 bytes of scratch.
   (func $jobs (param $r0 i32) (param $u0 i32) (param $r1 i32) (param $u1 i32)
-              (param $x i32) (param $hp i32) (param $ht i32) (param $c i32) (param $wx i32) (param $wh i32) (param $bias i32)
-              (param $v i32) (param $I i32) (param $H i32) (param $kcx i32) (param $fmaX i32) (param $fmaH i32)
-    (local $k0 i32) (local $kc i32) (local $add i32) (local $r i32) (local $o i32) (local $i i32)
-    (local.set $r (i32.add (local.get $v) (i32.const 128)))
+              (param $x i32) (param $hp i32) (param $wx i32) (param $wh i32) (param $bias i32) (param $v i32) (param $r i32)
+              (param $I i32) (param $H i32) (param $kcx i32) (param $fmaX i32) (param $fmaH i32)
+    (local $k0 i32) (local $kc i32) (local $add i32) (local $i i32)
     (if (local.get $bias)
       (then
         (block $d (loop $l
@@ -220,58 +235,78 @@
       (i32.add (local.get $wh) (i32.shl (i32.mul (local.get $u0) (local.get $H)) (i32.const 6)))
       (i32.add (local.get $wh) (i32.shl (i32.mul (local.get $u1) (local.get $H)) (i32.const 6)))
       (local.get $H) (local.get $r) (local.get $fmaH))
-    (call $put8 (local.get $r) (local.get $v) (i32.const 1))
-    (local.set $o (i32.shl (i32.add (i32.mul (local.get $r0) (local.get $H)) (i32.shl (local.get $u0) (i32.const 2))) (i32.const 2)))
-    (call $cell4 (local.get $v) (i32.add (local.get $c) (local.get $o)) (i32.add (local.get $ht) (local.get $o)))
-    (if (i32.or (i32.ne (local.get $r0) (local.get $r1)) (i32.ne (local.get $u0) (local.get $u1)))
-      (then
-        (local.set $o (i32.shl (i32.add (i32.mul (local.get $r1) (local.get $H)) (i32.shl (local.get $u1) (i32.const 2))) (i32.const 2)))
-        (call $cell4 (i32.add (local.get $v) (i32.const 64)) (i32.add (local.get $c) (local.get $o)) (i32.add (local.get $ht) (local.get $o))))))
+    (call $put8 (local.get $r) (local.get $v) (i32.const 1)))
 
   ;; The pass: T steps (in reverse order when rev) of B items from x (T, B, I) and h0 (B, H), c (B, H)
   ;; running in place, h_t to out (T, B, H). wx, wh: W_ih, W_hh packed by pack_gates; bias: G floats in
-  ;; the packed order (0: none); v: 256 bytes of scratch. A job is one item of one unit group; each
-  ;; group's items go two at a time, and when B is odd, its last item goes two groups at a time after
-  ;; them (at batch 1, every item), an odd last group alone.
+  ;; the packed order (0: none); s: 64 x 64 bytes of scratch, 64-byte aligned, then 128 more. A job is
+  ;; one item of one unit group. Each group's items go two at a time, 64 items' gate sums before their
+  ;; cells; when B is odd, its last item goes after them two groups at a time (at batch 1, every
+  ;; item), an odd last group paired with itself.
   (func (export "lstm_infer")
         (param $x i32) (param $h0 i32) (param $c i32) (param $out i32) (param $wx i32) (param $wh i32)
-        (param $bias i32) (param $v i32) (param $T i32) (param $B i32) (param $I i32) (param $H i32)
+        (param $bias i32) (param $sc i32) (param $T i32) (param $B i32) (param $I i32) (param $H i32)
         (param $kcx i32) (param $rev i32) (param $fmaX i32) (param $fmaH i32)
-    (local $s i32) (local $t i32) (local $xt i32) (local $hp i32) (local $ht i32) (local $U i32)
-    (local $r i32) (local $u i32) (local $u1 i32)
+    (local $s i32) (local $t i32) (local $xt i32) (local $hp i32) (local $ht i32) (local $U i32) (local $raw i32)
+    (local $r i32) (local $u i32) (local $u1 i32) (local $q0 i32) (local $q1 i32) (local $o i32) (local $last i32)
     (local.set $U (i32.shr_u (local.get $H) (i32.const 2)))
+    (local.set $raw (i32.add (local.get $sc) (i32.const 4096)))
+    (local.set $last (i32.sub (local.get $B) (i32.const 1)))
     (local.set $hp (local.get $h0))
     (block $sd (loop $sl
       (br_if $sd (i32.ge_s (local.get $s) (local.get $T)))
       (local.set $t (select (i32.sub (i32.sub (local.get $T) (i32.const 1)) (local.get $s)) (local.get $s) (local.get $rev)))
       (local.set $xt (i32.add (local.get $x) (i32.shl (i32.mul (i32.mul (local.get $t) (local.get $B)) (local.get $I)) (i32.const 2))))
       (local.set $ht (i32.add (local.get $out) (i32.shl (i32.mul (i32.mul (local.get $t) (local.get $B)) (local.get $H)) (i32.const 2))))
-      ;; two items of a group at a time, group after group (a group's weights stay in L1)
+      ;; group after group (a group's weights stay in L1), two items at a time, 64 items a chunk
       (local.set $u (i32.const 0))
       (block $ud (loop $ul
         (br_if $ud (i32.ge_s (local.get $u) (local.get $U)))
-        (local.set $r (i32.const 0))
-        (block $rd (loop $rl
-          (br_if $rd (i32.ge_s (i32.add (local.get $r) (i32.const 1)) (local.get $B)))
-          (call $jobs (local.get $r) (local.get $u) (i32.add (local.get $r) (i32.const 1)) (local.get $u)
-            (local.get $xt) (local.get $hp) (local.get $ht) (local.get $c) (local.get $wx) (local.get $wh) (local.get $bias)
-            (local.get $v) (local.get $I) (local.get $H) (local.get $kcx) (local.get $fmaX) (local.get $fmaH))
-          (local.set $r (i32.add (local.get $r) (i32.const 2)))
-          (br $rl)))
+        (local.set $q0 (i32.const 0))
+        (block $cd (loop $cl
+          (br_if $cd (i32.ge_s (local.get $q0) (i32.and (local.get $B) (i32.const -2))))
+          (local.set $q1 (i32.add (local.get $q0) (i32.const 64)))
+          (if (i32.gt_s (local.get $q1) (i32.and (local.get $B) (i32.const -2)))
+            (then (local.set $q1 (i32.and (local.get $B) (i32.const -2)))))
+          (local.set $r (local.get $q0))
+          (block $rd (loop $rl
+            (br_if $rd (i32.ge_s (local.get $r) (local.get $q1)))
+            (call $jobs (local.get $r) (local.get $u) (i32.add (local.get $r) (i32.const 1)) (local.get $u)
+              (local.get $xt) (local.get $hp) (local.get $wx) (local.get $wh) (local.get $bias)
+              (i32.add (local.get $sc) (i32.shl (i32.sub (local.get $r) (local.get $q0)) (i32.const 6))) (local.get $raw)
+              (local.get $I) (local.get $H) (local.get $kcx) (local.get $fmaX) (local.get $fmaH))
+            (local.set $r (i32.add (local.get $r) (i32.const 2)))
+            (br $rl)))
+          (local.set $o (i32.shl (i32.add (i32.mul (local.get $q0) (local.get $H)) (i32.shl (local.get $u) (i32.const 2))) (i32.const 2)))
+          (call $cells (local.get $sc) (i32.sub (local.get $q1) (local.get $q0))
+            (i32.add (local.get $c) (local.get $o)) (i32.add (local.get $ht) (local.get $o)) (i32.shl (local.get $H) (i32.const 2)))
+          (local.set $q0 (local.get $q1))
+          (br $cl)))
         (local.set $u (i32.add (local.get $u) (i32.const 1)))
         (br $ul)))
-      ;; the last item of an odd batch, two groups at a time
+      ;; the last item of an odd batch: two groups at a time, 64 groups a chunk
       (if (i32.and (local.get $B) (i32.const 1))
         (then
-          (local.set $u (i32.const 0))
+          (local.set $q0 (i32.const 0))
           (block $gd (loop $gl
-            (br_if $gd (i32.ge_s (local.get $u) (local.get $U)))
-            (local.set $u1 (i32.add (local.get $u) (i32.const 1)))
-            (if (i32.eq (local.get $u1) (local.get $U)) (then (local.set $u1 (local.get $u))))
-            (call $jobs (i32.sub (local.get $B) (i32.const 1)) (local.get $u) (i32.sub (local.get $B) (i32.const 1)) (local.get $u1)
-              (local.get $xt) (local.get $hp) (local.get $ht) (local.get $c) (local.get $wx) (local.get $wh) (local.get $bias)
-              (local.get $v) (local.get $I) (local.get $H) (local.get $kcx) (local.get $fmaX) (local.get $fmaH))
-            (local.set $u (i32.add (local.get $u) (i32.const 2)))
+            (br_if $gd (i32.ge_s (local.get $q0) (local.get $U)))
+            (local.set $q1 (i32.add (local.get $q0) (i32.const 64)))
+            (if (i32.gt_s (local.get $q1) (local.get $U)) (then (local.set $q1 (local.get $U))))
+            (local.set $u (local.get $q0))
+            (block $hd (loop $hl
+              (br_if $hd (i32.ge_s (local.get $u) (local.get $q1)))
+              (local.set $u1 (i32.add (local.get $u) (i32.const 1)))
+              (if (i32.eq (local.get $u1) (local.get $q1)) (then (local.set $u1 (local.get $u))))
+              (call $jobs (local.get $last) (local.get $u) (local.get $last) (local.get $u1)
+                (local.get $xt) (local.get $hp) (local.get $wx) (local.get $wh) (local.get $bias)
+                (i32.add (local.get $sc) (i32.shl (i32.sub (local.get $u) (local.get $q0)) (i32.const 6))) (local.get $raw)
+                (local.get $I) (local.get $H) (local.get $kcx) (local.get $fmaX) (local.get $fmaH))
+              (local.set $u (i32.add (local.get $u) (i32.const 2)))
+              (br $hl)))
+            (local.set $o (i32.shl (i32.add (i32.mul (local.get $last) (local.get $H)) (i32.shl (local.get $q0) (i32.const 2))) (i32.const 2)))
+            (call $cells (local.get $sc) (i32.sub (local.get $q1) (local.get $q0))
+              (i32.add (local.get $c) (local.get $o)) (i32.add (local.get $ht) (local.get $o)) (i32.const 16))
+            (local.set $q0 (local.get $q1))
             (br $gl)))))
       (local.set $hp (local.get $ht))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
