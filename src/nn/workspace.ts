@@ -90,7 +90,10 @@ export interface Workspace {
   cN: Buf | null;
   dh0: Buf;
   dc0: Buf | null;
-  /** Layout conversions at the edge (batch-first output, gradients in and out). */
+  /**
+   * Layout conversions at the edge: the batch-first output and dL/dx (empty unless batchFirst), and
+   * dL/doutput (time-major: a batch-first one transposed, or zeros when none is given).
+   */
   edgeOut: Buf;
   edgeDOut: Buf;
   edgeDx: Buf;
@@ -180,9 +183,9 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
     cN: withC ? alloc(dt, LD * B * H) : null,
     dh0: full(LD * B * P),
     dc0: withC ? full(LD * B * H) : null,
-    edgeOut: alloc(dt, TB * D * P),
+    edgeOut: alloc(dt, o.batchFirst ? TB * D * P : 0),
     edgeDOut: full(TB * D * P),
-    edgeDx: full(TB * o.inputSize),
+    edgeDx: full(o.batchFirst ? TB * o.inputSize : 0),
     results: [],
   };
 }
