@@ -3,21 +3,22 @@
  * direction whole in the WebAssembly module, for the cells whose step is the input projection and
  * the recurrence summed, then an element-wise kernel (LSTM, Elman RNN; not GRU, whose r multiplies
  * the recurrence apart). Its input, both weights (each packed once for the pass), the running state
- * and the layer's output live in the module's memory from the first step to the last; each step is
- * the input projection x_t W_ih^T, the recurrence h_(t-1) W_hh^T onto it, and the cell's kernel
- * (lstm.wat's, rnn.wat's): three calls and no copy. Nothing is kept for a backward pass (the gates,
- * c_t, tanh(c_t) of each step are overwritten by the next).
+ * and the layer's output live in the module's memory from the first step to the last, and nothing is
+ * kept for a backward pass: the stack gives such a pass a lean workspace (workspace.ts, inferSized).
  *
- * One sequence (B = 1) multiplies through the GEMM's 1 x 8 tile: a matrix-vector kernel of its own
- * (four panels at once, eight sums in flight) was no faster on this project's AMD EPYC (paired median
- * x0.96-1.04 at 512 x 128) and would have taken the module past the 4 KB a browser compiles on its
- * main thread.
+ * The LSTM's pass is one call (lstm-infer.wat): the weights packed by unit group, each job (one item,
+ * four units) summing its 16 gate pre-activations in registers, two jobs at a time with eight sums in
+ * flight, and the cell applied to 64 jobs' sums at a time while they are in L1; no (B, 4H) gates array
+ * is written, no GEMM is called per step. The RNN's pass is three calls a step: the input projection
+ * x_t W_ih^T and the recurrence h_(t-1) W_hh^T onto it through gemm.wat, and rnn.wat's kernel.
  *
  * The numbers are those of the pass that keeps everything (<cell>-wasm.ts after the stack's input
- * projection), bit for bit: the same bias sums, the same k-blocks, each sum over k in the same order.
- * It applies where that pass runs in the module (float32, every item takes every step, H a multiple
- * of 4, a step large enough: wasmSized), with no projection (projSize), and when the module can
- * hold the pass; else it returns false having done nothing, and the stack runs the ordinary pass.
+ * projection), bit for bit: the same bias sums, the same k-blocks, each sum over k in the same order
+ * (fused or not as gemm.wat's would be: fmaFor), added to the same things in the same order, through
+ * the same activations. It applies where that pass runs in the module (float32, every item takes every
+ * step, H a multiple of 4, a step large enough: wasmSized), with no projection (projSize), and when the
+ * module can hold the pass; else it returns false having done nothing, and the stack runs the ordinary
+ * pass.
  */
 import { wasmSized } from '../../tensor/gemm.js';
 import type { Buf } from '../../tensor/buf.js';
@@ -47,11 +48,7 @@ export const rnnInfer =
   (dir, ws, p, xin, out, ldo) =>
     rnnPass(relu, dir, ws, p, xin, out, ldo);
 
-/**
- * The Elman RNN's pass: each step the input projection x_t W_ih^T and the recurrence h_(t-1) W_hh^T
- * onto it through gemm.wat (both weights packed once for the pass), then rnn.wat's kernel: three calls
- * and no copy.
- */
+/** The Elman RNN's pass: three calls a step (both weights packed once for the pass) and no copy. */
 function rnnPass(relu: boolean, dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: number): boolean {
   const { T, B } = ws;
   const { H, P, G, I, col } = dir;
@@ -116,9 +113,8 @@ function rnnPass(relu: boolean, dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: 
 
 /**
  * The LSTM's pass: lstm-infer.wat's one call for all T steps, the weights packed by unit group
- * (pack_gates) and each group's gate sums taken through the cell while in registers. The module's
- * memory holds the input, the packed weights and the output (T x B rows of each), and only the running
- * c and h_(t-1): no gates, nothing per step.
+ * (pack_gates). The module's memory holds the input and the output (T x B rows of each), the packed
+ * weights, the running c, and 4 KB of gate sums: nothing per step.
  */
 function lstmPass(dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: number): boolean {
   const { T, B } = ws;

@@ -1,15 +1,16 @@
-;; LSTM inference: one layer and direction's whole pass without gradients in one call, the gates never
-;; leaving registers (module fields, joined by tools/build-wasm.mjs; infer-pass.ts drives it). The
-;; numbers are those of the ordinary pass (the stack's input projection, then lstm-wasm.ts's steps:
-;; gemm.wat's tiles and lstm.wat's kernel) bit for bit: each gate's sum over k in the same order,
-;; added to the same things in the same order, through the same activations.
+;; LSTM inference: one layer and direction's whole pass without gradients in one call (module fields,
+;; joined by tools/build-wasm.mjs; src/nn/cells/infer-pass.ts drives it). The numbers are those of the
+;; ordinary pass (the stack's input projection, then lstm-wasm.ts's steps: gemm.wat's tiles and
+;; lstm.wat's kernel) bit for bit: each gate's sum over k in the same order and k-blocks, fused where
+;; gemm.wat's would be, added to the same things in the same order, through the same activations.
 ;;
 ;; The weights are packed (pack_gates) so that one unit group, four units j..j+3, has its four gates'
 ;; columns together: for each k, 16 floats i(j..j+3) f(..) g(..) o(..), 64 bytes, k after k. A job is
-;; one item and one group: its 16 gate sums are four vectors, and the cell's element-wise step follows
-;; while they are in registers. Jobs run group-major (all items of group u, then u + 1), so a group's
-;; weights, (I + H) x 64 bytes, stay in L1 while every item goes by; the tile is two jobs at once,
-;; eight sums in flight (two items of one group, or, at batch 1, one item's two groups).
+;; one item of one group: its 16 gate sums are four vectors. Two jobs go at a time, eight sums in
+;; flight: two items of one group (6 loads per 8 multiply-adds), or, for an odd batch's last item (at
+;; batch 1, every item), one item's two groups. Jobs run group-major, so a group's weights,
+;; (I + H) x 64 bytes, stay in L1 while the items go by; every 64 jobs, their sums (4 KB) go through
+;; the cell's element-wise step together (no (B, 4H) gates array, no GEMM call per step).
 
   ;; Packs W (G x K row-major, G = 4H, H a multiple of 4) into dst by unit group:
   ;; dst[((u K + k) 16 + g 4 + jj] = W[(g H + 4u + jj) K + k], transposing 4 x 4 blocks with shuffles.
