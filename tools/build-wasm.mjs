@@ -32,7 +32,7 @@ const out = path.join(root, 'src/tensor/wasm/module-bytes.ts');
 const wabt = await initWabt();
 // Each source is a list of module fields; one (module ...) around them all.
 const parts = await Promise.all(sources.map(async (s) => `;; ---- ${s}\n${await readFile(path.join(root, s), 'utf8')}`));
-const text = parts.join('\n');
+const joined = parts.join('\n');
 
 /** The end (exclusive) of the s-expression that opens at text[i] === '('. */
 function closing(src, i) {
@@ -43,6 +43,58 @@ function closing(src, i) {
   }
   throw new Error(`unbalanced parentheses from offset ${i}`);
 }
+
+/**
+ * The text with the calls of each function marked `;; @inline-calls` (on the line before it) written
+ * out in place: a call of a function of one v128 parameter and a v128 result, (call $f ARG), becomes
+ * `(block (result v128) (local.set $f__v ARG) BODY)`, its parameter and locals renamed $f__* and declared
+ * in the caller, and so on for the calls in BODY. V8 calls such a function through a jump table, its
+ * vectors spilled around each call; written out, a loop of activations has neither (lstm-infer.wat's
+ * cells). The arithmetic is the same instructions in the same order.
+ */
+function inlineCalls(src) {
+  /** Each function of one v128 parameter and a v128 result: its parameter, its locals, its body. */
+  const fns = new Map();
+  for (const m of src.matchAll(/\(func \$(\w+) \(param (\$\w+) v128\) \(result v128\)/g)) {
+    const end = closing(src, m.index);
+    let body = src.slice(m.index + m[0].length, end - 1).replace(/;;[^\n]*/g, '');
+    const locals = [m[2]];
+    body = body.replace(/^\s*(\(local \$\w+ v128\)\s*)+/, (decls) => {
+      for (const d of decls.matchAll(/\(local (\$\w+) v128\)/g)) locals.push(d[1]);
+      return '';
+    });
+    fns.set(m[1], { param: m[2], locals, body });
+  }
+  /** expr with every call of such a function written out; the locals it needs added to `need`. */
+  const expand = (expr, need) => {
+    for (let i; (i = expr.search(/\(call \$(\w+) /)) >= 0;) {
+      const name = /^\(call \$(\w+) /.exec(expr.slice(i))[1];
+      const f = fns.get(name);
+      if (!f) throw new Error(`@inline-calls: $${name} is not a function of one v128 parameter and a v128 result`);
+      const end = closing(expr, i);
+      const arg = expr.slice(i + `(call $${name} `.length, end - 1);
+      let body = f.body;
+      for (const l of f.locals) body = body.replaceAll(new RegExp(`\\${l}\\b`, 'g'), `$${name}__${l.slice(1)}`);
+      for (const l of f.locals) need.add(`$${name}__${l.slice(1)}`);
+      body = expand(body, need);
+      expr = `${expr.slice(0, i)}(block (result v128) (local.set $${name}__${f.param.slice(1)} ${arg}) ${body.trim()})${expr.slice(end)}`;
+    }
+    return expr;
+  };
+  let out = src;
+  for (let at; (at = out.indexOf(';; @inline-calls')) >= 0;) {
+    const start = out.indexOf('(func ', at);
+    const end = closing(out, start);
+    const need = new Set();
+    const fn = expand(out.slice(start, end), need);
+    // the new locals go after the caller's own declarations (before its first instruction)
+    const decl = [...need].map((l) => `(local ${l} v128)`).join(' ');
+    const firstInstr = fn.search(/\)\s*\n\s*\((?!local |param |result )/) + 1;
+    out = `${out.slice(0, at)};; (inlined)${out.slice(at + ';; @inline-calls'.length, start)}${fn.slice(0, firstInstr)} ${decl}${fn.slice(firstInstr)}${out.slice(end)}`;
+  }
+  return out;
+}
+const text = inlineCalls(joined);
 
 /**
  * The module's text for one build. The functions between an "@fma-twin begin" and "end" line (gemm.wat's

@@ -161,6 +161,7 @@
   ;; lstm.wat's lstm_cell: first every gate activated in place, then c_t = f c_(t-1) + i g in place at
   ;; c and h_t = o tanh(c_t) to h (job j's at c + j stride, h + j stride). Two short loops, not one
   ;; long body, so that the core overlaps the activations' long chains of several vectors at once.
+  ;; @inline-calls
   (func $cells (param $g i32) (param $n i32) (param $c i32) (param $h i32) (param $stride i32)
     (local $p i32) (local $end i32) (local $v v128) (local $cv v128)
     (local.set $end (i32.add (local.get $g) (i32.shl (local.get $n) (i32.const 6))))
