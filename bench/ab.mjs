@@ -2,9 +2,13 @@
 /**
  * Two builds of rnnscope side by side in one process, alternating, for a before/after ratio that the
  * machine's load moves less than two separate runs: the reference pipeline's training step, LSTM and
- * GRU H128 and RNN H256 (one thread each), and one-sequence inference and a streaming step.
+ * GRU H128 and RNN H256 (one thread each), one-sequence inference and a streaming step, and the
+ * bench's LSTM inference at batch 1 and 256 (lstm-infer, lstm-infer256: noGrad, one thread).
  *
- *   node bench/ab.mjs OLD_CHECKOUT [NEW_CHECKOUT] [--config lesson,lstm,gru,rnn256,char,infer,stream] [--cpu]
+ *   node bench/ab.mjs OLD_CHECKOUT [NEW_CHECKOUT] [--config lesson,lstm,gru,rnn256,char,infer,stream,lstm-infer,lstm-infer256] [--cpu]
+ *
+ * --cpu times each round by the process's CPU time instead of the wall clock: on a machine busy with
+ * other work it counts only the time this process ran (what the others take from its caches still shows).
  *
  * Each checkout must be built (`npm run build`: its dist/src/index.js is imported). Prints, per config,
  * both rates (medians of 7 rounds) and new/old speed with every round's ratio.
@@ -39,6 +43,11 @@ const TRAIN = {
   char: { mode: 'lstm', T: 100, B: 32, I: 64, H: 256, C: 64, V: 64, n: 3 },
 };
 
+const INFER = {
+  'lstm-infer': { mode: 'lstm', T: 50, B: 1, I: 32, H: 128, C: 10, n: 400 },
+  'lstm-infer256': { mode: 'lstm', T: 50, B: 256, I: 32, H: 128, C: 10, n: 4 },
+};
+
 /** A function doing `n` units of work of config `name` with library `lib`, and the units' name. */
 function task(lib, name) {
   const c = TRAIN[name];
@@ -61,7 +70,15 @@ function task(lib, name) {
     const x = new Float32Array(5).map((_, i) => Math.sin(i));
     return { n: 300_000, per: 1, unit: 'step/s', run: () => s.step(x) };
   }
-  throw new Error(`unknown config ${name}; known: ${[...Object.keys(TRAIN), 'infer', 'stream'].join(', ')}`);
+  const inf = INFER[name];
+  if (inf) {
+    // the bench's lstm-infer configurations: SequenceModel.forward with noGrad, one thread
+    const im = new lib.SequenceModel({ mode: inf.mode, inputSize: inf.I, hiddenSize: inf.H, numClasses: inf.C }, { seed: 1 });
+    const x = { data: new Float32Array(inf.T * inf.B * inf.I).map((_, i) => Math.sin(i * 0.37)), shape: [inf.T, inf.B, inf.I] };
+    const noGrad = { noGrad: true };
+    return { n: inf.n, per: inf.B, unit: 'seq/s', run: () => im.forward(x, noGrad) };
+  }
+  throw new Error(`unknown config ${name}; known: ${[...Object.keys(TRAIN), 'infer', 'stream', ...Object.keys(INFER)].join(', ')}`);
 }
 
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
@@ -69,16 +86,14 @@ const load0 = loadavg()[0];
 for (const name of names) {
   const a = task(old, name);
   const b = task(neu, name);
+  // wall-clock seconds, or with --cpu this process's CPU seconds (on a loaded machine, the time it ran)
   const time = (t) => {
-    if (cpu) {
-      const c0 = process.cpuUsage();
-      for (let i = 0; i < t.n; i++) t.run();
-      const c = process.cpuUsage(c0);
-      return (c.user + c.system) / 1e6;
-    }
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < t.n; i++) t.run();
-    return Number(process.hrtime.bigint() - t0) / 1e9;
+    if (!cpu) return Number(process.hrtime.bigint() - t0) / 1e9;
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1e6;
   };
   for (let w = 0; w < 2; w++) (time(a), time(b));
   const ra = [];
@@ -93,7 +108,7 @@ for (const name of names) {
   }
   const f = (v) => Math.round(v).toLocaleString('en-US');
   console.log(
-    `${name.padEnd(7)} old ${f(median(ra))} ${a.unit}, new ${f(median(rb))} ${a.unit}, new/old speed x${median(ratio).toFixed(3)} (rounds ${ratio.map((v) => v.toFixed(2)).join(' ')})`,
+    `${name.padEnd(13)} ${cpu ? '(cpu) ' : ''}old ${f(median(ra))} ${a.unit}, new ${f(median(rb))} ${a.unit}, new/old speed x${median(ratio).toFixed(3)} (rounds ${ratio.map((v) => v.toFixed(2)).join(' ')})`,
   );
 }
 console.log(`${cpu ? 'CPU' : 'wall'} time; load ${load0.toFixed(2)} at start, ${loadavg()[0].toFixed(2)} at end (1-minute averages)`);

@@ -315,12 +315,14 @@ test('gemm() sends large float32 problems to wasm and everything else to JS, wit
   }
 });
 
-test('both builds of the wasm module stay small (8 KB), and loadWasm() loads one asynchronously for pages that need it', async () => {
+test('both builds of the wasm module stay small (12 KB), and loadWasm() loads one asynchronously for pages that need it', async () => {
   // A budget, not a browser's rule: Chromium compiles either synchronously on a page's main thread;
   // older Chrome refused past 4 KB there (Chromium 114, the first with relaxed SIMD, among them), which
-  // loadWasm() gets round
-  assert.ok(atob(WASM_MODULE_BASE64).length < 8192);
-  assert.ok(atob(WASM_RELAXED_MODULE_BASE64).length < 8192);
+  // loadWasm() gets round. 8 KB until the LSTM's inference kernel (lstm-infer.wat, its activations
+  // written out in its cell loop: about 2.8 KB with its fused twins) and the GEMM's 6-row tiles and
+  // packed A^T (about 1.7 KB with theirs): 9.2 and 11.4 KB on 2026-12-01
+  assert.ok(atob(WASM_MODULE_BASE64).length < 12288);
+  assert.ok(atob(WASM_RELAXED_MODULE_BASE64).length < 12288);
   assert.equal(await loadWasm(), true);
   // in a fresh process, so that the asynchronous path is the one that loads it
   const url = new URL('../src/tensor/wasm/module.js', import.meta.url).href;

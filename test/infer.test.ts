@@ -38,6 +38,31 @@ const cases: { name: string; o: SequenceModelOptions; T: number; B: number; fast
   },
   { name: 'no bias, one sequence', o: { mode: 'lstm', inputSize: 5, hiddenSize: 36, numClasses: 3, bias: false }, T: 6, B: 1, fast: true },
   { name: 'inputSize 300 (two k-blocks)', o: { mode: 'lstm', inputSize: 300, hiddenSize: 24, numClasses: 3 }, T: 5, B: 1, fast: true },
+  // lstm-infer.wat takes (item, unit group) jobs two at a time: two items of a group, and an odd batch's
+  // last item two groups at a time (9 groups: the last group alone); both directions; fused sums in both
+  // k-blocks of the input projection (N*K at fmaMinWork) where the runtime has relaxed SIMD
+  {
+    name: 'batch of 3, H36 (an odd batch, an odd number of groups), bidirectional, two layers',
+    o: { mode: 'lstm', inputSize: 5, hiddenSize: 36, numClasses: 3, numLayers: 2, bidirectional: true },
+    T: 7,
+    B: 3,
+    fast: true,
+  },
+  // 64 items' gate sums go through the cell at a time, and an odd batch's last item 64 groups at a time
+  {
+    name: 'batch of 131, H268 (chunks of 64 items, of 64 groups, an odd last chunk)',
+    o: { mode: 'lstm', inputSize: 5, hiddenSize: 268, numClasses: 3 },
+    T: 3,
+    B: 131,
+    fast: true,
+  },
+  {
+    name: 'batch of 3, H128, inputSize 300 (fused sums)',
+    o: { mode: 'lstm', inputSize: 300, hiddenSize: 128, numClasses: 4 },
+    T: 4,
+    B: 3,
+    fast: true,
+  },
   {
     name: 'projSize (the ordinary pass)',
     o: { mode: 'lstm', inputSize: 5, hiddenSize: 16, projSize: 8, numClasses: 3 },
@@ -89,6 +114,24 @@ for (const c of cases) {
     if (cN) assert.equal(differing(b.cN!.data, cN), 0, 'c_n');
   });
 }
+
+test('a noGrad pass whole in the module allocates its input, its output and the states, nothing per step for a backward pass', () => {
+  // the bench's LSTM at batch 64: the full workspace (gates, c, tanh(c), h_(t-1) and gradients of every
+  // step) is 8 floats per step, item and unit more than the lean one
+  const o: SequenceModelOptions = { mode: 'lstm', inputSize: 32, hiddenSize: 128, numClasses: 10 };
+  const [T, B] = [50, 64];
+  const m = new SequenceModel(o, { seed: 2 });
+  const x = input(o, T, B);
+  const before = process.memoryUsage().arrayBuffers;
+  const logits = m.forward(x, { noGrad: true }).logits.data.slice();
+  const added = process.memoryUsage().arrayBuffers - before;
+  // x, the layer's output and the logits (T x B rows of each), twice over for the runtime's slack
+  const rows = 4 * T * B * (o.inputSize + o.hiddenSize + o.numClasses);
+  assert.ok(added < 2 * rows, `${(added / 2 ** 20).toFixed(1)} MB added, at most ${((2 * rows) / 2 ** 20).toFixed(1)} MB`);
+  // the same numbers as the ordinary pass (which makes the full workspace)
+  assert.equal(differing(m.forward(x).logits.data, logits), 0);
+  assert.ok(process.memoryUsage().arrayBuffers - before > 4 * rows, 'the ordinary pass keeps every step');
+});
 
 test('after a noGrad pass, backward() and stepRecord() ask for a pass without it; an ordinary pass restores them', () => {
   const o: SequenceModelOptions = { mode: 'lstm', inputSize: 4, hiddenSize: 8, numClasses: 3 };

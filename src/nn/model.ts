@@ -61,9 +61,12 @@ export interface ModelResult extends RecurrentResult {
 }
 
 interface HeadSpace {
-  /** (B, D*P) the head's input for "last"; its gradient; dL/dh_n for the whole stack. */
+  /**
+   * (B, D*P) the head's input for "last"; its gradient ((rows, D*P), made by the first backward pass:
+   * a model that only infers never needs it); dL/dh_n for the whole stack.
+   */
   feat: Buf;
-  dFeat: Buf;
+  dFeat: Buf | null;
   dhN: Buf;
   /** (rows, C) logits. */
   logits: Buf;
@@ -202,20 +205,21 @@ export class SequenceModel {
     }
     // a learned embedding trains on dL/dx
     const needInputGrad = this.embedding?.learned ? true : o.needInputGrad;
+    const dFeat = (hs.dFeat ??= alloc(this.table.dtype, rows * F));
     if (this.options.headOn === 'steps') {
-      this.head.backward(dLogits, 0, res.output.data, 0, F, rows, hs.dFeat, 0, F, 0);
-      return this.embedBackward(this.rnn.backward({ dOutput: hs.dFeat, needInputGrad, keepStateGrads: o.keepStateGrads }));
+      this.head.backward(dLogits, 0, res.output.data, 0, F, rows, dFeat, 0, F, 0);
+      return this.embedBackward(this.rnn.backward({ dOutput: dFeat, needInputGrad, keepStateGrads: o.keepStateGrads }));
     }
     const B = rows;
     const { numLayers: L } = this.options;
     const D = this.rnn.directions;
     const P = this.rnn.stateSize;
-    this.head.backward(dLogits, 0, hs.feat, 0, F, B, hs.dFeat, 0, F, 0);
+    this.head.backward(dLogits, 0, hs.feat, 0, F, B, dFeat, 0, F, 0);
     hs.dhN.fill(0);
     for (let b = 0; b < B; b++) {
       for (let d = 0; d < D; d++) {
         const to = (((L - 1) * D + d) * B + b) * P;
-        for (let j = 0; j < P; j++) hs.dhN[to + j] = hs.dFeat[b * F + d * P + j]!;
+        for (let j = 0; j < P; j++) hs.dhN[to + j] = dFeat[b * F + d * P + j]!;
       }
     }
     return this.embedBackward(this.rnn.backward({ dhN: hs.dhN, needInputGrad, keepStateGrads: o.keepStateGrads }));
@@ -266,7 +270,7 @@ export class SequenceModel {
       const LD = o.numLayers * this.rnn.directions;
       hs = {
         feat: alloc(dt, B * F),
-        dFeat: alloc(dt, rows * F),
+        dFeat: null,
         dhN: alloc(dt, LD * B * this.rnn.stateSize),
         logits: alloc(dt, rows * o.numClasses),
         results: [],

@@ -14,7 +14,7 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { resolveOptions, type RecurrentOptions, type ResolvedOptions } from './options.js';
 import { ParamTable, type ParamSpec } from './params.js';
 import { makeWorkspace, type Dir, type Workspace } from './workspace.js';
-import { cellOf, runBackward, runForward, runInfer, type Cell } from './cells/index.js';
+import { cellOf, inferFits, runBackward, runForward, runInfer, type Cell } from './cells/index.js';
 import { readStep, type StepRecord } from './step-record.js';
 import { projectOneHot, weightGradOneHot } from './one-hot.js';
 
@@ -116,6 +116,10 @@ export class Recurrent {
   private readonly prefix: string;
   private rng: Rng;
   private readonly cache = new Map<number, Workspace>();
+  /** Lean workspaces for noGrad passes whole in the module (workspace.ts), by the same key. */
+  private readonly leanCache = new Map<number, Workspace>();
+  /** Keys whose lean pass the module refused (its memory): their noGrad passes take the full workspace. */
+  private readonly leanRefused = new Set<number>();
   /** The last forward pass's workspace and layout, for backward(). */
   private lastWs: Workspace | null = null;
   private lastBatched = false;
@@ -146,15 +150,34 @@ export class Recurrent {
     this.rng = new Rng(seed ^ 0x5eed);
   }
 
-  /** The workspace for (B, T), made on first use and kept. */
-  workspace(B: number, T: number): Workspace {
+  /** The workspace for (B, T), made on first use and kept; `lean`: the one for noGrad passes in the module. */
+  workspace(B: number, T: number, lean = false): Workspace {
     const key = B * 0x100000 + T;
-    let ws = this.cache.get(key);
+    const cache = lean ? this.leanCache : this.cache;
+    let ws = cache.get(key);
     if (!ws) {
-      ws = makeWorkspace(this.options, this.table, this.prefix, T, B);
-      this.cache.set(key, ws);
+      ws = makeWorkspace(this.options, this.table, this.prefix, T, B, lean);
+      cache.set(key, ws);
     }
     return ws;
+  }
+
+  /**
+   * Whether a noGrad pass of (B, T) runs every layer and direction whole in the module (the cell's
+   * infer), so that it needs only a lean workspace: float32, every item taking every step, sizes the
+   * module's pass takes, and not refused before.
+   */
+  private leanFits(B: number, T: number, lengths: ArrayLike<number> | null | undefined): boolean {
+    const o = this.options;
+    if (this.table.dtype !== 'float32' || this.leanRefused.has(B * 0x100000 + T)) return false;
+    if (lengths) for (let b = 0; b < lengths.length; b++) if (lengths[b] !== T) return false;
+    const P = this.stateSize,
+      H = o.hiddenSize,
+      G = this.cell.rows * H;
+    for (let l = 0; l < o.numLayers; l++) {
+      if (!inferFits(this.cell, T, B, l === 0 ? o.inputSize : this.directions * P, H, P, G)) return false;
+    }
+    return true;
   }
 
   /**
@@ -222,7 +245,7 @@ export class Recurrent {
     if (I !== o.inputSize) throw new ShapeError(`input has ${I} features per step, expected inputSize ${o.inputSize}`);
     if (T < 1 || B < 1) throw new ShapeError(`input needs at least one step and one item, got shape ${fmtShape(x.shape)}`);
     if (x.data.length !== numel(x.shape)) throw new ShapeError(`input data has ${x.data.length} values for shape ${fmtShape(x.shape)}`);
-    const ws = this.workspace(B, T);
+    const ws = this.workspace(B, T, f.noGrad === true && this.leanFits(B, T, f.lengths));
 
     // The input, time-major, checked as it is copied: v - v is 0 for a finite v and NaN otherwise, so
     // one sum says whether all were finite (no branch per value); only then is the culprit looked for.
@@ -266,6 +289,11 @@ export class Recurrent {
         for (let j = 0; j < B * P; j++) dir.hcur[j] = ws.h0[k * B * P + j]!;
         if (dir.ccur) for (let j = 0; j < B * H; j++) dir.ccur[j] = ws.c0![k * B * H + j]!;
         if (!(ws.noGrad && runInfer(this.cell, dir, ws, this.table.data, xin, ws.out[l]!, D * P))) {
+          if (ws.lean) {
+            // the module refused the pass (its memory): once more with the full workspace
+            this.leanRefused.add(B * 0x100000 + T);
+            return this.forward(x, f);
+          }
           this.project(dir, ws, xin);
           this.cellForward(dir, ws, ws.out[l]!, D * P);
         }

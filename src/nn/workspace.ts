@@ -1,6 +1,10 @@
 /**
  * The workspace of one (model, batch size B, length T): every buffer a forward and backward pass
  * needs, allocated once. All activations are time-major, (T, B, ·), so one step is contiguous.
+ *
+ * A lean workspace (`lean`) is for `noGrad` passes that run whole in the module (infer-pass.ts): the
+ * input, each layer's output, the running state (B items each) and the edges' states; every buffer
+ * of one row per step that only the ordinary pass or the backward pass uses is empty.
  */
 import { alloc, type Buf, type DType } from '../tensor/buf.js';
 import type { ResolvedOptions } from './options.js';
@@ -73,6 +77,8 @@ export interface Workspace {
   dropped: boolean;
   /** Whether the last forward pass was `noGrad` (what backward() and stepRecord() read may not be there). */
   noGrad: boolean;
+  /** A lean workspace: only what a noGrad pass in the module needs (the per-step and gradient buffers are empty). */
+  lean: boolean;
   /** Whether the backward pass keeps dL/dh_t of every step in each direction's `dhKeep` (the reference passes then run). */
   keepDh: boolean;
   /** [L][D] */
@@ -84,7 +90,10 @@ export interface Workspace {
   cN: Buf | null;
   dh0: Buf;
   dc0: Buf | null;
-  /** Layout conversions at the edge (batch-first output, gradients in and out). */
+  /**
+   * Layout conversions at the edge: the batch-first output and dL/dx (empty unless batchFirst), and
+   * dL/doutput (time-major: a batch-first one transposed, or zeros when none is given).
+   */
   edgeOut: Buf;
   edgeDOut: Buf;
   edgeDx: Buf;
@@ -95,8 +104,10 @@ export interface Workspace {
   results: (RecurrentResult | undefined)[];
 }
 
-export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: string, T: number, B: number): Workspace {
+export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: string, T: number, B: number, lean = false): Workspace {
   const dt: DType = table.dtype;
+  /** n floats, or none in a lean workspace (a buffer only the ordinary or the backward pass uses). */
+  const full = (n: number): Buf => alloc(dt, lean ? 0 : n);
   const D = o.bidirectional ? 2 : 1;
   const H = o.hiddenSize;
   const P = o.projSize || H;
@@ -126,28 +137,28 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
         bhh: table.offsetOf(`${prefix}bias_hh${sfx}`),
         whr: table.offsetOf(`${prefix}weight_hr${sfx}`),
         col: d * P,
-        gates: alloc(dt, TB * G),
-        gh: apart ? alloc(dt, TB * G) : null,
-        hprev: alloc(dt, TB * P),
-        cprev: withC ? alloc(dt, TB * H) : null,
-        c: withC ? alloc(dt, TB * H) : null,
-        tc: withC ? alloc(dt, TB * H) : null,
-        m: withC && o.projSize > 0 ? alloc(dt, TB * H) : null,
+        gates: full(TB * G),
+        gh: apart ? full(TB * G) : null,
+        hprev: full(TB * P),
+        cprev: withC ? full(TB * H) : null,
+        c: withC ? full(TB * H) : null,
+        tc: withC ? full(TB * H) : null,
+        m: withC && o.projSize > 0 ? full(TB * H) : null,
         hcur: alloc(dt, B * P),
         ccur: withC ? alloc(dt, B * H) : null,
-        dgates: alloc(dt, TB * G),
-        dgh: apart ? alloc(dt, TB * G) : null,
-        dh: alloc(dt, B * P),
-        dc: withC ? alloc(dt, B * H) : null,
-        tmp: alloc(dt, B * Math.max(P, H)),
-        colsum: new Float64Array(G),
-        dhs: withC && o.projSize > 0 ? alloc(dt, TB * P) : null,
+        dgates: full(TB * G),
+        dgh: apart ? full(TB * G) : null,
+        dh: full(B * P),
+        dc: withC ? full(B * H) : null,
+        tmp: full(B * Math.max(P, H)),
+        colsum: new Float64Array(lean ? 0 : G),
+        dhs: withC && o.projSize > 0 ? full(TB * P) : null,
         dhKeep: null,
       });
     }
     dirs.push(row);
     out.push(alloc(dt, TB * D * P));
-    dIn.push(alloc(dt, TB * I));
+    dIn.push(full(TB * I));
     mask.push(l < o.numLayers - 1 && o.dropout > 0 ? alloc(dt, TB * D * P) : null);
   }
   const LD = o.numLayers * D;
@@ -164,16 +175,17 @@ export function makeWorkspace(o: ResolvedOptions, table: ParamTable, prefix: str
     dropped: false,
     keepDh: false,
     noGrad: false,
+    lean,
     dirs,
     h0: alloc(dt, LD * B * P),
     c0: withC ? alloc(dt, LD * B * H) : null,
     hN: alloc(dt, LD * B * P),
     cN: withC ? alloc(dt, LD * B * H) : null,
-    dh0: alloc(dt, LD * B * P),
-    dc0: withC ? alloc(dt, LD * B * H) : null,
-    edgeOut: alloc(dt, TB * D * P),
-    edgeDOut: alloc(dt, TB * D * P),
-    edgeDx: alloc(dt, TB * o.inputSize),
+    dh0: full(LD * B * P),
+    dc0: withC ? full(LD * B * H) : null,
+    edgeOut: alloc(dt, o.batchFirst ? TB * D * P : 0),
+    edgeDOut: full(TB * D * P),
+    edgeDx: full(o.batchFirst ? TB * o.inputSize : 0),
     results: [],
   };
 }

@@ -4,7 +4,7 @@
  * each job's part of the batch comes through a MessagePort, its arrays in shared memory too.
  */
 import type { Buf, DType, Tensor } from '../tensor/buf.js';
-import type { gemmDispatch } from '../tensor/gemm.js';
+import { gemmBackend, gemmDispatch } from '../tensor/gemm.js';
 import type { SequenceModel } from '../nn/model.js';
 
 /** ctrl slots (Int32): the job number posted, the job number done, its status (0 ok, 1 threw), and ready (1, or -1: failed to start). */
@@ -90,6 +90,34 @@ export function sharedBuf(dtype: DType, n: number): Buf {
 /** An int buffer in shared memory. */
 export function sharedInts(n: number): Int32Array {
   return new Int32Array(new SharedArrayBuffer(4 * n));
+}
+
+/**
+ * Starts the helper of a two-thread step or forward pass with `spawn`: the model's options, this
+ * thread's kernel choices (so that both parts take the same paths), the shared memory and the loss.
+ * The helper, or, where spawn throws, the sentence saying that `work` ("training", "inference") goes
+ * on, on one thread.
+ */
+export function startHelper<W>(
+  spawn: (init: HelperInit) => W,
+  model: SequenceModel,
+  shared: Pick<HelperInit, 'ctrl' | 'params' | 'grad' | 'out'>,
+  loss: HelperInit['loss'],
+  work: 'training' | 'inference',
+): { helper: W } | { failure: string } {
+  try {
+    const helper = spawn({
+      options: model.options,
+      dtype: model.table.dtype,
+      backend: gemmBackend(),
+      dispatch: { ...gemmDispatch },
+      ...shared,
+      loss,
+    });
+    return { helper };
+  } catch (e) {
+    return { failure: `the ${work} worker thread could not start (${(e as Error).message}); ${work} goes on, on one thread` };
+  }
 }
 
 /** Sets a control slot and wakes the thread waiting on it. */

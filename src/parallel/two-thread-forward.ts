@@ -13,13 +13,13 @@
  * one is src/node/parallel.ts's ParallelForward.
  */
 import { alloc, type Buf, type Tensor } from '../tensor/buf.js';
-import { gemmBackend, gemmDispatch, wasmSized } from '../tensor/gemm.js';
+import { gemmBackend, wasmSized } from '../tensor/gemm.js';
 import type { ModelResult, SequenceModel } from '../nn/model.js';
 import { stepWidth } from '../nn/model.js';
 import { cellOf } from '../nn/cells/index.js';
 import { ConfigError } from '../errors.js';
 import { batchDims } from '../train/step.js';
-import { JOB, awaitJob, sharedBuf, sharedInts, sharedMemory, signal, type WorkerInit } from './protocol.js';
+import { JOB, awaitJob, sharedBuf, sharedInts, sharedMemory, signal, startHelper, type WorkerInit } from './protocol.js';
 import { partItems } from './split-batch.js';
 import type { Helper, Spawn } from './two-threads.js';
 
@@ -157,22 +157,14 @@ export class TwoThreadForward {
 
   private startWorker(): boolean {
     if (this.worker) return true;
-    const m = this.model;
-    try {
-      this.worker = this.spawn({
-        options: m.options,
-        dtype: m.table.dtype,
-        backend: gemmBackend(),
-        dispatch: { ...gemmDispatch },
-        ...this.shared,
-        loss: { weight: null, ignoreIndex: -100 },
-      });
-      return true;
-    } catch (e) {
-      this.failure = `the inference worker thread could not start (${(e as Error).message}); inference goes on, on one thread`;
+    const started = startHelper(this.spawn, this.model, this.shared, { weight: null, ignoreIndex: -100 }, 'inference');
+    if ('failure' in started) {
+      this.failure = started.failure;
       this.close();
       return false;
     }
+    this.worker = started.helper;
+    return true;
   }
 
   /** Waits for the helper's job n: true when it wrote its logits, false (and the helper closed) when it cannot. */

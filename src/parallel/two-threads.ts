@@ -20,7 +20,6 @@
  * for the browser.
  */
 import type { Buf, Tensor } from '../tensor/buf.js';
-import { gemmBackend, gemmDispatch } from '../tensor/gemm.js';
 import { stepWidth, type SequenceModel } from '../nn/model.js';
 import { cellOf } from '../nn/cells/index.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -45,6 +44,7 @@ import {
   sharedInts,
   sharedMemory,
   signal,
+  startHelper,
   type Close,
   type ForwardJob,
   type HelperInit,
@@ -140,22 +140,14 @@ export class TwoThreadStep implements StepRunner {
    */
   startWorker(): boolean {
     if (this.worker) return true;
-    const m = this.model;
-    try {
-      this.worker = this.spawn({
-        options: m.options,
-        dtype: m.table.dtype,
-        backend: gemmBackend(),
-        dispatch: { ...gemmDispatch },
-        ...this.shared,
-        loss: this.workerLoss,
-      });
-      return true;
-    } catch (e) {
-      this.failure = `the training worker thread could not start (${(e as Error).message}); training goes on, on one thread`;
+    const started = startHelper(this.spawn, this.model, this.shared, this.workerLoss, 'training');
+    if ('failure' in started) {
+      this.failure = started.failure;
       this.close();
       return false;
     }
+    this.worker = started.helper;
+    return true;
   }
 
   /** Whether a shared step may wait for the helper now: it is up, or (whenReady false) it will be. */

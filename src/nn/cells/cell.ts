@@ -38,6 +38,12 @@ export interface CellFast {
   backward?: FastBackward;
   /** A whole pass with nothing kept, for `noGrad` forward passes (same numbers as forward). */
   infer?: FastInfer;
+  /**
+   * Whether `infer` runs a layer of these sizes (float32 weights, every item taking every step): the
+   * stack then gives the pass a lean workspace (workspace.ts). Only a memory the module cannot have
+   * makes `infer` refuse such a layer after all.
+   */
+  inferFits?: (T: number, B: number, I: number, H: number, P: number, G: number) => boolean;
 }
 
 /** What a cell is: its names, gates and shape rules. The page's main thread needs only this. */

@@ -37,6 +37,11 @@ export function runInfer(c: Cell, dir: Dir, ws: Workspace, p: Buf, xin: Buf, out
   return c.wasm?.infer?.(dir, ws, p, xin, out, ldo) ?? false;
 }
 
+/** Whether runInfer runs a float32 layer of these sizes whose items all take every step (the cell's inferFits). */
+export function inferFits(c: Cell, T: number, B: number, I: number, H: number, P: number, G: number): boolean {
+  return c.wasm?.inferFits?.(T, B, I, H, P, G) ?? false;
+}
+
 /** The backward pass of the same, chosen the same way; the reference alone keeps dL/dh_t of every step (`ws.keepDh`). */
 export function runBackward(c: Cell, dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): void {
   if (!ws.keepDh && c.wasm?.backward?.(dir, ws, p, dOut, ldo)) return;

@@ -9,7 +9,7 @@ import { copyInto, type Buf } from '../../tensor/buf.js';
 import { WasmStep, type StepTable } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
 import { addOutputGrad, writeStep, type CellFast } from './cell.js';
-import { lstmInfer } from './infer-pass.js';
+import { inferSized, lstmInfer } from './infer-pass.js';
 
 /** Each layer and direction's step layouts, made on its first pass. */
 const forwards = new WeakMap<object, WasmStep>();
@@ -115,4 +115,4 @@ function backward(dir: Dir, ws: Workspace, p: Buf, dOut: Buf, ldo: number): bool
   return true;
 }
 
-export const lstmWasm: CellFast = { forward, backward, infer: lstmInfer };
+export const lstmWasm: CellFast = { forward, backward, infer: lstmInfer, inferFits: inferSized };

@@ -9,7 +9,7 @@ import { copyInto, type Buf } from '../../tensor/buf.js';
 import { WasmStep, type StepTable } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
 import { addOutputGrad, writeStep, type CellFast } from './cell.js';
-import { rnnInfer } from './infer-pass.js';
+import { inferSized, rnnInfer } from './infer-pass.js';
 
 // gates_t += h_(t-1) W_hh^T, then rnn_cell: h_t = act(gates_t), in place and in h.
 const forwardStep = (B: number, H: number, relu: boolean): StepTable => ({
@@ -47,6 +47,7 @@ export function rnnWasm(relu: boolean): CellFast {
   const backwards = new WeakMap<object, WasmStep>();
   return {
     infer: rnnInfer(relu),
+    inferFits: inferSized,
     forward(dir: Dir, ws: Workspace, p: Buf, out: Buf, ldo: number): boolean {
       const [h, gates] = (fwdSlots ??= WasmStep.slotsOf(forwardStep(1, 4, false), 'h', 'gates') as [number, number]);
       const { T, B } = ws;
