@@ -147,15 +147,14 @@ function scan(fd: number, out: number, path: string, model: SequenceModel, meta:
   let allOneRow = true;
   let first = true;
   let columns: string[] = [];
-  const write = (s: string) => {
-    const b = Buffer.from(s, 'utf8');
+  const write = (b: Uint8Array) => {
     for (let at = 0; at < b.length;) at += writeSync(out, b, at, b.length - at);
   };
   const recordOf = recordMaker(p.plan);
   const local = (b: BatchColumns) =>
     batchText(model, batchColumns(b, stepTexts).list(), p.plan, hasLabels, first, first ? null : columns, recordOf);
   const emit = (r: BatchText) => {
-    write(r.text);
+    write(r.bytes);
     sum.rows += r.rows;
     sum.labelled += r.labelled;
     sum.correct += r.correct;
@@ -232,7 +231,7 @@ function scan(fd: number, out: number, path: string, model: SequenceModel, meta:
   // output's label column; one-row sequences with many number columns look wide
   if (hasLabels && sum.labelled === 0) return null;
   if (o.layout !== 'long' && allOneRow && sum.sequences >= 2 && mo.inputSize >= WIDE_MIN_COLUMNS) return null;
-  if (p.plan.format === 'json') write('\n ]\n}\n');
+  if (p.plan.format === 'json') write(new TextEncoder().encode('\n ]\n}\n'));
   return sum;
 }
 

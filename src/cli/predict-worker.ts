@@ -14,7 +14,7 @@ import type { PredictJob, PredictReply, PredictWorkerInit } from './predict-pool
 const init = workerData as PredictWorkerInit;
 const { port, ctrl, plan } = init;
 const reply = (r: PredictReply): void => {
-  port.postMessage(r);
+  port.postMessage(r, 'bytes' in r ? [r.bytes.buffer as ArrayBuffer] : []); // the text's bytes move, not copied
   Atomics.add(ctrl, 0, 1);
   Atomics.notify(ctrl, 0);
 };
