@@ -78,8 +78,8 @@ const text = (b: Uint8Array, from: number, to: number) => utf8.decode(b.subarray
 
 /** Growable Int32Array. */
 class Ints {
-  a = new Int32Array(1024);
   n = 0;
+  constructor(public a = new Int32Array(1024)) {}
   push(v: number): void {
     if (this.n === this.a.length) {
       const g = new Int32Array(this.a.length * 2);
@@ -167,14 +167,19 @@ export class LongCsvScanner {
      * that set, unchecked (the second reading, `recallIds`).
      */
     rememberIds: 'strings' | ((n: number) => IdSet) | { every: IdSet } = 'strings',
-    poolFloats = 1 << 20,
+    /**
+     * Rows the file has at most (its line count), when known: the pool is made that large at the header,
+     * so a whole read writes every feature where it stays (no pool of 4 MB after another, copied into one
+     * array at the end: twice the features at once). 0: unknown.
+     */
+    private readonly rows = 0,
   ) {
     const d = o.delimiter ?? ',';
     if (d.length !== 1 || d.charCodeAt(0) > 126 || d === '"' || d === '\n' || d === '\r') giveUp();
     if (o.regression || o.group !== undefined || o.layout === 'wide') giveUp();
     this.delim = d.charCodeAt(0);
     this.maxSteps = o.maxSteps ?? MAX_STEPS;
-    this.pool = new Float32Array(poolFloats);
+    this.pool = new Float32Array(1 << 20);
     this.seen =
       rememberIds === 'strings'
         ? new SeenIds((n) => this.ownIds(n))
@@ -331,6 +336,10 @@ export class LongCsvScanner {
     this.M = n;
     this.I = this.cols.features.length;
     this.role = new Int32Array(n).fill(-1);
+    if (this.rows > 0 && this.pos === 0) {
+      this.pool = new Float32Array(this.rows * this.I);
+      this.labelsAt = new Ints(new Int32Array(this.rows));
+    }
     this.cols.features.forEach((c, i) => (this.role[c] = i));
     this.role[this.cols.id] = -2;
     if (this.cols.step >= 0) this.role[this.cols.step] = -3;
@@ -542,9 +551,15 @@ export function recallIds(read: (buf: Uint8Array, from: number) => number, sourc
  * when the file needs readCsv (see the top of this file). `chunks` yields a buffer and how many of
  * its bytes are new, and may reuse the buffer: the scanner's unconsumed tail is kept at its start.
  */
-export function readCsvChunks(read: (buf: Uint8Array, from: number) => number, source: string, o: CsvOptions = {}): Dataset | null {
+export function readCsvChunks(
+  read: (buf: Uint8Array, from: number) => number,
+  source: string,
+  o: CsvOptions = {},
+  /** The file's line count, when known (LongCsvScanner's `rows`). */
+  rows = 0,
+): Dataset | null {
   try {
-    return scanWhole(read, source, o);
+    return scanWhole(read, source, o, rows);
   } catch (e) {
     // readCsv raises the same (or, where it meets an earlier fault, that one's) sentence itself
     if (e instanceof GiveUp || e instanceof DataError || e instanceof ConfigError || e instanceof RangeError) return null;
@@ -552,8 +567,10 @@ export function readCsvChunks(read: (buf: Uint8Array, from: number) => number, s
   }
 }
 
-/** The scanned sequences' features in one array, in their order (the scanner's pools are 4 MB each). */
+/** The scanned sequences' features in one array, in their order (the scanner's pools are 4 MB each, or one as large as the file). */
 function featureColumn(runs: readonly Float32Array[]): Float32Array {
+  // one pool of about the features' size (the file's line count known): it is the column
+  if (runs.length === 1 && runs[0]!.buffer.byteLength <= 1.05 * runs[0]!.byteLength + 4096) return runs[0]!;
   let n = 0;
   for (const v of runs) n += v.length;
   const x = new Float32Array(n);
@@ -565,8 +582,8 @@ function featureColumn(runs: readonly Float32Array[]): Float32Array {
   return x;
 }
 
-function scanWhole(read: (buf: Uint8Array, from: number) => number, source: string, o: CsvOptions): Dataset {
-  const sc = new LongCsvScanner(source, o);
+function scanWhole(read: (buf: Uint8Array, from: number) => number, source: string, o: CsvOptions, rows: number): Dataset {
+  const sc = new LongCsvScanner(source, o, 'strings', rows);
   let buf = new Uint8Array(1 << 22);
   let have = 0;
   for (;;) {
