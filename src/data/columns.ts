@@ -243,6 +243,20 @@ export function columnar(ds: Omit<Dataset, 'sequences'>, columns: SequenceColumn
   return out;
 }
 
+/** Every class id of `seqs` in order (each sequence's y), from the columns behind them when there are, without making a view of each. */
+export function forEachLabel(seqs: readonly Sequence[], f: (y: number) => void): void {
+  const c = columnsOf(seqs);
+  if (c === null) {
+    for (const s of seqs) for (const y of s.y) f(y);
+    return;
+  }
+  for (let k = 0; k < c.size; k++) {
+    const a = c.yAt(k);
+    const n = c.target === 'steps' ? c.lengthOf(k) : 1;
+    for (let i = 0; i < n; i++) f(c.y[a + i]!);
+  }
+}
+
 /** How many sequences `ds` holds, without making them. */
 export function sequenceCount(ds: Dataset): number {
   return ds.columns?.size ?? ds.sequences.length;

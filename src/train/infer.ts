@@ -29,11 +29,12 @@ export function predictRows(model: SequenceModel, seqs: readonly Sequence[], vis
     const probs = new Float64Array(rows * C);
     softmaxRows(probs, 0, r.logits.data, 0, rows, C);
     const B = b.items.length;
-    b.items.forEach((s, j) => {
+    for (let j = 0; j < B; j++) {
+      const s = b.items[j]!; // (read once: a part's items are made when read)
       const emit = (row: number, t: number, y: number) => visit(s, t, probs, row * C, argmaxRow(probs, row * C, C), y >= 0 ? y : -1);
       if (o.headOn === 'steps') for (let t = 0; t < s.length; t++) emit(t * B + j, t, s.y[t]!);
       else emit(j, -1, s.y[0]!);
-    });
+    }
   }
 }
 
