@@ -137,3 +137,25 @@ test('the fast path reads a generated long file in any chunking as readCsv does:
   for (const chunk of [1 << 20, 4096, 13, 2])
     assert.equal(same(bytes, 'long.csv', { target: 'steps', features: ['a', 'b'] }, chunk), 'fast');
 });
+
+test('the fast path reads ids in any order as readCsv does (counting, sorted as text, shuffled), and leaves a repeat anywhere to readCsv', () => {
+  const rng = new Rng(11);
+  const ids = Array.from({ length: 500 }, (_, k) => `id${k}`);
+  const shuffled = [...ids];
+  rng.shuffle(shuffled);
+  const file = (order: string[]) => {
+    const lines = ['id,step,x,label'];
+    for (const id of order) for (let t = 0; t < 3; t++) lines.push(`${id},${t},${rng.normal().toFixed(3)},${['up', 'down'][rng.int(2)]}`);
+    return new TextEncoder().encode(lines.join('\n') + '\n');
+  };
+  for (const [name, order] of [
+    ['counting', ids],
+    ['text', [...ids].sort()],
+    ['shuffled', shuffled],
+  ] as const)
+    for (const chunk of [1 << 20, 64]) assert.equal(same(file(order), `${name}.csv`, {}, chunk), 'fast', name);
+  for (const at of [1, 250, 500]) {
+    const order = [...shuffled.slice(0, at), shuffled[at - 1 === 0 ? 0 : at >> 1]!, ...shuffled.slice(at)];
+    assert.equal(same(file(order), 'repeat.csv'), 'slow', `a repeat after ${at}`);
+  }
+});

@@ -17,6 +17,12 @@ import { TrainStep } from '../src/train/step.js';
 import { Adam } from '../src/optim/adam.js';
 import { Batcher } from '../src/data/batcher.js';
 import { collect } from '../bench/gc.js';
+import { estimateRun } from '../src/train/footprint.js';
+import { modelOptions } from '../src/train/prepare.js';
+import { Trainer } from '../src/train/trainer.js';
+import { getTask } from '../src/data/tasks.js';
+import { sequenceCount } from '../src/data/columns.js';
+import type { Dataset } from '../src/data/dataset.js';
 import { I, T, writeCsv } from '../bench/gen-csv.js';
 import { tempDir } from './cli-helpers.js';
 
@@ -83,6 +89,53 @@ test('a long-form CSV of 50,000 sequences, loaded, holds under 2x its features a
     assert.deepEqual(Array.from(ba.x.data), Array.from(bb.x.data));
     assert.deepEqual(Array.from(ba.targets), Array.from(bb.targets));
     assert.deepEqual(ba.items, bb.items);
+  }
+});
+
+test("the run's memory estimate for its data (src/train/footprint.ts) is what a prepared, training run holds of it, a CSV in columns and a task as objects, within 0.85x to 1.5x", async (t) => {
+  const path = join(tempDir(), 'fp.csv');
+  writeCsv(path, 10);
+  const cases: [string, () => Promise<Dataset>][] = [
+    ['a CSV in columns', () => readDataFile(path)],
+    ['the trend task as objects', async () => getTask('trend').generate(1, { count: 40_000 })],
+  ];
+  for (const [what, load] of cases) {
+    await collect();
+    const before = live();
+    const ds = await load();
+    const p = prepare({ data: ds, seed: 1 });
+    const trainer = new Trainer(p.model, p.split.train, p.split.val, { epochs: 1 });
+    const run = trainer.run();
+    run.next(); // the batcher's order and the first batch
+    run.next();
+    await collect();
+    const held = live() - before;
+    const cols = ds.columns;
+    const N = sequenceCount(ds);
+    const totalSteps = cols ? cols.start[cols.size]! : ds.sequences.reduce((n, s) => n + s.length, 0);
+    const steps = cols ? cols.maxLength() : Math.max(...ds.sequences.map((s) => s.length));
+    const o = {
+      sequences: N,
+      steps,
+      totalSteps,
+      model: modelOptions(ds),
+      batchSize: 32,
+      optimizer: 'adam' as const,
+      earlyStopping: false,
+      threads: 1,
+    };
+    const est = estimateRun({ ...o, columns: cols !== undefined });
+    // what the model and a batch hold is the estimate's other terms
+    const data = held - p.model.table.data.byteLength * 4;
+    const r = est.data / data;
+    t.diagnostic(
+      `${what}: ${N} sequences hold ${(data / N).toFixed(0)} bytes each, estimated ${(est.data / N).toFixed(0)} (x${r.toFixed(2)})`,
+    );
+    assert.ok(
+      r > 0.85 && r < 1.5,
+      `${what}: the estimate is ${(est.data / 1e6).toFixed(1)} MB for ${(data / 1e6).toFixed(1)} MB held (x${r.toFixed(2)})`,
+    );
+    assert.ok(p.split.train.length > 0 && trainer.history.length === 0); // (kept alive until measured)
   }
 });
 

@@ -125,3 +125,37 @@ test('predict memory stays flat in the file size: with the JavaScript heap cappe
   // heap capped, a path that holds the file (the whole-file path took 1.4 GB for 24 MB) dies of heap exhaustion.
   assert.ok(large < 200, `peak RSS ${small.toFixed(0)} MB -> ${large.toFixed(0)} MB`);
 });
+
+test('predict streams a file whose ids are out of order (its ids read again once) to the whole-file bytes, and leaves a repeat id late in it to the whole-file path', () => {
+  const d = tempDir();
+  writeFileSync(join(d, 'train.csv'), csv(200, 1));
+  ok(run(['train', '--data', 'train.csv', '--hidden', '4', '--epochs', '1', '--out', 'm.safetensors'], { cwd: d }));
+  const rng = new Rng(12);
+  const perm = Array.from({ length: 2000 }, (_, k) => k);
+  rng.shuffle(perm);
+  const rows = (quoted: boolean, extra: string[]) => {
+    const lines = ['id,step,a,b,c,label'];
+    for (const k of perm)
+      for (let t = 0; t < 3; t++)
+        lines.push(`${quoted ? `"u${k}"` : `u${k}`},${t},${k % 7},${t},${(k * t) % 5},${['down', 'flat', 'up'][(k + t) % 3]}`);
+    return [...lines, ...extra.map((l) => (quoted ? l.replace(/^([^,]+)/, '"$1"') : l))].join('\n') + '\n';
+  };
+  const predict = (file: string) => {
+    const r = ok(
+      run(['predict', '--model', 'm.safetensors', '--data', file, '--out', `${file}.out`, '--threads', '2', '--json'], { cwd: d }),
+    );
+    const done = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { threads: number };
+    return { threads: done.threads, text: readFileSync(join(d, `${file}.out`), 'utf8') };
+  };
+  for (const [name, extra, streamed] of [
+    ['shuffled', [], true],
+    ['repeat', [`u${perm[5]},3,1,1,1,up`], false], // a sequence's fourth row, apart from its others: readCsv puts it with them
+  ] as const) {
+    writeFileSync(join(d, `${name}.csv`), rows(false, [...extra]));
+    writeFileSync(join(d, `${name}-q.csv`), rows(true, [...extra])); // the same data, through readCsv
+    const [a, b] = [predict(`${name}.csv`), predict(`${name}-q.csv`)];
+    assert.equal(a.text, b.text, name);
+    assert.equal(b.threads, 1);
+    assert.equal(a.threads, streamed ? 2 : 1, `${name}: streamed on two threads, or read whole`);
+  }
+});

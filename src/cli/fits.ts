@@ -53,6 +53,7 @@ export function checkRunFits(c: FitChoice, limit = memoryLimit()): Footprint {
       optimizer: t.optimizer?.type ?? DEFAULTS.optimizer,
       earlyStopping: !!t.earlyStopping,
       threads: t.threads ?? 1,
+      columns: cols !== undefined,
     }),
   );
   const sum = (k: keyof Footprint) => each.reduce((n, f) => n + f[k], 0);

@@ -6,7 +6,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { SequenceModel } from '../nn/model.js';
 import type { Sequence } from '../data/dataset.js';
-import { predictSequences, type Prediction } from '../train/infer.js';
+import { predictRows, predictSequences, type Prediction } from '../train/infer.js';
 
 /** Sequences per forward pass: predictSequences' batch. */
 export const BATCH = 256;
@@ -41,9 +41,9 @@ function stepValue(text: string | undefined): number | string | undefined {
   return text !== undefined && /^[+-]?\d+$/.test(text) ? Number(text) : text;
 }
 
-/** One batch's text and counts. */
+/** One batch's text, as UTF-8, and counts. */
 export interface BatchText {
-  text: string;
+  bytes: Uint8Array;
   /** Records written, labelled ones, and labelled ones predicted right. */
   rows: number;
   labelled: number;
@@ -65,6 +65,10 @@ export function batchText(
   columns: string[] | null,
   recordOf: RecordOf = recordMaker(plan),
 ): BatchText {
+  if (plan.format === 'csv' && seqs.length > 0) {
+    const cols = columns ?? columnsOf(plan, hasLabels);
+    return { ...csvLines(model, seqs, plan, hasLabels, first, cols, recordOf), columns: cols };
+  }
   const preds = predictSequences(model, seqs, BATCH);
   const steps = new Map(seqs.map((q) => [q.id, q.steps]));
   let labelled = 0;
@@ -74,21 +78,15 @@ export function batchText(
     labelled++;
     if (q.predicted === q.target) correct++;
   }
-  if (plan.format === 'csv' && preds.length > 0) {
-    const cols = columns ?? columnsOf(plan, hasLabels);
-    return { text: csvLines(preds, steps, plan, hasLabels, first, cols, recordOf), rows: preds.length, labelled, correct, columns: cols };
-  }
   const records = preds.map((q) => recordOf(q, steps.get(q.id), hasLabels));
   const cols = columns ?? Object.keys(records[0] ?? {});
-  let text: string;
-  if (plan.format === 'csv') text = csvRows(records, first, cols);
+  const out = new TextBytes();
+  if (plan.format === 'csv') csvRows(out, records, first, cols);
   else {
-    const body = records.map((r) => `  ${JSON.stringify(r, null, 1).replace(/\n/g, '\n  ')}`).join(',\n');
-    text = first
-      ? `{\n "classes": ${JSON.stringify(plan.classes, null, 1).replace(/\n/g, '\n ')},\n "predictions": [\n${body}`
-      : `,\n${body}`;
+    out.push(first ? `{\n "classes": ${JSON.stringify(plan.classes, null, 1).replace(/\n/g, '\n ')},\n "predictions": [\n` : `,\n`);
+    records.forEach((r, k) => out.push(`${k ? ',\n' : ''}  ${JSON.stringify(r, null, 1).replace(/\n/g, '\n  ')}`));
   }
-  return { text, rows: preds.length, labelled, correct, columns: cols };
+  return { bytes: out.done(), rows: preds.length, labelled, correct, columns: cols };
 }
 
 /** The keys of recordMaker's records, in its order: the CSV header. */
@@ -105,34 +103,49 @@ const plain = (t: string): boolean => !/[",\r\n]/.test(t);
  * the record holds it and joined; a row with a field to quote goes through its record and csv-stringify.
  */
 function csvLines(
-  preds: readonly Prediction[],
-  steps: ReadonlyMap<string, readonly string[] | undefined>,
+  model: SequenceModel,
+  seqs: readonly Sequence[],
   plan: RecordPlan,
   labelled: boolean,
   header: boolean,
   columns: string[],
   recordOf: RecordOf,
-): string {
+): Omit<BatchText, 'columns'> {
   const cls = plan.classes;
+  const C = model.options.numClasses;
   const clsPlain = cls.every(plain);
-  let s = header ? stringify([], { header: true, columns }) : '';
-  for (const p of preds) {
-    let line: string | null = plain(p.id) && clsPlain ? p.id : null;
-    if (line !== null && plan.steps) {
-      const v = stepValue(steps.get(p.id)?.[p.t]) ?? p.t + 1;
-      const t = String(v);
-      line = typeof v === 'number' || plain(t) ? `${line},${t}` : null;
-    }
-    if (line === null) {
-      s += stringify([recordOf(p, steps.get(p.id), labelled)], { columns });
-      continue;
-    }
-    line += `,${cls[p.predicted]}`;
-    for (let k = 0; k < p.probs.length; k++) line += `,${Number(p.probs[k]!.toFixed(6))}`;
-    if (labelled) line += `,${p.target >= 0 ? cls[p.target] : ''}`;
-    s += `${line}\n`;
-  }
-  return s;
+  const out = new TextBytes();
+  if (header) out.push(stringify([], { header: true, columns }));
+  const n = { rows: 0, labelled: 0, correct: 0 };
+  // each prediction as it comes (predictRows), not an object and an array each
+  predictRows(
+    model,
+    seqs,
+    (s, t, probs, at, predicted, target) => {
+      n.rows++;
+      if (target >= 0) {
+        n.labelled++;
+        if (predicted === target) n.correct++;
+      }
+      let line: string | null = plain(s.id) && clsPlain ? s.id : null;
+      if (line !== null && plan.steps) {
+        const v = stepValue(s.steps?.[t]) ?? t + 1;
+        const text = String(v);
+        line = typeof v === 'number' || plain(text) ? `${line},${text}` : null;
+      }
+      if (line === null) {
+        const p: Prediction = { id: s.id, t, probs: Array.from(probs.subarray(at, at + C)), predicted, target };
+        out.push(stringify([recordOf(p, s.steps, labelled)], { columns }));
+        return;
+      }
+      line += `,${cls[predicted]}`;
+      for (let k = 0; k < C; k++) line += `,${Number(probs[at + k]!.toFixed(6))}`;
+      if (labelled) line += `,${target >= 0 ? cls[target] : ''}`;
+      out.push(`${line}\n`);
+    },
+    BATCH,
+  );
+  return { bytes: out.done(), ...n };
 }
 
 /**
@@ -140,8 +153,8 @@ function csvLines(
  * common case: ids without a separator, quote or line break, numbers) is joined by hand; any other
  * goes through csv-stringify itself.
  */
-function csvRows(records: Record<string, unknown>[], header: boolean, columns: string[]): string {
-  let s = header ? stringify([], { header: true, columns }) : '';
+function csvRows(out: TextBytes, records: Record<string, unknown>[], header: boolean, columns: string[]): void {
+  if (header) out.push(stringify([], { header: true, columns }));
   for (const r of records) {
     let line = '';
     for (let c = 0; c < columns.length; c++) {
@@ -153,7 +166,42 @@ function csvRows(records: Record<string, unknown>[], header: boolean, columns: s
       }
       line += c === 0 ? t : `,${t}`;
     }
-    s += line !== '' || columns.length === 0 ? `${line}\n` : stringify([r], { columns });
+    out.push(line !== '' || columns.length === 0 ? `${line}\n` : stringify([r], { columns }));
   }
-  return s;
+}
+
+const utf8 = new TextEncoder();
+
+/**
+ * Text gathered as UTF-8 bytes a few kilobytes of string at a time, so a batch's text (over 100 KB) is
+ * never one string: V8 puts a string that large in its old generation, kept until a full collection,
+ * which made predict's heap grow and shrink by tens of megabytes; bytes are written (or sent from the
+ * worker) as they are.
+ */
+class TextBytes {
+  private bytes = new Uint8Array(1 << 16);
+  private n = 0;
+  private s = '';
+
+  push(t: string): void {
+    this.s += t;
+    if (this.s.length >= 8192) this.flush();
+  }
+
+  /** The bytes of everything pushed. */
+  done(): Uint8Array {
+    this.flush();
+    return this.bytes.subarray(0, this.n);
+  }
+
+  private flush(): void {
+    const room = this.n + 3 * this.s.length; // a UTF-16 unit is at most 3 bytes of UTF-8
+    if (room > this.bytes.length) {
+      const b = new Uint8Array(Math.max(room, 2 * this.bytes.length));
+      b.set(this.bytes.subarray(0, this.n));
+      this.bytes = b;
+    }
+    this.n += utf8.encodeInto(this.s, this.bytes.subarray(this.n)).written;
+    this.s = '';
+  }
 }

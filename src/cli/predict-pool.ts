@@ -15,8 +15,8 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { DType } from '../tensor/buf.js';
 import { gemmBackend, gemmDispatch } from '../tensor/gemm.js';
 import type { SequenceModel } from '../nn/model.js';
-import type { Sequence } from '../data/dataset.js';
 import type { BatchText, RecordPlan } from './predict-format.js';
+import type { BatchColumns } from './predict-columns.js';
 
 /** The worker's start-up data. */
 export interface PredictWorkerInit {
@@ -33,10 +33,8 @@ export interface PredictWorkerInit {
 
 export interface PredictJob {
   id: number;
-  /** The sequences without their step texts, which `firstStep` gives (cheaper to send than strings). */
-  seqs: Sequence[];
-  /** Each sequence's first step (its steps count up from there: the fast scanner's rule), NaN for none. */
-  firstStep: Float64Array;
+  /** The batch's sequences as columns (their step texts as first steps: cheaper to send than strings). */
+  batch: BatchColumns;
   hasLabels: boolean;
   columns: string[];
 }
@@ -102,10 +100,9 @@ export class PredictPool {
   }
 
   /** Sends a batch to the worker; its id for `take`. */
-  submit(seqs: Sequence[], hasLabels: boolean, columns: string[]): number {
+  submit(batch: BatchColumns, hasLabels: boolean, columns: string[]): number {
     const id = this.nextId++;
-    const firstStep = Float64Array.from(seqs, (s) => (s.steps ? Number(s.steps[0]) : NaN));
-    const job: PredictJob = { id, seqs: seqs.map((s) => ({ id: s.id, length: s.length, x: s.x, y: s.y })), firstStep, hasLabels, columns };
+    const job: PredictJob = { id, batch, hasLabels, columns };
     this.port.postMessage(job);
     this.pending++;
     return id;

@@ -19,10 +19,8 @@ import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { SequenceModel } from '../nn/model.js';
 import type { RunMeta } from '../io/run-meta.js';
-import type { Sequence } from '../data/dataset.js';
-import { applyNormalization } from '../data/dataset.js';
 import { columnOptions } from '../data/read.js';
-import { classIds, GiveUp, LongCsvScanner, StepTexts, targetsOf } from '../data/csv-fast.js';
+import { classIds, GiveUp, LongCsvScanner, recallIds, StepTexts, targetColumn } from '../data/csv-fast.js';
 import { chunkReader } from '../data/csv-file.js';
 import { WIDE_MIN_COLUMNS } from '../data/layout.js';
 import { ConfigError, DataError } from '../errors.js';
@@ -30,6 +28,7 @@ import type { CommonOpts } from './options.js';
 import { refuse } from './data.js';
 import { BATCH, batchText, recordMaker, type BatchText, type RecordPlan } from './predict-format.js';
 import { PredictPool } from './predict-pool.js';
+import { batchColumns, PendingColumns, type BatchColumns } from './predict-columns.js';
 import { resolveThreads } from '../node/parallel.js';
 
 /** Batches the main thread writes alone before it starts the worker: a small file never pays for one. */
@@ -122,40 +121,46 @@ interface Plan {
 
 function scan(fd: number, out: number, path: string, model: SequenceModel, meta: RunMeta, o: StreamOpts, p: Plan): StreamSummary | null {
   const mo = model.options;
-  const sc = new LongCsvScanner(
-    path,
-    {
-      ...columnOptions(o),
-      ...(p.byName ? { features: meta.features, featuresFrom: 'model' as const } : {}),
-      target: p.target,
-      classes: p.classes,
-      featureCount: mo.inputSize,
-      requireLabels: false,
-    },
-    'hashes',
-  );
+  const csv = {
+    ...columnOptions(o),
+    ...(p.byName ? { features: meta.features, featuresFrom: 'model' as const } : {}),
+    target: p.target,
+    classes: p.classes,
+    featureCount: mo.inputSize,
+    requireLabels: false,
+  };
+  // ids out of order: the ids so far are read again from the file (nothing is kept while they are in order)
+  const recall = (n: number) => {
+    const again = openSync(path, 'r');
+    try {
+      return recallIds(chunkReader(again), path, csv, n);
+    } finally {
+      closeSync(again);
+    }
+  };
+  const sc = new LongCsvScanner(path, csv, recall);
   const read = chunkReader(fd);
   const stepTexts = new StepTexts();
-  const queue: Sequence[] = [];
+  let queue: PendingColumns | null = null; // (made once the header is read)
   const sum: StreamSummary = { sequences: 0, rows: 0, labelled: 0, correct: 0, unused: [], threads: 1 };
   let hasLabels = false;
   let allOneRow = true;
   let first = true;
   let columns: string[] = [];
-  const write = (s: string) => {
-    const b = Buffer.from(s, 'utf8');
+  const write = (b: Uint8Array) => {
     for (let at = 0; at < b.length;) at += writeSync(out, b, at, b.length - at);
   };
   const recordOf = recordMaker(p.plan);
-  const local = (seqs: Sequence[]) => batchText(model, seqs, p.plan, hasLabels, first, first ? null : columns, recordOf);
+  const local = (b: BatchColumns) =>
+    batchText(model, batchColumns(b, stepTexts).list(), p.plan, hasLabels, first, first ? null : columns, recordOf);
   const emit = (r: BatchText) => {
-    write(r.text);
+    write(r.bytes);
     sum.rows += r.rows;
     sum.labelled += r.labelled;
     sum.correct += r.correct;
   };
   // Batches in the input's order, each written here (result) or at the worker (job), written out in turn.
-  const order: { seqs: Sequence[]; job: number; result: BatchText | null }[] = [];
+  const order: { seqs: BatchColumns; job: number; result: BatchText | null }[] = [];
   const twoThreads = resolveThreads(o.threads ?? 'auto') === 2;
   let pool = null as PredictPool | null; // (assigned in flush)
   let flushed = 0;
@@ -170,7 +175,7 @@ function scan(fd: number, out: number, path: string, model: SequenceModel, meta:
     }
   };
   const flush = (n: number) => {
-    const seqs = queue.splice(0, n);
+    const seqs = queue!.cut(n);
     if (first) {
       const r = local(seqs);
       columns = r.columns;
@@ -191,26 +196,19 @@ function scan(fd: number, out: number, path: string, model: SequenceModel, meta:
       const end = have + got;
       const rest = sc.feed(buf, 0, end, got === 0);
       if (got === 0) sc.finish();
-      if (sum.sequences === 0 && sc.header !== null) {
+      if (queue === null && sc.header !== null) {
+        queue = new PendingColumns(sc.columns.features.length, p.target, meta.normalization ?? null, sc.columns.step >= 0);
         hasLabels = sc.columns.label >= 0;
         const used = new Set([sc.columns.id, sc.columns.step, sc.columns.label, ...sc.columns.features]);
         sum.unused = sc.header.filter((_, c) => !used.has(c));
       }
       const batch = sc.take();
       const classOf = classIds(sc.labels, p.classes);
-      const ys = targetsOf(batch, p.target, classOf, false);
-      const raw: Sequence[] = batch.ids.map((id, k) => ({
-        id,
-        length: batch.lengths[k]!,
-        x: batch.xs[k]!,
-        y: ys[k]!.slice(),
-        ...(sc.columns.step >= 0 ? { steps: stepTexts.of(batch.firstStep[k]!, batch.lengths[k]!) } : {}),
-      }));
-      for (const s of raw) if (s.length > 1) allOneRow = false;
-      sum.sequences += raw.length;
-      // the views into the scanner's pool are copied (normalised) before its next feed
-      queue.push(...(meta.normalization ? applyNormalization(raw, meta.normalization) : raw.map((s) => ({ ...s, x: s.x.slice() }))));
-      while (queue.length >= BATCH) flush(BATCH);
+      for (const T of batch.lengths) if (T > 1) allOneRow = false;
+      sum.sequences += batch.ids.length;
+      // the features in the scanner's pools are copied (normalised) before its next feed
+      if (batch.ids.length > 0) queue!.add(batch, targetColumn(batch, p.target, classOf, false));
+      while (queue !== null && queue.count >= BATCH) flush(BATCH);
       if (got === 0) break;
       buf.copyWithin(0, rest, end);
       have = end - rest;
@@ -220,7 +218,7 @@ function scan(fd: number, out: number, path: string, model: SequenceModel, meta:
         buf = bigger;
       }
     }
-    if (queue.length > 0) flush(queue.length);
+    if (queue !== null && queue.count > 0) flush(queue.count);
     drain(true);
     if (pool && pool.done > 0) sum.threads = 2;
   } catch (e) {
@@ -233,7 +231,7 @@ function scan(fd: number, out: number, path: string, model: SequenceModel, meta:
   // output's label column; one-row sequences with many number columns look wide
   if (hasLabels && sum.labelled === 0) return null;
   if (o.layout !== 'long' && allOneRow && sum.sequences >= 2 && mo.inputSize >= WIDE_MIN_COLUMNS) return null;
-  if (p.plan.format === 'json') write('\n ]\n}\n');
+  if (p.plan.format === 'json') write(new TextEncoder().encode('\n ]\n}\n'));
   return sum;
 }
 

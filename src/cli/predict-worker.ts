@@ -8,12 +8,13 @@ import { SequenceModel } from '../nn/model.js';
 import { gemmDispatch, setGemmBackend, type GemmBackend } from '../tensor/gemm.js';
 import { StepTexts } from '../data/csv-fast.js';
 import { batchText, recordMaker } from './predict-format.js';
+import { batchColumns } from './predict-columns.js';
 import type { PredictJob, PredictReply, PredictWorkerInit } from './predict-pool.js';
 
 const init = workerData as PredictWorkerInit;
 const { port, ctrl, plan } = init;
 const reply = (r: PredictReply): void => {
-  port.postMessage(r);
+  port.postMessage(r, 'bytes' in r ? [r.bytes.buffer as ArrayBuffer] : []); // the text's bytes move, not copied
   Atomics.add(ctrl, 0, 1);
   Atomics.notify(ctrl, 0);
 };
@@ -34,11 +35,8 @@ port.on('message', (job: PredictJob | { close: true }) => {
   if ('close' in job) return port.close();
   if (!model) return reply({ id: job.id, error: 'the model could not be built' });
   try {
-    job.seqs.forEach((s, k) => {
-      const first = job.firstStep[k]!;
-      if (!Number.isNaN(first)) s.steps = stepTexts.of(first, s.length);
-    });
-    reply({ id: job.id, ...batchText(model, job.seqs, plan, job.hasLabels, false, job.columns, recordOf) });
+    const seqs = batchColumns(job.batch, stepTexts).list();
+    reply({ id: job.id, ...batchText(model, seqs, plan, job.hasLabels, false, job.columns, recordOf) });
   } catch (e) {
     reply({ id: job.id, error: e instanceof Error ? e.message : String(e) });
   }

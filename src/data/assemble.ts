@@ -114,12 +114,22 @@ export function named(
   let lo = Infinity,
     hi = 0;
   for (const s of raw) [lo, hi] = [Math.min(lo, s.length), Math.max(hi, s.length)];
+  return namedBy({ count: raw.length, lo, hi }, source, o, description);
+}
+
+/** `named` from the count of sequences and their shortest and longest lengths. */
+export function namedBy(
+  n: { count: number; lo: number; hi: number },
+  source: string,
+  o: ReadOptions,
+  description?: string,
+): { name: string; description: string } {
+  const { count, lo, hi } = n;
   const steps = lo === hi ? `${lo}` : `${lo} to ${hi}`;
   return {
     name: o.name ?? baseName(source).replace(/\.[^.]*$/, ''),
     description:
-      description ??
-      `${raw.length} sequence${raw.length === 1 ? '' : 's'} of ${steps} step${hi === 1 ? '' : 's'} from ${baseName(source)}.`,
+      description ?? `${count} sequence${count === 1 ? '' : 's'} of ${steps} step${hi === 1 ? '' : 's'} from ${baseName(source)}.`,
   };
 }
 

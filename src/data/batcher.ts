@@ -43,7 +43,7 @@ export abstract class SequenceBatches<B> {
   ) {
     this.columns = columnsOf(seqs);
     this.T = T ?? this.columns?.maxLength() ?? maxLength(seqs);
-    this.order = seqs.map((_, i) => i);
+    this.order = Array.from({ length: seqs.length }, (_, i) => i); // (not seqs.map: a part's list makes a view per read)
   }
 
   /** Batches per pass over the data. */
@@ -75,20 +75,28 @@ export abstract class SequenceBatches<B> {
     const { T, I } = this;
     x.fill(0);
     const items: Sequence[] = [];
+    const qs: number[] = [];
     let ragged = false;
     const c = this.columns;
+    const mean = c?.norm?.mean;
+    const std = c?.norm?.std;
     for (let j = 0; j < B; j++) {
       const q = this.order[from + j]!;
-      items.push(this.seqs[q]!);
-      // from the columns when there are (sequence q is their q), else from the sequence's own view
+      if (c) qs.push(q);
+      else items.push(this.seqs[q]!);
+      // from the columns when there are (sequence q is their q, standardised as it is read when they
+      // say so, as applyNormalization would), else from the sequence's own view
       const len = c ? c.lengthOf(q) : this.seqs[q]!.length;
       const src = c ? c.x : this.seqs[q]!.x;
-      const base = c ? c.start[q]! * I : 0;
+      const base = c ? c.stepOf(q) * I : 0;
       lengths[j] = len;
       if (len < T) ragged = true;
-      for (let t = 0; t < len; t++) for (let i = 0; i < I; i++) x[(t * B + j) * I + i] = src[base + t * I + i]!;
+      if (mean && std)
+        for (let t = 0; t < len; t++) for (let i = 0; i < I; i++) x[(t * B + j) * I + i] = (src[base + t * I + i]! - mean[i]!) / std[i]!;
+      else for (let t = 0; t < len; t++) for (let i = 0; i < I; i++) x[(t * B + j) * I + i] = src[base + t * I + i]!;
     }
-    return { items, ragged };
+    // a part's items are made when read (a training step reads none of them)
+    return { items: c ? c.listAt(qs) : items, ragged };
   }
 }
 

@@ -15,11 +15,12 @@
  */
 import { ConfigError, DataError } from '../errors.js';
 import type { Dataset, Target } from './dataset.js';
-import { inferClasses, named } from './assemble.js';
+import { inferClasses, namedBy } from './assemble.js';
 import { columnar, SequenceColumns } from './columns.js';
 import { resolveColumns, type CsvOptions } from './csv-columns.js';
 import { checkOptions, MAX_STEPS } from './read-options.js';
 import { DECIMAL, labelText, parseFeature } from './values.js';
+import { IdHashes, SeenIds, StringIds, type IdSet } from './seen-ids.js';
 
 const NL = 10;
 const CR = 13;
@@ -77,8 +78,8 @@ const text = (b: Uint8Array, from: number, to: number) => utf8.decode(b.subarray
 
 /** Growable Int32Array. */
 class Ints {
-  a = new Int32Array(1024);
   n = 0;
+  constructor(public a = new Int32Array(1024)) {}
   push(v: number): void {
     if (this.n === this.a.length) {
       const g = new Int32Array(this.a.length * 2);
@@ -99,8 +100,11 @@ interface LabelForm {
 export interface ScannedBatch {
   ids: string[];
   lengths: number[];
-  /** Each sequence's features, [length, I]: a view into the scanner's pool, valid until its next feed. */
-  xs: Float32Array[];
+  /**
+   * The sequences' features in turn, [sum of lengths, I], as views into the scanner's pools (each a
+   * run of whole sequences end to end; not a view per sequence), valid until its next feed.
+   */
+  runs: Float32Array[];
   /** First step of each (when the file has a step column). */
   firstStep: number[];
   /** Per step, in sequence order: the index of its label in `labels`, or -1 for none. */
@@ -134,16 +138,19 @@ export class LongCsvScanner {
   private spare: Float32Array | null = null;
   private pos = 0;
   private seqStart = 0;
+  /** Where the completed sequences of this pool not yet in `done.runs` begin. */
+  private runStart = 0;
   // the open sequence
   private idBytes = new Uint8Array(64);
   private idLen = -1;
   private id = '';
   private len = 0;
   private step0 = 0;
-  private readonly seen: Set<string> | IdHashes;
+  private readonly seen: IdSet;
   private labelsAt = new Ints();
   // completed since the last take
-  private done: ScannedBatch = { ids: [], lengths: [], xs: [], firstStep: [], stepLabels: new Int32Array(0) };
+  private done: ScannedBatch = { ids: [], lengths: [], runs: [], firstStep: [], stepLabels: new Int32Array(0) };
+  private taken = false;
   private doneSteps = 0;
   /** Sequences completed in all. */
   count = 0;
@@ -153,20 +160,32 @@ export class LongCsvScanner {
     private readonly source: string,
     private readonly o: CsvOptions,
     /**
-     * How the ids seen are kept, to notice a sequence whose rows are apart: 'strings' (a whole-file
-     * read keeps the ids anyway), or 'hashes', 64 bits each in a flat table (a stream: 16 bytes per
-     * sequence; a collision, about one in 10^7 files of a million sequences, only sends the file to readCsv).
+     * How the ids seen so far are recalled (seen-ids.ts) when one comes out of order, to notice a
+     * sequence whose rows are apart: 'strings', the scanner's own (a whole read, never taken before the
+     * end, keeps them anyway), or a function that makes the set of the first n ids (a stream: by reading
+     * the file again). While the ids come in order, nothing is kept. `{ every }`: every id goes to
+     * that set, unchecked (the second reading, `recallIds`).
      */
-    rememberIds: 'strings' | 'hashes' = 'strings',
-    poolFloats = 1 << 20,
+    rememberIds: 'strings' | ((n: number) => IdSet) | { every: IdSet } = 'strings',
+    /**
+     * Rows the file has at most (its line count), when known: the pool is made that large at the header,
+     * so a whole read writes every feature where it stays (no pool of 4 MB after another, copied into one
+     * array at the end: twice the features at once). 0: unknown.
+     */
+    private readonly rows = 0,
   ) {
     const d = o.delimiter ?? ',';
     if (d.length !== 1 || d.charCodeAt(0) > 126 || d === '"' || d === '\n' || d === '\r') giveUp();
     if (o.regression || o.group !== undefined || o.layout === 'wide') giveUp();
     this.delim = d.charCodeAt(0);
     this.maxSteps = o.maxSteps ?? MAX_STEPS;
-    this.pool = new Float32Array(poolFloats);
-    this.seen = rememberIds === 'strings' ? new Set<string>() : new IdHashes();
+    this.pool = new Float32Array(1 << 20);
+    this.seen =
+      rememberIds === 'strings'
+        ? new SeenIds((n) => this.ownIds(n))
+        : typeof rememberIds === 'function'
+          ? new SeenIds(rememberIds)
+          : rememberIds.every;
   }
 
   get features(): string[] {
@@ -205,11 +224,13 @@ export class LongCsvScanner {
     if (this.count === 0) giveUp();
   }
 
-  /** The sequences completed since the last take (their x are views, valid until the next feed). */
+  /** The sequences completed since the last take (their features are views, valid until the next feed). */
   take(final = false): ScannedBatch {
+    this.endRun();
     const out = this.done;
     out.stepLabels = this.labelsAt.a.subarray(0, this.doneSteps);
     if (final) return out;
+    this.taken = true;
     // the open sequence's rows move to the front of a pool the taken views do not share
     const next = this.spare !== null && this.spare.length >= this.pos - this.seqStart ? this.spare : new Float32Array(this.pool.length);
     next.set(this.pool.subarray(this.seqStart, this.pos));
@@ -217,12 +238,25 @@ export class LongCsvScanner {
     this.pool = next;
     this.pos -= this.seqStart;
     this.seqStart = 0;
+    this.runStart = 0;
     const labels = new Ints();
     for (let k = this.doneSteps; k < this.labelsAt.n; k++) labels.push(this.labelsAt.a[k]!);
     this.labelsAt = labels;
     this.doneSteps = 0;
-    this.done = { ids: [], lengths: [], xs: [], firstStep: [], stepLabels: new Int32Array(0) };
+    this.done = { ids: [], lengths: [], runs: [], firstStep: [], stepLabels: new Int32Array(0) };
     return out;
+  }
+
+  /** The pool's completed sequences not yet in a run become one. */
+  private endRun(): void {
+    if (this.seqStart > this.runStart) this.done.runs.push(this.pool.subarray(this.runStart, this.seqStart));
+    this.runStart = this.seqStart;
+  }
+
+  /** The set of the first n ids, from the strings kept (all of them when nothing was taken before the end). */
+  private ownIds(n: number): IdSet {
+    if (this.taken || this.done.ids.length !== n) giveUp(); // (no caller does this: a stream recalls its own)
+    return new StringIds(this.done.ids);
   }
 
   private line(b: Uint8Array, a: number, e: number): void {
@@ -302,6 +336,10 @@ export class LongCsvScanner {
     this.M = n;
     this.I = this.cols.features.length;
     this.role = new Int32Array(n).fill(-1);
+    if (this.rows > 0 && this.pos === 0) {
+      this.pool = new Float32Array(this.rows * this.I);
+      this.labelsAt = new Ints(new Int32Array(this.rows));
+    }
     this.cols.features.forEach((c, i) => (this.role[c] = i));
     this.role[this.cols.id] = -2;
     if (this.cols.step >= 0) this.role[this.cols.step] = -3;
@@ -322,10 +360,7 @@ export class LongCsvScanner {
     this.idLen = e - a;
     this.id = text(b, a, e);
     // an id seen before: its rows are apart, and readCsv puts them together or says why not
-    if (this.seen instanceof Set) {
-      if (this.seen.has(this.id)) giveUp();
-      this.seen.add(this.id);
-    } else if (!this.seen.add(b, a, e)) giveUp();
+    if (!this.seen.add(b, a, e)) giveUp();
     this.len = 0;
     this.seqStart = this.pos;
   }
@@ -334,7 +369,6 @@ export class LongCsvScanner {
     const d = this.done;
     d.ids.push(this.id);
     d.lengths.push(this.len);
-    d.xs.push(this.pool.subarray(this.seqStart, this.pos));
     d.firstStep.push(this.step0);
     this.doneSteps = this.labelsAt.n;
     this.seqStart = this.pos;
@@ -343,6 +377,7 @@ export class LongCsvScanner {
 
   /** A new pool for the open sequence's rows when they outgrow this one (the completed keep their views). */
   private grow(I: number): void {
+    this.endRun();
     const rows = this.pos - this.seqStart;
     const next = new Float32Array(Math.max(this.pool.length, 2 * (rows + I)));
     next.set(this.pool.subarray(this.seqStart, this.pos));
@@ -350,6 +385,7 @@ export class LongCsvScanner {
     this.spare = null;
     this.pos = rows;
     this.seqStart = 0;
+    this.runStart = 0;
   }
 
   private label(b: Uint8Array, a: number, e: number): number {
@@ -373,44 +409,6 @@ export class LongCsvScanner {
       this.lastForm = this.forms.length - 1;
     }
     return canon;
-  }
-}
-
-/** A set of byte strings by two 32-bit hashes each (FNV-1a and a multiplicative one), open addressing. */
-class IdHashes {
-  private table = new Int32Array(1 << 12); // pairs; (0, 0) is empty
-  private n = 0;
-  /** Adds the id b[a, e); false when its hashes are there already. */
-  add(b: Uint8Array, a: number, e: number): boolean {
-    let h1 = 0x811c9dc5,
-      h2 = 0x9e3779b9;
-    for (let i = a; i < e; i++) {
-      h1 = Math.imul(h1 ^ b[i]!, 16777619);
-      h2 = Math.imul(h2 + b[i]! + 1, 0x85ebca6b) ^ (h2 >>> 13);
-    }
-    if (h1 === 0 && h2 === 0) h2 = 1;
-    if (2 * (this.n + 1) > this.table.length / 2) this.rehash();
-    return this.put(h1, h2);
-  }
-  private put(h1: number, h2: number): boolean {
-    const t = this.table;
-    const mask = t.length / 2 - 1;
-    for (let k = (h1 ^ (h2 >>> 7)) & mask; ; k = (k + 1) & mask) {
-      const [x, y] = [t[2 * k]!, t[2 * k + 1]!];
-      if (x === 0 && y === 0) {
-        t[2 * k] = h1;
-        t[2 * k + 1] = h2;
-        this.n++;
-        return true;
-      }
-      if (x === h1 && y === h2) return false;
-    }
-  }
-  private rehash(): void {
-    const old = this.table;
-    this.table = new Int32Array(old.length * 2);
-    this.n = 0;
-    for (let k = 0; k < old.length; k += 2) if (old[k] !== 0 || old[k + 1] !== 0) this.put(old[k]!, old[k + 1]!);
   }
 }
 
@@ -469,23 +467,11 @@ export function classIds(labels: readonly string[], classes: readonly string[]):
 }
 
 /**
- * The targets of scanned sequences: y per sequence as views of one Int32Array ([length] for
- * "steps", [1] for "last"), given each label's class id. Gives up where readCsv would refuse (a
- * sequence without a label when labels are required; labels of one sequence that disagree).
+ * The class ids of scanned sequences as one column, [steps] for "steps" (-100 where a step has none),
+ * [N] for "last", given each label's class id. Gives up where readCsv would refuse (a sequence without
+ * a label when labels are required; labels of one sequence that disagree).
  */
-export function targetsOf(batch: ScannedBatch, target: Target, classOf: Int32Array, requireLabels: boolean): Int32Array[] {
-  const all = targetColumn(batch, target, classOf, requireLabels);
-  const ys: Int32Array[] = new Array<Int32Array>(batch.lengths.length);
-  let s0 = 0;
-  batch.lengths.forEach((T, k) => {
-    ys[k] = target === 'steps' ? all.subarray(s0, s0 + T) : all.subarray(k, k + 1);
-    s0 += T;
-  });
-  return ys;
-}
-
-/** targetsOf's class ids as one column: [steps] for "steps" (-100 where a step has none), [N] for "last". */
-function targetColumn(batch: ScannedBatch, target: Target, classOf: Int32Array, requireLabels: boolean): Int32Array {
+export function targetColumn(batch: ScannedBatch, target: Target, classOf: Int32Array, requireLabels: boolean): Int32Array {
   const { lengths, stepLabels } = batch;
   const N = lengths.length;
   const all = new Int32Array(target === 'steps' ? stepLabels.length : N).fill(-100);
@@ -519,13 +505,61 @@ function targetColumn(batch: ScannedBatch, target: Target, classOf: Int32Array, 
 }
 
 /**
+ * The set of the first n ids of a file the scanner has read that far with the same options (a stream's
+ * `rememberIds`, once an id comes out of order): the file is read again from `read`'s start, the ids
+ * alone kept, as 64-bit fingerprints (IdHashes).
+ */
+export function recallIds(read: (buf: Uint8Array, from: number) => number, source: string, o: CsvOptions, n: number): IdSet {
+  const set = new IdHashes();
+  let seen = 0;
+  const enough = new Error('enough');
+  const every: IdSet = {
+    add: (b, a, e) => {
+      if (seen === n) throw enough;
+      seen++;
+      return set.add(b, a, e);
+    },
+  };
+  const sc = new LongCsvScanner(source, o, { every });
+  let buf = new Uint8Array(1 << 20);
+  let have = 0;
+  try {
+    for (;;) {
+      const got = read(buf, have);
+      const end = have + got;
+      const rest = sc.feed(buf, 0, end, got === 0);
+      sc.take(); // what it read is dropped
+      if (got === 0) break;
+      buf.copyWithin(0, rest, end);
+      have = end - rest;
+      if (have === buf.length) {
+        const bigger = new Uint8Array(buf.length * 2);
+        bigger.set(buf);
+        buf = bigger;
+      }
+    }
+    if (seen === n) return set; // the n-th id is the file's last
+  } catch (e) {
+    if (e === enough) return set;
+    throw e;
+  }
+  return giveUp(); // fewer ids than the first reading saw: the file changed
+}
+
+/**
  * Long-form CSV from chunks of its bytes (in order) as a Dataset, as readCsv would read it; null
  * when the file needs readCsv (see the top of this file). `chunks` yields a buffer and how many of
  * its bytes are new, and may reuse the buffer: the scanner's unconsumed tail is kept at its start.
  */
-export function readCsvChunks(read: (buf: Uint8Array, from: number) => number, source: string, o: CsvOptions = {}): Dataset | null {
+export function readCsvChunks(
+  read: (buf: Uint8Array, from: number) => number,
+  source: string,
+  o: CsvOptions = {},
+  /** The file's line count, when known (LongCsvScanner's `rows`). */
+  rows = 0,
+): Dataset | null {
   try {
-    return scanWhole(read, source, o);
+    return scanWhole(read, source, o, rows);
   } catch (e) {
     // readCsv raises the same (or, where it meets an earlier fault, that one's) sentence itself
     if (e instanceof GiveUp || e instanceof DataError || e instanceof ConfigError || e instanceof RangeError) return null;
@@ -533,28 +567,23 @@ export function readCsvChunks(read: (buf: Uint8Array, from: number) => number, s
   }
 }
 
-/** The scanned sequences' features in one array, in their order (the scanner's pools are 4 MB each, views of them per sequence). */
-function featureColumn(xs: readonly Float32Array[]): Float32Array {
+/** The scanned sequences' features in one array, in their order (the scanner's pools are 4 MB each, or one as large as the file). */
+function featureColumn(runs: readonly Float32Array[]): Float32Array {
+  // one pool of about the features' size (the file's line count known): it is the column
+  if (runs.length === 1 && runs[0]!.buffer.byteLength <= 1.05 * runs[0]!.byteLength + 4096) return runs[0]!;
   let n = 0;
-  for (const v of xs) n += v.length;
+  for (const v of runs) n += v.length;
   const x = new Float32Array(n);
   let at = 0;
-  for (let k = 0; k < xs.length;) {
-    // one copy per run of sequences that lie end to end in one pool
-    const first = xs[k]!;
-    let end = first.byteOffset + first.byteLength;
-    let j = k + 1;
-    while (j < xs.length && xs[j]!.buffer === first.buffer && xs[j]!.byteOffset === end) end += xs[j++]!.byteLength;
-    const run = new Float32Array(first.buffer, first.byteOffset, (end - first.byteOffset) / 4);
+  for (const run of runs) {
     x.set(run, at);
     at += run.length;
-    k = j;
   }
   return x;
 }
 
-function scanWhole(read: (buf: Uint8Array, from: number) => number, source: string, o: CsvOptions): Dataset {
-  const sc = new LongCsvScanner(source, o);
+function scanWhole(read: (buf: Uint8Array, from: number) => number, source: string, o: CsvOptions, rows: number): Dataset {
+  const sc = new LongCsvScanner(source, o, 'strings', rows);
   let buf = new Uint8Array(1 << 22);
   let have = 0;
   for (;;) {
@@ -573,7 +602,7 @@ function scanWhole(read: (buf: Uint8Array, from: number) => number, source: stri
   }
   sc.finish();
   const batch = sc.take(true);
-  const { ids, lengths, xs, firstStep, stepLabels } = batch;
+  const { ids, lengths, runs, firstStep, stepLabels } = batch;
   const N = ids.length;
   // assemble()'s rules, on label indices rather than per-step text
   const labelledOf = new Int32Array(N);
@@ -598,19 +627,20 @@ function scanWhole(read: (buf: Uint8Array, from: number) => number, source: stri
   const cols = sc.columns;
   const header = sc.header!;
   const start = new Int32Array(N + 1);
-  for (let k = 0; k < N; k++) start[k + 1] = start[k]! + lengths[k]!;
+  let lo = Infinity,
+    hi = 0;
+  for (let k = 0; k < N; k++) {
+    start[k + 1] = start[k]! + lengths[k]!;
+    [lo, hi] = [Math.min(lo, lengths[k]!), Math.max(hi, lengths[k]!)];
+  }
   const stepTexts = new StepTexts();
   const first = Float64Array.from(firstStep);
   const texts = cols.step >= 0 ? (k: number) => stepTexts.of(first[k]!, start[k + 1]! - start[k]!) : null;
-  const columns = new SequenceColumns(sc.features.length, featureColumn(xs), start, y, target, ids, texts);
+  const columns = new SequenceColumns(sc.features.length, featureColumn(runs), start, y, target, ids, texts);
   const features = sc.features;
   const ds = columnar(
     {
-      ...named(
-        lengths.map((length) => ({ length })),
-        source,
-        o,
-      ),
+      ...namedBy({ count: N, lo, hi }, source, o),
       features,
       classes,
       target,

@@ -24,10 +24,26 @@ export function readCsvFile(path: string, o: CsvOptions = {}, onRead?: (bytes: n
   }
   try {
     if (!fstatSync(fd).isFile()) return null;
-    const ds = readCsvChunks(chunkReader(fd, onRead), path, o);
+    const ds = readCsvChunks(chunkReader(fd, onRead), path, o, lineCount(fd));
     return ds && applyLayout(ds, path, o.layout, o.optionNames?.layout);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The lines of the file at `fd` (newlines, and one more), read at positions so that the file's offset
+ * stays at its start: the fast path then holds one array of features as large as they are (a pass over
+ * the bytes, about a second a gigabyte, against twice the features in memory while they are gathered).
+ */
+function lineCount(fd: number): number {
+  const buf = new Uint8Array(1 << 20);
+  let lines = 1;
+  for (let at = 0; ;) {
+    const n = readSync(fd, buf, 0, buf.length, at);
+    if (n === 0) return lines;
+    for (let p = buf.indexOf(10); p >= 0 && p < n; p = buf.indexOf(10, p + 1)) lines++;
+    at += n;
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Rng } from '../tensor/rng.js';
 import type { Tokenizer } from './text.js';
-import { statistics, type SequenceColumns } from './columns.js';
+import { columnsOf, statistics, type SequenceColumns } from './columns.js';
 
 export type Target = 'steps' | 'last';
 
@@ -163,6 +163,8 @@ export function splitBy(kind: SplitKind, seqs: Sequence[], rng: Rng, valFrac = 0
 
 /** Longest sequence. */
 export function maxLength(seqs: readonly Sequence[]): number {
+  const cols = columnsOf(seqs);
+  if (cols) return cols.maxLength(); // without making a view of each
   let T = 0;
   for (const s of seqs) T = Math.max(T, s.length);
   return T;

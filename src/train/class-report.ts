@@ -3,6 +3,7 @@
  * scikit-learn's classification_report and confusion_matrix give them (a class never predicted has
  * precision 0, one never present recall 0, as its zero_division=0).
  */
+import { forEachLabel } from '../data/columns.js';
 import type { SequenceModel } from '../nn/model.js';
 import type { Sequence } from '../data/dataset.js';
 import { predictSequences } from './infer.js';
@@ -79,7 +80,9 @@ export function reportOf(confusion: number[][]): Omit<ClassReport, 'majority'> {
 /** The commonest labelled class of `seqs` (the first on a tie), or -1 without labels. */
 export function commonestClass(seqs: readonly Sequence[], C: number): number {
   const count = new Array<number>(C).fill(0);
-  for (const s of seqs) for (const y of s.y) if (y >= 0) count[y]!++;
+  forEachLabel(seqs, (y) => {
+    if (y >= 0) count[y]!++;
+  });
   let top = -1;
   for (let k = 0; k < C; k++) if (count[k]! > 0 && (top < 0 || count[k]! > count[top]!)) top = k;
   return top;

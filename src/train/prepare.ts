@@ -180,7 +180,7 @@ function prepareColumns(ds: Dataset, o: PrepareOptions, kind: SplitKind, seed: n
   const norm = normalized
     ? cols.fitNormalization(ix.train)
     : { mean: new Array<number>(ds.features.length).fill(0), std: new Array<number>(ds.features.length).fill(1) };
-  const part = (d: Dataset, order: number[]) => d.columns!.pick(order, normalized ? norm : null).sequences();
+  const part = (d: Dataset, order: number[]) => d.columns!.pick(order, normalized ? norm : null).list();
   const split = {
     train: part(ds, ix.train),
     val: o.valData ? part(o.valData, all(o.valData)) : part(ds, ix.val),
