@@ -75,3 +75,25 @@ test('checkBatch without values leaves non-finite inputs and targets out of rang
   checkBatch(m, nan, new Int32Array(12).fill(7), null, loss, false);
   assert.throws(() => checkBatch(m, nan, new Int32Array(12), null, loss), /NaN at step 0, item 0, feature 0/);
 });
+
+test('token ids in every shape forward() takes ([T, B], [T, B, 1], [T]; batch-first too) pass the check without a forward, and train as one', () => {
+  for (const batchFirst of [false, true]) {
+    const tok: SequenceModelOptions = { mode: 'gru', inputSize: 5, vocabSize: 5, hiddenSize: 4, numClasses: 3, batchFirst };
+    const ids = Float32Array.from({ length: 4 * 3 }, (_, i) => (i * 7) % 5);
+    const targets = Int32Array.from({ length: 4 * 3 }, (_, i) => i % 3);
+    const losses: number[] = [];
+    for (const shape of [batchFirst ? [3, 4] : [4, 3], batchFirst ? [3, 4, 1] : [4, 3, 1]]) {
+      const m = new SequenceModel(tok, { seed: 2 });
+      const forward = m.forward.bind(m);
+      let calls = 0;
+      m.forward = (...a: Parameters<typeof forward>) => (calls++, forward(...a));
+      checkBatch(m, { data: ids, shape }, targets, null, loss);
+      checkBatch(m, { data: ids.subarray(0, 4), shape: [4] }, targets.subarray(0, 4), null, loss);
+      assert.equal(calls, 0, `[${shape.join(', ')}]: the check ran forward()`);
+      const step = new TrainStep(m, new Adam(m.table.data, m.table.grad, { lr: 0.01 }));
+      losses.push(step.run({ data: ids, shape }, targets).loss);
+      assert.equal(calls, 1, `[${shape.join(', ')}]: one forward() a step`);
+    }
+    assert.equal(losses[0], losses[1], 'the same batch as [T, B] and [T, B, 1]');
+  }
+});

@@ -92,6 +92,28 @@ for (const c of cases) {
   });
 }
 
+test('token ids as [T, B] (and [B, T] batch-first) go to both threads, and take the step one thread takes (float64)', () => {
+  for (const batchFirst of [false, true]) {
+    const o: SequenceModelOptions = { mode: 'lstm', inputSize: 6, vocabSize: 6, hiddenSize: 5, numClasses: 6, batchFirst };
+    const [T, B] = [5, 8];
+    const ids = Float64Array.from({ length: T * B }, (_, i) => (i * 5 + 3) % 6);
+    const targets = Int32Array.from({ length: T * B }, (_, i) => (i * 7) % 6);
+    const x = { data: ids, shape: batchFirst ? [B, T] : [T, B] };
+    const one = new SequenceModel(o, { seed: 3, dtype: 'float64' });
+    const two = new SequenceModel(o, { seed: 3, dtype: 'float64' });
+    const a = new TrainStep(one, new Adam(one.table.data, one.table.grad, { lr: 0.01 })).run(x, targets);
+    const par = new ParallelTrainStep(two, new Adam(two.table.data, two.table.grad, { lr: 0.01 }), { minWork: 0 });
+    try {
+      const b = par.run(x, targets);
+      assert.equal(par.counts.parallel, 1, `batchFirst ${batchFirst}: the batch went to both threads`);
+      assert.ok(Math.abs(a.loss - b.loss) < 1e-12, `loss ${a.loss} vs ${b.loss}`);
+      assertClose(two.table.data, one.table.data, 'weights after the step', 1e-12, 1e-10);
+    } finally {
+      par.close();
+    }
+  }
+});
+
 test('two threads take the step one thread takes (float32, LSTM H32) to 1e-5', () => {
   const o: SequenceModelOptions = { mode: 'lstm', inputSize: 8, hiddenSize: 32, numClasses: 5 };
   const bs = batches(o, 12, 16, 4, 'float32', false, false);

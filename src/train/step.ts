@@ -103,11 +103,16 @@ export function targetWeight(targets: Int32Array, loss: LossSpec): number {
   return s;
 }
 
-/** A batch's steps T and items B by the model's layout (an unbatched [T, I] input is one item). */
+/**
+ * A batch's steps T and items B by the model's layout, as forward() reads it: features [T, B, I]
+ * batched and [T, I] one sequence; a token model's ids [T, B] or [T, B, 1] batched and [T] one
+ * sequence ([B, T] and [B, T, 1] batch-first).
+ */
 export function batchDims(o: ResolvedModelOptions, x: Tensor): { T: number; B: number; batched: boolean } {
-  const batched = x.shape.length === 3;
-  const B = batched ? (o.batchFirst ? x.shape[0]! : x.shape[1]!) : 1;
-  const T = batched && o.batchFirst ? x.shape[1]! : x.shape[0]!;
+  const s = x.shape;
+  const batched = o.vocabSize !== undefined ? s.length === 2 || s.length === 3 : s.length === 3;
+  const B = batched ? (o.batchFirst ? s[0]! : s[1]!) : 1;
+  const T = batched && o.batchFirst ? s[1]! : s[0]!;
   return { T, B, batched };
 }
 
@@ -148,8 +153,12 @@ function batchFits(
   values: boolean,
 ): boolean {
   const rank = x.shape.length;
-  const I = stepWidth(o); // a token model reads one id per step: [T, B, 1]
-  if ((rank !== 2 && rank !== 3) || x.shape[rank - 1] !== I) return false;
+  const I = stepWidth(o); // a token model reads one id per step
+  const shapeFits =
+    o.vocabSize !== undefined
+      ? rank === 1 || rank === 2 || (rank === 3 && x.shape[2] === 1)
+      : (rank === 2 || rank === 3) && x.shape[rank - 1] === I;
+  if (!shapeFits) return false;
   const { T, B, batched } = batchDims(o, x);
   if (!(T >= 1 && B >= 1) || x.data.length !== T * B * I) return false;
   if (targets.length !== (o.headOn === 'steps' ? T : 1) * B || !Number.isInteger(ignoreIndex)) return false;
