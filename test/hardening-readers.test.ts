@@ -207,6 +207,20 @@ test('readDataFile: a loop of symbolic links and a device are DataErrors, a name
     const written = new Promise((ok) => writer.once('exit', ok));
     assert.equal((await readDataFile(join(dir, 'pipe.csv'))).sequences.length, 1);
     await written;
+    // A pipe with no extension (bash's <(zcat x.csv.gz) is /dev/fd/63) takes its format from its text.
+    for (const [text, n] of [
+      ['id,label,f\ns,a,1\nt,b,2\n', 2],
+      [' {"sequences": [{"id": "a", "x": [[1]], "y": "up"}]}', 1],
+    ] as const) {
+      writeFileSync(join(dir, 'src'), text);
+      execFileSync('mkfifo', [join(dir, 'pipe')]);
+      const w = spawn('sh', ['-c', `cat '${join(dir, 'src')}' > '${join(dir, 'pipe')}'`]);
+      const done = new Promise((ok) => w.once('exit', ok));
+      assert.equal((await readDataFile(join(dir, 'pipe'))).sequences.length, n, text);
+      await done;
+      rmSync(join(dir, 'pipe'));
+    }
+    assert.throws(() => readDataText('id,label,f\ns,a,1\n', 'names.txt'), /names\.txt has the extension \.txt, so its format is unknown/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

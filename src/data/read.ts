@@ -13,10 +13,16 @@ import { checkFeatureCount } from './assemble.js';
 
 export type DataFormat = 'csv' | 'json';
 
-/** The format of a data file by its name's extension (any case); anything else is a DataError. */
-export function dataFormat(source: string): DataFormat {
+/**
+ * The format of a data file by its name's extension (any case): .csv or .json. A name with no
+ * extension (a pipe: `--data <(zcat x.csv.gz)` reads /dev/fd/63) takes its format from its text, when
+ * given: JSON when the first character that is not a space is { or [, else CSV. Anything else is a
+ * DataError.
+ */
+export function dataFormat(source: string, text?: string): DataFormat {
   const ext = /\.[^./\\]*$/.exec(source)?.[0].toLowerCase() ?? '';
   if (ext === '.csv' || ext === '.json') return ext === '.csv' ? 'csv' : 'json';
+  if (ext === '' && text !== undefined) return /^\uFEFF?\s*[[{]/.test(text.slice(0, 4096)) ? 'json' : 'csv';
   throw new DataError(
     `${source} has ${ext === '' ? 'no extension' : `the extension ${ext}`}, so its format is unknown; data files are .csv or .json`,
   );
@@ -57,9 +63,9 @@ export function columnOptions(o: ColumnFlags): CsvOptions {
   };
 }
 
-/** Reads `text` as CSV or JSON by the extension of `source`. The CSV-only options do not apply to JSON. */
+/** Reads `text` as CSV or JSON by the extension of `source` (or, with none, by `text`). The CSV-only options do not apply to JSON. */
 export function readDataText(text: string, source: string, o: CsvOptions = {}): Dataset {
-  if (dataFormat(source) === 'json') return readJson(text, source, o);
+  if (dataFormat(source, text) === 'json') return readJson(text, source, o);
   // A wide file's columns are its steps: the feature count is checked once it is one feature per step.
   if (o.layout !== 'wide') return applyLayout(readCsv(text, source, o), source, o.layout, o.optionNames?.layout);
   const ds = applyLayout(readCsv(text, source, { ...o, featureCount: undefined }), source, 'wide', o.optionNames?.layout);
