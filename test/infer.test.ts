@@ -190,6 +190,29 @@ test('ParallelForward: two threads give the one-thread logits bit for bit', () =
   }
 });
 
+test('ParallelForward: token ids as [T, B] or [T, B, 1] go to both threads, the logits bit for bit; a bad id gets forward()’s error', () => {
+  for (const batchFirst of [false, true]) {
+    const o: SequenceModelOptions = { mode: 'lstm', inputSize: 7, vocabSize: 7, hiddenSize: 16, numClasses: 7, batchFirst };
+    const m = new SequenceModel(o, { seed: 4 });
+    const [T, B] = [6, 10];
+    const ids = Float32Array.from({ length: T * B }, (_, i) => (i * 3 + 1) % 7);
+    const dims = batchFirst ? [B, T] : [T, B];
+    const want = m.forward({ data: ids, shape: [...dims, 1] }).logits.data.slice();
+    const par = new ParallelForward(m, { minWork: 0 });
+    try {
+      for (const shape of [dims, [...dims, 1]])
+        assert.equal(differing(par.forward({ data: ids, shape }).data, want), 0, `[${shape.join(', ')}]`);
+      assert.deepEqual(par.counts, { parallel: 2, single: 0 });
+      const bad = ids.slice();
+      bad[T * B - 1] = 7;
+      assert.throws(() => par.forward({ data: bad, shape: dims }), /position 59 holds 7/);
+      assert.deepEqual(par.counts, { parallel: 2, single: 1 }, 'the bad batch ran whole, on this thread');
+    } finally {
+      par.close();
+    }
+  }
+});
+
 test('ParallelForward: small batches, one item and bad input stay on this thread, with forward()’s own error', () => {
   const o: SequenceModelOptions = { mode: 'lstm', inputSize: 8, hiddenSize: 32, numClasses: 5 };
   const m = new SequenceModel(o, { seed: 4 });

@@ -109,7 +109,9 @@ export class TwoThreadForward {
     const { T, B, batched } = batchDims(o, x);
     const I = stepWidth(o);
     const whole = (): Tensor => this.single(x, lengths);
-    if (!batched || x.shape[2] !== I || x.data.length !== T * B * I || this.threadsFor(B, T) < 2) return whole();
+    // (a token model's batch may come as [T, B] ids, without the trailing 1)
+    const width = x.shape.length === 3 ? x.shape[2] : I;
+    if (!batched || width !== I || x.data.length !== T * B * I || this.threadsFor(B, T) < 2) return whole();
     if (lengths && (lengths.length !== B || !validLengths(lengths, T))) return whole(); // forward() says what is wrong
     const p = this.partsFor(T, B, lengths !== null);
     // Split, checking the values as they are copied: forward() on the whole batch names a bad one.
@@ -210,6 +212,8 @@ export class TwoThreadForward {
   /** Copies items [0, B1) and [B1, B) into the two parts; false when a value is not finite. */
   private split(x: Tensor, lengths: ArrayLike<number> | null, T: number, B: number, I: number, p: Parts): boolean {
     const bf = this.model.options.batchFirst;
+    // a token model's ids must be whole numbers below vocabSize: else forward() on the whole batch says which
+    const V = this.model.options.vocabSize ?? Infinity;
     const src = x.data;
     let bad = 0;
     const fill = (dst: Buf, b0: number, items: number): void => {
@@ -220,6 +224,7 @@ export class TwoThreadForward {
           for (let i = 0; i < I; i++) {
             const v = src[from + i]!;
             bad += v - v;
+            if (V !== Infinity && !(Number.isInteger(v) && v >= 0 && v < V)) bad = NaN;
             dst[to + i] = v;
           }
         }
