@@ -6,7 +6,7 @@
 import { forEachLabel } from '../data/columns.js';
 import type { SequenceModel } from '../nn/model.js';
 import type { Sequence } from '../data/dataset.js';
-import { predictSequences } from './infer.js';
+import { predictRows } from './infer.js';
 
 export interface ClassScore {
   /** Class id. */
@@ -46,12 +46,13 @@ export function classReport(model: SequenceModel, seqs: readonly Sequence[], maj
   const confusion = Array.from({ length: C }, () => new Array<number>(C).fill(0));
   let n = 0;
   let majority = 0;
-  for (const p of predictSequences(model, seqs)) {
-    if (p.target < 0) continue;
-    confusion[p.target]![p.predicted]!++;
+  // counted as the predictions come (predictRows), not made into an object and an array each
+  predictRows(model, seqs, (_s, _t, _probs, _at, predicted, target) => {
+    if (target < 0) return;
+    confusion[target]![predicted]!++;
     n++;
-    if (p.target === majorityClass) majority++;
-  }
+    if (target === majorityClass) majority++;
+  });
   return { ...reportOf(confusion), majority: n ? majority / n : 0 };
 }
 
