@@ -159,3 +159,24 @@ test('predict streams a file whose ids are out of order (its ids read again once
     assert.equal(a.threads, streamed ? 2 : 1, `${name}: streamed on two threads, or read whole`);
   }
 });
+
+test('predict reads a named pipe called .csv through the whole-file path, to the same bytes (the stream only looks at it: opening it there ended its writer)', () => {
+  const d = tempDir();
+  writeFileSync(join(d, 'train.csv'), csv(200, 1));
+  writeFileSync(join(d, 'plain.csv'), csv(300, 2));
+  ok(run(['train', '--data', 'train.csv', '--hidden', '6', '--epochs', '1', '--out', 'm.safetensors'], { cwd: d }));
+  ok(run(['predict', '--model', 'm.safetensors', '--data', 'plain.csv', '--out', 'a.csv'], { cwd: d }));
+  spawnSync('mkfifo', [join(d, 'pipe.csv')]);
+  // the writer and the command in one shell; timeout: a hang (the old code) fails instead of waiting
+  const r = spawnSync(
+    'sh',
+    ['-c', `cat plain.csv > pipe.csv & exec "${process.execPath}" "${cliPath}" predict --model m.safetensors --data pipe.csv --out b.csv`],
+    {
+      cwd: d,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  assert.equal(r.status, 0, `${r.error ?? ''} ${r.stderr}`);
+  assert.equal(readFileSync(join(d, 'b.csv'), 'utf8'), readFileSync(join(d, 'a.csv'), 'utf8'));
+});

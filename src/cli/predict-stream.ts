@@ -13,7 +13,7 @@
  * reads the whole file as before, which says what is wrong in its own sentence.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, fstatSync, linkSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, linkSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -68,6 +68,9 @@ export async function predictStreamed(model: SequenceModel, meta: RunMeta, o: St
   const target = meta.target ?? model.options.headOn;
   let fd: number;
   try {
+    // a pipe is looked at, not opened: opening and closing it here would end its writer's stream
+    // before the whole-file path reads it
+    if (!statSync(path).isFile()) return null;
     fd = openSync(path, 'r');
     if (!fstatSync(fd).isFile()) {
       closeSync(fd);
