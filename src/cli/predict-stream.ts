@@ -20,7 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import type { SequenceModel } from '../nn/model.js';
 import type { RunMeta } from '../io/run-meta.js';
 import { columnOptions } from '../data/read.js';
-import { classIds, GiveUp, LongCsvScanner, recallIds, StepTexts, targetColumn } from '../data/csv-fast.js';
+import { classIds, feedAll, GiveUp, LongCsvScanner, recallIds, StepTexts, targetColumn } from '../data/csv-fast.js';
 import { chunkReader } from '../data/csv-file.js';
 import { WIDE_MIN_COLUMNS } from '../data/layout.js';
 import { ConfigError, DataError } from '../errors.js';
@@ -144,7 +144,7 @@ function scan(fd: number, out: number, path: string, model: SequenceModel, meta:
   const sc = new LongCsvScanner(path, csv, recall);
   const read = chunkReader(fd);
   const stepTexts = new StepTexts();
-  let queue: PendingColumns | null = null; // (made once the header is read)
+  let queue = null as PendingColumns | null; // (made once the header is read; `as`: the callback below assigns it)
   const sum: StreamSummary = { sequences: 0, rows: 0, labelled: 0, correct: 0, unused: [], threads: 1 };
   let hasLabels = false;
   let allOneRow = true;
@@ -192,13 +192,9 @@ function scan(fd: number, out: number, path: string, model: SequenceModel, meta:
     }
   };
   try {
-    let buf = new Uint8Array(1 << 20); // a megabyte at a time: what lives at once stays small
-    let have = 0;
-    for (;;) {
-      const got = read(buf, have);
-      const end = have + got;
-      const rest = sc.feed(buf, 0, end, got === 0);
-      if (got === 0) sc.finish();
+    // a megabyte at a time: what lives at once stays small
+    feedAll(sc, read, 1 << 20, (last) => {
+      if (last) sc.finish();
       if (queue === null && sc.header !== null) {
         queue = new PendingColumns(sc.columns.features.length, p.target, meta.normalization ?? null, sc.columns.step >= 0);
         hasLabels = sc.columns.label >= 0;
@@ -212,15 +208,7 @@ function scan(fd: number, out: number, path: string, model: SequenceModel, meta:
       // the features in the scanner's pools are copied (normalised) before its next feed
       if (batch.ids.length > 0) queue!.add(batch, targetColumn(batch, p.target, classOf, false));
       while (queue !== null && queue.count >= BATCH) flush(BATCH);
-      if (got === 0) break;
-      buf.copyWithin(0, rest, end);
-      have = end - rest;
-      if (have === buf.length) {
-        const bigger = new Uint8Array(buf.length * 2);
-        bigger.set(buf);
-        buf = bigger;
-      }
-    }
+    });
     if (queue !== null && queue.count > 0) flush(queue.count);
     drain(true);
     if (pool && pool.done > 0) sum.threads = 2;

@@ -521,23 +521,8 @@ export function recallIds(read: (buf: Uint8Array, from: number) => number, sourc
     },
   };
   const sc = new LongCsvScanner(source, o, { every });
-  let buf = new Uint8Array(1 << 20);
-  let have = 0;
   try {
-    for (;;) {
-      const got = read(buf, have);
-      const end = have + got;
-      const rest = sc.feed(buf, 0, end, got === 0);
-      sc.take(); // what it read is dropped
-      if (got === 0) break;
-      buf.copyWithin(0, rest, end);
-      have = end - rest;
-      if (have === buf.length) {
-        const bigger = new Uint8Array(buf.length * 2);
-        bigger.set(buf);
-        buf = bigger;
-      }
-    }
+    feedAll(sc, read, 1 << 20, () => sc.take()); // what it read is dropped
     if (seen === n) return set; // the n-th id is the file's last
   } catch (e) {
     if (e === enough) return set;
@@ -582,16 +567,26 @@ function featureColumn(runs: readonly Float32Array[]): Float32Array {
   return x;
 }
 
-function scanWhole(read: (buf: Uint8Array, from: number) => number, source: string, o: CsvOptions, rows: number): Dataset {
-  const sc = new LongCsvScanner(source, o, 'strings', rows);
-  let buf = new Uint8Array(1 << 22);
+/**
+ * Feeds `sc` every byte `read` gives (a chunk at a time into a buffer of `size` bytes: a chunk's open
+ * last line is carried to the next, and the buffer doubles for a line longer than it), calling
+ * `after(last)` after each feed; returns after the last.
+ */
+export function feedAll(
+  sc: LongCsvScanner,
+  read: (buf: Uint8Array, from: number) => number,
+  size: number,
+  after: (last: boolean) => void = () => {},
+): void {
+  let buf = new Uint8Array(size);
   let have = 0;
   for (;;) {
     const got = read(buf, have);
     const end = have + got;
     const last = got === 0;
     const rest = sc.feed(buf, 0, end, last);
-    if (last) break;
+    after(last);
+    if (last) return;
     buf.copyWithin(0, rest, end);
     have = end - rest;
     if (have === buf.length) {
@@ -600,6 +595,11 @@ function scanWhole(read: (buf: Uint8Array, from: number) => number, source: stri
       buf = bigger;
     }
   }
+}
+
+function scanWhole(read: (buf: Uint8Array, from: number) => number, source: string, o: CsvOptions, rows: number): Dataset {
+  const sc = new LongCsvScanner(source, o, 'strings', rows);
+  feedAll(sc, read, 1 << 22);
   sc.finish();
   const batch = sc.take(true);
   const { ids, lengths, runs, firstStep, stepLabels } = batch;

@@ -21,7 +21,6 @@
  * pass.
  */
 import { wasmSized } from '../../tensor/gemm.js';
-import type { Buf } from '../../tensor/buf.js';
 import { align, BASE, fmaFor, forgetPacked, load, reserve, stepKc, tuning, workBytes } from '../../tensor/wasm/module.js';
 import type { Dir, Workspace } from '../workspace.js';
 import type { FastInfer } from './cell.js';
@@ -42,18 +41,27 @@ export function inferSized(T: number, B: number, I: number, H: number, P: number
   return P === H && H % 4 === 0 && P <= stepKc(P) && wasmSized(B, G, P) && wasmSized(T * B, G, I) && load() !== null;
 }
 
-export const lstmInfer: FastInfer = (dir, ws, p, xin, out, ldo) => lstmPass(dir, ws, p, xin, out, ldo);
-export const rnnInfer =
-  (relu: boolean): FastInfer =>
+/** A layer's pass here, given float32 buffers. */
+type Pass = (dir: Dir, ws: Workspace, p: Float32Array, xin: Float32Array, out: Float32Array, ldo: number) => boolean;
+
+/** `pass` where it runs (float32 buffers, every item taking every step, sizes inferSized takes); else false, and the ordinary pass runs. */
+const whereItRuns =
+  (pass: Pass): FastInfer =>
   (dir, ws, p, xin, out, ldo) =>
-    rnnPass(relu, dir, ws, p, xin, out, ldo);
+    p instanceof Float32Array &&
+    xin instanceof Float32Array &&
+    out instanceof Float32Array &&
+    !ws.ragged &&
+    inferSized(ws.T, ws.B, dir.I, dir.H, dir.P, dir.G) &&
+    pass(dir, ws, p, xin, out, ldo);
+
+export const lstmInfer: FastInfer = whereItRuns(lstmPass);
+export const rnnInfer = (relu: boolean): FastInfer => whereItRuns((dir, ws, p, xin, out, ldo) => rnnPass(relu, dir, ws, p, xin, out, ldo));
 
 /** The Elman RNN's pass: three calls a step (both weights packed once for the pass) and no copy. */
-function rnnPass(relu: boolean, dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: number): boolean {
+function rnnPass(relu: boolean, dir: Dir, ws: Workspace, p: Float32Array, xin: Float32Array, out: Float32Array, ldo: number): boolean {
   const { T, B } = ws;
   const { H, P, G, I, col } = dir;
-  if (!(p instanceof Float32Array) || !(xin instanceof Float32Array) || !(out instanceof Float32Array)) return false;
-  if (ws.ragged || !inferSized(T, B, I, H, P, G)) return false;
   const k = load()!;
   const kcX = tuning.kc; // the stack's input projection: k-blocks of tuning.kc
   const kcH = stepKc(P); // rnn-wasm.ts's step: all of P in one block
@@ -116,11 +124,9 @@ function rnnPass(relu: boolean, dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: 
  * (pack_gates). The module's memory holds the input and the output (T x B rows of each), the packed
  * weights, the running c, and 4 KB of gate sums: nothing per step.
  */
-function lstmPass(dir: Dir, ws: Workspace, p: Buf, xin: Buf, out: Buf, ldo: number): boolean {
+function lstmPass(dir: Dir, ws: Workspace, p: Float32Array, xin: Float32Array, out: Float32Array, ldo: number): boolean {
   const { T, B } = ws;
-  const { H, P, G, I, col } = dir;
-  if (!(p instanceof Float32Array) || !(xin instanceof Float32Array) || !(out instanceof Float32Array)) return false;
-  if (ws.ragged || !inferSized(T, B, I, H, P, G)) return false;
+  const { H, G, I, col } = dir;
   const k = load()!;
   const kcX = tuning.kc; // the stack's input projection: k-blocks of tuning.kc
   const pX = BASE;
